@@ -1,0 +1,96 @@
+/**
+ * The files of one run, which always travel together: model.json, preprocessor.json,
+ * config.yaml, metadata.json and results.json. metadata.json records the sha256 of every other
+ * file, so a loader can prove they belong to the same run.
+ */
+import { createHash } from 'node:crypto';
+import type { CandidateResult } from '../train/model-trainer.js';
+
+export const ARTIFACT_FILES = ['model.json', 'preprocessor.json', 'config.yaml', 'results.json'] as const;
+export type ArtifactFile = (typeof ARTIFACT_FILES)[number];
+export const METADATA_FILE = 'metadata.json';
+export const METADATA_FORMAT_VERSION = 1;
+
+export interface ResultsJson {
+  run_id: string;
+  selection: { metric: string; on: string; best: string | null; greater_is_better: boolean };
+  models: CandidateResult[];
+}
+
+export interface FeatureSchemaEntry {
+  name: string;
+  type: string;
+  nullable: boolean;
+  min?: number | null;
+  max?: number | null;
+  categories?: string[];
+  [k: string]: unknown;
+}
+
+export interface MetadataJson {
+  format_version: number;
+  run_id: string;
+  created_at: string;
+  tabflow_version: string;
+  node_version: string;
+  seed: number;
+  data: {
+    path: string;
+    format: string;
+    sha256: string;
+    bytes: number;
+    rows: number;
+    columns: number;
+    [k: string]: unknown;
+  };
+  target: { name: string; train: TargetStats };
+  cleaning: unknown;
+  split: unknown;
+  features: FeatureSchemaEntry[];
+  model_features: string[];
+  selected_model: {
+    name: string;
+    kind: string;
+    params: Record<string, unknown>;
+    metrics: CandidateResult['metrics'];
+    selected_by: { metric: string; on: string };
+  };
+  timings: Record<string, number>;
+  artifacts: Record<ArtifactFile, { sha256: string; bytes: number }>;
+}
+
+export interface TargetStats {
+  count: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  quantiles: Record<string, number>;
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function targetStats(y: Float64Array): TargetStats {
+  const n = y.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (y[i] - mean) ** 2;
+  const s = Float64Array.from(y).sort();
+  const q = (p: number) => {
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    return s[lo] + (h - lo) * ((s[Math.min(lo + 1, n - 1)] ?? s[lo]) - s[lo]);
+  };
+  return {
+    count: n,
+    mean,
+    std: Math.sqrt(v / Math.max(1, n - 1)),
+    min: s[0],
+    max: s[n - 1],
+    quantiles: { '0.01': q(0.01), '0.25': q(0.25), '0.5': q(0.5), '0.75': q(0.75), '0.99': q(0.99) },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * TrainingPipeline.save_artifacts (the seed's STEP 7): one run's files written together into
+ * models/runs/<run-id>/ (atomically), and published to models/production/ when there is no
+ * production model yet or promotion is asked for.
+ */
+import { join } from 'node:path';
+import { type TabflowConfig, configToYaml } from '../config/config.js';
+import { stringifyArtifact } from '../core/codec.js';
+import type { FittedPreprocessor } from '../preprocess/index.js';
+import type { TrainedCandidate } from '../train/model-trainer.js';
+import { VERSION } from '../version.js';
+import { writeDirAtomic } from './atomic.js';
+import { hasProduction, publishProduction } from './production.js';
+import {
+  type ArtifactFile,
+  METADATA_FILE,
+  METADATA_FORMAT_VERSION,
+  type MetadataJson,
+  type ResultsJson,
+  sha256,
+  targetStats,
+} from './run-artifacts.js';
+import { getMetric } from '../metrics/regression.js';
+
+export interface SaveInput {
+  config: TabflowConfig;
+  now: Date;
+  loaded: { path: string; format: string; sha256: string; bytes: number; rows: number; columns: unknown[] };
+  cleaning: unknown;
+  split: unknown;
+  target: string;
+  yTrain: Float64Array;
+  preprocessor: FittedPreprocessor;
+  modelFeatures: string[];
+  best: TrainedCandidate;
+  trained: TrainedCandidate[];
+  timings: Record<string, number>;
+}
+
+export interface SaveResult {
+  runId: string;
+  runDir: string;
+  /** Set when this run was published to models/production. */
+  productionDir?: string;
+  promoted: boolean;
+  results: ResultsJson;
+  metadata: MetadataJson;
+}
+
+/** `20261126-071502-3fa2c1`: sortable by time, unique by content. */
+export function makeRunId(now: Date, salt: string): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${t}-${sha256(`${salt}${now.getTime()}${process.pid}${Math.random()}`).slice(0, 6)}`;
+}
+
+export function saveArtifacts(input: SaveInput): SaveResult {
+  const { config, best, trained } = input;
+  const runId = makeRunId(input.now, input.loaded.sha256);
+  const { metric, on } = config.selection;
+  const results: ResultsJson = {
+    run_id: runId,
+    selection: { metric, on, best: best.spec.name, greater_is_better: getMetric(metric).greaterIsBetter },
+    models: trained.map((t) => t.result),
+  };
+  const files: Record<ArtifactFile, string> = {
+    'model.json': stringifyArtifact(best.fitted!.toJSON()),
+    'preprocessor.json': stringifyArtifact(input.preprocessor.toJSON()),
+    'config.yaml': `# tabflow ${VERSION} — full resolved config of run ${runId}\n${configToYaml(config)}`,
+    'results.json': stringifyArtifact(results),
+  };
+  const artifacts = Object.fromEntries(
+    Object.entries(files).map(([name, text]) => [name, { sha256: sha256(text), bytes: Buffer.byteLength(text) }]),
+  ) as MetadataJson['artifacts'];
+  const metadata: MetadataJson = {
+    format_version: METADATA_FORMAT_VERSION,
+    run_id: runId,
+    created_at: input.now.toISOString(),
+    tabflow_version: VERSION,
+    node_version: process.version,
+    seed: config.training.seed,
+    data: {
+      path: input.loaded.path,
+      format: input.loaded.format,
+      sha256: input.loaded.sha256,
+      bytes: input.loaded.bytes,
+      rows: input.loaded.rows,
+      columns: input.loaded.columns.length,
+    },
+    target: { name: input.target, train: targetStats(input.yTrain) },
+    cleaning: input.cleaning,
+    split: input.split,
+    features: input.preprocessor.schema as MetadataJson['features'],
+    model_features: input.modelFeatures,
+    selected_model: {
+      name: best.spec.name,
+      kind: best.spec.model,
+      params: best.spec.params,
+      metrics: best.result.metrics,
+      selected_by: { metric, on },
+    },
+    timings: input.timings,
+    artifacts,
+  };
+  const all = { ...files, [METADATA_FILE]: stringifyArtifact(metadata) };
+  const root = config.output.dir;
+  const runDir = join(root, 'runs', runId);
+  writeDirAtomic(runDir, all);
+  const promote = config.output.promote === 'always' || (config.output.promote === 'if_none' && !hasProduction(root));
+  const productionDir = promote ? publishProduction(root, runId, all) : undefined;
+  return { runId, runDir, productionDir, promoted: promote, results, metadata };
+}

@@ -1,0 +1,70 @@
+/**
+ * The `tabflow` command: a thin shell over the library. Exit codes: 0 success, 2 usage, config
+ * or data errors, 1 anything else. A TabflowError prints its message, never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { TabflowError } from '../core/errors.js';
+import { VERSION } from '../version.js';
+import { initCommand } from './init-command.js';
+import { modelsCommand } from './models-command.js';
+import { trainCommand } from './train-command.js';
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = new Command('tabflow')
+    .description('Tabular machine-learning workflow: train, evaluate, select and save regression models')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code = 0;
+  program
+    .command('train')
+    .description('load → clean → split → preprocess (train only) → train candidates → evaluate → select → save')
+    .option('--data <file>', 'data file: .csv .tsv .zip .parquet .json .ndjson')
+    .option('--target <column>', 'numeric column to predict')
+    .option('--config <file>', 'config.yaml (see `tabflow init`)')
+    .option('--models <list>', 'comma-separated candidates to train, e.g. ridge,gbdt')
+    .option('--split-column <column>', 'column holding train/val/test per row (not used as a feature)')
+    .option('--seed <n>', 'seed for the split and every model')
+    .option('--out <dir>', 'artifact root (default: models)')
+    .option('--promote', 'publish this run to <out>/production even if a production model exists')
+    .option('--json', 'print results.json to stdout instead of the leaderboard')
+    .action(async (opts) => {
+      code = await trainCommand(opts);
+    });
+  program
+    .command('init')
+    .description('write a commented config.yaml with every option and its default')
+    .option('--out <file>', 'where to write it', 'config.yaml')
+    .option('--force', 'overwrite an existing file')
+    .action((opts) => {
+      code = initCommand(opts);
+    });
+  program
+    .command('models')
+    .description('list the model families and their parameters')
+    .action(() => {
+      code = modelsCommand();
+    });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // commander already printed its message; --help and --version exit 0.
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof TabflowError) {
+    process.stderr.write(`\nerror: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  process.stderr.write(`\nunexpected error: ${err?.message ?? String(e)}\n`);
+  if (process.env.TABFLOW_DEBUG) process.stderr.write(`${err?.stack}\n`);
+  else process.stderr.write('(set TABFLOW_DEBUG=1 for a stack trace, and please report it)\n');
+  return 1;
+}

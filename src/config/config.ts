@@ -1,0 +1,143 @@
+/**
+ * The run configuration (config.yaml): one section per stage of the seed's flow. Each stage
+ * owns its section's schema; this module only composes them and reports every problem at once.
+ */
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { type CleanConfig, resolveCleanConfig } from '../clean/data-cleaner.js';
+import { ConfigError, DataError, type Issue } from '../core/errors.js';
+import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+import { METRIC_NAMES } from '../metrics/regression.js';
+import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
+import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
+import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
+
+export const DATA_PARAMS = {
+  path: { type: 'string?', default: null, doc: 'data file (csv, tsv, zip, parquet, json, ndjson); --data overrides' },
+  target: { type: 'string?', default: null, doc: 'numeric column to predict; --target overrides' },
+  format: {
+    type: 'enum',
+    default: 'auto',
+    values: ['auto', 'csv', 'zip', 'parquet', 'json', 'ndjson'],
+    doc: 'file format; auto = from the extension',
+  },
+  delimiter: { type: 'string?', default: null, doc: 'CSV delimiter; null = detect' },
+  zip_entry: { type: 'string?', default: null, doc: 'file inside a ZIP to read when it holds several' },
+} as const satisfies ParamTable;
+
+export const TRAINING_PARAMS = {
+  seed: { type: 'number', default: 42, integer: true, min: 0, doc: 'seed of every random step (split, models)' },
+  candidate_time_budget_s: {
+    type: 'number?',
+    default: 900,
+    min: 0,
+    doc: 'seconds one candidate may train before it is stopped (boosting keeps its trees) or failed',
+  },
+  time_budget_s: {
+    type: 'number?',
+    default: null,
+    min: 0,
+    doc: 'seconds for all candidates together; candidates not started in time are recorded as skipped',
+  },
+  threads: { type: 'number?', default: null, integer: true, min: 1, doc: 'worker threads for parallel models; null = all cores' },
+} as const satisfies ParamTable;
+
+export const SELECTION_PARAMS = {
+  metric: { type: 'enum', default: 'r2', values: METRIC_NAMES, doc: 'metric that picks the best model' },
+  on: {
+    type: 'enum',
+    default: 'val',
+    values: ['val', 'test'],
+    doc: 'split the metric is read on; choosing on test leaks it into the decision',
+  },
+} as const satisfies ParamTable;
+
+export const OUTPUT_PARAMS = {
+  dir: { type: 'string', default: 'models', doc: 'artifact root: runs go to <dir>/runs/<run-id>, the promoted one to <dir>/production' },
+  promote: {
+    type: 'enum',
+    default: 'if_none',
+    values: ['if_none', 'always', 'never'],
+    doc: 'when to publish to <dir>/production: only if none exists yet, always (--promote), or never',
+  },
+} as const satisfies ParamTable;
+
+export interface TabflowConfig {
+  data: ParamsOf<typeof DATA_PARAMS>;
+  cleaning: CleanConfig;
+  split: SplitConfig;
+  preprocessing: PreprocessConfig;
+  models: CandidateSpec[];
+  training: ParamsOf<typeof TRAINING_PARAMS>;
+  selection: ParamsOf<typeof SELECTION_PARAMS>;
+  output: ParamsOf<typeof OUTPUT_PARAMS>;
+}
+
+const SECTIONS = ['data', 'cleaning', 'split', 'preprocessing', 'models', 'training', 'selection', 'output'];
+
+/** Resolve a raw config object (from YAML) into a fully defaulted, validated config. */
+export function resolveConfig(raw: unknown = {}): TabflowConfig {
+  const issues: Issue[] = [];
+  const r = (raw ?? {}) as Record<string, unknown>;
+  if (typeof r !== 'object' || Array.isArray(r)) {
+    throw new ConfigError([{ path: '(root)', code: 'invalid_type', message: 'config must be a mapping of sections' }]);
+  }
+  for (const k of Object.keys(r)) {
+    if (!SECTIONS.includes(k)) {
+      issues.push({ path: k, code: 'unknown_key', message: `"${k}" is not a config section; sections: ${SECTIONS.join(', ')}` });
+    }
+  }
+  const section = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ConfigError) issues.push(...e.issues);
+      else throw e;
+      return undefined;
+    }
+  };
+  const cfg = {
+    data: section(() => resolveParams(DATA_PARAMS, r.data, 'data')),
+    cleaning: section(() => resolveCleanConfig(r.cleaning, 'cleaning')),
+    split: section(() => resolveSplitConfig(r.split, 'split')),
+    preprocessing: section(() => resolvePreprocessConfig(r.preprocessing, 'preprocessing')),
+    models: section(() => resolveCandidates(r.models, 'models')),
+    training: section(() => resolveParams(TRAINING_PARAMS, r.training, 'training')),
+    selection: section(() => resolveParams(SELECTION_PARAMS, r.selection, 'selection')),
+    output: section(() => resolveParams(OUTPUT_PARAMS, r.output, 'output')),
+  };
+  if (issues.length) throw new ConfigError(issues);
+  return cfg as TabflowConfig;
+}
+
+/** Read and parse a YAML config file; errors name the file and line. */
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(
+      'config_not_found',
+      code === 'ENOENT'
+        ? `Config file ${path} does not exist. Create one with \`tabflow init\` or drop --config.`
+        : `Cannot read config file ${path}: ${(e as Error).message}`,
+    );
+  }
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    throw new ConfigError([{ path, code: 'yaml_syntax', message: `${path} is not valid YAML${where}: ${e.message.split('\n')[0]}` }]);
+  }
+  const value = doc.toJS();
+  if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+    throw new ConfigError([{ path, code: 'invalid_type', message: `${path} must hold a mapping of sections (data, split, ...)` }]);
+  }
+  return value ?? {};
+}
+
+/** The resolved config as YAML (config.yaml of a run: the full resolved config). */
+export function configToYaml(cfg: TabflowConfig): string {
+  return YAML.stringify(cfg, { lineWidth: 0 });
+}

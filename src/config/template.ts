@@ -1,0 +1,56 @@
+/**
+ * The commented config.yaml written by `tabflow init`: every section, every key with its default
+ * and its doc, generated from the same parameter tables that validate the config.
+ */
+import YAML from 'yaml';
+import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
+import type { ParamTable } from '../core/params.js';
+import { PREPROCESS_PARAMS } from '../preprocess/params.js';
+import { SPLIT_PARAMS } from '../split/split-config.js';
+import { modelKinds } from '../models/registry.js';
+import { DATA_PARAMS, OUTPUT_PARAMS, SELECTION_PARAMS, TRAINING_PARAMS } from './config.js';
+
+function section(name: string, doc: string, table: ParamTable, extra: string[] = []): string {
+  const lines = [`# ${doc}`, `${name}:`];
+  for (const [k, s] of Object.entries(table)) {
+    const allowed = 'values' in s ? ` [${s.values.join(' | ')}]` : '';
+    lines.push(`  # ${s.doc}${allowed}`);
+    lines.push(`  ${k}: ${YAML.stringify(s.default).trim()}`);
+  }
+  return [...lines, ...extra].join('\n');
+}
+
+export function configTemplate(): string {
+  return [
+    '# tabflow config. Every key is optional; shown values are the defaults.',
+    '# Command-line flags (--data, --target, --seed, --split-column, --models, --out, --promote) override it.',
+    '',
+    section('data', 'STEP 1 — loading', DATA_PARAMS),
+    '',
+    section('cleaning', 'STEP 2 — cleaning (nothing is learned from the data here)', CLEAN_PARAMS, [
+      '  # cells (after trimming) read as missing in text columns',
+      `  missing_tokens: ${JSON.stringify(DEFAULT_MISSING_TOKENS)}`,
+      '  # force a column type: numeric | categorical | boolean | datetime (unparseable cells become missing)',
+      '  types: {}',
+      '  # columns to remove before anything else (ids, leaks)',
+      '  drop_columns: []',
+    ]),
+    '',
+    section('split', 'STEP 3 — train / val / test split (before anything is learned)', SPLIT_PARAMS),
+    '',
+    section('preprocessing', 'STEP 4 — preprocessing, fitted on TRAIN only', PREPROCESS_PARAMS),
+    '',
+    '# STEP 5 — candidates. A name, or {name, model, params}; see `tabflow models` for every parameter.',
+    '# Default: every model family with default parameters.',
+    '# models:',
+    ...modelKinds().map((k) => `#   - ${k}`),
+    '#   - {name: ridge_strong, model: ridge, params: {alpha: 10}}',
+    '',
+    section('training', 'Training budget and seed', TRAINING_PARAMS),
+    '',
+    section('selection', 'STEP 6 — selecting the best model', SELECTION_PARAMS),
+    '',
+    section('output', 'STEP 7 — artifacts', OUTPUT_PARAMS),
+    '',
+  ].join('\n');
+}

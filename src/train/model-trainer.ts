@@ -1,0 +1,182 @@
+/**
+ * ModelTrainer (the seed's STEP 4–6): trains every candidate, evaluates all of them on train,
+ * val and test, and selects the best by a metric on a chosen split. One failing or over-budget
+ * candidate is recorded and the run goes on.
+ */
+import type { Matrix } from '../core/matrix.js';
+import { type MetricName, type MetricValues, getMetric, isBetter, scoreAll } from '../metrics/regression.js';
+import { getFamily } from '../models/registry.js';
+import type { FeatureInfo, FittedRegressor, InputEncoding } from '../models/regressor.js';
+import { deadlineSignal } from './budget.js';
+import type { CandidateSpec } from './candidates.js';
+
+export interface XY {
+  readonly X: Matrix;
+  readonly y: Float64Array;
+}
+
+/** Train/val/test matrices as one preprocessor (of one encoding) produced them. */
+export interface PreparedData {
+  readonly features: readonly FeatureInfo[];
+  readonly train: XY;
+  readonly val: XY;
+  readonly test: XY;
+}
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export interface CandidateResult {
+  name: string;
+  model: string;
+  status: 'ok' | 'failed' | 'skipped';
+  error?: string;
+  params: Record<string, unknown>;
+  encoding: InputEncoding;
+  fit_seconds: number;
+  predict_seconds?: number;
+  metrics?: Partial<Record<SplitName, MetricValues>>;
+  /** Importance per original input column, summing to 1. */
+  feature_importance?: Record<string, number>;
+  notes: string[];
+}
+
+export interface TrainedCandidate {
+  spec: CandidateSpec;
+  result: CandidateResult;
+  fitted?: FittedRegressor;
+}
+
+export type TrainerEvent =
+  | { type: 'model_start'; name: string; index: number; total: number }
+  | { type: 'model_progress'; name: string; fraction: number }
+  | { type: 'model_end'; name: string; result: CandidateResult };
+
+export interface TrainerOptions {
+  seed: number;
+  candidateBudgetS: number | null;
+  totalBudgetS: number | null;
+  threads?: number | null;
+  onEvent?: (e: TrainerEvent) => void;
+}
+
+export class ModelTrainer {
+  readonly candidates: readonly CandidateSpec[];
+  readonly options: TrainerOptions;
+
+  constructor(candidates: readonly CandidateSpec[], options: TrainerOptions) {
+    this.candidates = candidates;
+    this.options = options;
+  }
+
+  /** Encodings the candidates need, so the pipeline fits only those preprocessors. */
+  encodings(): InputEncoding[] {
+    return [...new Set(this.candidates.map((c) => getFamily(c.model).input))];
+  }
+
+  /** Fit every candidate on TRAIN (VAL only for early stopping). */
+  async trainAll(data: (enc: InputEncoding) => PreparedData): Promise<TrainedCandidate[]> {
+    const { seed, candidateBudgetS, totalBudgetS, onEvent } = this.options;
+    const start = performance.now();
+    const out: TrainedCandidate[] = [];
+    for (const [index, spec] of this.candidates.entries()) {
+      const family = getFamily(spec.model);
+      const result: CandidateResult = {
+        name: spec.name,
+        model: spec.model,
+        status: 'ok',
+        params: spec.params,
+        encoding: family.input,
+        fit_seconds: 0,
+        notes: [],
+      };
+      const elapsed = (performance.now() - start) / 1000;
+      if (totalBudgetS !== null && elapsed >= totalBudgetS) {
+        result.status = 'skipped';
+        result.error = `not started: the run's time budget of ${totalBudgetS} s was used up`;
+        out.push({ spec, result });
+        onEvent?.({ type: 'model_end', name: spec.name, result });
+        continue;
+      }
+      onEvent?.({ type: 'model_start', name: spec.name, index, total: this.candidates.length });
+      const remaining = totalBudgetS === null ? null : totalBudgetS - elapsed;
+      const budget = minBudget(candidateBudgetS, remaining);
+      const t0 = performance.now();
+      try {
+        const d = data(family.input);
+        const fitted = await family.create(spec.params).fit(d.train.X, d.train.y, {
+          features: d.features,
+          seed,
+          val: d.val.y.length ? d.val : undefined,
+          signal: deadlineSignal(budget),
+          threads: this.options.threads ?? undefined,
+          onProgress: (fraction) => onEvent?.({ type: 'model_progress', name: spec.name, fraction }),
+        });
+        result.fit_seconds = (performance.now() - t0) / 1000;
+        result.notes.push(...fitted.notes);
+        result.feature_importance = importanceBySource(fitted.featureImportances(), d.features);
+        out.push({ spec, result, fitted });
+      } catch (e) {
+        result.fit_seconds = (performance.now() - t0) / 1000;
+        result.status = 'failed';
+        result.error = e instanceof Error ? e.message : String(e);
+        out.push({ spec, result });
+      }
+      onEvent?.({ type: 'model_end', name: spec.name, result });
+    }
+    return out;
+  }
+
+  /** R², RMSE, MAE, MAPE and median AE on train, val and test for every fitted candidate. */
+  evaluateAll(trained: TrainedCandidate[], data: (enc: InputEncoding) => PreparedData): void {
+    for (const t of trained) {
+      if (!t.fitted) continue;
+      const d = data(t.result.encoding);
+      const metrics: Partial<Record<SplitName, MetricValues>> = {};
+      try {
+        const t0 = performance.now();
+        for (const split of ['train', 'val', 'test'] as const) {
+          const { X, y } = d[split];
+          if (y.length === 0) continue;
+          const p = t.fitted.predict(X);
+          if (split === 'test') t.result.predict_seconds = (performance.now() - t0) / 1000;
+          if (!p.every(Number.isFinite)) throw new Error(`predictions on ${split} contain non-finite values`);
+          metrics[split] = scoreAll(y, p);
+        }
+        t.result.metrics = metrics;
+      } catch (e) {
+        t.result.status = 'failed';
+        t.result.error = `evaluation failed: ${e instanceof Error ? e.message : String(e)}`;
+        t.fitted = undefined;
+      }
+    }
+  }
+
+  /** The best candidate by `metric` on `on` (the metric declares its direction); undefined if none is ok. */
+  selectBest(trained: TrainedCandidate[], metricName: MetricName, on: SplitName): TrainedCandidate | undefined {
+    const metric = getMetric(metricName);
+    let best: TrainedCandidate | undefined;
+    for (const t of trained) {
+      const v = t.result.metrics?.[on]?.[metricName];
+      if (!t.fitted || v === undefined) continue;
+      const bv = best?.result.metrics?.[on]?.[metricName];
+      if (best === undefined || bv === undefined || isBetter(metric, v, bv)) best = t;
+    }
+    return best;
+  }
+}
+
+function minBudget(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(0, Math.min(a, b));
+}
+
+/** Sum matrix-column importances into the input columns they come from. */
+export function importanceBySource(imp: Float64Array, features: readonly FeatureInfo[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  features.forEach((f, j) => {
+    out[f.source] = (out[f.source] ?? 0) + (imp[j] ?? 0);
+  });
+  const sorted = Object.entries(out).sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(sorted);
+}

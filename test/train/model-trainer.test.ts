@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Matrix, takeRows } from '../../src/core/matrix.js';
+import { resolveCandidates } from '../../src/train/candidates.js';
+import { ModelTrainer, type PreparedData, importanceBySource } from '../../src/train/model-trainer.js';
+import { concrete, splitIdx } from '../helpers/datasets.js';
+import { registerFakeModels } from '../helpers/fake-models.js';
+
+registerFakeModels();
+
+function prepared(): PreparedData {
+  const d = concrete();
+  const { train, test } = splitIdx(d.X.rows, 0.3, 5);
+  const half = Math.floor(test.length / 2);
+  const val = test.slice(0, half);
+  const te = test.slice(half);
+  const xy = (idx: Uint32Array): { X: Matrix; y: Float64Array } => ({
+    X: takeRows(d.X, idx),
+    y: Float64Array.from(idx, (i) => d.y[i]),
+  });
+  return {
+    features: d.names.map((n) => ({ name: n, kind: 'numeric' as const, source: n })),
+    train: xy(train),
+    val: xy(val),
+    test: xy(te),
+  };
+}
+
+describe('ModelTrainer', () => {
+  const data = prepared();
+  const opts = { seed: 1, candidateBudgetS: null, totalBudgetS: null };
+
+  it('records a failing candidate and goes on with the others', async () => {
+    const cands = resolveCandidates(['test_mean', 'test_fail', { name: 'shifted', model: 'test_mean', params: { shift: 5 } }]);
+    const events: string[] = [];
+    const trainer = new ModelTrainer(cands, { ...opts, onEvent: (e) => events.push(`${e.type}:${e.name}`) });
+    const trained = await trainer.trainAll(() => data);
+    trainer.evaluateAll(trained, () => data);
+    assert.deepEqual(
+      trained.map((t) => t.result.status),
+      ['ok', 'failed', 'ok'],
+    );
+    assert.match(trained[1].result.error!, /diverged/);
+    assert.ok(trained[0].result.metrics?.test?.r2 !== undefined);
+    assert.ok(events.includes('model_end:test_fail'));
+  });
+
+  it('selects by the metric and its direction, on the chosen split', async () => {
+    const cands = resolveCandidates([
+      { name: 'far', model: 'test_mean', params: { shift: 30 } },
+      { name: 'near', model: 'test_mean', params: { shift: 0 } },
+    ]);
+    const trainer = new ModelTrainer(cands, opts);
+    const trained = await trainer.trainAll(() => data);
+    trainer.evaluateAll(trained, () => data);
+    assert.equal(trainer.selectBest(trained, 'r2', 'val')?.spec.name, 'near');
+    assert.equal(trainer.selectBest(trained, 'rmse', 'val')?.spec.name, 'near');
+    assert.equal(trainer.selectBest(trained, 'mae', 'test')?.spec.name, 'near');
+  });
+
+  it('stops an over-budget candidate through its signal', async () => {
+    const trainer = new ModelTrainer(resolveCandidates(['test_slow']), { ...opts, candidateBudgetS: 0.2 });
+    const t0 = performance.now();
+    const [t] = await trainer.trainAll(() => data);
+    assert.ok(performance.now() - t0 < 5000);
+    assert.equal(t.result.status, 'ok');
+    assert.deepEqual(t.result.notes, ['stopped by the time budget']);
+  });
+
+  it('skips candidates once the run budget is used up', async () => {
+    const trainer = new ModelTrainer(resolveCandidates(['test_slow', 'test_mean']), { ...opts, totalBudgetS: 0.2 });
+    const trained = await trainer.trainAll(() => data);
+    assert.equal(trained[1].result.status, 'skipped');
+    assert.match(trained[1].result.error!, /time budget/);
+  });
+
+  it('maps importances back to the input columns', () => {
+    const imp = importanceBySource(Float64Array.from([0.5, 0.2, 0.3]), [
+      { name: 'cut=Ideal', kind: 'numeric', source: 'cut' },
+      { name: 'carat', kind: 'numeric', source: 'carat' },
+      { name: 'cut=Good', kind: 'numeric', source: 'cut' },
+    ]);
+    assert.deepEqual(Object.keys(imp), ['cut', 'carat']);
+    assert.ok(Math.abs(imp.cut - 0.8) < 1e-12);
+  });
+});
