@@ -1,0 +1,10 @@
+export {
+  CLEAN_PARAMS,
+  type CleanConfig,
+  DEFAULT_MISSING_TOKENS,
+  defaultCleanConfig,
+  resolveCleanConfig,
+} from './clean-config.js';
+export type { CleaningReport, ColumnChanges, TypeFix } from './cleaning-report.js';
+export { DataCleaner } from './data-cleaner.js';
+export { duplicateMask } from './duplicate-rows.js';
