@@ -1,0 +1,98 @@
+/**
+ * ProductionPreprocessor: hyperparameters only. `fit(train)` learns every statistic from the
+ * train frame it is given — and from nothing else — and returns a separate FittedPreprocessor.
+ */
+import { DataError } from '../core/errors.js';
+import { BOOL_MISSING, type Column, type Frame } from '../data/frame.js';
+import type { InputEncoding } from '../models/regressor.js';
+import { countLevels, fitCategorical, type LevelCounts } from './categorical-step.js';
+import { datetimePartsFor } from './datetime-parts.js';
+import { learnSchema } from './feature-schema.js';
+import { channelValues, FittedPreprocessor } from './fitted-preprocessor.js';
+import type { ColumnPlan, FittedState } from './fitted-state.js';
+import { fitNumeric, type NumericStats } from './numeric-step.js';
+import type { PreprocessConfig } from './params.js';
+
+export class ProductionPreprocessor {
+  readonly config: Readonly<PreprocessConfig>;
+  /** What the model family asked for; `config.encoding` other than auto overrides it. */
+  readonly encoding: InputEncoding;
+
+  constructor(config: PreprocessConfig, opts: { encoding: InputEncoding }) {
+    this.config = config;
+    this.encoding = opts.encoding;
+  }
+
+  fit(train: Frame): FittedPreprocessor {
+    if (train.nRows === 0)
+      throw new DataError('empty_train', 'Cannot fit the preprocessor: the train set has no rows');
+    const cfg = this.config;
+    const plans: ColumnPlan[] = [];
+    const stats: NumericStats[] = [];
+    const schema = [];
+    const problems: string[] = [];
+    for (let k = 0; k < train.nCols; k++) {
+      const name = train.names[k];
+      const col = train.columns[k];
+      let levels: LevelCounts | null = null;
+      if (col.type === 'categorical') {
+        levels = countLevels(col);
+        plans.push({ name, type: 'categorical', cat: fitCategorical(levels, train.nRows, cfg) });
+      } else {
+        const plan = numericPlan(name, col, stats.length, cfg.add_missing_indicator);
+        for (const x of channelValues(plan, col)) {
+          const bad = firstNonFinite(x);
+          if (bad >= 0) problems.push(`column "${name}" has the value ${x[bad]} at train row ${bad}`);
+          stats.push(fitNumeric(x, cfg));
+        }
+        plans.push(plan);
+      }
+      schema.push(learnSchema(name, col, levels));
+    }
+    if (problems.length) {
+      throw new DataError(
+        'not_finite',
+        `Cannot fit the preprocessor: ${problems.join('; ')}. Only finite numbers are allowed; ` +
+          'clean or drop these values first',
+      );
+    }
+    const state: FittedState = {
+      config: { ...cfg },
+      requested: this.encoding,
+      encoding: cfg.encoding === 'auto' ? this.encoding : cfg.encoding,
+      inputColumns: train.names.map((name, k) => ({ name, type: train.columns[k].type })),
+      schema,
+      plans,
+      stats: {
+        fill: Float64Array.from(stats, (s) => s.fill),
+        lo: Float64Array.from(stats, (s) => s.lo),
+        hi: Float64Array.from(stats, (s) => s.hi),
+        center: Float64Array.from(stats, (s) => s.center),
+        scale: Float64Array.from(stats, (s) => s.scale),
+      },
+    };
+    return new FittedPreprocessor(state);
+  }
+}
+
+function numericPlan(
+  name: string,
+  col: Exclude<Column, { type: 'categorical' }>,
+  channel: number,
+  ind: boolean,
+): ColumnPlan {
+  let hasMissing = false;
+  const v = col.values;
+  for (let i = 0; i < v.length && !hasMissing; i++)
+    hasMissing = col.type === 'boolean' ? v[i] === BOOL_MISSING : Number.isNaN(v[i]);
+  // scikit-learn's add_indicator='missing-only': an indicator only where train had gaps.
+  const indicator = ind && hasMissing;
+  if (col.type === 'datetime')
+    return { name, type: 'datetime', channel, parts: datetimePartsFor(v as Float64Array), indicator };
+  return { name, type: col.type, channel, indicator };
+}
+
+function firstNonFinite(x: Float64Array): number {
+  for (let i = 0; i < x.length; i++) if (x[i] - x[i] !== 0 && !Number.isNaN(x[i])) return i;
+  return -1;
+}
