@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadArtifacts } from '../../src/artifacts/load-artifacts.js';
+import { tabflow } from '../helpers/cli.js';
+import { DATA_DIR } from '../helpers/datasets.js';
+
+const CONCRETE = join(DATA_DIR, 'concrete.csv');
+const tmp = () => mkdtempSync(join(tmpdir(), 'tabflow-cli-'));
+const noStack = (s: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(s), `stack trace printed:\n${s}`);
+
+describe('tabflow train', () => {
+  it('runs the whole flow, prints a leaderboard and writes one run of artifacts that belong together', () => {
+    const dir = tmp();
+    const r = tabflow(['train', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'linear,ridge,lasso,elasticnet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /★/);
+    assert.match(r.stdout, /test R²/);
+    for (const stage of ['load', 'clean', 'split', 'preprocess', 'train', 'evaluate', 'select', 'save']) {
+      assert.match(r.stderr, new RegExp(`✓ ${stage}`));
+    }
+    const runs = readdirSync(join(dir, 'models', 'runs'));
+    assert.equal(runs.length, 1);
+    const files = readdirSync(join(dir, 'models', 'runs', runs[0])).sort();
+    assert.deepEqual(files, ['config.yaml', 'metadata.json', 'model.json', 'preprocessor.json', 'results.json']);
+    const a = loadArtifacts(join(dir, 'models', 'production'));
+    assert.equal(a.metadata.run_id, runs[0]);
+    assert.equal(a.results.models.length, 4);
+    assert.ok(a.results.models.every((m) => m.status === 'ok'));
+    const best = a.results.models.find((m) => m.name === a.results.selection.best)!;
+    // concrete is ~linear-ish: sklearn's linear family scores ≈ 0.56–0.62 on held-out rows.
+    assert.ok(best.metrics!.test!.r2 > 0.5, `best test R² ${best.metrics!.test!.r2}`);
+    assert.equal(a.metadata.data.sha256.length, 64);
+    assert.equal(a.metadata.split && (a.metadata.split as { counts: { train: number } }).counts.train > 600, true);
+  });
+
+  it('keeps production unless --promote is given, and tampering is detected', () => {
+    const dir = tmp();
+    const args = ['train', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge'];
+    assert.equal(tabflow(args, dir).code, 0);
+    const first = realpathSync(join(dir, 'models', 'production'));
+    const r2 = tabflow(args, dir);
+    assert.equal(r2.code, 0);
+    assert.match(r2.stdout, /not published/);
+    assert.equal(realpathSync(join(dir, 'models', 'production')), first);
+    assert.equal(tabflow([...args, '--promote'], dir).code, 0);
+    const third = realpathSync(join(dir, 'models', 'production'));
+    assert.notEqual(third, first);
+    // A file from another run makes the set invalid.
+    writeFileSync(join(third, 'results.json'), readFileSync(join(first, 'results.json')));
+    assert.throws(() => loadArtifacts(join(dir, 'models', 'production')), /does not belong to run/);
+  });
+
+  it('trains on a fixed split column that is then not a feature', () => {
+    const dir = tmp();
+    const lines = readFileSync(CONCRETE, 'utf8').trim().split('\n');
+    const parts = ['train', 'train', 'train', 'train', 'train', 'train', 'train', 'val', 'test', 'test'];
+    const out = [`${lines[0]},"split"`, ...lines.slice(1).map((l, i) => `${l},${parts[i % 10]}`)];
+    writeFileSync(join(dir, 'c.csv'), `${out.join('\n')}\n`);
+    const r = tabflow(['train', '--data', 'c.csv', '--target', 'compressive_strength', '--models', 'ridge', '--split-column', 'split'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const a = loadArtifacts(join(dir, 'models', 'production'));
+    assert.ok(!a.metadata.model_features.includes('split'));
+    assert.equal((a.metadata.split as { strategy: string }).strategy, 'column');
+  });
+});
+
+describe('tabflow train: bad input gives exit 2, a clear message, no stack trace, nothing in production', () => {
+  const cases: [string, (dir: string) => string[], RegExp][] = [
+    ['missing file', () => ['--data', 'nope.csv', '--target', 'y'], /nope\.csv/],
+    [
+      'unknown extension',
+      (d) => {
+        writeFileSync(join(d, 'data.xlsx'), 'x');
+        return ['--data', 'data.xlsx', '--target', 'y'];
+      },
+      /xlsx/,
+    ],
+    ['target absent (lists the columns)', () => ['--data', CONCRETE, '--target', 'strength'], /strength[\s\S]*cement/],
+    [
+      'non-numeric target',
+      (d) => {
+        writeFileSync(join(d, 't.csv'), 'a,b\n1,x\n2,y\n3,z\n');
+        return ['--data', 't.csv', '--target', 'b'];
+      },
+      /"?b"?[\s\S]*numeric/,
+    ],
+    [
+      'invalid config value (names key, value and allowed)',
+      (d) => {
+        writeFileSync(join(d, 'c.yaml'), 'split:\n  strategy: sideways\n');
+        return ['--data', CONCRETE, '--target', 'compressive_strength', '--config', 'c.yaml'];
+      },
+      /split\.strategy[\s\S]*sideways[\s\S]*random/,
+    ],
+    ['unknown model', () => ['--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge,deep_net'], /deep_net/],
+    ['bad seed', () => ['--data', CONCRETE, '--target', 'compressive_strength', '--seed', '-3'], /--seed/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, () => {
+      const dir = tmp();
+      const r = tabflow(['train', ...args(dir)], dir);
+      assert.equal(r.code, 2, `exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, message);
+      noStack(r.stderr);
+      assert.equal(existsSync(join(dir, 'models', 'production')), false);
+    });
+  }
+});
+
+describe('tabflow init', () => {
+  it('writes a commented config that trains as is', () => {
+    const dir = tmp();
+    assert.equal(tabflow(['init'], dir).code, 0);
+    const text = readFileSync(join(dir, 'config.yaml'), 'utf8');
+    assert.match(text, /# STEP 3/);
+    assert.match(text, /strategy: random/);
+    const again = tabflow(['init'], dir);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already exists/);
+    const r = tabflow(['train', '--config', 'config.yaml', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge'], dir);
+    assert.equal(r.code, 0, r.stderr);
+  });
+});
