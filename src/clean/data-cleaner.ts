@@ -11,6 +11,9 @@ import { duplicateMask } from './duplicate-rows.js';
 import { fixType } from './fix-types.js';
 import { recodeCategorical } from './recode-categorical.js';
 
+export { type CleanConfig, resolveCleanConfig } from './clean-config.js';
+export type { CleaningReport } from './cleaning-report.js';
+
 export class DataCleaner {
   readonly config: CleanConfig;
 

@@ -1,0 +1,28 @@
+/** Split strategies by name; an unknown name fails listing the known ones. */
+import { ConfigError } from '../../core/errors.js';
+import type { SplitStrategy } from '../split-strategy.js';
+import { columnSplit } from './column.js';
+import { groupSplit } from './group.js';
+import { randomSplit } from './random.js';
+import { stratifiedSplit } from './stratified.js';
+import { timeSplit } from './time.js';
+
+const STRATEGIES: ReadonlyMap<string, SplitStrategy> = new Map(
+  [randomSplit, stratifiedSplit, timeSplit, groupSplit, columnSplit].map((s) => [s.name, s]),
+);
+
+export const STRATEGY_NAMES: readonly string[] = [...STRATEGIES.keys()];
+
+export function getSplitStrategy(name: string, path = 'split.strategy'): SplitStrategy {
+  const s = STRATEGIES.get(name);
+  if (!s) {
+    throw new ConfigError([
+      {
+        path,
+        code: 'unknown_strategy',
+        message: `${path} = ${JSON.stringify(name)} is not a known strategy; known: ${STRATEGY_NAMES.join(', ')}`,
+      },
+    ]);
+  }
+  return s;
+}
