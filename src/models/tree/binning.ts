@@ -1,0 +1,216 @@
+/**
+ * Quantile binning (sklearn's `_BinMapper`): each feature is mapped to at most `maxBins` value bins
+ * plus one dedicated missing-value bin, learned on the training rows only. Trees then split on bin
+ * indices (≤ 256 distinct per feature) so finding a split costs O(bins), not O(rows log rows).
+ *
+ * Numeric: bin b holds values in (thr[b-1], thr[b]]; thresholds are midpoints between distinct
+ * values, or between quantiles when a feature has more than `maxBins` distinct values. Categorical
+ * (ordinal codes 0..k-1): one bin per code; beyond `maxBins - 1` codes the rarest share a bin.
+ * The missing bin of feature j is `nBins[j]` (right after its value bins).
+ */
+import type { Matrix } from '../../core/matrix.js';
+import { Rng } from '../../core/random.js';
+import type { FeatureInfo } from '../regressor.js';
+
+/** Binning is learned on at most this many rows (as sklearn); quantiles barely move beyond it. */
+const BINNING_SUBSAMPLE = 200_000;
+
+export interface BinMapper {
+  readonly nFeatures: number;
+  /** Value bins per feature (0 for an all-missing column); the missing bin is index nBins[j]. */
+  readonly nBins: Int32Array;
+  /** 1 when feature j is categorical. */
+  readonly isCategorical: Uint8Array;
+  /** Numeric: upper bounds of value bins 0..nBins-2 on raw values (bin nBins-1 is open above). */
+  readonly thresholds: readonly Float64Array[];
+  /** Categorical: bin of each code 0..nCategories-1 (empty for numeric features). */
+  readonly codeToBin: readonly Int32Array[];
+  /** Offset of feature j in a flat per-node histogram; total = offsets[nFeatures]. */
+  readonly offsets: Int32Array;
+  /** Smallest / largest finite training value per numeric feature (for random thresholds). */
+  readonly minValue: Float64Array;
+  readonly maxValue: Float64Array;
+}
+
+/** Bins stored column-major: `bins[j * nRows + i]` is the bin of row i, feature j. */
+export interface BinnedData {
+  readonly nRows: number;
+  readonly nFeatures: number;
+  readonly bins: Uint8Array;
+}
+
+export interface BinningOptions {
+  /** Value bins per feature, 2..255 (the missing bin is extra). */
+  maxBins?: number;
+  /** Seed for the row subsample used to find quantiles on large data. */
+  seed?: number;
+}
+
+/** Learn bin edges per feature from the training matrix. */
+export function fitBinMapper(
+  X: Matrix,
+  features: readonly FeatureInfo[] | null,
+  opts: BinningOptions = {},
+): BinMapper {
+  const maxBins = opts.maxBins ?? 255;
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 255) {
+    throw new RangeError(`maxBins = ${maxBins} is not allowed: expected an integer in 2..255`);
+  }
+  const { rows: n, cols: p, data } = X;
+  // Subsample rows for quantiles on big data (seeded, so binning is reproducible).
+  let sample: Uint32Array | null = null;
+  if (n > BINNING_SUBSAMPLE) {
+    sample = new Rng(opts.seed ?? 0).permutation(n).subarray(0, BINNING_SUBSAMPLE);
+    sample.sort();
+  }
+  const m = sample ? sample.length : n;
+  const nBins = new Int32Array(p);
+  const isCategorical = new Uint8Array(p);
+  const thresholds: Float64Array[] = [];
+  const codeToBin: Int32Array[] = [];
+  const minValue = new Float64Array(p);
+  const maxValue = new Float64Array(p);
+  const buf = new Float64Array(m);
+  for (let j = 0; j < p; j++) {
+    const info = features?.[j];
+    if (info && info.kind === 'categorical') {
+      isCategorical[j] = 1;
+      const nCat = Math.max(0, info.nCategories ?? maxCode(data, n, p, j) + 1);
+      const c2b = categoryBins(data, n, p, j, nCat, maxBins);
+      codeToBin.push(c2b);
+      thresholds.push(new Float64Array(0));
+      let nb = 0;
+      for (let c = 0; c < nCat; c++) if (c2b[c] + 1 > nb) nb = c2b[c] + 1;
+      nBins[j] = nb;
+      continue;
+    }
+    codeToBin.push(new Int32Array(0));
+    let k = 0;
+    for (let s = 0; s < m; s++) {
+      const v = data[(sample ? sample[s] : s) * p + j];
+      if (!Number.isNaN(v)) buf[k++] = v;
+    }
+    const vals = buf.subarray(0, k).sort();
+    const thr = numericThresholds(vals, maxBins);
+    thresholds.push(thr);
+    nBins[j] = k === 0 ? 0 : thr.length + 1;
+    minValue[j] = k ? vals[0] : 0;
+    maxValue[j] = k ? vals[k - 1] : 0;
+  }
+  const offsets = new Int32Array(p + 1);
+  for (let j = 0; j < p; j++) offsets[j + 1] = offsets[j] + nBins[j] + 1;
+  return { nFeatures: p, nBins, isCategorical, thresholds, codeToBin, offsets, minValue, maxValue };
+}
+
+function maxCode(data: Float64Array, n: number, p: number, j: number): number {
+  let mx = -1;
+  for (let i = 0; i < n; i++) {
+    const v = data[i * p + j];
+    if (v > mx) mx = v;
+  }
+  return Math.floor(mx);
+}
+
+/** Codes keep their own bin; when there are too many, the rarest share the last value bin. */
+function categoryBins(
+  data: Float64Array,
+  n: number,
+  p: number,
+  j: number,
+  nCat: number,
+  maxBins: number,
+): Int32Array {
+  const c2b = new Int32Array(nCat);
+  if (nCat <= maxBins) {
+    for (let c = 0; c < nCat; c++) c2b[c] = c;
+    return c2b;
+  }
+  const counts = new Float64Array(nCat);
+  for (let i = 0; i < n; i++) {
+    const v = data[i * p + j];
+    if (v >= 0 && v < nCat) counts[Math.floor(v)]++;
+  }
+  // Most frequent first; ties by code so the mapping is deterministic.
+  const order = Array.from({ length: nCat }, (_, c) => c).sort((a, b) => counts[b] - counts[a] || a - b);
+  const other = maxBins - 1;
+  c2b.fill(other);
+  for (let r = 0; r < other; r++) c2b[order[r]] = r;
+  return c2b;
+}
+
+/**
+ * Thresholds from sorted finite values: midpoints between distinct values when they fit, else
+ * midpoint-interpolated quantiles at 1/maxBins .. (maxBins-1)/maxBins (as numpy 'midpoint').
+ */
+export function numericThresholds(sorted: Float64Array, maxBins: number): Float64Array {
+  const k = sorted.length;
+  if (k === 0) return new Float64Array(0);
+  let nDistinct = 1;
+  for (let i = 1; i < k; i++) if (sorted[i] !== sorted[i - 1]) nDistinct++;
+  const out: number[] = [];
+  if (nDistinct <= maxBins) {
+    for (let i = 1; i < k; i++) {
+      if (sorted[i] !== sorted[i - 1]) out.push(midpoint(sorted[i - 1], sorted[i]));
+    }
+    return Float64Array.from(out);
+  }
+  for (let q = 1; q < maxBins; q++) {
+    const pos = (q / maxBins) * (k - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    const t = midpoint(sorted[lo], sorted[hi]);
+    if (out.length === 0 || t > out[out.length - 1]) out.push(t);
+  }
+  // The top threshold must lie below the maximum, or the last bin would be empty.
+  while (out.length && out[out.length - 1] >= sorted[k - 1]) out.pop();
+  return Float64Array.from(out);
+}
+
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  // Guard against rounding landing on b (the threshold must separate a from b).
+  return m >= b ? a : m;
+}
+
+/** Bin index of a raw numeric value: first b with x ≤ thr[b] (searchsorted left); NaN → missing. */
+export function binValue(thr: Float64Array, nBins: number, x: number): number {
+  if (Number.isNaN(x)) return nBins;
+  let lo = 0;
+  let hi = thr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (thr[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Bin a matrix with a fitted mapper (train or any other rows). */
+export function binMatrix(mapper: BinMapper, X: Matrix): BinnedData {
+  const { rows: n, cols: p, data } = X;
+  if (p !== mapper.nFeatures) {
+    throw new RangeError(`binMatrix: mapper has ${mapper.nFeatures} features, X has ${p}`);
+  }
+  const bins = new Uint8Array(n * p);
+  for (let j = 0; j < p; j++) {
+    const nb = mapper.nBins[j];
+    const base = j * n;
+    if (mapper.isCategorical[j]) {
+      const c2b = mapper.codeToBin[j];
+      const nCat = c2b.length;
+      for (let i = 0; i < n; i++) {
+        const v = data[i * p + j];
+        // Missing, negative or unseen codes fall in the missing bin during training.
+        bins[base + i] = v >= 0 && v < nCat ? c2b[Math.floor(v)] : nb;
+      }
+      continue;
+    }
+    const thr = mapper.thresholds[j];
+    if (nb === 0) {
+      bins.fill(0, base, base + n);
+      continue;
+    }
+    for (let i = 0; i < n; i++) bins[base + i] = binValue(thr, nb, data[i * p + j]);
+  }
+  return { nRows: n, nFeatures: p, bins };
+}
