@@ -104,6 +104,9 @@ function checkNonEmpty(
     'empty_part',
     `Split (${cfg.strategy}) of ${n} rows leaves ${empty.join(' and ')} empty ` +
       `(train ${counts.train}, val ${counts.val}, test ${counts.test}); ` +
-      `${hint[cfg.strategy] ?? ''}${empty.every((p) => p !== 'train') ? `, or set ${empty.map((p) => `split.${p}: 0`).join(' and ')}` : ''}`,
+      `${hint[cfg.strategy] ?? ''}` +
+      (empty.includes('train')
+        ? ''
+        : `, or set ${empty.map((p) => `split.${p}: 0`).join(' and ')} (fractions must still sum to 1)`),
   );
 }

@@ -5,7 +5,14 @@ import { DataCleaner, resolveCleanConfig } from '../../src/clean/index.js';
 import { ConfigError, DataError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/random.js';
 import { categorical, Frame, numeric } from '../../src/data/frame.js';
-import { DataSplitter, partSizes, resolveSplitConfig, type SplitResult } from '../../src/split/index.js';
+import {
+  DataSplitter,
+  getSplitStrategy,
+  partSizes,
+  resolveSplitConfig,
+  type SplitResult,
+  STRATEGY_NAMES,
+} from '../../src/split/index.js';
 import { readBundled } from '../helpers/csv-frame.js';
 
 const splitter = (raw: unknown = {}) => new DataSplitter(resolveSplitConfig(raw));
@@ -360,3 +367,15 @@ const PINNED_20 = {
   val: [14, 18],
   test: [0, 1, 2, 13],
 };
+
+test('an unknown strategy name fails listing the known ones', () => {
+  assert.throws(
+    () => getSplitStrategy('kfold'),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /split\.strategy = "kfold" is not a known strategy; known: random, stratified, time, group, column/.test(
+        e.message,
+      ),
+  );
+  assert.deepEqual([...STRATEGY_NAMES], ['random', 'stratified', 'time', 'group', 'column']);
+});
