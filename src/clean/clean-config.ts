@@ -54,7 +54,16 @@ export type CleanConfig = ParamsOf<typeof CLEAN_PARAMS> & {
   drop_columns: string[];
 };
 
-const STRUCTURED = ['missing_tokens', 'types', 'drop_columns'] as const;
+/** Docs of the structured keys (the ParamTable holds only scalars), for `tabflow init` and docs. */
+export const CLEAN_STRUCTURED_DOCS: Record<'missing_tokens' | 'types' | 'drop_columns', string> = {
+  missing_tokens:
+    'categorical cells equal to one of these (after trimming) become missing; default: the pandas list',
+  types:
+    'column → numeric | categorical | boolean | datetime; unreadable cells become missing and are counted',
+  drop_columns: 'columns removed before anything else (ids, leaks)',
+};
+
+const STRUCTURED = Object.keys(CLEAN_STRUCTURED_DOCS);
 
 export function defaultCleanConfig(): CleanConfig {
   return resolveCleanConfig(undefined);
@@ -72,7 +81,7 @@ export function resolveCleanConfig(raw: unknown, path = 'cleaning'): CleanConfig
   const scalars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(given)) {
     if (k in CLEAN_PARAMS) scalars[k] = v;
-    else if (!(STRUCTURED as readonly string[]).includes(k)) {
+    else if (!STRUCTURED.includes(k)) {
       issues.push({
         path: `${path}.${k}`,
         code: 'unknown_key',

@@ -1,5 +1,6 @@
 export {
   CLEAN_PARAMS,
+  CLEAN_STRUCTURED_DOCS,
   type CleanConfig,
   DEFAULT_MISSING_TOKENS,
   defaultCleanConfig,
