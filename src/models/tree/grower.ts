@@ -13,6 +13,7 @@ import type { Rng } from '../../core/random.js';
 import type { BinMapper, BinnedData } from './binning.js';
 import { buildHistogram, gatherOrdered, subtractHistogram } from './histogram.js';
 import type { TreeArrays } from './predictor.js';
+import { findBestSplitSparse, SparseScratch } from './sparse-split.js';
 import { findBestSplit, leafValue, type SplitConstraints, SplitInfo, SplitScratch } from './splitting.js';
 
 export interface GrowerOptions extends SplitConstraints {
@@ -25,6 +26,12 @@ export interface GrowerOptions extends SplitConstraints {
   /** 'best' (default) or 'random' (extra trees; needs `rng`). */
   readonly splitter?: 'best' | 'random';
   readonly rng?: Rng;
+  /**
+   * Nodes with at most this many rows find their split from the rows (`sparse-split.ts`) instead
+   * of a histogram: same split, but O(rows · features) rather than O(all bins) per node — what
+   * makes fully grown (forest) trees fast. 0 / absent = always histograms.
+   */
+  readonly sparseRows?: number;
 }
 
 /** A grown tree plus the training-only partition of its rows into leaves. */
@@ -113,6 +120,7 @@ export class TreeGrower {
   private readonly tmp: Uint32Array;
   private readonly lut = new Uint8Array(257);
   private readonly scratch = new SplitScratch();
+  private readonly sparseScratch = new SparseScratch();
   private readonly candidates: Int32Array;
 
   constructor(mapper: BinMapper, data: BinnedData) {
@@ -162,7 +170,7 @@ export class TreeGrower {
 
     // Frontier: splittable nodes with their histogram and best split.
     const fNode: number[] = [];
-    const fHist: Float64Array[] = [];
+    const fHist: (Float64Array | null)[] = [];
     const fSplit: SplitInfo[] = [];
     let leaves = 1;
 
@@ -192,37 +200,62 @@ export class TreeGrower {
       );
     };
 
-    // Evaluate a node with a ready histogram: keep it in the frontier, or release it as a leaf.
-    const consider = (node: number, hist: Float64Array): void => {
+    const sparseRows = opts.sparseRows ?? 0;
+    const isSparse = (node: number): boolean => nodes.count[node] <= sparseRows;
+
+    // Evaluate a node with a ready histogram (or, for a sparse node, null: split from its rows):
+    // keep it in the frontier, or release it as a leaf.
+    const consider = (node: number, hist: Float64Array | null): void => {
       const split = this.splitPool.pop() ?? new SplitInfo();
       const cand = k < nf ? this.sampleFeatures(feats, k, rng as Rng) : feats;
-      findBestSplit(
-        hist,
-        mapper,
-        cand,
-        k,
-        nodes.g[node],
-        nodes.h[node],
-        nodes.count[node],
-        opts,
-        split,
-        this.scratch,
-        random ? rng : null,
-      );
+      const G = nodes.g[node];
+      const H = nodes.h[node];
+      const N = nodes.count[node];
+      if (hist) findBestSplit(hist, mapper, cand, k, G, H, N, opts, split, this.scratch, random ? rng : null);
+      else {
+        const s = nodes.start[node];
+        const e = nodes.end[node];
+        gatherOrdered(this.og, grad, rows, s, e);
+        if (hess) gatherOrdered(this.oh, hess, rows, s, e);
+        const oh = hess ? this.oh : null;
+        const sc = this.sparseScratch;
+        findBestSplitSparse(
+          this.data,
+          mapper,
+          rows,
+          s,
+          e,
+          this.og,
+          oh,
+          hConst,
+          cand,
+          k,
+          G,
+          H,
+          N,
+          opts,
+          split,
+          sc,
+          random ? rng : null,
+        );
+      }
       if (split.found) {
         fNode.push(node);
         fHist.push(hist);
         fSplit.push(split);
       } else {
         this.splitPool.push(split);
-        this.histPool.push(hist);
+        if (hist) this.histPool.push(hist);
       }
     };
 
     if (canSplit(0)) {
-      const hist = this.takeHist();
-      build(0, hist);
-      consider(0, hist);
+      if (isSparse(0)) consider(0, null);
+      else {
+        const hist = this.takeHist();
+        build(0, hist);
+        consider(0, hist);
+      }
     }
 
     while (fNode.length > 0 && leaves < maxLeaves) {
@@ -255,7 +288,7 @@ export class TreeGrower {
       const okL = canSplit(l);
       const okR = canSplit(r);
       if (!okL && !okR) {
-        this.histPool.push(hist);
+        if (hist) this.histPool.push(hist);
         continue;
       }
       // Subtraction trick: build the smaller child from rows, the larger is parent − smaller.
@@ -264,16 +297,38 @@ export class TreeGrower {
       const large = smallIsLeft ? r : l;
       const okSmall = smallIsLeft ? okL : okR;
       const okLarge = smallIsLeft ? okR : okL;
+      if (!okLarge || isSparse(large) || !hist) {
+        // The larger child needs no histogram: no subtraction, so none for the smaller unless dense.
+        if (hist) this.histPool.push(hist);
+        if (okLarge) {
+          if (isSparse(large)) consider(large, null);
+          else {
+            const hl = this.takeHist();
+            build(large, hl);
+            consider(large, hl);
+          }
+        }
+        if (okSmall) {
+          if (isSparse(small)) consider(small, null);
+          else {
+            const hs = this.takeHist();
+            build(small, hs);
+            consider(small, hs);
+          }
+        }
+        continue;
+      }
       const hs = this.takeHist();
       build(small, hs);
-      if (okLarge) {
-        subtractHistogram(hist, hist, hs, mapper.offsets, feats, nf);
-        consider(large, hist);
-      } else this.histPool.push(hist);
-      if (okSmall) consider(small, hs);
-      else this.histPool.push(hs);
+      subtractHistogram(hist, hist, hs, mapper.offsets, feats, nf);
+      consider(large, hist);
+      if (okSmall && !isSparse(small)) consider(small, hs);
+      else {
+        this.histPool.push(hs);
+        if (okSmall) consider(small, null);
+      }
     }
-    for (const h of fHist) this.histPool.push(h);
+    for (const h of fHist) if (h) this.histPool.push(h);
     for (const s of fSplit) this.splitPool.push(s);
     return this.finish(nodes, rows);
   }

@@ -1,0 +1,27 @@
+/** `gbdt`: histogram gradient boosting (sklearn HistGradientBoostingRegressor / LightGBM style). */
+import type { Serialized } from '../../core/codec.js';
+import type { Matrix } from '../../core/matrix.js';
+import type { ModelFamily } from '../registry.js';
+import type { FitContext, Regressor } from '../regressor.js';
+import { type FittedTrees, loadTrees } from '../tree/fitted-trees.js';
+import { fitGbdt } from './boost.js';
+import { GBDT_PARAMS, type GbdtParams } from './params.js';
+
+export const gbdt: ModelFamily = {
+  kind: 'gbdt',
+  description:
+    'Histogram gradient boosting: leaf-wise trees on ≤255 quantile bins, native categorical splits, ' +
+    'missing values routed, early stopping on validation rows',
+  params: GBDT_PARAMS,
+  input: 'ordinal',
+  create(params: Record<string, unknown>): Regressor {
+    const frozen = Object.freeze({ ...params }) as Readonly<GbdtParams>;
+    return {
+      kind: 'gbdt',
+      params: frozen,
+      fit: (X: Matrix, y: Float64Array, ctx: FitContext): Promise<FittedTrees> =>
+        fitGbdt('gbdt', frozen, X, y, ctx),
+    };
+  },
+  load: (json: Serialized): FittedTrees => loadTrees(json, 'gbdt', GBDT_PARAMS),
+};
