@@ -27,10 +27,17 @@ export function quantileSorted(s: Float64Array, q: number): number {
   return t >= 0.5 ? s[hi] - d * (1 - t) : s[lo] + d * t;
 }
 
+/** Mean with Neumaier-compensated summation: columns like longitude (-93.6 ± 0.03) keep their digits. */
 export function mean(x: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return x.length ? s / x.length : Number.NaN;
+  let comp = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    const t = s + v;
+    comp += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  return x.length ? (s + comp) / x.length : Number.NaN;
 }
 
 /** Population standard deviation around `m` (two passes: stable for large offsets). */

@@ -4,7 +4,14 @@
  * every non-empty value parses as a number, else categorical.
  */
 import { readFileSync } from 'node:fs';
-import { categorical, type Column, Frame, numeric } from '../../src/data/frame.js';
+import {
+  type CategoricalColumn,
+  type Column,
+  categorical,
+  Frame,
+  type NumericColumn,
+  numeric,
+} from '../../src/data/frame.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 export function readCsv(file: string, drop: readonly string[] = []): Frame {
@@ -24,7 +31,9 @@ export function readCsv(file: string, drop: readonly string[] = []): Frame {
     if (drop.includes(name)) return;
     const v = cells[j];
     const isNum = v.every((s) => s === '' || Number.isFinite(Number(s)));
-    cols[name] = isNum ? numeric(v.map((s) => (s === '' ? null : Number(s)))) : categorical(v.map((s) => s || null));
+    cols[name] = isNum
+      ? numeric(v.map((s) => (s === '' ? null : Number(s))))
+      : categorical(v.map((s) => s || null));
   });
   return Frame.fromColumns(cols);
 }
@@ -35,4 +44,26 @@ export function everyFifth(n: number): { train: Uint32Array; test: Uint32Array }
   const test: number[] = [];
   for (let i = 0; i < n; i++) (i % 5 === 0 ? test : train).push(i);
   return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
+}
+
+/**
+ * ames.csv without its target and with gaps put in by row index (the same rule as
+ * fixtures/make_sklearn_fixture.py): Lot_Frontage 0 = missing, plus Mas_Vnr_Area (i % 7 == 3),
+ * Garage_Type (i % 11 == 4) and Electrical (i % 13 == 5).
+ */
+export function amesWithGaps(): Frame {
+  let f = readCsv('ames.csv', ['Sale_Price']);
+  const num = (name: string, gap: (v: number, i: number) => boolean) => {
+    const c = f.get(name) as NumericColumn;
+    f = f.withColumn(name, { type: 'numeric', values: c.values.map((v, i) => (gap(v, i) ? Number.NaN : v)) });
+  };
+  const cat = (name: string, gap: (i: number) => boolean) => {
+    const c = f.get(name) as CategoricalColumn;
+    f = f.withColumn(name, { ...c, codes: c.codes.map((v, i) => (gap(i) ? -1 : v)) });
+  };
+  num('Lot_Frontage', (v) => v === 0);
+  num('Mas_Vnr_Area', (_, i) => i % 7 === 3);
+  cat('Garage_Type', (i) => i % 11 === 4);
+  cat('Electrical', (i) => i % 13 === 5);
+  return f;
 }
