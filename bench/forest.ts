@@ -1,0 +1,146 @@
+/**
+ * Side-by-side benchmark: tabflow `random_forest` / `extra_trees` vs scikit-learn's
+ * RandomForestRegressor / ExtraTreesRegressor (100 trees, n_jobs=2) on the same split of diamonds,
+ * ames and concrete (prep_split.py, seed 7). Writes bench/results/forest.json.
+ *
+ *   node --import tsx bench/forest.ts [--trees 100] [--jobs 2] [--datasets concrete,ames,diamonds]
+ *
+ * Our fit time is measured with a warm worker pool (started before timing, as in a long-lived
+ * process); the cold pool start-up is reported separately.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { r2 } from '../src/metrics/regression.js';
+import { closePool, getPool } from '../src/models/forest/pool.js';
+import '../src/models/index.js';
+import { createModel, getFamily } from '../src/models/registry.js';
+import { loadSplit } from './forest-data.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PY = '/usr/bin/python3';
+const DATASETS: Record<string, string> = {
+  concrete: 'compressive_strength',
+  ames: 'Sale_Price',
+  diamonds: 'price',
+};
+
+const { values: args } = parseArgs({
+  options: {
+    trees: { type: 'string', default: '100' },
+    jobs: { type: 'string', default: '2' },
+    datasets: { type: 'string', default: 'concrete,ames,diamonds' },
+    models: { type: 'string', default: 'random_forest,extra_trees' },
+    encoding: { type: 'string', default: '' },
+    repeats: { type: 'string', default: '1' },
+  },
+});
+const trees = Number(args.trees);
+const jobs = Number(args.jobs);
+const repeats = Number(args.repeats);
+const models = args.models.split(',');
+
+interface Row {
+  dataset: string;
+  model: string;
+  rows: number;
+  features: number;
+  ours: { r2: number; fit_s: number; predict_s: number; oob_r2: number | null; encoding: string };
+  sklearn: { r2: number; fit_s: number; predict_s: number; features: number };
+  r2_diff: number;
+  fit_ratio: number;
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'tabflow-bench-forest-'));
+  const t0 = performance.now();
+  await warmPool();
+  const poolStart = (performance.now() - t0) / 1000;
+  const results: Row[] = [];
+  try {
+    for (const name of args.datasets.split(',')) {
+      const target = DATASETS[name];
+      const split = join(tmp, `${name}.split.csv`);
+      execFileSync(PY, [
+        join('/work/shared/bench/prep_split.py'),
+        join(ROOT, 'examples/data', `${name}.csv`),
+        target,
+        split,
+      ]);
+      const sk = sklearn(split, target);
+      for (const model of models) {
+        const enc = (args.encoding || getFamily(model).input) as 'onehot' | 'ordinal';
+        const d = loadSplit(split, target, enc);
+        let best = Number.POSITIVE_INFINITY;
+        let fitted = null;
+        for (let r = 0; r < repeats; r++) {
+          const t = performance.now();
+          fitted = await createModel(model, { n_estimators: trees, n_jobs: jobs }).fit(d.Xtr, d.ytr, {
+            features: d.features,
+            seed: 42,
+            threads: jobs,
+          });
+          best = Math.min(best, (performance.now() - t) / 1000);
+        }
+        if (!fitted) throw new Error('no fit');
+        const tp = performance.now();
+        const p = fitted.predict(d.Xte);
+        const predictS = (performance.now() - tp) / 1000;
+        const oob = (fitted.toJSON().state as { oobScore?: number | null }).oobScore ?? null;
+        const s = sk[model];
+        const ours = { r2: r2(d.yte, p), fit_s: best, predict_s: predictS, oob_r2: oob, encoding: enc };
+        const row: Row = {
+          dataset: name,
+          model,
+          rows: d.Xtr.rows,
+          features: d.Xtr.cols,
+          ours,
+          sklearn: s,
+          r2_diff: ours.r2 - s.r2,
+          fit_ratio: ours.fit_s / s.fit_s,
+        };
+        results.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    await closePool();
+  }
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const out = { trees, jobs, pool_start_s: poolStart, date: new Date().toISOString(), results };
+  writeFileSync(join(ROOT, 'bench/results/forest.json'), `${JSON.stringify(out, null, 1)}\n`);
+}
+
+function sklearn(split: string, target: string): Record<string, Row['sklearn']> {
+  const script = join(ROOT, 'bench/forest_sklearn.py');
+  const argv = [
+    script,
+    split,
+    target,
+    '--trees',
+    String(trees),
+    '--jobs',
+    String(jobs),
+    '--models',
+    models.join(','),
+  ];
+  const text = execFileSync(PY, argv, { encoding: 'utf8' });
+  const out: Record<string, Row['sklearn']> = {};
+  for (const line of text.trim().split('\n')) {
+    const r = JSON.parse(line);
+    out[r.model] = { r2: r.r2, fit_s: r.fit_s, predict_s: r.predict_s, features: r.features };
+  }
+  return out;
+}
+
+/** Start every worker before timing (a long-lived process pays this once). */
+async function warmPool(): Promise<void> {
+  const pool = getPool();
+  await Promise.all(Array.from({ length: pool.options.maxThreads }, () => pool.run({ kind: 'ping' })));
+}
+
+await main();

@@ -1,0 +1,121 @@
+/**
+ * Builds a run of consecutive trees of a forest — the unit of work a worker thread receives. Tree
+ * t draws everything (bootstrap, feature subsets, random thresholds) from its own seed, and the
+ * out-of-bag sums and importances are added tree by tree in index order, so a run's result
+ * depends only on the model seed and the run's bounds, never on the thread it ran on.
+ */
+import { Rng } from '../../core/random.js';
+import type { BinMapper } from '../tree/binning.js';
+import { TreeGrower } from '../tree/grower.js';
+import { accumulateGain, leafOf, type TreeArrays } from '../tree/predictor.js';
+import { bootstrapCounts, inBagRows, treeSeed } from './sampling.js';
+import type { SharedTrainData } from './shared-data.js';
+
+/** Everything a run needs besides the data; plain values (posted to workers). */
+export interface TreeSpec {
+  readonly seed: number;
+  readonly bootstrap: boolean;
+  /** Rows drawn per bootstrap sample. */
+  readonly nDraws: number;
+  /** Candidate features per node. */
+  readonly maxFeatures: number;
+  readonly minSamplesLeaf: number;
+  readonly maxDepth: number;
+  readonly splitter: 'best' | 'random';
+  readonly oob: boolean;
+  /** Nodes up to this many rows find splits from rows, not histograms (see tree/sparse-split.ts). */
+  readonly sparseRows: number;
+}
+
+export interface RunTask {
+  readonly kind: 'trees';
+  /** Identifies the fit, so a worker reuses its grower across the runs of one fit. */
+  readonly fitId: string;
+  readonly data: SharedTrainData;
+  readonly mapper: BinMapper;
+  readonly spec: TreeSpec;
+  readonly first: number;
+  readonly count: number;
+}
+
+export interface RunResult {
+  readonly trees: TreeArrays[];
+  /** Sum of each tree's normalised gain per feature. */
+  readonly importance: Float64Array;
+  /** Per training row: sum of out-of-bag predictions and how many trees left it out. */
+  readonly oobSum: Float64Array | null;
+  readonly oobCount: Uint32Array | null;
+}
+
+let cached: { fitId: string; grower: TreeGrower } | null = null;
+
+function growerFor(task: RunTask): TreeGrower {
+  if (cached?.fitId !== task.fitId)
+    cached = { fitId: task.fitId, grower: new TreeGrower(task.mapper, task.data.binned) };
+  return cached.grower;
+}
+
+/** Drop the cached grower (and the data it references) after an in-process fit. */
+export function releaseGrower(): void {
+  cached = null;
+}
+
+export function buildTrees(task: RunTask): RunResult {
+  const { data, spec } = task;
+  const n = data.binned.nRows;
+  const p = data.binned.nFeatures;
+  const y = data.y;
+  const grower = growerFor(task);
+  const grad = new Float64Array(n);
+  const hess = spec.bootstrap ? new Float64Array(n) : null;
+  if (!spec.bootstrap) for (let i = 0; i < n; i++) grad[i] = -y[i];
+  const allRows = new Uint32Array(n);
+  const importance = new Float64Array(p);
+  const gain = new Float64Array(p);
+  const oobSum = spec.oob ? new Float64Array(n) : null;
+  const oobCount = spec.oob ? new Uint32Array(n) : null;
+  const trees: TreeArrays[] = [];
+  const opts = {
+    maxLeaves: Number.POSITIVE_INFINITY,
+    maxDepth: spec.maxDepth,
+    minSamplesLeaf: spec.minSamplesLeaf,
+    minHessian: 0,
+    minGain: 0,
+    l2: 0,
+    maxFeatures: spec.maxFeatures,
+    splitter: spec.splitter,
+    sparseRows: spec.sparseRows,
+  };
+  for (let t = task.first; t < task.first + task.count; t++) {
+    const rng = new Rng(treeSeed(spec.seed, t));
+    let rows: Uint32Array;
+    let counts: Uint32Array | null = null;
+    if (hess) {
+      counts = bootstrapCounts(n, spec.nDraws, rng);
+      rows = inBagRows(counts);
+      for (let i = 0; i < n; i++) {
+        grad[i] = -counts[i] * y[i];
+        hess[i] = counts[i];
+      }
+    } else {
+      for (let i = 0; i < n; i++) allRows[i] = i;
+      rows = allRows;
+    }
+    const { tree } = grower.grow(grad, hess, 1, rows, rows.length, { ...opts, rng });
+    trees.push(tree);
+    gain.fill(0);
+    accumulateGain(tree, gain);
+    let s = 0;
+    for (let j = 0; j < p; j++) s += gain[j];
+    if (s > 0) for (let j = 0; j < p; j++) importance[j] += gain[j] / s;
+    if (oobSum && oobCount && counts && data.X) {
+      const { cols, data: X } = data.X;
+      for (let i = 0; i < n; i++) {
+        if (counts[i] !== 0) continue;
+        oobSum[i] += tree.value[leafOf(tree, X, i * cols)];
+        oobCount[i]++;
+      }
+    }
+  }
+  return { trees, importance, oobSum, oobCount };
+}

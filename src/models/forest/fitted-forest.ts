@@ -1,0 +1,137 @@
+/**
+ * A fitted forest: its trees as flat typed arrays plus what was learned about the fit (gain
+ * importances, out-of-bag R²). Prediction is the mean of the trees, summed in tree order.
+ */
+import {
+  checkEnvelope,
+  decodeF64,
+  decodeNumber,
+  type EncodedF64,
+  encodeF64,
+  encodeNumber,
+  type JsonNumber,
+  type Serialized,
+} from '../../core/codec.js';
+import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import type { FittedRegressor } from '../regressor.js';
+import {
+  addTreePredictions,
+  decodeTree,
+  type EncodedTree,
+  encodeTree,
+  type TreeArrays,
+} from '../tree/predictor.js';
+import type { ForestParams } from './params.js';
+
+export const FOREST_FORMAT_VERSION = 1;
+
+export interface ForestState {
+  readonly nFeatures: number;
+  readonly trees: readonly TreeArrays[];
+  /** Normalised mean gain importance per feature. */
+  readonly importances: Float64Array;
+  /** Out-of-bag R² (NaN when not computed). */
+  readonly oobScore: number;
+  /** Training rows left out of at least one bootstrap (the rows the OOB R² is computed on). */
+  readonly oobRows: number;
+}
+
+interface EncodedState {
+  nFeatures: number;
+  oobScore: JsonNumber;
+  oobRows: number;
+  importances: EncodedF64;
+  trees: EncodedTree[];
+}
+
+export class FittedForest implements FittedRegressor {
+  readonly kind: string;
+  readonly params: ForestParams;
+  readonly state: ForestState;
+  readonly notes: readonly string[];
+
+  constructor(kind: string, params: ForestParams, state: ForestState) {
+    this.kind = kind;
+    this.params = params;
+    this.state = state;
+    const notes: string[] = [];
+    if (Number.isFinite(state.oobScore)) {
+      notes.push(`out-of-bag R² ${state.oobScore.toFixed(4)} on ${state.oobRows} training rows`);
+    } else if (params.oob_score) {
+      notes.push('out-of-bag R² not available: no training row was left out of any bootstrap sample');
+    }
+    this.notes = notes;
+  }
+
+  get nFeatures(): number {
+    return this.state.nFeatures;
+  }
+
+  /** Out-of-bag R² (NaN when oob_score was off or no row was ever out of bag). */
+  get oobScore(): number {
+    return this.state.oobScore;
+  }
+
+  predict(X: Matrix): Float64Array {
+    checkFeatureCount(this.kind, this.state.nFeatures, X.cols);
+    const out = new Float64Array(X.rows);
+    const trees = this.state.trees;
+    for (const t of trees) addTreePredictions(t, X, out, 1);
+    const inv = 1 / trees.length;
+    for (let i = 0; i < out.length; i++) out[i] *= inv;
+    return out;
+  }
+
+  featureImportances(): Float64Array {
+    return Float64Array.from(this.state.importances);
+  }
+
+  toJSON(): Serialized<ForestParams, EncodedState> {
+    const s = this.state;
+    return {
+      kind: this.kind,
+      formatVersion: FOREST_FORMAT_VERSION,
+      params: { ...this.params },
+      state: {
+        nFeatures: s.nFeatures,
+        oobScore: encodeNumber(s.oobScore),
+        oobRows: s.oobRows,
+        importances: encodeF64(s.importances),
+        trees: s.trees.map(encodeTree),
+      },
+    };
+  }
+
+  static load(kind: string, json: unknown): FittedForest {
+    const e = checkEnvelope(json, kind, FOREST_FORMAT_VERSION);
+    const st = e.state as EncodedState;
+    if (!st || typeof st !== 'object' || !Number.isInteger(st.nFeatures) || !Array.isArray(st.trees)) {
+      throw new ArtifactError('bad_state', `${kind}: state must hold nFeatures and a list of trees`);
+    }
+    if (st.trees.length === 0) throw new ArtifactError('bad_state', `${kind}: state.trees is empty`);
+    const trees = st.trees.map((t, i) => {
+      try {
+        return decodeTree(t, st.nFeatures, `${kind}.state.trees[${i}]`);
+      } catch (err) {
+        if (err instanceof ArtifactError) throw err;
+        throw new ArtifactError('bad_tree', (err as Error).message);
+      }
+    });
+    const importances = decodeF64(st.importances, `${kind}.state.importances`);
+    if (importances.length !== st.nFeatures) {
+      throw new ArtifactError(
+        'bad_state',
+        `${kind}: ${importances.length} importances for ${st.nFeatures} features`,
+      );
+    }
+    const state: ForestState = {
+      nFeatures: st.nFeatures,
+      trees,
+      importances,
+      oobScore: decodeNumber(st.oobScore, `${kind}.state.oobScore`),
+      oobRows: st.oobRows,
+    };
+    return new FittedForest(kind, e.params as ForestParams, state);
+  }
+}

@@ -1,0 +1,30 @@
+/** Forest model families: `random_forest` (bootstrap, best splits) and `extra_trees` (random splits). */
+import type { Serialized } from '../../core/codec.js';
+import type { ModelFamily } from '../registry.js';
+import { FittedForest } from './fitted-forest.js';
+import { ForestRegressor } from './forest.js';
+import { EXTRA_TREES_PARAMS, type ForestParams, RANDOM_FOREST_PARAMS } from './params.js';
+
+export { FittedForest } from './fitted-forest.js';
+export { ForestRegressor } from './forest.js';
+export { closePool } from './pool.js';
+
+export const randomForest: ModelFamily = {
+  kind: 'random_forest',
+  description: 'Random forest: bootstrap-sampled trees with best splits, averaged; out-of-bag R²',
+  params: RANDOM_FOREST_PARAMS,
+  input: 'ordinal',
+  create: (params) => new ForestRegressor('random_forest', params as ForestParams, 'best'),
+  load: (json: Serialized) => FittedForest.load('random_forest', json),
+};
+
+export const extraTrees: ModelFamily = {
+  kind: 'extra_trees',
+  description: 'Extremely randomised trees: random thresholds per candidate feature, averaged',
+  params: EXTRA_TREES_PARAMS,
+  input: 'ordinal',
+  create: (params) => new ForestRegressor('extra_trees', params as ForestParams, 'random'),
+  load: (json: Serialized) => FittedForest.load('extra_trees', json),
+};
+
+export const forestFamilies: readonly ModelFamily[] = [randomForest, extraTrees];
