@@ -8,9 +8,11 @@ import { forestFamilies } from './forest/index.js';
 import { gbdt } from './gbdt/family.js';
 import { linearFamilies } from './linear/index.js';
 import { registerModel } from './registry.js';
+import { svrFamily } from './svr/svr.js';
 
 // Families register below, one line each.
 for (const f of linearFamilies) registerModel(f);
 for (const f of forestFamilies) registerModel(f);
 registerModel(gbdt);
 registerModel(decisionTree);
+registerModel(svrFamily);
