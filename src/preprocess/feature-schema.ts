@@ -6,7 +6,8 @@
 import { BOOL_MISSING, type Column, type ColumnType } from '../data/frame.js';
 import type { LevelCounts } from './categorical-step.js';
 
-export interface FeatureSchema {
+// A type alias (not an interface) so it is assignable to JSON-record types such as metadata's.
+export type FeatureSchema = {
   readonly name: string;
   readonly type: ColumnType;
   /** Had at least one missing value in train. */
@@ -18,9 +19,9 @@ export interface FeatureSchema {
   readonly minIso?: string | null;
   readonly maxIso?: string | null;
   /** Categorical columns: distinct train values, most frequent first, with their counts. */
-  readonly categories?: readonly string[];
-  readonly categoryCounts?: readonly number[];
-}
+  readonly categories?: string[];
+  readonly categoryCounts?: number[];
+};
 
 export function learnSchema(name: string, col: Column, levels: LevelCounts | null): FeatureSchema {
   if (col.type === 'categorical') {

@@ -20,7 +20,7 @@ import type { PreprocessConfig } from './params.js';
 
 export class FittedPreprocessor {
   readonly inputColumns: readonly InputColumn[];
-  readonly schema: readonly FeatureSchema[];
+  readonly schema: FeatureSchema[];
   readonly features: readonly FeatureInfo[];
   readonly featureNames: readonly string[];
   /** Encoding applied to categorical columns. */

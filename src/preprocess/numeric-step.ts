@@ -5,7 +5,7 @@
  * transform then applies row by row: `(fill-or-clip(x) - center) / scale`.
  */
 import type { PreprocessConfig } from './params.js';
-import { clamp, mean, quantileSorted, sortedObserved, std } from './stats.js';
+import { clamp, mean, observed, quantile, std } from './stats.js';
 
 export interface NumericStats {
   fill: number;
@@ -17,61 +17,51 @@ export interface NumericStats {
 
 /** Learn the statistics of one channel from its train values (NaN = missing, all finite). */
 export function fitNumeric(x: Float64Array, cfg: PreprocessConfig): NumericStats {
-  const s = sortedObserved(x);
-  const n = s.length;
+  const obs = observed(x);
+  const n = obs.length;
   let lo = Number.NEGATIVE_INFINITY;
   let hi = Number.POSITIVE_INFINITY;
   if (n > 0 && cfg.outliers === 'iqr') {
-    const q1 = quantileSorted(s, 0.25);
-    const q3 = quantileSorted(s, 0.75);
+    const q1 = quantile(obs, 0.25);
+    const q3 = quantile(obs, 0.75);
     lo = q1 - cfg.iqr_factor * (q3 - q1);
     hi = q3 + cfg.iqr_factor * (q3 - q1);
   } else if (n > 0 && cfg.outliers === 'quantile') {
-    lo = quantileSorted(s, cfg.clip_quantile_low);
-    hi = quantileSorted(s, cfg.clip_quantile_high);
+    lo = quantile(obs, cfg.clip_quantile_low);
+    hi = quantile(obs, cfg.clip_quantile_high);
   }
-  // Clipping is monotone, so the clipped values stay sorted.
-  const c = lo === Number.NEGATIVE_INFINITY && hi === Number.POSITIVE_INFINITY ? s : clamp(s, lo, hi);
+  const c = lo === Number.NEGATIVE_INFINITY && hi === Number.POSITIVE_INFINITY ? obs : clamp(obs, lo, hi);
   let fill = cfg.numeric_fill_value;
-  if (n > 0 && cfg.numeric_impute === 'median') fill = quantileSorted(c, 0.5);
+  if (n > 0 && cfg.numeric_impute === 'median') fill = quantile(c, 0.5);
   else if (n > 0 && cfg.numeric_impute === 'mean') fill = mean(c);
 
   // The train column as transform will see it: clipped values plus one `fill` per missing row.
-  const nMissing = x.length - n;
   let center = 0;
   let scale = 1;
   if (cfg.scaling !== 'none' && x.length > 0) {
     const filled = new Float64Array(x.length);
     filled.set(c);
     filled.fill(fill, n);
+    let mn = Number.POSITIVE_INFINITY;
+    let mx = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < filled.length; i++) {
+      if (filled[i] < mn) mn = filled[i];
+      if (filled[i] > mx) mx = filled[i];
+    }
     if (cfg.scaling === 'standard') {
       center = mean(filled);
       scale = std(filled, center);
     } else if (cfg.scaling === 'robust') {
-      if (nMissing > 0) filled.sort();
-      center = quantileSorted(filled, 0.5);
-      scale = quantileSorted(filled, 0.75) - quantileSorted(filled, 0.25);
+      center = quantile(filled, 0.5);
+      scale = quantile(filled, 0.75) - quantile(filled, 0.25);
     } else {
-      let mn = Number.POSITIVE_INFINITY;
-      let mx = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < filled.length; i++) {
-        if (filled[i] < mn) mn = filled[i];
-        if (filled[i] > mx) mx = filled[i];
-      }
       center = mn;
       scale = mx - mn;
     }
     // A constant column would divide by zero (or by rounding noise): leave it unscaled.
-    if (isConstant(c, fill, nMissing) || !(scale > 0) || !Number.isFinite(scale)) scale = 1;
+    if (mn === mx || !(scale > 0) || !Number.isFinite(scale)) scale = 1;
   }
   return { fill, lo, hi, center, scale };
-}
-
-function isConstant(sortedClipped: Float64Array, fill: number, nMissing: number): boolean {
-  const n = sortedClipped.length;
-  if (n === 0) return true;
-  const first = sortedClipped[0];
-  return sortedClipped[n - 1] === first && (nMissing === 0 || fill === first);
 }
 
 /**

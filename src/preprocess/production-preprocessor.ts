@@ -71,8 +71,29 @@ export class ProductionPreprocessor {
         scale: Float64Array.from(stats, (s) => s.scale),
       },
     };
-    return new FittedPreprocessor(state);
+    const fitted = new FittedPreprocessor(state);
+    checkDenseSize(fitted, train.nRows, plans);
+    return fitted;
   }
+}
+
+/** The model matrix is dense: refuse (clearly) a one-hot width that cannot fit in memory. */
+const MAX_MATRIX_BYTES = 2 ** 31;
+
+function checkDenseSize(f: FittedPreprocessor, nRows: number, plans: ColumnPlan[]): void {
+  const bytes = nRows * f.featureNames.length * 8;
+  if (bytes <= MAX_MATRIX_BYTES) return;
+  const wide = plans
+    .flatMap((p) => (p.type === 'categorical' ? [[p.name, p.cat.levels.length] as const] : []))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([n, k]) => `"${n}" (${k} levels)`);
+  throw new DataError(
+    'too_many_features',
+    `Preprocessing would give a ${nRows} × ${f.featureNames.length} matrix (${(bytes / 2 ** 30).toFixed(1)} GB); ` +
+      `widest categorical columns: ${wide.join(', ')}. Set preprocessing.max_categories or min_frequency, ` +
+      'use encoding: ordinal, or drop identifier-like columns',
+  );
 }
 
 function numericPlan(

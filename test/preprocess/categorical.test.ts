@@ -165,3 +165,15 @@ test('levels come from train rows, not from a dictionary shared with other rows'
   assert.deepEqual(f.schema[0].categories, ['NAmes', 'CollgCr']);
   assert.deepEqual(f.schema[0].categoryCounts, [2, 1]);
 });
+
+test('an identifier-like column that would not fit one-hot in memory fails clearly at fit', () => {
+  const n = 20_000;
+  const ids = Frame.fromColumns({ id: categorical(Array.from({ length: n }, (_, i) => `order-${i}`)) });
+  const pp = (raw: Record<string, unknown>) =>
+    new ProductionPreprocessor(resolvePreprocessConfig(raw), { encoding: 'onehot' });
+  assert.throws(
+    () => pp({}).fit(ids),
+    /20000 × 20000 matrix \(3.0 GB\); widest categorical columns: "id" \(20000 levels\)/,
+  );
+  assert.equal(pp({ max_categories: 50 }).fit(ids).featureNames.length, 50);
+});
