@@ -10,7 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Rng } from '../src/core/random.js';
 import { type Column, Frame } from '../src/data/frame.js';
-import { loadPreprocessor, ProductionPreprocessor, resolvePreprocessConfig } from '../src/preprocess/index.js';
+import {
+  loadPreprocessor,
+  ProductionPreprocessor,
+  resolvePreprocessConfig,
+} from '../src/preprocess/index.js';
 import { DATA_DIR } from '../test/helpers/datasets.js';
 import { everyFifth, readCsv } from '../test/preprocess/read-csv.js';
 import { writeResult } from './write-result.js';
@@ -41,7 +45,11 @@ function synthetic(n: number, seed: number): Frame {
   for (let j = 0; j < 3; j++) {
     const c = new Int32Array(n);
     for (let i = 0; i < n; i++) c[i] = rng.int(21) - 1;
-    cols.push({ type: 'categorical', codes: c, dictionary: Array.from({ length: 20 }, (_, k) => `level${k}`) });
+    cols.push({
+      type: 'categorical',
+      codes: c,
+      dictionary: Array.from({ length: 20 }, (_, k) => `level${k}`),
+    });
   }
   return new Frame(
     Array.from({ length: 10 }, (_, j) => `c${j}`),
@@ -73,7 +81,9 @@ let sklearn: Record<string, unknown> | null = null;
 if (existsSync('/usr/bin/python3')) {
   const script = new URL('./preprocess_sklearn.py', import.meta.url).pathname;
   try {
-    const out = execFileSync('/usr/bin/python3', [script, `${DATA_DIR}diamonds.csv`, String(RUNS)], { encoding: 'utf8' });
+    const out = execFileSync('/usr/bin/python3', [script, `${DATA_DIR}diamonds.csv`, String(RUNS)], {
+      encoding: 'utf8',
+    });
     sklearn = JSON.parse(out.trim().split('\n').pop()!);
   } catch (e) {
     console.error(`scikit-learn reference skipped: ${(e as Error).message.split('\n')[0]}`);
@@ -92,7 +102,9 @@ const large = {
 const result = {
   diamonds: ours,
   sklearn_diamonds: sklearn,
-  ratio_transform_vs_sklearn: sklearn ? +(ours.transform_onehot_ms / (sklearn.transform_ms as number)).toFixed(3) : null,
+  ratio_transform_vs_sklearn: sklearn
+    ? +(ours.transform_onehot_ms / (sklearn.transform_ms as number)).toFixed(3)
+    : null,
   ratio_fit_vs_sklearn: sklearn ? +(ours.fit_ms / (sklearn.fit_ms as number)).toFixed(3) : null,
   synthetic_1m: large,
 };
