@@ -27,6 +27,8 @@ export class SparseScratch {
   readonly accN = new Float64Array(257);
   /** Present bins of the current feature, ascending, with their sums. */
   readonly pb = new Int32Array(257);
+  /** Bitmap of the bins seen in the current feature (9 words cover 257 bins). */
+  readonly seen = new Int32Array(9);
   readonly pg = new Float64Array(257);
   readonly ph = new Float64Array(257);
   readonly pn = new Float64Array(257);
@@ -50,24 +52,30 @@ function collect(
   og: Float64Array,
   oh: Float64Array | null,
 ): void {
-  const { accG, accH, accN, pb } = s;
-  let m = 0;
+  const { accG, accH, accN, pb, seen } = s;
+  let wLo = 8;
+  let wHi = 0;
   for (let k = 0; k < cnt; k++) {
     const b = bins[col + rows[start + k]];
-    if (accN[b] === 0) pb[m++] = b;
+    const w = b >>> 5;
+    seen[w] |= 1 << (b & 31);
+    if (w < wLo) wLo = w;
+    if (w > wHi) wHi = w;
     accG[b] += og[k];
-    if (oh !== null) accH[b] += oh[k];
     accN[b] += 1;
   }
-  // Insertion sort: m ≤ rows in a small node.
-  for (let a = 1; a < m; a++) {
-    const v = pb[a];
-    let i = a - 1;
-    while (i >= 0 && pb[i] > v) {
-      pb[i + 1] = pb[i];
-      i--;
+  if (oh !== null) for (let k = 0; k < cnt; k++) accH[bins[col + rows[start + k]]] += oh[k];
+  // Present bins in ascending order from the bitmap: O(words + bins present), no sort.
+  let m = 0;
+  for (let w = wLo; w <= wHi; w++) {
+    let word = seen[w];
+    if (word === 0) continue;
+    seen[w] = 0;
+    while (word !== 0) {
+      const low = word & -word;
+      pb[m++] = (w << 5) + 31 - Math.clz32(low);
+      word ^= low;
     }
-    pb[i + 1] = v;
   }
   for (let i = 0; i < m; i++) {
     const b = pb[i];
