@@ -119,8 +119,10 @@ function parseDictionary(
     if (x === undefined) bad.push(JSON.stringify(c.dictionary[k]));
     else byCode[k] = x;
   }
-  if (bad.length)
-    return `${bad.slice(0, MAX_EXAMPLES).join(', ')}${bad.length > MAX_EXAMPLES ? ` (+${bad.length - MAX_EXAMPLES} more)` : ''}`;
+  if (bad.length) {
+    const more = bad.length > MAX_EXAMPLES ? ` (+${bad.length - MAX_EXAMPLES} more)` : '';
+    return `${bad.slice(0, MAX_EXAMPLES).join(', ')}${more}`;
+  }
   const out = new Float64Array(c.codes.length);
   for (let i = 0; i < out.length; i++) out[i] = c.codes[i] < 0 ? Number.NaN : byCode[c.codes[i]];
   return out;

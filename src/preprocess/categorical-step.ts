@@ -126,17 +126,17 @@ export function writeCategorical(
   }
   if (!seenUnknown) return null;
   const unknown = col.dictionary.filter((_, k) => seenUnknown![k]);
-  const known = [...st.levels, ...st.infrequent].slice(0, MAX_EXAMPLES).map((v) => JSON.stringify(v));
-  const more = st.levels.length + st.infrequent.length - known.length;
+  const quote = (vs: string[]) => vs.map((v) => JSON.stringify(v)).join(', ');
+  const nKnown = st.levels.length + st.infrequent.length;
+  const known = quote([...st.levels, ...st.infrequent].slice(0, MAX_EXAMPLES));
+  const what = unknown.length === 1 ? 'a category' : `${unknown.length} categories`;
   return {
     path: name,
     code: 'unknown_category',
     message:
-      `column "${name}" has ${unknown.length === 1 ? 'a category' : `${unknown.length} categories`} not seen in ` +
-      `training: ${unknown
-        .slice(0, MAX_EXAMPLES)
-        .map((v) => JSON.stringify(v))
-        .join(', ')}${unknown.length > MAX_EXAMPLES ? ', …' : ''}; known: ${known.join(', ')}` +
-      `${more > 0 ? ` (+${more} more)` : ''}. Set preprocessing.handle_unknown to ignore or infrequent to accept them`,
+      `column "${name}" has ${what} not seen in training: ${quote(unknown.slice(0, MAX_EXAMPLES))}` +
+      `${unknown.length > MAX_EXAMPLES ? ', …' : ''}; known: ${known}` +
+      `${nKnown > MAX_EXAMPLES ? ` (+${nKnown - MAX_EXAMPLES} more)` : ''}. ` +
+      'Set preprocessing.handle_unknown to ignore or infrequent to accept them',
   };
 }

@@ -79,7 +79,7 @@ export class FittedPreprocessor {
         issues.push({
           path: plan.name,
           code: 'not_finite',
-          message: `column "${plan.name}" has a non-finite value at row ${badRow}; only finite values are allowed`,
+          message: `column "${plan.name}" has a non-finite value at row ${badRow}; expected finite numbers`,
         });
       }
     });
@@ -103,7 +103,8 @@ export function loadPreprocessor(json: unknown): FittedPreprocessor {
   ) {
     throw new ArtifactError(
       'bad_preprocessor',
-      `preprocessor.json: stored featureNames (${featureNames.length}) differ from the ${fp.featureNames.length} its state produces`,
+      `preprocessor.json: the stored featureNames (${featureNames.length}) differ from the ` +
+        `${fp.featureNames.length} its state produces`,
     );
   }
   return fp;

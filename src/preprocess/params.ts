@@ -28,7 +28,7 @@ export const PREPROCESS_PARAMS = {
     type: 'enum',
     default: 'none',
     values: ['none', 'iqr', 'quantile'],
-    doc: 'clip numbers at bounds learned on train: iqr = [Q1 - k·IQR, Q3 + k·IQR], quantile = [q_low, q_high]',
+    doc: 'clip numbers at bounds learned on train: iqr [Q1 - k·IQR, Q3 + k·IQR], quantile [q_low, q_high]',
   },
   iqr_factor: { type: 'number', default: 1.5, min: 0, doc: 'k of the IQR bounds (outliers: iqr)' },
   clip_quantile_low: {
@@ -49,7 +49,7 @@ export const PREPROCESS_PARAMS = {
     type: 'enum',
     default: 'standard',
     values: ['standard', 'robust', 'minmax', 'none'],
-    doc: 'numeric scaling learned on train: standard (mean/std), robust (median/IQR), minmax ([0, 1] on train)',
+    doc: 'numeric scaling learned on train: standard (mean/std), robust (median/IQR), minmax (train → [0, 1])',
   },
   categorical_impute: {
     type: 'enum',
@@ -79,13 +79,13 @@ export const PREPROCESS_PARAMS = {
     type: 'number',
     default: 0,
     min: 0,
-    doc: 'levels seen fewer times in train join the infrequent bucket; a value below 1 is a fraction of train rows',
+    doc: 'levels seen fewer times in train join the infrequent bucket; below 1 = a fraction of train rows',
   },
   handle_unknown: {
     type: 'enum',
     default: 'ignore',
     values: ['ignore', 'infrequent', 'error'],
-    doc: 'a level never seen in train: ignore (one-hot all zeros, ordinal missing), infrequent (the bucket if any), error',
+    doc: 'a level unseen in train: ignore (one-hot zeros, ordinal missing), infrequent (the bucket if any), error',
   },
 } as const satisfies ParamTable;
 

@@ -90,7 +90,8 @@ function checkDenseSize(f: FittedPreprocessor, nRows: number, plans: ColumnPlan[
     .map(([n, k]) => `"${n}" (${k} levels)`);
   throw new DataError(
     'too_many_features',
-    `Preprocessing would give a ${nRows} × ${f.featureNames.length} matrix (${(bytes / 2 ** 30).toFixed(1)} GB); ` +
+    `Preprocessing would give a ${nRows} × ${f.featureNames.length} matrix ` +
+      `(${(bytes / 2 ** 30).toFixed(1)} GB); ` +
       `widest categorical columns: ${wide.join(', ')}. Set preprocessing.max_categories or min_frequency, ` +
       'use encoding: ordinal, or drop identifier-like columns',
   );
