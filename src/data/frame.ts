@@ -154,9 +154,15 @@ export function isMissing(c: Column, i: number): boolean {
 }
 
 export function missingCount(c: Column): number {
-  const n = columnLength(c);
+  // One loop per type: the per-cell `isMissing` switch was a visible cost on million-row loads.
   let k = 0;
-  for (let i = 0; i < n; i++) if (isMissing(c, i)) k++;
+  if (c.type === 'categorical') {
+    for (let i = 0; i < c.codes.length; i++) if (c.codes[i] < 0) k++;
+  } else if (c.type === 'boolean') {
+    for (let i = 0; i < c.values.length; i++) if (c.values[i] === BOOL_MISSING) k++;
+  } else {
+    for (let i = 0; i < c.values.length; i++) if (Number.isNaN(c.values[i])) k++;
+  }
   return k;
 }
 

@@ -1,0 +1,148 @@
+/**
+ * DataLoader.load vs pandas.read_csv on a generated 1,000,000 × 10 CSV (numbers, strings, missing
+ * cells), run side by side in fresh child processes (alternating, so both see the same machine
+ * load) and reported as a ratio. Peak RSS is each child's maxRSS after its load.
+ *
+ *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3]
+ *
+ * Writes bench/results/load-csv.json. Skips pandas (with a note) if python3/pandas is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../src/core/random.js';
+import { DataLoader } from '../src/data/index.js';
+
+const PYTHON = '/usr/bin/python3';
+const PANDAS_CHILD = `
+import json, resource, sys, time
+import pandas as pd
+t = time.perf_counter()
+df = pd.read_csv(sys.argv[1])
+s = time.perf_counter() - t
+print(json.dumps({"seconds": s, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rows": int(df.shape[0]), "cols": int(df.shape[1])}))
+`;
+
+interface ChildResult {
+  seconds: number;
+  peakRssMB: number;
+  rows: number;
+  cols: number;
+}
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Seeded CSV: id, 5 floats (2% empty or NA), an int, 3 string columns (5, 300, 20,000 levels). */
+async function writeCsv(path: string, rows: number, seed: number): Promise<void> {
+  const rng = new Rng(seed);
+  const out = createWriteStream(path);
+  const grades = ['Ideal', 'Premium', 'Very Good', 'Good', 'Fair'];
+  const num = (v: number, digits: number) => (rng.next() < 0.02 ? '' : v.toFixed(digits));
+  out.write('id,x1,x2,x3,x4,x5,count,grade,city,code\n');
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    const x3 = rng.next() < 0.01 ? 'NA' : (rng.normal() * 5).toFixed(3);
+    const grade = rng.next() < 0.02 ? '' : grades[rng.int(5)];
+    const code = rng.next() < 0.01 ? '' : `C${rng.int(20000)}`;
+    buf +=
+      `${i},${num(rng.normal(), 4)},${num(rng.next() * 1000, 4)},${x3},${num(rng.next(), 4)},` +
+      `${num(rng.normal() * 100, 4)},${rng.int(50)},${grade},city_${rng.int(300)},"${code}"\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      buf = '';
+    }
+  }
+  out.write(buf);
+  await new Promise<void>((done, fail) => out.end((err?: Error | null) => (err ? fail(err) : done())));
+}
+
+function runChild(cmd: string, args: string[]): ChildResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ChildResult;
+}
+
+function pandasAvailable(): string | null {
+  const r = spawnSync(PYTHON, ['-c', 'import pandas; print(pandas.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function summary(runs: ChildResult[]) {
+  return {
+    seconds: runs.map((r) => Number(r.seconds.toFixed(3))),
+    medianSeconds: Number(median(runs.map((r) => r.seconds)).toFixed(3)),
+    peakRssMB: Number(Math.max(...runs.map((r) => r.peakRssMB)).toFixed(1)),
+  };
+}
+
+async function child(file: string): Promise<void> {
+  const t = performance.now();
+  const { frame } = await DataLoader.load(file);
+  const seconds = (performance.now() - t) / 1000;
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ seconds, peakRssMB, rows: frame.nRows, cols: frame.nCols }));
+}
+
+async function main(): Promise<void> {
+  const rows = arg('rows', 1_000_000);
+  const repeat = arg('repeat', 3);
+  const dir = mkdtempSync(join(tmpdir(), 'tabflow-bench-'));
+  const file = join(dir, 'load.csv');
+  try {
+    await writeCsv(file, rows, 42);
+    const self = fileURLToPath(import.meta.url);
+    const pandasVersion = pandasAvailable();
+    const ours: ChildResult[] = [];
+    const theirs: ChildResult[] = [];
+    for (let k = 0; k < repeat; k++) {
+      ours.push(runChild(process.execPath, ['--import', 'tsx', self, '--child', file]));
+      if (pandasVersion) theirs.push(runChild(PYTHON, ['-c', PANDAS_CHILD, file]));
+      console.error(
+        `run ${k + 1}/${repeat}: tabflow ${ours[k].seconds.toFixed(3)} s` +
+          (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : ''),
+      );
+    }
+    for (const r of [...ours, ...theirs]) {
+      if (r.rows !== rows || r.cols !== 10) throw new Error(`a reader returned ${r.rows}×${r.cols}`);
+    }
+    const tabflow = summary(ours);
+    const pandas = pandasVersion ? { version: pandasVersion, ...summary(theirs) } : null;
+    const result = {
+      benchmark: 'load-csv',
+      date: new Date().toISOString(),
+      file: { rows, cols: 10, bytes: statSync(file).size, seed: 42 },
+      machine: { cpus: cpus().length, node: process.version, loadavg1m: loadavg()[0] },
+      repeat,
+      tabflow,
+      pandas,
+      note: pandas
+        ? undefined
+        : 'pandas not available: /usr/bin/python3 cannot import pandas; comparison skipped',
+      ratioTimeTabflowOverPandas: pandas
+        ? Number((tabflow.medianSeconds / pandas.medianSeconds).toFixed(3))
+        : null,
+      ratioRssTabflowOverPandas: pandas ? Number((tabflow.peakRssMB / pandas.peakRssMB).toFixed(3)) : null,
+    };
+    const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'load-csv.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) await child(process.argv[childAt + 1]);
+else await main();

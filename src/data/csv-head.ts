@@ -1,0 +1,122 @@
+/**
+ * The first record of a delimited text file, read by us rather than DuckDB: DuckDB's dialect
+ * sniffer can settle on a wrong delimiter for a ragged file (and then reports no error at all),
+ * and it silently renames duplicate header names. Here we fix the dialect, take the header names
+ * as written, and reject empty files and duplicate names with messages that say what to do.
+ */
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DataError } from '../core/errors.js';
+
+const HEAD_BYTES = 1 << 20;
+const DELIMITER_CANDIDATES = [',', '\t', ';', '|'];
+
+export interface CsvDialect {
+  delimiter: string;
+  quote: string;
+  header: boolean;
+}
+
+export interface CsvHead extends CsvDialect {
+  /** Header names as written (or column1..N without a header). */
+  names: string[];
+  /** Rows guessed from the file size and the line lengths seen in the head (for preallocation). */
+  estimatedRows: number;
+}
+
+export async function readCsvHead(
+  path: string,
+  opts: { delimiter?: string; quote?: string; header?: boolean },
+): Promise<CsvHead> {
+  const fh = await open(path, 'r');
+  let text: string;
+  let size: number;
+  let headBytes: number;
+  try {
+    size = (await fh.stat()).size;
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    text = buf.subarray(0, bytesRead).toString('utf8');
+    headBytes = bytesRead;
+  } finally {
+    await fh.close();
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') {
+    throw new DataError(
+      'empty_file',
+      `Data file "${path}" is empty (no header, no rows). Check that the export finished and that ` +
+        'you passed the right file.',
+    );
+  }
+  const quote = opts.quote ?? '"';
+  const header = opts.header ?? true;
+  const delimiter =
+    opts.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : detectDelimiter(text, quote));
+  const fields = firstRecord(text, delimiter, quote);
+  const names = header ? fields : fields.map((_, j) => `column${j + 1}`);
+  if (header) checkUniqueNames(path, names);
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  const estimatedRows = Math.ceil((size / Math.max(1, headBytes)) * Math.max(1, lines) * 1.02);
+  return { delimiter, quote, header, names, estimatedRows };
+}
+
+/** The candidate seen most often outside quotes on the first line (',' when none is). */
+export function detectDelimiter(text: string, quote: string): string {
+  const counts = new Map<string, number>();
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === quote) inQuotes = !inQuotes;
+    else if (!inQuotes && (ch === '\n' || ch === '\r')) break;
+    else if (!inQuotes && DELIMITER_CANDIDATES.includes(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let best = ',';
+  let bestCount = 0;
+  for (const d of DELIMITER_CANDIDATES) {
+    const c = counts.get(d) ?? 0;
+    if (c > bestCount) {
+      best = d;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+/** Fields of the first record (RFC 4180 quoting: a doubled quote inside quotes is a literal one). */
+export function firstRecord(text: string, delimiter: string, quote: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuotes) {
+      if (ch === quote && text[i + 1] === quote) {
+        field += quote;
+        i++;
+      } else if (ch === quote) inQuotes = false;
+      else field += ch;
+    } else if (ch === quote) inQuotes = true;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') break;
+    else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+function checkUniqueNames(path: string, names: string[]): void {
+  const count = new Map<string, number>();
+  for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
+  const dups = [...count].filter(([, c]) => c > 1);
+  if (dups.length === 0) return;
+  const list = dups.map(([n, c]) => `"${n}" (${c} times)`).join(', ');
+  throw new DataError(
+    'duplicate_columns',
+    `The header of "${path}" repeats column names: ${list}. Every column needs a unique name; rename ` +
+      'or remove the duplicates in the header line.',
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Data file formats and how a path maps to one. The extension decides unless the caller says
+ * otherwise; an unknown extension is an error that lists what is allowed.
+ */
+import { extname } from 'node:path';
+import { DataError } from '../core/errors.js';
+
+export type DataFormat = 'csv' | 'zip' | 'parquet' | 'json' | 'ndjson';
+
+export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'zip', 'parquet', 'json', 'ndjson'];
+
+/** Lower-case extension (with dot) → format. `.txt`/`.tsv` are delimited text, read as CSV. */
+export const FORMAT_BY_EXTENSION: Readonly<Record<string, DataFormat>> = {
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.txt': 'csv',
+  '.zip': 'zip',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+  '.json': 'json',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+};
+
+/** The format of `path` from its extension, or undefined when the extension is not a data format. */
+export function formatOfExtension(path: string): DataFormat | undefined {
+  return FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
+}
+
+/** The format to read `path` as: `override` when given (checked), else from the extension. */
+export function detectFormat(path: string, override?: string): DataFormat {
+  if (override !== undefined) {
+    if ((DATA_FORMATS as readonly string[]).includes(override)) return override as DataFormat;
+    throw new DataError(
+      'unknown_format',
+      `Unknown data format "${override}" requested for "${path}"; allowed formats are: ` +
+        `${DATA_FORMATS.join(', ')}.`,
+    );
+  }
+  const format = formatOfExtension(path);
+  if (format) return format;
+  const ext = extname(path) || '(none)';
+  throw new DataError(
+    'unknown_extension',
+    `Cannot tell the format of "${path}" from its extension ${ext}. Supported extensions are ` +
+      `${Object.keys(FORMAT_BY_EXTENSION).join(', ')}. Rename the file, convert it to one of these, or ` +
+      `set the format explicitly (format: csv|zip|parquet|json|ndjson, --format on the CLI).`,
+  );
+}

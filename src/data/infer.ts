@@ -1,0 +1,60 @@
+/**
+ * Type inference rules shared by every input path (files through DuckDB, JSON records at
+ * inference time), so a column gets the same type however it arrives.
+ *
+ * Strings are judged by their distinct values: all numbers → numeric, all `true`/`false` →
+ * boolean, all ISO-8601 dates → datetime, anything else → categorical. Strings are never
+ * trimmed here (the cleaner does that, and counts it).
+ */
+import type { ColumnType } from './frame.js';
+
+export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'NA', 'null', 'NULL', 'NaN', 'N/A'];
+
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Date, or date and time with optional fraction and zone: 2020-01-31, 2020-01-31T10:00:00.5+02:00
+const ISO_DATETIME_RE =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** The number a string spells, or NaN when it is not a plain decimal number. */
+export function parseNumber(s: string): number {
+  return NUMBER_RE.test(s) ? Number(s) : Number.NaN;
+}
+
+/** 1 for true, 0 for false, -1 when the string is not a boolean word. */
+export function parseBoolean(s: string): number {
+  switch (s) {
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return 1;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * Milliseconds since the epoch for an ISO-8601 date or date-time, NaN otherwise. A time without
+ * a zone is read as UTC (as DuckDB does), so the result never depends on the machine's zone.
+ */
+export function parseDatetime(s: string): number {
+  const m = ISO_DATETIME_RE.exec(s);
+  if (!m) return Number.NaN;
+  if (m[2] === undefined) return Date.parse(`${m[1]}T00:00:00Z`);
+  let zone = m[3] ?? 'Z';
+  if (zone !== 'Z' && zone.length === 3) zone += ':00';
+  else if (zone !== 'Z' && zone.length === 5) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  return Date.parse(`${m[1]}T${m[2]}${zone}`);
+}
+
+/** The type a set of distinct non-missing strings implies (empty set → categorical). */
+export function inferStringType(values: readonly string[]): ColumnType {
+  if (values.length === 0) return 'categorical';
+  if (values.every((s) => NUMBER_RE.test(s))) return 'numeric';
+  if (values.every((s) => parseBoolean(s) >= 0)) return 'boolean';
+  if (values.every((s) => !Number.isNaN(parseDatetime(s)))) return 'datetime';
+  return 'categorical';
+}

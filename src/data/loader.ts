@@ -1,0 +1,202 @@
+/**
+ * DataLoader: the first stage of the training flow. Reads CSV/TSV, ZIP (holding one of the
+ * others), Parquet, JSON and NDJSON into a columnar Frame, infers a type per column (overridable),
+ * and runs the initial validation. Every problem a user can cause is a DataError that names the
+ * file or column and says what to do; DuckDB and yauzl errors never escape raw.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DataError } from '../core/errors.js';
+import { convertColumn, dropMissingTokens, refineCategorical } from './convert.js';
+import { type RawTable, readWithDuckDb } from './duckdb-reader.js';
+import { type DataFormat, detectFormat } from './format.js';
+import { type Column, type ColumnType, Frame, missingCount } from './frame.js';
+import { DEFAULT_MISSING_TOKENS } from './infer.js';
+import { checkHasRows, checkNoEmptyColumns, checkTarget } from './validate.js';
+import { DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_ZIP_ENTRIES, extractDataEntry } from './zip-extract.js';
+
+export interface LoadOptions {
+  /** Read the file as this format whatever its extension. */
+  format?: DataFormat;
+  /** CSV field delimiter (default: detected from the header line; tab for .tsv). */
+  delimiter?: string;
+  /** CSV: whether the first line holds the column names (default true; else column1..N). */
+  header?: boolean;
+  /** CSV quote character (default `"`; a doubled quote inside quotes is a literal quote). */
+  quote?: string;
+  /** Strings that mean "missing" (default '', NA, null, NULL, NaN, N/A). */
+  missingTokens?: string[];
+  /** ZIP: the entry to load when the archive holds several data files. */
+  zipEntry?: string;
+  /** Declared column types; they replace inference for those columns. */
+  types?: Record<string, ColumnType>;
+  /** When given: must exist and be numeric. */
+  target?: string;
+  /** ZIP bomb guards (defaults 10,000 entries, 4 GiB). */
+  maxZipEntries?: number;
+  maxUncompressedBytes?: number;
+}
+
+export interface ColumnReport {
+  name: string;
+  type: ColumnType;
+  missing: number;
+}
+
+export interface LoadReport {
+  path: string;
+  format: DataFormat;
+  /** sha256 of the file's bytes (the archive itself for a ZIP), hex. */
+  sha256: string;
+  bytes: number;
+  rows: number;
+  columns: ColumnReport[];
+  seconds: number;
+  /** ZIP: the entry that was loaded, and its format. */
+  zipEntry?: string;
+  entryFormat?: Exclude<DataFormat, 'zip'>;
+}
+
+export interface LoadedData {
+  frame: Frame;
+  report: LoadReport;
+}
+
+// biome-ignore lint/complexity/noStaticOnlyClass: the seed names this stage `DataLoader.load`.
+export class DataLoader {
+  static async load(path: string, opts: LoadOptions = {}): Promise<LoadedData> {
+    const t0 = performance.now();
+    const format = detectFormat(path, opts.format);
+    const bytes = await fileSize(path);
+    // Hash while DuckDB parses: the read runs on DuckDB's threads, the hash on ours.
+    const sha256 = hashFile(path);
+    sha256.catch(() => undefined);
+    const missingTokens = opts.missingTokens ?? [...DEFAULT_MISSING_TOKENS];
+    const types = opts.types ?? {};
+    let raw: RawTable;
+    let zipInfo: Pick<LoadReport, 'zipEntry' | 'entryFormat'> = {};
+    if (format === 'zip') {
+      const entry = await extractDataEntry(path, opts.zipEntry, {
+        maxEntries: opts.maxZipEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
+        maxUncompressedBytes: opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
+      });
+      try {
+        await checkNotEmpty(entry.file, `${path}!${entry.entry}`);
+        raw = await readWithDuckDb(entry.file, entry.format, { ...opts, missingTokens, types });
+      } catch (err) {
+        throw err instanceof DataError ? renamePath(err, entry.file, `${path}!${entry.entry}`) : err;
+      } finally {
+        await entry.cleanup();
+      }
+      zipInfo = { zipEntry: entry.entry, entryFormat: entry.format };
+    } else {
+      raw = await readWithDuckDb(path, format, { ...opts, missingTokens, types });
+    }
+    const frame = finishColumns(raw, path, missingTokens, types);
+    checkHasRows(frame, path);
+    checkNoEmptyColumns(frame, path);
+    if (opts.target !== undefined) checkTarget(frame, path, opts.target);
+    const report: LoadReport = {
+      path,
+      format,
+      sha256: await sha256,
+      bytes,
+      rows: frame.nRows,
+      columns: frame.names.map((name, j) => ({
+        name,
+        type: frame.columns[j].type,
+        missing: missingCount(frame.columns[j]),
+      })),
+      seconds: (performance.now() - t0) / 1000,
+      ...zipInfo,
+    };
+    return { frame, report };
+  }
+}
+
+/** Missing tokens, declared types, then string refinement (text that is all numbers → numeric, ...). */
+function finishColumns(
+  raw: RawTable,
+  path: string,
+  missingTokens: readonly string[],
+  types: Readonly<Record<string, ColumnType>>,
+): Frame {
+  const seen = new Set<string>();
+  for (const n of raw.names) {
+    if (seen.has(n)) {
+      throw new DataError(
+        'duplicate_columns',
+        `"${path}" has more than one column named "${n}"; every column needs a unique name.`,
+      );
+    }
+    seen.add(n);
+  }
+  for (const name of Object.keys(types)) {
+    if (!seen.has(name)) {
+      throw new DataError(
+        'missing_column',
+        `Column "${name}" has a declared type (types) but is not in "${path}"; its columns are: ` +
+          `${raw.names.join(', ')}.`,
+      );
+    }
+  }
+  const tokens = new Set(missingTokens);
+  const columns = raw.columns.map((col, j): Column => {
+    const ctx = { column: raw.names[j], source: `"${path}"` };
+    const c = col.type === 'categorical' ? dropMissingTokens(col, tokens) : col;
+    const declared = types[raw.names[j]];
+    if (declared) return convertColumn(c, declared, ctx);
+    return c.type === 'categorical' ? refineCategorical(c, ctx) : c;
+  });
+  return new Frame(raw.names, columns);
+}
+
+async function fileSize(path: string): Promise<number> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new DataError(
+      'file_not_found',
+      `Data file "${path}" does not exist (looked for ${resolve(path)}). Check the path (--data) and ` +
+        'the working directory.',
+    );
+  }
+  if (!st.isFile()) {
+    throw new DataError('not_a_file', `"${path}" is not a file (a directory?); pass the data file itself.`);
+  }
+  if (st.size === 0) throw emptyFile(path);
+  return st.size;
+}
+
+async function checkNotEmpty(file: string, shown: string): Promise<void> {
+  if ((await stat(file)).size === 0) throw emptyFile(shown);
+}
+
+function emptyFile(path: string): DataError {
+  return new DataError(
+    'empty_file',
+    `Data file "${path}" is empty (0 bytes). Check that the export finished and that you passed the ` +
+      'right file.',
+  );
+}
+
+/** Errors about the extracted temp file should name the archive entry the user knows. */
+function renamePath(err: DataError, tmp: string, shown: string): DataError {
+  if (!err.message.includes(tmp)) return err;
+  const out = new DataError(err.code, err.message.split(tmp).join(shown));
+  out.cause = err.cause ?? err;
+  return out;
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const h = createHash('sha256');
+    createReadStream(path, { highWaterMark: 1 << 20 })
+      .on('data', (b) => h.update(b))
+      .on('error', fail)
+      .on('end', () => done(h.digest('hex')));
+  });
+}
