@@ -54,7 +54,7 @@ async function writeCsv(path: string, rows: number, seed: number): Promise<void>
       `${i},${num(rng.normal(), 4)},${num(rng.next() * 1000, 4)},${x3},${num(rng.next(), 4)},` +
       `${num(rng.normal() * 100, 4)},${rng.int(50)},${grade},city_${rng.int(300)},"${code}"\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }

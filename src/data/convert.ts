@@ -13,7 +13,7 @@ import {
   cellValue,
   columnLength,
 } from './frame.js';
-import { inferStringType, parseBoolean, parseDatetime, parseNumber } from './infer.js';
+import { inferStringType, parseBooleanLoose, parseDatetime, parseNumber } from './infer.js';
 
 /** Where a column came from, for error messages. */
 export interface ColumnContext {
@@ -78,7 +78,7 @@ export function convertColumn(col: Column, to: ColumnType, ctx: ColumnContext): 
 }
 
 function fromCategorical(col: CategoricalColumn, to: ColumnType, ctx: ColumnContext): Column {
-  const parse = to === 'numeric' ? parseNumber : to === 'datetime' ? parseDatetime : parseBoolean;
+  const parse = to === 'numeric' ? parseNumber : to === 'datetime' ? parseDatetime : parseBooleanLoose;
   const dictValues = new Float64Array(col.dictionary.length);
   const bad: string[] = [];
   for (const k of usedEntries(col)) {

@@ -36,6 +36,18 @@ export function parseBoolean(s: string): number {
   }
 }
 
+const LOOSE_TRUE = new Set(['true', 't', 'yes', 'y', '1']);
+const LOOSE_FALSE = new Set(['false', 'f', 'no', 'n', '0']);
+
+/**
+ * Like parseBoolean, but also accepts t/f, yes/no, y/n and 1/0 in any case: used when a column is
+ * declared boolean (inference stays strict so that e.g. a 0/1 count is not taken for a flag).
+ */
+export function parseBooleanLoose(s: string): number {
+  const l = s.toLowerCase();
+  return LOOSE_TRUE.has(l) ? 1 : LOOSE_FALSE.has(l) ? 0 : -1;
+}
+
 /**
  * Milliseconds since the epoch for an ISO-8601 date or date-time, NaN otherwise. A time without
  * a zone is read as UTC (as DuckDB does), so the result never depends on the machine's zone.
