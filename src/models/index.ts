@@ -6,6 +6,7 @@
 import { decisionTree } from './decision-tree/family.js';
 import { forestFamilies } from './forest/index.js';
 import { gbdt } from './gbdt/family.js';
+import { knnFamily } from './knn/knn.js';
 import { linearFamilies } from './linear/index.js';
 import { registerModel } from './registry.js';
 import { svrFamily } from './svr/svr.js';
@@ -16,3 +17,4 @@ for (const f of forestFamilies) registerModel(f);
 registerModel(gbdt);
 registerModel(decisionTree);
 registerModel(svrFamily);
+registerModel(knnFamily);

@@ -37,7 +37,7 @@ export const SVR_PARAMS = {
     integer: true,
     doc: "SMO iteration cap; null = libsvm's max(10^7, 100·n)",
   },
-  cache_mb: { type: 'number', default: 200, min: 1, doc: 'kernel-row cache size in MB' },
+  cache_mb: { type: 'number', default: 200, min: 0, exclusiveMin: true, doc: 'kernel-row cache size in MB' },
   shrinking: { type: 'boolean', default: true, doc: 'libsvm shrinking heuristic' },
   scale_target: {
     type: 'boolean',

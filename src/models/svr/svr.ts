@@ -169,14 +169,21 @@ export class Svr implements Regressor {
       `svr: linear-kernel SVR on ${n.toLocaleString('en-US')} rows exceeds max_rows=${this.params.max_rows}: ` +
         'solved the same ε-SVR by linear dual coordinate descent (bias learned as a weight) instead of SMO',
     );
-    const dcd = new LinearSvrDcd(X.data, n, p, ys, this.dcdOptions(), new Rng(ctx.seed));
+    // Centre the columns so the (regularised) bias weight only has to carry a small offset.
+    const mu = new Float64Array(p);
+    for (let f = 0; f < p; f++) mu[f] = meanStd(X.data, f, p, n)[0];
+    const Xc = new Float64Array(n * p);
+    for (let i = 0, o = 0; i < n; i++, o += p) for (let f = 0; f < p; f++) Xc[o + f] = X.data[o + f] - mu[f];
+    const dcd = new LinearSvrDcd(Xc, n, p, ys, this.dcdOptions(), new Rng(ctx.seed));
     await this.runDcd(dcd, ctx, notes, 'linear DCD');
+    let b = dcd.b;
+    for (let f = 0; f < p; f++) b -= dcd.w[f] * mu[f];
     return {
       method: 'linear_dcd' as const,
       sv: new Float64Array(0),
       coef: new Float64Array(0),
       w: dcd.w,
-      intercept: dcd.b,
+      intercept: b,
       iterations: dcd.epochs,
       objective: Number.NaN,
     };
