@@ -356,15 +356,19 @@ export class TreeGrower {
   private partition(rows: Uint32Array, start: number, end: number, split: SplitInfo): number {
     const lut = this.lut;
     split.goLeftTable(this.mapper, lut);
-    const bins = this.data.bins;
-    const col = split.feature * this.data.nRows;
+    const n = this.data.nRows;
+    const bins = this.data.bins.subarray(split.feature * n, split.feature * n + n);
     const tmp = this.tmp;
     let nl = start;
     let nr = 0;
+    // Branch-free: the direction of a row is unpredictable, so write it to both sides and advance one.
     for (let i = start; i < end; i++) {
       const r = rows[i];
-      if (lut[bins[col + r]] === 1) rows[nl++] = r;
-      else tmp[nr++] = r;
+      const l = lut[bins[r]];
+      rows[nl] = r;
+      tmp[nr] = r;
+      nl += l;
+      nr += 1 - l;
     }
     rows.set(tmp.subarray(0, nr), nl);
     return nl;

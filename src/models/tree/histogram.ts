@@ -32,13 +32,46 @@ export function buildHistogram(
   const identity = start === 0 && cnt === n && isIdentity(rows, n);
   for (let f = 0; f < nFeatures; f++) {
     const j = features[f];
+    hist.fill(0, 3 * offsets[j], 3 * offsets[j + 1]);
+  }
+  let f = 0;
+  if (!identity && oh === null) {
+    // Two features per pass over the rows: the row id and gradient are loaded once for both.
+    for (; f + 3 < nFeatures; f += 4) {
+      const j1 = features[f];
+      const j2 = features[f + 1];
+      const j3 = features[f + 2];
+      const j4 = features[f + 3];
+      accumulateQuadConst(
+        hist,
+        bins,
+        j1 * n,
+        j2 * n,
+        j3 * n,
+        j4 * n,
+        3 * offsets[j1],
+        3 * offsets[j2],
+        3 * offsets[j3],
+        3 * offsets[j4],
+        rows,
+        start,
+        og,
+        cnt,
+      );
+    }
+    for (; f + 1 < nFeatures; f += 2) {
+      const j1 = features[f];
+      const j2 = features[f + 1];
+      accumulatePairConst(hist, bins, j1 * n, j2 * n, 3 * offsets[j1], 3 * offsets[j2], rows, start, og, cnt);
+    }
+  }
+  for (; f < nFeatures; f++) {
+    const j = features[f];
     const lo = 3 * offsets[j];
-    const hi = 3 * offsets[j + 1];
-    hist.fill(0, lo, hi);
     const col = j * n;
     if (identity) {
       const colBins = bins.subarray(col, col + n);
-      if (oh === null) accumulateDenseConst(hist, colBins, lo, og, cnt);
+      if (oh === null) accumulateDenseConst(hist, colBins, lo, 3 * offsets[j + 1] - lo, og, cnt);
       else accumulateDense(hist, colBins, lo, og, oh, cnt);
     } else if (oh === null) {
       for (let k = 0; k < cnt; k++) {
@@ -54,21 +87,111 @@ export function buildHistogram(
         hist[b + 2] += 1;
       }
     }
-    if (oh === null) for (let b = lo; b < hi; b += 3) hist[b + 1] = hist[b + 2] * hConst;
+  }
+  if (oh === null) {
+    // Constant hessian: H of a bin is its count × hConst.
+    for (let q = 0; q < nFeatures; q++) {
+      const j = features[q];
+      const hi = 3 * offsets[j + 1];
+      for (let b = 3 * offsets[j]; b < hi; b += 3) hist[b + 1] = hist[b + 2] * hConst;
+    }
   }
 }
+
+function accumulateQuadConst(
+  hist: Float64Array,
+  bins: Uint8Array,
+  c1: number,
+  c2: number,
+  c3: number,
+  c4: number,
+  lo1: number,
+  lo2: number,
+  lo3: number,
+  lo4: number,
+  rows: Uint32Array,
+  start: number,
+  og: Float64Array,
+  cnt: number,
+): void {
+  for (let k = 0; k < cnt; k++) {
+    const r = rows[start + k];
+    const g = og[k];
+    const b1 = lo1 + 3 * bins[c1 + r];
+    const b2 = lo2 + 3 * bins[c2 + r];
+    const b3 = lo3 + 3 * bins[c3 + r];
+    const b4 = lo4 + 3 * bins[c4 + r];
+    hist[b1] += g;
+    hist[b1 + 2] += 1;
+    hist[b2] += g;
+    hist[b2 + 2] += 1;
+    hist[b3] += g;
+    hist[b3 + 2] += 1;
+    hist[b4] += g;
+    hist[b4 + 2] += 1;
+  }
+}
+
+function accumulatePairConst(
+  hist: Float64Array,
+  bins: Uint8Array,
+  col1: number,
+  col2: number,
+  lo1: number,
+  lo2: number,
+  rows: Uint32Array,
+  start: number,
+  og: Float64Array,
+  cnt: number,
+): void {
+  for (let k = 0; k < cnt; k++) {
+    const r = rows[start + k];
+    const g = og[k];
+    const b1 = lo1 + 3 * bins[col1 + r];
+    const b2 = lo2 + 3 * bins[col2 + r];
+    hist[b1] += g;
+    hist[b1 + 2] += 1;
+    hist[b2] += g;
+    hist[b2 + 2] += 1;
+  }
+}
+
+/**
+ * Scratch for two interleaved partial histograms of one feature. Neighbouring rows often fall in
+ * the same bin (data sorted by some column), and `hist[b] += g` on the same slot back to back
+ * serialises on the store→load latency; alternating two copies halves that chain.
+ */
+const pairScratch = new Float64Array(2 * 3 * 257);
 
 function accumulateDenseConst(
   hist: Float64Array,
   colBins: Uint8Array,
   lo: number,
+  size: number,
   og: Float64Array,
   cnt: number,
-) {
-  for (let k = 0; k < cnt; k++) {
-    const b = lo + 3 * colBins[k];
-    hist[b] += og[k];
-    hist[b + 2] += 1;
+): void {
+  const a = pairScratch;
+  const width = 3 * 257;
+  a.fill(0, 0, size);
+  a.fill(0, width, width + size);
+  let k = 0;
+  for (; k + 1 < cnt; k += 2) {
+    const b0 = 3 * colBins[k];
+    const b1 = width + 3 * colBins[k + 1];
+    a[b0] += og[k];
+    a[b0 + 2] += 1;
+    a[b1] += og[k + 1];
+    a[b1 + 2] += 1;
+  }
+  if (k < cnt) {
+    const b0 = 3 * colBins[k];
+    a[b0] += og[k];
+    a[b0 + 2] += 1;
+  }
+  for (let b = 0; b < size; b += 3) {
+    hist[lo + b] += a[b] + a[width + b];
+    hist[lo + b + 2] += a[b + 2] + a[width + b + 2];
   }
 }
 

@@ -1,0 +1,184 @@
+/**
+ * Side-by-side benchmark: tabflow `gbdt` vs scikit-learn's HistGradientBoostingRegressor and
+ * XGBoost `hist` with the same iterations (100), leaves (31), bins (255), min_samples_leaf 20 and
+ * no early stopping, on the same split (prep_split.py, seed 7) and the same matrix (median-impute +
+ * ordinal encoding, written by bench/gbdt_reference.py; categorical columns are native categorical
+ * splits for gbdt and HGB, ordinal numbers for XGBoost), plus Friedman #1 at 1,000,000 × 20.
+ * Writes bench/results/gbdt.json.
+ *
+ *   node --import tsx bench/gbdt.ts [--datasets concrete,ames,diamonds] [--friedman-rows 1000000]
+ *                                   [--repeat 3] [--iters 100]
+ *
+ * Times are the best of `repeat` fits in each system (the machine is shared). HGB runs with its
+ * default 2 OpenMP threads (the target) and with 1 thread (for reference); gbdt is single-threaded.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Matrix, matrix } from '../src/core/matrix.js';
+import { r2 } from '../src/metrics/regression.js';
+import '../src/models/index.js';
+import { createModel } from '../src/models/registry.js';
+import type { FeatureInfo } from '../src/models/regressor.js';
+import { writeResult } from './write-result.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PY = '/usr/bin/python3';
+const REF = join(ROOT, 'bench/gbdt_reference.py');
+const DATASETS: Record<string, string> = {
+  concrete: 'compressive_strength',
+  ames: 'Sale_Price',
+  diamonds: 'price',
+};
+
+const { values: args } = parseArgs({
+  options: {
+    datasets: { type: 'string', default: 'concrete,ames,diamonds' },
+    'friedman-rows': { type: 'string', default: '1000000' },
+    repeat: { type: 'string', default: '3' },
+    iters: { type: 'string', default: '100' },
+  },
+});
+const repeat = Number(args.repeat);
+const iters = Number(args.iters);
+
+interface Loaded {
+  Xtr: Matrix;
+  ytr: Float64Array;
+  Xte: Matrix;
+  yte: Float64Array;
+  features: FeatureInfo[];
+}
+
+function load(dir: string): Loaded {
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+  const X = new Float64Array(new Uint8Array(readFileSync(join(dir, 'X.f64'))).buffer);
+  const y = new Float64Array(new Uint8Array(readFileSync(join(dir, 'y.f64'))).buffer);
+  const split = new Uint8Array(readFileSync(join(dir, 'split.u8')));
+  const p: number = meta.cols;
+  const pick = (code: number) => {
+    const idx: number[] = [];
+    for (let i = 0; i < split.length; i++) if (split[i] === code) idx.push(i);
+    const out = new Float64Array(idx.length * p);
+    idx.forEach((r, k) => {
+      out.set(X.subarray(r * p, r * p + p), k * p);
+    });
+    return { X: matrix(idx.length, p, out), y: Float64Array.from(idx, (r) => y[r]) };
+  };
+  const tr = pick(0);
+  const te = pick(2);
+  const features: FeatureInfo[] = meta.names.map((name: string, j: number) =>
+    meta.categorical[j]
+      ? { name, kind: 'categorical', nCategories: meta.nCategories[j], source: name }
+      : { name, kind: 'numeric', source: name },
+  );
+  return { Xtr: tr.X, ytr: tr.y, Xte: te.X, yte: te.y, features };
+}
+
+function reference(dir: string, rep: number): Record<string, { r2: number; fit_s: number }> {
+  const out = execFileSync(PY, [REF, 'fit', dir, '--iters', String(iters), '--repeat', String(rep)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const res: Record<string, { r2: number; fit_s: number }> = {};
+  for (const line of out.trim().split('\n')) {
+    const o = JSON.parse(line);
+    res[o.model] = o;
+  }
+  return res;
+}
+
+async function ours(d: Loaded, rep: number) {
+  const params = {
+    max_iter: iters,
+    learning_rate: 0.1,
+    max_leaves: 31,
+    min_samples_leaf: 20,
+    early_stopping: 'false',
+  };
+  let best = Number.POSITIVE_INFINITY;
+  let score = 0;
+  for (let k = 0; k < rep; k++) {
+    const t0 = performance.now();
+    const m = await createModel('gbdt', params).fit(d.Xtr, d.ytr, {
+      features: d.features,
+      seed: 0,
+      threads: 1,
+    });
+    best = Math.min(best, (performance.now() - t0) / 1000);
+    score = r2(d.yte, m.predict(d.Xte));
+  }
+  return { r2: score, fit_s: best };
+}
+
+function row(
+  name: string,
+  rows: number,
+  cols: number,
+  o: { r2: number; fit_s: number },
+  ref: Record<string, { r2: number; fit_s: number }>,
+) {
+  const hgb = ref.hgb;
+  const r = {
+    dataset: name,
+    train_rows: rows,
+    features: cols,
+    gbdt: o,
+    hgb,
+    hgb_1thread: ref.hgb_1thread,
+    xgboost: ref.xgboost,
+    r2_minus_hgb: o.r2 - hgb.r2,
+    fit_ratio_vs_hgb: o.fit_s / hgb.fit_s,
+    fit_ratio_vs_hgb_1thread: ref.hgb_1thread ? o.fit_s / ref.hgb_1thread.fit_s : null,
+    fit_ratio_vs_xgboost: ref.xgboost?.fit_s ? o.fit_s / ref.xgboost.fit_s : null,
+  };
+  console.log(
+    `${name.padEnd(10)} R² gbdt ${o.r2.toFixed(4)} hgb ${hgb.r2.toFixed(4)} xgb ${ref.xgboost?.r2?.toFixed(4)} | ` +
+      `fit s gbdt ${o.fit_s.toFixed(3)} hgb ${hgb.fit_s.toFixed(3)} hgb1 ${ref.hgb_1thread?.fit_s.toFixed(3)} ` +
+      `xgb ${ref.xgboost?.fit_s?.toFixed(3)} | ratio vs hgb ${r.fit_ratio_vs_hgb.toFixed(2)}`,
+  );
+  return r;
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'tabflow-gbdt-'));
+  const results: unknown[] = [];
+  try {
+    for (const name of args.datasets ? args.datasets.split(',') : []) {
+      const target = DATASETS[name];
+      const csv = join(tmp, `${name}.split.csv`);
+      execFileSync(PY, [
+        join(ROOT, '../shared/bench/prep_split.py'),
+        join(ROOT, `examples/data/${name}.csv`),
+        target,
+        csv,
+      ]);
+      const dir = join(tmp, name);
+      execFileSync(PY, [REF, 'prep', csv, target, dir]);
+      const d = load(dir);
+      const ref = reference(dir, repeat);
+      const o = await ours(d, repeat);
+      results.push(row(name, d.Xtr.rows, d.Xtr.cols, o, ref));
+    }
+    const fr = Number(args['friedman-rows']);
+    if (fr > 0) {
+      const dir = join(tmp, 'friedman');
+      execFileSync(PY, [REF, 'friedman', String(fr), '20', '0', dir]);
+      const ref = reference(dir, 1);
+      const d = load(dir);
+      const o = await ours(d, 1);
+      const r = row(`friedman1_${fr}x20`, d.Xtr.rows, d.Xtr.cols, o, ref);
+      const peakRssMb = process.resourceUsage().maxRSS / 1024;
+      console.log(`peak RSS of this process (data + gbdt fit): ${peakRssMb.toFixed(0)} MB`);
+      results.push({ ...r, peak_rss_mb: peakRssMb });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  writeResult('gbdt', { params: { iters, leaves: 31, bins: 255, min_samples_leaf: 20, repeat }, results });
+}
+
+await main();
