@@ -12,7 +12,7 @@ export const GBDT_PARAMS = {
     type: 'number',
     default: 0.5,
     min: 0,
-    max: 1,
+    max: 0.999,
     exclusiveMin: true,
     doc: 'target quantile in (0, 1) for loss = quantile',
   },
