@@ -1,8 +1,8 @@
 /**
  * OLS on the full ames design: 34 numeric columns standardised and 40 categoricals one-hot with
  * every level kept (≈ 300 columns, many rare levels) — exactly collinear with the intercept and
- * within itself. scikit-learn's LinearRegression scores R² ≈ −10¹⁸ on such a test set; the
- * rank-revealing solve must stay sensible, and switching its cutoff off must show the blow-up.
+ * within itself. scikit-learn's LinearRegression scores R² ≈ −10¹⁸ on such a test set (rounding
+ * noise in the null directions, inverted); the rank-revealing solve must stay sensible.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -67,16 +67,15 @@ describe('linear: OLS on collinear one-hot ames', () => {
     assert.ok(train.X.cols > 250, `expected a wide one-hot design, got ${train.X.cols} columns`);
     assert.ok(score > 0.5, `test R² ${score}`);
     assert.equal(m.notes.length, 1);
-    assert.match(m.notes[0], /rank \d+ < \d+ non-constant columns/);
+    // Every one-hot group is one exact dependency with the intercept: at least 40 lost ranks.
+    const rank = Number(/rank (\d+) </.exec(m.notes[0])?.[1]);
+    assert.ok(rank <= train.X.cols - 40, `rank ${rank} of ${train.X.cols}`);
+    // No direction of rounding noise was inverted: coefficients stay on the scale of prices.
+    const big = m.coef.reduce((a, w) => Math.max(a, Math.abs(w)), 0);
+    assert.ok(big < 1e6, `largest |coef| ${big}`);
     // Close to ridge, which is unique: the minimum-norm solution is not an outlier either.
     const rd = await createModel('ridge', { alpha: 1 }).fit(train.X, train.y, ctx);
     const rScore = r2(test.y, rd.predict(test.X));
     assert.ok(Math.abs(score - rScore) < 0.1, `OLS R² ${score} vs ridge ${rScore}`);
-  });
-
-  it('blows up like a plain inverse when the cutoff is switched off', async () => {
-    const m = (await createModel('linear', { rcond: 0 }).fit(train.X, train.y, ctx)) as FittedLinear;
-    const score = r2(test.y, m.predict(test.X));
-    assert.ok(!(score > 0), `expected a broken fit without the cutoff, got test R² ${score}`);
   });
 });
