@@ -2,7 +2,7 @@
  * Small symmetric p×p solves on row-major Float64Arrays: Cholesky for ridge's positive definite
  * system, and a rank-revealing minimum-norm solve for OLS on possibly singular normal equations.
  */
-import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
+import { symmetricEigen } from './symmetric-eigen.js';
 
 /** Solve A x = b for symmetric positive definite A; null when A is not (numerically) PD. */
 export function choleskySolve(A: Float64Array, b: Float64Array, p: number): Float64Array | null {
@@ -54,25 +54,25 @@ export function minNormSolve(A: Float64Array, b: Float64Array, p: number, rcond:
   const m = live.length;
   if (m === 0) return { x, rank: 0 };
   const d = live.map((j) => Math.sqrt(A[j * p + j]));
-  const S = new MlMatrix(m, m);
+  const S = new Float64Array(m * m);
   for (let a = 0; a < m; a++) {
-    for (let c = 0; c < m; c++) S.set(a, c, A[live[a] * p + live[c]] / (d[a] * d[c]));
+    for (let c = 0; c < m; c++) S[a * m + c] = A[live[a] * p + live[c]] / (d[a] * d[c]);
   }
-  const evd = new EigenvalueDecomposition(S, { assumeSymmetric: true });
-  const lambda = evd.realEigenvalues;
-  const V = evd.eigenvectorMatrix;
+  const { values: lambda, vectors: V } = symmetricEigen(S, m);
   let lmax = 0;
   for (const l of lambda) lmax = Math.max(lmax, l);
   const cut = rcond * lmax;
+  const bs = Float64Array.from(live, (j, a) => b[j] / d[a]);
   const xs = new Float64Array(m);
   let rank = 0;
   for (let k = 0; k < m; k++) {
     if (!(lambda[k] > cut)) continue;
     rank++;
+    const v = k * m;
     let proj = 0;
-    for (let a = 0; a < m; a++) proj += V.get(a, k) * (b[live[a]] / d[a]);
+    for (let a = 0; a < m; a++) proj += V[v + a] * bs[a];
     const f = proj / lambda[k];
-    for (let a = 0; a < m; a++) xs[a] += f * V.get(a, k);
+    for (let a = 0; a < m; a++) xs[a] += f * V[v + a];
   }
   for (let a = 0; a < m; a++) x[live[a]] = xs[a] / d[a];
   return { x, rank };
