@@ -19,15 +19,18 @@ const PYTHON = '/usr/bin/python3';
 const PANDAS_CHILD = `
 import json, resource, sys, time
 import pandas as pd
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 df = pd.read_csv(sys.argv[1])
-s = time.perf_counter() - t
-print(json.dumps({"seconds": s, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+s, cpu = time.perf_counter() - t, time.process_time() - c
+print(json.dumps({"seconds": s, "cpuSeconds": cpu,
+                  "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "rows": int(df.shape[0]), "cols": int(df.shape[1])}))
 `;
 
 interface ChildResult {
   seconds: number;
+  /** CPU time of the whole process (all threads) during the load: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   peakRssMB: number;
   rows: number;
   cols: number;
@@ -82,16 +85,21 @@ function summary(runs: ChildResult[]) {
   return {
     seconds: runs.map((r) => Number(r.seconds.toFixed(3))),
     medianSeconds: Number(median(runs.map((r) => r.seconds)).toFixed(3)),
+    cpuSeconds: runs.map((r) => Number(r.cpuSeconds.toFixed(3))),
+    medianCpuSeconds: Number(median(runs.map((r) => r.cpuSeconds)).toFixed(3)),
     peakRssMB: Number(Math.max(...runs.map((r) => r.peakRssMB)).toFixed(1)),
   };
 }
 
 async function child(file: string): Promise<void> {
   const t = performance.now();
+  const c = process.cpuUsage();
   const { frame } = await DataLoader.load(file);
   const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(c);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ seconds, peakRssMB, rows: frame.nRows, cols: frame.nCols }));
+  console.log(JSON.stringify({ seconds, cpuSeconds, peakRssMB, rows: frame.nRows, cols: frame.nCols }));
 }
 
 async function main(): Promise<void> {
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
   const file = join(dir, 'load.csv');
   try {
     await writeCsv(file, rows, 42);
+    const loadavg1mBefore = loadavg()[0];
     const self = fileURLToPath(import.meta.url);
     const pandasVersion = pandasAvailable();
     const ours: ChildResult[] = [];
@@ -122,7 +131,8 @@ async function main(): Promise<void> {
       benchmark: 'load-csv',
       date: new Date().toISOString(),
       file: { rows, cols: 10, bytes: statSync(file).size, seed: 42 },
-      machine: { cpus: cpus().length, node: process.version, loadavg1m: loadavg()[0] },
+      // Other jobs may share the machine: compare the ratios (same conditions), not absolute times.
+      machine: { cpus: cpus().length, node: process.version, loadavg1mBefore, loadavg1mAfter: loadavg()[0] },
       repeat,
       tabflow,
       pandas,
@@ -131,6 +141,9 @@ async function main(): Promise<void> {
         : 'pandas not available: /usr/bin/python3 cannot import pandas; comparison skipped',
       ratioTimeTabflowOverPandas: pandas
         ? Number((tabflow.medianSeconds / pandas.medianSeconds).toFixed(3))
+        : null,
+      ratioCpuTabflowOverPandas: pandas
+        ? Number((tabflow.medianCpuSeconds / pandas.medianCpuSeconds).toFixed(3))
         : null,
       ratioRssTabflowOverPandas: pandas ? Number((tabflow.peakRssMB / pandas.peakRssMB).toFixed(3)) : null,
     };

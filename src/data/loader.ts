@@ -96,7 +96,8 @@ export class DataLoader {
     }
     const frame = finishColumns(raw, path, missingTokens, types);
     checkHasRows(frame, path);
-    checkNoEmptyColumns(frame, path);
+    const missing = frame.columns.map(missingCount);
+    checkNoEmptyColumns(frame, path, missing);
     if (opts.target !== undefined) checkTarget(frame, path, opts.target);
     const report: LoadReport = {
       path,
@@ -104,11 +105,7 @@ export class DataLoader {
       sha256: await sha256,
       bytes,
       rows: frame.nRows,
-      columns: frame.names.map((name, j) => ({
-        name,
-        type: frame.columns[j].type,
-        missing: missingCount(frame.columns[j]),
-      })),
+      columns: frame.names.map((name, j) => ({ name, type: frame.columns[j].type, missing: missing[j] })),
       seconds: (performance.now() - t0) / 1000,
       ...zipInfo,
     };

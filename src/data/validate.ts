@@ -14,8 +14,11 @@ export function checkHasRows(frame: Frame, path: string): void {
   );
 }
 
-export function checkNoEmptyColumns(frame: Frame, path: string): void {
-  const empty = frame.names.filter((_, j) => missingCount(frame.columns[j]) === frame.nRows);
+/** `missing[j]`: missing cells of column j, when the caller already counted them. */
+export function checkNoEmptyColumns(frame: Frame, path: string, missing?: readonly number[]): void {
+  const empty = frame.names.filter(
+    (_, j) => (missing?.[j] ?? missingCount(frame.columns[j])) === frame.nRows,
+  );
   if (empty.length === 0) return;
   const list = empty.map((n) => `"${n}"`).join(', ');
   throw new DataError(
