@@ -34,7 +34,7 @@ export class KernelCache {
     this.prev = new Int32Array(this.capacity).fill(-1);
     this.next = new Int32Array(this.capacity).fill(-1);
     this.Xt = transpose(X, n, p);
-    this.acc = new Float64Array(n);
+    this.acc = new Float64Array(Math.min(n, 2048));
   }
 
   /** Kernel row of data row r; valid until `capacity - 1` other rows have been fetched. */

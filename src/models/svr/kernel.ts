@@ -30,7 +30,7 @@ export function transpose(X: Float64Array, n: number, p: number): Float64Array {
 /**
  * out[j] = k(X[i], X[j]) for j < n, from the column-major Xt: only the non-zero features of row
  * i are visited (one-hot columns are mostly zero), in ascending order, so every dot product is
- * bit-identical to the dense sum. `acc` is n doubles of scratch.
+ * bit-identical to the dense sum. `acc` is scratch (any length ≥ 1; ~1–4k doubles is fastest).
  */
 export function kernelRowT(
   k: Kernel,
@@ -43,21 +43,24 @@ export function kernelRowT(
   acc: Float64Array,
   out: Float32Array | Float64Array,
 ): void {
-  acc.fill(0);
   const oi = i * p;
-  for (let f = 0; f < p; f++) {
-    const v = X[oi + f];
-    if (v === 0) continue;
-    const base = f * n;
-    for (let j = 0; j < n; j++) acc[j] += v * Xt[base + j];
-  }
-  if (k.kind === 'linear') {
-    for (let j = 0; j < n; j++) out[j] = acc[j];
-    return;
-  }
+  const rbf = k.kind === 'rbf';
   const g = -k.gamma;
   const si = sq[i];
-  for (let j = 0; j < n; j++) out[j] = Math.exp(g * (si + sq[j] - 2 * acc[j]));
+  const B = acc.length;
+  // Blocks of B columns keep the accumulator in L1 across the feature passes.
+  for (let j0 = 0; j0 < n; j0 += B) {
+    const len = Math.min(B, n - j0);
+    acc.fill(0, 0, len);
+    for (let f = 0; f < p; f++) {
+      const v = X[oi + f];
+      if (v === 0) continue;
+      const base = f * n + j0;
+      for (let t = 0; t < len; t++) acc[t] += v * Xt[base + t];
+    }
+    if (rbf) for (let t = 0; t < len; t++) out[j0 + t] = Math.exp(g * (si + sq[j0 + t] - 2 * acc[t]));
+    else for (let t = 0; t < len; t++) out[j0 + t] = acc[t];
+  }
 }
 
 /** out[j] = k(X[i], X[j]) for j < n (libsvm's training form). */
