@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ArtifactError, ConfigError, ValidationError } from '../../src/core/errors.js';
+import { ArtifactError, ConfigError, ModelError, ValidationError } from '../../src/core/errors.js';
 import { type Matrix, matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import '../../src/models/index.js';
@@ -127,6 +127,13 @@ describe('linear family: degenerate and bad input', () => {
     assert.throws(() => createModel('lasso', { l1_ratio: 0.5 }), /l1_ratio/);
   });
 
+  it('more features than a dense solve handles is a ModelError that says what to do', async () => {
+    await assert.rejects(
+      fit('ridge', matrix(2, 5001), Float64Array.of(1, 2)),
+      (e: unknown) => e instanceof ModelError && /5001 features/.test(e.message) && /one-hot/.test(e.message),
+    );
+  });
+
   it('ridge with alpha 0 on a collinear design falls back to the minimum-norm solve', async () => {
     const a = amesSubset();
     const m = await fit('ridge', a.X, a.y, { alpha: 0 });
@@ -148,10 +155,9 @@ describe('linear family: coordinate descent control', () => {
   it('stops when the signal aborts', async () => {
     const ac = new AbortController();
     ac.abort(new Error('budget exceeded'));
-    await assert.rejects(
-      createModel('elasticnet').fit(a.X, a.y, { ...ctx, signal: ac.signal }),
-      /budget exceeded/,
-    );
+    for (const kind of KINDS) {
+      await assert.rejects(createModel(kind).fit(a.X, a.y, { ...ctx, signal: ac.signal }), /budget exceeded/);
+    }
   });
 
   it('reports progress up to 1', async () => {

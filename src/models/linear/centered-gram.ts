@@ -4,7 +4,7 @@
  * XᵀX − n·x̄x̄ᵀ afterwards) keeps the precision of columns with a large mean, e.g. years. Fitting
  * the intercept as ȳ − x̄ᵀw on centered data is what scikit-learn does for all four models.
  */
-import { ValidationError } from '../../core/errors.js';
+import { ModelError, ValidationError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 
 export interface CenteredGram {
@@ -20,8 +20,18 @@ export interface CenteredGram {
   readonly yy: number;
 }
 
-export function centeredGram(kind: string, X: Matrix, y: Float64Array): CenteredGram {
+/** p×p doubles: 5000 columns already take 200 MB and n·p²/2 multiply-adds to fill. */
+export const MAX_LINEAR_FEATURES = 5000;
+
+export function centeredGram(kind: string, X: Matrix, y: Float64Array, signal?: AbortSignal): CenteredGram {
   const { rows: n, cols: p, data } = X;
+  if (p > MAX_LINEAR_FEATURES) {
+    throw new ModelError(
+      'too_many_features',
+      `${kind}: ${p} features is more than the ${MAX_LINEAR_FEATURES} a dense normal-equation solve handles; ` +
+        'cap one-hot categories (max categories / infrequent bucket) or drop high-cardinality columns',
+    );
+  }
   const xMean = columnMeans(kind, X);
   let yMean = 0;
   for (let i = 0; i < n; i++) yMean += y[i];
@@ -37,6 +47,7 @@ export function centeredGram(kind: string, X: Matrix, y: Float64Array): Centered
   const yb = new Float64Array(B);
   let yy = 0;
   for (let i0 = 0; i0 < n; i0 += B) {
+    if (i0 % (64 * B) === 0) signal?.throwIfAborted();
     const m = Math.min(B, n - i0);
     for (let r = 0; r < m; r++) {
       const off = (i0 + r) * p;

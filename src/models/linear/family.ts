@@ -37,7 +37,7 @@ export function linearFamily<T extends ParamTable>(spec: LinearSpec<T>): ModelFa
         params: frozen,
         async fit(X: Matrix, y: Float64Array, ctx: FitContext): Promise<FittedLinear> {
           checkFitInput(kind, X, y);
-          const g = centeredGram(kind, X, y);
+          const g = centeredGram(kind, X, y, ctx.signal);
           const { coef, notes } = spec.solve(g, frozen as ParamsOf<T>, ctx);
           let intercept = g.yMean;
           for (let j = 0; j < g.p; j++) intercept -= g.xMean[j] * coef[j];
