@@ -12,7 +12,18 @@ export { type ParamSpec, type ParamTable, resolveParams, describeParams } from '
 
 export * from './data/frame.js';
 export * from './data/index.js';
-export * from './clean/index.js';
+export {
+  CLEAN_PARAMS,
+  type CleanConfig,
+  DEFAULT_MISSING_TOKENS as CLEAN_MISSING_TOKENS,
+  defaultCleanConfig,
+  resolveCleanConfig,
+  type CleaningReport,
+  type ColumnChanges,
+  type TypeFix,
+  DataCleaner,
+  duplicateMask,
+} from './clean/index.js';
 export * from './split/index.js';
 export * from './preprocess/index.js';
 
