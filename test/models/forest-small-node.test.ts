@@ -76,7 +76,8 @@ describe('small-node split finder', () => {
         let categorical = 0;
         let missingLeft = 0;
         for (let trial = 0; trial < 300; trial++) {
-          const size = 1 + pick.int(trial < 200 ? 40 : 300);
+          // Many tiny nodes (2..11 rows: the pair and few-rows shortcuts), then up to 40 and 300 rows.
+          const size = trial < 100 ? 2 + (trial % 10) : 1 + pick.int(trial < 200 ? 40 : 300);
           const rows = pick.permutation(n).subarray(0, size);
           const msl = 1 + pick.int(3);
           const c = { l2: 0, minSamplesLeaf: msl, minHessian: 0, minGain: 0 };
@@ -119,7 +120,7 @@ describe('small-node split finder', () => {
           if (dense.found && dense.isCategorical) categorical++;
           if (dense.found && dense.missingLeft) missingLeft++;
         }
-        assert.ok(found > 150, `only ${found} nodes had a split`);
+        assert.ok(found > 120, `only ${found} nodes had a split`);
         assert.ok(
           categorical > 0 && missingLeft > 0,
           `${categorical} categorical, ${missingLeft} missing-left`,

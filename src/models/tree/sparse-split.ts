@@ -131,16 +131,46 @@ export function findBestSplitSparse(
   const n = data.nRows;
   const cnt = end - start;
   let bestNM = 0;
+  const bins = data.bins;
+  // Two rows (the most common inner node of a fully grown tree): a numeric feature without
+  // missing values splits them iff their bins differ, with the lower row on the left.
+  const pair = cnt === 2 && !rng && c.minSamplesLeaf <= 1;
   for (let f = 0; f < nFeatures; f++) {
     const j = features[f];
     const nb = mapper.nBins[j];
     if (nb < 1) continue;
-    collect(s, data.bins, j * n, rows, start, cnt, og, oh);
+    const isCat = mapper.isCategorical[j] === 1;
+    // Best categorical splits only consider categories with MIN_CAT_SUPPORT rows.
+    if (isCat && !rng && N < MIN_CAT_SUPPORT) continue;
+    if (pair && !isCat) {
+      const b0 = bins[j * n + rows[start]];
+      const b1 = bins[j * n + rows[start + 1]];
+      if (b0 !== nb && b1 !== nb) {
+        if (b0 !== b1) {
+          const lo = b0 < b1 ? 0 : 1;
+          // `0 +` as the general path's sums (turns a -0 into +0 the same way).
+          const gL = 0 + og[lo];
+          const hL = 0 + (oh === null ? hConst : oh[lo]);
+          const gR = G - gL;
+          const hR = H - hL;
+          if (hL >= c.minHessian && hR >= c.minHessian) {
+            const gain = score(gL, hL, c.l2) + score(gR, hR, c.l2) - parent;
+            if (gain > best) {
+              best = gain;
+              bestNM = 0;
+              record(out, j, b0 < b1 ? b0 : b1, false, gain, gL, hL, 1, gR, hR, 1);
+            }
+          }
+        }
+        continue;
+      }
+    }
+    collect(s, bins, j * n, rows, start, cnt, og, oh);
     if (oh === null) for (let i = 0; i < s.m; i++) s.ph[i] = s.pn[i] * hConst;
     const before = out.gain;
     const m = s.m;
     const nM = s.pb[m - 1] === nb ? s.pn[m - 1] : 0;
-    if (mapper.isCategorical[j]) {
+    if (isCat) {
       if (rng) randomCategorical(s, nb, j, G, H, N, c, parent, best, out, rng);
       else bestCategorical(s, nb, j, G, H, N, c, parent, best, out);
     } else numericSplit(s, mapper, j, G, H, N, c, parent, best, out, rng);
