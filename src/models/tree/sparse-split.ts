@@ -158,7 +158,7 @@ export function findBestSplitSparse(
             if (gain > best) {
               best = gain;
               bestNM = 0;
-              record(out, j, b0 < b1 ? b0 : b1, false, gain, gL, hL, 1, gR, hR, 1);
+              record(out, j, Math.min(b0, b1), false, gain, gL, hL, 1, gR, hR, 1);
             }
           }
         }
