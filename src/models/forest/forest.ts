@@ -18,9 +18,13 @@ import { shareTrainData } from './shared-data.js';
 
 let fitCounter = 0;
 
-/** Trees per task: fixed by the forest size only, so results never depend on the thread count. */
-export function runSize(nEstimators: number): number {
-  return Math.max(1, Math.ceil(nEstimators / 32));
+/**
+ * Trees per task: small tables get few large tasks (posting a task costs ~0.1 ms), large tables
+ * small tasks (even load across threads). A function of the data and forest size only — never of
+ * the thread count — so the out-of-bag sums are added in the same grouping on any machine.
+ */
+export function runSize(nEstimators: number, nRows: number): number {
+  return Math.max(1, Math.min(Math.ceil(nEstimators / 8), Math.ceil(50_000 / nRows)));
 }
 
 /**
@@ -63,7 +67,7 @@ export class ForestRegressor implements Regressor {
       oob: p.oob_score && p.bootstrap,
       sparseRows: sparseRowsFor(mapper.offsets[X.cols], X.cols),
     };
-    const size = runSize(p.n_estimators);
+    const size = runSize(p.n_estimators, n);
     const nRuns = Math.ceil(p.n_estimators / size);
     const jobs = Math.max(1, Math.min(p.n_jobs ?? cpuCount(), ctx.threads ?? cpuCount(), nRuns));
     const fitId = `${process.pid}:${++fitCounter}`;
