@@ -157,6 +157,29 @@ describe('forest parameters', () => {
   });
 });
 
+describe('forest fits on threads', () => {
+  const d = friedman1(600, 6, 0.5, 4);
+
+  it('reports progress up to 1 and stops when aborted', async () => {
+    for (const threads of [1, 2]) {
+      const seen: number[] = [];
+      const ctx = { features: numeric(6), seed: 1, threads, onProgress: (f: number) => seen.push(f) };
+      await createModel('extra_trees', { n_estimators: 16 }).fit(d.X, d.y, ctx);
+      assert.ok(seen.length >= 2 && seen[seen.length - 1] === 1, `progress ${seen}`);
+      assert.ok(
+        seen.every((v, i) => i === 0 || v > seen[i - 1]),
+        'progress increases',
+      );
+      const ac = new AbortController();
+      ac.abort();
+      await assert.rejects(
+        createModel('random_forest', { n_estimators: 16 }).fit(d.X, d.y, { ...ctx, signal: ac.signal }),
+        (e: unknown) => (e as Error).name === 'AbortError',
+      );
+    }
+  });
+});
+
 describe('forests on degenerate data', () => {
   it('one row, a constant target, constant and all-missing columns: finite predictions', async () => {
     const one = await fit(

@@ -29,8 +29,6 @@ export interface TreeSpec {
 
 export interface RunTask {
   readonly kind: 'trees';
-  /** Identifies the fit, so a worker reuses its grower across the runs of one fit. */
-  readonly fitId: string;
   readonly data: SharedTrainData;
   readonly mapper: BinMapper;
   readonly spec: TreeSpec;
@@ -47,25 +45,13 @@ export interface RunResult {
   readonly oobCount: Uint32Array | null;
 }
 
-let cached: { fitId: string; grower: TreeGrower } | null = null;
-
-function growerFor(task: RunTask): TreeGrower {
-  if (cached?.fitId !== task.fitId)
-    cached = { fitId: task.fitId, grower: new TreeGrower(task.mapper, task.data.binned) };
-  return cached.grower;
-}
-
-/** Drop the cached grower (and the data it references) after an in-process fit. */
-export function releaseGrower(): void {
-  cached = null;
-}
-
 export function buildTrees(task: RunTask): RunResult {
   const { data, spec } = task;
   const n = data.binned.nRows;
   const p = data.binned.nFeatures;
   const y = data.y;
-  const grower = growerFor(task);
+  // A grower per run (its buffers are O(rows)); nothing outlives the run in a pooled worker.
+  const grower = new TreeGrower(task.mapper, data.binned);
   const grad = new Float64Array(n);
   const hess = spec.bootstrap ? new Float64Array(n) : null;
   if (!spec.bootstrap) for (let i = 0; i < n; i++) grad[i] = -y[i];

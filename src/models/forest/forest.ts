@@ -10,13 +10,11 @@ import { r2 } from '../../metrics/regression.js';
 import { checkFitInput, type FitContext, type FittedRegressor, type Regressor } from '../regressor.js';
 import { binMatrix, fitBinMapper } from '../tree/binning.js';
 import { normalize, type TreeArrays } from '../tree/predictor.js';
-import { buildTrees, type RunResult, type RunTask, releaseGrower, type TreeSpec } from './build-trees.js';
+import { buildTrees, type RunResult, type RunTask, type TreeSpec } from './build-trees.js';
 import { FittedForest } from './fitted-forest.js';
 import { checkForestParams, type ForestParams, resolveMaxFeatures, resolveMaxSamples } from './params.js';
 import { cpuCount, getPool, runOrdered } from './pool.js';
 import { shareTrainData } from './shared-data.js';
-
-let fitCounter = 0;
 
 /**
  * Trees per task: small tables get few large tasks (posting a task costs ~0.1 ms), large tables
@@ -70,12 +68,10 @@ export class ForestRegressor implements Regressor {
     const size = runSize(p.n_estimators, n);
     const nRuns = Math.ceil(p.n_estimators / size);
     const jobs = Math.max(1, Math.min(p.n_jobs ?? cpuCount(), ctx.threads ?? cpuCount(), nRuns));
-    const fitId = `${process.pid}:${++fitCounter}`;
     const data =
       jobs > 1 ? shareTrainData(binned, y, spec.oob ? X : null) : { binned, y, X: spec.oob ? X : null };
     const task = (i: number): RunTask => ({
       kind: 'trees',
-      fitId,
       data,
       mapper,
       spec,
@@ -89,20 +85,16 @@ export class ForestRegressor implements Regressor {
     };
     let results: RunResult[];
     if (jobs === 1) {
-      try {
-        results = await runOrdered(
-          nRuns,
-          1,
-          async (i) => {
-            // Yield between runs so an abort signal or a progress bar gets a turn.
-            await new Promise((r) => setImmediate(r));
-            return progress(buildTrees(task(i)));
-          },
-          ctx.signal,
-        );
-      } finally {
-        releaseGrower();
-      }
+      results = await runOrdered(
+        nRuns,
+        1,
+        async (i) => {
+          // Yield between runs so an abort signal or a progress bar gets a turn.
+          await new Promise((r) => setImmediate(r));
+          return progress(buildTrees(task(i)));
+        },
+        ctx.signal,
+      );
     } else {
       const pool = getPool();
       results = await runOrdered(
