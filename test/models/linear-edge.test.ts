@@ -107,6 +107,17 @@ describe('linear family: degenerate and bad input', () => {
     }
   });
 
+  it('a constant target: zero coefficients, intercept = the constant, no convergence warning', async () => {
+    const d = friedman1(50, 6, 1, 2);
+    const y = new Float64Array(50).fill(3.5);
+    for (const kind of KINDS) {
+      const m = await fit(kind, d.X, y);
+      assert.ok(m.coef.every((w) => Math.abs(w) < 1e-12), kind);
+      assert.ok(Math.abs(m.intercept - 3.5) < 1e-12, kind);
+      assert.deepEqual(m.notes, [], kind);
+    }
+  });
+
   it('a missing value in X is a ValidationError naming the cell', async () => {
     const X = matrix(3, 2, Float64Array.of(1, 2, 3, Number.NaN, 5, 6));
     await assert.rejects(

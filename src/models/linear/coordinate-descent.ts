@@ -66,7 +66,7 @@ export function enetCoordinateDescent(g: CenteredGram, s: EnetSettings): EnetRes
       gap = dualityGap(w, H, q, yy, l1, l2, p);
       // Without an L1 term the rescaled residual is no dual point and the gap never closes
       // (sklearn then runs to max_iter); the coefficient-change test alone decides.
-      if (gap < gapTol || (l1 === 0 && dwMax <= s.tol * wMax)) {
+      if (gap <= gapTol || (l1 === 0 && dwMax <= s.tol * wMax)) {
         converged = true;
         break;
       }
