@@ -112,7 +112,10 @@ describe('linear family: degenerate and bad input', () => {
     const y = new Float64Array(50).fill(3.5);
     for (const kind of KINDS) {
       const m = await fit(kind, d.X, y);
-      assert.ok(m.coef.every((w) => Math.abs(w) < 1e-12), kind);
+      assert.ok(
+        m.coef.every((w) => Math.abs(w) < 1e-12),
+        kind,
+      );
       assert.ok(Math.abs(m.intercept - 3.5) < 1e-12, kind);
       assert.deepEqual(m.notes, [], kind);
     }
