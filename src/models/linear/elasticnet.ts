@@ -9,8 +9,9 @@ import type { CenteredGram } from './centered-gram.js';
 import { enetCoordinateDescent } from './coordinate-descent.js';
 import { type CoefFit, linearFamily } from './family.js';
 
-const cdParams = {
-  alpha: { type: 'number', default: 0.001, min: 0, doc: 'penalty strength (sklearn alpha)' },
+const alpha = { type: 'number', default: 0.001, min: 0, doc: 'penalty strength (sklearn alpha)' } as const;
+
+const cdControl = {
   max_iter: {
     type: 'number',
     default: 5000,
@@ -26,11 +27,12 @@ const cdParams = {
   },
 } as const;
 
-export const lassoParams = cdParams;
+export const lassoParams = { alpha, ...cdControl } as const;
 
 export const elasticnetParams = {
-  ...cdParams,
+  alpha,
   l1_ratio: { type: 'number', default: 0.5, min: 0, max: 1, doc: 'mix of L1 (1) and L2 (0) penalties' },
+  ...cdControl,
 } as const;
 
 function fitCd(
