@@ -1,7 +1,8 @@
 /**
  * Coefficients and intercepts equal scikit-learn 1.2.1's (LinearRegression, Ridge, Lasso,
  * ElasticNet) to 1e-6 relative on the same matrices: concrete standardised (all rows) and a
- * one-hot ames subset. Expected numbers: bench/fixtures/make_linear_fixtures.py.
+ * one-hot ames subset. At sklearn's default tol too: equal coefficients there mean the same iterates
+ * and the same stopping epoch. Expected numbers: bench/fixtures/make_linear_fixtures.py.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -52,7 +53,14 @@ describe(`linear models match scikit-learn ${exp.sklearn}`, () => {
   it('reads the ames subset with the shape sklearn saw', () => {
     assert.deepEqual([a.X.rows, a.X.cols], (exp.ames_subset as unknown as { shape: number[] }).shape);
   });
-  for (const name of ['ridge', 'lasso', 'elasticnet', 'elasticnet_l2']) {
+  for (const name of [
+    'ridge',
+    'lasso',
+    'elasticnet',
+    'elasticnet_l2',
+    'lasso_default_tol',
+    'elasticnet_default_tol',
+  ]) {
     const want = exp.ames_subset[name];
     it(`ames one-hot subset: ${name} ${JSON.stringify(want.params)}`, () => check(name, a.X, a.y, want));
   }
