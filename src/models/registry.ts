@@ -1,0 +1,58 @@
+/**
+ * Model families by name (LightGBM's factory per concept): `kind` → how to create a regressor
+ * from params and how to load a fitted one from JSON. Unknown names fail loudly, listing the known.
+ */
+import type { Serialized } from '../core/codec.js';
+import { ArtifactError, ConfigError } from '../core/errors.js';
+import { type ParamTable, resolveParams } from '../core/params.js';
+import type { FittedRegressor, InputEncoding, Regressor } from './regressor.js';
+
+export interface ModelFamily {
+  readonly kind: string;
+  /** One line for `tabflow models` and docs. */
+  readonly description: string;
+  readonly params: ParamTable;
+  /** Encoding of categorical inputs this family wants. */
+  readonly input: InputEncoding;
+  /** Params have already been validated against `params`. */
+  create(params: Record<string, unknown>): Regressor;
+  load(json: Serialized): FittedRegressor;
+}
+
+const families = new Map<string, ModelFamily>();
+
+export function registerModel(f: ModelFamily): void {
+  if (families.has(f.kind)) throw new Error(`model family "${f.kind}" registered twice`);
+  families.set(f.kind, f);
+}
+
+export function modelKinds(): string[] {
+  return [...families.keys()];
+}
+
+export function getFamily(kind: string, path = 'model'): ModelFamily {
+  const f = families.get(kind);
+  if (!f) {
+    throw new ConfigError([
+      { path, code: 'unknown_model', message: `${path} = "${kind}" is not a known model; known: ${modelKinds().join(', ')}` },
+    ]);
+  }
+  return f;
+}
+
+/** Validate params and build a regressor. */
+export function createModel(kind: string, params: unknown = {}, path = `models.${kind}`): Regressor {
+  const f = getFamily(kind, `${path}.model`);
+  return f.create(resolveParams(f.params, params, `${path}.params`));
+}
+
+export function loadModel(json: Serialized): FittedRegressor {
+  const f = families.get(json?.kind);
+  if (!f) {
+    throw new ArtifactError(
+      'unknown_kind',
+      `model.json has kind "${json?.kind}", which this tabflow does not know; known: ${modelKinds().join(', ')}`,
+    );
+  }
+  return f.load(json);
+}

@@ -1,0 +1,72 @@
+/**
+ * The one contract every model family implements (scikit-learn's estimator contract, typed):
+ * a `Regressor` only holds hyperparameters; `fit` returns a separate `FittedRegressor` whose
+ * learned state is plain data — so an unfitted model cannot be asked to predict.
+ */
+import type { Serialized } from '../core/codec.js';
+import type { Matrix } from '../core/matrix.js';
+
+/** What one column of the model matrix means (from the preprocessor). */
+export interface FeatureInfo {
+  /** Column name in the model matrix, e.g. `carat` or `cut=Ideal`. */
+  readonly name: string;
+  /**
+   * `numeric`: a real number (possibly an indicator). `categorical`: an ordinal-encoded category
+   * code 0..nCategories-1 stored as a float (NaN = missing), for models with native categorical
+   * splits.
+   */
+  readonly kind: 'numeric' | 'categorical';
+  readonly nCategories?: number;
+  /** The original input column this feature comes from (for importances mapped back to inputs). */
+  readonly source: string;
+}
+
+/** How categorical inputs should be encoded for a model. */
+export type InputEncoding = 'onehot' | 'ordinal';
+
+export interface FitContext {
+  /** Meaning of each column of X. */
+  readonly features: readonly FeatureInfo[];
+  /** Seed for every random choice the model makes. */
+  readonly seed: number;
+  /** Validation rows, for early stopping / internal tuning only. Never used to fit statistics. */
+  readonly val?: { readonly X: Matrix; readonly y: Float64Array };
+  /** Aborted when the candidate's time budget runs out; long fits check it and stop. */
+  readonly signal?: AbortSignal;
+  /** Fraction done in [0, 1]; for progress bars. */
+  readonly onProgress?: (fraction: number) => void;
+  /** Worker threads the model may use (default: all cores). */
+  readonly threads?: number;
+}
+
+export interface Regressor {
+  readonly kind: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  fit(X: Matrix, y: Float64Array, ctx: FitContext): Promise<FittedRegressor>;
+}
+
+export interface FittedRegressor {
+  readonly kind: string;
+  readonly nFeatures: number;
+  /** One prediction per row of X; throws ValidationError when X.cols !== nFeatures. */
+  predict(X: Matrix): Float64Array;
+  /**
+   * Non-negative importance per matrix column, summing to 1 (all zeros when the model found
+   * nothing). Trees: gain; linear: |coef| × feature std on train.
+   */
+  featureImportances(): Float64Array;
+  /** Things results.json should say about this fit (approximations, early stopping, ...). */
+  readonly notes: readonly string[];
+  /** `{kind, formatVersion, params, state}`; typed arrays via core/codec. */
+  toJSON(): Serialized;
+}
+
+export function checkFitInput(kind: string, X: Matrix, y: Float64Array): void {
+  if (X.rows !== y.length) {
+    throw new RangeError(`${kind}.fit: X has ${X.rows} rows but y has ${y.length}`);
+  }
+  if (X.rows === 0) throw new RangeError(`${kind}.fit: no training rows`);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y[i])) throw new RangeError(`${kind}.fit: y[${i}] = ${y[i]} is not finite`);
+  }
+}
