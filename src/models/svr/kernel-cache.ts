@@ -3,7 +3,7 @@
  * half the memory of doubles, twice the rows). Capacity comes from a size limit in MB; at least
  * two rows are kept because the solver holds two rows at once.
  */
-import { type Kernel, kernelRowT, transpose } from './kernel.js';
+import { type Kernel, KernelRows } from './kernel.js';
 
 export class KernelCache {
   readonly capacity: number;
@@ -16,25 +16,19 @@ export class KernelCache {
   private readonly next: Int32Array;
   private head = -1;
   private tail = -1;
-  private readonly Xt: Float64Array;
-  private readonly acc: Float64Array;
+  private readonly rowsOf: KernelRows;
 
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly X: Float64Array,
-    private readonly sq: Float64Array,
-    private readonly n: number,
-    private readonly p: number,
-    cacheMb: number,
-  ) {
+  private readonly n: number;
+
+  constructor(kernel: Kernel, X: Float64Array, sq: Float64Array, n: number, p: number, cacheMb: number) {
+    this.n = n;
     const fit = Math.floor((cacheMb * 1024 * 1024) / (4 * Math.max(n, 1)));
     this.capacity = Math.max(2, Math.min(n, fit));
     this.owner = new Int32Array(this.capacity).fill(-1);
     this.slotOf = new Int32Array(n).fill(-1);
     this.prev = new Int32Array(this.capacity).fill(-1);
     this.next = new Int32Array(this.capacity).fill(-1);
-    this.Xt = transpose(X, n, p);
-    this.acc = new Float64Array(Math.min(n, 2048));
+    this.rowsOf = new KernelRows(kernel, X, sq, n, p);
   }
 
   /** Kernel row of data row r; valid until `capacity - 1` other rows have been fetched. */
@@ -57,7 +51,7 @@ export class KernelCache {
     this.owner[s] = r;
     this.slotOf[r] = s;
     this.pushFront(s);
-    kernelRowT(this.kernel, this.X, this.Xt, this.sq, this.n, this.p, r, this.acc, this.rows[s]);
+    this.rowsOf.row(r, this.rows[s]);
     return this.rows[s];
   }
 
