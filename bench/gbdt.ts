@@ -10,7 +10,8 @@
  *                                   [--repeat 3] [--iters 100]
  *
  * Times are the best of `repeat` fits in each system (the machine is shared). HGB runs with its
- * default 2 OpenMP threads (the target) and with 1 thread (for reference); gbdt is single-threaded.
+ * default 2 OpenMP threads (the target; OMP_WAIT_POLICY=PASSIVE) and with 1 thread (for
+ * reference); XGBoost with 2 threads; gbdt is single-threaded.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -82,6 +83,9 @@ function reference(dir: string, rep: number): Record<string, { r2: number; fit_s
   const out = execFileSync(PY, [REF, 'fit', dir, '--iters', String(iters), '--repeat', String(rep)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
+    // Idle OpenMP threads sleep instead of spinning: on a shared, oversubscribed machine spinning
+    // made HGB's 2-thread fits up to 40× slower than its 1-thread fits (not a fair reference).
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
   });
   const res: Record<string, { r2: number; fit_s: number }> = {};
   for (const line of out.trim().split('\n')) {

@@ -35,8 +35,16 @@ describe('gbdt', () => {
 
   it('quantile loss predicts the requested quantile (coverage on held-out rows)', async () => {
     // Boosted quantiles overfit a little (train coverage ≈ q, held-out a few points less).
-    const hi = await createModel('gbdt', { loss: 'quantile', quantile: 0.9 }).fit(tr.X, tr.y, ctx);
-    const lo = await createModel('gbdt', { loss: 'quantile', quantile: 0.1 }).fit(tr.X, tr.y, ctx);
+    const hi = await createModel('gbdt', { loss: 'quantile', quantile: 0.9, max_iter: 100 }).fit(
+      tr.X,
+      tr.y,
+      ctx,
+    );
+    const lo = await createModel('gbdt', { loss: 'quantile', quantile: 0.1, max_iter: 100 }).fit(
+      tr.X,
+      tr.y,
+      ctx,
+    );
     const ph = hi.predict(te.X);
     const pl = lo.predict(te.X);
     let below = 0;

@@ -32,6 +32,9 @@ function fitTree(params: Readonly<TreeParams>, X: Matrix, y: Float64Array, ctx: 
     // sklearn's min_impurity_decrease is per training row; our gain is a total.
     minGain: params.min_impurity_decrease * n,
     l2: 0,
+    // Small nodes find splits from their rows (tree/sparse-split.ts): same tree, far less work
+    // on the thousands of small nodes of a fully grown tree.
+    sparseRows: Math.max(8, Math.round(mapper.offsets[X.cols] / Math.max(1, X.cols))),
   });
   return new FittedTrees('tree', params, X.cols, mean, [tree], []);
 }
