@@ -7,7 +7,7 @@ import { DataError } from '../core/errors.js';
 import type { DataFormat } from './format.js';
 
 const RAGGED_RE =
-  /CSV Error on Line: (\d+)\s*\nOriginal Line: (.*)\n\s*Expected Number of Columns: (\d+) Found: (\d+)/;
+  /CSV Error on Line: (\d+)\s*\nOriginal Line: ([\s\S]*?)\n\s*Expected Number of Columns: (\d+) Found: (\d+)/;
 const CONVERT_RE =
   /Error when converting column "((?:[^"]|"")*)"\. Could not convert string "(.*?)" to '(\w+)'/;
 const CSV_LINE_RE = /CSV Error on Line: (\d+)/;
@@ -37,7 +37,8 @@ export function translateDuckDbError(err: unknown, path: string, format: DataFor
   let out: DataError;
   if (ragged) {
     const [, line, original, expected, found] = ragged;
-    const shown = original.length > 120 ? `${original.slice(0, 120)}…` : original;
+    const flat = original.replace(/\s*\n\s*/g, ' ');
+    const shown = flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
     out = new DataError(
       'ragged_rows',
       `Line ${line} of "${path}" has ${found} fields but the header has ${expected} (line: ${shown}). ` +

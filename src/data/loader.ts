@@ -10,7 +10,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { convertColumn, dropMissingTokens, refineCategorical } from './convert.js';
-import { type RawTable, readWithDuckDb } from './duckdb-reader.js';
+import { readCsvFile } from './csv-reader.js';
+import { type RawTable, type ReadOptions, readWithDuckDb } from './duckdb-reader.js';
 import { type DataFormat, detectFormat } from './format.js';
 import { type Column, type ColumnType, Frame, missingCount } from './frame.js';
 import { DEFAULT_MISSING_TOKENS } from './infer.js';
@@ -34,6 +35,11 @@ export interface LoadOptions {
   types?: Record<string, ColumnType>;
   /** When given: must exist and be numeric. */
   target?: string;
+  /**
+   * CSV reader: tabflow's own single-pass parser (default; about half the CPU on large files) or
+   * DuckDB's. Both apply the same dialect, missing tokens and inference rules.
+   */
+  csvEngine?: 'tabflow' | 'duckdb';
   /** ZIP bomb guards (defaults 10,000 entries, 4 GiB). */
   maxZipEntries?: number;
   maxUncompressedBytes?: number;
@@ -70,21 +76,22 @@ export class DataLoader {
     const t0 = performance.now();
     const format = detectFormat(path, opts.format);
     const bytes = await fileSize(path);
-    // Hash while DuckDB parses: the read runs on DuckDB's threads, the hash on ours.
-    const sha256 = hashFile(path);
-    sha256.catch(() => undefined);
     const missingTokens = opts.missingTokens ?? [...DEFAULT_MISSING_TOKENS];
     const types = opts.types ?? {};
-    let raw: RawTable;
+    const readOpts = { ...opts, missingTokens, types };
+    let raw: RawTable & { sha256?: string };
+    let sha256: Promise<string> | null = null;
     let zipInfo: Pick<LoadReport, 'zipEntry' | 'entryFormat'> = {};
     if (format === 'zip') {
+      sha256 = hashFile(path);
+      sha256.catch(() => undefined);
       const entry = await extractDataEntry(path, opts.zipEntry, {
         maxEntries: opts.maxZipEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
         maxUncompressedBytes: opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
       });
       try {
         await checkNotEmpty(entry.file, `${path}!${entry.entry}`);
-        raw = await readWithDuckDb(entry.file, entry.format, { ...opts, missingTokens, types });
+        raw = await readTable(entry.file, entry.format, readOpts);
       } catch (err) {
         throw err instanceof DataError ? renamePath(err, entry.file, `${path}!${entry.entry}`) : err;
       } finally {
@@ -92,7 +99,12 @@ export class DataLoader {
       }
       zipInfo = { zipEntry: entry.entry, entryFormat: entry.format };
     } else {
-      raw = await readWithDuckDb(path, format, { ...opts, missingTokens, types });
+      // The CSV parser hashes the bytes it reads; for DuckDB formats, hash while DuckDB parses.
+      if (format !== 'csv' || opts.csvEngine === 'duckdb') {
+        sha256 = hashFile(path);
+        sha256.catch(() => undefined);
+      }
+      raw = await readTable(path, format, readOpts);
     }
     const frame = finishColumns(raw, path, missingTokens, types);
     checkHasRows(frame, path);
@@ -102,7 +114,7 @@ export class DataLoader {
     const report: LoadReport = {
       path,
       format,
-      sha256: await sha256,
+      sha256: sha256 ? await sha256 : (raw.sha256 as string),
       bytes,
       rows: frame.nRows,
       columns: frame.names.map((name, j) => ({ name, type: frame.columns[j].type, missing: missing[j] })),
@@ -111,6 +123,15 @@ export class DataLoader {
     };
     return { frame, report };
   }
+}
+
+async function readTable(
+  path: string,
+  format: Exclude<DataFormat, 'zip'>,
+  opts: LoadOptions & ReadOptions,
+): Promise<RawTable & { sha256?: string }> {
+  if (format === 'csv' && opts.csvEngine !== 'duckdb') return readCsvFile(path, opts);
+  return readWithDuckDb(path, format, opts);
 }
 
 /** Missing tokens, declared types, then string refinement (text that is all numbers → numeric, ...). */

@@ -51,17 +51,25 @@ describe('DataLoader bad input', () => {
     await rejectsWith(tmp.write('none.json', '[]'), 'no_rows', [/none\.json/]);
   });
 
-  test('ragged rows: which line, how many fields, how many expected', async () => {
-    await rejectsWith(tmp.write('short.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n'), 'ragged_rows', [
-      /short\.csv/,
-      /Line 3/,
-      /has 2 fields/,
-      /header has 3/,
+  for (const csvEngine of ['tabflow', 'duckdb'] as const) {
+    test(`ragged rows: which line, how many fields, how many expected (${csvEngine})`, async () => {
+      const short = tmp.write('short.csv', 'a,b,c\n1,2,3\n"x\ny",5\n6,7,8\n');
+      await rejectsWith(short, 'ragged_rows', [/short\.csv/, /Line 3/, /has 2 fields/, /header has 3/], {
+        csvEngine,
+      });
+      const long = tmp.write('long.csv', 'a,b,c\n1,2,3\n\n4,5,6,7\n');
+      await rejectsWith(long, 'ragged_rows', [/Line 4/, /has 4 fields/, /header has 3/], { csvEngine });
+    });
+  }
+
+  test('an unclosed quote or text after a closing quote names the line', async () => {
+    await rejectsWith(tmp.write('open.csv', 'a,b\n1,2\n3,"never closed\n4,5\n'), 'unclosed_quote', [
+      /open\.csv/,
+      /line 3/,
     ]);
-    await rejectsWith(tmp.write('long.csv', 'a,b,c\n1,2,3\n4,5,6,7\n'), 'ragged_rows', [
+    await rejectsWith(tmp.write('after.csv', 'a,b\n1,2\n3,"x"y\n'), 'malformed_quote', [
+      /after\.csv/,
       /Line 3/,
-      /has 4 fields/,
-      /header has 3/,
     ]);
   });
 
