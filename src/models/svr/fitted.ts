@@ -17,6 +17,7 @@ import { checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { FittedRegressor } from '../regressor.js';
 import { checkFiniteX } from './check.js';
+import { expNeg } from './fast-exp.js';
 import { type Kernel, rowSquares, transpose } from './kernel.js';
 import type { SvrParams } from './params.js';
 
@@ -116,7 +117,7 @@ export class FittedSvr implements FittedRegressor {
         for (let k = 0; k < m; k++) acc[k] += v * svt[base + k];
       }
       let s = 0;
-      for (let k = 0; k < m; k++) s += coef[k] * Math.exp(g * Math.max(0, xs + svSq[k] - 2 * acc[k]));
+      for (let k = 0; k < m; k++) s += coef[k] * expNeg(g * Math.max(0, xs + svSq[k] - 2 * acc[k]));
       out[i] = s + intercept;
     }
     return out;

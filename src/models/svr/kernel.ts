@@ -2,6 +2,8 @@
  * Kernels over row-major Float64Array data. Training rows use libsvm's form
  * exp(-γ(‖a‖² + ‖b‖² − 2a·b)): one multiply-add per (non-zero) feature.
  */
+import { expNeg } from './fast-exp.js';
+
 export type KernelKind = 'rbf' | 'linear';
 
 export interface Kernel {
@@ -106,7 +108,7 @@ export class KernelRows {
     const g = -this.k.gamma;
     const si = this.sq[i];
     const sq = this.sq;
-    for (let j = 0; j < n; j++) out[j] = Math.exp(g * (si + sq[j] - 2 * acc[j]));
+    for (let j = 0; j < n; j++) out[j] = expNeg(g * (si + sq[j] - 2 * acc[j]));
   }
 
   /** acc[j] = (((acc[j] + v₀c₀[j]) + v₁c₁[j]) + …): same order as one column at a time. */

@@ -6,6 +6,7 @@
  */
 import { ModelError } from '../../core/errors.js';
 import type { Rng } from '../../core/random.js';
+import { expNeg } from './fast-exp.js';
 import { type Kernel, kernelRow, rowSquares } from './kernel.js';
 
 /** Ascending indices of m distinct rows out of n. */
@@ -93,7 +94,7 @@ export function nystroemRows(
     for (let a = 0, za = 0; a < m; a++, za += p) {
       let dot = 0;
       for (let f = 0; f < p; f++) dot += X[o + f] * Z[za + f];
-      F[fo + a] = rbf ? Math.exp(-g * Math.max(0, xs + zsq[a] - 2 * dot)) : dot;
+      F[fo + a] = rbf ? expNeg(-g * Math.max(0, xs + zsq[a] - 2 * dot)) : dot;
     }
   }
   const rows = to - from;
