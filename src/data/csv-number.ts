@@ -14,10 +14,18 @@ const ZERO = 48;
 const LOWER_E = 101;
 const UPPER_E = 69;
 
-export function parseNumberBytes(b: Uint8Array, start: number, end: number): number {
+/** Where the last `scanNumber` stopped: the first byte that is not part of the number. */
+export let scanEnd = 0;
+
+/**
+ * Parse the longest number prefix of b[start, limit); sets `scanEnd` to where it stopped. The
+ * CSV scanner calls this on numeric columns so each byte is read once: if `scanEnd` is at a
+ * delimiter or newline the field was a number, otherwise it was text.
+ */
+export function scanNumber(b: Uint8Array, start: number, limit: number): number {
   let i = start;
   let neg = false;
-  if (i < end && (b[i] === MINUS || b[i] === PLUS)) {
+  if (i < limit && (b[i] === MINUS || b[i] === PLUS)) {
     neg = b[i] === MINUS;
     i++;
   }
@@ -25,7 +33,7 @@ export function parseNumberBytes(b: Uint8Array, start: number, end: number): num
   let digits = 0;
   let significant = 0;
   let exp = 0;
-  while (i < end) {
+  while (i < limit) {
     const d = b[i] - ZERO;
     if (d < 0 || d > 9) break;
     if (significant > 0 || d > 0) significant++;
@@ -33,9 +41,9 @@ export function parseNumberBytes(b: Uint8Array, start: number, end: number): num
     digits++;
     i++;
   }
-  if (i < end && b[i] === DOT) {
+  if (i < limit && b[i] === DOT) {
     i++;
-    while (i < end) {
+    while (i < limit) {
       const d = b[i] - ZERO;
       if (d < 0 || d > 9) break;
       if (significant > 0 || d > 0) significant++;
@@ -45,30 +53,39 @@ export function parseNumberBytes(b: Uint8Array, start: number, end: number): num
       i++;
     }
   }
-  if (digits === 0) return Number.NaN;
-  if (i < end && (b[i] === LOWER_E || b[i] === UPPER_E)) {
+  if (digits === 0) {
+    scanEnd = i;
+    return Number.NaN;
+  }
+  if (i < limit && (b[i] === LOWER_E || b[i] === UPPER_E)) {
     i++;
     let eneg = false;
-    if (i < end && (b[i] === MINUS || b[i] === PLUS)) {
+    if (i < limit && (b[i] === MINUS || b[i] === PLUS)) {
       eneg = b[i] === MINUS;
       i++;
     }
     let e = 0;
     let edigits = 0;
-    while (i < end) {
+    while (i < limit) {
       const d = b[i] - ZERO;
       if (d < 0 || d > 9) break;
       e = e * 10 + d;
       edigits++;
       i++;
     }
+    scanEnd = i;
     if (edigits === 0) return Number.NaN;
     exp += eneg ? -e : e;
   }
-  if (i !== end) return Number.NaN;
+  scanEnd = i;
   if (significant <= 15 && exp >= -22 && exp <= 22) {
     const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
     return neg ? -v : v;
   }
-  return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
+  return Number(Buffer.from(b.buffer, b.byteOffset + start, i - start).toString('latin1'));
+}
+
+export function parseNumberBytes(b: Uint8Array, start: number, end: number): number {
+  const v = scanNumber(b, start, end);
+  return scanEnd === end ? v : Number.NaN;
 }

@@ -19,7 +19,7 @@ import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
 import { ByteDictionary } from './byte-dictionary.js';
 import type { CsvHead } from './csv-head.js';
-import { parseNumberBytes } from './csv-number.js';
+import { parseNumberBytes, scanEnd, scanNumber } from './csv-number.js';
 import type { Column } from './frame.js';
 import { parseNumber } from './infer.js';
 
@@ -52,6 +52,8 @@ type Kind = 'numeric' | 'text';
 interface Batch {
   start: Int32Array;
   end: Int32Array;
+  /** For numeric columns, the value parsed while scanning (NaN: not a number, look at the bytes). */
+  value: Float64Array;
   count: number;
 }
 
@@ -86,6 +88,7 @@ export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOption
     (capacity) => {
       for (const s of sinks) s.ensure(capacity);
     },
+    kinds.map((k) => k === 'numeric'),
   );
   return {
     columns: sinks.map((s) => s.finish(rows)),
@@ -132,6 +135,7 @@ async function scanRecords(
   onBatch: (bytes: Uint8Array, batch: Batch) => boolean | undefined,
   expectedRows = 0,
   reserve?: (capacity: number) => void,
+  numeric: readonly boolean[] = [],
 ): Promise<void> {
   if (head.delimiter.length !== 1 || head.quote.length > 1) {
     throw new DataError(
@@ -140,7 +144,7 @@ async function scanRecords(
         `${JSON.stringify(head.quote)}).`,
     );
   }
-  const scanner = new RecordScanner(path, head, ncols, onBatch, expectedRows, reserve);
+  const scanner = new RecordScanner(path, head, ncols, onBatch, expectedRows, reserve, numeric);
   let buf: Uint8Array = new Uint8Array(CHUNK_BYTES);
   let filled = 0;
   let fileOffset = 0;
@@ -176,6 +180,8 @@ class RecordScanner {
   private readonly Q: number;
   private readonly batch: Batch;
   private readonly flags: Uint8Array;
+  /** 1 for columns parsed as numbers during the scan. */
+  private readonly numeric: Uint8Array;
   /** 1 for the bytes that end an unquoted field: delimiter, \n, \r. */
   private readonly stops = new Uint8Array(256);
 
@@ -185,7 +191,8 @@ class RecordScanner {
     private readonly ncols: number,
     private readonly onBatch: (bytes: Uint8Array, batch: Batch) => boolean | undefined,
     expectedRows: number,
-    private readonly reserve?: (capacity: number) => void,
+    private readonly reserve: ((capacity: number) => void) | undefined,
+    numeric: readonly boolean[],
   ) {
     this.D = head.delimiter.charCodeAt(0);
     this.Q = head.quote === '' ? -1 : head.quote.charCodeAt(0);
@@ -194,11 +201,17 @@ class RecordScanner {
     this.stops[LF] = 1;
     this.stops[CR] = 1;
     // One spare slot so a record with one field too many can be counted before it is rejected.
+    const size = BATCH * ncols + 1;
     this.batch = {
-      start: new Int32Array(BATCH * ncols + 1),
-      end: new Int32Array(BATCH * ncols + 1),
+      start: new Int32Array(size),
+      end: new Int32Array(size),
+      value: new Float64Array(size),
       count: 0,
     };
+    this.numeric = new Uint8Array(ncols + 1);
+    numeric.forEach((b, j) => {
+      this.numeric[j] = b ? 1 : 0;
+    });
     this.flags = new Uint8Array(ncols + 1);
     this.capacity = Math.max(1024, expectedRows);
     reserve?.(this.capacity);
@@ -221,7 +234,8 @@ class RecordScanner {
   }
 
   private scanRecords(buf: Uint8Array, filled: number, final: boolean): number {
-    const { D, Q, ncols, stops } = this;
+    const { D, Q, ncols, stops, numeric } = this;
+    const fValue = this.batch.value;
     const fStart = this.batch.start;
     const fEnd = this.batch.end;
     const fFlags = this.flags;
@@ -278,6 +292,7 @@ class RecordScanner {
           fStart[base + n] = p + 1;
           fEnd[base + n] = q;
           fFlags[n] = doubled ? 2 : 1;
+          if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : parseNumberBytes(buf, p + 1, q);
           n++;
           p = q + 1;
           if (p >= filled && !final) return pos;
@@ -293,8 +308,20 @@ class RecordScanner {
           }
         } else {
           let q = p;
-          while (q < filled && stops[buf[q]] === 0) q++;
+          if (numeric[n] === 1) {
+            // Parse while scanning; if the number stops short of the field's end, it is text.
+            const v = scanNumber(buf, p, filled);
+            q = scanEnd;
+            if (q < filled && stops[buf[q]] === 1) fValue[base + n] = v;
+            else {
+              while (q < filled && stops[buf[q]] === 0) q++;
+              fValue[base + n] = Number.NaN;
+            }
+          } else {
+            while (q < filled && stops[buf[q]] === 0) q++;
+          }
           if (q >= filled && !final) return pos;
+          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseNumberBytes(buf, p, q);
           fStart[base + n] = p;
           fEnd[base + n] = q;
           fFlags[n] = 0;
@@ -432,17 +459,16 @@ class NumberSink implements Sink {
     this.values = grow(this.values, rows);
   }
   putBatch(bytes: Uint8Array, batch: Batch, ncols: number, j: number, row: number): void {
-    const { start, end, count } = batch;
+    const { start, end, value, count } = batch;
     const values = this.values;
     const missing = this.missing;
-    // Parse first and look at the tokens only when that fails, unless a token is itself a number.
+    // Numbers were parsed during the scan; tokens only matter where that gave NaN, unless a token
+    // is itself a number (e.g. -999), in which case every cell is checked.
     const tokensFirst = missing.numeric;
     for (let r = 0, k = j; r < count; r++, k += ncols) {
-      const a = start[k];
-      const b = end[k];
-      const isToken = tokensFirst && missing.has(bytes, a, b);
-      const v = isToken ? Number.NaN : parseNumberBytes(bytes, a, b);
-      if (Number.isNaN(v) && !isToken && !this.failed && (tokensFirst || !missing.has(bytes, a, b))) {
+      let v = value[k];
+      if (tokensFirst && missing.has(bytes, start[k], end[k])) v = Number.NaN;
+      else if (Number.isNaN(v) && !this.failed && !missing.has(bytes, start[k], end[k])) {
         this.failed = true;
         this.onFail();
       }
