@@ -11,7 +11,14 @@
  */
 import type { Rng } from '../../core/random.js';
 import type { BinMapper, BinnedData } from './binning.js';
-import { buildHistogram, gatherOrdered, subtractHistogram } from './histogram.js';
+import {
+  allRowCounts,
+  buildHistogram,
+  buildRootHistogram,
+  gatherOrdered,
+  isIdentity,
+  subtractHistogram,
+} from './histogram.js';
 import type { TreeArrays } from './predictor.js';
 import { findBestSplitSparse, SparseScratch } from './sparse-split.js';
 import { findBestSplit, leafValue, type SplitConstraints, SplitInfo, SplitScratch } from './splitting.js';
@@ -122,6 +129,8 @@ export class TreeGrower {
   private readonly scratch = new SplitScratch();
   private readonly sparseScratch = new SparseScratch();
   private readonly candidates: Int32Array;
+  /** Bin counts over all rows, for root histograms (computed on first use). */
+  private rootCounts: Float64Array | null = null;
 
   constructor(mapper: BinMapper, data: BinnedData) {
     this.mapper = mapper;
@@ -180,9 +189,16 @@ export class TreeGrower {
       nodes.h[node] >= 2 * opts.minHessian &&
       leaves < maxLeaves;
 
+    // The root over all rows in order (no subsample) reuses cached bin counts.
+    const identityRoot = nRows === this.data.nRows && isIdentity(rows, nRows);
     const build = (node: number, hist: Float64Array): void => {
       const s = nodes.start[node];
       const e = nodes.end[node];
+      if (node === 0 && identityRoot) {
+        this.rootCounts ??= allRowCounts(this.data, mapper.offsets);
+        buildRootHistogram(hist, this.data, mapper.offsets, feats, nf, grad, hess, hConst, this.rootCounts);
+        return;
+      }
       gatherOrdered(this.og, grad, rows, s, e);
       if (hess) gatherOrdered(this.oh, hess, rows, s, e);
       buildHistogram(

@@ -211,7 +211,8 @@ function accumulateDense(
   }
 }
 
-function isIdentity(rows: Uint32Array, n: number): boolean {
+/** True when rows[0..n) is 0, 1, ..., n-1. */
+export function isIdentity(rows: Uint32Array, n: number): boolean {
   // Cheap check at the ends first; the full scan only runs for the root node.
   if (rows[0] !== 0 || rows[n - 1] !== n - 1) return false;
   for (let i = 0; i < n; i++) if (rows[i] !== i) return false;
@@ -243,4 +244,76 @@ export function gatherOrdered(
   end: number,
 ) {
   for (let k = 0, i = start; i < end; k++, i++) out[k] = src[rows[i]];
+}
+
+/** Row count of every bin over all rows: `counts[3 * (offsets[j] + b) + 2]` (other slots 0). */
+export function allRowCounts(data: BinnedData, offsets: Int32Array): Float64Array {
+  const n = data.nRows;
+  const counts = new Float64Array(3 * offsets[data.nFeatures]);
+  for (let j = 0; j < data.nFeatures; j++) {
+    const lo = 3 * offsets[j];
+    const col = j * n;
+    for (let i = 0; i < n; i++) counts[lo + 3 * data.bins[col + i] + 2] += 1;
+  }
+  return counts;
+}
+
+/**
+ * Root histogram over all rows in their natural order. Bin counts never change between trees, so
+ * they come from `counts` (see allRowCounts) and only gradients (and hessians) are summed: one
+ * read-modify-write per row and feature instead of two. `g`/`h` are indexed by row directly.
+ */
+export function buildRootHistogram(
+  hist: Float64Array,
+  data: BinnedData,
+  offsets: Int32Array,
+  features: Int32Array,
+  nFeatures: number,
+  g: Float64Array,
+  h: Float64Array | null,
+  hConst: number,
+  counts: Float64Array,
+): void {
+  const n = data.nRows;
+  for (let f = 0; f < nFeatures; f++) {
+    const j = features[f];
+    const lo = 3 * offsets[j];
+    const hi = 3 * offsets[j + 1];
+    hist.fill(0, lo, hi);
+    const colBins = data.bins.subarray(j * n, j * n + n);
+    if (h === null) accumulateRootG(hist, colBins, lo, hi - lo, g, n);
+    else {
+      for (let i = 0; i < n; i++) {
+        const b = lo + 3 * colBins[i];
+        hist[b] += g[i];
+        hist[b + 1] += h[i];
+      }
+    }
+    for (let b = lo; b < hi; b += 3) {
+      hist[b + 2] = counts[b + 2];
+      if (h === null) hist[b + 1] = counts[b + 2] * hConst;
+    }
+  }
+}
+
+/** Gradient sums of one column, alternating two partial histograms (see pairScratch). */
+function accumulateRootG(
+  hist: Float64Array,
+  colBins: Uint8Array,
+  lo: number,
+  size: number,
+  g: Float64Array,
+  n: number,
+) {
+  const a = pairScratch;
+  const width = 3 * 257;
+  a.fill(0, 0, size);
+  a.fill(0, width, width + size);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    a[3 * colBins[i]] += g[i];
+    a[width + 3 * colBins[i + 1]] += g[i + 1];
+  }
+  if (i < n) a[3 * colBins[i]] += g[i];
+  for (let b = 0; b < size; b += 3) hist[lo + b] += a[b] + a[width + b];
 }

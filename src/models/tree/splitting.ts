@@ -182,10 +182,13 @@ function numericSplit(
     const k = lo + 3 * b;
     gL += hist[k];
     hL += hist[k + 1];
-    nL += hist[k + 2];
+    const cnt = hist[k + 2];
+    nL += cnt;
     if (b < first) continue;
-    // Missing go right.
     let nR = N - nL;
+    // Both children only shrink on the right from here on.
+    if (nR < msl) break;
+    // Missing go right.
     if (nL >= msl && nR >= msl) {
       const hR = H - hL;
       if (hL >= mh && hR >= mh) {
