@@ -283,9 +283,16 @@ export class TreeGrower {
       const node = fNode[pick];
       const hist = fHist[pick];
       const split = fSplit[pick];
-      fNode.splice(pick, 1);
-      fHist.splice(pick, 1);
-      fSplit.splice(pick, 1);
+      if (pick === fNode.length - 1) {
+        // Depth-first (every forest node): pop, as splice allocates an array per call.
+        fNode.pop();
+        fHist.pop();
+        fSplit.pop();
+      } else {
+        fNode.splice(pick, 1);
+        fHist.splice(pick, 1);
+        fSplit.splice(pick, 1);
+      }
 
       const mid = this.partition(rows, nodes.start[node], nodes.end[node], split);
       const d = nodes.depth[node] + 1;
