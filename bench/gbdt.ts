@@ -79,7 +79,13 @@ function load(dir: string): Loaded {
   return { Xtr: tr.X, ytr: tr.y, Xte: te.X, yte: te.y, features };
 }
 
-function reference(dir: string, rep: number): Record<string, { r2: number; fit_s: number }> {
+interface Timed {
+  r2: number;
+  fit_s: number;
+  fit_cpu_s: number;
+}
+
+function reference(dir: string, rep: number): Record<string, Timed> {
   const out = execFileSync(PY, [REF, 'fit', dir, '--iters', String(iters), '--repeat', String(rep)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
@@ -87,7 +93,7 @@ function reference(dir: string, rep: number): Record<string, { r2: number; fit_s
     // made HGB's 2-thread fits up to 40× slower than its 1-thread fits (not a fair reference).
     env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
   });
-  const res: Record<string, { r2: number; fit_s: number }> = {};
+  const res: Record<string, Timed> = {};
   for (const line of out.trim().split('\n')) {
     const o = JSON.parse(line);
     res[o.model] = o;
@@ -95,7 +101,7 @@ function reference(dir: string, rep: number): Record<string, { r2: number; fit_s
   return res;
 }
 
-async function ours(d: Loaded, rep: number) {
+async function ours(d: Loaded, rep: number): Promise<Timed> {
   const params = {
     max_iter: iters,
     learning_rate: 0.1,
@@ -104,8 +110,10 @@ async function ours(d: Loaded, rep: number) {
     early_stopping: 'false',
   };
   let best = Number.POSITIVE_INFINITY;
+  let bestCpu = Number.POSITIVE_INFINITY;
   let score = 0;
   for (let k = 0; k < rep; k++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const m = await createModel('gbdt', params).fit(d.Xtr, d.ytr, {
       features: d.features,
@@ -113,18 +121,14 @@ async function ours(d: Loaded, rep: number) {
       threads: 1,
     });
     best = Math.min(best, (performance.now() - t0) / 1000);
+    const cu = process.cpuUsage(c0);
+    bestCpu = Math.min(bestCpu, (cu.user + cu.system) / 1e6);
     score = r2(d.yte, m.predict(d.Xte));
   }
-  return { r2: score, fit_s: best };
+  return { r2: score, fit_s: best, fit_cpu_s: bestCpu };
 }
 
-function row(
-  name: string,
-  rows: number,
-  cols: number,
-  o: { r2: number; fit_s: number },
-  ref: Record<string, { r2: number; fit_s: number }>,
-) {
+function row(name: string, rows: number, cols: number, o: Timed, ref: Record<string, Timed>) {
   const hgb = ref.hgb;
   const r = {
     dataset: name,
@@ -138,11 +142,13 @@ function row(
     fit_ratio_vs_hgb: o.fit_s / hgb.fit_s,
     fit_ratio_vs_hgb_1thread: ref.hgb_1thread ? o.fit_s / ref.hgb_1thread.fit_s : null,
     fit_ratio_vs_xgboost: ref.xgboost?.fit_s ? o.fit_s / ref.xgboost.fit_s : null,
+    cpu_ratio_vs_hgb_1thread: ref.hgb_1thread ? o.fit_cpu_s / ref.hgb_1thread.fit_cpu_s : null,
   };
   console.log(
     `${name.padEnd(10)} R² gbdt ${o.r2.toFixed(4)} hgb ${hgb.r2.toFixed(4)} xgb ${ref.xgboost?.r2?.toFixed(4)} | ` +
       `fit s gbdt ${o.fit_s.toFixed(3)} hgb ${hgb.fit_s.toFixed(3)} hgb1 ${ref.hgb_1thread?.fit_s.toFixed(3)} ` +
-      `xgb ${ref.xgboost?.fit_s?.toFixed(3)} | ratio vs hgb ${r.fit_ratio_vs_hgb.toFixed(2)}`,
+      `xgb ${ref.xgboost?.fit_s?.toFixed(3)} | ratio vs hgb ${r.fit_ratio_vs_hgb.toFixed(2)} | ` +
+      `cpu s gbdt ${o.fit_cpu_s.toFixed(3)} hgb1 ${ref.hgb_1thread?.fit_cpu_s?.toFixed(3)}`,
   );
   return r;
 }

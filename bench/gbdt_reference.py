@@ -69,8 +69,10 @@ def fit(outdir, iters, leaves, bins, repeat):
 
     def run(name, make, threads=None):
         best = None
+        best_cpu = None
         for _ in range(repeat):
             m = make()
+            c = time.process_time()
             t = time.perf_counter()
             if threads:
                 with threadpool_limits(limits=threads):
@@ -78,9 +80,12 @@ def fit(outdir, iters, leaves, bins, repeat):
             else:
                 m.fit(X[tr], y[tr])
             fit_s = time.perf_counter() - t
+            cpu_s = time.process_time() - c
             best = fit_s if best is None else min(best, fit_s)
+            best_cpu = cpu_s if best_cpu is None else min(best_cpu, cpu_s)
         t = time.perf_counter(); p = m.predict(X[te]); pred_s = time.perf_counter() - t
-        print(json.dumps({"model": name, "r2": float(r2_score(y[te], p)), "fit_s": best, "predict_s": pred_s,
+        print(json.dumps({"model": name, "r2": float(r2_score(y[te], p)), "fit_s": best, "fit_cpu_s": best_cpu,
+                          "predict_s": pred_s,
                           "rows": int(tr.sum())}), flush=True)
 
     hgb = lambda: HistGradientBoostingRegressor(
