@@ -53,15 +53,14 @@ function collect(
   oh: Float64Array | null,
 ): void {
   const { accG, accH, accN, pb, seen } = s;
-  let wLo = 8;
-  let wHi = 0;
+  // `words`: which 32-bin words of the bitmap are in use (bit w), so extraction skips the rest.
+  let words = 0;
   if (oh === null) {
     for (let k = 0; k < cnt; k++) {
       const b = bins[col + rows[start + k]];
       const w = b >>> 5;
       seen[w] |= 1 << (b & 31);
-      if (w < wLo) wLo = w;
-      if (w > wHi) wHi = w;
+      words |= 1 << w;
       accG[b] += og[k];
       accN[b] += 1;
     }
@@ -70,8 +69,7 @@ function collect(
       const b = bins[col + rows[start + k]];
       const w = b >>> 5;
       seen[w] |= 1 << (b & 31);
-      if (w < wLo) wLo = w;
-      if (w > wHi) wHi = w;
+      words |= 1 << w;
       accG[b] += og[k];
       accH[b] += oh[k];
       accN[b] += 1;
@@ -79,9 +77,11 @@ function collect(
   }
   // Present bins in ascending order from the bitmap: O(words + bins present), no sort.
   let m = 0;
-  for (let w = wLo; w <= wHi; w++) {
+  while (words !== 0) {
+    const lowWord = words & -words;
+    const w = 31 - Math.clz32(lowWord);
+    words ^= lowWord;
     let word = seen[w];
-    if (word === 0) continue;
     seen[w] = 0;
     while (word !== 0) {
       const low = word & -word;
@@ -164,6 +164,34 @@ export function findBestSplitSparse(
         }
         continue;
       }
+    }
+    if (rng && !isCat) {
+      const before = out.gain;
+      const nM = randomNumeric(
+        bins,
+        j * n,
+        rows,
+        start,
+        cnt,
+        og,
+        oh,
+        hConst,
+        mapper,
+        j,
+        G,
+        H,
+        N,
+        c,
+        parent,
+        best,
+        out,
+        rng,
+      );
+      if (out.gain > before && out.found) {
+        best = out.gain;
+        bestNM = nM;
+      }
+      continue;
     }
     collect(s, bins, j * n, rows, start, cnt, og, oh);
     if (oh === null) for (let i = 0; i < s.m; i++) s.ph[i] = s.pn[i] * hConst;
@@ -313,6 +341,106 @@ function numericSplit(
       if (gain > best) record(out, j, nb - 1, false, gain, G - gM, H - hM, nL2, gM, hM, nR);
     }
   }
+}
+
+/**
+ * Extra-trees split of a numeric feature straight from the rows: one pass for the node's bin range
+ * (the same draw as the histogram finder), one for the sums left of the threshold. The sums are
+ * added in row order, so they can differ from the histogram's in the last bits. Returns the
+ * number of rows with a missing value.
+ */
+function randomNumeric(
+  bins: Uint8Array,
+  col: number,
+  rows: Uint32Array,
+  start: number,
+  cnt: number,
+  og: Float64Array,
+  oh: Float64Array | null,
+  hConst: number,
+  mapper: BinMapper,
+  j: number,
+  G: number,
+  H: number,
+  N: number,
+  c: SplitConstraints,
+  parent: number,
+  best: number,
+  out: SplitInfo,
+  rng: Rng,
+): number {
+  const nb = mapper.nBins[j];
+  let bmin = 256;
+  let bmax = -1;
+  let nM = 0;
+  for (let k = 0; k < cnt; k++) {
+    const b = bins[col + rows[start + k]];
+    if (b === nb) nM++;
+    else {
+      if (b < bmin) bmin = b;
+      if (b > bmax) bmax = b;
+    }
+  }
+  let t: number;
+  if (bmax < 0 || bmin === bmax) {
+    if (bmax >= 0 && nM > 0)
+      t = nb - 1; // only "missing vs the rest" is left
+    else return nM;
+  } else {
+    const thr = mapper.thresholds[j];
+    const a = bmin === 0 ? mapper.minValue[j] : thr[bmin - 1];
+    const z = bmax === nb - 1 ? mapper.maxValue[j] : thr[bmax];
+    const u = a + rng.next() * (z - a);
+    t = bmin;
+    while (t < bmax - 1 && thr[t] < u) t++;
+  }
+  let gL = 0;
+  let hL = 0;
+  let nL = 0;
+  let gM = 0;
+  let hM = 0;
+  for (let k = 0; k < cnt; k++) {
+    const b = bins[col + rows[start + k]];
+    const h = oh === null ? hConst : oh[k];
+    if (b === nb) {
+      gM += og[k];
+      hM += h;
+    } else if (b <= t) {
+      gL += og[k];
+      hL += h;
+      nL++;
+    }
+  }
+  const l2 = c.l2;
+  const msl = c.minSamplesLeaf;
+  const mh = c.minHessian;
+  let nR = N - nL;
+  if (nL >= msl && nR >= msl) {
+    const hR = H - hL;
+    if (hL >= mh && hR >= mh) {
+      const gR = G - gL;
+      const gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
+      if (gain > best) {
+        best = gain;
+        record(out, j, t, false, gain, gL, hL, nL, gR, hR, nR);
+      }
+    }
+  }
+  if (nM > 0 && t < nb - 1) {
+    const nL2 = nL + nM;
+    nR = N - nL2;
+    if (nL2 >= msl && nR >= msl) {
+      const hL2 = hL + hM;
+      const hR = H - hL2;
+      if (hL2 >= mh && hR >= mh) {
+        const gL2 = gL + gM;
+        const gR = G - gL2;
+        const gain = score(gL2, hL2, l2) + score(gR, hR, l2) - parent;
+        if (gain > best) record(out, j, t, true, gain, gL2, hL2, nL2, gR, hR, nR);
+      }
+    }
+  }
+  return nM;
 }
 
 function record(
