@@ -36,6 +36,8 @@ export class SparseScratch {
   readonly catBins = new Int32Array(257);
   readonly catKey = new Float64Array(257);
   readonly catIdx = new Int32Array(257);
+  /** Random categorical split: the categories drawn to the left. */
+  readonly catTmp = new Uint8Array(257);
 }
 
 /**
@@ -399,17 +401,18 @@ function randomNumeric(
   let nL = 0;
   let gM = 0;
   let hM = 0;
+  // Branch-free: which side a row falls on is unpredictable. left = (b ≤ t); missing bins are > t.
   for (let k = 0; k < cnt; k++) {
     const b = bins[col + rows[start + k]];
+    const g = og[k];
     const h = oh === null ? hConst : oh[k];
-    if (b === nb) {
-      gM += og[k];
-      hM += h;
-    } else if (b <= t) {
-      gL += og[k];
-      hL += h;
-      nL++;
-    }
+    const left = ((t - b) >>> 31) ^ 1;
+    const miss = nM > 0 && b === nb ? 1 : 0;
+    gL += left * g;
+    hL += left * h;
+    nL += left;
+    gM += miss * g;
+    hM += miss * h;
   }
   const l2 = c.l2;
   const msl = c.minSamplesLeaf;
@@ -587,7 +590,8 @@ function randomCategorical(
   const { pb, pg, ph, pn } = s;
   const present = s.m;
   if (present < 2) return;
-  const left = new Uint8Array(nb + 1);
+  const left = s.catTmp;
+  left.fill(0, 0, nb + 1);
   let gL = 0;
   let hL = 0;
   let nL = 0;
@@ -608,7 +612,7 @@ function randomCategorical(
   const gain = score(gL, hL, c.l2) + score(G - gL, hR, c.l2) - parent;
   if (gain <= best) return;
   out.catLeft.fill(0);
-  out.catLeft.set(left);
+  out.catLeft.set(left.subarray(0, nb + 1));
   const nM = pb[present - 1] === nb ? pn[present - 1] : 0;
   finishCategorical(out, nM, nb, j, gain, gL, hL, nL, G, H, N);
 }
