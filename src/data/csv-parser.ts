@@ -1,9 +1,9 @@
 /**
  * tabflow's own CSV reader: one pass over the bytes, straight into typed columns. Numbers are
- * parsed from bytes (csv-number.ts), text is dictionary-encoded from bytes (byte-dictionary.ts),
- * and the file's sha256 is computed from the same reads. On the 1M-row benchmark this needs about
- * half the CPU of DuckDB-plus-conversion (DuckDB parses fast, but handing 10 million values over
- * to JS and re-encoding them cost as much again), which is what makes loading faster than pandas.
+ * parsed from bytes while scanning (csv-number.ts) and text is dictionary-encoded from bytes
+ * (byte-dictionary.ts). On the 1M-row benchmark this needs about two thirds of the CPU of
+ * DuckDB-plus-conversion (DuckDB parses fast, but handing 10 million values over to JS and
+ * re-encoding them cost as much again).
  *
  * RFC 4180: fields may be quoted; a doubled quote inside quotes is a literal quote; quoted fields
  * may hold delimiters and newlines; \n and \r\n both end a record; blank lines are skipped. A
@@ -14,7 +14,6 @@
  * number, else text); a later value that breaks a numeric column returns that column as
  * `demoted` and the caller parses again with it as text, so text is never rebuilt from numbers.
  */
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
 import { ByteDictionary } from './byte-dictionary.js';
@@ -37,7 +36,6 @@ export interface CsvParseOptions {
 export interface CsvParseResult {
   columns: Column[];
   rows: number;
-  sha256: string;
   /** Numeric columns that met a non-number after sampling: parse again with these as text. */
   demoted: number[];
 }
@@ -74,12 +72,10 @@ export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOption
     k === 'numeric' ? new NumberSink(missing, () => demoted.add(j)) : new TextSink(),
   );
   let rows = 0;
-  const hash = createHash('sha256');
   await scanRecords(
     path,
     head,
     ncols,
-    (bytes) => hash.update(bytes),
     (bytes, batch) => {
       for (let j = 0; j < ncols; j++) sinks[j].putBatch(bytes, batch, ncols, j, rows);
       rows += batch.count;
@@ -93,7 +89,6 @@ export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOption
   return {
     columns: sinks.map((s) => s.finish(rows)),
     rows,
-    sha256: hash.digest('hex'),
     demoted: [...demoted].sort((a, b) => a - b),
   };
 }
@@ -108,7 +103,7 @@ async function sampleKinds(
   const ncols = head.names.length;
   const kinds: Kind[] = head.names.map((_, j) => (textColumns.has(j) ? 'text' : 'numeric'));
   let seen = 0;
-  await scanRecords(path, head, ncols, null, (bytes, batch) => {
+  await scanRecords(path, head, ncols, (bytes, batch) => {
     for (let r = 0; r < batch.count; r++) {
       for (let j = 0; j < ncols; j++) {
         const a = batch.start[r * ncols + j];
@@ -131,7 +126,6 @@ async function scanRecords(
   path: string,
   head: CsvHead,
   ncols: number,
-  onBytes: ((bytes: Uint8Array) => void) | null,
   onBatch: (bytes: Uint8Array, batch: Batch) => boolean | undefined,
   expectedRows = 0,
   reserve?: (capacity: number) => void,
@@ -153,7 +147,6 @@ async function scanRecords(
     for (;;) {
       if (filled === buf.length) buf = growBuffer(buf, filled);
       const { bytesRead } = await fh.read(buf, filled, buf.length - filled, fileOffset);
-      if (bytesRead > 0) onBytes?.(buf.subarray(filled, filled + bytesRead));
       fileOffset += bytesRead;
       filled += bytesRead;
       const final = bytesRead === 0;
@@ -255,6 +248,7 @@ class RecordScanner {
         continue;
       }
       let n = 0;
+      let anyDoubled = false;
       const base = this.batch.count * ncols;
       let p = pos;
       let lines = 0;
@@ -292,6 +286,7 @@ class RecordScanner {
           fStart[base + n] = p + 1;
           fEnd[base + n] = q;
           fFlags[n] = doubled ? 2 : 1;
+          anyDoubled ||= doubled;
           if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : parseNumberBytes(buf, p + 1, q);
           n++;
           p = q + 1;
@@ -321,7 +316,7 @@ class RecordScanner {
             while (q < filled && stops[buf[q]] === 0) q++;
           }
           if (q >= filled && !final) return pos;
-          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseNumberBytes(buf, p, q);
+          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseNumberBytes(buf, p, q); // last field of the file
           fStart[base + n] = p;
           fEnd[base + n] = q;
           fFlags[n] = 0;
@@ -350,8 +345,13 @@ class RecordScanner {
       }
       if (n !== ncols) throw raggedError(this.path, recordLine, n, ncols);
       // Undo doubled quotes only now: an incomplete record is re-parsed from its raw bytes.
-      for (let j = 0; j < ncols; j++) {
-        if (fFlags[j] === 2) fEnd[base + j] = unescapeQuotes(buf, fStart[base + j], fEnd[base + j], Q);
+      if (anyDoubled) {
+        for (let j = 0; j < ncols; j++) {
+          if (fFlags[j] !== 2) continue;
+          const k = base + j;
+          fEnd[k] = unescapeQuotes(buf, fStart[k], fEnd[k], Q);
+          if (numeric[j] === 1) fValue[k] = parseNumberBytes(buf, fStart[k], fEnd[k]);
+        }
       }
       if (this.rows === this.capacity) {
         this.capacity = Math.ceil(this.capacity * 1.5);

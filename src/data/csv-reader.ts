@@ -18,10 +18,7 @@ export interface CsvReadOptions {
   types: Readonly<Record<string, ColumnType>>;
 }
 
-export async function readCsvFile(
-  path: string,
-  opts: CsvReadOptions,
-): Promise<RawTable & { sha256: string }> {
+export async function readCsvFile(path: string, opts: CsvReadOptions): Promise<RawTable> {
   const head = await readCsvHead(path, opts);
   const text = new Set(head.names.flatMap((n, j) => (opts.types[n] ? [j] : [])));
   let res: CsvParseResult;
@@ -30,5 +27,5 @@ export async function readCsvFile(
     if (res.demoted.length === 0) break;
     for (const j of res.demoted) text.add(j);
   }
-  return { names: head.names, columns: res.columns, rows: res.rows, sha256: res.sha256 };
+  return { names: head.names, columns: res.columns, rows: res.rows };
 }

@@ -4,14 +4,13 @@
  * and runs the initial validation. Every problem a user can cause is a DataError that names the
  * file or column and says what to do; DuckDB and yauzl errors never escape raw.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { convertColumn, dropMissingTokens, refineCategorical } from './convert.js';
 import { readCsvFile } from './csv-reader.js';
 import { type RawTable, type ReadOptions, readWithDuckDb } from './duckdb-reader.js';
+import { sha256File } from './file-hash.js';
 import { type DataFormat, detectFormat } from './format.js';
 import { type Column, type ColumnType, Frame, missingCount } from './frame.js';
 import { DEFAULT_MISSING_TOKENS } from './infer.js';
@@ -79,12 +78,12 @@ export class DataLoader {
     const missingTokens = opts.missingTokens ?? [...DEFAULT_MISSING_TOKENS];
     const types = opts.types ?? {};
     const readOpts = { ...opts, missingTokens, types };
-    let raw: RawTable & { sha256?: string };
-    let sha256: Promise<string> | null = null;
+    let raw: RawTable;
+    // Hashed on another thread while the file is parsed (see file-hash.ts).
+    const sha256 = sha256File(path, bytes);
+    sha256.catch(() => undefined);
     let zipInfo: Pick<LoadReport, 'zipEntry' | 'entryFormat'> = {};
     if (format === 'zip') {
-      sha256 = hashFile(path);
-      sha256.catch(() => undefined);
       const entry = await extractDataEntry(path, opts.zipEntry, {
         maxEntries: opts.maxZipEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
         maxUncompressedBytes: opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
@@ -99,11 +98,6 @@ export class DataLoader {
       }
       zipInfo = { zipEntry: entry.entry, entryFormat: entry.format };
     } else {
-      // The CSV parser hashes the bytes it reads; for DuckDB formats, hash while DuckDB parses.
-      if (format !== 'csv' || opts.csvEngine === 'duckdb') {
-        sha256 = hashFile(path);
-        sha256.catch(() => undefined);
-      }
       raw = await readTable(path, format, readOpts);
     }
     const frame = finishColumns(raw, path, missingTokens, types);
@@ -114,7 +108,7 @@ export class DataLoader {
     const report: LoadReport = {
       path,
       format,
-      sha256: sha256 ? await sha256 : (raw.sha256 as string),
+      sha256: await sha256,
       bytes,
       rows: frame.nRows,
       columns: frame.names.map((name, j) => ({ name, type: frame.columns[j].type, missing: missing[j] })),
@@ -129,7 +123,7 @@ async function readTable(
   path: string,
   format: Exclude<DataFormat, 'zip'>,
   opts: LoadOptions & ReadOptions,
-): Promise<RawTable & { sha256?: string }> {
+): Promise<RawTable> {
   if (format === 'csv' && opts.csvEngine !== 'duckdb') return readCsvFile(path, opts);
   return readWithDuckDb(path, format, opts);
 }
@@ -207,14 +201,4 @@ function renamePath(err: DataError, tmp: string, shown: string): DataError {
   const out = new DataError(err.code, err.message.split(tmp).join(shown));
   out.cause = err.cause ?? err;
   return out;
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const h = createHash('sha256');
-    createReadStream(path, { highWaterMark: 1 << 20 })
-      .on('data', (b) => h.update(b))
-      .on('error', fail)
-      .on('end', () => done(h.digest('hex')));
-  });
 }

@@ -66,6 +66,15 @@ for (const csvEngine of ['tabflow', 'duckdb'] as const) {
       assert.ok(report.seconds > 0 && report.seconds < 30);
     });
 
+    test('a large file (hashed on a worker thread) reports the same sha256', async () => {
+      const row = '1.5,abc,"quoted, text",2020-01-01\n';
+      const content = `a,b,c,d\n${row.repeat(Math.ceil((17 << 20) / row.length))}`;
+      const path = tmp.write(`large-${csvEngine}.csv`, content);
+      const { report } = await load(path);
+      assert.equal(report.sha256, createHash('sha256').update(content).digest('hex'));
+      assert.equal(report.rows, Math.ceil((17 << 20) / row.length));
+    });
+
     test('quoted fields keep delimiters, doubled quotes and newlines; a UTF-8 BOM is not part of the name', async () => {
       const path = tmp.write(
         'quoted.csv',
