@@ -5,6 +5,8 @@
  *
  *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3]
  *
+ * Also runs the loader with its DuckDB CSV engine, the "before" of the own-parser optimisation.
+ *
  * Writes bench/results/load-csv.json. Skips pandas (with a note) if python3/pandas is missing.
  */
 import { spawnSync } from 'node:child_process';
@@ -91,10 +93,10 @@ function summary(runs: ChildResult[]) {
   };
 }
 
-async function child(file: string): Promise<void> {
+async function child(file: string, csvEngine: 'tabflow' | 'duckdb'): Promise<void> {
   const t = performance.now();
   const c = process.cpuUsage();
-  const { frame } = await DataLoader.load(file);
+  const { frame } = await DataLoader.load(file, { csvEngine });
   const seconds = (performance.now() - t) / 1000;
   const used = process.cpuUsage(c);
   const cpuSeconds = (used.user + used.system) / 1e6;
@@ -113,19 +115,25 @@ async function main(): Promise<void> {
     const self = fileURLToPath(import.meta.url);
     const pandasVersion = pandasAvailable();
     const ours: ChildResult[] = [];
+    const viaDuckDb: ChildResult[] = [];
     const theirs: ChildResult[] = [];
+    const node = (engine: string) =>
+      runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine]);
     for (let k = 0; k < repeat; k++) {
-      ours.push(runChild(process.execPath, ['--import', 'tsx', self, '--child', file]));
+      ours.push(node('tabflow'));
       if (pandasVersion) theirs.push(runChild(PYTHON, ['-c', PANDAS_CHILD, file]));
+      viaDuckDb.push(node('duckdb'));
       console.error(
         `run ${k + 1}/${repeat}: tabflow ${ours[k].seconds.toFixed(3)} s` +
-          (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : ''),
+          (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : '') +
+          `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s`,
       );
     }
-    for (const r of [...ours, ...theirs]) {
+    for (const r of [...ours, ...viaDuckDb, ...theirs]) {
       if (r.rows !== rows || r.cols !== 10) throw new Error(`a reader returned ${r.rows}×${r.cols}`);
     }
     const tabflow = summary(ours);
+    const tabflowDuckDb = summary(viaDuckDb);
     const pandas = pandasVersion ? { version: pandasVersion, ...summary(theirs) } : null;
     const result = {
       benchmark: 'load-csv',
@@ -135,6 +143,8 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, node: process.version, loadavg1mBefore, loadavg1mAfter: loadavg()[0] },
       repeat,
       tabflow,
+      // The same DataLoader with csvEngine: 'duckdb' (DuckDB parses, JS converts its result chunks).
+      tabflowDuckDb,
       pandas,
       note: pandas
         ? undefined
@@ -157,5 +167,6 @@ async function main(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) await child(process.argv[childAt + 1]);
+if (childAt >= 0)
+  await child(process.argv[childAt + 1], process.argv[childAt + 2] === 'duckdb' ? 'duckdb' : 'tabflow');
 else await main();

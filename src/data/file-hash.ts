@@ -36,7 +36,8 @@ function hashInline(path: string): Promise<string> {
 
 function hashInWorker(path: string): Promise<string> {
   return new Promise((done, fail) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: path });
+    // execArgv: [] so the worker does not load the parent's loaders (tsx) for plain CommonJS.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: path, execArgv: [] });
     worker.once('message', (hex: string) => {
       done(hex);
       void worker.terminate();
