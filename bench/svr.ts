@@ -4,7 +4,9 @@
  * seed 7, median-impute + standardise numbers, one-hot categories) and writes the matrices; both
  * fit the first `max_rows` train rows with the same C, ε, γ ('scale') and a standardised target.
  * Runs alternate (sklearn, tabflow) per repeat; best of --repeats for each side. Also times the
- * Nyström path on all diamonds train rows (above max_rows). Writes bench/results/svr.json.
+ * Nyström path on all diamonds train rows (above max_rows), and k-NN predict (all train rows,
+ * whole test split) against KNeighborsRegressor (bench/knn_sklearn.py). Writes
+ * bench/results/svr.json.
  *
  *   node --import tsx bench/svr.ts [--repeats 2] [--no-nystroem]
  */
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { matrix } from '../src/core/matrix.js';
 import { r2 } from '../src/metrics/regression.js';
 import '../src/models/index.js';
+import type { FittedKnn } from '../src/models/knn/fitted.js';
 import { createModel } from '../src/models/registry.js';
 import type { FittedSvr } from '../src/models/svr/fitted.js';
 import { writeResult } from './write-result.js';
@@ -29,6 +32,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const DATASETS = [
   { name: 'diamonds', file: 'examples/data/diamonds.csv', target: 'price', maxRows: 20000 },
   { name: 'concrete', file: 'examples/data/concrete.csv', target: 'compressive_strength', maxRows: 20000 },
+  { name: 'ames', file: 'examples/data/ames.csv', target: 'Sale_Price', maxRows: 20000 },
 ];
 const PARAMS = { kernel: 'rbf', C: 1, epsilon: 0.1 };
 
@@ -68,6 +72,31 @@ function sklearn(file: string, target: string, out: string, maxRows: number): Sk
 function readF64(path: string): Float64Array {
   const b = readFileSync(path);
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+}
+
+async function knn(dir: string, cols: number) {
+  const ya = readF64(join(dir, 'ytrain.f64'));
+  const X = matrix(ya.length, cols, readF64(join(dir, 'Xtrain.f64')));
+  const yte = readF64(join(dir, 'ytest.f64'));
+  const Xte = matrix(yte.length, cols, readF64(join(dir, 'Xtest.f64')));
+  const sk = JSON.parse(
+    execFileSync('/usr/bin/python3', ['bench/knn_sklearn.py', dir, String(cols)], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
+  );
+  const m = await createModel('knn', { n_neighbors: 5 }).fit(X, ya, { features: [], seed: 42 });
+  const t0 = performance.now();
+  const pred = m.predict(Xte);
+  const predict_s = (performance.now() - t0) / 1000;
+  const algorithm = (m as FittedKnn).algorithm;
+  return {
+    train_rows: ya.length,
+    test_rows: yte.length,
+    cols,
+    tabflow: { algorithm, predict_s, r2: r2(yte, pred) },
+    sklearn: sk,
+  };
 }
 
 async function ours(dir: string, cols: number, rows: number, params: Record<string, unknown>) {
@@ -137,6 +166,13 @@ try {
     console.log(
       `${ds.name}: R² tabflow ${tf.r2.toFixed(4)} vs sklearn ${sk.r2.toFixed(4)} (Δ ${row.r2_diff.toFixed(4)}); ` +
         `fit ${tf.fit_s.toFixed(2)} s vs ${sk.fit_s.toFixed(2)} s (×${row.fit_ratio.toFixed(2)}, cpu ×${row.fit_cpu_ratio.toFixed(2)})`,
+    );
+    const kn = await knn(dir, sk.cols);
+    results.push({ dataset: `${ds.name} (knn predict)`, ...kn });
+    console.log(
+      `${ds.name} knn: predict ${kn.tabflow.predict_s.toFixed(2)} s (${kn.tabflow.algorithm}) vs sklearn ` +
+        `${kn.sklearn.auto.predict_s.toFixed(2)} s (${kn.sklearn.auto.method}); R² ${kn.tabflow.r2.toFixed(6)} vs ` +
+        `${kn.sklearn.auto.r2.toFixed(6)} (kd_tree ${kn.sklearn.kd_tree.r2.toFixed(6)})`,
     );
     if (ds.name === 'diamonds' && !args['no-nystroem']) {
       const ny = await ours(dir, sk.cols, Number.POSITIVE_INFINITY, { ...PARAMS });
