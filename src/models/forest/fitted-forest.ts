@@ -92,7 +92,9 @@ export class FittedForest implements FittedRegressor {
     return {
       kind: this.kind,
       formatVersion: FOREST_FORMAT_VERSION,
-      params: { ...this.params },
+      // The thread count does not change the model, so it is not part of the artifact: the same
+      // fit on 1 or 8 threads gives byte-identical JSON.
+      params: { ...this.params, n_jobs: null },
       state: {
         nFeatures: s.nFeatures,
         oobScore: encodeNumber(s.oobScore),
