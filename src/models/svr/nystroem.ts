@@ -71,7 +71,7 @@ export function fitNystroem(k: Kernel, X: Float64Array, p: number, idx: Int32Arr
 
 /**
  * φ for rows [from, to) of X into F (row-major, m per row, F row 0 = X row `from`): k(Z, x), then
- * forward substitution. Four rows share each pass over L, which is what bounds the speed here.
+ * forward substitution. Eight rows share each pass over L, which is what bounds the speed here.
  */
 export function nystroemRows(
   k: Kernel,
@@ -99,29 +99,38 @@ export function nystroemRows(
   }
   const rows = to - from;
   let i = 0;
-  for (; i + 4 <= rows; i += 4) {
+  for (; i + 8 <= rows; i += 8) {
     const o0 = i * m;
-    const o1 = o0 + m;
-    const o2 = o1 + m;
-    const o3 = o2 + m;
     for (let j = 0; j < m; j++) {
       const lj = j * m;
       let s0 = F[o0 + j];
-      let s1 = F[o1 + j];
-      let s2 = F[o2 + j];
-      let s3 = F[o3 + j];
-      for (let t = 0; t < j; t++) {
+      let s1 = F[o0 + m + j];
+      let s2 = F[o0 + 2 * m + j];
+      let s3 = F[o0 + 3 * m + j];
+      let s4 = F[o0 + 4 * m + j];
+      let s5 = F[o0 + 5 * m + j];
+      let s6 = F[o0 + 6 * m + j];
+      let s7 = F[o0 + 7 * m + j];
+      for (let t = 0, q = o0; t < j; t++, q++) {
         const l = L[lj + t];
-        s0 -= l * F[o0 + t];
-        s1 -= l * F[o1 + t];
-        s2 -= l * F[o2 + t];
-        s3 -= l * F[o3 + t];
+        s0 -= l * F[q];
+        s1 -= l * F[q + m];
+        s2 -= l * F[q + 2 * m];
+        s3 -= l * F[q + 3 * m];
+        s4 -= l * F[q + 4 * m];
+        s5 -= l * F[q + 5 * m];
+        s6 -= l * F[q + 6 * m];
+        s7 -= l * F[q + 7 * m];
       }
       const d = L[lj + j];
       F[o0 + j] = s0 / d;
-      F[o1 + j] = s1 / d;
-      F[o2 + j] = s2 / d;
-      F[o3 + j] = s3 / d;
+      F[o0 + m + j] = s1 / d;
+      F[o0 + 2 * m + j] = s2 / d;
+      F[o0 + 3 * m + j] = s3 / d;
+      F[o0 + 4 * m + j] = s4 / d;
+      F[o0 + 5 * m + j] = s5 / d;
+      F[o0 + 6 * m + j] = s6 / d;
+      F[o0 + 7 * m + j] = s7 / d;
     }
   }
   for (; i < rows; i++) {
