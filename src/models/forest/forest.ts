@@ -49,6 +49,11 @@ export class ForestRegressor implements Regressor {
     checkFitInput(this.kind, X, y);
     const p = this.params;
     const n = X.rows;
+    const size = runSize(p.n_estimators, n);
+    const nRuns = Math.ceil(p.n_estimators / size);
+    const jobs = Math.max(1, Math.min(p.n_jobs ?? cpuCount(), ctx.threads ?? cpuCount(), nRuns));
+    // Workers start in the background (first fit of a process) while this thread bins the data.
+    const pool = jobs > 1 ? getPool() : null;
     const mapper = fitBinMapper(X, ctx.features?.length === X.cols ? ctx.features : null, {
       maxBins: p.max_bins,
       seed: ctx.seed,
@@ -65,11 +70,9 @@ export class ForestRegressor implements Regressor {
       oob: p.oob_score && p.bootstrap,
       sparseRows: sparseRowsFor(mapper.offsets[X.cols], X.cols),
     };
-    const size = runSize(p.n_estimators, n);
-    const nRuns = Math.ceil(p.n_estimators / size);
-    const jobs = Math.max(1, Math.min(p.n_jobs ?? cpuCount(), ctx.threads ?? cpuCount(), nRuns));
-    const data =
-      jobs > 1 ? shareTrainData(binned, y, spec.oob ? X : null) : { binned, y, X: spec.oob ? X : null };
+    const data = pool
+      ? shareTrainData(binned, y, spec.oob ? X : null)
+      : { binned, y, X: spec.oob ? X : null };
     const task = (i: number): RunTask => ({
       kind: 'trees',
       data,
@@ -84,7 +87,7 @@ export class ForestRegressor implements Regressor {
       return r;
     };
     let results: RunResult[];
-    if (jobs === 1) {
+    if (pool === null) {
       results = await runOrdered(
         nRuns,
         1,
@@ -96,7 +99,6 @@ export class ForestRegressor implements Regressor {
         ctx.signal,
       );
     } else {
-      const pool = getPool();
       results = await runOrdered(
         nRuns,
         jobs,
