@@ -41,7 +41,13 @@ export function linearFamily<T extends ParamTable>(spec: LinearSpec<T>): ModelFa
           const { coef, notes } = spec.solve(g, frozen as ParamsOf<T>, ctx);
           let intercept = g.yMean;
           for (let j = 0; j < g.p; j++) intercept -= g.xMean[j] * coef[j];
-          return new FittedLinear(kind, frozen, { coef, intercept, featureStd: columnStd(g), notes });
+          return new FittedLinear(kind, frozen, {
+            coef,
+            intercept,
+            featureStd: columnStd(g),
+            featureMean: Float64Array.from(g.xMean),
+            notes,
+          });
         },
       };
     },

@@ -1,6 +1,7 @@
 /**
  * A fitted linear model, whichever family produced it: y = X·coef + intercept. Its state is plain
- * data — coefficients, intercept and the training column std (for importances) — serialised as
+ * data — coefficients, intercept, the training column std (for importances) and mean (for exact
+ * per-row contributions; absent in artifacts written before it was kept) — serialised as
  * `{kind, formatVersion: 1, params, state}`.
  */
 import {
@@ -23,6 +24,8 @@ export interface LinearState {
   readonly intercept: number;
   /** Population std of each training column; importance_j ∝ |coef_j| × std_j. */
   readonly featureStd: Float64Array;
+  /** Mean of each training column: contribution_j = coef_j × (x_j − mean_j). Optional (older artifacts). */
+  readonly featureMean?: Float64Array;
   readonly notes: readonly string[];
 }
 
@@ -32,6 +35,8 @@ export class FittedLinear implements FittedRegressor {
   readonly coef: Float64Array;
   readonly intercept: number;
   readonly notes: readonly string[];
+  /** Training column means, when the fit (or artifact) kept them. */
+  readonly featureMean: Float64Array | undefined;
   private readonly featureStd: Float64Array;
 
   constructor(kind: string, params: Readonly<Record<string, unknown>>, state: LinearState) {
@@ -45,7 +50,14 @@ export class FittedLinear implements FittedRegressor {
     this.params = params;
     this.coef = state.coef;
     this.intercept = state.intercept;
+    if (state.featureMean !== undefined && state.featureMean.length !== state.coef.length) {
+      throw new ArtifactError(
+        'bad_state',
+        `${kind}: ${state.coef.length} coefficients but ${state.featureMean.length} feature means`,
+      );
+    }
     this.featureStd = state.featureStd;
+    this.featureMean = state.featureMean;
     this.notes = state.notes;
   }
 
@@ -89,6 +101,7 @@ export class FittedLinear implements FittedRegressor {
         coef: encodeF64(this.coef),
         intercept: encodeNumber(this.intercept),
         featureStd: encodeF64(this.featureStd),
+        ...(this.featureMean ? { featureMean: encodeF64(this.featureMean) } : {}),
         notes: [...this.notes],
       },
     };
@@ -108,6 +121,8 @@ export function loadLinear(json: Serialized, kind: string, table: ParamTable): F
     coef: decodeF64(s.coef, `${kind}.state.coef`),
     intercept: decodeNumber(s.intercept, `${kind}.state.intercept`),
     featureStd: decodeF64(s.featureStd, `${kind}.state.featureStd`),
+    featureMean:
+      s.featureMean === undefined ? undefined : decodeF64(s.featureMean, `${kind}.state.featureMean`),
     notes,
   });
 }

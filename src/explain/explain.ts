@@ -1,0 +1,97 @@
+/**
+ * One entry point for per-row explanations, picking the method by model:
+ *   tree, gbdt, random_forest, extra_trees → exact TreeSHAP
+ *   linear, ridge, lasso, elasticnet       → exact linear contributions
+ *   anything else (svr, knn, ...)          → antithetic permutation sampling against a background
+ */
+import { ModelError, ValidationError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
+import {
+  type ExplainMethod,
+  type Explanation,
+  foldToInputs,
+  type InputExplanation,
+  sourceGroups,
+} from './explanation.js';
+import { columnMeans, explainLinear, isLinear } from './linear-explainer.js';
+import { samplingShap } from './sampling-shap.js';
+import { explainTrees, treeEnsembleOf } from './tree-explainer.js';
+
+export interface ExplainOptions {
+  /** Reference rows (model-matrix columns): needed by the sampling method, see `pickBackground`. */
+  readonly background?: Matrix;
+  /** Seed of the sampling method (exact methods ignore it). */
+  readonly seed?: number;
+  /** Permutations per row for the sampling method (default 2 × background rows). */
+  readonly nSamples?: number;
+}
+
+/** The method `explain` uses for this model. */
+export function explainMethod(model: FittedRegressor): ExplainMethod {
+  if (treeEnsembleOf(model)) return 'tree_shap';
+  if (isLinear(model)) return 'linear';
+  return 'sampling_shap';
+}
+
+/** True when explaining this model needs a background sample at inference time. */
+export function needsBackground(model: FittedRegressor): boolean {
+  return explainMethod(model) === 'sampling_shap';
+}
+
+/** Attributions per model-matrix column: baseValue + Σ_j values[i, j] = predict(X)[i]. */
+export function explain(model: FittedRegressor, X: Matrix, opts: ExplainOptions = {}): Explanation {
+  const trees = treeEnsembleOf(model);
+  if (trees) return explainTrees(trees, X, model.kind);
+  if (isLinear(model)) {
+    const ref = !model.featureMean && opts.background ? columnMeans(opts.background) : undefined;
+    return explainLinear(model, X, ref);
+  }
+  const r = samplingShap(model, X, { ...opts, background: requireBackground(model, opts) });
+  return {
+    baseValue: r.baseValue,
+    values: r.values,
+    rows: X.rows,
+    nFeatures: X.cols,
+    method: 'sampling_shap',
+  };
+}
+
+/**
+ * Attributions per original input column (one-hot levels and date parts folded back). The sampling
+ * method moves all columns of an input together, so it estimates the inputs' Shapley values directly.
+ */
+export function explainInputs(
+  model: FittedRegressor,
+  X: Matrix,
+  features: readonly FeatureInfo[],
+  opts: ExplainOptions = {},
+): InputExplanation {
+  if (explainMethod(model) !== 'sampling_shap') return foldToInputs(explain(model, X, opts), features);
+  if (features.length !== X.cols) {
+    throw new ValidationError([
+      {
+        path: 'features',
+        code: 'feature_count',
+        message: `explainInputs: ${features.length} feature descriptions for a matrix of ${X.cols} columns`,
+      },
+    ]);
+  }
+  const { names, group } = sourceGroups(features);
+  const r = samplingShap(model, X, {
+    ...opts,
+    background: requireBackground(model, opts),
+    group,
+    nGroups: names.length,
+  });
+  return { baseValue: r.baseValue, names, values: r.values, rows: X.rows, method: 'sampling_shap' };
+}
+
+function requireBackground(model: FittedRegressor, opts: ExplainOptions): Matrix {
+  if (opts.background) return opts.background;
+  throw new ModelError(
+    'no_background',
+    `${model.kind}: explanations for this model are estimated against a background sample; ` +
+      'pass options.background (e.g. pickBackground(trainX, 50, seed))',
+  );
+}

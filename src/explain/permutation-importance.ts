@@ -1,0 +1,117 @@
+/**
+ * Permutation importance (Breiman 2001; sklearn.inspection.permutation_importance) per ORIGINAL
+ * input column: shuffle the rows of all matrix columns that come from one input together (its
+ * one-hot levels move as one), and measure how much the metric gets worse. Seeded; the rows are
+ * subsampled to `maxRows` first so the cost stays small on large TEST sets.
+ */
+import { ConfigError } from '../core/errors.js';
+import { type Matrix, takeRows } from '../core/matrix.js';
+import { Rng } from '../core/random.js';
+import { getMetric, type MetricName } from '../metrics/regression.js';
+import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
+import { sourceGroups } from './explanation.js';
+
+export interface PermutationImportanceOptions {
+  /** Metric whose deterioration is measured (default r2). */
+  readonly metric?: MetricName;
+  /** Shuffles per input column (default 5). */
+  readonly repeats?: number;
+  readonly seed?: number;
+  /** Rows used at most, sampled with the seed (default 5,000). */
+  readonly maxRows?: number;
+}
+
+/** What results.json stores: per input column the mean and std of the metric's deterioration. */
+export interface PermutationImportance {
+  readonly metric: MetricName;
+  /** Rows the importances were computed on, and how many were available. */
+  readonly rows: number;
+  readonly total_rows: number;
+  readonly repeats: number;
+  readonly seed: number;
+  /** Metric on the unshuffled rows. */
+  readonly baseline: number;
+  /** Input column → deterioration (positive = the model relies on it), sorted by mean, largest first. */
+  readonly columns: Record<string, { mean: number; std: number }>;
+}
+
+export function permutationImportance(
+  model: FittedRegressor,
+  X: Matrix,
+  y: Float64Array,
+  features: readonly FeatureInfo[],
+  opts: PermutationImportanceOptions = {},
+): PermutationImportance {
+  const metric = getMetric(opts.metric ?? 'r2', 'permutation_importance.metric');
+  const repeats = opts.repeats ?? 5;
+  const seed = opts.seed ?? 0;
+  const maxRows = opts.maxRows ?? 5000;
+  checkCount('repeats', repeats, 1);
+  checkCount('maxRows', maxRows, 2);
+  if (X.rows !== y.length)
+    throw new RangeError(`permutationImportance: X has ${X.rows} rows but y has ${y.length}`);
+  if (features.length !== X.cols) {
+    throw new RangeError(
+      `permutationImportance: ${features.length} feature descriptions for ${X.cols} columns`,
+    );
+  }
+  const rng = new Rng(seed);
+  let Xs = X;
+  let ys = y;
+  if (X.rows > maxRows) {
+    const idx = rng.permutation(X.rows).subarray(0, maxRows).sort();
+    Xs = takeRows(X, idx);
+    ys = Float64Array.from(idx, (i) => y[i]);
+  }
+  const n = Xs.rows;
+  const p = Xs.cols;
+  const sign = metric.greaterIsBetter ? 1 : -1;
+  const baseline = metric.compute(ys, model.predict(Xs));
+  const { names, group } = sourceGroups(features);
+  const work = Float64Array.from(Xs.data);
+  const shuffled: Matrix = { rows: n, cols: p, data: work };
+  const columns: Record<string, { mean: number; std: number }> = {};
+  const drops = new Float64Array(repeats);
+  for (let g = 0; g < names.length; g++) {
+    const cols: number[] = [];
+    for (let j = 0; j < p; j++) if (group[j] === g) cols.push(j);
+    for (let r = 0; r < repeats; r++) {
+      const perm = rng.permutation(n);
+      for (let i = 0; i < n; i++) {
+        const src = perm[i] * p;
+        for (const j of cols) work[i * p + j] = Xs.data[src + j];
+      }
+      drops[r] = sign * (baseline - metric.compute(ys, model.predict(shuffled)));
+    }
+    for (let i = 0; i < n; i++) for (const j of cols) work[i * p + j] = Xs.data[i * p + j];
+    let mean = 0;
+    for (let r = 0; r < repeats; r++) mean += drops[r];
+    mean /= repeats;
+    let v = 0;
+    for (let r = 0; r < repeats; r++) v += (drops[r] - mean) ** 2;
+    // Population std, as sklearn's importances_std.
+    columns[names[g]] = { mean, std: Math.sqrt(v / repeats) };
+  }
+  const sorted = Object.entries(columns).sort((a, b) => b[1].mean - a[1].mean);
+  return {
+    metric: metric.name,
+    rows: n,
+    total_rows: X.rows,
+    repeats,
+    seed,
+    baseline,
+    columns: Object.fromEntries(sorted),
+  };
+}
+
+function checkCount(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) {
+    throw new ConfigError([
+      {
+        path: `permutation_importance.${name}`,
+        code: 'out_of_range',
+        message: `permutation_importance.${name} = ${v}; use an integer ≥ ${min}`,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * TreeSHAP for the additive tree models: `tree` and `gbdt` (FittedTrees: baseline + Σ trees) and
+ * the forests (FittedForest: mean of the trees). Attributions of a sum are the sum of the trees'
+ * attributions, so base value = baseline + Σ E[tree] (× 1/T for a forest) and
+ * base + Σφ = prediction for every row, to rounding.
+ */
+import { checkFeatureCount } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { FittedForest } from '../models/forest/fitted-forest.js';
+import type { FittedRegressor } from '../models/regressor.js';
+import { FittedTrees } from '../models/tree/fitted-trees.js';
+import type { TreeArrays } from '../models/tree/predictor.js';
+import type { Explanation } from './explanation.js';
+import { type PreparedTree, prepareTree, TreeShap } from './tree-shap.js';
+
+/** A tree ensemble as TreeSHAP sees it: prediction = offset + scale × Σ trees. */
+export interface TreeEnsemble {
+  readonly nFeatures: number;
+  readonly offset: number;
+  readonly scale: number;
+  readonly trees: readonly TreeArrays[];
+}
+
+/** The ensemble view of a fitted tree model, or null for any other model. */
+export function treeEnsembleOf(model: FittedRegressor): TreeEnsemble | null {
+  if (model instanceof FittedTrees) {
+    return { nFeatures: model.nFeatures, offset: model.baseline, scale: 1, trees: model.trees };
+  }
+  if (model instanceof FittedForest) {
+    const trees = model.state.trees;
+    return { nFeatures: model.nFeatures, offset: 0, scale: 1 / trees.length, trees };
+  }
+  return null;
+}
+
+export function explainTrees(ens: TreeEnsemble, X: Matrix, kind = 'model'): Explanation {
+  checkFeatureCount(kind, ens.nFeatures, X.cols, 'explain');
+  const p = X.cols;
+  const prepared: PreparedTree[] = ens.trees.map(prepareTree);
+  let maxDepth = 0;
+  let base = 0;
+  for (const t of prepared) {
+    if (t.depth > maxDepth) maxDepth = t.depth;
+    base += t.expected;
+  }
+  const shap = new TreeShap(maxDepth);
+  const values = new Float64Array(X.rows * p);
+  for (let i = 0; i < X.rows; i++) {
+    for (const t of prepared) shap.add(t, X.data, i * p, values, i * p, ens.scale);
+  }
+  return {
+    baseValue: ens.offset + ens.scale * base,
+    values,
+    rows: X.rows,
+    nFeatures: p,
+    method: 'tree_shap',
+  };
+}
