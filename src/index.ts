@@ -49,4 +49,6 @@ export { saveArtifacts } from './artifacts/save-artifacts.js';
 export { loadArtifacts, type RunArtifacts } from './artifacts/load-artifacts.js';
 export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
 export { publishProduction, hasProduction } from './artifacts/production.js';
+
+export * from './inference/index.js';
 export { VERSION } from './version.js';

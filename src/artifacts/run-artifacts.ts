@@ -4,6 +4,7 @@
  * file, so a loader can prove they belong to the same run.
  */
 import { createHash } from 'node:crypto';
+import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
 import type { CandidateResult } from '../train/model-trainer.js';
 
 export const ARTIFACT_FILES = ['model.json', 'preprocessor.json', 'config.yaml', 'results.json'] as const;
@@ -15,6 +16,8 @@ export interface ResultsJson {
   run_id: string;
   selection: { metric: string; on: string; best: string | null; greater_is_better: boolean };
   models: CandidateResult[];
+  /** Split-conformal intervals of the selected model: nominal coverage, and what TEST showed. */
+  intervals?: { mode: string; coverage: number; calibration_rows: number; test: IntervalQuality };
 }
 
 export interface FeatureSchemaEntry {
@@ -56,6 +59,8 @@ export interface MetadataJson {
     selected_by: { metric: string; on: string };
   };
   timings: Record<string, number>;
+  /** Split-conformal calibration on VAL residuals of the selected model (absent: no intervals). */
+  calibration?: CalibrationJson;
   artifacts: Record<ArtifactFile, { sha256: string; bytes: number }>;
 }
 

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { type TabflowConfig, configToYaml } from '../config/config.js';
 import { stringifyArtifact } from '../core/codec.js';
+import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
 import type { TrainedCandidate } from '../train/model-trainer.js';
 import { VERSION } from '../version.js';
@@ -35,6 +36,10 @@ export interface SaveInput {
   best: TrainedCandidate;
   trained: TrainedCandidate[];
   timings: Record<string, number>;
+  /** Prediction intervals: the calibration, and its coverage/width on TEST (results.json). */
+  intervals?: { calibration: CalibrationJson; test: IntervalQuality };
+  /** Train quantiles per numeric/datetime input column, stored in the data contract. */
+  featureQuantiles?: Record<string, Record<string, number>>;
 }
 
 export interface SaveResult {
@@ -62,6 +67,11 @@ export function saveArtifacts(input: SaveInput): SaveResult {
     selection: { metric, on, best: best.spec.name, greater_is_better: getMetric(metric).greaterIsBetter },
     models: trained.map((t) => t.result),
   };
+  const cal = input.intervals?.calibration;
+  if (cal && input.intervals) {
+    const test = input.intervals.test;
+    results.intervals = { mode: cal.mode, coverage: cal.coverage, calibration_rows: cal.n, test };
+  }
   const files: Record<ArtifactFile, string> = {
     'model.json': stringifyArtifact(best.fitted!.toJSON()),
     'preprocessor.json': stringifyArtifact(input.preprocessor.toJSON()),
@@ -89,7 +99,9 @@ export function saveArtifacts(input: SaveInput): SaveResult {
     target: { name: input.target, train: targetStats(input.yTrain) },
     cleaning: input.cleaning,
     split: input.split,
-    features: input.preprocessor.schema as MetadataJson['features'],
+    features: input.preprocessor.schema.map((f) =>
+      input.featureQuantiles?.[f.name] ? { ...f, quantiles: input.featureQuantiles[f.name] } : f,
+    ) as MetadataJson['features'],
     model_features: input.modelFeatures,
     selected_model: {
       name: best.spec.name,
@@ -99,6 +111,7 @@ export function saveArtifacts(input: SaveInput): SaveResult {
       selected_by: { metric, on },
     },
     timings: input.timings,
+    ...(cal ? { calibration: cal } : {}),
     artifacts,
   };
   const all = { ...files, [METADATA_FILE]: stringifyArtifact(metadata) };

@@ -10,6 +10,7 @@ import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js
 import { METRIC_NAMES } from '../metrics/regression.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
 import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
+import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
 
 export const DATA_PARAMS = {
@@ -71,9 +72,10 @@ export interface TabflowConfig {
   training: ParamsOf<typeof TRAINING_PARAMS>;
   selection: ParamsOf<typeof SELECTION_PARAMS>;
   output: ParamsOf<typeof OUTPUT_PARAMS>;
+  inference: InferenceConfig;
 }
 
-const SECTIONS = ['data', 'cleaning', 'split', 'preprocessing', 'models', 'training', 'selection', 'output'];
+const SECTIONS = ['data', 'cleaning', 'split', 'preprocessing', 'models', 'training', 'selection', 'output', 'inference'];
 
 /** Resolve a raw config object (from YAML) into a fully defaulted, validated config. */
 export function resolveConfig(raw: unknown = {}): TabflowConfig {
@@ -105,6 +107,7 @@ export function resolveConfig(raw: unknown = {}): TabflowConfig {
     training: section(() => resolveParams(TRAINING_PARAMS, r.training, 'training')),
     selection: section(() => resolveParams(SELECTION_PARAMS, r.selection, 'selection')),
     output: section(() => resolveParams(OUTPUT_PARAMS, r.output, 'output')),
+    inference: section(() => resolveInferenceConfig(r.inference, 'inference')),
   };
   if (issues.length) throw new ConfigError(issues);
   return cfg as TabflowConfig;

@@ -5,6 +5,7 @@
 import YAML from 'yaml';
 import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
 import type { ParamTable } from '../core/params.js';
+import { INFERENCE_PARAMS } from '../inference/params.js';
 import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
 import { modelKinds } from '../models/registry.js';
@@ -51,6 +52,8 @@ export function configTemplate(): string {
     section('selection', 'STEP 6 — selecting the best model', SELECTION_PARAMS),
     '',
     section('output', 'STEP 7 — artifacts', OUTPUT_PARAMS),
+    '',
+    section('inference', 'Inference: data-contract checks (reject | warn | clip) and intervals', INFERENCE_PARAMS),
     '',
   ].join('\n');
 }

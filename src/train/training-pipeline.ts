@@ -16,9 +16,20 @@ import type { InputEncoding } from '../models/regressor.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
+import { calibrateIntervals } from '../inference/conformal.js';
+import { trainQuantiles } from '../inference/contract.js';
 import { type TrainedCandidate, ModelTrainer, type PreparedData, type TrainerEvent } from './model-trainer.js';
 
-export type Stage = 'load' | 'clean' | 'split' | 'preprocess' | 'train' | 'evaluate' | 'select' | 'save';
+export type Stage =
+  | 'load'
+  | 'clean'
+  | 'split'
+  | 'preprocess'
+  | 'train'
+  | 'evaluate'
+  | 'select'
+  | 'calibrate'
+  | 'save';
 
 export type PipelineEvent =
   | { type: 'stage_start'; stage: Stage }
@@ -162,6 +173,33 @@ export class TrainingPipeline {
     }
 
     const chosen = prepared.get(best.result.encoding)!;
+    // Split-conformal intervals on VAL residuals of the selected model, checked on TEST.
+    const { interval_method: mode, interval_coverage: coverage } = cfg.inference;
+    const intervals =
+      mode === 'none'
+        ? undefined
+        : await this.stage(
+            'calibrate',
+            async () => {
+              const { features, train, val, test } = chosen.data;
+              const iv = await calibrateIntervals({
+                model: best.fitted!,
+                features,
+                train,
+                val,
+                coverage,
+                mode,
+                seed: cfg.training.seed,
+              });
+              return {
+                calibration: iv.json,
+                test: iv.evaluate(best.fitted!.predict(test.X), test.X, test.y),
+              };
+            },
+            (r) =>
+              `${mode} ${(coverage * 100).toFixed(0)}% intervals: ` +
+              `test coverage ${(r.test.coverage * 100).toFixed(1)}%, mean width ${r.test.mean_width.toPrecision(4)}`,
+          );
     const saved = await this.stage(
       'save',
       () =>
@@ -178,6 +216,8 @@ export class TrainingPipeline {
           best,
           trained,
           timings: this.timings,
+          intervals,
+          featureQuantiles: trainQuantiles(parts.train.frame),
         }),
       (r) => r.runDir,
     );

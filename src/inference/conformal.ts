@@ -1,0 +1,162 @@
+/**
+ * Split-conformal prediction intervals. Calibrated once at training time on the VAL residuals of
+ * the selected model (rows the model was not fitted on), so for a new row exchangeable with
+ * them, P(y ∈ [ŷ − q·σ(x), ŷ + q·σ(x)]) ≥ coverage. q is the ⌈(n+1)·coverage⌉-th smallest score
+ * (the finite-sample correction; q = ∞ when n is too small for the coverage asked).
+ *
+ * absolute: score |y − ŷ|, σ ≡ 1 — one width for every row.
+ * adaptive: score |y − ŷ| / σ(x), σ a difficulty model of |residual| fitted on TRAIN rows only,
+ * so the guarantee still holds (σ does not depend on VAL) while widths follow the local error.
+ */
+import { decodeNumber, encodeNumber, type JsonNumber, type Serialized } from '../core/codec.js';
+import { ArtifactError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { createModel, loadModel } from '../models/registry.js';
+import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
+
+export type IntervalMode = 'absolute' | 'adaptive';
+
+/** What metadata.json `calibration` holds. */
+export interface CalibrationJson {
+  method: 'split_conformal';
+  mode: IntervalMode;
+  coverage: number;
+  /** VAL rows the quantile was taken over, and the rank used. */
+  n: number;
+  rank: number;
+  q: JsonNumber;
+  /** adaptive: σ(x) model on the model matrix, and the floor that keeps σ away from 0. */
+  difficulty?: { model: Serialized; floor: number };
+}
+
+export interface IntervalQuality {
+  coverage: number;
+  mean_width: number;
+  n: number;
+}
+
+/** The ⌈(n+1)·coverage⌉-th smallest score, or +∞ when that rank exceeds n. */
+export function conformalQuantile(scores: Float64Array, coverage: number): { q: number; rank: number } {
+  const n = scores.length;
+  const rank = Math.ceil((n + 1) * coverage - 1e-9);
+  if (rank > n || n === 0) return { q: Number.POSITIVE_INFINITY, rank };
+  const s = Float64Array.from(scores).sort();
+  return { q: s[rank - 1], rank };
+}
+
+export interface CalibrateInput {
+  model: FittedRegressor;
+  features: readonly FeatureInfo[];
+  train: { X: Matrix; y: Float64Array };
+  val: { X: Matrix; y: Float64Array };
+  coverage: number;
+  mode: IntervalMode;
+  seed: number;
+}
+
+export async function calibrateIntervals(input: CalibrateInput): Promise<Intervals> {
+  const { model, val, coverage, mode } = input;
+  const pv = model.predict(val.X);
+  let difficulty: CalibrationJson['difficulty'];
+  let sigma: Float64Array | null = null;
+  if (mode === 'adaptive') {
+    const fitted = await fitDifficulty(input);
+    difficulty = { model: fitted.model.toJSON(), floor: fitted.floor };
+    sigma = sigmaOf(fitted.model, fitted.floor, val.X);
+  }
+  const scores = new Float64Array(pv.length);
+  for (let i = 0; i < pv.length; i++) scores[i] = Math.abs(val.y[i] - pv[i]) / (sigma ? sigma[i] : 1);
+  const { q, rank } = conformalQuantile(scores, coverage);
+  return new Intervals({
+    method: 'split_conformal',
+    mode,
+    coverage,
+    n: pv.length,
+    rank,
+    q: encodeNumber(q),
+    ...(difficulty ? { difficulty } : {}),
+  });
+}
+
+/** σ(x) ≈ E|residual| from a small boosted model on TRAIN residuals of the selected model. */
+async function fitDifficulty(input: CalibrateInput): Promise<{ model: FittedRegressor; floor: number }> {
+  const { model, train, features, seed } = input;
+  const pt = model.predict(train.X);
+  const r = new Float64Array(pt.length);
+  let mean = 0;
+  for (let i = 0; i < r.length; i++) {
+    r[i] = Math.abs(train.y[i] - pt[i]);
+    mean += r[i] / r.length;
+  }
+  const gbdt = createModel('gbdt', {
+    max_iter: 100,
+    learning_rate: 0.05,
+    max_leaves: 15,
+    min_samples_leaf: 20,
+    early_stopping: 'false',
+  });
+  const fitted = await gbdt.fit(train.X, r, { features, seed, threads: 1 });
+  // A σ near 0 would make a score explode; the floor is a fraction of the mean |residual|.
+  const floor = Math.max(0.1 * mean, 1e-12);
+  return { model: fitted, floor };
+}
+
+function sigmaOf(m: FittedRegressor, floor: number, X: Matrix): Float64Array {
+  const s = m.predict(X);
+  for (let i = 0; i < s.length; i++) s[i] = Math.max(s[i], floor);
+  return s;
+}
+
+/** Calibrated intervals, ready to apply to new predictions. */
+export class Intervals {
+  readonly json: CalibrationJson;
+  readonly coverage: number;
+  readonly q: number;
+  private readonly difficulty: FittedRegressor | null;
+  private readonly floor: number;
+
+  constructor(json: CalibrationJson) {
+    this.json = json;
+    this.coverage = json.coverage;
+    this.q = decodeNumber(json.q, 'calibration.q');
+    this.difficulty = json.difficulty ? loadModel(json.difficulty.model) : null;
+    this.floor = json.difficulty?.floor ?? 0;
+  }
+
+  static fromJson(json: unknown): Intervals {
+    const c = json as CalibrationJson;
+    if (c?.method !== 'split_conformal' || typeof c.coverage !== 'number') {
+      throw new ArtifactError(
+        'bad_calibration',
+        `metadata.json calibration = ${JSON.stringify(json)?.slice(0, 80)} is not a split-conformal calibration`,
+      );
+    }
+    return new Intervals(c);
+  }
+
+  /** Lower and upper bounds around `pred` (the rows of X the predictions came from). */
+  bounds(pred: Float64Array, X: Matrix): { lower: Float64Array; upper: Float64Array } {
+    const sigma = this.difficulty ? sigmaOf(this.difficulty, this.floor, X) : null;
+    const lower = new Float64Array(pred.length);
+    const upper = new Float64Array(pred.length);
+    for (let i = 0; i < pred.length; i++) {
+      const h = this.q * (sigma ? sigma[i] : 1);
+      lower[i] = pred[i] - h;
+      upper[i] = pred[i] + h;
+    }
+    return { lower, upper };
+  }
+
+  /** Empirical coverage and mean width on held-out rows. */
+  evaluate(pred: Float64Array, X: Matrix, y: Float64Array): IntervalQuality {
+    const { lower, upper } = this.bounds(pred, X);
+    let hit = 0;
+    let width = 0;
+    for (let i = 0; i < y.length; i++) {
+      if (y[i] >= lower[i] && y[i] <= upper[i]) hit++;
+      width += upper[i] - lower[i];
+    }
+    const n = y.length;
+    return { coverage: n ? hit / n : Number.NaN, mean_width: n ? width / n : Number.NaN, n };
+  }
+}

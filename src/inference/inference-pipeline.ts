@@ -1,0 +1,215 @@
+/**
+ * InferencePipeline: the production inference flow of one saved run.
+ *
+ *   load artifacts (sha256 + same run) → validate input against the data contract → transform
+ *   with the saved preprocessor → predict → conformal interval → attributions (optional)
+ *
+ * Bad rows never throw: each gets its issues and, where the policy says reject, no prediction;
+ * the other rows of the same request are predicted as usual.
+ */
+import { loadArtifacts, type RunArtifacts } from '../artifacts/load-artifacts.js';
+import type { MetadataJson, ResultsJson } from '../artifacts/run-artifacts.js';
+import type { Matrix } from '../core/matrix.js';
+import type { Frame } from '../data/frame.js';
+import { explainInputs, needsBackground } from '../explain/explain.js';
+import type { FittedRegressor } from '../models/regressor.js';
+import type { FittedPreprocessor } from '../preprocess/index.js';
+import { checkFrame } from './check-frame.js';
+import { Intervals } from './conformal.js';
+import { contractFromFeatures, type DataContract } from './contract.js';
+import { type ContractIssue, IssueSink, type ValidationSummary } from './issues.js';
+import {
+  type InferenceConfig,
+  policyFromConfig,
+  resolveInferenceConfig,
+  resolvePolicy,
+  type ValidationPolicy,
+} from './params.js';
+import { recordsToFrame } from './records-frame.js';
+
+export interface PredictOptions {
+  /** Attach the conformal interval (when the run was calibrated). */
+  interval?: boolean;
+  /** Attach per-input-column attributions and the base value. */
+  explain?: boolean;
+}
+
+export interface FrameOptions extends PredictOptions {
+  /** Input columns to ignore silently (e.g. an `id` column kept beside the predictions). */
+  ignore?: readonly string[];
+  /** Added to the row numbers of issues (chunks of a larger file). */
+  rowOffset?: number;
+}
+
+export interface PredictionResult {
+  row: number;
+  status: 'ok' | 'rejected';
+  prediction: number | null;
+  interval?: { lower: number; upper: number; coverage: number };
+  attributions?: Record<string, number>;
+  base_value?: number;
+  warnings: ContractIssue[];
+  errors: ContractIssue[];
+  model: { name: string; run_id: string };
+}
+
+export interface BatchPrediction {
+  rows: number;
+  /** NaN where the row was rejected. */
+  prediction: Float64Array;
+  /** 1 = rejected (no prediction). */
+  rejected: Uint8Array;
+  /** 1 = predicted with at least one warning. */
+  warned: Uint8Array;
+  interval?: { lower: Float64Array; upper: Float64Array; coverage: number };
+  attributions?: { names: string[]; values: Float64Array; baseValue: number };
+  /** Every issue; file-level ones (a missing or extra column) once with row -1. */
+  issues: ContractIssue[];
+  summary: ValidationSummary;
+}
+
+export interface LoadOptions {
+  policy?: Partial<ValidationPolicy>;
+}
+
+export class InferencePipeline {
+  readonly runId: string;
+  readonly modelName: string;
+  readonly metadata: MetadataJson;
+  readonly results: ResultsJson;
+  readonly contract: DataContract;
+  readonly policy: ValidationPolicy;
+  readonly config: InferenceConfig;
+  /** The resolved artifact folder. */
+  readonly dir: string;
+  readonly model: FittedRegressor;
+  readonly preprocessor: FittedPreprocessor;
+  /** null when the run has no calibration (trained before intervals, or interval_method none). */
+  readonly intervals: Intervals | null;
+  private readonly cleaning: { trimStrings: boolean; missingTokens: ReadonlySet<string> };
+  private readonly unknownToMissing: boolean;
+
+  constructor(a: RunArtifacts, opts: LoadOptions = {}) {
+    const cfg = (a.config ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    this.dir = a.dir;
+    this.model = a.model;
+    this.preprocessor = a.preprocessor;
+    this.metadata = a.metadata;
+    this.results = a.results;
+    this.runId = a.metadata.run_id;
+    this.modelName = a.metadata.selected_model.name;
+    this.config = resolveInferenceConfig(cfg.inference, 'config.yaml inference');
+    this.policy = resolvePolicy(opts.policy, policyFromConfig(this.config));
+    const ignored = [
+      a.metadata.target?.name,
+      ...((cfg.cleaning?.drop_columns as string[] | undefined) ?? []),
+      ...(['split_column', 'group_column', 'time_column'] as const).map((k) => cfg.split?.[k]),
+    ].filter((x): x is string => typeof x === 'string');
+    this.contract = contractFromFeatures(a.metadata.features, ignored);
+    const calibration = (a.metadata as { calibration?: unknown }).calibration;
+    this.intervals = calibration ? Intervals.fromJson(calibration) : null;
+    this.cleaning = {
+      trimStrings: cfg.cleaning?.trim_strings !== false,
+      missingTokens: new Set((cfg.cleaning?.missing_tokens as string[] | undefined) ?? []),
+    };
+    this.unknownToMissing = this.preprocessor.config.handle_unknown === 'error';
+  }
+
+  /** Load a run or stage folder; every artifact's sha256 is checked against metadata.json. */
+  static load(dir: string, opts: LoadOptions = {}): InferencePipeline {
+    return new InferencePipeline(loadArtifacts(dir), opts);
+  }
+
+  /** Records (JSON objects) → one result per record, in order. Never throws for bad rows. */
+  predict(records: readonly Record<string, unknown>[], opts: PredictOptions = {}): PredictionResult[] {
+    const list = Array.isArray(records) ? records : [records as unknown as Record<string, unknown>];
+    const n = list.length;
+    if (n === 0) return [];
+    const sink = new IssueSink(n, this.policy);
+    const { frame, flagged } = recordsToFrame(list, this.contract, sink, this.cleaning);
+    const checked = checkFrame(frame, this.contract, sink, {
+      ...this.cleaning,
+      unknownToMissing: this.unknownToMissing,
+      flagged,
+      reportExtraColumns: false,
+    });
+    const b = this.run(checked, sink, opts);
+    const byRow: ContractIssue[][] = Array.from({ length: n }, () => []);
+    for (const issue of b.issues) byRow[issue.row].push(issue);
+    const model = { name: this.modelName, run_id: this.runId };
+    const k = b.attributions?.names.length ?? 0;
+    return byRow.map((issues, i) => {
+      const ok = !b.rejected[i];
+      // Built in this key order, so JSON responses read prediction first and model last.
+      const r = {
+        row: i,
+        status: ok ? 'ok' : 'rejected',
+        prediction: ok ? b.prediction[i] : null,
+      } as PredictionResult;
+      if (ok && b.interval)
+        r.interval = {
+          lower: b.interval.lower[i],
+          upper: b.interval.upper[i],
+          coverage: b.interval.coverage,
+        };
+      if (ok && b.attributions) {
+        const a: Record<string, number> = {};
+        b.attributions.names.forEach((name, j) => {
+          a[name] = b.attributions!.values[i * k + j];
+        });
+        r.attributions = a;
+        r.base_value = b.attributions.baseValue;
+      }
+      r.warnings = issues.filter((x) => this.policy[x.code] !== 'reject');
+      r.errors = issues.filter((x) => this.policy[x.code] === 'reject');
+      r.model = model;
+      return r;
+    });
+  }
+
+  /** A frame (e.g. a loaded file, or one chunk of it) → typed arrays. Never throws for bad rows. */
+  predictFrame(frame: Frame, opts: FrameOptions = {}): BatchPrediction {
+    const sink = new IssueSink(frame.nRows, this.policy, opts.rowOffset ?? 0);
+    const checked = checkFrame(frame, this.contract, sink, {
+      ...this.cleaning,
+      unknownToMissing: this.unknownToMissing,
+      ignore: opts.ignore,
+    });
+    return this.run(checked, sink, opts);
+  }
+
+  /** Explanations are available for this model (trees, linear; others need a stored background). */
+  get canExplain(): boolean {
+    return !needsBackground(this.model);
+  }
+
+  private run(frame: Frame, sink: IssueSink, opts: PredictOptions): BatchPrediction {
+    const n = frame.nRows;
+    const { X } = this.preprocessor.transform(frame);
+    const prediction = this.model.predict(X);
+    const out: BatchPrediction = {
+      rows: n,
+      prediction,
+      rejected: sink.rejected,
+      warned: sink.warned,
+      issues: sink.issues,
+      summary: sink.summary(),
+    };
+    if (opts.interval && this.intervals) {
+      const { lower, upper } = this.intervals.bounds(prediction, X);
+      out.interval = { lower, upper, coverage: this.intervals.coverage };
+    }
+    if (opts.explain && this.canExplain) out.attributions = this.explain(X);
+    for (let i = 0; i < n; i++) {
+      if (!sink.rejected[i]) continue;
+      prediction[i] = Number.NaN;
+      if (out.interval) out.interval.lower[i] = out.interval.upper[i] = Number.NaN;
+    }
+    return out;
+  }
+
+  private explain(X: Matrix): BatchPrediction['attributions'] {
+    const e = explainInputs(this.model, X, this.preprocessor.features);
+    return { names: e.names, values: e.values, baseValue: e.baseValue };
+  }
+}

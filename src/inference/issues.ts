@@ -1,0 +1,90 @@
+/**
+ * Issues found while validating a request against the data contract, and the per-row outcome
+ * they imply under a policy. Every issue of a request is kept (no stopping at the first), except
+ * that a file-level problem (a missing or extra column) is recorded once with `row: -1` and
+ * applied to every row, so a million-row file does not produce a million identical messages.
+ */
+import { ISSUE_CODES, type IssueCode, type ValidationPolicy } from './params.js';
+
+export interface ContractIssue {
+  /** Index of the record / file row (0-based); -1 = the whole input (a column-level problem). */
+  row: number;
+  field: string;
+  code: IssueCode;
+  message: string;
+}
+
+export interface ValidationSummary {
+  rows: number;
+  predicted: number;
+  rejected: number;
+  /** Rows predicted with at least one warning. */
+  warned: number;
+  /** Rows affected, per issue code. */
+  byCode: Record<IssueCode, number>;
+}
+
+export class IssueSink {
+  readonly issues: ContractIssue[] = [];
+  /** 1 = the row gets no prediction. */
+  readonly rejected: Uint8Array;
+  /** 1 = the row has at least one warning (or a clip). */
+  readonly warned: Uint8Array;
+  readonly byCode: Record<IssueCode, number>;
+  readonly policy: ValidationPolicy;
+  readonly rowOffset: number;
+
+  constructor(n: number, policy: ValidationPolicy, rowOffset = 0) {
+    this.rejected = new Uint8Array(n);
+    this.warned = new Uint8Array(n);
+    this.policy = policy;
+    this.rowOffset = rowOffset;
+    this.byCode = Object.fromEntries(ISSUE_CODES.map((c) => [c, 0])) as Record<IssueCode, number>;
+  }
+
+  get n(): number {
+    return this.rejected.length;
+  }
+
+  /** One row's issue; `row` is local to this batch (the reported row adds the offset). */
+  add(row: number, field: string, code: IssueCode, message: string): void {
+    this.issues.push({ row: row + this.rowOffset, field, code, message });
+    this.byCode[code]++;
+    if (this.policy[code] === 'reject') this.rejected[row] = 1;
+    else this.warned[row] = 1;
+  }
+
+  /** A problem of the whole input: recorded once, applied to every row. */
+  addAll(field: string, code: IssueCode, message: string): void {
+    this.issues.push({ row: -1, field, code, message });
+    this.byCode[code] += this.n;
+    (this.policy[code] === 'reject' ? this.rejected : this.warned).fill(1);
+  }
+
+  summary(): ValidationSummary {
+    let rejected = 0;
+    let warned = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.rejected[i]) rejected++;
+      else if (this.warned[i]) warned++;
+    }
+    return { rows: this.n, predicted: this.n - rejected, rejected, warned, byCode: { ...this.byCode } };
+  }
+}
+
+/** Sum of summaries (chunks of one file). */
+export function mergeSummaries(a: ValidationSummary, b: ValidationSummary): ValidationSummary {
+  const byCode = { ...a.byCode };
+  for (const c of ISSUE_CODES) byCode[c] += b.byCode[c];
+  return {
+    rows: a.rows + b.rows,
+    predicted: a.predicted + b.predicted,
+    rejected: a.rejected + b.rejected,
+    warned: a.warned + b.warned,
+    byCode,
+  };
+}
+
+export function emptySummary(): ValidationSummary {
+  return new IssueSink(0, {} as ValidationPolicy).summary();
+}

@@ -1,0 +1,25 @@
+/** Train a small real run in-process (the same TrainingPipeline `tabflow train` uses) into a temp folder. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '../../src/config/config.js';
+import { type RunSummary, TrainingPipeline } from '../../src/train/training-pipeline.js';
+import { DATA_DIR } from '../helpers/datasets.js';
+
+export const TARGETS = { concrete: 'compressive_strength', diamonds: 'price', ames: 'Sale_Price' } as const;
+
+export async function trainRun(
+  dataset: keyof typeof TARGETS,
+  models: string[],
+  extra: Record<string, unknown> = {},
+): Promise<RunSummary & { root: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'tabflow-inference-'));
+  const cfg = resolveConfig({
+    ...extra,
+    data: { path: join(DATA_DIR, `${dataset}.csv`), target: TARGETS[dataset] },
+    models,
+    output: { dir: root },
+  });
+  const run = await new TrainingPipeline(cfg).run();
+  return { ...run, root };
+}
