@@ -1,13 +1,16 @@
 /**
- * libsvm's SMO solver (Chang & Lin), specialised to ε-SVR: 2n dual variables, the first n for
- * α⁺ (sign +1, linear term ε − yᵢ), the last n for α⁻ (sign −1, ε + yᵢ), Q = sᵢsⱼK. Working
- * pairs are chosen by second-order information (WSS3, Fan, Chen & Lin 2005); shrinking drops
- * variables stuck at a bound and the gradient is rebuilt from Ḡ before the final check.
- * Iterations, stopping rule and ρ follow libsvm so results match scikit-learn's SVR.
+ * libsvm's SMO solver (Chang & Lin) for ε-SVR: 2n dual variables, α⁺ᵣ (sign +1, linear term
+ * ε − yᵣ) and α⁻ᵣ (sign −1, ε + yᵣ) per training row r, Q = sₐs_bK. Working pairs are chosen by
+ * second-order information (WSS3, Fan, Chen & Lin 2005); shrinking drops variables stuck at a
+ * bound, and their gradient is rebuilt from Ḡ before the final check. Stopping rule, ρ and the
+ * objective are libsvm's, so results match scikit-learn's SVR (to ~1e-6 on the fixtures).
  *
- * Speed (same arithmetic as libsvm, bit for bit): the gradient is kept as F = s·∇f (sign
- * folded in, so the hot loops need no sign branches), membership of I_up / I_low is an additive
- * mask (0 or −∞) instead of a branch, and the gradient update also finds the next WSS3 `i`.
+ * Layout (the speed-up over a line-by-line port): both variables of a row live side by side
+ * (index 2r and 2r+1) and are visited together. The gradient is kept as F = s·∇f, so a step adds
+ * the same K_ri·sᵢΔαᵢ + K_rj·sⱼΔαⱼ to both — one kernel lookup per row instead of two — and the
+ * rows still active are kept in ascending order, so kernel rows are read sequentially. I_up /
+ * I_low membership (and shrinking) is an additive mask, 0 or −∞. Only the order in which exact
+ * ties are broken differs from libsvm's (variable order is row-major here).
  * `step()` runs a bounded number of iterations so the caller can yield and honour aborts.
  */
 import type { KernelCache } from './kernel-cache.js';
@@ -23,7 +26,7 @@ export interface SmoProblem {
   /** Training rows. */
   readonly n: number;
   readonly cache: KernelCache;
-  /** k(xᵢ, xᵢ). */
+  /** k(xᵣ, xᵣ). */
   readonly diag: Float64Array;
   readonly y: Float64Array;
   readonly epsilon: number;
@@ -37,7 +40,7 @@ export interface SmoProblem {
 export interface SmoResult {
   /** α⁺ − α⁻ per training row. */
   readonly coef: Float64Array;
-  /** Decision function f(x) = Σ coefᵢ k(xᵢ, x) − rho. */
+  /** Decision function f(x) = Σ coefᵣ k(xᵣ, x) − rho. */
   readonly rho: number;
   /** Dual objective ½αᵀQα + pᵀα (libsvm's `obj`). */
   readonly objective: number;
@@ -45,17 +48,16 @@ export interface SmoResult {
   readonly hitMaxIter: boolean;
 }
 
+/** Sign of variable v (even: α⁺, odd: α⁻). */
+const sign = (v: number) => (v & 1 ? -1 : 1);
+
 export class SvrSmo {
+  private readonly n: number;
   private readonly L: number;
-  /** Sign sₜ (±1 as doubles). Arrays below are permuted together by shrinking. */
-  private readonly s: Float64Array;
-  /** Data row of each variable. */
-  private readonly real: Int32Array;
-  /** Original variable index (to undo the permutation). */
-  private readonly activeSet: Int32Array;
   private readonly alpha: Float64Array;
   private readonly status: Uint8Array;
-  /** 0 when the variable is in I_up (can move up along s), else −∞; likewise I_low. */
+  private readonly active: Uint8Array;
+  /** 0 when variable v is active and in I_up (can move up along its sign), else −∞; same for I_low. */
   private readonly upMask: Float64Array;
   private readonly lowMask: Float64Array;
   /** F = s·∇f (libsvm's y[t]·G[t]). */
@@ -64,9 +66,13 @@ export class SvrSmo {
   private readonly Fbar: Float64Array;
   /** s·p: the linear term. */
   private readonly sp: Float64Array;
-  private readonly QD: Float64Array;
+  private readonly diag: Float64Array;
   private readonly C: number;
-  private activeSize: number;
+  /** Rows with at least one active variable, ascending; `nRows` of them are valid. */
+  private readonly rows: Int32Array;
+  private nRows: number;
+  /** Active variables (for the shrinking rule and the final check). */
+  private activeVars: number;
   private unshrink = false;
   private counter: number;
   private readonly maxIter: number;
@@ -75,41 +81,34 @@ export class SvrSmo {
   private hitMax = false;
   private wi = -1;
   private wj = -1;
-  /** WSS3 `i` found by the last gradient update, or index −2 when it must be recomputed. */
+  /** WSS3 `i` found by the last gradient update, or −2 when it must be recomputed. */
   private nextGmax = 0;
   private nextGmaxIdx = -2;
 
   constructor(private readonly prob: SmoProblem) {
     const n = prob.n;
     const L = 2 * n;
+    this.n = n;
     this.L = L;
     this.C = prob.C;
-    this.s = new Float64Array(L);
-    this.real = new Int32Array(L);
-    this.activeSet = new Int32Array(L);
     this.alpha = new Float64Array(L);
-    this.status = new Uint8Array(L); // α = 0: all at the lower bound
+    this.status = new Uint8Array(L);
+    this.active = new Uint8Array(L).fill(1);
     this.upMask = new Float64Array(L);
     this.lowMask = new Float64Array(L);
     this.sp = new Float64Array(L);
-    this.QD = new Float64Array(L);
-    for (let i = 0; i < n; i++) {
-      this.s[i] = 1;
-      this.s[i + n] = -1;
-      this.real[i] = i;
-      this.real[i + n] = i;
-      this.sp[i] = prob.epsilon - prob.y[i];
-      this.sp[i + n] = -(prob.epsilon + prob.y[i]);
-      this.QD[i] = prob.diag[i];
-      this.QD[i + n] = prob.diag[i];
+    for (let r = 0; r < n; r++) {
+      this.sp[2 * r] = prob.epsilon - prob.y[r];
+      this.sp[2 * r + 1] = -(prob.epsilon + prob.y[r]);
     }
-    for (let t = 0; t < L; t++) {
-      this.activeSet[t] = t;
-      this.setStatus(t, LOWER);
-    }
+    for (let v = 0; v < L; v++) this.setStatus(v, LOWER);
     this.F = Float64Array.from(this.sp); // α = 0: ∇f = p
     this.Fbar = new Float64Array(L);
-    this.activeSize = L;
+    this.diag = prob.diag;
+    this.rows = new Int32Array(n);
+    for (let r = 0; r < n; r++) this.rows[r] = r;
+    this.nRows = n;
+    this.activeVars = L;
     this.counter = Math.min(L, 1000) + 1;
     this.maxIter = prob.maxIter ?? Math.max(10_000_000, 100 * L);
   }
@@ -117,7 +116,7 @@ export class SvrSmo {
   /** Run up to `iters` iterations; true once converged or out of iterations. */
   step(iters: number): boolean {
     if (this.done) return true;
-    const { s, alpha, F, QD, real, status } = this;
+    const { alpha, F, diag, status } = this;
     const cache = this.prob.cache;
     const C = this.C;
     for (let t = 0; t < iters; t++) {
@@ -131,8 +130,7 @@ export class SvrSmo {
         if (this.prob.shrinking) this.doShrinking();
       }
       if (!this.selectWorkingSet()) {
-        this.reconstructGradient();
-        this.activeSize = this.L;
+        this.unshrinkAll();
         if (!this.selectWorkingSet()) {
           this.finish();
           return true;
@@ -142,19 +140,21 @@ export class SvrSmo {
       this.iterations++;
       const i = this.wi;
       const j = this.wj;
-      const Ki = cache.get(real[i]);
-      const Kj = cache.get(real[j]);
-      const si = s[i];
-      const sj = s[j];
+      const ri = i >> 1;
+      const rj = j >> 1;
+      const Ki = cache.get(ri);
+      const Kj = cache.get(rj);
+      const si = sign(i);
+      const sj = sign(j);
       const Gi = si * F[i];
       const Gj = sj * F[j];
-      const Qij = si * sj * Ki[real[j]];
+      const Qij = si * sj * Ki[rj];
       const oldAi = alpha[i];
       const oldAj = alpha[j];
       let ai = oldAi;
       let aj = oldAj;
       if (si !== sj) {
-        let quad = QD[i] + QD[j] + 2 * Qij;
+        let quad = diag[ri] + diag[rj] + 2 * Qij;
         if (quad <= 0) quad = TAU;
         const delta = (-Gi - Gj) / quad;
         const diff = ai - aj;
@@ -180,7 +180,7 @@ export class SvrSmo {
           ai = C + diff;
         }
       } else {
-        let quad = QD[i] + QD[j] - 2 * Qij;
+        let quad = diag[ri] + diag[rj] - 2 * Qij;
         if (quad <= 0) quad = TAU;
         const delta = (Gi - Gj) / quad;
         const sum = ai + aj;
@@ -211,57 +211,72 @@ export class SvrSmo {
       const uj = status[j] === UPPER;
       this.setStatus(i, ai >= C ? UPPER : ai <= 0 ? LOWER : FREE);
       this.setStatus(j, aj >= C ? UPPER : aj <= 0 ? LOWER : FREE);
-      const di = si * (ai - oldAi);
-      const dj = sj * (aj - oldAj);
-      this.updateGradient(Ki, Kj, di, dj);
-      if (ui !== (status[i] === UPPER)) this.updateFbar(i, ui ? -C : C);
-      if (uj !== (status[j] === UPPER)) this.updateFbar(j, uj ? -C : C);
+      this.updateGradient(Ki, Kj, si * (ai - oldAi), sj * (aj - oldAj));
+      if (ui !== (status[i] === UPPER)) this.updateFbar(Ki, ui ? -C * si : C * si);
+      if (uj !== (status[j] === UPPER)) this.updateFbar(Kj, uj ? -C * sj : C * sj);
     }
     return false;
   }
 
   /**
-   * F_k += K_ki·sᵢΔαᵢ + K_kj·sⱼΔαⱼ over the active set, fused with the next WSS3 `i` (argmax of
-   * −F over I_up, ties to the last index as in libsvm). A small method of its own so V8 keeps it
-   * optimised whatever happens in the branchy update above.
+   * F_v += K_ri·sᵢΔαᵢ + K_rj·sⱼΔαⱼ for both variables of every listed row, fused with the next
+   * WSS3 `i` (argmax of −F over active I_up, ties to the last). Variables shrunk out of a listed
+   * row are updated too; reconstructGradient overwrites them before they are used again.
    */
   private updateGradient(Ki: Float32Array, Kj: Float32Array, di: number, dj: number): void {
-    const { F, real, upMask } = this;
-    const act = this.activeSize;
+    const { F, rows, upMask } = this;
+    const m = this.nRows;
     let Gmax = NEG_INF;
     let GmaxIdx = -1;
-    for (let k = 0; k < act; k++) {
-      const r = real[k];
-      const f = F[k] + (Ki[r] * di + Kj[r] * dj);
-      F[k] = f;
-      const v = upMask[k] - f;
-      if (v >= Gmax) {
-        Gmax = v;
-        GmaxIdx = k;
+    for (let t = 0; t < m; t++) {
+      const r = rows[t];
+      const inc = Ki[r] * di + Kj[r] * dj;
+      const v = 2 * r;
+      const f0 = F[v] + inc;
+      const f1 = F[v + 1] + inc;
+      F[v] = f0;
+      F[v + 1] = f1;
+      const a = upMask[v] - f0;
+      const b = upMask[v + 1] - f1;
+      if (a >= Gmax) {
+        Gmax = a;
+        GmaxIdx = v;
+      }
+      if (b >= Gmax) {
+        Gmax = b;
+        GmaxIdx = v + 1;
       }
     }
     this.nextGmax = Gmax;
     this.nextGmaxIdx = Gmax === NEG_INF ? -1 : GmaxIdx;
   }
 
-  private setStatus(t: number, st: number): void {
-    this.status[t] = st;
-    const pos = this.s[t] === 1;
-    this.upMask[t] = (pos ? st !== UPPER : st !== LOWER) ? 0 : NEG_INF;
-    this.lowMask[t] = (pos ? st !== LOWER : st !== UPPER) ? 0 : NEG_INF;
+  private setStatus(v: number, st: number): void {
+    this.status[v] = st;
+    if (!this.active[v]) {
+      this.upMask[v] = NEG_INF;
+      this.lowMask[v] = NEG_INF;
+      return;
+    }
+    const pos = (v & 1) === 0;
+    this.upMask[v] = (pos ? st !== UPPER : st !== LOWER) ? 0 : NEG_INF;
+    this.lowMask[v] = (pos ? st !== LOWER : st !== UPPER) ? 0 : NEG_INF;
   }
 
-  private updateFbar(i: number, c: number): void {
-    const { s, real, Fbar } = this;
-    const Ki = this.prob.cache.get(real[i]);
-    const cs = c * s[i];
-    for (let k = 0; k < this.L; k++) Fbar[k] += cs * Ki[real[k]];
+  /** Ḡ_v += C·Q_iv for every variable (both signs of a row get the same s-folded increment). */
+  private updateFbar(Ki: Float32Array, cs: number): void {
+    const Fbar = this.Fbar;
+    for (let r = 0, v = 0; r < this.n; r++, v += 2) {
+      const inc = cs * Ki[r];
+      Fbar[v] += inc;
+      Fbar[v + 1] += inc;
+    }
   }
 
-  /** WSS3: i maximises −F over I_up; j minimises the second-order gain −(Gmax + Fⱼ)²/quad over I_low. */
+  /** WSS3: i maximises −F over I_up; j minimises −(Gmax + F_j)²/quad over I_low. */
   private selectWorkingSet(): boolean {
-    const { F, QD, real, lowMask } = this;
-    const act = this.activeSize;
+    const { F, rows, lowMask, diag } = this;
+    const m = this.nRows;
     // Usually found by the previous gradient update; a separate method keeps this hot
     // function free of rarely-run code (V8 deoptimises on code without type feedback).
     if (this.nextGmaxIdx === -2) this.firstPass();
@@ -272,18 +287,34 @@ export class SvrSmo {
     let GminIdx = -1;
     let objDiffMin = Number.POSITIVE_INFINITY;
     // With no i, Gmax = −∞ and no j passes gradDiff > 0, so the empty row is never read.
-    const Ki = i >= 0 ? this.prob.cache.get(real[i]) : EMPTY_ROW;
-    const QDi = i >= 0 ? QD[i] : 0;
-    for (let j = 0; j < act; j++) {
-      const v = F[j] + lowMask[j];
-      if (v >= Gmax2) Gmax2 = v;
-      const gradDiff = Gmax + v;
-      if (gradDiff > 0) {
-        const quad = QDi + QD[j] - 2 * Ki[real[j]];
-        const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-        if (objDiff <= objDiffMin) {
-          GminIdx = j;
-          objDiffMin = objDiff;
+    const Ki = i >= 0 ? this.prob.cache.get(i >> 1) : EMPTY_ROW;
+    const QDi = i >= 0 ? diag[i >> 1] : 0;
+    for (let t = 0; t < m; t++) {
+      const r = rows[t];
+      const v = 2 * r;
+      const a = F[v] + lowMask[v];
+      const b = F[v + 1] + lowMask[v + 1];
+      if (a >= Gmax2) Gmax2 = a;
+      if (b >= Gmax2) Gmax2 = b;
+      const ga = Gmax + a;
+      const gb = Gmax + b;
+      if (ga > 0 || gb > 0) {
+        // Both variables of row r share k(x_r, x_r) and K_ir, hence one quad.
+        const quad = QDi + diag[r] - 2 * Ki[r];
+        const q = quad > 0 ? quad : TAU;
+        if (ga > 0) {
+          const objDiff = -(ga * ga) / q;
+          if (objDiff <= objDiffMin) {
+            GminIdx = v;
+            objDiffMin = objDiff;
+          }
+        }
+        if (gb > 0) {
+          const objDiff = -(gb * gb) / q;
+          if (objDiff <= objDiffMin) {
+            GminIdx = v + 1;
+            objDiffMin = objDiff;
+          }
         }
       }
     }
@@ -294,138 +325,137 @@ export class SvrSmo {
   }
 
   private firstPass(): void {
-    const { F, upMask } = this;
+    const { F, rows, upMask } = this;
     let Gmax = NEG_INF;
     let GmaxIdx = -1;
-    for (let t = 0; t < this.activeSize; t++) {
-      const v = upMask[t] - F[t];
-      if (v >= Gmax) {
-        Gmax = v;
-        GmaxIdx = t;
+    for (let t = 0; t < this.nRows; t++) {
+      const v = 2 * rows[t];
+      const a = upMask[v] - F[v];
+      const b = upMask[v + 1] - F[v + 1];
+      if (a >= Gmax) {
+        Gmax = a;
+        GmaxIdx = v;
+      }
+      if (b >= Gmax) {
+        Gmax = b;
+        GmaxIdx = v + 1;
       }
     }
-    // libsvm keeps −1 when I_up is empty (every value is −∞).
     this.nextGmax = Gmax;
     this.nextGmaxIdx = Gmax === NEG_INF ? -1 : GmaxIdx;
   }
 
-  /** Shrink a variable at a bound whose gradient says it will stay there. */
-  private beShrunk(t: number, Gmax1: number, Gmax2: number): boolean {
-    if (this.status[t] === FREE) return false;
-    return this.upMask[t] === 0 ? this.F[t] > Gmax2 : -this.F[t] > Gmax1;
+  /** libsvm's be_shrunk: a variable at a bound whose gradient says it will stay there. */
+  private beShrunk(v: number, Gmax1: number, Gmax2: number): boolean {
+    if (this.status[v] === FREE) return false;
+    return this.upMask[v] === 0 ? this.F[v] > Gmax2 : -this.F[v] > Gmax1;
   }
 
   private doShrinking(): void {
     this.nextGmaxIdx = -2;
-    const { F, upMask, lowMask } = this;
-    let Gmax1 = NEG_INF; // max −F over I_up
-    let Gmax2 = NEG_INF; // max F over I_low
-    for (let t = 0; t < this.activeSize; t++) {
-      if (upMask[t] === 0 && -F[t] >= Gmax1) Gmax1 = -F[t];
-      if (lowMask[t] === 0 && F[t] >= Gmax2) Gmax2 = F[t];
+    const { F, upMask, lowMask, rows, active } = this;
+    let Gmax1 = NEG_INF; // max −F over active I_up
+    let Gmax2 = NEG_INF; // max F over active I_low
+    for (let t = 0; t < this.nRows; t++) {
+      for (let v = 2 * rows[t], e = v + 2; v < e; v++) {
+        if (upMask[v] === 0 && -F[v] >= Gmax1) Gmax1 = -F[v];
+        if (lowMask[v] === 0 && F[v] >= Gmax2) Gmax2 = F[v];
+      }
     }
     if (!this.unshrink && Gmax1 + Gmax2 <= this.prob.tol * 10) {
       this.unshrink = true;
-      this.reconstructGradient();
-      this.activeSize = this.L;
+      this.unshrinkAll();
     }
-    for (let t = 0; t < this.activeSize; t++) {
-      if (this.beShrunk(t, Gmax1, Gmax2)) {
-        this.activeSize--;
-        while (this.activeSize > t) {
-          if (!this.beShrunk(this.activeSize, Gmax1, Gmax2)) {
-            this.swap(t, this.activeSize);
-            break;
-          }
-          this.activeSize--;
+    let kept = 0;
+    for (let t = 0; t < this.nRows; t++) {
+      const r = rows[t];
+      for (let v = 2 * r, e = v + 2; v < e; v++) {
+        if (active[v] && this.beShrunk(v, Gmax1, Gmax2)) {
+          active[v] = 0;
+          this.activeVars--;
+          this.setStatus(v, this.status[v]);
         }
       }
+      if (active[2 * r] || active[2 * r + 1]) rows[kept++] = r;
     }
+    this.nRows = kept;
   }
 
-  private swap(i: number, j: number): void {
-    const sw = (a: Int32Array | Float64Array | Uint8Array) => {
-      const t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    };
-    sw(this.s);
-    sw(this.real);
-    sw(this.QD);
-    sw(this.F);
-    sw(this.status);
-    sw(this.upMask);
-    sw(this.lowMask);
-    sw(this.alpha);
-    sw(this.sp);
-    sw(this.activeSet);
-    sw(this.Fbar);
-  }
-
-  /** Rebuild F of the shrunk variables from F̄ and the free variables. */
-  private reconstructGradient(): void {
-    const { L, activeSize: act, F, Fbar, sp, alpha, s, real, status } = this;
-    if (act === L) return;
+  /** Rebuild F of the shrunk variables from F̄ and the free variables, then reactivate all. */
+  private unshrinkAll(): void {
     this.nextGmaxIdx = -2;
+    if (this.activeVars === this.L) return;
+    const { n, L, F, Fbar, sp, alpha, status, active } = this;
     const cache = this.prob.cache;
-    for (let j = act; j < L; j++) F[j] = Fbar[j] + sp[j];
-    let nrFree = 0;
-    for (let j = 0; j < act; j++) if (status[j] === FREE) nrFree++;
-    if (nrFree * L > 2 * act * (L - act)) {
-      for (let i = act; i < L; i++) {
-        const Ki = cache.get(real[i]);
-        let sum = 0;
-        for (let j = 0; j < act; j++) if (status[j] === FREE) sum += alpha[j] * (s[j] * Ki[real[j]]);
-        F[i] += sum;
+    const inactiveRows: number[] = [];
+    for (let r = 0; r < n; r++) {
+      if (active[2 * r] && active[2 * r + 1]) continue;
+      inactiveRows.push(r);
+      for (let v = 2 * r; v < 2 * r + 2; v++) if (!active[v]) F[v] = Fbar[v] + sp[v];
+    }
+    const free: number[] = [];
+    for (let v = 0; v < L; v++) if (active[v] && status[v] === FREE) free.push(v);
+    // The gradient part of the free variables, Σ αₜsₜK(rₜ, r): by free rows or by shrunk rows,
+    // whichever needs fewer kernel rows (libsvm's rule).
+    const add = (r: number, s: number) => {
+      if (!active[2 * r]) F[2 * r] += s;
+      if (!active[2 * r + 1]) F[2 * r + 1] += s;
+    };
+    if (free.length * L > 2 * this.activeVars * (L - this.activeVars)) {
+      for (const r of inactiveRows) {
+        const Kr = cache.get(r);
+        let s = 0;
+        for (const v of free) s += alpha[v] * sign(v) * Kr[v >> 1];
+        add(r, s);
       }
     } else {
-      for (let i = 0; i < act; i++) {
-        if (status[i] !== FREE) continue;
-        const Ki = cache.get(real[i]);
-        const ai = alpha[i] * s[i];
-        for (let j = act; j < L; j++) F[j] += ai * Ki[real[j]];
+      const sums = new Float64Array(inactiveRows.length);
+      for (const v of free) {
+        const Kv = cache.get(v >> 1);
+        const c = alpha[v] * sign(v);
+        for (let k = 0; k < inactiveRows.length; k++) sums[k] += c * Kv[inactiveRows[k]];
       }
+      inactiveRows.forEach((r, k) => add(r, sums[k]));
     }
+    active.fill(1);
+    for (let v = 0; v < L; v++) this.setStatus(v, status[v]);
+    for (let r = 0; r < n; r++) this.rows[r] = r;
+    this.nRows = n;
+    this.activeVars = L;
   }
 
   private finish(): void {
-    if (this.activeSize < this.L) {
-      this.reconstructGradient();
-      this.activeSize = this.L;
-    }
+    this.unshrinkAll();
     this.done = true;
   }
 
   result(): SmoResult {
     if (!this.done) this.finish();
-    const { L, s, F, alpha, sp, status } = this;
+    const { L, F, alpha, sp, status } = this;
     const n = this.prob.n;
     // ρ: mean of s∇f over free variables, else the middle of the feasible interval.
     let nrFree = 0;
     let ub = Number.POSITIVE_INFINITY;
     let lb = NEG_INF;
     let sumFree = 0;
-    for (let t = 0; t < L; t++) {
-      if (status[t] === UPPER) {
-        if (s[t] === -1) ub = Math.min(ub, F[t]);
-        else lb = Math.max(lb, F[t]);
-      } else if (status[t] === LOWER) {
-        if (s[t] === 1) ub = Math.min(ub, F[t]);
-        else lb = Math.max(lb, F[t]);
+    for (let v = 0; v < L; v++) {
+      const pos = (v & 1) === 0;
+      if (status[v] === UPPER) {
+        if (!pos) ub = Math.min(ub, F[v]);
+        else lb = Math.max(lb, F[v]);
+      } else if (status[v] === LOWER) {
+        if (pos) ub = Math.min(ub, F[v]);
+        else lb = Math.max(lb, F[v]);
       } else {
         nrFree++;
-        sumFree += F[t];
+        sumFree += F[v];
       }
     }
     const rho = nrFree > 0 ? sumFree / nrFree : (ub + lb) / 2;
     let obj = 0;
-    for (let t = 0; t < L; t++) obj += alpha[t] * (s[t] * (F[t] + sp[t]));
+    for (let v = 0; v < L; v++) obj += alpha[v] * (sign(v) * (F[v] + sp[v]));
     const coef = new Float64Array(n);
-    for (let t = 0; t < L; t++) {
-      const o = this.activeSet[t];
-      if (o < n) coef[o] += alpha[t];
-      else coef[o - n] -= alpha[t];
-    }
+    for (let r = 0; r < n; r++) coef[r] = alpha[2 * r] - alpha[2 * r + 1];
     return { coef, rho, objective: obj / 2, iterations: this.iterations, hitMaxIter: this.hitMax };
   }
 }
