@@ -26,7 +26,9 @@ export function diamonds(encoding: InputEncoding, n = 3000): Prepared {
   const all = diamondsFrame;
   const idx = splitIdx(all.nRows, 1 - n / all.nRows, 5).train;
   const frame = all.take(idx);
-  const y = Float64Array.from(frame.get('price').values as Float64Array);
+  const price = frame.get('price');
+  if (price.type !== 'numeric') throw new Error('diamonds: price should be numeric');
+  const y = Float64Array.from(price.values);
   const X = frame.drop(['price']);
   const { train, test } = splitIdx(frame.nRows, 0.2, 6);
   const pre = new ProductionPreprocessor(resolvePreprocessConfig({}), { encoding }).fit(X.take(train));
