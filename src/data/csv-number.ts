@@ -1,5 +1,5 @@
 /**
- * Decimal text → double, straight from bytes. Plain decimals with at most 15 significant digits
+ * Decimal text → double, straight from bytes. Plain decimals with at most 15 digits
  * and a power of ten within 10^±22 are converted exactly by one multiplication or division
  * (Clinger's fast path: both operands are exact doubles, so the result is correctly rounded);
  * anything else that is still a valid number goes through `Number()`. Returns NaN for text that
@@ -30,28 +30,25 @@ export function scanNumber(b: Uint8Array, start: number, limit: number): number 
     i++;
   }
   let mant = 0;
-  let digits = 0;
-  let significant = 0;
+  const first = i;
   let exp = 0;
   while (i < limit) {
     const d = b[i] - ZERO;
     if (d < 0 || d > 9) break;
-    if (significant > 0 || d > 0) significant++;
     mant = mant * 10 + d;
-    digits++;
     i++;
   }
+  let digits = i - first;
   if (i < limit && b[i] === DOT) {
-    i++;
+    const frac = ++i;
     while (i < limit) {
       const d = b[i] - ZERO;
       if (d < 0 || d > 9) break;
-      if (significant > 0 || d > 0) significant++;
       mant = mant * 10 + d;
-      digits++;
-      exp--;
       i++;
     }
+    exp = frac - i;
+    digits -= exp;
   }
   if (digits === 0) {
     scanEnd = i;
@@ -78,7 +75,8 @@ export function scanNumber(b: Uint8Array, start: number, limit: number): number 
     exp += eneg ? -e : e;
   }
   scanEnd = i;
-  if (significant <= 15 && exp >= -22 && exp <= 22) {
+  // At most 15 digits (leading zeros included, which only sends a few numbers the slow way).
+  if (digits <= 15 && exp >= -22 && exp <= 22) {
     const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
     return neg ? -v : v;
   }
