@@ -1,0 +1,18 @@
+/** The prediction log: every served prediction in an embedded SQLite database. */
+export { EXPORT_FORMATS, exportLog } from './export-log.js';
+export { LOG_SCHEMA_VERSION, type LoggedPrediction } from './log-schema.js';
+export {
+  type LogIssue,
+  PredictionLog,
+  type PredictionLogEntry,
+  type PredictionLogOptions,
+} from './prediction-log.js';
+export {
+  type LogQuery,
+  type LogRecord,
+  type LogSummary,
+  openLogForReading,
+  parseSince,
+  readLog,
+  summarizeLog,
+} from './read-log.js';

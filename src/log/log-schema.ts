@@ -1,0 +1,68 @@
+/**
+ * The prediction log's table. One row per scored input row. Features are kept as the JSON text
+ * the client sent (`json_extract(features, '$.age')` scans them), so drift and live-accuracy jobs
+ * need no schema change when the model's columns change between runs.
+ */
+export const LOG_SCHEMA_VERSION = 1;
+
+export const LOG_DDL = `
+CREATE TABLE IF NOT EXISTS predictions (
+  id          INTEGER PRIMARY KEY,
+  ts          INTEGER NOT NULL,   -- ms since the Unix epoch (UTC)
+  request_id  TEXT    NOT NULL,
+  row         INTEGER NOT NULL,   -- index of the row within its request
+  route       TEXT,
+  model_name  TEXT    NOT NULL,
+  run_id      TEXT    NOT NULL,
+  status      TEXT    NOT NULL,   -- ok | rejected
+  prediction  REAL,
+  lower       REAL,
+  upper       REAL,
+  coverage    REAL,
+  latency_ms  REAL,
+  features    TEXT    NOT NULL,   -- JSON object, as received
+  warnings    TEXT,               -- JSON array of {row, field, code, message}; NULL when none
+  errors      TEXT
+);
+CREATE INDEX IF NOT EXISTS predictions_ts ON predictions (ts);
+CREATE INDEX IF NOT EXISTS predictions_run_ts ON predictions (run_id, ts);
+CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export const LOG_COLUMNS = [
+  'ts',
+  'request_id',
+  'row',
+  'route',
+  'model_name',
+  'run_id',
+  'status',
+  'prediction',
+  'lower',
+  'upper',
+  'coverage',
+  'latency_ms',
+  'features',
+  'warnings',
+  'errors',
+] as const;
+
+/** One logged row as stored (JSON columns still text). */
+export interface LoggedPrediction {
+  id: number;
+  ts: number;
+  request_id: string;
+  row: number;
+  route: string | null;
+  model_name: string;
+  run_id: string;
+  status: string;
+  prediction: number | null;
+  lower: number | null;
+  upper: number | null;
+  coverage: number | null;
+  latency_ms: number | null;
+  features: string;
+  warnings: string | null;
+  errors: string | null;
+}

@@ -1,0 +1,154 @@
+/**
+ * Append-only prediction log on SQLite (better-sqlite3, WAL). Entries are buffered in memory and
+ * written in one transaction per batch — when the buffer reaches `batchSize`, every `flushMs`,
+ * and on `close()` — so logging costs the request path a JSON.stringify and an array push.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { DataError } from '../core/errors.js';
+import { LOG_COLUMNS, LOG_DDL, LOG_SCHEMA_VERSION } from './log-schema.js';
+
+export interface LogIssue {
+  code: string;
+  field?: string;
+  message?: string;
+}
+
+export interface PredictionLogEntry {
+  requestId: string;
+  row: number;
+  /** ms since the epoch; defaults to the time of `append`. */
+  ts?: number;
+  route?: string;
+  modelName: string;
+  runId: string;
+  status: string;
+  prediction: number | null;
+  interval?: { lower: number; upper: number; coverage: number };
+  latencyMs?: number;
+  features: unknown;
+  warnings?: readonly LogIssue[];
+  errors?: readonly LogIssue[];
+}
+
+export interface PredictionLogOptions {
+  /** Rows buffered before a write (default 512). */
+  batchSize?: number;
+  /** Longest time a row waits in the buffer, ms (default 250). */
+  flushMs?: number;
+  /** Called when a timed flush fails (the rows stay buffered for the next try). */
+  onError?: (e: Error) => void;
+}
+
+type Row = (string | number | null)[];
+
+export class PredictionLog {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly insertMany: (rows: Row[]) => void;
+  private buffer: Row[] = [];
+  private readonly batchSize: number;
+  private readonly timer: NodeJS.Timeout;
+  private written = 0;
+  private closed = false;
+
+  constructor(file: string, opts: PredictionLogOptions = {}) {
+    this.file = file;
+    this.batchSize = opts.batchSize ?? 512;
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    try {
+      this.db = new Database(file);
+    } catch (e) {
+      throw new DataError('log_open', `Cannot open the prediction log ${file}: ${(e as Error).message}`);
+    }
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a power cut may lose the last commits, a process crash loses nothing.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(LOG_DDL);
+    this.db
+      .prepare('INSERT OR IGNORE INTO log_meta (key, value) VALUES (?, ?)')
+      .run('schema_version', String(LOG_SCHEMA_VERSION));
+    const insert = this.db.prepare(
+      `INSERT INTO predictions (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.insertMany = this.db.transaction((rows: Row[]) => {
+      for (const r of rows) insert.run(r);
+    });
+    this.timer = setInterval(() => {
+      try {
+        this.flush();
+      } catch (e) {
+        opts.onError?.(e as Error);
+      }
+    }, opts.flushMs ?? 250);
+    this.timer.unref();
+  }
+
+  /** Rows waiting in memory. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Rows written to the database by this instance. */
+  get writtenCount(): number {
+    return this.written;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  append(e: PredictionLogEntry): void {
+    if (this.closed) throw new DataError('log_closed', `The prediction log ${this.file} is closed`);
+    this.buffer.push([
+      e.ts ?? Date.now(),
+      e.requestId,
+      e.row,
+      e.route ?? null,
+      e.modelName,
+      e.runId,
+      e.status,
+      finiteOrNull(e.prediction),
+      finiteOrNull(e.interval?.lower),
+      finiteOrNull(e.interval?.upper),
+      finiteOrNull(e.interval?.coverage),
+      finiteOrNull(e.latencyMs),
+      JSON.stringify(e.features ?? {}),
+      e.warnings?.length ? JSON.stringify(e.warnings) : null,
+      e.errors?.length ? JSON.stringify(e.errors) : null,
+    ]);
+    if (this.buffer.length >= this.batchSize) this.flush();
+  }
+
+  /** Write everything buffered in one transaction; returns the number of rows written. */
+  flush(): number {
+    if (!this.buffer.length || !this.db.open) return 0;
+    const rows = this.buffer;
+    this.buffer = [];
+    try {
+      this.insertMany(rows);
+    } catch (e) {
+      // Keep the rows for the next attempt (e.g. SQLITE_BUSY from a concurrent reader).
+      this.buffer = rows.concat(this.buffer);
+      throw e;
+    }
+    this.written += rows.length;
+    return rows.length;
+  }
+
+  /** Flush, checkpoint the WAL into the main file, close. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    clearInterval(this.timer);
+    this.flush();
+    this.closed = true;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+}
+
+function finiteOrNull(x: number | null | undefined): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}

@@ -1,0 +1,135 @@
+/**
+ * Reading the prediction log: time filters (`--since 1h` or an ISO date), a summary, and rows as
+ * plain objects with their JSON columns parsed.
+ */
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { DataError, UsageError } from '../core/errors.js';
+import type { LoggedPrediction } from './log-schema.js';
+
+export interface LogQuery {
+  /** ms since the epoch, inclusive. */
+  since?: number;
+  until?: number;
+  runId?: string;
+  limit?: number;
+  /** Newest first (default oldest first). */
+  newestFirst?: boolean;
+}
+
+export interface LogRecord {
+  id: number;
+  time: string;
+  request_id: string;
+  row: number;
+  route: string | null;
+  model_name: string;
+  run_id: string;
+  status: string;
+  prediction: number | null;
+  lower: number | null;
+  upper: number | null;
+  coverage: number | null;
+  latency_ms: number | null;
+  features: Record<string, unknown>;
+  warnings: unknown[];
+  errors: unknown[];
+}
+
+export interface LogSummary {
+  rows: number;
+  first: string | null;
+  last: string | null;
+  by_run: { run_id: string; model_name: string; rows: number; rejected: number; warned: number }[];
+}
+
+const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+
+/** `1h`, `30m`, `2d`, `90s`, `1w` (before `now`) or an ISO 8601 date → ms since the epoch. */
+export function parseSince(text: string, now = Date.now()): number {
+  const rel = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  if (rel) return now - Number(rel[1]) * UNITS[rel[2]];
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) {
+    throw new UsageError(
+      'bad_since',
+      `--since ${JSON.stringify(text)} is not allowed: expected a duration such as 30m, 1h, 2d ` +
+        'or an ISO date such as 2026-01-31T12:00:00Z',
+    );
+  }
+  return t;
+}
+
+export function openLogForReading(file: string): Database.Database {
+  if (!existsSync(file)) {
+    throw new DataError(
+      'no_log',
+      `No prediction log at ${file}: start \`tabflow serve\` and send predictions first`,
+    );
+  }
+  return new Database(file, { readonly: true, fileMustExist: true });
+}
+
+function where(q: LogQuery): { sql: string; args: (string | number)[] } {
+  const parts: string[] = [];
+  const args: (string | number)[] = [];
+  if (q.since !== undefined) {
+    parts.push('ts >= ?');
+    args.push(q.since);
+  }
+  if (q.until !== undefined) {
+    parts.push('ts < ?');
+    args.push(q.until);
+  }
+  if (q.runId) {
+    parts.push('run_id = ?');
+    args.push(q.runId);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}
+
+/** Rows matching `q`, streamed (the log can be larger than memory). */
+export function* readLog(db: Database.Database, q: LogQuery = {}): Generator<LogRecord> {
+  const w = where(q);
+  const order = q.newestFirst ? 'DESC' : 'ASC';
+  const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
+  const stmt = db.prepare(`SELECT * FROM predictions ${w.sql} ORDER BY id ${order}${limit}`);
+  for (const r of stmt.iterate(...w.args) as IterableIterator<LoggedPrediction>) yield toRecord(r);
+}
+
+export function summarizeLog(db: Database.Database, q: LogQuery = {}): LogSummary {
+  const w = where(q);
+  const total = db
+    .prepare(`SELECT COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM predictions ${w.sql}`)
+    .get(...w.args) as { n: number; first: number | null; last: number | null };
+  const byRun = db
+    .prepare(
+      `SELECT run_id, model_name, COUNT(*) AS rows, SUM(status = 'rejected') AS rejected,
+        SUM(warnings IS NOT NULL) AS warned FROM predictions ${w.sql}
+        GROUP BY run_id, model_name ORDER BY MIN(ts)`,
+    )
+    .all(...w.args) as LogSummary['by_run'];
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return { rows: total.n, first: iso(total.first), last: iso(total.last), by_run: byRun };
+}
+
+function toRecord(r: LoggedPrediction): LogRecord {
+  return {
+    id: r.id,
+    time: new Date(r.ts).toISOString(),
+    request_id: r.request_id,
+    row: r.row,
+    route: r.route,
+    model_name: r.model_name,
+    run_id: r.run_id,
+    status: r.status,
+    prediction: r.prediction,
+    lower: r.lower,
+    upper: r.upper,
+    coverage: r.coverage,
+    latency_ms: r.latency_ms,
+    features: JSON.parse(r.features) as Record<string, unknown>,
+    warnings: r.warnings ? (JSON.parse(r.warnings) as unknown[]) : [],
+    errors: r.errors ? (JSON.parse(r.errors) as unknown[]) : [],
+  };
+}

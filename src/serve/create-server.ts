@@ -1,0 +1,315 @@
+/**
+ * `createServer`: the HTTP service around one loaded model. The CLI (`tabflow serve`) is a thin
+ * shell over it; tests drive it with `inject()`.
+ *
+ *   POST /predict       one record, a list, or {records, interval?, explain?} → per-row results
+ *   POST /invocations   MLflow scoring protocol (JSON formats and text/csv) → {predictions}
+ *   GET  /health /ready /metadata /metrics /openapi.json /docs
+ */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { PredictionLog } from '../log/prediction-log.js';
+import { VERSION } from '../version.js';
+import { csvRecords } from './csv-records.js';
+import { errorResponse } from './error-response.js';
+import { ServerMetrics } from './metrics.js';
+import { mlflowRecords } from './mlflow-records.js';
+import { modelFeatures } from './model-features.js';
+import {
+  ErrorSchema,
+  FlagsQuerySchema,
+  invocationsBodySchema,
+  PredictResponseSchema,
+  predictBodySchema,
+  recordSchema,
+} from './openapi-schemas.js';
+import type { ModelPipeline, RowPrediction } from './pipeline-port.js';
+import { RequestError } from './request-error.js';
+import { type InputRecord, type PredictFlags, predictBody, queryFlags } from './request-records.js';
+
+export interface ServerOptions {
+  pipeline: ModelPipeline;
+  /** Where every scored row is recorded; closed (flushed) when the server closes. */
+  log?: PredictionLog | null;
+  /** A pino logger, fastify logger options, or false for none (default). */
+  logger?: boolean | FastifyBaseLogger | Record<string, unknown>;
+  /** Largest accepted body in bytes (default 1 MiB); larger → 413. */
+  bodyLimit?: number;
+  /** Most rows in one request (default 10,000); more → 400. */
+  maxRows?: number;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const { pipeline } = opts;
+  const log = opts.log ?? null;
+  const maxRows = opts.maxRows ?? 10_000;
+  const logger = opts.logger ?? false;
+  const isInstance = typeof logger === 'object' && typeof (logger as FastifyBaseLogger).child === 'function';
+  const app = Fastify({
+    ...(isInstance
+      ? { loggerInstance: logger as FastifyBaseLogger }
+      : { logger: logger as boolean | Record<string, unknown> }),
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    // One log line per request, written in onResponse below.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    // A caller's id is kept when it is short and plain, so traces join up across services.
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+  // Bodies are checked by the data contract (per row, every issue), so the route schemas only
+  // document the API; the default serializer keeps fields the schema does not list.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  const features = modelFeatures(pipeline);
+  const featureNames = new Set(features.map((f) => f.name));
+  const featureOrder = features.map((f) => f.name);
+  const model = { name: pipeline.modelName, run_id: pipeline.runId };
+  const metrics = new ServerMetrics({ model: model.name, run_id: model.run_id, tabflow_version: VERSION });
+  let closing = false;
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: `tabflow model ${model.name} (run ${model.run_id})`,
+        version: VERSION,
+        description:
+          'Predictions from a tabflow model. Input records follow the data contract learned at training.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_req, body, done) => {
+    done(null, body);
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    req.log.info(
+      { method: req.method, url: req.url, status: reply.statusCode, ms: round3(reply.elapsedTime) },
+      'request',
+    );
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onClose', async () => {
+    log?.close();
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = errorResponse(err, String(req.id));
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.debug({ error: body.error }, 'client error');
+    return reply.code(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      error: 'not_found',
+      message: `No route ${req.method} ${req.url.split('?')[0]}; see GET /openapi.json for the API`,
+      request_id: req.id,
+    }),
+  );
+
+  /** Predict, count, log: shared by both prediction routes. */
+  const score = (
+    req: FastifyRequest,
+    route: string,
+    records: InputRecord[],
+    flags: Partial<PredictFlags>,
+  ) => {
+    if (records.length > maxRows) {
+      throw new RequestError(
+        [
+          {
+            path: 'body',
+            code: 'too_many_rows',
+            message: `${records.length} rows sent; at most ${maxRows} per request`,
+          },
+        ],
+        'Request too large',
+      );
+    }
+    const results = pipeline.predict(records, { interval: flags.interval, explain: flags.explain });
+    const ts = Date.now();
+    const latencyMs = performance.now() - (req as unknown as { [T0]: number })[T0];
+    let rejected = 0;
+    let warned = 0;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      if (r.status === 'rejected') rejected++;
+      if (r.warnings.length) warned++;
+      metrics.observeRow(r.status, r.errors.map(code), r.warnings.map(code));
+      log?.append({
+        requestId: String(req.id),
+        row: i,
+        ts,
+        route,
+        modelName: r.model?.name ?? model.name,
+        runId: r.model?.run_id ?? model.run_id,
+        status: r.status,
+        prediction: r.prediction,
+        interval: r.interval,
+        latencyMs,
+        features: records[i],
+        warnings: r.warnings,
+        errors: r.errors,
+      });
+    }
+    return { results, rejected, warned };
+  };
+  app.addHook('onRequest', async (req) => {
+    (req as unknown as { [T0]: number })[T0] = performance.now();
+  });
+
+  const record = recordSchema(features);
+  app.post(
+    '/predict',
+    {
+      schema: {
+        summary: 'Predict one row or many',
+        description:
+          'Send one record, a list of records, or {records, interval, explain}. Each row is validated ' +
+          'against the data contract: rows that break a reject rule get status "rejected" and their ' +
+          'errors; warnings ride along with predictions. If every row is rejected the answer is a 400.',
+        querystring: FlagsQuerySchema,
+        body: predictBodySchema(record),
+        response: { 200: PredictResponseSchema, 400: ErrorSchema, 413: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const query = queryFlags(req.query);
+      const { records, flags } = predictBody(req.body, featureNames);
+      const { results, rejected, warned } = score(req, '/predict', records, { ...query, ...flags });
+      const body = {
+        request_id: String(req.id),
+        model,
+        rows: results.length,
+        rejected,
+        warned,
+        predictions: results.map(cleanRow),
+      };
+      if (rejected === results.length) {
+        return reply.code(400).send({
+          error: 'invalid_input',
+          message: `Every row was rejected by the data contract (${describeIssues(results)})`,
+          issues: results.flatMap((r) => r.errors),
+          ...body,
+        });
+      }
+      return body;
+    },
+  );
+
+  app.post(
+    '/invocations',
+    {
+      schema: {
+        summary: 'MLflow scoring protocol',
+        description:
+          'dataframe_split, dataframe_records, instances or inputs as JSON, or text/csv with a header ' +
+          'line. Answers {predictions: [number, ...]}; any rejected row makes the whole request a 400.',
+        body: invocationsBodySchema(record),
+        response: { 400: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const query = queryFlags(req.query);
+      const records =
+        typeof req.body === 'string' ? csvRecords(req.body, features) : mlflowRecords(req.body, featureOrder);
+      const { results, rejected, warned } = score(req, '/invocations', records, query);
+      if (warned) reply.header('x-tabflow-warnings', String(warned));
+      if (rejected) {
+        return reply.code(400).send({
+          error_code: 'BAD_REQUEST',
+          error: 'invalid_input',
+          message: `${rejected} of ${results.length} rows rejected by the data contract (${describeIssues(results)})`,
+          issues: results.flatMap((r) => r.errors),
+          request_id: String(req.id),
+        });
+      }
+      if (query.interval || query.explain) return { predictions: results.map(cleanRow) };
+      return { predictions: results.map((r) => finiteOrNull(r.prediction)) };
+    },
+  );
+
+  app.get('/health', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/ready',
+    { schema: { summary: 'Readiness: the model is loaded and the server not closing' } },
+    async (_req, reply) => {
+      if (closing) return reply.code(503).send({ ready: false, reason: 'shutting down' });
+      return { ready: true, model };
+    },
+  );
+  app.get('/metadata', { schema: { summary: 'Model, run, data contract, policy and metrics' } }, async () => {
+    const md = (pipeline.metadata ?? {}) as Record<string, unknown>;
+    const selected = (md.selected_model ?? {}) as Record<string, unknown>;
+    return {
+      model: { ...model, kind: selected.kind ?? null, params: selected.params ?? null },
+      created_at: md.created_at ?? null,
+      tabflow_version: md.tabflow_version ?? null,
+      served_by: VERSION,
+      target: md.target ?? null,
+      features,
+      contract: pipeline.contract ?? null,
+      policy: pipeline.policy ?? null,
+      metrics: selected.metrics ?? null,
+      selected_by: selected.selected_by ?? null,
+      intervals: md.intervals ?? md.conformal ?? null,
+    };
+  });
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
+    const extra: Record<string, number> = {};
+    if (log) {
+      extra.tabflow_prediction_log_pending_rows = log.pending;
+      extra.tabflow_prediction_log_written_rows = log.writtenCount;
+    }
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(extra));
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+const T0 = Symbol('t0');
+
+function code(i: { code: string }): string {
+  return i.code;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function finiteOrNull(x: number | null): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+function cleanRow(r: RowPrediction): RowPrediction {
+  return Number.isFinite(r.prediction) || r.prediction === null ? r : { ...r, prediction: null };
+}
+
+function describeIssues(results: RowPrediction[]): string {
+  const counts = new Map<string, number>();
+  for (const r of results) for (const e of r.errors) counts.set(e.code, (counts.get(e.code) ?? 0) + 1);
+  return [...counts].map(([c, n]) => `${c}: ${n}`).join(', ') || 'no details';
+}

@@ -1,0 +1,127 @@
+/**
+ * OpenAPI schemas generated from the model's data contract: one input record with every feature
+ * (type, train range or seen categories, an example), and the response shapes. They document the
+ * API; values are checked by the data contract at predict time, which reports every issue per row
+ * instead of refusing a whole batch the way schema validation would.
+ */
+import { type TSchema, Type } from 'typebox';
+import type { ContractFeature } from './pipeline-port.js';
+
+export function recordSchema(features: readonly ContractFeature[]): TSchema {
+  const props: Record<string, TSchema> = {};
+  const example: Record<string, unknown> = {};
+  for (const f of features) {
+    const { schema, sample } = featureSchema(f);
+    props[f.name] = f.nullable ? Type.Union([schema, Type.Null()]) : schema;
+    example[f.name] = sample;
+  }
+  return Type.Object(props, {
+    additionalProperties: true,
+    description: 'One input row: feature name → value. Extra fields are reported as warnings.',
+    examples: [example],
+  });
+}
+
+function featureSchema(f: ContractFeature): { schema: TSchema; sample: unknown } {
+  if (f.type === 'numeric') {
+    const lo = typeof f.min === 'number' ? f.min : null;
+    const hi = typeof f.max === 'number' ? f.max : null;
+    const range = lo !== null && hi !== null ? `; train range [${lo}, ${hi}]` : '';
+    const sample = lo !== null && hi !== null ? round((lo + hi) / 2) : 0;
+    return { schema: Type.Number({ description: `numeric${range}` }), sample };
+  }
+  if (f.type === 'boolean') return { schema: Type.Boolean(), sample: true };
+  if (f.type === 'datetime') {
+    return {
+      schema: Type.String({ format: 'date-time', description: 'ISO 8601 date or time' }),
+      sample: '2024-01-01',
+    };
+  }
+  const cats = Array.isArray(f.categories) ? f.categories : [];
+  const shown = cats.slice(0, 30).join(', ') + (cats.length > 30 ? `, … (${cats.length} in all)` : '');
+  return {
+    schema: Type.String({
+      description: cats.length ? `categorical; seen at training: ${shown}` : 'categorical',
+    }),
+    sample: cats[0] ?? 'a',
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+const IssueSchema = Type.Object(
+  { row: Type.Number(), field: Type.String(), code: Type.String(), message: Type.String() },
+  { additionalProperties: true },
+);
+
+export const RowPredictionSchema = Type.Object(
+  {
+    row: Type.Number(),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('rejected')]),
+    prediction: Type.Union([Type.Number(), Type.Null()]),
+    interval: Type.Optional(
+      Type.Object({ lower: Type.Number(), upper: Type.Number(), coverage: Type.Number() }),
+    ),
+    attributions: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    base_value: Type.Optional(Type.Number()),
+    warnings: Type.Array(IssueSchema),
+    errors: Type.Array(IssueSchema),
+    model: Type.Object({ name: Type.String(), run_id: Type.String() }),
+  },
+  { additionalProperties: true },
+);
+
+export const PredictResponseSchema = Type.Object({
+  request_id: Type.String(),
+  model: Type.Object({ name: Type.String(), run_id: Type.String() }),
+  rows: Type.Number(),
+  rejected: Type.Number(),
+  warned: Type.Number(),
+  predictions: Type.Array(RowPredictionSchema),
+});
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.String({ description: 'stable machine-readable code' }),
+    message: Type.String(),
+    request_id: Type.String(),
+    issues: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+  },
+  { additionalProperties: true },
+);
+
+export function predictBodySchema(record: TSchema): TSchema {
+  return Type.Union([
+    record,
+    Type.Array(record, { description: 'several rows' }),
+    Type.Object(
+      {
+        records: Type.Array(record),
+        interval: Type.Optional(Type.Boolean({ description: 'add a conformal prediction interval' })),
+        explain: Type.Optional(Type.Boolean({ description: 'add per-feature attributions' })),
+      },
+      { description: 'rows with options' },
+    ),
+  ]);
+}
+
+export function invocationsBodySchema(record: TSchema): TSchema {
+  return Type.Union([
+    Type.Object({
+      dataframe_split: Type.Object({
+        columns: Type.Optional(Type.Array(Type.String())),
+        data: Type.Array(Type.Array(Type.Unknown())),
+      }),
+    }),
+    Type.Object({ dataframe_records: Type.Array(record) }),
+    Type.Object({ instances: Type.Array(Type.Unknown()) }),
+    Type.Object({ inputs: Type.Unknown() }),
+  ]);
+}
+
+export const FlagsQuerySchema = Type.Object({
+  interval: Type.Optional(Type.Boolean()),
+  explain: Type.Optional(Type.Boolean()),
+});

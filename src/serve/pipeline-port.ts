@@ -1,0 +1,56 @@
+/**
+ * What the server needs from a loaded model: the subset of `InferencePipeline` (src/inference/)
+ * it calls. Declared here so the server depends on an interface, and tests can hand it any
+ * object of this shape.
+ */
+
+/** One validation finding for one row, e.g. `{row: 0, field: 'age', code: 'out_of_range', ...}`. */
+export interface RowIssue {
+  row: number;
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface PredictionInterval {
+  lower: number;
+  upper: number;
+  coverage: number;
+}
+
+export interface RowPrediction {
+  row: number;
+  status: 'ok' | 'rejected';
+  prediction: number | null;
+  interval?: PredictionInterval;
+  attributions?: Record<string, number>;
+  base_value?: number;
+  warnings: RowIssue[];
+  errors: RowIssue[];
+  model: { name: string; run_id: string };
+}
+
+export interface PredictOptions {
+  interval?: boolean;
+  explain?: boolean;
+}
+
+/** A feature as the contract (or, failing that, metadata.json) describes it. */
+export interface ContractFeature {
+  name: string;
+  type: string;
+  nullable?: boolean;
+  min?: number | null;
+  max?: number | null;
+  categories?: readonly string[];
+  [k: string]: unknown;
+}
+
+export interface ModelPipeline {
+  readonly runId: string;
+  readonly modelName: string;
+  readonly metadata: unknown;
+  readonly contract: unknown;
+  readonly policy?: unknown;
+  predict(records: readonly Record<string, unknown>[], opts?: PredictOptions): RowPrediction[];
+}

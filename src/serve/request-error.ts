@@ -1,0 +1,21 @@
+/** A request the server cannot read (wrong shape, bad query flag, ...): always HTTP 400. */
+import { type Issue, TabflowError } from '../core/errors.js';
+
+export class RequestError extends TabflowError {
+  override readonly exitCode = 2;
+  override readonly httpStatus = 400;
+  readonly issues: Issue[];
+  constructor(issues: Issue[], summary = 'Invalid request') {
+    const detail = issues
+      .slice(0, 5)
+      .map((i) => i.message)
+      .join('; ');
+    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+    super('invalid_request', `${summary}: ${detail}${more}`);
+    this.issues = issues;
+  }
+}
+
+export function badRequest(path: string, code: string, message: string): RequestError {
+  return new RequestError([{ path, code, message }]);
+}
