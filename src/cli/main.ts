@@ -6,7 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { TabflowError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { initCommand } from './init-command.js';
+import { logsCommand } from './logs-command.js';
 import { modelsCommand } from './models-command.js';
+import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
 
 export async function main(argv: string[] = process.argv): Promise<number> {
@@ -44,6 +46,35 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .description('list the model families and their parameters')
     .action(() => {
       code = modelsCommand();
+    });
+  program
+    .command('serve')
+    .description(
+      'HTTP service for a saved model: /predict, /invocations (MLflow), /docs, /metrics; logs predictions',
+    )
+    .option('--model <dir>', 'run or stage folder to serve (default: models/production)')
+    .option('--host <host>', 'address to bind (loopback unless you say otherwise)', '127.0.0.1')
+    .option('--port <n>', 'TCP port (0 = any free port)', '8080')
+    .option('--log-db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
+    .option('--no-log', 'do not record predictions')
+    .option('--log-level <level>', 'server log level: fatal, error, warn, info, debug, trace, silent', 'info')
+    .option('--body-limit <bytes>', 'largest request body; larger ones get 413', String(1024 * 1024))
+    .action(async (opts) => {
+      code = await serveCommand(opts);
+    });
+  program
+    .command('logs')
+    .description('summarise or export the prediction log')
+    .option('--db <file>', 'prediction log (default: models/predictions.sqlite)')
+    .option('--model <dir>', 'find the log next to this model folder instead')
+    .option('--since <when>', 'only rows since a duration ago (30m, 1h, 2d) or an ISO date')
+    .option('--until <when>', 'only rows before a duration ago or an ISO date')
+    .option('--run <id>', 'only rows from this run id')
+    .option('--limit <n>', 'latest rows to print', '20')
+    .option('--export <file>', 'write the rows to .csv, .json, .ndjson or .parquet')
+    .option('--json', 'print the summary and latest rows as JSON')
+    .action(async (opts) => {
+      code = await logsCommand(opts);
     });
   try {
     await program.parseAsync(argv);
