@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { initCommand } from './init-command.js';
 import { logsCommand } from './logs-command.js';
 import { modelsCommand } from './models-command.js';
+import { predictCommand } from './predict-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -46,6 +47,18 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .description('list the model families and their parameters')
     .action(() => {
       code = modelsCommand();
+    });
+  program
+    .command('predict')
+    .description('batch predictions of a file with a saved run: validated, in chunks, written atomically')
+    .option('--model <dir>', 'run folder or models/production')
+    .option('--data <file>', 'data file: .csv .tsv .zip .parquet .json .ndjson')
+    .option('--out <file>', 'predictions file: .csv .json .ndjson .parquet', 'predictions.csv')
+    .option('--interval', 'add the conformal prediction interval (lower, upper)')
+    .option('--explain', 'add per-column attributions (attr_<column>) and base_value')
+    .option('--chunk-rows <n>', 'rows per chunk (default 65536)')
+    .action(async (opts) => {
+      code = await predictCommand(opts);
     });
   program
     .command('serve')

@@ -6,13 +6,14 @@
  */
 import { ISSUE_CODES, type IssueCode, type ValidationPolicy } from './params.js';
 
-export interface ContractIssue {
+// A type alias (not an interface) so it is assignable to JSON-record types (server, log).
+export type ContractIssue = {
   /** Index of the record / file row (0-based); -1 = the whole input (a column-level problem). */
   row: number;
   field: string;
   code: IssueCode;
   message: string;
-}
+};
 
 export interface ValidationSummary {
   rows: number;
@@ -54,11 +55,14 @@ export class IssueSink {
     else this.warned[row] = 1;
   }
 
-  /** A problem of the whole input: recorded once, applied to every row. */
+  /**
+   * A problem of the whole input (a missing or extra column): recorded once; under `reject` every
+   * row is rejected, under `warn` rows are not flagged one by one (the warning is the file's).
+   */
   addAll(field: string, code: IssueCode, message: string): void {
     this.issues.push({ row: -1, field, code, message });
     this.byCode[code] += this.n;
-    (this.policy[code] === 'reject' ? this.rejected : this.warned).fill(1);
+    if (this.policy[code] === 'reject') this.rejected.fill(1);
   }
 
   summary(): ValidationSummary {

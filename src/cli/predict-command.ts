@@ -1,0 +1,90 @@
+/**
+ * `tabflow predict --model DIR --data FILE [--out FILE] [--interval] [--explain]`: batch
+ * predictions of a file with the saved run, a validation summary on stdout, progress on stderr.
+ */
+import { relative } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { InferencePipeline } from '../inference/inference-pipeline.js';
+import { ISSUE_CODES } from '../inference/params.js';
+import { type PredictFileResult, predictFile } from '../inference/predict-file.js';
+import { outputFormat } from '../inference/prediction-writer.js';
+
+export interface PredictOptions {
+  model?: string;
+  data?: string;
+  out?: string;
+  interval?: boolean;
+  explain?: boolean;
+  chunkRows?: string;
+}
+
+export async function predictCommand(opts: PredictOptions): Promise<number> {
+  if (!opts.model || !opts.data) {
+    throw new UsageError(
+      'missing_option',
+      'tabflow predict needs --model DIR (a run folder or models/production) and --data FILE',
+    );
+  }
+  const out = opts.out ?? 'predictions.csv';
+  outputFormat(out);
+  const chunkRows = opts.chunkRows === undefined ? undefined : Number(opts.chunkRows);
+  if (chunkRows !== undefined && !(Number.isInteger(chunkRows) && chunkRows > 0)) {
+    throw new UsageError(
+      'bad_chunk_rows',
+      `--chunk-rows ${opts.chunkRows} is not allowed: expected a positive integer`,
+    );
+  }
+  const pipeline = InferencePipeline.load(opts.model);
+  if (opts.interval && !pipeline.intervals) {
+    process.stderr.write(
+      'warning: this run has no interval calibration (interval_method: none); no intervals\n',
+    );
+  }
+  if (opts.explain && !pipeline.canExplain) {
+    process.stderr.write(
+      `warning: no explanations for ${pipeline.model.kind} models in batch yet; none written\n`,
+    );
+  }
+  const tty = process.stderr.isTTY;
+  let lastPct = -1;
+  const res = await predictFile(pipeline, opts.data, {
+    out,
+    interval: opts.interval,
+    explain: opts.explain,
+    chunkRows,
+    onProgress: (done, total) => {
+      const pct = Math.floor((100 * done) / total);
+      if (pct === lastPct) return;
+      lastPct = pct;
+      const line = `predicting ${done.toLocaleString('en')} / ${total.toLocaleString('en')} rows (${pct}%)`;
+      process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  process.stdout.write(`${summaryText(res, pipeline, out)}\n`);
+  return 0;
+}
+
+const fmt = (n: number) => n.toLocaleString('en');
+
+export function summaryText(r: PredictFileResult, p: InferencePipeline, out: string): string {
+  const s = r.summary;
+  const lines = [
+    `model ${p.modelName} (run ${p.runId})`,
+    `rows ${fmt(s.rows)}: predicted ${fmt(s.predicted)}, rejected ${fmt(s.rejected)}, ` +
+      `warned ${fmt(s.warned)}  (${(s.rows / Math.max(r.seconds.predict, 1e-9)).toFixed(0)} rows/s)`,
+  ];
+  const codes = ISSUE_CODES.filter((c) => s.byCode[c] > 0);
+  if (codes.length) {
+    lines.push('issues by code (rows affected; policy):');
+    for (const c of codes) lines.push(`  ${c.padEnd(18)} ${fmt(s.byCode[c]).padStart(10)}  ${p.policy[c]}`);
+    const examples = r.issues
+      .slice(0, 5)
+      .map((i) => `  ${i.row < 0 ? 'all rows' : `row ${i.row}`}: ${i.message}`);
+    lines.push('first issues:', ...examples);
+  } else lines.push('no validation issues');
+  lines.push(
+    `predictions written to ${relative(process.cwd(), out) || out} (${r.idColumn ?? 'row'} column kept)`,
+  );
+  return lines.join('\n');
+}
