@@ -9,9 +9,10 @@ import { checkFeatureCount, ModelError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
 import { checkFitInput, type FitContext } from '../regressor.js';
-import { binMatrix, fitBinMapper } from '../tree/binning.js';
+import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees } from '../tree/fitted-trees.js';
 import { type GrowerOptions, TreeGrower } from '../tree/grower.js';
+import { HistogramHelper, histogramThreads } from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
 import { makeLoss, quantileInPlace } from './losses.js';
 import type { GbdtParams } from './params.js';
@@ -32,11 +33,43 @@ export async function fitGbdt(
   }
   const n = X.rows;
   const p = X.cols;
-  const loss = makeLoss(params);
   const rng = new Rng(ctx.seed);
   const notes: string[] = [];
   const mapper = fitBinMapper(X, ctx.features, { maxBins: params.max_bins, seed: ctx.seed });
-  const grower = new TreeGrower(mapper, binMatrix(mapper, X));
+  const binned = binMatrix(mapper, X);
+  // Large data: a second thread builds half of each big histogram (same trees either way).
+  const helper =
+    histogramThreads(n, p, ctx.threads) > 1
+      ? await HistogramHelper.start(
+          binned,
+          mapper.offsets,
+          3 * mapper.offsets[p],
+          params.max_leaves + 4,
+        ).catch(() => null)
+      : null;
+  try {
+    return await boost(kind, params, X, y, ctx, mapper, binned, helper, notes, rng);
+  } finally {
+    helper?.close();
+  }
+}
+
+async function boost(
+  kind: string,
+  params: Readonly<GbdtParams>,
+  X: Matrix,
+  y: Float64Array,
+  ctx: FitContext,
+  mapper: BinMapper,
+  binned: BinnedData,
+  helper: HistogramHelper | null,
+  notes: string[],
+  rng: Rng,
+): Promise<FittedTrees> {
+  const n = X.rows;
+  const p = X.cols;
+  const loss = makeLoss(params);
+  const grower = new TreeGrower(mapper, helper ? helper.sharedData(binned) : binned, helper);
   const opts: GrowerOptions = {
     maxLeaves: params.max_leaves,
     maxDepth: params.max_depth ?? Number.POSITIVE_INFINITY,
@@ -48,9 +81,9 @@ export async function fitGbdt(
 
   const baseline = loss.baseline(y);
   const raw = new Float64Array(n).fill(baseline);
-  const g = new Float64Array(n);
-  const h = new Float64Array(n).fill(1);
-  const rows = new Uint32Array(n);
+  const g = helper ? helper.buf.grad : new Float64Array(n);
+  const h = (helper ? helper.buf.hess : new Float64Array(n)).fill(1);
+  const rows = helper ? helper.buf.rows : new Uint32Array(n);
   const nSub = params.subsample < 1 ? Math.max(1, Math.floor(params.subsample * n)) : n;
   const inSample = nSub < n ? new Uint8Array(n) : null;
   const nCols = params.colsample < 1 ? Math.max(1, Math.round(params.colsample * p)) : p;

@@ -19,6 +19,7 @@ import {
   isIdentity,
   subtractHistogram,
 } from './histogram.js';
+import type { HistogramHelper } from './parallel-histogram.js';
 import type { TreeArrays } from './predictor.js';
 import { findBestSplitSparse, SparseScratch } from './sparse-split.js';
 import { findBestSplit, leafValue, type SplitConstraints, SplitInfo, SplitScratch } from './splitting.js';
@@ -51,6 +52,9 @@ export interface GrownTree {
   readonly leafStart: Int32Array;
   readonly leafEnd: Int32Array;
 }
+
+/** Below this many (row, feature) cells a node's histogram is not worth a thread hand-off. */
+const MIN_SHARED_CELLS = 200_000;
 
 /** Growable per-node storage during training (never serialised). */
 class NodeStore {
@@ -132,12 +136,22 @@ export class TreeGrower {
   /** Bin counts over all rows, for root histograms (computed on first use). */
   private rootCounts: Float64Array | null = null;
 
-  constructor(mapper: BinMapper, data: BinnedData) {
+  private readonly helper: HistogramHelper | null;
+  private readonly freeSlots: number[] = [];
+
+  /**
+   * `helper` (large data only): a second thread for histograms; then `data` must be
+   * `helper.sharedData(...)` and grow() must get `helper.buf.rows` / `.grad` / `.hess` (else the
+   * grower silently builds on one thread).
+   */
+  constructor(mapper: BinMapper, data: BinnedData, helper: HistogramHelper | null = null) {
     this.mapper = mapper;
     this.data = data;
+    this.helper = helper;
     this.histSize = 3 * mapper.offsets[mapper.nFeatures];
-    this.og = new Float64Array(data.nRows);
-    this.oh = new Float64Array(data.nRows);
+    this.og = helper ? helper.buf.og : new Float64Array(data.nRows);
+    this.oh = helper ? helper.buf.oh : new Float64Array(data.nRows);
+    if (helper) for (let k = helper.slots - 1; k >= 0; k--) this.freeSlots.push(k);
     this.tmp = new Uint32Array(data.nRows);
     this.candidates = new Int32Array(mapper.nFeatures);
   }
@@ -191,29 +205,47 @@ export class TreeGrower {
 
     // The root over all rows in order (no subsample) reuses cached bin counts.
     const identityRoot = nRows === this.data.nRows && isIdentity(rows, nRows);
+    const helper = this.helper;
+    const canShare =
+      helper !== null &&
+      grad === helper.buf.grad &&
+      rows === helper.buf.rows &&
+      (!hess || hess === helper.buf.hess);
+    if (canShare) helper.buf.feats.set(feats);
+    const half = nf >> 1;
     const build = (node: number, hist: Float64Array): void => {
       const s = nodes.start[node];
       const e = nodes.end[node];
-      if (node === 0 && identityRoot) {
-        this.rootCounts ??= allRowCounts(this.data, mapper.offsets);
-        buildRootHistogram(hist, this.data, mapper.offsets, feats, nf, grad, hess, hConst, this.rootCounts);
-        return;
+      const root = node === 0 && identityRoot;
+      if (root && !this.rootCounts) {
+        const counts = allRowCounts(this.data, mapper.offsets);
+        this.rootCounts = helper ? helper.buf.counts : counts;
+        this.rootCounts.set(counts);
       }
-      gatherOrdered(this.og, grad, rows, s, e);
-      if (hess) gatherOrdered(this.oh, hess, rows, s, e);
-      buildHistogram(
-        hist,
-        this.data,
-        mapper.offsets,
-        feats,
-        nf,
-        rows,
-        s,
-        e,
-        this.og,
-        hess ? this.oh : null,
-        hConst,
-      );
+      // Large nodes: the helper thread builds the second half of the features meanwhile.
+      const off = canShare && (e - s) * nf >= MIN_SHARED_CELLS ? helper.offsetOf(hist) : -1;
+      const mine = off >= 0 ? half : nf;
+      if (root) {
+        if (off >= 0) helper?.post(1, off, 0, nRows, half, nf, hess !== null, hConst);
+        buildRootHistogram(
+          hist,
+          this.data,
+          mapper.offsets,
+          feats,
+          mine,
+          grad,
+          hess,
+          hConst,
+          this.rootCounts as Float64Array,
+        );
+      } else {
+        gatherOrdered(this.og, grad, rows, s, e);
+        if (hess) gatherOrdered(this.oh, hess, rows, s, e);
+        if (off >= 0) helper?.post(2, off, s, e, half, nf, hess !== null, hConst);
+        const oh = hess ? this.oh : null;
+        buildHistogram(hist, this.data, mapper.offsets, feats, mine, rows, s, e, this.og, oh, hConst);
+      }
+      if (off >= 0) helper?.wait();
     };
 
     const sparseRows = opts.sparseRows ?? 0;
@@ -357,7 +389,10 @@ export class TreeGrower {
   }
 
   private takeHist(): Float64Array {
-    return this.histPool.pop() ?? new Float64Array(this.histSize);
+    const h = this.histPool.pop();
+    if (h) return h;
+    const k = this.freeSlots.pop();
+    return k !== undefined && this.helper ? this.helper.slot(k) : new Float64Array(this.histSize);
   }
 
   /** Partial Fisher–Yates: k distinct features from the tree's features, in ascending order. */

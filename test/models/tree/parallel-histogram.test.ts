@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { binMatrix, fitBinMapper } from '../../../src/models/tree/binning.js';
+import { TreeGrower } from '../../../src/models/tree/grower.js';
+import { HistogramHelper } from '../../../src/models/tree/parallel-histogram.js';
+import { friedman1 } from '../../helpers/datasets.js';
+
+describe('parallel histograms', () => {
+  it('grow identical trees with a helper thread building half of the features', async () => {
+    const d = friedman1(40_000, 10, 1, 8);
+    for (let i = 0; i < d.X.rows; i += 17) d.X.data[i * 10 + 3] = Number.NaN;
+    const mapper = fitBinMapper(d.X, null);
+    const binned = binMatrix(mapper, d.X);
+    const n = d.X.rows;
+    const opts = {
+      maxLeaves: 31,
+      maxDepth: Number.POSITIVE_INFINITY,
+      minSamplesLeaf: 20,
+      minHessian: 0,
+      minGain: 0,
+      l2: 0,
+    };
+    const serial = new TreeGrower(mapper, binned);
+    const g = Float64Array.from(d.y, (v) => -v);
+    const h = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const helper = await HistogramHelper.start(binned, mapper.offsets, 3 * mapper.offsets[10], 40);
+    try {
+      const par = new TreeGrower(mapper, helper.sharedData(binned), helper);
+      for (const withHess of [false, true]) {
+        const rowsA = Uint32Array.from({ length: n }, (_, i) => i);
+        const a = serial.grow(g, withHess ? h : null, 1, rowsA, n, opts).tree;
+        helper.buf.grad.set(g);
+        helper.buf.hess.set(h);
+        for (let i = 0; i < n; i++) helper.buf.rows[i] = i;
+        const b = par.grow(
+          helper.buf.grad,
+          withHess ? helper.buf.hess : null,
+          1,
+          helper.buf.rows,
+          n,
+          opts,
+        ).tree;
+        assert.deepEqual(b, a);
+      }
+      assert.ok(helper.jobs >= 2, `helper ran ${helper.jobs} jobs`);
+    } finally {
+      helper.close();
+    }
+  });
+});
