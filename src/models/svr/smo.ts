@@ -415,7 +415,7 @@ export class SvrSmo {
         const c = alpha[v] * sign(v);
         for (let k = 0; k < inactiveRows.length; k++) sums[k] += c * Kv[inactiveRows[k]];
       }
-      inactiveRows.forEach((r, k) => add(r, sums[k]));
+      for (let k = 0; k < inactiveRows.length; k++) add(inactiveRows[k], sums[k]);
     }
     active.fill(1);
     for (let v = 0; v < L; v++) this.setStatus(v, status[v]);
