@@ -54,7 +54,8 @@ export async function readCsvHead(
   const delimiter =
     opts.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : detectDelimiter(text, quote));
   const fields = firstRecord(text, delimiter, quote);
-  const names = header ? fields : fields.map((_, j) => `column${j + 1}`);
+  // Unnamed columns (an empty header field, a trailing delimiter) are called column<N>, 1-based.
+  const names = fields.map((f, j) => (header && f !== '' ? f : `column${j + 1}`));
   if (header) checkUniqueNames(path, names);
   let lines = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;

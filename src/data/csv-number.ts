@@ -87,3 +87,13 @@ export function parseNumberBytes(b: Uint8Array, start: number, end: number): num
   const v = scanNumber(b, start, end);
   return scanEnd === end ? v : Number.NaN;
 }
+
+const SPACE = 32;
+const TAB = 9;
+
+/** As `parseNumberBytes`, ignoring spaces and tabs around the number (" 1.5 " is 1.5). */
+export function parseNumberTrimmed(b: Uint8Array, start: number, end: number): number {
+  while (start < end && (b[start] === SPACE || b[start] === TAB)) start++;
+  while (end > start && (b[end - 1] === SPACE || b[end - 1] === TAB)) end--;
+  return parseNumberBytes(b, start, end);
+}

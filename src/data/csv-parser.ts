@@ -18,7 +18,7 @@ import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
 import { ByteDictionary } from './byte-dictionary.js';
 import type { CsvHead } from './csv-head.js';
-import { parseNumberBytes, scanEnd, scanNumber } from './csv-number.js';
+import { parseNumberTrimmed, scanEnd, scanNumber } from './csv-number.js';
 import type { Column } from './frame.js';
 import { parseNumber } from './infer.js';
 
@@ -109,7 +109,7 @@ async function sampleKinds(
         const a = batch.start[r * ncols + j];
         const b = batch.end[r * ncols + j];
         if (kinds[j] === 'text' || missing.has(bytes, a, b)) continue;
-        if (Number.isNaN(parseNumberBytes(bytes, a, b))) kinds[j] = 'text';
+        if (Number.isNaN(parseNumberTrimmed(bytes, a, b))) kinds[j] = 'text';
       }
     }
     seen += batch.count;
@@ -287,7 +287,7 @@ class RecordScanner {
           fEnd[base + n] = q;
           fFlags[n] = doubled ? 2 : 1;
           anyDoubled ||= doubled;
-          if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : parseNumberBytes(buf, p + 1, q);
+          if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : parseNumberTrimmed(buf, p + 1, q);
           n++;
           p = q + 1;
           if (p >= filled && !final) return pos;
@@ -309,14 +309,15 @@ class RecordScanner {
             q = scanEnd;
             if (q < filled && stops[buf[q]] === 1) fValue[base + n] = v;
             else {
+              // Not a plain number: maybe one padded with spaces, else text.
               while (q < filled && stops[buf[q]] === 0) q++;
-              fValue[base + n] = Number.NaN;
+              fValue[base + n] = parseNumberTrimmed(buf, p, q);
             }
           } else {
             while (q < filled && stops[buf[q]] === 0) q++;
           }
           if (q >= filled && !final) return pos;
-          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseNumberBytes(buf, p, q); // last field of the file
+          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseNumberTrimmed(buf, p, q); // last field of the file
           fStart[base + n] = p;
           fEnd[base + n] = q;
           fFlags[n] = 0;
@@ -350,7 +351,7 @@ class RecordScanner {
           if (fFlags[j] !== 2) continue;
           const k = base + j;
           fEnd[k] = unescapeQuotes(buf, fStart[k], fEnd[k], Q);
-          if (numeric[j] === 1) fValue[k] = parseNumberBytes(buf, fStart[k], fEnd[k]);
+          if (numeric[j] === 1) fValue[k] = parseNumberTrimmed(buf, fStart[k], fEnd[k]);
         }
       }
       if (this.rows === this.capacity) {

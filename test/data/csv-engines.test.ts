@@ -64,4 +64,14 @@ describe('CSV engines agree', () => {
       { a: 7, b: 0.5, c: Number('123456789012.345678') },
     ]);
   });
+
+  test('numbers padded with spaces are numbers; unnamed header fields become column<N>', async () => {
+    const path = tmp.write('padded.csv', 'a,,c\n 1,x, 2.5\n2 ,y,3\n');
+    const { frame } = await bothEngines(path);
+    assert.deepEqual(frame.names, ['a', 'column2', 'c']);
+    assert.deepEqual(frame.toRecords(), [
+      { a: 1, column2: 'x', c: 2.5 },
+      { a: 2, column2: 'y', c: 3 },
+    ]);
+  });
 });
