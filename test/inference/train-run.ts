@@ -13,10 +13,19 @@ export async function trainRun(
   models: string[],
   extra: Record<string, unknown> = {},
 ): Promise<RunSummary & { root: string }> {
+  return trainFile(join(DATA_DIR, `${dataset}.csv`), TARGETS[dataset], models, extra);
+}
+
+export async function trainFile(
+  path: string,
+  target: string,
+  models: string[],
+  extra: Record<string, unknown> = {},
+): Promise<RunSummary & { root: string }> {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-inference-'));
   const cfg = resolveConfig({
     ...extra,
-    data: { path: join(DATA_DIR, `${dataset}.csv`), target: TARGETS[dataset] },
+    data: { path, target },
     models,
     output: { dir: root },
   });

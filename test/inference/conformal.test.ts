@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import '../../src/models/index.js';
+import { calibrateIntervals, conformalQuantile, Intervals } from '../../src/inference/index.js';
+import { createModel } from '../../src/models/registry.js';
+import { concrete } from '../helpers/datasets.js';
+
+describe('conformalQuantile', () => {
+  it('takes the ⌈(n+1)(1−α)⌉-th smallest score', () => {
+    const s = Float64Array.from({ length: 19 }, (_, i) => 19 - i); // 19..1
+    // n = 19, coverage 0.9: rank ⌈20 · 0.9⌉ = 18 → the 18th smallest = 18.
+    assert.deepEqual(conformalQuantile(s, 0.9), { q: 18, rank: 18 });
+    assert.deepEqual(conformalQuantile(s, 0.5), { q: 10, rank: 10 });
+    // n = 9 cannot certify 95%: rank 10 > n → an infinite interval, not a too-narrow one.
+    assert.equal(conformalQuantile(s.slice(0, 9), 0.95).q, Number.POSITIVE_INFINITY);
+    assert.equal(conformalQuantile(new Float64Array(0), 0.9).q, Number.POSITIVE_INFINITY);
+  });
+
+  it('covers ≥ nominal on exchangeable data, and not much more (finite-sample exactness)', () => {
+    const rng = new Rng(7);
+    let hits = 0;
+    let trials = 0;
+    for (let t = 0; t < 400; t++) {
+      const cal = Float64Array.from({ length: 99 }, () => Math.abs(rng.normal()));
+      const { q } = conformalQuantile(cal, 0.9);
+      for (let k = 0; k < 25; k++, trials++) if (Math.abs(rng.normal()) <= q) hits++;
+    }
+    // Marginal coverage of split conformal with n = 99 at 90% is exactly 90/100.
+    assert.ok(Math.abs(hits / trials - 0.9) < 0.01, `coverage ${hits / trials}`);
+  });
+});
+
+describe('calibrateIntervals on concrete (ridge): absolute and adaptive', () => {
+  const { X, y } = concrete();
+  const perm = new Rng(3).permutation(y.length);
+  const rows = (a: number, b: number) => Array.from(perm.slice(a, b));
+  const take = (idx: number[]) => ({
+    X: matrix(
+      idx.length,
+      X.cols,
+      Float64Array.from(idx.flatMap((i) => [...X.data.subarray(i * X.cols, (i + 1) * X.cols)])),
+    ),
+    y: Float64Array.from(idx, (i) => y[i]),
+  });
+  const train = take(rows(0, 500));
+  const val = take(rows(500, 765));
+  const test = take(rows(765, 1030));
+  const features = Array.from({ length: X.cols }, (_, j) => ({
+    name: `x${j}`,
+    kind: 'numeric' as const,
+    source: `x${j}`,
+  }));
+
+  for (const mode of ['absolute', 'adaptive'] as const) {
+    it(`${mode}: TEST coverage within 5 points of 90%, round-trips through JSON`, async () => {
+      const model = await createModel('ridge', {}).fit(train.X, train.y, { features, seed: 1 });
+      const iv = await calibrateIntervals({ model, features, train, val, coverage: 0.9, mode, seed: 1 });
+      assert.equal(iv.json.n, 265);
+      assert.equal(iv.json.rank, Math.ceil(266 * 0.9));
+      const pred = model.predict(test.X);
+      const q = iv.evaluate(pred, test.X, test.y);
+      assert.ok(Math.abs(q.coverage - 0.9) <= 0.05, `${mode} coverage ${q.coverage}`);
+      const back = Intervals.fromJson(JSON.parse(JSON.stringify(iv.json)));
+      const a = iv.bounds(pred, test.X);
+      const b = back.bounds(pred, test.X);
+      assert.deepEqual(b, a);
+      const widths = a.upper.map((u, i) => u - a.lower[i]);
+      const constant = widths.every((w) => Math.abs(w - widths[0]) < 1e-9);
+      assert.equal(constant, mode === 'absolute');
+    });
+  }
+
+  it('refuses a calibration that is not split-conformal', () => {
+    assert.throws(() => Intervals.fromJson({ method: 'bootstrap' }), /not a split-conformal calibration/);
+  });
+});
