@@ -1,0 +1,182 @@
+/**
+ * The prediction log: batched writes lose nothing on close, queries filter by time and run,
+ * exports round-trip in every format.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import {
+  exportLog,
+  openLogForReading,
+  PredictionLog,
+  type PredictionLogEntry,
+  parseSince,
+  readLog,
+  summarizeLog,
+} from '../../src/log/index.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tabflow-log-'));
+
+function entry(i: number, over: Partial<PredictionLogEntry> = {}): PredictionLogEntry {
+  return {
+    requestId: `req-${Math.floor(i / 3)}`,
+    row: i % 3,
+    ts: Date.UTC(2026, 0, 1) + i * 1000,
+    route: '/predict',
+    modelName: 'gbdt',
+    runId: i % 2 ? 'run-b' : 'run-a',
+    status: i % 10 === 0 ? 'rejected' : 'ok',
+    prediction: i % 10 === 0 ? null : i * 0.5,
+    interval: { lower: i * 0.5 - 1, upper: i * 0.5 + 1, coverage: 0.9 },
+    latencyMs: 1.25,
+    features: { age: i, cement: 100 + i, mix: i % 2 ? 'a,"b"' : 'c\u00e9', prediction: 'clash' },
+    warnings: i % 7 === 0 ? [{ code: 'out_of_range', field: 'age', message: 'age above train max' }] : [],
+    errors: i % 10 === 0 ? [{ code: 'wrong_type', field: 'cement', message: 'bad' }] : [],
+    ...over,
+  };
+}
+
+test('N appended rows are exactly N rows after close, written in batches', () => {
+  const file = join(tmp(), 'sub', 'p.sqlite');
+  const log = new PredictionLog(file, { batchSize: 100, flushMs: 60_000 });
+  const N = 12_345;
+  for (let i = 0; i < N; i++) {
+    log.append(entry(i));
+    // Flushes happen by size: the buffer never holds a full batch.
+    assert.ok(log.pending < 100);
+  }
+  assert.equal(log.writtenCount, N - (N % 100));
+  log.close();
+  log.close(); // idempotent
+  assert.throws(() => log.append(entry(0)), /closed/);
+  const db = new Database(file, { readonly: true });
+  assert.equal((db.prepare('SELECT COUNT(*) AS n FROM predictions').get() as { n: number }).n, N);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  const row = db.prepare('SELECT * FROM predictions WHERE id = 8').get() as Record<string, unknown>;
+  assert.equal(row.request_id, 'req-2');
+  assert.equal(row.prediction, 3.5);
+  assert.equal(row.lower, 2.5);
+  assert.equal(row.coverage, 0.9);
+  // Features are JSON that SQLite scans directly (what drift jobs will do).
+  const mean = db.prepare("SELECT AVG(json_extract(features, '$.age')) AS m FROM predictions").get() as {
+    m: number;
+  };
+  assert.equal(mean.m, (N - 1) / 2);
+  db.close();
+});
+
+test('the interval timer flushes without any further appends; reopening appends to the same table', async () => {
+  const file = join(tmp(), 'p.sqlite');
+  const log = new PredictionLog(file, { batchSize: 1000, flushMs: 20 });
+  log.append(entry(1));
+  assert.equal(log.pending, 1);
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(log.pending, 0);
+  assert.equal(log.writtenCount, 1);
+  log.close();
+  const again = new PredictionLog(file);
+  again.append(entry(2));
+  again.close();
+  const db = openLogForReading(file);
+  assert.equal(summarizeLog(db).rows, 2);
+  db.close();
+});
+
+test('non-finite numbers are stored as NULL, not as garbage', () => {
+  const file = join(tmp(), 'p.sqlite');
+  const log = new PredictionLog(file);
+  log.append(
+    entry(1, { prediction: Number.NaN, interval: { lower: -Infinity, upper: Infinity, coverage: 0.9 } }),
+  );
+  log.close();
+  const db = openLogForReading(file);
+  const [r] = [...readLog(db)];
+  assert.equal(r.prediction, null);
+  assert.equal(r.lower, null);
+  assert.equal(r.upper, null);
+  db.close();
+});
+
+test('parseSince: durations and ISO dates; anything else names the flag', () => {
+  const now = Date.UTC(2026, 5, 1, 12);
+  assert.equal(parseSince('1h', now), now - 3600_000);
+  assert.equal(parseSince('30m', now), now - 1800_000);
+  assert.equal(parseSince('2d', now), now - 2 * 86400_000);
+  assert.equal(parseSince('2026-06-01T00:00:00Z', now), Date.UTC(2026, 5, 1));
+  assert.throws(() => parseSince('yesterday', now), /--since "yesterday" is not allowed/);
+});
+
+test('queries filter by time and run; the summary counts per run', () => {
+  const file = join(tmp(), 'p.sqlite');
+  const log = new PredictionLog(file);
+  for (let i = 0; i < 100; i++) log.append(entry(i));
+  log.close();
+  const db = openLogForReading(file);
+  const since = Date.UTC(2026, 0, 1) + 90_000;
+  const rows = [...readLog(db, { since })];
+  assert.equal(rows.length, 10);
+  assert.equal(rows[0].time, new Date(since).toISOString());
+  assert.deepEqual(rows[0].features, { age: 90, cement: 190, mix: 'c\u00e9', prediction: 'clash' });
+  assert.equal(rows[0].errors.length, 1);
+  assert.equal([...readLog(db, { runId: 'run-a' })].length, 50);
+  const latest = [...readLog(db, { limit: 3, newestFirst: true })];
+  assert.deepEqual(
+    latest.map((r) => r.id),
+    [100, 99, 98],
+  );
+  const s = summarizeLog(db);
+  assert.equal(s.rows, 100);
+  assert.deepEqual(
+    s.by_run.map((r) => [r.run_id, r.rows, r.rejected, r.warned]),
+    [
+      ['run-a', 50, 10, 8],
+      ['run-b', 50, 0, 7],
+    ],
+  );
+  db.close();
+});
+
+test('exports: csv (a column per feature), json, ndjson, parquet', async () => {
+  const dir = tmp();
+  const file = join(dir, 'p.sqlite');
+  const log = new PredictionLog(file);
+  for (let i = 0; i < 30; i++) log.append(entry(i));
+  log.close();
+  const db = openLogForReading(file);
+  assert.equal(await exportLog(db, join(dir, 'out.csv')), 30);
+  const csv = readFileSync(join(dir, 'out.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 31);
+  const header = csv[0].split(',');
+  assert.deepEqual(header.slice(13), ['age', 'cement', 'mix', 'input_prediction', 'warnings', 'errors']);
+  assert.match(csv[2], /,"a,""b""",clash,/);
+  await exportLog(db, join(dir, 'out.json'), { since: Date.UTC(2026, 0, 1) + 20_000 });
+  const js = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+  assert.equal(js.length, 10);
+  assert.equal(js[0].features.age, 20);
+  await exportLog(db, join(dir, 'out.ndjson'));
+  const nd = readFileSync(join(dir, 'out.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.equal(nd.length, 30);
+  assert.equal(nd[7].warnings[0].code, 'out_of_range');
+  assert.equal(await exportLog(db, join(dir, 'out.parquet')), 30);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const inst = await DuckDBInstance.create(':memory:');
+  const con = await inst.connect();
+  const reader = await con.runAndReadAll(
+    `SELECT COUNT(*)::INTEGER AS n, SUM(age)::INTEGER AS s, MAX(prediction) AS p FROM '${join(dir, 'out.parquet')}'`,
+  );
+  assert.deepEqual(reader.getRowObjects()[0], { n: 30, s: 435, p: 14.5 });
+  con.closeSync();
+  inst.closeSync();
+  await assert.rejects(exportLog(db, join(dir, 'out.xlsx')), /unknown format ".xlsx"/);
+  db.close();
+});
+
+test('a missing log file is a clear error', () => {
+  assert.throws(() => openLogForReading(join(tmp(), 'none.sqlite')), /No prediction log at .*none\.sqlite/);
+});
