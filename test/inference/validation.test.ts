@@ -223,6 +223,19 @@ describe('data contract validation (diamonds, ridge)', () => {
     });
   });
 
+  it('explain: attributions per input column (one-hot levels folded back) add up to the prediction', () => {
+    const res = p.predict([ROW, { ...ROW, cut: 'Fair', carat: 1.2 }, { ...ROW, depth: 'x' }], {
+      explain: true,
+    });
+    for (const r of res.slice(0, 2)) {
+      assert.deepEqual(Object.keys(r.attributions!).sort(), Object.keys(ROW).sort());
+      const sum = Object.values(r.attributions!).reduce((s, x) => s + x, r.base_value!);
+      assert.ok(Math.abs(sum - r.prediction!) < 1e-6, `${sum} vs ${r.prediction}`);
+    }
+    assert.notEqual(res[0].attributions!.cut, res[1].attributions!.cut);
+    assert.equal(res[2].attributions, undefined); // rejected rows get no explanation
+  });
+
   it('refuses a bad policy, naming the check and the allowed actions', () => {
     assert.throws(
       () => InferencePipeline.load(dir, { policy: { unknown_category: 'clip' } }),
