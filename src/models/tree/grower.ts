@@ -245,7 +245,16 @@ export class TreeGrower {
         const oh = hess ? this.oh : null;
         buildHistogram(hist, this.data, mapper.offsets, feats, mine, rows, s, e, this.og, oh, hConst);
       }
-      if (off >= 0) helper?.wait();
+      // The helper may not have been scheduled yet (busy machine): then do its half here.
+      if (off >= 0 && helper?.claimOrWait()) {
+        const rest = feats.subarray(half);
+        const counts = this.rootCounts as Float64Array;
+        const oh = hess ? this.oh : null;
+        if (root)
+          buildRootHistogram(hist, this.data, mapper.offsets, rest, nf - half, grad, hess, hConst, counts);
+        else
+          buildHistogram(hist, this.data, mapper.offsets, rest, nf - half, rows, s, e, this.og, oh, hConst);
+      }
     };
 
     const sparseRows = opts.sparseRows ?? 0;

@@ -25,6 +25,8 @@ for (;;) {
   if (seq === seen) continue;
   seen = seq;
   if (ctrl[C.kind] === 3) break;
+  // The main thread takes the job itself when we come too late.
+  if (Atomics.compareExchange(ctrl, C.claimed, seq - 1, seq) !== seq - 1) continue;
   try {
     job();
   } catch {

@@ -25,6 +25,7 @@ export const C = {
   featTo: 7,
   hasHess: 8,
   failed: 9, // set by the worker when a job threw
+  claimed: 10, // seq of the last job claimed (by the worker or, if it was late, the main thread)
   size: 16,
 } as const;
 
@@ -67,6 +68,8 @@ export class HistogramHelper {
   private readonly worker: Worker;
   private seq = 0;
   private closed = false;
+  /** Take over jobs the worker has not started (tests turn it off to exercise the worker). */
+  steal = true;
 
   private constructor(buf: SharedBuffers, slotSize: number, slots: number, worker: Worker) {
     this.buf = buf;
@@ -159,9 +162,15 @@ export class HistogramHelper {
     Atomics.notify(c, C.posted);
   }
 
-  /** Block until the worker finished the last posted job. */
-  wait(): void {
+  /**
+   * After the main thread's own half: claim the posted job if the worker has not started it (it
+   * may be descheduled on a busy machine — waiting for it would stall the fit) and return true
+   * (the caller builds that half itself); otherwise wait for the worker to finish and return false.
+   */
+  claimOrWait(): boolean {
     const c = this.buf.ctrl;
+    if (this.steal && Atomics.compareExchange(c, C.claimed, this.seq - 1, this.seq) === this.seq - 1)
+      return true;
     for (;;) {
       const d = Atomics.load(c, C.done);
       if (d === this.seq) break;
@@ -169,6 +178,7 @@ export class HistogramHelper {
     }
     if (c[C.failed])
       throw new ModelError('histogram_thread', 'the histogram helper thread failed; refit with threads: 1');
+    return false;
   }
 
   close(): void {
@@ -177,6 +187,7 @@ export class HistogramHelper {
     const c = this.buf.ctrl;
     c[C.kind] = 3;
     this.seq++;
+    c[C.claimed] = this.seq - 1;
     Atomics.store(c, C.posted, this.seq);
     Atomics.notify(c, C.posted);
     void this.worker.terminate();

@@ -26,7 +26,13 @@ describe('parallel histograms', () => {
     const helper = await HistogramHelper.start(binned, mapper.offsets, 3 * mapper.offsets[10], 40);
     try {
       const par = new TreeGrower(mapper, helper.sharedData(binned), helper);
-      for (const withHess of [false, true]) {
+      for (const [withHess, steal] of [
+        [false, false],
+        [true, false],
+        [false, true],
+      ]) {
+        // steal = false: the main thread always waits, so the worker builds its half.
+        helper.steal = steal;
         const rowsA = Uint32Array.from({ length: n }, (_, i) => i);
         const a = serial.grow(g, withHess ? h : null, 1, rowsA, n, opts).tree;
         helper.buf.grad.set(g);
