@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stringifyArtifact } from '../../src/core/codec.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { type Matrix, matrix } from '../../src/core/matrix.js';
+import { type Matrix, matrix, takeRows } from '../../src/core/matrix.js';
 import { r2 } from '../../src/metrics/regression.js';
 import { FittedForest } from '../../src/models/forest/index.js';
 import '../../src/models/index.js';
 import { createModel } from '../../src/models/registry.js';
 import type { FeatureInfo } from '../../src/models/regressor.js';
 import { treeDepth } from '../../src/models/tree/predictor.js';
-import { friedman1 } from '../helpers/datasets.js';
+import { concrete, friedman1, splitIdx } from '../helpers/datasets.js';
 import { conformance } from './conformance.js';
 
 conformance('random_forest', { minR2: 0.85, params: { n_estimators: 20 } });
@@ -44,6 +44,21 @@ describe('forests on Friedman #1', () => {
     assert.match(m.notes.join('\n'), /out-of-bag R² 0\.\d{4} on \d+ training rows/);
     const back = m.toJSON().state as { oobScore: number };
     assert.equal(back.oobScore, m.oobScore);
+  });
+
+  it('out-of-bag R² on concrete is close to its test R²', async () => {
+    const c = concrete();
+    const { train: tr, test: te } = splitIdx(c.X.rows, 0.25, 5);
+    const ytr = Float64Array.from(tr, (i) => c.y[i]);
+    const m = await fit('random_forest', { n_estimators: 60 }, takeRows(c.X, tr), ytr);
+    const testR2 = r2(
+      Float64Array.from(te, (i) => c.y[i]),
+      m.predict(takeRows(c.X, te)),
+    );
+    assert.ok(
+      testR2 > 0.85 && Math.abs(m.oobScore - testR2) < 0.04,
+      `OOB R² ${m.oobScore} vs test ${testR2}`,
+    );
   });
 
   it('builds the identical model on 1 and 2 threads', async () => {
