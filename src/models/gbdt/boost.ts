@@ -44,7 +44,8 @@ export async function fitGbdt(
           binned,
           mapper.offsets,
           3 * mapper.offsets[p],
-          params.max_leaves + 4,
+          // Frontier histograms + the one being built; beyond the cap a node builds on one thread.
+          Math.min(params.max_leaves + 4, 64),
         ).catch(() => null)
       : null;
   try {
