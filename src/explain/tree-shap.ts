@@ -69,6 +69,8 @@ export class TreeShap {
   private pz: Float64Array;
   private po: Float64Array;
   private pw: Float64Array;
+  /** inv[k] = 1 / k, for k up to the path length. */
+  private inv: Float64Array;
   // Per-call inputs, held in fields so the recursion passes only what changes.
   private t!: TreeArrays;
   private frac!: Float64Array;
@@ -84,6 +86,7 @@ export class TreeShap {
     this.pz = new Float64Array(size);
     this.po = new Float64Array(size);
     this.pw = new Float64Array(size);
+    this.inv = reciprocals(maxDepth);
   }
 
   /** φ[phiOff + j] += scale × φ_j(tree, row) for the row starting at x[xOff]. */
@@ -108,12 +111,51 @@ export class TreeShap {
     this.recurse(0, 0, 0, 1, 1, -1);
   }
 
+  /**
+   * φ += (o_i − z_i) · v · (path weight with element i unwound) for every element of the path:
+   * shap's unwound_path_sum, specialised to one fractions in {0, 1} (always so here: an element
+   * is either on x's side or not). Every element with o = 0 shares Σ_k w_k (d+1)/(d−k), so that
+   * sum is computed once per leaf.
+   */
+  private leaf(v: number, off: number, d: number): void {
+    const { pf, pz, po, pw, phi } = this;
+    const base = this.phiOff;
+    const inv = this.inv;
+    const dp1 = d + 1;
+    const invDp1 = inv[dp1];
+    let coldSum = 0;
+    let haveCold = false;
+    for (let i = 1; i <= d; i++) {
+      const z = pz[off + i];
+      let w: number;
+      if (po[off + i] !== 0) {
+        const zs = z * invDp1;
+        let next = pw[off + d];
+        w = 0;
+        for (let k = d - 1; k >= 0; k--) {
+          const tmp = next * dp1 * inv[k + 1];
+          w += tmp;
+          next = pw[off + k] - tmp * zs * (d - k);
+        }
+        phi[base + pf[off + i]] += w * (1 - z) * v;
+      } else {
+        if (!haveCold) {
+          for (let k = d - 1; k >= 0; k--) coldSum += pw[off + k] * dp1 * inv[d - k];
+          haveCold = true;
+        }
+        w = coldSum / z;
+        phi[base + pf[off + i]] -= w * z * v;
+      }
+    }
+  }
+
   private grow(depth: number): void {
     const size = pathSize(depth);
     this.pf = new Int32Array(size);
     this.pz = new Float64Array(size);
     this.po = new Float64Array(size);
     this.pw = new Float64Array(size);
+    this.inv = reciprocals(depth);
   }
 
   /**
@@ -124,23 +166,18 @@ export class TreeShap {
     const { pf, pz, po, pw, t } = this;
     const off = parent + d;
     // Copy the parent's d elements (0..d-1) into this node's slice.
-    if (d > 0) {
-      pf.copyWithin(off, parent, parent + d);
-      pz.copyWithin(off, parent, parent + d);
-      po.copyWithin(off, parent, parent + d);
-      pw.copyWithin(off, parent, parent + d);
+    // (A plain loop: paths are short, and copyWithin's call cost dominates at this size.)
+    for (let k = 0; k < d; k++) {
+      pf[off + k] = pf[parent + k];
+      pz[off + k] = pz[parent + k];
+      po[off + k] = po[parent + k];
+      pw[off + k] = pw[parent + k];
     }
     extendPath(pf, pz, po, pw, off, d, zf, of, fi);
 
     const split = t.feature[node];
     if (split < 0) {
-      const v = t.value[node] * this.scale;
-      const phi = this.phi;
-      const base = this.phiOff;
-      for (let i = 1; i <= d; i++) {
-        const w = unwoundPathSum(pz, po, pw, off, d, i);
-        phi[base + pf[off + i]] += w * (po[off + i] - pz[off + i]) * v;
-      }
+      this.leaf(t.value[node] * this.scale, off, d);
       return;
     }
 
@@ -167,6 +204,12 @@ export class TreeShap {
     // A cold child no training row reached carries zero weight on every leaf below it.
     if (coldZero * inZero > 0) this.recurse(cold, off, depth + 1, coldZero * inZero, 0, split);
   }
+}
+
+function reciprocals(depth: number): Float64Array {
+  const inv = new Float64Array(depth + 4);
+  for (let k = 1; k < inv.length; k++) inv[k] = 1 / k;
+  return inv;
 }
 
 /** Path storage for a tree of the given depth: slices of 1, 2, ..., depth + 2 elements. */
@@ -222,29 +265,4 @@ function unwindPath(
     pz[off + i] = pz[off + i + 1];
     po[off + i] = po[off + i + 1];
   }
-}
-
-/** Total path weight with element k unwound, without modifying the path. */
-function unwoundPathSum(
-  pz: Float64Array,
-  po: Float64Array,
-  pw: Float64Array,
-  off: number,
-  d: number,
-  k: number,
-): number {
-  const of = po[off + k];
-  const zf = pz[off + k];
-  let next = pw[off + d];
-  let total = 0;
-  if (of !== 0) {
-    for (let i = d - 1; i >= 0; i--) {
-      const tmp = (next * (d + 1)) / ((i + 1) * of);
-      total += tmp;
-      next = pw[off + i] - (tmp * zf * (d - i)) / (d + 1);
-    }
-  } else {
-    for (let i = d - 1; i >= 0; i--) total += (pw[off + i] * (d + 1)) / (zf * (d - i));
-  }
-  return total;
 }
