@@ -4,6 +4,7 @@
  * candidate is recorded and the run goes on.
  */
 import type { Matrix } from '../core/matrix.js';
+import type { PermutationImportance } from '../explain/permutation-importance.js';
 import { type MetricName, type MetricValues, getMetric, isBetter, scoreAll } from '../metrics/regression.js';
 import { getFamily } from '../models/registry.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../models/regressor.js';
@@ -37,6 +38,8 @@ export interface CandidateResult {
   metrics?: Partial<Record<SplitName, MetricValues>>;
   /** Importance per original input column, summing to 1. */
   feature_importance?: Record<string, number>;
+  /** Drop in R² on TEST when each input column is shuffled (selected model only). */
+  permutation_importance?: PermutationImportance;
   notes: string[];
 }
 

@@ -18,6 +18,7 @@ import { DataSplitter } from '../split/data-splitter.js';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
 import { calibrateIntervals } from '../inference/conformal.js';
 import { trainQuantiles } from '../inference/contract.js';
+import { permutationImportance } from '../explain/permutation-importance.js';
 import { type TrainedCandidate, ModelTrainer, type PreparedData, type TrainerEvent } from './model-trainer.js';
 
 export type Stage =
@@ -29,6 +30,7 @@ export type Stage =
   | 'evaluate'
   | 'select'
   | 'calibrate'
+  | 'importance'
   | 'save';
 
 export type PipelineEvent =
@@ -200,6 +202,16 @@ export class TrainingPipeline {
               `${mode} ${(coverage * 100).toFixed(0)}% intervals: ` +
               `test coverage ${(r.test.coverage * 100).toFixed(1)}%, mean width ${r.test.mean_width.toPrecision(4)}`,
           );
+    const { test } = chosen.data;
+    if (test.y.length >= 2) {
+      // Global importance of the selected model on TEST (subsampled to ≤ 5,000 rows: cheap).
+      const fitted = best.fitted;
+      best.result.permutation_importance = await this.stage(
+        'importance',
+        () => permutationImportance(fitted, test.X, test.y, chosen.data.features, { seed: cfg.training.seed }),
+        (r) => `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
+      );
+    }
     const saved = await this.stage(
       'save',
       () =>
