@@ -197,6 +197,14 @@ describe('svr parameters, degenerate data and importances', () => {
     assert.ok(flat.predict(fromRows([[1]])).every((v) => Number.isFinite(v) && v > 1 && v < 4));
   });
 
+  it('says so when SMO stops at max_iter', async () => {
+    const d = friedman1(300, 5, 1, 2);
+    const m = await fitSvr({ max_iter: 10 }, d.X, d.y);
+    assert.equal(m.state.iterations, 10);
+    assert.match(m.notes.join('\n'), /SMO stopped at max_iter=10 before reaching tol=0.001/);
+    assert.ok(m.predict(d.X).every(Number.isFinite));
+  });
+
   it('rejects missing values', async () => {
     await assert.rejects(
       createModel('svr').fit(fromRows([[Number.NaN]]), Float64Array.from([1]), ctx),
