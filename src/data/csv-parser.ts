@@ -18,7 +18,7 @@ import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
 import { ByteDictionary } from './byte-dictionary.js';
 import type { CsvHead } from './csv-head.js';
-import { parseNumberTrimmed, scanEnd, scanNumber } from './csv-number.js';
+import { parseNumberTrimmed, scanNumber } from './csv-number.js';
 import type { Column } from './frame.js';
 import { parseNumber } from './infer.js';
 
@@ -305,10 +305,8 @@ class RecordScanner {
           let q = p;
           if (numeric[n] === 1) {
             // Parse while scanning; if the number stops short of the field's end, it is text.
-            const v = scanNumber(buf, p, filled);
-            q = scanEnd;
-            if (q < filled && stops[buf[q]] === 1) fValue[base + n] = v;
-            else {
+            q = scanNumber(buf, p, filled, fValue, base + n);
+            if (q >= filled || stops[buf[q]] === 0) {
               // Not a plain number: maybe one padded with spaces, else text.
               while (q < filled && stops[buf[q]] === 0) q++;
               fValue[base + n] = parseNumberTrimmed(buf, p, q);
