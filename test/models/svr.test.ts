@@ -132,6 +132,18 @@ describe('svr above max_rows', () => {
     assert.ok(Math.abs(r2(yq, a) - r2(yq, b)) < 0.003);
   });
 
+  it("approximation 'subsample' fits exact SVR on max_rows seeded rows and says so", async () => {
+    const sub = await fitSvr({ C: 10, max_rows: 1000, approximation: 'subsample' }, Xtr, ytr);
+    assert.equal(sub.state.method, 'smo');
+    assert.match(
+      sub.notes[0],
+      /1,200 rows exceeds max_rows=1000: fitted exact SVR on a seeded random subsample of 1,000 rows/,
+    );
+    const again = await fitSvr({ C: 10, max_rows: 1000, approximation: 'subsample' }, Xtr, ytr);
+    assert.deepEqual(again.predict(Xte), sub.predict(Xte));
+    assert.ok(r2(yte, sub.predict(Xte)) > 0.88);
+  });
+
   it('linear kernel switches to dual coordinate descent with the same optimum', async () => {
     const smo = await fitSvr({ kernel: 'linear' }, Xtr, ytr);
     const dcd = await fitSvr({ kernel: 'linear', max_rows: 1000 }, Xtr, ytr);

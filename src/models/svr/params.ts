@@ -51,6 +51,12 @@ export const SVR_PARAMS = {
     integer: true,
     doc: 'above this many rows, kernel SVR (O(n²)) is replaced by Nyström features + linear ε-SVR',
   },
+  approximation: {
+    type: 'enum',
+    default: 'nystroem',
+    values: ['nystroem', 'subsample'],
+    doc: "above max_rows: 'nystroem' (features + linear ε-SVR on all rows) or 'subsample' (exact SVR on max_rows seeded random rows)",
+  },
   nystroem_components: {
     type: 'number',
     default: 1000,

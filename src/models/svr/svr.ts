@@ -6,7 +6,7 @@
  * (the candidate's time budget) stops training with a ModelError.
  */
 import { ModelError } from '../../core/errors.js';
-import type { Matrix } from '../../core/matrix.js';
+import { type Matrix, matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
 import type { ModelFamily } from '../registry.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
@@ -92,6 +92,7 @@ export class Svr implements Regressor {
     const notes: string[] = [];
     let solved: Solved;
     if (n <= P.max_rows) solved = await this.fitSmo(X, ys, kernel, ctx, notes);
+    else if (P.approximation === 'subsample') solved = await this.fitSubsample(X, ys, kernel, ctx, notes);
     else if (kernel.kind === 'linear') solved = await this.fitLinear(X, ys, ctx, notes);
     else solved = await this.fitNystroem(X, ys, kernel, ctx, notes);
     ctx.onProgress?.(1);
@@ -148,6 +149,24 @@ export class Svr implements Regressor {
       iterations: r.iterations,
       objective: r.objective,
     };
+  }
+
+  /** Exact SVR on `max_rows` rows drawn without replacement (seeded); γ as for all rows. */
+  private async fitSubsample(X: Matrix, ys: Float64Array, kernel: Kernel, ctx: FitContext, notes: string[]) {
+    const P = this.params;
+    const { rows: n, cols: p } = X;
+    const idx = Int32Array.from(new Rng(ctx.seed).permutation(n).subarray(0, P.max_rows)).sort();
+    const Xs = new Float64Array(idx.length * p);
+    const yss = new Float64Array(idx.length);
+    for (let k = 0; k < idx.length; k++) {
+      Xs.set(X.data.subarray(idx[k] * p, idx[k] * p + p), k * p);
+      yss[k] = ys[idx[k]];
+    }
+    notes.push(
+      `svr: kernel SVR on ${n.toLocaleString('en-US')} rows exceeds max_rows=${P.max_rows}: ` +
+        `fitted exact SVR on a seeded random subsample of ${idx.length.toLocaleString('en-US')} rows`,
+    );
+    return this.fitSmo(matrix(idx.length, p, Xs), yss, kernel, ctx, notes);
   }
 
   private dcdOptions() {
