@@ -51,4 +51,20 @@ export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
 export { publishProduction, hasProduction } from './artifacts/production.js';
 
 export * from './inference/index.js';
+export {
+  DEFAULT_BACKGROUND_ROWS,
+  type Explanation,
+  type ExplainMethod,
+  type ExplainOptions,
+  explain,
+  explainInputs,
+  explainMethod,
+  foldToInputs,
+  type InputExplanation,
+  needsBackground,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+  permutationImportance,
+  pickBackground,
+} from './explain/index.js';
 export { VERSION } from './version.js';
