@@ -17,7 +17,7 @@ import type { FittedPreprocessor } from '../preprocess/index.js';
 import { checkFrame } from './check-frame.js';
 import { Intervals } from './conformal.js';
 import { contractFromFeatures, type DataContract } from './contract.js';
-import { type ContractIssue, IssueSink, type ValidationSummary } from './issues.js';
+import { type ContractIssue, IssueSink, PREDICTION_FIELD, type ValidationSummary } from './issues.js';
 import {
   type InferenceConfig,
   policyFromConfig,
@@ -65,6 +65,8 @@ export interface BatchPrediction {
   attributions?: { names: string[]; values: Float64Array; baseValue: number };
   /** Every issue; file-level ones (a missing or extra column) once with row -1. */
   issues: ContractIssue[];
+  /** Whether an issue rejected its row (policy reject, or a non-finite model output). */
+  isError: (issue: ContractIssue) => boolean;
   summary: ValidationSummary;
 }
 
@@ -160,8 +162,8 @@ export class InferencePipeline {
         r.attributions = a;
         r.base_value = b.attributions.baseValue;
       }
-      r.warnings = issues.filter((x) => this.policy[x.code] !== 'reject');
-      r.errors = issues.filter((x) => this.policy[x.code] === 'reject');
+      r.warnings = issues.filter((x) => !b.isError(x));
+      r.errors = issues.filter((x) => b.isError(x));
       r.model = model;
       return r;
     });
@@ -187,6 +189,17 @@ export class InferencePipeline {
     const n = frame.nRows;
     const { X } = this.preprocessor.transform(frame);
     const prediction = this.model.predict(X);
+    for (let i = 0; i < n; i++) {
+      // Far-out inputs accepted with a warning can overflow a model (a linear one at 1e308).
+      if (!sink.rejected[i] && !Number.isFinite(prediction[i])) {
+        sink.reject(
+          i,
+          PREDICTION_FIELD,
+          'out_of_range',
+          `the model gave ${prediction[i]} for this row: its inputs are too far outside the train ranges`,
+        );
+      }
+    }
     const out: BatchPrediction = {
       rows: n,
       prediction,
@@ -194,6 +207,7 @@ export class InferencePipeline {
       warned: sink.warned,
       issues: sink.issues,
       summary: sink.summary(),
+      isError: (issue) => sink.isError(issue),
     };
     if (opts.interval && this.intervals) {
       const { lower, upper } = this.intervals.bounds(prediction, X);

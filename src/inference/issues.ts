@@ -15,6 +15,9 @@ export type ContractIssue = {
   message: string;
 };
 
+/** Field named by issues about the model's output rather than an input. */
+export const PREDICTION_FIELD = '(prediction)';
+
 export interface ValidationSummary {
   rows: number;
   predicted: number;
@@ -53,6 +56,19 @@ export class IssueSink {
     this.byCode[code]++;
     if (this.policy[code] === 'reject') this.rejected[row] = 1;
     else this.warned[row] = 1;
+  }
+
+  /** An issue that rejects its row whatever the policy (a non-finite model output). */
+  reject(row: number, field: string, code: IssueCode, message: string): void {
+    this.issues.push({ row: row + this.rowOffset, field, code, message });
+    this.byCode[code]++;
+    this.rejected[row] = 1;
+    this.warned[row] = 0;
+  }
+
+  /** True when the issue is an error (rejects its row) rather than a warning. */
+  isError(issue: ContractIssue): boolean {
+    return this.policy[issue.code] === 'reject' || issue.field === PREDICTION_FIELD;
   }
 
   /**

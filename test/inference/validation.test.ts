@@ -146,6 +146,17 @@ describe('data contract validation (diamonds, ridge)', () => {
     assert.equal(rejected.errors[0].code, 'out_of_range');
   });
 
+  it('a far-out value accepted with a warning that overflows the model rejects its row, not the request', () => {
+    const res = p.predict([{ ...ROW, carat: '1e308', x: 1e308 }, ROW]);
+    assert.equal(res[0].status, 'rejected');
+    assert.equal(res[0].prediction, null);
+    const err = res[0].errors.find((e) => e.field === '(prediction)')!;
+    assert.equal(err.code, 'out_of_range');
+    assert.match(err.message, /the model gave (-?Infinity|NaN) for this row/);
+    assert.equal(res[0].warnings.filter((w) => w.code === 'out_of_range').length, 2);
+    assert.equal(res[1].status, 'ok');
+  });
+
   it('unknown categories: warn (encoded as unseen, like handle_unknown: ignore) or reject', () => {
     const rows = [
       { ...ROW, color: 'Z' },
