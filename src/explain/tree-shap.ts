@@ -165,15 +165,23 @@ export class TreeShap {
   private recurse(node: number, parent: number, d: number, zf: number, of: number, fi: number): void {
     const { pf, pz, po, pw, t } = this;
     const off = parent + d;
-    // Copy the parent's d elements (0..d-1) into this node's slice.
-    // (A plain loop: paths are short, and copyWithin's call cost dominates at this size.)
-    for (let k = 0; k < d; k++) {
-      pf[off + k] = pf[parent + k];
-      pz[off + k] = pz[parent + k];
-      po[off + k] = po[parent + k];
-      pw[off + k] = pw[parent + k];
+    // Copy the parent's d elements (0..d-1) into this node's slice and extend the path by the
+    // incoming split in the same pass (shap's extend_path, reading the weights from the parent).
+    pf[off + d] = fi;
+    pz[off + d] = zf;
+    po[off + d] = of;
+    pw[off + d] = d === 0 ? 1 : 0;
+    const invD = this.inv[d + 1];
+    const zs = zf * invD;
+    const os = of * invD;
+    for (let i = d - 1; i >= 0; i--) {
+      pf[off + i] = pf[parent + i];
+      pz[off + i] = pz[parent + i];
+      po[off + i] = po[parent + i];
+      const w = pw[parent + i];
+      pw[off + i + 1] += os * w * (i + 1);
+      pw[off + i] = zs * w * (d - i);
     }
-    extendPath(pf, pz, po, pw, off, d, zf, of, fi);
 
     const split = t.feature[node];
     if (split < 0) {
@@ -215,28 +223,6 @@ function reciprocals(depth: number): Float64Array {
 /** Path storage for a tree of the given depth: slices of 1, 2, ..., depth + 2 elements. */
 function pathSize(depth: number): number {
   return ((depth + 3) * (depth + 4)) >> 1;
-}
-
-function extendPath(
-  pf: Int32Array,
-  pz: Float64Array,
-  po: Float64Array,
-  pw: Float64Array,
-  off: number,
-  d: number,
-  zf: number,
-  of: number,
-  fi: number,
-): void {
-  pf[off + d] = fi;
-  pz[off + d] = zf;
-  po[off + d] = of;
-  pw[off + d] = d === 0 ? 1 : 0;
-  const inv = 1 / (d + 1);
-  for (let i = d - 1; i >= 0; i--) {
-    pw[off + i + 1] += of * pw[off + i] * (i + 1) * inv;
-    pw[off + i] = zf * pw[off + i] * (d - i) * inv;
-  }
 }
 
 function unwindPath(
