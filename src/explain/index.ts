@@ -1,6 +1,12 @@
 /** Explanations: per-row attributions (TreeSHAP, linear, sampling) and permutation importance. */
 
-export { DEFAULT_BACKGROUND_ROWS, pickBackground } from './background.js';
+export {
+  DEFAULT_BACKGROUND_ROWS,
+  decodeBackground,
+  type EncodedBackground,
+  encodeBackground,
+  pickBackground,
+} from './background.js';
 export { type ExplainOptions, explain, explainInputs, explainMethod, needsBackground } from './explain.js';
 export {
   type ExplainMethod,

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelError } from '../../src/core/errors.js';
 import { takeRows } from '../../src/core/matrix.js';
-import { explain, explainInputs, pickBackground, samplingShap } from '../../src/explain/index.js';
+import {
+  decodeBackground,
+  encodeBackground,
+  explain,
+  explainInputs,
+  pickBackground,
+  samplingShap,
+} from '../../src/explain/index.js';
 import { FittedLinear } from '../../src/models/linear/fitted-linear.js';
 import { concreteData, diamonds, efficiencyGap, fitModel } from './data.js';
 
@@ -99,5 +106,16 @@ describe('sampling Shapley values', () => {
     assert.equal(a.rows, 25);
     assert.equal(pickBackground(takeRows(c.train.X, first(10)), 25, 3).rows, 10);
     assert.throws(() => pickBackground(c.train.X, 0), /background_rows = 0/);
+  });
+
+  it('a background survives JSON (for an inference artifact), missing values included', () => {
+    const a = pickBackground(c.train.X, 10, 3);
+    a.data[3] = Number.NaN;
+    const back = decodeBackground(JSON.parse(JSON.stringify(encodeBackground(a))));
+    assert.deepEqual(back, a);
+    assert.throws(
+      () => decodeBackground({ rows: 3, cols: 2, data: encodeBackground(a).data }),
+      /values for 3 rows/,
+    );
   });
 });
