@@ -4,6 +4,7 @@
  * file, so a loader can prove they belong to the same run.
  */
 import { createHash } from 'node:crypto';
+import type { BackgroundJson } from '../inference/background.js';
 import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
 import type { CandidateResult } from '../train/model-trainer.js';
 
@@ -61,6 +62,8 @@ export interface MetadataJson {
   timings: Record<string, number>;
   /** Split-conformal calibration on VAL residuals of the selected model (absent: no intervals). */
   calibration?: CalibrationJson;
+  /** TRAIN rows of the model matrix for model-agnostic explanations (SVR, k-NN only). */
+  explain_background?: BackgroundJson;
   artifacts: Record<ArtifactFile, { sha256: string; bytes: number }>;
 }
 

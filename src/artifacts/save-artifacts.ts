@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { type TabflowConfig, configToYaml } from '../config/config.js';
 import { stringifyArtifact } from '../core/codec.js';
+import type { BackgroundJson } from '../inference/background.js';
 import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
 import type { TrainedCandidate } from '../train/model-trainer.js';
@@ -40,6 +41,8 @@ export interface SaveInput {
   intervals?: { calibration: CalibrationJson; test: IntervalQuality };
   /** Train quantiles per numeric/datetime input column, stored in the data contract. */
   featureQuantiles?: Record<string, Record<string, number>>;
+  /** Background rows for model-agnostic explanations. */
+  explainBackground?: BackgroundJson;
 }
 
 export interface SaveResult {
@@ -112,6 +115,7 @@ export function saveArtifacts(input: SaveInput): SaveResult {
     },
     timings: input.timings,
     ...(cal ? { calibration: cal } : {}),
+    ...(input.explainBackground ? { explain_background: input.explainBackground } : {}),
     artifacts,
   };
   const all = { ...files, [METADATA_FILE]: stringifyArtifact(metadata) };

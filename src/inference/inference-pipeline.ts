@@ -14,6 +14,7 @@ import type { Frame } from '../data/frame.js';
 import { explainInputs, needsBackground } from '../explain/explain.js';
 import type { FittedRegressor } from '../models/regressor.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
+import { backgroundFromJson } from './background.js';
 import { checkFrame } from './check-frame.js';
 import { Intervals } from './conformal.js';
 import { contractFromFeatures, type DataContract } from './contract.js';
@@ -90,6 +91,8 @@ export class InferencePipeline {
   readonly intervals: Intervals | null;
   private readonly cleaning: { trimStrings: boolean; missingTokens: ReadonlySet<string> };
   private readonly unknownToMissing: boolean;
+  /** Model-matrix rows the sampling explainer measures against (SVR, k-NN); null for exact methods. */
+  private readonly background: Matrix | null;
 
   constructor(a: RunArtifacts, opts: LoadOptions = {}) {
     const cfg = (a.config ?? {}) as Record<string, Record<string, unknown> | undefined>;
@@ -115,6 +118,8 @@ export class InferencePipeline {
       missingTokens: new Set((cfg.cleaning?.missing_tokens as string[] | undefined) ?? []),
     };
     this.unknownToMissing = this.preprocessor.config.handle_unknown === 'error';
+    const bg = a.metadata.explain_background;
+    this.background = bg ? backgroundFromJson(bg, this.preprocessor.nFeatures) : null;
   }
 
   /** Load a run or stage folder; every artifact's sha256 is checked against metadata.json. */
@@ -180,9 +185,9 @@ export class InferencePipeline {
     return this.run(checked, sink, opts);
   }
 
-  /** Explanations are available for this model (trees, linear; others need a stored background). */
+  /** Explanations are available: exact for trees and linear models, sampled against the stored background otherwise. */
   get canExplain(): boolean {
-    return !needsBackground(this.model);
+    return !needsBackground(this.model) || this.background !== null;
   }
 
   private run(frame: Frame, sink: IssueSink, opts: PredictOptions): BatchPrediction {
@@ -223,7 +228,10 @@ export class InferencePipeline {
   }
 
   private explain(X: Matrix): BatchPrediction['attributions'] {
-    const e = explainInputs(this.model, X, this.preprocessor.features);
+    const e = explainInputs(this.model, X, this.preprocessor.features, {
+      background: this.background ?? undefined,
+      seed: this.metadata.seed,
+    });
     return { names: e.names, values: e.values, baseValue: e.baseValue };
   }
 }

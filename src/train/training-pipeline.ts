@@ -16,6 +16,7 @@ import type { InputEncoding } from '../models/regressor.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
+import { backgroundFor } from '../inference/background.js';
 import { calibrateIntervals } from '../inference/conformal.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { permutationImportance } from '../explain/permutation-importance.js';
@@ -230,6 +231,7 @@ export class TrainingPipeline {
           timings: this.timings,
           intervals,
           featureQuantiles: trainQuantiles(parts.train.frame),
+          explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
         }),
       (r) => r.runDir,
     );

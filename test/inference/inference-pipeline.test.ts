@@ -110,3 +110,25 @@ describe('InferencePipeline on a concrete run (ridge, gbdt)', () => {
     assert.equal(r.interval!.upper, iv.upper[0]);
   });
 });
+
+describe('explanations of a model-agnostic model (knn on concrete)', () => {
+  it('stores a seeded TRAIN background at training and explains against it; sums are exact', async () => {
+    const run = await trainRun('concrete', ['knn']);
+    const p = InferencePipeline.load(run.runDir);
+    const bg = p.metadata.explain_background!;
+    assert.equal(bg.rows, 50);
+    assert.equal(bg.cols, 8);
+    assert.ok(p.canExplain);
+    const { frame } = await DataLoader.load(join(DATA_DIR, 'concrete.csv'));
+    const res = p.predict(frame.toRecords(3), { explain: true });
+    for (const r of res) {
+      const sum = Object.values(r.attributions!).reduce((s, x) => s + x, r.base_value!);
+      assert.ok(Math.abs(sum - r.prediction!) < 1e-6, `${sum} vs ${r.prediction}`);
+    }
+    // Reproducible: the same request gives the same attributions.
+    assert.deepEqual(p.predict(frame.toRecords(3), { explain: true }), res);
+    // Exact methods store no background.
+    const ridge = await trainRun('concrete', ['ridge']);
+    assert.equal(InferencePipeline.load(ridge.runDir).metadata.explain_background, undefined);
+  });
+});
