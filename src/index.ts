@@ -67,4 +67,23 @@ export {
   permutationImportance,
   pickBackground,
 } from './explain/index.js';
+export {
+  closeOnSignals,
+  createServer,
+  defaultLogPath,
+  type ModelPipeline,
+  type RowPrediction,
+  type ServerOptions,
+} from './serve/index.js';
+export {
+  exportLog,
+  type LogQuery,
+  type LogRecord,
+  openLogForReading,
+  PredictionLog,
+  type PredictionLogEntry,
+  parseSince,
+  readLog,
+  summarizeLog,
+} from './log/index.js';
 export { VERSION } from './version.js';
