@@ -48,7 +48,7 @@ export class ByteDictionary {
   private shortCode(bytes: Uint8Array, start: number, len: number): number {
     let k0 = 0;
     let k1 = 0;
-    const m = len < 4 ? len : 4;
+    const m = Math.min(len, 4);
     for (let i = 0; i < m; i++) k0 |= bytes[start + i] << (8 * i);
     for (let i = 4; i < len; i++) k1 |= bytes[start + i] << (8 * (i - 4));
     k0 >>>= 0;
