@@ -57,6 +57,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--interval', 'add the conformal prediction interval (lower, upper)')
     .option('--explain', 'add per-column attributions (attr_<column>) and base_value')
     .option('--chunk-rows <n>', 'rows per chunk (default 65536)')
+    .option('--policy <list>', 'override checks, e.g. out_of_range=clip,unknown_category=reject (reject|warn|clip)')
     .action(async (opts) => {
       code = await predictCommand(opts);
     });

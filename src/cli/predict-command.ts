@@ -16,6 +16,8 @@ export interface PredictOptions {
   interval?: boolean;
   explain?: boolean;
   chunkRows?: string;
+  /** `check=action,...`, e.g. `out_of_range=clip,unknown_category=reject`. */
+  policy?: string;
 }
 
 export async function predictCommand(opts: PredictOptions): Promise<number> {
@@ -34,7 +36,7 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
       `--chunk-rows ${opts.chunkRows} is not allowed: expected a positive integer`,
     );
   }
-  const pipeline = InferencePipeline.load(opts.model);
+  const pipeline = InferencePipeline.load(opts.model, { policy: parsePolicy(opts.policy) });
   if (opts.interval && !pipeline.intervals) {
     process.stderr.write(
       'warning: this run has no interval calibration (interval_method: none); no intervals\n',
@@ -87,4 +89,24 @@ export function summaryText(r: PredictFileResult, p: InferencePipeline, out: str
     `predictions written to ${relative(process.cwd(), out) || out} (${r.idColumn ?? 'row'} column kept)`,
   );
   return lines.join('\n');
+}
+
+/** `--policy out_of_range=clip,extra=...` → a partial policy (checked by the pipeline). */
+function parsePolicy(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [k, v, ...rest] = part.split('=').map((s) => s.trim());
+    if (!k || !v || rest.length) {
+      throw new UsageError(
+        'bad_policy',
+        `--policy ${JSON.stringify(part)} is not allowed: expected check=action, e.g. out_of_range=clip,unknown_category=reject`,
+      );
+    }
+    out[k] = v;
+  }
+  return out;
 }

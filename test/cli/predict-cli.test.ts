@@ -121,6 +121,32 @@ describe('tabflow predict', () => {
     );
   });
 
+  it('--policy overrides the checks of the run for this call', () => {
+    const r = tabflow(
+      [
+        'predict',
+        '--model',
+        model(),
+        '--data',
+        'new.csv',
+        '--out',
+        'strict.csv',
+        '--policy',
+        'out_of_range=reject, unexpected_field=warn',
+      ],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /rows 300: predicted 297, rejected 3/);
+    assert.match(r.stdout, /out_of_range\s+1\s+reject/);
+    const bad = tabflow(
+      ['predict', '--model', model(), '--data', 'new.csv', '--policy', 'wrong_type=clip'],
+      dir,
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /policy\.wrong_type = "clip" is not allowed: expected one of reject, warn/);
+  });
+
   it('exits 2 with a clear message and writes nothing for bad model folders and input files', () => {
     const lines = readFileSync(join(dir, 'new.csv'), 'utf8').split('\n');
     writeFileSync(
