@@ -37,7 +37,14 @@ export interface PredictionLogOptions {
   batchSize?: number;
   /** Longest time a row waits in the buffer, ms (default 250). */
   flushMs?: number;
-  /** Called when a timed flush fails (the rows stay buffered for the next try). */
+  /**
+   * Most rows held while writes keep failing (default 200,000); beyond it the oldest are dropped
+   * and counted, so a full disk cannot exhaust memory.
+   */
+  maxBuffered?: number;
+  /** How long a write waits for another connection's lock before failing, ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** Called when a write from `append` or the timer fails (the rows stay buffered for the next try). */
   onError?: (e: Error) => void;
 }
 
@@ -50,12 +57,20 @@ export class PredictionLog {
   private buffer: Row[] = [];
   private readonly batchSize: number;
   private readonly timer: NodeJS.Timeout;
+  private readonly maxBuffered: number;
+  private readonly onError: (e: Error) => void;
+  /** Buffer size that triggers the next write; pushed back by a batch after a failed write. */
+  private flushAt: number;
   private written = 0;
+  private dropped = 0;
   private closed = false;
 
   constructor(file: string, opts: PredictionLogOptions = {}) {
     this.file = file;
     this.batchSize = opts.batchSize ?? 512;
+    this.maxBuffered = Math.max(this.batchSize, opts.maxBuffered ?? 200_000);
+    this.flushAt = this.batchSize;
+    this.onError = opts.onError ?? (() => {});
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     try {
       this.db = new Database(file);
@@ -65,7 +80,7 @@ export class PredictionLog {
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a power cut may lose the last commits, a process crash loses nothing.
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.exec(LOG_DDL);
     this.db
       .prepare('INSERT OR IGNORE INTO log_meta (key, value) VALUES (?, ?)')
@@ -76,13 +91,7 @@ export class PredictionLog {
     this.insertMany = this.db.transaction((rows: Row[]) => {
       for (const r of rows) insert.run(r);
     });
-    this.timer = setInterval(() => {
-      try {
-        this.flush();
-      } catch (e) {
-        opts.onError?.(e as Error);
-      }
-    }, opts.flushMs ?? 250);
+    this.timer = setInterval(() => this.tryFlush(), opts.flushMs ?? 250);
     this.timer.unref();
   }
 
@@ -94,6 +103,11 @@ export class PredictionLog {
   /** Rows written to the database by this instance. */
   get writtenCount(): number {
     return this.written;
+  }
+
+  /** Rows given up because writes kept failing (see `maxBuffered`). */
+  get droppedCount(): number {
+    return this.dropped;
   }
 
   get isClosed(): boolean {
@@ -119,19 +133,38 @@ export class PredictionLog {
       e.warnings?.length ? JSON.stringify(e.warnings) : null,
       e.errors?.length ? JSON.stringify(e.errors) : null,
     ]);
-    if (this.buffer.length >= this.batchSize) this.flush();
+    if (this.buffer.length >= this.flushAt) this.tryFlush();
   }
 
-  /** Write everything buffered in one transaction; returns the number of rows written. */
+  /** A write from `append` or the timer: a failure goes to `onError`, never to the caller. */
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch (e) {
+      this.onError(e as Error);
+    }
+  }
+
+  /**
+   * Write everything buffered in one transaction; returns the number of rows written. On failure
+   * the rows stay buffered and the error is thrown.
+   */
   flush(): number {
     if (!this.buffer.length || !this.db.open) return 0;
     const rows = this.buffer;
     this.buffer = [];
     try {
       this.insertMany(rows);
+      this.flushAt = this.batchSize;
     } catch (e) {
       // Keep the rows for the next attempt (e.g. SQLITE_BUSY from a concurrent reader).
       this.buffer = rows.concat(this.buffer);
+      const excess = this.buffer.length - this.maxBuffered;
+      if (excess > 0) {
+        this.buffer.splice(0, excess);
+        this.dropped += excess;
+      }
+      this.flushAt = Math.min(this.buffer.length + this.batchSize, this.maxBuffered);
       throw e;
     }
     this.written += rows.length;

@@ -12,6 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   LogController,
 } from 'fastify';
@@ -25,6 +26,7 @@ import { modelFeatures } from './model-features.js';
 import {
   ErrorSchema,
   FlagsQuerySchema,
+  InvocationsResponseSchema,
   invocationsBodySchema,
   PredictResponseSchema,
   predictBodySchema,
@@ -133,6 +135,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   /** Predict, count, log: shared by both prediction routes. */
   const score = (
     req: FastifyRequest,
+    reply: FastifyReply,
     route: string,
     records: InputRecord[],
     flags: Partial<PredictFlags>,
@@ -151,7 +154,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     }
     const results = pipeline.predict(records, { interval: flags.interval, explain: flags.explain });
     const ts = Date.now();
-    const latencyMs = performance.now() - (req as unknown as { [T0]: number })[T0];
+    const latencyMs = reply.elapsedTime;
     let rejected = 0;
     let warned = 0;
     for (let i = 0; i < results.length; i++) {
@@ -177,9 +180,6 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     }
     return { results, rejected, warned };
   };
-  app.addHook('onRequest', async (req) => {
-    (req as unknown as { [T0]: number })[T0] = performance.now();
-  });
 
   const record = recordSchema(features);
   app.post(
@@ -199,7 +199,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     async (req, reply) => {
       const query = queryFlags(req.query);
       const { records, flags } = predictBody(req.body, featureNames);
-      const { results, rejected, warned } = score(req, '/predict', records, { ...query, ...flags });
+      const { results, rejected, warned } = score(req, reply, '/predict', records, { ...query, ...flags });
       const body = {
         request_id: String(req.id),
         model,
@@ -229,14 +229,14 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
           'dataframe_split, dataframe_records, instances or inputs as JSON, or text/csv with a header ' +
           'line. Answers {predictions: [number, ...]}; any rejected row makes the whole request a 400.',
         body: invocationsBodySchema(record),
-        response: { 400: ErrorSchema },
+        response: { 200: InvocationsResponseSchema, 400: ErrorSchema },
       },
     },
     async (req, reply) => {
       const query = queryFlags(req.query);
       const records =
         typeof req.body === 'string' ? csvRecords(req.body, features) : mlflowRecords(req.body, featureOrder);
-      const { results, rejected, warned } = score(req, '/invocations', records, query);
+      const { results, rejected, warned } = score(req, reply, '/invocations', records, query);
       if (warned) reply.header('x-tabflow-warnings', String(warned));
       if (rejected) {
         return reply.code(400).send({
@@ -283,14 +283,13 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     if (log) {
       extra.tabflow_prediction_log_pending_rows = log.pending;
       extra.tabflow_prediction_log_written_rows = log.writtenCount;
+      extra.tabflow_prediction_log_dropped_rows = log.droppedCount;
     }
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(extra));
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
-
-const T0 = Symbol('t0');
 
 function code(i: { code: string }): string {
   return i.code;

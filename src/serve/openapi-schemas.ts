@@ -121,6 +121,12 @@ export function invocationsBodySchema(record: TSchema): TSchema {
   ]);
 }
 
+export const InvocationsResponseSchema = Type.Object({
+  predictions: Type.Array(Type.Union([Type.Number(), Type.Null(), RowPredictionSchema]), {
+    description: 'one number per row; full row results when ?interval or ?explain is set',
+  }),
+});
+
 export const FlagsQuerySchema = Type.Object({
   interval: Type.Optional(Type.Boolean()),
   explain: Type.Optional(Type.Boolean()),

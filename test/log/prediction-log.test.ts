@@ -85,6 +85,37 @@ test('the interval timer flushes without any further appends; reopening appends 
   db.close();
 });
 
+test('failed writes never throw from append: rows stay buffered, past maxBuffered the oldest are dropped', () => {
+  const file = join(tmp(), 'p.sqlite');
+  const errors: Error[] = [];
+  const log = new PredictionLog(file, {
+    batchSize: 10,
+    maxBuffered: 25,
+    busyTimeoutMs: 1,
+    flushMs: 60_000,
+    onError: (e) => errors.push(e),
+  });
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE'); // another writer holds the lock
+  for (let i = 0; i < 30; i++) log.append(entry(i));
+  assert.ok(errors.length >= 2 && errors.every((e) => /locked|busy/i.test(e.message)), String(errors));
+  assert.throws(() => log.flush(), /locked|busy/i, 'an explicit flush reports the failure');
+  assert.equal(log.pending, 25);
+  assert.equal(log.droppedCount, 5);
+  assert.equal(log.writtenCount, 0);
+  other.exec('COMMIT');
+  other.close();
+  log.close();
+  const db = openLogForReading(file);
+  const ages = [...readLog(db)].map((r) => r.features.age);
+  assert.deepEqual(
+    ages,
+    Array.from({ length: 25 }, (_, i) => i + 5),
+    'the newest 25 rows, in order',
+  );
+  db.close();
+});
+
 test('non-finite numbers are stored as NULL, not as garbage', () => {
   const file = join(tmp(), 'p.sqlite');
   const log = new PredictionLog(file);
