@@ -4,7 +4,7 @@
  * seed 7, median-impute + standardise numbers, one-hot categories) and writes the matrices; both
  * fit the first `max_rows` train rows with the same C, ε, γ ('scale') and a standardised target.
  * Runs alternate (sklearn, tabflow) per repeat; best of --repeats for each side. Also times the
- * Nyström path on all diamonds train rows (above max_rows), and k-NN predict (all train rows,
+ * Nyström and subsample paths on all diamonds train rows (above max_rows), and k-NN predict (all train rows,
  * whole test split) against KNeighborsRegressor (bench/knn_sklearn.py). Writes
  * bench/results/svr.json.
  *
@@ -185,6 +185,17 @@ try {
       console.log(
         `diamonds all ${ny.fit_rows} rows: R² ${ny.r2.toFixed(4)}, fit ${ny.fit_s.toFixed(2)} s; ${ny.notes.join(' ')}`,
       );
+      const sub = await ours(dir, sk.cols, Number.POSITIVE_INFINITY, {
+        ...PARAMS,
+        approximation: 'subsample',
+      });
+      results.push({
+        dataset: 'diamonds (all train rows: subsample path)',
+        rows: sub.fit_rows,
+        cols: sk.cols,
+        tabflow: sub,
+      });
+      console.log(`diamonds all rows, subsample: R² ${sub.r2.toFixed(4)}, fit ${sub.fit_s.toFixed(2)} s`);
     }
   }
 } finally {
