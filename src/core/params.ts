@@ -95,9 +95,11 @@ export function resolveParams<T extends ParamTable>(table: T, given: unknown, pr
         });
         continue;
       }
-      const issue = checkParam(`${prefix}.${k}`, spec, v);
+      // YAML reads `true`/`false` as booleans; enums that spell them as strings accept both.
+      const value = spec.type === 'enum' && typeof v === 'boolean' && spec.values.includes(String(v)) ? String(v) : v;
+      const issue = checkParam(`${prefix}.${k}`, spec, value);
       if (issue) issues.push(issue);
-      else out[k] = v;
+      else out[k] = value;
     }
   }
   if (issues.length) throw new ConfigError(issues);
