@@ -23,6 +23,8 @@ import type { Column } from './frame.js';
 import { parseNumber } from './infer.js';
 
 const CHUNK_BYTES = 8 << 20;
+/** Room in front of each chunk for the record carried over from the previous one. */
+const HEAD = 1 << 20;
 const SAMPLE_ROWS = 20_000;
 const LF = 10;
 const CR = 13;
@@ -139,24 +141,45 @@ async function scanRecords(
     );
   }
   const scanner = new RecordScanner(path, head, ncols, onBatch, expectedRows, reserve, numeric);
-  let buf: Uint8Array = new Uint8Array(CHUNK_BYTES);
-  let filled = 0;
-  let fileOffset = 0;
+  // Double buffering: the next chunk is read (on libuv's thread) into the other buffer while this
+  // one is parsed. Each buffer keeps HEAD bytes of room in front of its data, where the incomplete
+  // last record of the previous chunk is copied, so a chunk is never copied as a whole.
+  let cur: Uint8Array = new Uint8Array(HEAD + CHUNK_BYTES);
+  let next: Uint8Array = new Uint8Array(HEAD + CHUNK_BYTES);
   const fh = await open(path, 'r');
+  let fileOffset = 0;
+  const readInto = (buf: Uint8Array) => fh.read(buf, HEAD, CHUNK_BYTES, fileOffset);
+  let pending = readInto(cur);
+  let from = HEAD;
   try {
+    let { bytesRead } = await pending;
     for (;;) {
-      if (filled === buf.length) buf = growBuffer(buf, filled);
-      const { bytesRead } = await fh.read(buf, filled, buf.length - filled, fileOffset);
       fileOffset += bytesRead;
-      filled += bytesRead;
+      const filled = HEAD + bytesRead;
       const final = bytesRead === 0;
-      const pos = scanner.scan(buf, filled, final);
+      if (!final) pending = readInto(next);
+      const pos = scanner.scan(cur, from, filled, final);
       if (final || scanner.stopped) return;
-      // Keep the incomplete tail for the next read.
-      buf.copyWithin(0, pos, filled);
-      filled -= pos;
+      ({ bytesRead } = await pending);
+      // Carry the incomplete record over in front of the next chunk.
+      const tail = filled - pos;
+      if (tail <= HEAD) {
+        next.set(cur.subarray(pos, filled), HEAD - tail);
+        [cur, next] = [next, cur];
+        from = HEAD - tail;
+      } else {
+        // A record longer than HEAD: rebuild the buffer with room for it.
+        const big = new Uint8Array(HEAD + tail + CHUNK_BYTES);
+        big.set(cur.subarray(pos, filled), HEAD);
+        big.set(next.subarray(HEAD, HEAD + bytesRead), HEAD + tail);
+        cur = big;
+        from = HEAD;
+        bytesRead += tail;
+        fileOffset -= tail; // fileOffset counts file bytes; the tail was counted already
+      }
     }
   } finally {
+    await pending.catch(() => undefined);
     await fh.close();
   }
 }
@@ -214,8 +237,8 @@ class RecordScanner {
    * Parse every complete record in buf[0, filled) and hand them over in batches; returns where the
    * incomplete tail starts (the caller then moves it, so no batch may outlive this call).
    */
-  scan(buf: Uint8Array, filled: number, final: boolean): number {
-    const pos = this.scanRecords(buf, filled, final);
+  scan(buf: Uint8Array, from: number, filled: number, final: boolean): number {
+    const pos = this.scanRecords(buf, from, filled, final);
     this.flush(buf);
     return pos;
   }
@@ -226,16 +249,17 @@ class RecordScanner {
     this.batch.count = 0;
   }
 
-  private scanRecords(buf: Uint8Array, filled: number, final: boolean): number {
+  private scanRecords(buf: Uint8Array, from: number, filled: number, final: boolean): number {
     const { D, Q, ncols, stops, numeric } = this;
     const fValue = this.batch.value;
     const fStart = this.batch.start;
     const fEnd = this.batch.end;
     const fFlags = this.flags;
-    let pos = 0;
-    if (!this.bomChecked && (filled >= 3 || final)) {
+    let pos = from;
+    if (!this.bomChecked && (filled - from >= 3 || final)) {
       this.bomChecked = true;
-      if (filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+      if (filled - from >= 3 && buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf)
+        pos += 3;
     }
     for (;;) {
       if (pos >= filled) return pos;
@@ -395,12 +419,6 @@ function raggedError(path: string, line: number, found: number, expected: number
       'one field per column: fix that line (a stray delimiter or an unclosed quote is the usual ' +
       'cause), or set the delimiter/quote options if they were detected wrongly.',
   );
-}
-
-function growBuffer(buf: Uint8Array, used: number): Uint8Array {
-  const out = new Uint8Array(buf.length * 2);
-  out.set(buf.subarray(0, used));
-  return out;
 }
 
 /** Missing-value tokens compared as bytes; most fields are rejected by length or first byte. */

@@ -74,4 +74,21 @@ describe('CSV engines agree', () => {
       { a: 2, column2: 'y', c: 3 },
     ]);
   });
+
+  test('tabflow engine: records longer than the read-ahead room and the read chunk', async () => {
+    // DuckDB caps lines at 2 MB by default, so this one is for the own parser only.
+    const long = 'x'.repeat(3 << 20);
+    const huge = 'y'.repeat(9 << 20);
+    const path = tmp.write('long-records.csv', `a,b\n1,"${long}"\n2,short\n3,"${huge}"\n4,${long}\n`);
+    const { frame } = await DataLoader.load(path);
+    assert.deepEqual(
+      frame.toRecords().map((r) => [r.a, String(r.b).length]),
+      [
+        [1, long.length],
+        [2, 5],
+        [3, huge.length],
+        [4, long.length],
+      ],
+    );
+  });
 });
