@@ -9,10 +9,10 @@
  * usage: node --import tsx bench/serve.ts [--seconds 8] [--rounds 2]
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer as netServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeResult } from './write-result.js';
@@ -80,6 +80,24 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return done;
 }
 
+/** CPU seconds (user + system) used so far by a process and its descendants that are alive. */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  const visit = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        const kids = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
+        for (const k of kids ? kids.split(' ') : []) visit(Number(k));
+      }
+    } catch {}
+  };
+  visit(pid);
+  return ticks / 100; // CLK_TCK
+}
+
 async function load(url: string, body: string, seconds: number): Promise<AutocannonResult> {
   return autocannon({
     url,
@@ -91,9 +109,11 @@ async function load(url: string, body: string, seconds: number): Promise<Autocan
   });
 }
 
-function summary(r: AutocannonResult) {
+function summary(r: AutocannonResult, cpu: number) {
   return {
     req_per_s: Math.round(r.requests.average),
+    server_cpu_s: Number(cpu.toFixed(2)),
+    req_per_server_cpu_s: Math.round(r.requests.total / cpu),
     requests: r.requests.total,
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
@@ -185,17 +205,20 @@ async function main(): Promise<void> {
     );
 
     const servers = [
-      { name: 'tabflow', url: `http://127.0.0.1:${tfPort}/predict` },
-      { name: 'reference', url: `http://127.0.0.1:${refPort}/predict` },
+      { name: 'tabflow', url: `http://127.0.0.1:${tfPort}/predict`, pid: tf.pid ?? 0 },
+      { name: 'reference', url: `http://127.0.0.1:${refPort}/predict`, pid: ref.pid ?? 0 },
     ];
     for (const s of servers) await load(s.url, body, 2); // warm-up (JIT, caches, worker start)
     const rounds: Record<string, ReturnType<typeof summary>[]> = { tabflow: [], reference: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const s of servers) {
-        const r = summary(await load(s.url, body, SECONDS));
+        const cpu0 = cpuSeconds(s.pid);
+        const res = await load(s.url, body, SECONDS);
+        const r = summary(res, cpuSeconds(s.pid) - cpu0);
         rounds[s.name].push(r);
         console.log(
-          `round ${round + 1} ${s.name.padEnd(9)} ${r.req_per_s} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms`,
+          `round ${round + 1} ${s.name.padEnd(9)} ${r.req_per_s} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  ` +
+            `${r.req_per_server_cpu_s} req per server CPU-second`,
         );
       }
     }
@@ -214,6 +237,8 @@ async function main(): Promise<void> {
     const refRps = mean(rounds.reference.map((r) => r.req_per_s));
     const tfP99 = Math.max(...rounds.tabflow.map((r) => r.p99_ms));
     const tfTotal = rounds.tabflow.reduce((s, r) => s + r.requests, 0);
+    const perCpu = (name: string) =>
+      rounds[name].reduce((s, r) => s + r.requests, 0) / rounds[name].reduce((s, r) => s + r.server_cpu_s, 0);
     const result = {
       setup: {
         data: 'examples/data/diamonds.csv',
@@ -226,15 +251,23 @@ async function main(): Promise<void> {
         tabflow: 'tabflow serve (fastify, one process), prediction log on (SQLite WAL), pino at info',
         reference:
           'Flask + scikit-learn Pipeline(ColumnTransformer, HistGradientBoostingRegressor(max_iter=100)) under gunicorn -w 2 (OMP_NUM_THREADS=1)',
-        note: 'load generator, both servers and other jobs share the same 2 cores; compare the ratio, not absolute numbers',
+        note: 'load generator, both servers and other jobs share the same 2 cores; compare the ratios, not absolute numbers',
+        load_average_at_start: os.loadavg().map((x) => Number(x.toFixed(2))),
       },
       rounds,
-      tabflow: { req_per_s: Math.round(tfRps), p99_ms_worst_round: tfP99 },
+      tabflow: {
+        req_per_s: Math.round(tfRps),
+        req_per_cpu_s: Math.round(perCpu('tabflow')),
+        p99_ms_worst_round: tfP99,
+      },
       reference: {
         req_per_s: Math.round(refRps),
+        req_per_cpu_s: Math.round(perCpu('reference')),
         p99_ms_worst_round: Math.max(...rounds.reference.map((r) => r.p99_ms)),
       },
       throughput_ratio: Number((tfRps / refRps).toFixed(2)),
+      // Requests per CPU-second the server itself used: robust to other jobs on the machine.
+      cpu_efficiency_ratio: Number((perCpu('tabflow') / perCpu('reference')).toFixed(2)),
       targets: {
         ratio_at_least: 5,
         p99_ms_at_most: 10,
@@ -243,12 +276,15 @@ async function main(): Promise<void> {
       },
       prediction_log: {
         rows: loggedRows,
-        requests_answered_during_run: 'all 2xx',
+        tabflow_non_2xx: rounds.tabflow.reduce((s, r) => s + r.non_2xx + r.errors, 0),
         graceful_exit_code: exitCode,
       },
       logged_all: loggedRows >= tfTotal,
     };
-    console.log(`ratio ${result.throughput_ratio}×, tabflow p99 ${tfP99} ms, ${loggedRows} rows logged`);
+    console.log(
+      `throughput ratio ${result.throughput_ratio}×, per-CPU ratio ${result.cpu_efficiency_ratio}×, ` +
+        `tabflow p99 ${tfP99} ms, ${loggedRows} rows logged`,
+    );
     writeResult('serve', result);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
