@@ -164,14 +164,16 @@ try {
     };
     results.push(row);
     console.log(
-      `${ds.name}: R² tabflow ${tf.r2.toFixed(4)} vs sklearn ${sk.r2.toFixed(4)} (Δ ${row.r2_diff.toFixed(4)}); ` +
-        `fit ${tf.fit_s.toFixed(2)} s vs ${sk.fit_s.toFixed(2)} s (×${row.fit_ratio.toFixed(2)}, cpu ×${row.fit_cpu_ratio.toFixed(2)})`,
+      `${ds.name}: R² tabflow ${tf.r2.toFixed(4)} vs sklearn ${sk.r2.toFixed(4)} ` +
+        `(Δ ${row.r2_diff.toFixed(4)}); fit ${tf.fit_s.toFixed(2)} s vs ${sk.fit_s.toFixed(2)} s ` +
+        `(×${row.fit_ratio.toFixed(2)}, cpu ×${row.fit_cpu_ratio.toFixed(2)})`,
     );
     const kn = await knn(dir, sk.cols);
     results.push({ dataset: `${ds.name} (knn predict)`, ...kn });
     console.log(
       `${ds.name} knn: predict ${kn.tabflow.predict_s.toFixed(2)} s (${kn.tabflow.algorithm}) vs sklearn ` +
-        `${kn.sklearn.auto.predict_s.toFixed(2)} s (${kn.sklearn.auto.method}); R² ${kn.tabflow.r2.toFixed(6)} vs ` +
+        `${kn.sklearn.auto.predict_s.toFixed(2)} s (${kn.sklearn.auto.method}); ` +
+        `R² ${kn.tabflow.r2.toFixed(6)} vs ` +
         `${kn.sklearn.auto.r2.toFixed(6)} (kd_tree ${kn.sklearn.kd_tree.r2.toFixed(6)})`,
     );
     if (ds.name === 'diamonds' && !args['no-nystroem']) {
@@ -183,7 +185,8 @@ try {
         tabflow: ny,
       });
       console.log(
-        `diamonds all ${ny.fit_rows} rows: R² ${ny.r2.toFixed(4)}, fit ${ny.fit_s.toFixed(2)} s; ${ny.notes.join(' ')}`,
+        `diamonds all ${ny.fit_rows} rows: R² ${ny.r2.toFixed(4)}, fit ${ny.fit_s.toFixed(2)} s; ` +
+          ny.notes.join(' '),
       );
       const sub = await ours(dir, sk.cols, Number.POSITIVE_INFINITY, {
         ...PARAMS,

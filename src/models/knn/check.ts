@@ -13,7 +13,9 @@ export function checkFiniteX(kind: string, X: Matrix, method: string): void {
           {
             path: `X[${i}, ${j}]`,
             code: 'not_finite',
-            message: `${kind}.${method}: X[${i}, ${j}] = ${D[k]}; ${kind} needs finite inputs (impute missing values first)`,
+            message:
+              `${kind}.${method}: X[${i}, ${j}] = ${D[k]}; ` +
+              `${kind} needs finite inputs (impute missing values first)`,
           },
         ],
         'Non-finite input',

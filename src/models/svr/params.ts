@@ -55,7 +55,9 @@ export const SVR_PARAMS = {
     type: 'enum',
     default: 'nystroem',
     values: ['nystroem', 'subsample'],
-    doc: "above max_rows: 'nystroem' (features + linear ε-SVR on all rows) or 'subsample' (exact SVR on max_rows seeded random rows)",
+    doc:
+      "above max_rows: 'nystroem' (features + linear ε-SVR on all rows) or " +
+      "'subsample' (exact SVR on max_rows seeded random rows)",
   },
   nystroem_components: {
     type: 'number',

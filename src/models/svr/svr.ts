@@ -185,7 +185,8 @@ export class Svr implements Regressor {
   private async fitLinear(X: Matrix, ys: Float64Array, ctx: FitContext, notes: string[]) {
     const { rows: n, cols: p } = X;
     notes.push(
-      `svr: linear-kernel SVR on ${n.toLocaleString('en-US')} rows exceeds max_rows=${this.params.max_rows}: ` +
+      `svr: linear-kernel SVR on ${n.toLocaleString('en-US')} rows ` +
+        `exceeds max_rows=${this.params.max_rows}: ` +
         'solved the same ε-SVR by linear dual coordinate descent (bias learned as a weight) instead of SMO',
     );
     // Centre the columns so the (regularised) bias weight only has to carry a small offset.
