@@ -92,8 +92,9 @@ export class Svr implements Regressor {
     const notes: string[] = [];
     let solved: Solved;
     if (n <= P.max_rows) solved = await this.fitSmo(X, ys, kernel, ctx, notes);
-    else if (P.approximation === 'subsample') solved = await this.fitSubsample(X, ys, kernel, ctx, notes);
+    // A linear kernel has an exact solver for any row count; only RBF needs an approximation.
     else if (kernel.kind === 'linear') solved = await this.fitLinear(X, ys, ctx, notes);
+    else if (P.approximation === 'subsample') solved = await this.fitSubsample(X, ys, kernel, ctx, notes);
     else solved = await this.fitNystroem(X, ys, kernel, ctx, notes);
     ctx.onProgress?.(1);
     return new FittedSvr({ ...P }, { ...solved, kernel, nFeatures: p, yMean, yStd, featureStd, notes });
@@ -251,7 +252,7 @@ export class Svr implements Regressor {
 
 export const svrFamily: ModelFamily = {
   kind: 'svr',
-  description: 'ε-SVR (RBF or linear kernel) by libsvm-style SMO; Nyström approximation above max_rows',
+  description: 'ε-SVR (RBF or linear kernel) by libsvm-style SMO; above max_rows a seeded subsample (or Nyström)',
   params: SVR_PARAMS,
   input: 'onehot',
   create: (params) => new Svr(params as SvrParams),
