@@ -11,10 +11,10 @@ import { linearFamilies } from './linear/index.js';
 import { registerModel } from './registry.js';
 import { svrFamily } from './svr/svr.js';
 
-// Families register below, one line each.
+// Registration order is the default candidate order (the seed's list: linear first, then trees).
 for (const f of linearFamilies) registerModel(f);
+registerModel(decisionTree);
 for (const f of forestFamilies) registerModel(f);
 registerModel(gbdt);
-registerModel(decisionTree);
 registerModel(svrFamily);
 registerModel(knnFamily);
