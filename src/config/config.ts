@@ -41,6 +41,13 @@ export const TRAINING_PARAMS = {
     doc: 'seconds for all candidates together; candidates not started in time are recorded as skipped',
   },
   threads: { type: 'number?', default: null, integer: true, min: 1, doc: 'worker threads for parallel models; null = all cores' },
+  train_metrics_rows: {
+    type: 'number?',
+    default: 10000,
+    integer: true,
+    min: 1,
+    doc: 'train-split metrics on a seeded sample of at most this many rows (null = all train rows)',
+  },
 } as const satisfies ParamTable;
 
 export const SELECTION_PARAMS = {

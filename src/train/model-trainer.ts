@@ -6,6 +6,8 @@
 import type { Matrix } from '../core/matrix.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
 import { type MetricName, type MetricValues, getMetric, isBetter, scoreAll } from '../metrics/regression.js';
+import { takeRows } from '../core/matrix.js';
+import { Rng } from '../core/random.js';
 import { getFamily } from '../models/registry.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../models/regressor.js';
 import { deadlineSignal } from './budget.js';
@@ -56,6 +58,8 @@ export type TrainerEvent =
 
 export interface TrainerOptions {
   seed: number;
+  /** Train-split metrics use a seeded sample of at most this many rows (null = all): k-NN and SVR predict slowly. */
+  trainMetricsRows?: number | null;
   candidateBudgetS: number | null;
   totalBudgetS: number | null;
   threads?: number | null;
@@ -138,7 +142,7 @@ export class ModelTrainer {
       try {
         const t0 = performance.now();
         for (const split of ['train', 'val', 'test'] as const) {
-          const { X, y } = d[split];
+          const { X, y } = split === 'train' ? this.trainSample(d) : d[split];
           if (y.length === 0) continue;
           const p = t.fitted.predict(X);
           if (split === 'test') t.result.predict_seconds = (performance.now() - t0) / 1000;
@@ -152,6 +156,21 @@ export class ModelTrainer {
         t.fitted = undefined;
       }
     }
+  }
+
+  private readonly samples = new WeakMap<PreparedData, XY>();
+
+  /** Seeded sample of TRAIN rows for train metrics (the same rows for every candidate). */
+  private trainSample(d: PreparedData): XY {
+    const cap = this.options.trainMetricsRows ?? null;
+    if (cap === null || d.train.y.length <= cap) return d.train;
+    let s = this.samples.get(d);
+    if (!s) {
+      const idx = new Rng(this.options.seed).permutation(d.train.y.length).slice(0, cap).sort();
+      s = { X: takeRows(d.train.X, idx), y: Float64Array.from(idx, (i) => d.train.y[i]) };
+      this.samples.set(d, s);
+    }
+    return s;
   }
 
   /** The best candidate by `metric` on `on` (the metric declares its direction); undefined if none is ok. */

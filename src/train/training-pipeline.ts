@@ -123,6 +123,7 @@ export class TrainingPipeline {
       candidateBudgetS: cfg.training.candidate_time_budget_s,
       totalBudgetS: cfg.training.time_budget_s,
       threads: cfg.training.threads,
+      trainMetricsRows: cfg.training.train_metrics_rows,
       onEvent: this.onEvent,
     });
 

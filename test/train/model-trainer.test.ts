@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Matrix, takeRows } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/random.js';
+import { mae } from '../../src/metrics/regression.js';
 import { resolveCandidates } from '../../src/train/candidates.js';
 import { ModelTrainer, type PreparedData, importanceBySource } from '../../src/train/model-trainer.js';
 import { concrete, splitIdx } from '../helpers/datasets.js';
@@ -72,6 +74,22 @@ describe('ModelTrainer', () => {
     const trained = await trainer.trainAll(() => data);
     assert.equal(trained[1].result.status, 'skipped');
     assert.match(trained[1].result.error!, /time budget/);
+  });
+
+  it('computes train metrics on a seeded sample when asked, the same rows for every candidate', async () => {
+    const trainer = new ModelTrainer(resolveCandidates(['test_mean']), { ...opts, trainMetricsRows: 100 });
+    const [t] = await trainer.trainAll(() => data);
+    trainer.evaluateAll([t], () => data);
+    const idx = new Rng(opts.seed).permutation(data.train.y.length).slice(0, 100).sort();
+    let mean = 0;
+    for (const v of data.train.y) mean += v;
+    mean /= data.train.y.length;
+    const want = mae(
+      Float64Array.from(idx, (i) => data.train.y[i]),
+      new Float64Array(100).fill(mean),
+    );
+    assert.ok(Math.abs(t.result.metrics!.train!.mae - want) < 1e-9);
+    assert.notEqual(t.result.metrics!.train!.mae, mae(data.train.y, new Float64Array(data.train.y.length).fill(mean)));
   });
 
   it('maps importances back to the input columns', () => {
