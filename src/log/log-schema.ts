@@ -24,8 +24,9 @@ CREATE TABLE IF NOT EXISTS predictions (
   warnings    TEXT,               -- JSON array of {row, field, code, message}; NULL when none
   errors      TEXT
 );
+-- One index: time windows are what readers ask for (a run filter scans within the window);
+-- each extra index costs every insert on the serving path.
 CREATE INDEX IF NOT EXISTS predictions_ts ON predictions (ts);
-CREATE INDEX IF NOT EXISTS predictions_run_ts ON predictions (run_id, ts);
 CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 

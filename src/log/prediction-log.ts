@@ -33,9 +33,12 @@ export interface PredictionLogEntry {
 }
 
 export interface PredictionLogOptions {
-  /** Rows buffered before a write (default 512). */
+  /**
+   * Rows buffered before a write (default 128). A write blocks the event loop for its whole
+   * transaction, so small batches keep that pause well under a millisecond.
+   */
   batchSize?: number;
-  /** Longest time a row waits in the buffer, ms (default 250). */
+  /** Longest time a row waits in the buffer, ms (default 200). */
   flushMs?: number;
   /**
    * Most rows held while writes keep failing (default 200,000); beyond it the oldest are dropped
@@ -67,7 +70,7 @@ export class PredictionLog {
 
   constructor(file: string, opts: PredictionLogOptions = {}) {
     this.file = file;
-    this.batchSize = opts.batchSize ?? 512;
+    this.batchSize = opts.batchSize ?? 128;
     this.maxBuffered = Math.max(this.batchSize, opts.maxBuffered ?? 200_000);
     this.flushAt = this.batchSize;
     this.onError = opts.onError ?? (() => {});
@@ -91,7 +94,7 @@ export class PredictionLog {
     this.insertMany = this.db.transaction((rows: Row[]) => {
       for (const r of rows) insert.run(r);
     });
-    this.timer = setInterval(() => this.tryFlush(), opts.flushMs ?? 250);
+    this.timer = setInterval(() => this.tryFlush(), opts.flushMs ?? 200);
     this.timer.unref();
   }
 
