@@ -146,10 +146,13 @@ result.gbdt_tree_shap = {
 };
 console.log('gbdt', JSON.stringify(result.gbdt_tree_shap));
 {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const pi = permutationImportance(gbdt, ord.test.X, ord.test.y, ord.features, { seed: 1 });
+  const c = process.cpuUsage(c0);
   result.gbdt_permutation_importance = {
     seconds: (performance.now() - t0) / 1000,
+    cpu_seconds: (c.user + c.system) / 1e6,
     rows: pi.rows,
     repeats: pi.repeats,
     columns: pi.columns,
