@@ -16,11 +16,10 @@
  */
 import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
-import { ByteDictionary } from './byte-dictionary.js';
+import { BATCH, type Batch, MissingTokens, NumberSink, type Sink, TextSink } from './csv-columns.js';
 import type { CsvHead } from './csv-head.js';
 import { parseNumberTrimmed, scanNumber } from './csv-number.js';
 import type { Column } from './frame.js';
-import { parseNumber } from './infer.js';
 
 const CHUNK_BYTES = 8 << 20;
 /** Room in front of each chunk for the record carried over from the previous one. */
@@ -43,27 +42,6 @@ export interface CsvParseResult {
 }
 
 type Kind = 'numeric' | 'text';
-
-/**
- * Byte ranges of the fields of up to BATCH records, row-major: field j of record r is
- * bytes[start[r * ncols + j], end[r * ncols + j]). Conversion then runs column by column over a
- * batch (one tight, monomorphic loop per column) instead of field by field.
- */
-interface Batch {
-  start: Int32Array;
-  end: Int32Array;
-  /** For numeric columns, the value parsed while scanning (NaN: not a number, look at the bytes). */
-  value: Float64Array;
-  count: number;
-}
-
-const BATCH = 1024;
-
-interface Sink {
-  putBatch(bytes: Uint8Array, batch: Batch, ncols: number, j: number, row: number): void;
-  ensure(rows: number): void;
-  finish(rows: number): Column;
-}
 
 export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOptions): Promise<CsvParseResult> {
   const missing = new MissingTokens(opts.missingTokens);
@@ -419,98 +397,4 @@ function raggedError(path: string, line: number, found: number, expected: number
       'one field per column: fix that line (a stray delimiter or an unclosed quote is the usual ' +
       'cause), or set the delimiter/quote options if they were detected wrongly.',
   );
-}
-
-/** Missing-value tokens compared as bytes; most fields are rejected by length or first byte. */
-class MissingTokens {
-  private readonly tokens: Uint8Array[];
-  private readonly maxLen: number;
-  private readonly empty: boolean;
-  private readonly firstByte = new Uint8Array(256);
-  /** Some token reads as a number (e.g. -999): numeric columns must check tokens first. */
-  readonly numeric: boolean;
-  constructor(tokens: readonly string[]) {
-    this.numeric = tokens.some((t) => t !== '' && !Number.isNaN(parseNumber(t)));
-    this.tokens = tokens.filter((t) => t !== '').map((t) => new Uint8Array(Buffer.from(t, 'utf8')));
-    this.maxLen = Math.max(0, ...this.tokens.map((t) => t.length));
-    this.empty = tokens.includes('');
-    for (const t of this.tokens) this.firstByte[t[0]] = 1;
-  }
-  has(b: Uint8Array, start: number, end: number): boolean {
-    const len = end - start;
-    if (len === 0) return this.empty;
-    if (len > this.maxLen || this.firstByte[b[start]] === 0) return false;
-    const tokens = this.tokens;
-    for (let k = 0; k < tokens.length; k++) {
-      const t = tokens[k];
-      if (t.length !== len) continue;
-      let i = 0;
-      while (i < len && t[i] === b[start + i]) i++;
-      if (i === len) return true;
-    }
-    return false;
-  }
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
-  if (a.length >= n) return a;
-  const out = new (a.constructor as new (n: number) => T)(n);
-  out.set(a);
-  return out;
-}
-
-function trim<T extends Float64Array | Int32Array>(a: T, n: number): T {
-  if (a.length === n) return a;
-  // A view when little is wasted (copying tens of MB costs more than 10% spare room).
-  return n >= 0.9 * a.length ? (a.subarray(0, n) as T) : (a.slice(0, n) as T);
-}
-
-class NumberSink implements Sink {
-  private values = new Float64Array(0);
-  private failed = false;
-  constructor(
-    private readonly missing: MissingTokens,
-    private readonly onFail: () => void,
-  ) {}
-  ensure(rows: number): void {
-    this.values = grow(this.values, rows);
-  }
-  putBatch(bytes: Uint8Array, batch: Batch, ncols: number, j: number, row: number): void {
-    const { start, end, value, count } = batch;
-    const values = this.values;
-    const missing = this.missing;
-    // Numbers were parsed during the scan; tokens only matter where that gave NaN, unless a token
-    // is itself a number (e.g. -999), in which case every cell is checked.
-    const tokensFirst = missing.numeric;
-    for (let r = 0, k = j; r < count; r++, k += ncols) {
-      let v = value[k];
-      if (tokensFirst && missing.has(bytes, start[k], end[k])) v = Number.NaN;
-      else if (Number.isNaN(v) && !this.failed && !missing.has(bytes, start[k], end[k])) {
-        this.failed = true;
-        this.onFail();
-      }
-      values[row + r] = v;
-    }
-  }
-  finish(rows: number): Column {
-    return { type: 'numeric', values: trim(this.values, rows) };
-  }
-}
-
-/** Every value goes into the dictionary; the loader then maps missing-token entries to -1. */
-class TextSink implements Sink {
-  private codes = new Int32Array(0);
-  private readonly dict = new ByteDictionary();
-  ensure(rows: number): void {
-    this.codes = grow(this.codes, rows);
-  }
-  putBatch(bytes: Uint8Array, batch: Batch, ncols: number, j: number, row: number): void {
-    const { start, end, count } = batch;
-    const codes = this.codes;
-    const dict = this.dict;
-    for (let r = 0, k = j; r < count; r++, k += ncols) codes[row + r] = dict.code(bytes, start[k], end[k]);
-  }
-  finish(rows: number): Column {
-    return { type: 'categorical', codes: trim(this.codes, rows), dictionary: this.dict.values };
-  }
 }
