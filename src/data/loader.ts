@@ -35,6 +35,11 @@ export interface LoadOptions {
   /** When given: must exist and be numeric. */
   target?: string;
   /**
+   * Accept columns with no value at all (default false: an error, since nothing can be learned
+   * from them). Inference sets it: a batch may legitimately have a column that is all missing.
+   */
+  allowEmptyColumns?: boolean;
+  /**
    * CSV reader: tabflow's own single-pass parser (default) or DuckDB's. Same dialect, missing
    * tokens, inference and errors; on the 1M-row benchmark the own parser took ~15% less CPU and
    * half the memory (bench/load-csv.ts).
@@ -104,7 +109,7 @@ export class DataLoader {
     const frame = finishColumns(raw, path, missingTokens, types);
     checkHasRows(frame, path);
     const missing = frame.columns.map(missingCount);
-    checkNoEmptyColumns(frame, path, missing);
+    if (!opts.allowEmptyColumns) checkNoEmptyColumns(frame, path, missing);
     if (opts.target !== undefined) checkTarget(frame, path, opts.target);
     const report: LoadReport = {
       path,

@@ -39,7 +39,7 @@ export async function predictFile(
   opts: PredictFileOptions,
 ): Promise<PredictFileResult> {
   const t0 = performance.now();
-  const { frame } = await DataLoader.load(dataPath);
+  const frame = await loadForContract(dataPath, pipeline);
   const t1 = performance.now();
   const idColumn = ID_NAMES.find(
     (n) => frame.has(n) && !pipeline.contract.features.some((f) => f.name === n),
@@ -95,6 +95,21 @@ export async function predictFile(
     columns,
     seconds: { load: (t1 - t0) / 1000, predict: (performance.now() - t1) / 1000 },
   };
+}
+
+/**
+ * The file as a frame. A batch may have a column with no value (all missing: reported per row,
+ * not a load error), and a categorical feature whose values happen to all look like numbers is
+ * re-read as text, so "007" stays "007" instead of becoming the level "7".
+ */
+async function loadForContract(path: string, p: InferencePipeline): Promise<Frame> {
+  const { frame } = await DataLoader.load(path, { allowEmptyColumns: true });
+  const retype = p.contract.features.filter(
+    (f) => f.type === 'categorical' && frame.has(f.name) && frame.typeOf(f.name) !== 'categorical',
+  );
+  if (!retype.length) return frame;
+  const types = Object.fromEntries(retype.map((f) => [f.name, 'categorical' as const]));
+  return (await DataLoader.load(path, { allowEmptyColumns: true, types })).frame;
 }
 
 /** A file missing a required column (under a reject policy) cannot be predicted at all. */
