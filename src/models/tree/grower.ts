@@ -59,19 +59,37 @@ const MIN_SHARED_CELLS = 200_000;
 /** Growable per-node storage during training (never serialised). */
 class NodeStore {
   n = 0;
-  feature = new Int32Array(64);
-  bin = new Int32Array(64);
-  missingLeft = new Uint8Array(64);
-  left = new Int32Array(64);
-  right = new Int32Array(64);
-  value = new Float64Array(64);
-  gain = new Float64Array(64);
-  count = new Float64Array(64);
-  g = new Float64Array(64);
-  h = new Float64Array(64);
-  start = new Int32Array(64);
-  end = new Int32Array(64);
-  depth = new Int32Array(64);
+  feature: Int32Array;
+  bin: Int32Array;
+  missingLeft: Uint8Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+  gain: Float64Array;
+  count: Float64Array;
+  g: Float64Array;
+  h: Float64Array;
+  start: Int32Array;
+  end: Int32Array;
+  depth: Int32Array;
+
+  /** `capacity`: expected node count; sizing it right avoids regrowing (and GC) in deep trees. */
+  constructor(capacity = 64) {
+    const c = Math.max(1, capacity);
+    this.feature = new Int32Array(c);
+    this.bin = new Int32Array(c);
+    this.missingLeft = new Uint8Array(c);
+    this.left = new Int32Array(c);
+    this.right = new Int32Array(c);
+    this.value = new Float64Array(c);
+    this.gain = new Float64Array(c);
+    this.count = new Float64Array(c);
+    this.g = new Float64Array(c);
+    this.h = new Float64Array(c);
+    this.start = new Int32Array(c);
+    this.end = new Int32Array(c);
+    this.depth = new Int32Array(c);
+  }
   /** Categorical splits: node → go-left table over bins. Rare, so a Map is fine. */
   cat = new Map<number, Uint8Array>();
 
@@ -182,7 +200,9 @@ export class TreeGrower {
     if ((random || k < nf) && !opts.rng)
       throw new RangeError('grow: maxFeatures < features or random splits need an rng');
     const rng = opts.rng ?? null;
-    const nodes = new NodeStore();
+    // A binary tree on nRows rows has at most 2·nRows − 1 nodes (and 2·leaves − 1, 2^(depth+1) − 1).
+    const depthCap = opts.maxDepth < 30 ? 2 ** (opts.maxDepth + 1) : Number.POSITIVE_INFINITY;
+    const nodes = new NodeStore(Math.max(64, Math.min(2 * nRows, 2 * maxLeaves, depthCap)));
 
     let G = 0;
     let H = 0;
