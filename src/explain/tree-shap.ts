@@ -99,7 +99,7 @@ export class TreeShap {
     scale: number,
   ): void {
     const t = p.tree;
-    if (t.feature[0] < 0) return; // a stump-less tree is constant: nothing to attribute
+    if (t.feature[0] < 0) return; // a single leaf is a constant: nothing to attribute
     if (pathSize(p.depth) > this.pf.length) this.grow(p.depth);
     this.t = t;
     this.frac = p.leftFraction;
@@ -126,12 +126,11 @@ export class TreeShap {
     let coldSum = 0;
     let haveCold = false;
     for (let i = 1; i <= d; i++) {
-      const z = pz[off + i];
-      let w: number;
       if (po[off + i] !== 0) {
+        const z = pz[off + i];
         const zs = z * invDp1;
         let next = pw[off + d];
-        w = 0;
+        let w = 0;
         for (let k = d - 1; k >= 0; k--) {
           const tmp = next * dp1 * inv[k + 1];
           w += tmp;
@@ -139,12 +138,12 @@ export class TreeShap {
         }
         phi[base + pf[off + i]] += w * (1 - z) * v;
       } else {
+        // Unwound weight coldSum / z times (0 − z): the same −coldSum for every cold element.
         if (!haveCold) {
           for (let k = d - 1; k >= 0; k--) coldSum += pw[off + k] * dp1 * inv[d - k];
           haveCold = true;
         }
-        w = coldSum / z;
-        phi[base + pf[off + i]] -= w * z * v;
+        phi[base + pf[off + i]] -= coldSum * v;
       }
     }
   }
@@ -208,8 +207,11 @@ export class TreeShap {
       unwindPath(pf, pz, po, pw, off, depth, k);
       depth--;
     }
-    this.recurse(hot, off, depth + 1, hotZero * inZero, inOne, split);
-    // A cold child no training row reached carries zero weight on every leaf below it.
+    // A child whose element would be (z = 0, o = 0) carries zero weight on every leaf below it
+    // (and could not be unwound): a cold child no training row reached, or such a hot child on a
+    // feature x already left. Skipping it keeps every unwound z positive.
+    if (inOne !== 0 || hotZero * inZero > 0)
+      this.recurse(hot, off, depth + 1, hotZero * inZero, inOne, split);
     if (coldZero * inZero > 0) this.recurse(cold, off, depth + 1, coldZero * inZero, 0, split);
   }
 }

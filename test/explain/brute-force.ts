@@ -20,6 +20,8 @@ export function conditionalValue(
   const r = t.right[node];
   const cl = t.count[l];
   const cr = t.count[r];
+  // A node no training row reached: both children count equally (the explainer's convention).
+  if (cl + cr === 0) return (conditionalValue(t, x, inS, l) + conditionalValue(t, x, inS, r)) / 2;
   return (cl * conditionalValue(t, x, inS, l) + cr * conditionalValue(t, x, inS, r)) / (cl + cr);
 }
 

@@ -10,6 +10,7 @@ import { type Matrix, matrix, takeRows } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import { explain, explainTrees, foldToInputs, treeEnsembleOf } from '../../src/explain/index.js';
 import type { FeatureInfo } from '../../src/models/regressor.js';
+import { predictTree, type TreeArrays } from '../../src/models/tree/predictor.js';
 import { friedman1 } from '../helpers/datasets.js';
 import { growOn } from '../models/tree/helpers.js';
 import { bruteForceShapley } from './brute-force.js';
@@ -179,6 +180,46 @@ describe('efficiency: base value + Σ attributions = prediction (1e-6)', () => {
         .slice(0, 3)
         .map((j) => names[j]);
       assert.ok(top.includes('age') && top.includes('cement'), `${kind}: top ${top.join(', ')}`);
+    }
+  });
+});
+
+/**
+ * A hand-built tree where some children saw no training row (node 2, and the subtree at node 6,
+ * which splits on x0 again below a split on x0).
+ */
+function zeroCoverTree(): TreeArrays {
+  //        0: x0 ≤ 0.5 (10 rows)
+  //   1: x1 ≤ 0.5 (10)        2: leaf 100 (0 rows)
+  // 3: leaf 1 (4)   4: x0 ≤ 0.2 (6)
+  //               5: leaf 2 (6)  6: x0 ≤ 0.95 (0 rows)
+  //                            7: leaf 40 (0)   8: leaf 60 (0)
+  const n = 9;
+  return {
+    feature: Int32Array.from([0, 1, -1, -1, 0, -1, 0, -1, -1]),
+    threshold: Float64Array.from([0.5, 0.5, 0, 0, 0.2, 0, 0.95, 0, 0]),
+    left: Int32Array.from([1, 3, -1, -1, 5, -1, 7, -1, -1]),
+    right: Int32Array.from([2, 4, -1, -1, 6, -1, 8, -1, -1]),
+    value: Float64Array.from([1.6, 1.6, 100, 1, 2, 2, 50, 40, 60]),
+    missingLeft: new Uint8Array(n),
+    gain: new Float64Array(n),
+    count: Float64Array.from([10, 10, 0, 4, 6, 6, 0, 0, 0]),
+    catStart: new Int32Array(n).fill(-1),
+    catBits: new Uint32Array(0),
+  };
+}
+
+describe('children no training row reached', () => {
+  it('carry zero weight: exact against brute force, efficient, finite', () => {
+    const t = zeroCoverTree();
+    const X = matrix(4, 3, Float64Array.from([0.9, 0.9, 0, 0.9, 0.1, 0, 0.1, 0.9, 0, 0.3, 0.9, 1]));
+    const e = explainTrees({ nFeatures: 3, offset: 0, scale: 1, trees: [t] }, X);
+    assert.ok(Math.abs(e.baseValue - 1.6) < 1e-12);
+    assert.ok(e.values.every(Number.isFinite));
+    assert.ok(efficiencyGap(e.baseValue, e.values, 3, predictTree(t, X)) < 1e-9);
+    for (let i = 0; i < X.rows; i++) {
+      const x = X.data.subarray(i * 3, i * 3 + 3);
+      assertClose(e.values.subarray(i * 3, i * 3 + 3), bruteForceShapley([t], x, 3), 1e-9, `row ${i}`);
     }
   });
 });
