@@ -2,12 +2,13 @@
  * `tabflow serve`: load a model folder, open the prediction log, listen, and close gracefully on
  * SIGTERM/SIGINT. Everything else lives in src/serve/ (createServer) and src/log/.
  */
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { UsageError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/index.js';
 import { PredictionLog } from '../log/index.js';
-import { closeOnSignals, createServer, defaultLogPath } from '../serve/index.js';
+import { closeOnSignals, createServer, defaultLogPath, followPrimary, runWorkers } from '../serve/index.js';
 
 export interface ServeOptions {
   model?: string;
@@ -18,6 +19,7 @@ export interface ServeOptions {
   log?: boolean;
   logLevel?: string;
   bodyLimit?: string;
+  workers?: string;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -34,6 +36,14 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       `--log-level ${JSON.stringify(level)} is not allowed: expected one of ${LEVELS.join(', ')}`,
     );
   }
+  const workers = intOption('--workers', opts.workers ?? '1', 1, 64);
+  if (workers > 1 && cluster.isPrimary) {
+    // Fail here, once, on a model that does not load, rather than in every worker.
+    const p = InferencePipeline.load(dir);
+    process.stderr.write(`tabflow serve: ${workers} workers for ${p.modelName} (run ${p.runId})\n`);
+    return runWorkers(workers, (line) => process.stderr.write(`tabflow serve: ${line}\n`));
+  }
+  if (cluster.isWorker) followPrimary();
   const pipeline = InferencePipeline.load(dir);
   const logger = pino({ level, base: { service: 'tabflow', run_id: pipeline.runId } });
   const logFile = opts.log === false ? null : resolve(opts.logDb ?? defaultLogPath(dir));
@@ -58,14 +68,19 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const addr = app.server.address();
   const url =
     typeof addr === 'object' && addr ? `http://${fmtHost(addr.address)}:${addr.port}` : String(addr);
-  process.stderr.write(
-    `tabflow serve: ${pipeline.modelName} (run ${pipeline.runId}) at ${url}\n` +
-      `  docs ${url}/docs · prediction log ${logFile ?? 'off (--no-log)'} · Ctrl-C to stop\n`,
-  );
+  // With --workers, the first worker speaks for all of them.
+  if (!cluster.isWorker || process.env.TABFLOW_WORKER === '1') {
+    process.stderr.write(
+      `tabflow serve: ${pipeline.modelName} (run ${pipeline.runId}) at ${url}\n` +
+        `  docs ${url}/docs · prediction log ${logFile ?? 'off (--no-log)'} · Ctrl-C to stop\n`,
+    );
+  }
   const signal = await closed;
-  process.stderr.write(
-    `tabflow serve: stopped on ${signal}${log ? `, ${log.writtenCount} predictions logged` : ''}\n`,
-  );
+  const who = cluster.isWorker ? `worker ${process.env.TABFLOW_WORKER} ` : '';
+  const logged = log ? `, ${log.writtenCount} predictions logged` : '';
+  process.stderr.write(`tabflow serve: ${who}stopped on ${signal}${logged}\n`);
+  // The IPC channel to the primary would keep a worker alive.
+  if (cluster.isWorker) process.disconnect?.();
   return 0;
 }
 

@@ -1,4 +1,5 @@
 /** The HTTP service: fastify around one loaded model, with a prediction log. */
+export { followPrimary, runWorkers, SHUTDOWN_MESSAGE } from './cluster-primary.js';
 export { createServer, type ServerOptions } from './create-server.js';
 export { defaultLogPath, LOG_FILE } from './default-log-path.js';
 export { errorResponse } from './error-response.js';

@@ -1,0 +1,78 @@
+/**
+ * `tabflow serve --workers N`: a primary process that forks N servers sharing one port (node's
+ * cluster module hands connections out round-robin) and coordinates their shutdown. Workers
+ * load the model themselves and write to the same prediction log (SQLite serialises the batched
+ * writes of several processes).
+ *
+ * Shutdown: SIGTERM or SIGINT at the primary → every worker is asked over IPC to close
+ * gracefully (finish in-flight requests, flush its log); a second signal is forwarded as SIGTERM,
+ * which a closing worker takes as "close the remaining connections now". A worker that dies
+ * while serving is replaced; one that dies before it ever listened stops the whole server.
+ */
+import cluster, { type Worker } from 'node:cluster';
+
+export const SHUTDOWN_MESSAGE = 'tabflow:shutdown';
+
+export function runWorkers(n: number, say: (line: string) => void): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    let failed = false;
+    const alive = new Set<Worker>();
+    const listening = new WeakSet<Worker>();
+    const done = () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(failed ? 1 : 0);
+    };
+    const fork = (slot: number) => {
+      const w = cluster.fork({ TABFLOW_WORKER: String(slot) });
+      alive.add(w);
+      w.on('listening', () => listening.add(w));
+      w.on('exit', (code, signal) => {
+        alive.delete(w);
+        if (!stopping) {
+          if (!listening.has(w)) {
+            say(`worker ${slot} failed to start (${signal ?? `exit ${code}`}); stopping`);
+            failed = true;
+            stopAll();
+          } else {
+            say(`worker ${slot} died (${signal ?? `exit ${code}`}); starting a new one`);
+            fork(slot);
+          }
+        } else if (code !== 0) failed = true;
+        if (stopping && alive.size === 0) done();
+      });
+    };
+    const stopAll = () => {
+      stopping = true;
+      for (const w of alive) if (w.isConnected()) w.send(SHUTDOWN_MESSAGE);
+      if (alive.size === 0) done();
+    };
+    const onSignal = () => {
+      if (!stopping) return stopAll();
+      for (const w of alive) w.process.kill('SIGTERM');
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    for (let i = 1; i <= n; i++) fork(i);
+  });
+}
+
+/**
+ * In a worker: the primary decides when to stop. SIGINT from a terminal (sent to the whole
+ * process group) is ignored here; the primary's IPC message starts a graceful close, delivered
+ * as one SIGTERM to the worker's own shutdown handler.
+ */
+export function followPrimary(): void {
+  let requested = false;
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {
+    requested = true;
+  });
+  process.on('message', (m) => {
+    if (m === SHUTDOWN_MESSAGE && !requested) {
+      requested = true;
+      process.emit('SIGTERM', 'SIGTERM');
+    }
+  });
+}

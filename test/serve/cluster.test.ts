@@ -1,0 +1,64 @@
+/**
+ * `tabflow serve --workers 2`: two processes share one port and one prediction log; SIGTERM at
+ * the primary closes both gracefully, and every answered row is in the log exactly once.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { concreteRecords, trainConcrete } from './model-fixture.js';
+
+test('two workers: requests spread over both, SIGTERM → exit 0, N answered rows = N logged rows', async () => {
+  const model = trainConcrete();
+  const logFile = join(model.root, 'predictions.sqlite');
+  const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
+  const args = ['serve', '--model', model.production, '--port', '0', '--workers', '2', '--log-level', 'warn'];
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {
+    cwd: model.root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const base = await new Promise<string>((res, rej) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (m) res(m[1]);
+    });
+    child.on('exit', () => rej(new Error(`serve exited early:\n${stderr}`)));
+  });
+  // The banner comes from worker 1; give worker 2 a moment to join before counting on it.
+  await new Promise((r) => setTimeout(r, 1500));
+  const rows = concreteRecords(40);
+  let answered = 0;
+  const batch = async (i: number) => {
+    const res = await fetch(`${base}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rows.slice(i % 30, (i % 30) + 1 + (i % 3))),
+    });
+    assert.equal(res.status, 200);
+    answered += ((await res.json()) as { rows: number }).rows;
+  };
+  for (let round = 0; round < 10; round++)
+    await Promise.all(Array.from({ length: 20 }, (_, i) => batch(round * 20 + i)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, stderr);
+  const stopped = [...stderr.matchAll(/worker (\d) stopped on SIGTERM, (\d+) predictions logged/g)];
+  assert.deepEqual(stopped.map((m) => m[1]).sort(), ['1', '2'], stderr);
+  const perWorker = stopped.map((m) => Number(m[2]));
+  assert.ok(
+    perWorker.every((n) => n > 0),
+    `both workers served: ${perWorker}`,
+  );
+  const db = new Database(logFile, { readonly: true });
+  const n = (db.prepare('SELECT COUNT(*) AS n FROM predictions').get() as { n: number }).n;
+  db.close();
+  assert.equal(n, answered);
+  assert.equal(
+    perWorker.reduce((a, b) => a + b, 0),
+    answered,
+  );
+});
