@@ -54,11 +54,11 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
     interval: opts.interval,
     explain: opts.explain,
     chunkRows,
-    onProgress: (done, total) => {
-      const pct = Math.floor((100 * done) / total);
+    onProgress: (done, fraction) => {
+      const pct = Math.floor(100 * fraction);
       if (pct === lastPct) return;
       lastPct = pct;
-      const line = `predicting ${done.toLocaleString('en')} / ${total.toLocaleString('en')} rows (${pct}%)`;
+      const line = `predicting: ${done.toLocaleString('en')} rows done (${pct}% of the input)`;
       process.stderr.write(tty ? `\r${line}` : `${line}\n`);
     },
   });
@@ -74,7 +74,7 @@ export function summaryText(r: PredictFileResult, p: InferencePipeline, out: str
   const lines = [
     `model ${p.modelName} (run ${p.runId})`,
     `rows ${fmt(s.rows)}: predicted ${fmt(s.predicted)}, rejected ${fmt(s.rejected)}, ` +
-      `warned ${fmt(s.warned)}  (${(s.rows / Math.max(r.seconds.predict, 1e-9)).toFixed(0)} rows/s)`,
+      `warned ${fmt(s.warned)}  (${(s.rows / Math.max(r.seconds, 1e-9)).toFixed(0)} rows/s${r.streamed ? ', streamed' : ''})`,
   ];
   const codes = ISSUE_CODES.filter((c) => s.byCode[c] > 0);
   if (codes.length) {

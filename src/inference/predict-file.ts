@@ -1,12 +1,18 @@
 /**
  * Batch prediction of a data file: read it with the DataLoader (any format it reads), predict in
- * chunks (bounded memory for the model matrix, progress between chunks), and write predictions
- * beside an id column (kept from the input when it has one) or the row number.
+ * chunks, and write predictions beside an id column (kept from the input when it has one) or the
+ * row number, atomically. Large CSV/TSV/NDJSON files are streamed: cut into pieces of whole
+ * records that are loaded, validated and predicted one at a time, so memory stays bounded.
  */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataError } from '../core/errors.js';
+import { formatOfExtension } from '../data/format.js';
 import { cellValue, type Frame } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
-import type { InferencePipeline } from './inference-pipeline.js';
+import { fileChunks } from './file-chunks.js';
+import type { BatchPrediction, InferencePipeline } from './inference-pipeline.js';
 import { type ContractIssue, emptySummary, mergeSummaries, type ValidationSummary } from './issues.js';
 import { type Cell, createWriter, type PredictionWriter } from './prediction-writer.js';
 
@@ -17,7 +23,10 @@ export interface PredictFileOptions {
   explain?: boolean;
   /** Rows per chunk (default 65,536). */
   chunkRows?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** CSV/NDJSON files of at least this many bytes are streamed (default 64 MiB). */
+  streamBytes?: number;
+  /** Rows done so far; `fraction` of the input read (streamed files do not know their row count). */
+  onProgress?: (done: number, fraction: number) => void;
   /** Issues kept for the report (all are counted in the summary; default 1,000). */
   maxIssues?: number;
 }
@@ -28,10 +37,12 @@ export interface PredictFileResult {
   issues: ContractIssue[];
   idColumn: string | null;
   columns: string[];
-  seconds: { load: number; predict: number };
+  streamed: boolean;
+  seconds: number;
 }
 
 const ID_NAMES = ['id', 'ID', 'Id'];
+const DEFAULT_STREAM_BYTES = 64 * 2 ** 20;
 
 export async function predictFile(
   pipeline: InferencePipeline,
@@ -39,62 +50,116 @@ export async function predictFile(
   opts: PredictFileOptions,
 ): Promise<PredictFileResult> {
   const t0 = performance.now();
-  const frame = await loadForContract(dataPath, pipeline);
-  const t1 = performance.now();
-  const idColumn = ID_NAMES.find(
-    (n) => frame.has(n) && !pipeline.contract.features.some((f) => f.name === n),
-  );
   const chunk = Math.max(1, opts.chunkRows ?? 65_536);
-  const maxIssues = opts.maxIssues ?? 1000;
-  const n = frame.nRows;
-  let summary = emptySummary();
-  const issues: ContractIssue[] = [];
-  let writer: PredictionWriter | null = null;
-  let columns: string[] = [];
+  const format = formatOfExtension(dataPath);
+  const streamable = format === 'csv' || format === 'ndjson';
+  const streamed = streamable && fileSize(dataPath) >= (opts.streamBytes ?? DEFAULT_STREAM_BYTES);
+  const sink = new ChunkSink(pipeline, dataPath, opts);
   try {
-    for (let start = 0; start < n; start += chunk) {
-      const end = Math.min(n, start + chunk);
-      const part = start === 0 && end === n ? frame : frame.take(range(start, end));
-      const b = pipeline.predictFrame(part, {
-        interval: opts.interval,
-        explain: opts.explain,
-        ignore: idColumn ? [idColumn] : [],
-        rowOffset: start,
-      });
-      if (start === 0) refuseBadFile(b.issues, pipeline, dataPath);
-      if (!writer) {
-        columns = [
-          idColumn ?? 'row',
-          'prediction',
-          ...(b.interval ? ['lower', 'upper'] : []),
-          'status',
-          'issues',
-          ...(b.attributions ? [...b.attributions.names.map((a) => `attr_${a}`), 'base_value'] : []),
-        ];
-        writer = createWriter(opts.out, columns);
+    if (streamed) {
+      const dir = mkdtempSync(join(tmpdir(), 'tabflow-predict-'));
+      try {
+        for await (const piece of fileChunks(dataPath, chunk, dir, { header: format === 'csv' })) {
+          sink.add(await loadForContract(piece.file, pipeline));
+          rmSync(piece.file, { force: true });
+          opts.onProgress?.(sink.rows, piece.bytesRead / fileSize(dataPath));
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      writer.write(chunkCells(part, b, idColumn, start), end - start);
-      summary = mergeSummaries(summary, b.summary);
-      for (const is of b.issues) {
-        if (issues.length >= maxIssues) break;
-        if (is.row >= 0 || start === 0) issues.push(is);
+    } else {
+      const frame = await loadForContract(dataPath, pipeline);
+      for (let start = 0; start < frame.nRows; start += chunk) {
+        const end = Math.min(frame.nRows, start + chunk);
+        sink.add(start === 0 && end === frame.nRows ? frame : frame.take(range(start, end)));
+        opts.onProgress?.(end, end / frame.nRows);
       }
-      opts.onProgress?.(end, n);
     }
-    if (!writer) throw new DataError('empty_input', `${dataPath} has no rows to predict`);
-    await writer.finish();
+    await sink.finish();
   } catch (e) {
-    writer?.abort();
+    sink.abort();
     throw e;
   }
-  return {
-    rows: n,
-    summary,
-    issues,
-    idColumn: idColumn ?? null,
-    columns,
-    seconds: { load: (t1 - t0) / 1000, predict: (performance.now() - t1) / 1000 },
-  };
+  return { ...sink.result(), streamed, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Predicts chunk after chunk into one writer, merging the validation summaries. */
+class ChunkSink {
+  rows = 0;
+  private summary = emptySummary();
+  private readonly issues: ContractIssue[] = [];
+  private writer: PredictionWriter | null = null;
+  private columns: string[] = [];
+  private idColumn: string | undefined;
+
+  constructor(
+    private readonly p: InferencePipeline,
+    private readonly path: string,
+    private readonly opts: PredictFileOptions,
+  ) {}
+
+  add(part: Frame): void {
+    const first = this.writer === null;
+    if (first)
+      this.idColumn = ID_NAMES.find(
+        (n) => part.has(n) && !this.p.contract.features.some((f) => f.name === n),
+      );
+    const start = this.rows;
+    const b = this.p.predictFrame(part, {
+      interval: this.opts.interval,
+      explain: this.opts.explain,
+      ignore: this.idColumn ? [this.idColumn] : [],
+      rowOffset: start,
+    });
+    if (first) {
+      refuseBadFile(b.issues, this.p, this.path);
+      this.columns = [
+        this.idColumn ?? 'row',
+        'prediction',
+        ...(b.interval ? ['lower', 'upper'] : []),
+        'status',
+        'issues',
+        ...(b.attributions ? [...b.attributions.names.map((a) => `attr_${a}`), 'base_value'] : []),
+      ];
+      this.writer = createWriter(this.opts.out, this.columns);
+    }
+    this.writer!.write(chunkCells(part, b, this.idColumn, start), part.nRows);
+    this.summary = mergeSummaries(this.summary, b.summary);
+    const max = this.opts.maxIssues ?? 1000;
+    for (const is of b.issues) {
+      if (this.issues.length >= max) break;
+      // File-level issues (row -1) repeat in every chunk: keep the first chunk's.
+      if (is.row >= 0 || first) this.issues.push(is);
+    }
+    this.rows += part.nRows;
+  }
+
+  async finish(): Promise<void> {
+    if (!this.writer) throw new DataError('empty_input', `${this.path} has no rows to predict`);
+    await this.writer.finish();
+  }
+
+  abort(): void {
+    this.writer?.abort();
+  }
+
+  result() {
+    return {
+      rows: this.rows,
+      summary: this.summary,
+      issues: this.issues,
+      idColumn: this.idColumn ?? null,
+      columns: this.columns,
+    };
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // the DataLoader reports a missing file with its own message
+  }
 }
 
 /**
@@ -128,12 +193,7 @@ function refuseBadFile(issues: readonly ContractIssue[], p: InferencePipeline, p
   );
 }
 
-function chunkCells(
-  part: Frame,
-  b: ReturnType<InferencePipeline['predictFrame']>,
-  idColumn: string | undefined,
-  start: number,
-): Cell[][] {
+function chunkCells(part: Frame, b: BatchPrediction, idColumn: string | undefined, start: number): Cell[][] {
   const rows = part.nRows;
   const id: Cell[] = new Array(rows);
   if (idColumn) {

@@ -63,7 +63,7 @@ describe('tabflow predict', () => {
     assert.match(r.stdout, /null_not_allowed\s+1\s+reject/); // policy from the run's config.yaml
     assert.match(r.stdout, /out_of_range\s+1\s+warn/);
     assert.match(r.stdout, /column "batch" is not a model feature/);
-    assert.match(r.stderr, /predicting 300 \/ 300 rows \(100%\)/);
+    assert.match(r.stderr, /predicting: 300 rows done \(100% of the input\)/);
     const { frame } = await DataLoader.load(join(dir, 'p.csv'));
     assert.equal(frame.nRows, 300);
     assert.deepEqual(frame.names.slice(0, 6), ['id', 'prediction', 'lower', 'upper', 'status', 'issues']);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Rng } from '../../src/core/random.js';
+import { fileChunks } from '../../src/inference/file-chunks.js';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { predictFile } from '../../src/inference/predict-file.js';
 import { trainFile } from './train-run.js';
@@ -53,5 +54,55 @@ describe('predictFile (the library behind tabflow predict)', () => {
     const text = readFileSync(join(dir, 'empty.csv.out.csv'), 'utf8').trim().split('\n');
     assert.equal(text.length, 3);
     assert.match(text[1], /^0,[-\d.e]+,ok,size:null_not_allowed$/);
+  });
+
+  it('streams large files in pieces of whole records: same output as loading the whole file', async () => {
+    const rng = new Rng(9);
+    const lines = ['id,note,code,size'];
+    for (let i = 0; i < 1000; i++) {
+      const note = i % 7 === 0 ? '"two\nlines, ""quoted"""' : 'plain';
+      const code = i % 50 === 0 ? 'ZZ' : ['"007"', '012', 'A1'][i % 3];
+      const size = i % 97 === 0 ? 'big' : (1 + rng.next() * 9).toFixed(2);
+      lines.push(`r${i},${note},${code},${size}`);
+      if (i % 211 === 0) lines.push('');
+    }
+    writeFileSync(join(dir, 'big.csv'), `${lines.join('\r\n')}\r\n`);
+    const whole = await predictFile(p, join(dir, 'big.csv'), { out: join(dir, 'whole.csv'), interval: true });
+    const parts: number[] = [];
+    const streamed = await predictFile(p, join(dir, 'big.csv'), {
+      out: join(dir, 'streamed.csv'),
+      interval: true,
+      streamBytes: 0,
+      chunkRows: 97,
+      onProgress: (done) => parts.push(done),
+    });
+    assert.equal(whole.streamed, false);
+    assert.equal(streamed.streamed, true);
+    assert.equal(parts.length, Math.ceil(1000 / 97));
+    assert.equal(streamed.rows, 1000);
+    assert.deepEqual(streamed.summary, whole.summary);
+    assert.equal(whole.summary.rejected, 11); // "big" sizes
+    assert.equal(whole.summary.byCode.unknown_category, 20); // "ZZ"
+    // Same issues; the order differs (column by column within each chunk).
+    const key = (i: { row: number; field: string }) => `${String(i.row).padStart(5)}${i.field}`;
+    const sorted = (xs: typeof whole.issues) => [...xs].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    assert.deepEqual(sorted(streamed.issues), sorted(whole.issues));
+    assert.equal(
+      readFileSync(join(dir, 'streamed.csv'), 'utf8'),
+      readFileSync(join(dir, 'whole.csv'), 'utf8'),
+    );
+    assert.match(
+      readFileSync(join(dir, 'whole.csv'), 'utf8'),
+      /^id,prediction,lower,upper,status,issues\nr0,/,
+    );
+  });
+
+  it('fileChunks: a newline inside quotes does not end a record; the header repeats in every piece', async () => {
+    writeFileSync(join(dir, 'q.csv'), 'a,b\n1,"x\ny"\n2,z\n\n3,w');
+    const pieces: string[] = [];
+    const tmp = mkdtempSync(join(tmpdir(), 'tabflow-chunks-'));
+    for await (const c of fileChunks(join(dir, 'q.csv'), 2, tmp, { header: true }))
+      pieces.push(readFileSync(c.file, 'utf8'));
+    assert.deepEqual(pieces, ['a,b\n1,"x\ny"\n2,z\n', 'a,b\n3,w']);
   });
 });
