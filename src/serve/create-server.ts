@@ -264,6 +264,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   app.get('/metadata', { schema: { summary: 'Model, run, data contract, policy and metrics' } }, async () => {
     const md = (pipeline.metadata ?? {}) as Record<string, unknown>;
     const selected = (md.selected_model ?? {}) as Record<string, unknown>;
+    const results = (pipeline.results ?? {}) as { intervals?: unknown; models?: Record<string, unknown>[] };
+    const best = results.models?.find((m) => m.name === selected.name);
     return {
       model: { ...model, kind: selected.kind ?? null, params: selected.params ?? null },
       created_at: md.created_at ?? null,
@@ -275,7 +277,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       policy: pipeline.policy ?? null,
       metrics: selected.metrics ?? null,
       selected_by: selected.selected_by ?? null,
-      intervals: md.intervals ?? md.conformal ?? null,
+      intervals: md.calibration ? { calibration: md.calibration, on_test: results.intervals ?? null } : null,
+      feature_importance: best?.feature_importance ?? null,
     };
   });
   app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {

@@ -52,5 +52,7 @@ export interface ModelPipeline {
   readonly metadata: unknown;
   readonly contract: unknown;
   readonly policy?: unknown;
+  /** results.json of the run (interval quality on TEST, importances), when available. */
+  readonly results?: unknown;
   predict(records: readonly Record<string, unknown>[], opts?: PredictOptions): RowPrediction[];
 }

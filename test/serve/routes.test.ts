@@ -229,6 +229,9 @@ describe('info routes', () => {
     );
     assert.ok(md.metrics.test.r2 > 0.8);
     assert.equal(md.policy.missing_feature, 'reject');
+    assert.equal(md.intervals.calibration.coverage, 0.9);
+    assert.ok(Math.abs(md.intervals.on_test.test.coverage - 0.9) < 0.1);
+    assert.ok(md.feature_importance);
     assert.ok(md.contract);
   });
 
