@@ -13,6 +13,7 @@ import { resolveConfig } from '../src/config/config.js';
 import type { Frame } from '../src/data/frame.js';
 import { DataLoader } from '../src/data/loader.js';
 import { InferencePipeline } from '../src/inference/index.js';
+import { predictFile } from '../src/inference/predict-file.js';
 import { TrainingPipeline } from '../src/train/training-pipeline.js';
 import { writeResult } from './write-result.js';
 
@@ -66,6 +67,17 @@ async function main() {
     for (let i = 0; i < 1000; i++) p.predict(one, { interval: true });
   }, 3);
 
+  // The file path of `tabflow predict`: load + validate + predict + write CSV, whole vs streamed.
+  const fileRate = async (streamBytes: number) => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await predictFile(p, DATA, { out: join(root, 'p.csv'), streamBytes, chunkRows: 16_384 });
+    const d = process.cpuUsage(c0);
+    return rate(n, { wall: (performance.now() - t0) / 1000, cpu: (d.user + d.system) / 1e6 });
+  };
+  await fileRate(Number.POSITIVE_INFINITY); // warm-up
+  const fileWhole = await fileRate(Number.POSITIVE_INFINITY);
+  const fileStreamed = await fileRate(0);
   const frameRate = rate(n, sFrame);
   const result = {
     dataset: 'diamonds',
@@ -78,6 +90,8 @@ async function main() {
       predictFrame_validated_interval: rate(n, sInterval),
       predictFrame_explain_tree_shap: rate(nExplain, sExplain),
       predict_records_10k: rate(10_000, sRecords),
+      predict_file_csv_to_csv: fileWhole,
+      predict_file_csv_to_csv_streamed_16k_rows: fileStreamed,
     },
     validation_overhead_cpu: Number((sFrame.cpu / sBare.cpu - 1).toFixed(3)),
     single_record_predict_with_interval_ms: { wall: sOne.wall, cpu: sOne.cpu },

@@ -11,6 +11,7 @@ import { loadArtifacts, type RunArtifacts } from '../artifacts/load-artifacts.js
 import type { MetadataJson, ResultsJson } from '../artifacts/run-artifacts.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Frame } from '../data/frame.js';
+import { DEFAULT_MISSING_TOKENS } from '../data/infer.js';
 import { explainInputs, needsBackground } from '../explain/explain.js';
 import type { FittedRegressor } from '../models/regressor.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
@@ -115,7 +116,11 @@ export class InferencePipeline {
     this.intervals = calibration ? Intervals.fromJson(calibration) : null;
     this.cleaning = {
       trimStrings: cfg.cleaning?.trim_strings !== false,
-      missingTokens: new Set((cfg.cleaning?.missing_tokens as string[] | undefined) ?? []),
+      // The loader's tokens applied when the train file was read, plus the cleaner's.
+      missingTokens: new Set([
+        ...DEFAULT_MISSING_TOKENS,
+        ...((cfg.cleaning?.missing_tokens as string[] | undefined) ?? []),
+      ]),
     };
     this.unknownToMissing = this.preprocessor.config.handle_unknown === 'error';
     const bg = a.metadata.explain_background;

@@ -112,6 +112,11 @@ describe('data contract validation (diamonds, ridge)', () => {
       ['rejected', 'rejected', 'rejected', 'ok'],
     );
     assert.match(res2[0].errors[0].message, /record 0 is null; expected an object/);
+    // A single record (not in a list) is one row.
+    assert.deepEqual(
+      p.predict(ROW as never).map((r) => r.prediction),
+      [direct([ROW])[0]],
+    );
   });
 
   it('nulls where train had none: warned and imputed (as the preprocessor would); reject on demand', () => {
