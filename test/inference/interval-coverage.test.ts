@@ -47,3 +47,36 @@ describe('prediction intervals on ames (ridge, gbdt; default seed)', () => {
     assert.ok(Math.abs(width / y.length - p.results.intervals!.test.mean_width) < 1e-6 * width);
   });
 });
+
+describe('interval_method from the config: adaptive and none', () => {
+  it('adaptive: the stored difficulty model gives each row its own width at inference', async () => {
+    const run = await trainRun('concrete', ['ridge'], {
+      inference: { interval_method: 'adaptive', interval_coverage: 0.8 },
+    });
+    const p = InferencePipeline.load(run.runDir);
+    assert.equal(p.results.intervals!.mode, 'adaptive');
+    assert.equal(p.metadata.calibration!.coverage, 0.8);
+    assert.equal(p.metadata.calibration!.difficulty!.model.kind, 'gbdt');
+    assert.ok(
+      Math.abs(p.results.intervals!.test.coverage - 0.8) <= 0.06,
+      `${p.results.intervals!.test.coverage}`,
+    );
+    const { frame } = await DataLoader.load(run.metadata.data.path);
+    const b = p.predictFrame(frame.take(Uint32Array.from({ length: 50 }, (_, i) => i)), { interval: true });
+    const widths = new Set(Array.from(b.interval!.upper, (u, i) => (u - b.interval!.lower[i]).toFixed(6)));
+    assert.ok(widths.size > 10, `${widths.size} distinct widths`);
+    assert.equal(b.interval!.coverage, 0.8);
+  });
+
+  it('none: no calibration is stored and predictions carry no interval', async () => {
+    const run = await trainRun('concrete', ['ridge'], { inference: { interval_method: 'none' } });
+    const p = InferencePipeline.load(run.runDir);
+    assert.equal(p.intervals, null);
+    assert.equal(p.metadata.calibration, undefined);
+    assert.equal(p.results.intervals, undefined);
+    const { frame } = await DataLoader.load(run.metadata.data.path);
+    const [r] = p.predict(frame.toRecords(1), { interval: true });
+    assert.equal(r.status, 'ok');
+    assert.equal(r.interval, undefined);
+  });
+});
