@@ -46,6 +46,11 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Most rows in one request (default 10,000); more → 400. */
   maxRows?: number;
+  /**
+   * Most rows in one request that asks for explanations (default 200): model-agnostic
+   * attributions (SVR, k-NN) cost milliseconds per row, and a request holds the event loop.
+   */
+  maxExplainRows?: number;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -54,6 +59,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const { pipeline } = opts;
   const log = opts.log ?? null;
   const maxRows = opts.maxRows ?? 10_000;
+  const maxExplainRows = opts.maxExplainRows ?? 200;
   const logger = opts.logger ?? false;
   const isInstance = typeof logger === 'object' && typeof (logger as FastifyBaseLogger).child === 'function';
   const app = Fastify({
@@ -140,13 +146,15 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     records: InputRecord[],
     flags: Partial<PredictFlags>,
   ) => {
-    if (records.length > maxRows) {
+    const limit = flags.explain ? maxExplainRows : maxRows;
+    if (records.length > limit) {
+      const what = flags.explain ? 'with explain' : 'per request';
       throw new RequestError(
         [
           {
             path: 'body',
             code: 'too_many_rows',
-            message: `${records.length} rows sent; at most ${maxRows} per request`,
+            message: `${records.length} rows sent; at most ${limit} ${what}`,
           },
         ],
         'Request too large',

@@ -88,6 +88,26 @@ describe('POST /predict', () => {
     assert.deepEqual(codes, ['out_of_range', 'unexpected_field']);
   });
 
+  test('row limits: maxRows per request, a lower one when explanations are asked for', async () => {
+    const small = await createServer({ pipeline, maxRows: 20, maxExplainRows: 3 });
+    const many = Array(21).fill(rows[0]);
+    const tooMany = await small.inject({ method: 'POST', url: '/predict', payload: many });
+    assert.equal(tooMany.statusCode, 400);
+    assert.match(json(tooMany).issues[0].message, /21 rows sent; at most 20 per request/);
+    assert.equal(
+      (await small.inject({ method: 'POST', url: '/predict', payload: many.slice(1) })).statusCode,
+      200,
+    );
+    const explain = await small.inject({
+      method: 'POST',
+      url: '/predict?explain=true',
+      payload: rows.slice(0, 4),
+    });
+    assert.equal(explain.statusCode, 400);
+    assert.match(json(explain).issues[0].message, /at most 3 with explain/);
+    await small.close();
+  });
+
   test('every row rejected → 400 with the issues list', async () => {
     const r = await app.inject({ method: 'POST', url: '/predict', payload: [{ cement: 'x' }, {}] });
     assert.equal(r.statusCode, 400);
