@@ -112,8 +112,7 @@ export class InferencePipeline {
       ...(['split_column', 'group_column', 'time_column'] as const).map((k) => cfg.split?.[k]),
     ].filter((x): x is string => typeof x === 'string');
     this.contract = contractFromFeatures(a.metadata.features, ignored);
-    const calibration = (a.metadata as { calibration?: unknown }).calibration;
-    this.intervals = calibration ? Intervals.fromJson(calibration) : null;
+    this.intervals = a.metadata.calibration ? Intervals.fromJson(a.metadata.calibration) : null;
     this.cleaning = {
       trimStrings: cfg.cleaning?.trim_strings !== false,
       // The loader's tokens applied when the train file was read, plus the cleaner's.
