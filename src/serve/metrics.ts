@@ -17,17 +17,19 @@ export class ServerMetrics {
   private readonly rows = new Map<string, number>();
   private readonly rejected = new Map<string, number>();
   private readonly warned = new Map<string, number>();
+  /** Label strings by their parts, built once: the hot path allocates nothing. */
+  private readonly keys = new Map<string, Map<string, Map<number, string>>>();
+  private readonly codeKeys = new Map<string, Map<string, string>>();
   private readonly started = Date.now();
 
   constructor(private readonly info: Record<string, string>) {}
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    inc(this.requests, labels({ method, route, status: String(status) }));
-    const key = labels({ route });
-    let h = this.latency.get(key);
+    inc(this.requests, this.requestKey(method, route, status));
+    let h = this.latency.get(route);
     if (!h) {
       h = { counts: new Float64Array(BUCKETS.length), sum: 0, count: 0 };
-      this.latency.set(key, h);
+      this.latency.set(route, h);
     }
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
     h.sum += seconds;
@@ -35,10 +37,34 @@ export class ServerMetrics {
   }
 
   /** Count one predicted row and its issue codes (each code once per row). */
-  observeRow(status: string, errorCodes: readonly string[], warningCodes: readonly string[]): void {
-    inc(this.rows, labels({ status }));
-    for (const code of new Set(errorCodes)) inc(this.rejected, labels({ code }));
-    for (const code of new Set(warningCodes)) inc(this.warned, labels({ code }));
+  observeRow(
+    status: string,
+    errors: readonly { code: string }[],
+    warnings: readonly { code: string }[],
+  ): void {
+    inc(this.rows, this.codeKey('status', status));
+    this.countCodes(this.rejected, errors);
+    this.countCodes(this.warned, warnings);
+  }
+
+  private countCodes(m: Map<string, number>, issues: readonly { code: string }[]): void {
+    for (let i = 0; i < issues.length; i++) {
+      const code = issues[i].code;
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) seen = issues[j].code === code;
+      if (!seen) inc(m, this.codeKey('code', code));
+    }
+  }
+
+  private requestKey(method: string, route: string, status: number): string {
+    const byRoute = getOrAdd(this.keys, method, () => new Map<string, Map<number, string>>());
+    const byStatus = getOrAdd(byRoute, route, () => new Map<number, string>());
+    return getOrAdd(byStatus, status, () => labels({ method, route, status: String(status) }));
+  }
+
+  private codeKey(name: string, value: string): string {
+    const byValue = getOrAdd(this.codeKeys, name, () => new Map<string, string>());
+    return getOrAdd(byValue, value, () => labels({ [name]: value }));
   }
 
   render(extra: Record<string, number> = {}): string {
@@ -57,7 +83,8 @@ export class ServerMetrics {
       '# HELP tabflow_http_request_duration_seconds HTTP request latency by route.',
       '# TYPE tabflow_http_request_duration_seconds histogram',
     );
-    for (const [k, h] of this.latency) {
+    for (const [route, h] of this.latency) {
+      const k = labels({ route });
       const inner = k.slice(1, -1);
       BUCKETS.forEach((b, i) => {
         out.push(`tabflow_http_request_duration_seconds_bucket{${inner},le="${b}"} ${h.counts[i]}`);
@@ -80,6 +107,15 @@ export class ServerMetrics {
     for (const [name, v] of Object.entries(extra)) out.push(`# TYPE ${name} gauge`, `${name} ${v}`);
     return `${out.join('\n')}\n`;
   }
+}
+
+function getOrAdd<K, V>(m: Map<K, V>, key: K, make: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) {
+    v = make();
+    m.set(key, v);
+  }
+  return v;
 }
 
 function inc(m: Map<string, number>, key: string): void {
