@@ -45,7 +45,12 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   }
   if (cluster.isWorker) followPrimary();
   const pipeline = InferencePipeline.load(dir);
-  const logger = pino({ level, base: { service: 'tabflow', run_id: pipeline.runId } });
+  // Asynchronous writes to stdout: lines written while one write is pending go out together,
+  // instead of one blocking write per request.
+  const logger = pino(
+    { level, base: { service: 'tabflow', run_id: pipeline.runId } },
+    pino.destination({ dest: 1, sync: false }),
+  );
   const logFile = opts.log === false ? null : resolve(opts.logDb ?? defaultLogPath(dir));
   const log = logFile
     ? new PredictionLog(logFile, { onError: (e) => logger.error({ err: e }, 'prediction log flush failed') })
@@ -79,6 +84,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const who = cluster.isWorker ? `worker ${process.env.TABFLOW_WORKER} ` : '';
   const logged = log ? `, ${log.writtenCount} predictions logged` : '';
   process.stderr.write(`tabflow serve: ${who}stopped on ${signal}${logged}\n`);
+  logger.flush();
   // The IPC channel to the primary would keep a worker alive.
   if (cluster.isWorker) process.disconnect?.();
   return 0;
