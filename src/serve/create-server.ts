@@ -133,7 +133,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({
       error: 'not_found',
-      message: `No route ${req.method} ${req.url.split('?')[0]}; see GET /openapi.json for the API`,
+      message: `No route ${req.method} ${req.url.split('?')[0].slice(0, 200)}; see GET /openapi.json for the API`,
       request_id: req.id,
     }),
   );
