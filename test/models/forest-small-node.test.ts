@@ -39,10 +39,19 @@ function data() {
   return { mapper, binned: binMatrix(mapper, M), y: f.y, p };
 }
 
-/** Same split; `exact` also compares sums and gain bit for bit (random numeric splits add in row order). */
+/**
+ * Same split. `exact`: also sums and gain bit for bit. Otherwise (random numeric splits add in row
+ * order) sums agree to rounding, and a near-tie between two features cutting the rows the same
+ * way may go either way.
+ */
 function same(a: SplitInfo, b: SplitInfo, what: string, exact: boolean): void {
   assert.equal(a.found, b.found, `${what}: found`);
   if (!a.found) return;
+  const close = (x: number, y: number) => Math.abs(x - y) <= 1e-9 * (1 + Math.abs(y));
+  if (!exact && a.feature !== b.feature) {
+    assert.ok(close(a.gain, b.gain), `${what}: features ${a.feature} / ${b.feature} are not tied`);
+    return;
+  }
   assert.deepEqual(
     [a.feature, a.bin, a.missingLeft, a.isCategorical, a.nL, a.nR],
     [b.feature, b.bin, b.missingLeft, b.isCategorical, b.nL, b.nR],
@@ -53,9 +62,7 @@ function same(a: SplitInfo, b: SplitInfo, what: string, exact: boolean): void {
   else {
     const sa = sums(a);
     const sb = sums(b);
-    for (let i = 0; i < sa.length; i++) {
-      assert.ok(Math.abs(sa[i] - sb[i]) <= 1e-9 * (1 + Math.abs(sb[i])), `${what}: ${sa[i]} vs ${sb[i]}`);
-    }
+    for (let i = 0; i < sa.length; i++) assert.ok(close(sa[i], sb[i]), `${what}: ${sa[i]} vs ${sb[i]}`);
   }
   if (a.isCategorical) assert.deepEqual(a.catLeft, b.catLeft, `${what}: categories`);
 }
@@ -67,6 +74,92 @@ describe('small-node split finder', () => {
   const og = new Float64Array(n);
   const oh = new Float64Array(n);
   const features = Int32Array.from({ length: p }, (_, j) => j);
+
+  it('marks features constant in a node, and skipping marked features changes nothing', () => {
+    const pick = new Rng(9);
+    const grad = Float64Array.from(y, (v) => -v);
+    const c = { l2: 0, minSamplesLeaf: 1, minHessian: 0, minGain: 0 };
+    const dense = new SplitInfo();
+    const sparse = new SplitInfo();
+    const scratch = new SplitScratch();
+    const sparseScratch = new SparseScratch();
+    let marked = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const size = 2 + pick.int(trial < 100 ? 6 : 60);
+      const rows = pick.permutation(n).subarray(0, size);
+      let G = 0;
+      for (const r of rows) G += grad[r];
+      gatherOrdered(og, grad, rows, 0, size);
+      for (const random of [false, true]) {
+        const seed = pick.nextU32();
+        const mask = new Uint8Array(p);
+        findBestSplitSparse(
+          binned,
+          mapper,
+          rows,
+          0,
+          size,
+          og,
+          null,
+          1,
+          features,
+          p,
+          G,
+          size,
+          size,
+          c,
+          sparse,
+          sparseScratch,
+          random ? new Rng(seed) : null,
+          mask,
+        );
+        for (let j = 0; j < p; j++) {
+          const distinct = new Set(Array.from(rows, (r) => binned.bins[j * n + r])).size;
+          if (mask[j] === 1) assert.equal(distinct, 1, `feature ${j} marked but not constant`);
+          else if (mapper.isCategorical[j] === 0)
+            assert.ok(distinct > 1, `numeric feature ${j} constant, not marked`);
+          marked += mask[j];
+        }
+        // A child sees the parent's marks: same split as the dense finder on every feature.
+        buildHistogram(hist, binned, mapper.offsets, features, p, rows, 0, size, og, null, 1);
+        findBestSplit(
+          hist,
+          mapper,
+          features,
+          p,
+          G,
+          size,
+          size,
+          c,
+          dense,
+          scratch,
+          random ? new Rng(seed) : null,
+        );
+        findBestSplitSparse(
+          binned,
+          mapper,
+          rows,
+          0,
+          size,
+          og,
+          null,
+          1,
+          features,
+          p,
+          G,
+          size,
+          size,
+          c,
+          sparse,
+          sparseScratch,
+          random ? new Rng(seed) : null,
+          mask,
+        );
+        same(sparse, dense, `trial ${trial} (${random ? 'random' : 'best'}) with marks`, !random);
+      }
+    }
+    assert.ok(marked > 10, `only ${marked} constant features marked`);
+  });
 
   for (const weighted of [false, true]) {
     for (const random of [false, true]) {

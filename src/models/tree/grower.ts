@@ -144,6 +144,7 @@ export class TreeGrower {
   private readonly histSize: number;
   private readonly histPool: Float64Array[] = [];
   private readonly splitPool: SplitInfo[] = [];
+  private readonly maskPool: Uint8Array[] = [];
   private readonly og: Float64Array;
   private readonly oh: Float64Array;
   private readonly tmp: Uint32Array;
@@ -215,6 +216,9 @@ export class TreeGrower {
     const fNode: number[] = [];
     const fHist: (Float64Array | null)[] = [];
     const fSplit: SplitInfo[] = [];
+    // Sparse nodes: features found constant (a feature constant in a node is constant below it).
+    const fMask: (Uint8Array | null)[] = [];
+    let parentMask: Uint8Array | null = null;
     let leaves = 1;
 
     const canSplit = (node: number): boolean =>
@@ -288,6 +292,7 @@ export class TreeGrower {
       const G = nodes.g[node];
       const H = nodes.h[node];
       const N = nodes.count[node];
+      let mask: Uint8Array | null = null;
       if (hist) findBestSplit(hist, mapper, cand, k, G, H, N, opts, split, this.scratch, random ? rng : null);
       else {
         const s = nodes.start[node];
@@ -296,6 +301,7 @@ export class TreeGrower {
         if (hess) gatherOrdered(this.oh, hess, rows, s, e);
         const oh = hess ? this.oh : null;
         const sc = this.sparseScratch;
+        mask = this.takeMask(parentMask);
         findBestSplitSparse(
           this.data,
           mapper,
@@ -314,15 +320,18 @@ export class TreeGrower {
           split,
           sc,
           random ? rng : null,
+          mask,
         );
       }
       if (split.found) {
         fNode.push(node);
         fHist.push(hist);
         fSplit.push(split);
+        fMask.push(mask);
       } else {
         this.splitPool.push(split);
         if (hist) this.histPool.push(hist);
+        if (mask) this.maskPool.push(mask);
       }
     };
 
@@ -344,15 +353,20 @@ export class TreeGrower {
       const node = fNode[pick];
       const hist = fHist[pick];
       const split = fSplit[pick];
+      // The previous node's children have been considered (they copied its mask): recycle it.
+      if (parentMask) this.maskPool.push(parentMask);
+      parentMask = fMask[pick];
       if (pick === fNode.length - 1) {
         // Depth-first (every forest node): pop, as splice allocates an array per call.
         fNode.pop();
         fHist.pop();
         fSplit.pop();
+        fMask.pop();
       } else {
         fNode.splice(pick, 1);
         fHist.splice(pick, 1);
         fSplit.splice(pick, 1);
+        fMask.splice(pick, 1);
       }
 
       const mid = this.partition(rows, nodes.start[node], nodes.end[node], split);
@@ -414,7 +428,17 @@ export class TreeGrower {
     }
     for (const h of fHist) if (h) this.histPool.push(h);
     for (const s of fSplit) this.splitPool.push(s);
+    for (const m of fMask) if (m) this.maskPool.push(m);
+    if (parentMask) this.maskPool.push(parentMask);
     return this.finish(nodes, rows);
+  }
+
+  /** A per-feature constant mask: a copy of the parent's, or all zeros. */
+  private takeMask(from: Uint8Array | null): Uint8Array {
+    const m = this.maskPool.pop() ?? new Uint8Array(this.mapper.nFeatures);
+    if (from) m.set(from);
+    else m.fill(0);
+    return m;
   }
 
   private takeHist(): Float64Array {

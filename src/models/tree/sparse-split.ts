@@ -105,7 +105,10 @@ function collect(
 
 /**
  * Same contract as `findBestSplit`, for the node holding rows[start..end) with gradients `og`
- * (and hessians `oh`, or the constant `hConst`) gathered in node order.
+ * (and hessians `oh`, or the constant `hConst`) gathered in node order. `constant` (optional, per
+ * feature): features marked 1 are skipped, and features found constant in this node get marked —
+ * a feature constant in a node is constant in its whole subtree (sklearn's constant-feature
+ * tracking), so a grower passes a parent's marks down to its children.
  */
 export function findBestSplitSparse(
   data: BinnedData,
@@ -125,6 +128,7 @@ export function findBestSplitSparse(
   out: SplitInfo,
   s: SparseScratch,
   rng: Rng | null,
+  constant: Uint8Array | null = null,
 ): void {
   out.reset();
   const parent = score(G, H, c.l2);
@@ -141,12 +145,18 @@ export function findBestSplitSparse(
     const j = features[f];
     const nb = mapper.nBins[j];
     if (nb < 1) continue;
+    // Constant in an ancestor, so constant here: no split (and, as the finders, no random draw).
+    if (constant !== null && constant[j] === 1) continue;
     const isCat = mapper.isCategorical[j] === 1;
     // Best categorical splits only consider categories with MIN_CAT_SUPPORT rows.
     if (isCat && !rng && N < MIN_CAT_SUPPORT) continue;
     if (pair && !isCat) {
       const b0 = bins[j * n + rows[start]];
       const b1 = bins[j * n + rows[start + 1]];
+      if (b0 === b1) {
+        if (constant !== null) constant[j] = 1;
+        continue;
+      }
       if (b0 !== nb && b1 !== nb) {
         if (b0 !== b1) {
           const lo = b0 < b1 ? 0 : 1;
@@ -189,6 +199,10 @@ export function findBestSplitSparse(
         out,
         rng,
       );
+      if (nM < 0) {
+        if (constant !== null) constant[j] = 1;
+        continue;
+      }
       if (out.gain > before && out.found) {
         best = out.gain;
         bestNM = nM;
@@ -196,6 +210,11 @@ export function findBestSplitSparse(
       continue;
     }
     collect(s, bins, j * n, rows, start, cnt, og, oh);
+    if (s.m === 1) {
+      // One bin (value or missing) for every row: no finder splits it, here or below.
+      if (constant !== null) constant[j] = 1;
+      continue;
+    }
     if (oh === null) for (let i = 0; i < s.m; i++) s.ph[i] = s.pn[i] * hConst;
     const before = out.gain;
     const m = s.m;
@@ -349,7 +368,7 @@ function numericSplit(
  * Extra-trees split of a numeric feature straight from the rows: one pass for the node's bin range
  * (the same draw as the histogram finder), one for the sums left of the threshold. The sums are
  * added in row order, so they can differ from the histogram's in the last bits. Returns the
- * number of rows with a missing value.
+ * number of rows with a missing value, or -1 when the feature is constant in the node.
  */
 function randomNumeric(
   bins: Uint8Array,
@@ -383,6 +402,8 @@ function randomNumeric(
       if (b > bmax) bmax = b;
     }
   }
+  // A single bin for every row: constant in this node (-1 tells the caller; no draw was made).
+  if ((bmax < 0 && nM === cnt) || (bmin === bmax && nM === 0)) return -1;
   let t: number;
   if (bmax < 0 || bmin === bmax) {
     if (bmax >= 0 && nM > 0)
