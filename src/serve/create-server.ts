@@ -21,6 +21,7 @@ import { VERSION } from '../version.js';
 import { csvRecords } from './csv-records.js';
 import { errorResponse } from './error-response.js';
 import { ServerMetrics } from './metrics.js';
+import { MicroBatcher } from './micro-batcher.js';
 import { mlflowRecords } from './mlflow-records.js';
 import { modelFeatures } from './model-features.js';
 import {
@@ -51,6 +52,8 @@ export interface ServerOptions {
    * attributions (SVR, k-NN) cost milliseconds per row, and a request holds the event loop.
    */
   maxExplainRows?: number;
+  /** Score requests that arrive in the same event-loop turn together (default true). */
+  microBatch?: boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -88,6 +91,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const model = { name: pipeline.modelName, run_id: pipeline.runId };
   const metrics = new ServerMetrics({ model: model.name, run_id: model.run_id, tabflow_version: VERSION });
   let closing = false;
+  const batcher = opts.microBatch === false ? null : new MicroBatcher(pipeline);
 
   await app.register(swagger, {
     openapi: {
@@ -139,7 +143,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   );
 
   /** Predict, count, log: shared by both prediction routes. */
-  const score = (
+  const score = async (
     req: FastifyRequest,
     reply: FastifyReply,
     route: string,
@@ -160,7 +164,10 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         'Request too large',
       );
     }
-    const results = pipeline.predict(records, { interval: flags.interval, explain: flags.explain });
+    const predictOpts = { interval: flags.interval, explain: flags.explain };
+    const results = batcher
+      ? await batcher.predict(records, predictOpts)
+      : pipeline.predict(records, predictOpts);
     const ts = Date.now();
     const latencyMs = reply.elapsedTime;
     let rejected = 0;
@@ -207,7 +214,10 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     async (req, reply) => {
       const query = queryFlags(req.query);
       const { records, flags } = predictBody(req.body, featureNames);
-      const { results, rejected, warned } = score(req, reply, '/predict', records, { ...query, ...flags });
+      const { results, rejected, warned } = await score(req, reply, '/predict', records, {
+        ...query,
+        ...flags,
+      });
       const body = {
         request_id: String(req.id),
         model,
@@ -244,7 +254,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       const query = queryFlags(req.query);
       const records =
         typeof req.body === 'string' ? csvRecords(req.body, features) : mlflowRecords(req.body, featureOrder);
-      const { results, rejected, warned } = score(req, reply, '/invocations', records, query);
+      const { results, rejected, warned } = await score(req, reply, '/invocations', records, query);
       if (warned) reply.header('x-tabflow-warnings', String(warned));
       if (rejected) {
         return reply.code(400).send({
