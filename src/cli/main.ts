@@ -74,6 +74,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--log-level <level>', 'server log level: fatal, error, warn, info, debug, trace, silent', 'info')
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', String(1024 * 1024))
     .option('--workers <n>', 'server processes sharing the port (one per core at most)', '1')
+    .option('--no-micro-batch', 'score each request alone instead of batching those arriving together')
     .action(async (opts) => {
       code = await serveCommand(opts);
     });

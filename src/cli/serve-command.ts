@@ -20,6 +20,8 @@ export interface ServeOptions {
   logLevel?: string;
   bodyLimit?: string;
   workers?: string;
+  /** false with --no-micro-batch. */
+  microBatch?: boolean;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -55,7 +57,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const log = logFile
     ? new PredictionLog(logFile, { onError: (e) => logger.error({ err: e }, 'prediction log flush failed') })
     : null;
-  const app = await createServer({ pipeline, log, logger, bodyLimit });
+  const app = await createServer({ pipeline, log, logger, bodyLimit, microBatch: opts.microBatch !== false });
   const closed = closeOnSignals(app);
   try {
     await app.listen({ host, port });
