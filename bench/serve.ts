@@ -153,10 +153,16 @@ async function main(): Promise<void> {
     const metadata = JSON.parse(readFileSync(join(model, 'metadata.json'), 'utf8'));
 
     const servers: Server[] = [];
-    // tabflow with one process, and with one per core like the reference's gunicorn workers.
-    for (const workers of [1, 2]) {
+    // tabflow with one process, with one per core like the reference's gunicorn workers, and with
+    // one process scoring each request alone (--no-micro-batch) to show what batching brings.
+    const configs = [
+      { name: 'tabflow_1w', workers: 1, batch: true },
+      { name: 'tabflow_2w', workers: 2, batch: true },
+      { name: 'tabflow_1w_no_batch', workers: 1, batch: false },
+    ];
+    for (const c of configs) {
       const port = await freePort();
-      const logDb = join(work, `predictions-${workers}.sqlite`);
+      const logDb = join(work, `predictions-${c.name}.sqlite`);
       const args = [
         'serve',
         '--model',
@@ -166,14 +172,15 @@ async function main(): Promise<void> {
         '--log-db',
         logDb,
         '--workers',
-        String(workers),
+        String(c.workers),
       ];
+      if (!c.batch) args.push('--no-micro-batch');
       const child = spawn(process.execPath, ['--import', tsx, cliEntry, ...args], {
         cwd: work,
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.push(child);
-      servers.push({ name: `tabflow_${workers}w`, port, child, logDb });
+      servers.push({ name: c.name, port, child, logDb });
     }
     const refPort = await freePort();
     const ref = spawn(
@@ -237,7 +244,7 @@ async function main(): Promise<void> {
         const r = summary(res, cpuSeconds(pid) - cpu0);
         (rounds[s.name] ??= []).push(r);
         console.log(
-          `round ${round + 1} ${s.name.padEnd(10)} ${r.req_per_s} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  ` +
+          `round ${round + 1} ${s.name.padEnd(19)} ${r.req_per_s} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  ` +
             `${r.req_per_server_cpu_s} req per server CPU-second`,
         );
       }
