@@ -242,7 +242,7 @@ async function main(): Promise<void> {
         const cpu0 = cpuSeconds(pid);
         const res = await load(url(s), body, SECONDS);
         const r = summary(res, cpuSeconds(pid) - cpu0);
-        (rounds[s.name] ??= []).push(r);
+        rounds[s.name] = [...(rounds[s.name] ?? []), r];
         console.log(
           `round ${round + 1} ${s.name.padEnd(19)} ${r.req_per_s} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  ` +
             `${r.req_per_server_cpu_s} req per server CPU-second`,
