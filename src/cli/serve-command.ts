@@ -45,7 +45,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stderr.write(`tabflow serve: ${workers} workers for ${p.modelName} (run ${p.runId})\n`);
     return runWorkers(workers, (line) => process.stderr.write(`tabflow serve: ${line}\n`));
   }
-  if (cluster.isWorker) followPrimary();
+  const primary = cluster.isWorker ? followPrimary() : undefined;
   const pipeline = InferencePipeline.load(dir);
   // Asynchronous writes to stdout: lines written while one write is pending go out together,
   // instead of one blocking write per request.
@@ -72,6 +72,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     }
     throw e;
   }
+  primary?.ready();
   const addr = app.server.address();
   const url =
     typeof addr === 'object' && addr ? `http://${fmtHost(addr.address)}:${addr.port}` : String(addr);

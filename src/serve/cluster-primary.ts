@@ -27,7 +27,11 @@ export function runWorkers(n: number, say: (line: string) => void): Promise<numb
     const fork = (slot: number) => {
       const w = cluster.fork({ TABFLOW_WORKER: String(slot) });
       alive.add(w);
-      w.on('listening', () => listening.add(w));
+      w.on('listening', () => {
+        listening.add(w);
+        // A stop request sent while this worker was still starting may have found no listener.
+        if (stopping && w.isConnected()) w.send(SHUTDOWN_MESSAGE);
+      });
       w.on('exit', (code, signal) => {
         alive.delete(w);
         if (!stopping) {
@@ -61,18 +65,34 @@ export function runWorkers(n: number, say: (line: string) => void): Promise<numb
 /**
  * In a worker: the primary decides when to stop. SIGINT from a terminal (sent to the whole
  * process group) is ignored here; the primary's IPC message starts a graceful close, delivered
- * as one SIGTERM to the worker's own shutdown handler.
+ * as one SIGTERM to the worker's own shutdown handler. A request to stop that arrives while the
+ * worker is still loading its model is held until `ready()` (its server listens and its
+ * shutdown handler is installed) — delivered earlier, nobody would act on it and the primary
+ * would wait for that worker forever.
  */
-export function followPrimary(): void {
-  let requested = false;
+export function followPrimary(): { ready(): void } {
+  let isReady = false;
+  let pending = false;
+  let delivered = false;
+  const deliver = () => {
+    if (delivered) return;
+    delivered = true;
+    process.emit('SIGTERM', 'SIGTERM');
+  };
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => {
-    requested = true;
+    if (!isReady) pending = true;
+    else delivered = true;
   });
   process.on('message', (m) => {
-    if (m === SHUTDOWN_MESSAGE && !requested) {
-      requested = true;
-      process.emit('SIGTERM', 'SIGTERM');
-    }
+    if (m !== SHUTDOWN_MESSAGE) return;
+    if (isReady) deliver();
+    else pending = true;
   });
+  return {
+    ready() {
+      isReady = true;
+      if (pending) deliver();
+    },
+  };
 }

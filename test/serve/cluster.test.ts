@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
-test('two workers: requests spread over both, SIGTERM → exit 0, N answered rows = N logged rows', async () => {
+test('two workers: requests spread over both, SIGTERM → exit 0, N answered rows = N logged rows', { timeout: 120_000 }, async (t) => {
   const model = trainConcrete();
   const logFile = join(model.root, 'predictions.sqlite');
   const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
@@ -18,6 +18,10 @@ test('two workers: requests spread over both, SIGTERM → exit 0, N answered row
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {
     cwd: model.root,
     stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // Never leave a server behind, even when an assertion or the timeout ends the test early.
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
   });
   let stderr = '';
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
@@ -38,6 +42,7 @@ test('two workers: requests spread over both, SIGTERM → exit 0, N answered row
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(rows.slice(i % 30, (i % 30) + 1 + (i % 3))),
+      signal: AbortSignal.timeout(30_000),
     });
     assert.equal(res.status, 200);
     answered += ((await res.json()) as { rows: number }).rows;
@@ -61,4 +66,29 @@ test('two workers: requests spread over both, SIGTERM → exit 0, N answered row
     perWorker.reduce((a, b) => a + b, 0),
     answered,
   );
+});
+
+test('SIGTERM while the workers are still starting still stops them all (no hang)', { timeout: 60_000 }, async (t) => {
+  const model = trainConcrete();
+  const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
+  const args = ['serve', '--model', model.production, '--port', '0', '--workers', '2', '--log-level', 'warn'];
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {
+    cwd: model.root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  // The primary announces the workers before forking them: stop it at once, while they load.
+  await new Promise<void>((res) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/2 workers for/.test(stderr)) res();
+    });
+  });
+  child.kill('SIGTERM');
+  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 30_000))]);
+  assert.equal(code, 0, stderr);
 });
