@@ -2,7 +2,7 @@
 import type { Matrix } from '../../core/matrix.js';
 import type { ModelFamily } from '../registry.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
-import { checkFiniteX } from './check.js';
+import { checkFiniteX } from '../check-finite.js';
 import { FittedKnn } from './fitted.js';
 import { KNN_PARAMS, type KnnParams } from './params.js';
 

@@ -16,7 +16,7 @@ import {
 import { checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { FittedRegressor } from '../regressor.js';
-import { checkFiniteX } from './check.js';
+import { checkFiniteX } from '../check-finite.js';
 import { expNeg } from './fast-exp.js';
 import { type Kernel, rowSquares, transpose } from './kernel.js';
 import type { SvrParams } from './params.js';

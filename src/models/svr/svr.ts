@@ -10,7 +10,7 @@ import { type Matrix, matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
 import type { ModelFamily } from '../registry.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
-import { checkFiniteX } from './check.js';
+import { checkFiniteX } from '../check-finite.js';
 import { FittedSvr, type SvrState } from './fitted.js';
 import { type Kernel, rowSquares, scaleGamma } from './kernel.js';
 import { KernelCache } from './kernel-cache.js';

@@ -1,6 +1,6 @@
-/** Kernel methods cannot use missing values: say where the first one is instead of predicting NaN. */
-import { ValidationError } from '../../core/errors.js';
-import type { Matrix } from '../../core/matrix.js';
+/** Distance and kernel models cannot use missing values: say where the first one is instead of predicting NaN. */
+import { ValidationError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
 
 export function checkFiniteX(kind: string, X: Matrix, method: string): void {
   const D = X.data;
