@@ -5,26 +5,33 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
-test('two workers: requests spread over both, SIGTERM → exit 0, N answered rows = N logged rows', { timeout: 120_000 }, async (t) => {
+/** `tabflow serve --workers 2` on a fresh concrete model, killed at the end of the test whatever happens. */
+function startCluster(t: TestContext) {
   const model = trainConcrete();
-  const logFile = join(model.root, 'predictions.sqlite');
   const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
   const args = ['serve', '--model', model.production, '--port', '0', '--workers', '2', '--log-level', 'warn'];
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {
     cwd: model.root,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  // Never leave a server behind, even when an assertion or the timeout ends the test early.
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  let stderr = '';
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  return { model, child, exited };
+}
+
+test('two workers: requests spread over both, SIGTERM → exit 0, N answered rows = N logged rows', {
+  timeout: 120_000,
+}, async (t) => {
+  const { model, child, exited } = startCluster(t);
+  const logFile = join(model.root, 'predictions.sqlite');
+  let stderr = '';
   const base = await new Promise<string>((res, rej) => {
     child.stderr.on('data', (d) => {
       stderr += d;
@@ -68,19 +75,11 @@ test('two workers: requests spread over both, SIGTERM → exit 0, N answered row
   );
 });
 
-test('SIGTERM while the workers are still starting still stops them all (no hang)', { timeout: 60_000 }, async (t) => {
-  const model = trainConcrete();
-  const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
-  const args = ['serve', '--model', model.production, '--port', '0', '--workers', '2', '--log-level', 'warn'];
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {
-    cwd: model.root,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  t.after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+test('SIGTERM while the workers are still starting still stops them all (no hang)', {
+  timeout: 60_000,
+}, async (t) => {
+  const { child, exited } = startCluster(t);
   let stderr = '';
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   // The primary announces the workers before forking them: stop it at once, while they load.
   await new Promise<void>((res) => {
     child.stderr.on('data', (d) => {
