@@ -82,6 +82,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       `tabflow serve: ${pipeline.modelName} (run ${pipeline.runId}) at ${url}\n` +
         `  docs ${url}/docs · prediction log ${logFile ?? 'off (--no-log)'} · Ctrl-C to stop\n`,
     );
+  } else {
+    process.stderr.write(`tabflow serve: worker ${process.env.TABFLOW_WORKER} ready\n`);
   }
   const signal = await closed;
   const who = cluster.isWorker ? `worker ${process.env.TABFLOW_WORKER} ` : '';

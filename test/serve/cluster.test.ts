@@ -32,16 +32,15 @@ test('two workers: requests spread over both, SIGTERM → exit 0, N answered row
   const { model, child, exited } = startCluster(t);
   const logFile = join(model.root, 'predictions.sqlite');
   let stderr = '';
+  // Worker 1 prints the address, worker 2 says when it listens: send traffic once both can take it.
   const base = await new Promise<string>((res, rej) => {
     child.stderr.on('data', (d) => {
       stderr += d;
       const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (m) res(m[1]);
+      if (m && /worker 2 ready/.test(stderr)) res(m[1]);
     });
     child.on('exit', () => rej(new Error(`serve exited early:\n${stderr}`)));
   });
-  // The banner comes from worker 1; give worker 2 a moment to join before counting on it.
-  await new Promise((r) => setTimeout(r, 1500));
   const rows = concreteRecords(40);
   let answered = 0;
   const batch = async (i: number) => {
