@@ -7,14 +7,18 @@ import YAML from 'yaml';
 import { type CleanConfig, resolveCleanConfig } from '../clean/data-cleaner.js';
 import { ConfigError, DataError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { METRIC_NAMES } from '../metrics/regression.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
 import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
-import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
 
 export const DATA_PARAMS = {
-  path: { type: 'string?', default: null, doc: 'data file (csv, tsv, zip, parquet, json, ndjson); --data overrides' },
+  path: {
+    type: 'string?',
+    default: null,
+    doc: 'data file (csv, tsv, zip, parquet, json, ndjson); --data overrides',
+  },
   target: { type: 'string?', default: null, doc: 'numeric column to predict; --target overrides' },
   format: {
     type: 'enum',
@@ -27,7 +31,13 @@ export const DATA_PARAMS = {
 } as const satisfies ParamTable;
 
 export const TRAINING_PARAMS = {
-  seed: { type: 'number', default: 42, integer: true, min: 0, doc: 'seed of every random step (split, models)' },
+  seed: {
+    type: 'number',
+    default: 42,
+    integer: true,
+    min: 0,
+    doc: 'seed of every random step (split, models)',
+  },
   candidate_time_budget_s: {
     type: 'number?',
     default: 900,
@@ -40,7 +50,13 @@ export const TRAINING_PARAMS = {
     min: 0,
     doc: 'seconds for all candidates together; candidates not started in time are recorded as skipped',
   },
-  threads: { type: 'number?', default: null, integer: true, min: 1, doc: 'worker threads for parallel models; null = all cores' },
+  threads: {
+    type: 'number?',
+    default: null,
+    integer: true,
+    min: 1,
+    doc: 'worker threads for parallel models; null = all cores',
+  },
   train_metrics_rows: {
     type: 'number?',
     default: 10000,
@@ -61,7 +77,11 @@ export const SELECTION_PARAMS = {
 } as const satisfies ParamTable;
 
 export const OUTPUT_PARAMS = {
-  dir: { type: 'string', default: 'models', doc: 'artifact root: runs go to <dir>/runs/<run-id>, the promoted one to <dir>/production' },
+  dir: {
+    type: 'string',
+    default: 'models',
+    doc: 'artifact root: runs go to <dir>/runs/<run-id>, the promoted one to <dir>/production',
+  },
   promote: {
     type: 'enum',
     default: 'if_none',
@@ -82,18 +102,34 @@ export interface TabflowConfig {
   inference: InferenceConfig;
 }
 
-const SECTIONS = ['data', 'cleaning', 'split', 'preprocessing', 'models', 'training', 'selection', 'output', 'inference'];
+const SECTIONS = [
+  'data',
+  'cleaning',
+  'split',
+  'preprocessing',
+  'models',
+  'training',
+  'selection',
+  'output',
+  'inference',
+];
 
 /** Resolve a raw config object (from YAML) into a fully defaulted, validated config. */
 export function resolveConfig(raw: unknown = {}): TabflowConfig {
   const issues: Issue[] = [];
   const r = (raw ?? {}) as Record<string, unknown>;
   if (typeof r !== 'object' || Array.isArray(r)) {
-    throw new ConfigError([{ path: '(root)', code: 'invalid_type', message: 'config must be a mapping of sections' }]);
+    throw new ConfigError([
+      { path: '(root)', code: 'invalid_type', message: 'config must be a mapping of sections' },
+    ]);
   }
   for (const k of Object.keys(r)) {
     if (!SECTIONS.includes(k)) {
-      issues.push({ path: k, code: 'unknown_key', message: `"${k}" is not a config section; sections: ${SECTIONS.join(', ')}` });
+      issues.push({
+        path: k,
+        code: 'unknown_key',
+        message: `"${k}" is not a config section; sections: ${SECTIONS.join(', ')}`,
+      });
     }
   }
   const section = <T>(fn: () => T): T | undefined => {
@@ -138,11 +174,19 @@ export function readConfigFile(path: string): unknown {
   if (doc.errors.length) {
     const e = doc.errors[0];
     const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-    throw new ConfigError([{ path, code: 'yaml_syntax', message: `${path} is not valid YAML${where}: ${e.message.split('\n')[0]}` }]);
+    throw new ConfigError([
+      {
+        path,
+        code: 'yaml_syntax',
+        message: `${path} is not valid YAML${where}: ${e.message.split('\n')[0]}`,
+      },
+    ]);
   }
   const value = doc.toJS();
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-    throw new ConfigError([{ path, code: 'invalid_type', message: `${path} must hold a mapping of sections (data, split, ...)` }]);
+    throw new ConfigError([
+      { path, code: 'invalid_type', message: `${path} must hold a mapping of sections (data, split, ...)` },
+    ]);
   }
   return value ?? {};
 }

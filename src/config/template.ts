@@ -6,9 +6,9 @@ import YAML from 'yaml';
 import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
 import type { ParamTable } from '../core/params.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
+import { modelKinds } from '../models/registry.js';
 import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
-import { modelKinds } from '../models/registry.js';
 import { DATA_PARAMS, OUTPUT_PARAMS, SELECTION_PARAMS, TRAINING_PARAMS } from './config.js';
 
 function section(name: string, doc: string, table: ParamTable, extra: string[] = []): string {
@@ -46,6 +46,8 @@ export function configTemplate(): string {
     '# models:',
     ...modelKinds().map((k) => `#   - ${k}`),
     '#   - {name: ridge_strong, model: ridge, params: {alpha: 10}}',
+    '#   # tuning: seeded random search on VAL (trial 0 = the given params); the best VAL score wins',
+    '#   - {name: gbdt_tuned, model: gbdt, tuning: {trials: 20, time_budget_s: 120}}',
     '',
     section('training', 'Training budget and seed', TRAINING_PARAMS),
     '',
@@ -53,7 +55,11 @@ export function configTemplate(): string {
     '',
     section('output', 'STEP 7 — artifacts', OUTPUT_PARAMS),
     '',
-    section('inference', 'Inference: data-contract checks (reject | warn | clip) and intervals', INFERENCE_PARAMS),
+    section(
+      'inference',
+      'Inference: data-contract checks (reject | warn | clip) and intervals',
+      INFERENCE_PARAMS,
+    ),
     '',
   ].join('\n');
 }

@@ -9,10 +9,14 @@ export function deadlineSignal(seconds: number | null, parent?: AbortSignal): Ab
   const deadline = performance.now() + seconds * 1000;
   const signal = controller.signal;
   Object.defineProperty(signal, 'aborted', {
-    get: () => controller.signal.reason !== undefined || performance.now() > deadline || parent?.aborted === true,
+    get: () =>
+      controller.signal.reason !== undefined || performance.now() > deadline || parent?.aborted === true,
   });
   // Async work (worker threads) still gets a real abort event when the deadline passes.
-  const timer = setTimeout(() => controller.abort(new Error(`time budget of ${seconds} s exceeded`)), seconds * 1000);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`time budget of ${seconds} s exceeded`)),
+    seconds * 1000,
+  );
   timer.unref();
   parent?.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
   return signal;

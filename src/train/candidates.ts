@@ -4,8 +4,26 @@
  * registered family with its default parameters.
  */
 import { ConfigError, type Issue } from '../core/errors.js';
-import { resolveParams } from '../core/params.js';
+import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 import { getFamily, modelKinds } from '../models/registry.js';
+import { SEARCH_SPACES } from './search-space.js';
+
+export const TUNING_PARAMS = {
+  trials: {
+    type: 'number',
+    default: 20,
+    integer: true,
+    min: 1,
+    doc: 'parameter sets tried (the first is the given params)',
+  },
+  time_budget_s: {
+    type: 'number?',
+    default: null,
+    min: 0,
+    doc: 'stop starting new trials after this many seconds',
+  },
+} as const satisfies ParamTable;
+export type TuningSpec = ParamsOf<typeof TUNING_PARAMS>;
 
 export interface CandidateSpec {
   /** Unique name in results.json and the leaderboard. */
@@ -14,6 +32,8 @@ export interface CandidateSpec {
   readonly model: string;
   /** Fully resolved params (defaults filled in). */
   readonly params: Record<string, unknown>;
+  /** Random search on VAL around `params` (seeded), when set. */
+  readonly tuning?: TuningSpec;
 }
 
 export function defaultCandidates(): CandidateSpec[] {
@@ -38,12 +58,20 @@ export function resolveCandidates(raw: unknown, path = 'models'): CandidateSpec[
     const p = `${path}[${i}]`;
     const spec = typeof entry === 'string' ? { name: entry, model: entry } : entry;
     if (!spec || typeof spec !== 'object' || Array.isArray(spec)) {
-      issues.push({ path: p, code: 'invalid_type', message: `${p} must be a model name or a mapping; got ${JSON.stringify(entry)}` });
+      issues.push({
+        path: p,
+        code: 'invalid_type',
+        message: `${p} must be a model name or a mapping; got ${JSON.stringify(entry)}`,
+      });
       return;
     }
-    const { name, model, params, ...rest } = spec as Record<string, unknown>;
+    const { name, model, params, tuning, ...rest } = spec as Record<string, unknown>;
     for (const k of Object.keys(rest)) {
-      issues.push({ path: `${p}.${k}`, code: 'unknown_key', message: `${p}.${k} is not allowed; a candidate has name, model, params` });
+      issues.push({
+        path: `${p}.${k}`,
+        code: 'unknown_key',
+        message: `${p}.${k} is not allowed; a candidate has name, model, params, tuning`,
+      });
     }
     const kind = typeof model === 'string' ? model : typeof name === 'string' ? name : '';
     const label = typeof name === 'string' ? name : kind;
@@ -56,12 +84,32 @@ export function resolveCandidates(raw: unknown, path = 'models'): CandidateSpec[
       return;
     }
     if (seen.has(label)) {
-      issues.push({ path: `${p}.name`, code: 'duplicate', message: `${p}.name = "${label}" is used twice; names must be unique` });
+      issues.push({
+        path: `${p}.name`,
+        code: 'duplicate',
+        message: `${p}.name = "${label}" is used twice; names must be unique`,
+      });
       return;
     }
     seen.add(label);
     try {
-      out.push({ name: label, model: kind, params: resolveParams(getFamily(kind).params, params, `${p}.params`) });
+      const resolved = resolveParams(getFamily(kind).params, params, `${p}.params`);
+      if (tuning === undefined || tuning === null) {
+        out.push({ name: label, model: kind, params: resolved });
+      } else if (!SEARCH_SPACES[kind]) {
+        issues.push({
+          path: `${p}.tuning`,
+          code: 'not_tunable',
+          message: `${p}.tuning: model "${kind}" has no search space; tunable: ${Object.keys(SEARCH_SPACES).join(', ')}`,
+        });
+      } else {
+        out.push({
+          name: label,
+          model: kind,
+          params: resolved,
+          tuning: resolveParams(TUNING_PARAMS, tuning, `${p}.tuning`),
+        });
+      }
     } catch (e) {
       if (e instanceof ConfigError) issues.push(...e.issues);
       else throw e;
@@ -78,7 +126,8 @@ export function filterCandidates(all: CandidateSpec[], names: string[]): Candida
   for (const n of names) {
     const hit = all.find((c) => c.name === n);
     if (hit) out.push(hit);
-    else if (modelKinds().includes(n)) out.push({ name: n, model: n, params: resolveParams(getFamily(n).params, {}) });
+    else if (modelKinds().includes(n))
+      out.push({ name: n, model: n, params: resolveParams(getFamily(n).params, {}) });
     else
       issues.push({
         path: '--models',

@@ -3,15 +3,19 @@
  * val and test, and selects the best by a metric on a chosen split. One failing or over-budget
  * candidate is recorded and the run goes on.
  */
+
+import { ModelError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import type { PermutationImportance } from '../explain/permutation-importance.js';
-import { type MetricName, type MetricValues, getMetric, isBetter, scoreAll } from '../metrics/regression.js';
 import { takeRows } from '../core/matrix.js';
+import { resolveParams } from '../core/params.js';
 import { Rng } from '../core/random.js';
+import type { PermutationImportance } from '../explain/permutation-importance.js';
+import { getMetric, isBetter, type MetricName, type MetricValues, scoreAll } from '../metrics/regression.js';
 import { getFamily } from '../models/registry.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../models/regressor.js';
 import { deadlineSignal } from './budget.js';
 import type { CandidateSpec } from './candidates.js';
+import { SEARCH_SPACES, sampleParams } from './search-space.js';
 
 export interface XY {
   readonly X: Matrix;
@@ -40,9 +44,26 @@ export interface CandidateResult {
   metrics?: Partial<Record<SplitName, MetricValues>>;
   /** Importance per original input column, summing to 1. */
   feature_importance?: Record<string, number>;
+  /** Random-search record when the candidate was tuned on VAL. */
+  tuning?: {
+    metric: string;
+    on: 'val';
+    trials_requested: number;
+    trials_run: number;
+    best_trial: number;
+    history: TuningTrial[];
+  };
   /** Drop in R² on TEST when each input column is shuffled (selected model only). */
   permutation_importance?: PermutationImportance;
   notes: string[];
+}
+
+export interface TuningTrial {
+  params: Record<string, unknown>;
+  val_score?: number;
+  fit_seconds: number;
+  status: 'ok' | 'failed';
+  error?: string;
 }
 
 export interface TrainedCandidate {
@@ -60,6 +81,8 @@ export interface TrainerOptions {
   seed: number;
   /** Train-split metrics use a seeded sample of at most this many rows (null = all): k-NN and SVR predict slowly. */
   trainMetricsRows?: number | null;
+  /** Metric that tuning maximises (its direction declared by the metric); default r2. */
+  tuneMetric?: MetricName;
   candidateBudgetS: number | null;
   totalBudgetS: number | null;
   threads?: number | null;
@@ -110,14 +133,24 @@ export class ModelTrainer {
       const t0 = performance.now();
       try {
         const d = data(family.input);
-        const fitted = await family.create(spec.params).fit(d.train.X, d.train.y, {
-          features: d.features,
-          seed,
-          val: d.val.y.length ? d.val : undefined,
-          signal: deadlineSignal(budget),
-          threads: this.options.threads ?? undefined,
-          onProgress: (fraction) => onEvent?.({ type: 'model_progress', name: spec.name, fraction }),
-        });
+        const fit = (
+          params: Record<string, unknown>,
+          budgetS: number | null,
+          progress: (f: number) => void,
+        ) =>
+          family.create(params).fit(d.train.X, d.train.y, {
+            features: d.features,
+            seed,
+            val: d.val.y.length ? d.val : undefined,
+            signal: deadlineSignal(budgetS),
+            threads: this.options.threads ?? undefined,
+            onProgress: progress,
+          });
+        const progress = (fraction: number) =>
+          onEvent?.({ type: 'model_progress', name: spec.name, fraction });
+        const fitted = spec.tuning
+          ? await this.tune(spec, d, budget, fit, result, progress)
+          : await fit(spec.params, budget, progress);
         result.fit_seconds = (performance.now() - t0) / 1000;
         result.notes.push(...fitted.notes);
         result.feature_importance = importanceBySource(fitted.featureImportances(), d.features);
@@ -131,6 +164,88 @@ export class ModelTrainer {
       onEvent?.({ type: 'model_end', name: spec.name, result });
     }
     return out;
+  }
+
+  /**
+   * Seeded random search on VAL: trial 0 is the configured params, the others draw the family's
+   * search space over them. Each trial fits on TRAIN only; the best VAL score (by the selection
+   * metric) wins. Stops starting trials when the tuning or candidate budget runs out and keeps
+   * the best so far.
+   */
+  private async tune(
+    spec: CandidateSpec,
+    d: PreparedData,
+    budgetS: number | null,
+    fit: (
+      params: Record<string, unknown>,
+      budgetS: number | null,
+      progress: (f: number) => void,
+    ) => Promise<FittedRegressor>,
+    result: CandidateResult,
+    progress: (fraction: number) => void,
+  ): Promise<FittedRegressor> {
+    const tuning = spec.tuning!;
+    if (d.val.y.length === 0) {
+      throw new ModelError(
+        'no_val',
+        `${spec.name}: tuning needs validation rows; set split.val > 0 or drop tuning`,
+      );
+    }
+    const metric = getMetric(this.options.tuneMetric ?? 'r2');
+    const limit = minBudget(tuning.time_budget_s, budgetS);
+    const rng = new Rng(this.options.seed ^ 0x7f4a7c15);
+    const space = SEARCH_SPACES[spec.model];
+    const family = getFamily(spec.model);
+    const t0 = performance.now();
+    const history: TuningTrial[] = [];
+    let best: { fitted: FittedRegressor; score: number; params: Record<string, unknown> } | undefined;
+    for (let trial = 0; trial < tuning.trials; trial++) {
+      const elapsed = (performance.now() - t0) / 1000;
+      if (limit !== null && elapsed >= limit) break;
+      const params =
+        trial === 0
+          ? spec.params
+          : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng) });
+      const t1 = performance.now();
+      try {
+        const fitted = await fit(params, limit === null ? null : limit - elapsed, (f) =>
+          progress((trial + f) / tuning.trials),
+        );
+        const score = metric.compute(d.val.y, fitted.predict(d.val.X));
+        history.push({
+          params,
+          val_score: score,
+          fit_seconds: (performance.now() - t1) / 1000,
+          status: 'ok',
+        });
+        if (!best || isBetter(metric, score, best.score)) best = { fitted, score, params };
+      } catch (e) {
+        history.push({
+          params,
+          fit_seconds: (performance.now() - t1) / 1000,
+          status: 'failed',
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
+    if (!best)
+      throw new ModelError(
+        'tuning_failed',
+        `${spec.name}: no tuning trial succeeded (${history[0]?.error ?? 'no time'})`,
+      );
+    result.params = best.params;
+    result.tuning = {
+      metric: metric.name,
+      on: 'val',
+      trials_requested: tuning.trials,
+      trials_run: history.length,
+      best_trial: history.findIndex((h) => h.val_score === best.score && h.params === best.params),
+      history,
+    };
+    result.notes.push(
+      `tuned on VAL: best of ${history.length} trials by ${metric.name} (${best.score.toPrecision(5)})`,
+    );
+    return best.fitted;
   }
 
   /** R², RMSE, MAE, MAPE and median AE on train, val and test for every fitted candidate. */
@@ -174,7 +289,11 @@ export class ModelTrainer {
   }
 
   /** The best candidate by `metric` on `on` (the metric declares its direction); undefined if none is ok. */
-  selectBest(trained: TrainedCandidate[], metricName: MetricName, on: SplitName): TrainedCandidate | undefined {
+  selectBest(
+    trained: TrainedCandidate[],
+    metricName: MetricName,
+    on: SplitName,
+  ): TrainedCandidate | undefined {
     const metric = getMetric(metricName);
     let best: TrainedCandidate | undefined;
     for (const t of trained) {
@@ -194,7 +313,10 @@ function minBudget(a: number | null, b: number | null): number | null {
 }
 
 /** Sum matrix-column importances into the input columns they come from. */
-export function importanceBySource(imp: Float64Array, features: readonly FeatureInfo[]): Record<string, number> {
+export function importanceBySource(
+  imp: Float64Array,
+  features: readonly FeatureInfo[],
+): Record<string, number> {
   const out: Record<string, number> = {};
   features.forEach((f, j) => {
     out[f.source] = (out[f.source] ?? 0) + (imp[j] ?? 0);

@@ -12,15 +12,20 @@ import { DataError, ModelError } from '../core/errors.js';
 import type { Column, Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
-import type { InputEncoding } from '../models/regressor.js';
-import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
-import { DataSplitter } from '../split/data-splitter.js';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
+import { permutationImportance } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
 import { calibrateIntervals } from '../inference/conformal.js';
 import { trainQuantiles } from '../inference/contract.js';
-import { permutationImportance } from '../explain/permutation-importance.js';
-import { type TrainedCandidate, ModelTrainer, type PreparedData, type TrainerEvent } from './model-trainer.js';
+import type { InputEncoding } from '../models/regressor.js';
+import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
+import { DataSplitter } from '../split/data-splitter.js';
+import {
+  ModelTrainer,
+  type PreparedData,
+  type TrainedCandidate,
+  type TrainerEvent,
+} from './model-trainer.js';
 
 export type Stage =
   | 'load'
@@ -75,8 +80,13 @@ export class TrainingPipeline {
   async run(): Promise<RunSummary> {
     const cfg = this.config;
     const { path, target } = cfg.data;
-    if (!path) throw new DataError('no_data', 'No data file given: pass --data FILE or set data.path in the config');
-    if (!target) throw new DataError('no_target', 'No target given: pass --target COLUMN or set data.target in the config');
+    if (!path)
+      throw new DataError('no_data', 'No data file given: pass --data FILE or set data.path in the config');
+    if (!target)
+      throw new DataError(
+        'no_target',
+        'No target given: pass --target COLUMN or set data.target in the config',
+      );
 
     const loaded = await this.stage(
       'load',
@@ -87,7 +97,8 @@ export class TrainingPipeline {
           zipEntry: cfg.data.zip_entry ?? undefined,
           target,
         }),
-      (r: LoadedData) => `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format})`,
+      (r: LoadedData) =>
+        `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format})`,
     );
 
     const cleaned = await this.stage(
@@ -101,7 +112,8 @@ export class TrainingPipeline {
     const split = await this.stage(
       'split',
       () => new DataSplitter(cfg.split).split(cleaned.frame, target),
-      (r) => `train ${r.train.length.toLocaleString('en')} / val ${r.val.length.toLocaleString('en')} / test ${r.test.length.toLocaleString('en')} (${r.report.strategy})`,
+      (r) =>
+        `train ${r.train.length.toLocaleString('en')} / val ${r.val.length.toLocaleString('en')} / test ${r.test.length.toLocaleString('en')} (${r.report.strategy})`,
     );
 
     const frame = cleaned.frame;
@@ -124,6 +136,7 @@ export class TrainingPipeline {
       totalBudgetS: cfg.training.time_budget_s,
       threads: cfg.training.threads,
       trainMetricsRows: cfg.training.train_metrics_rows,
+      tuneMetric: cfg.selection.metric,
       onEvent: this.onEvent,
     });
 
@@ -169,7 +182,8 @@ export class TrainingPipeline {
     const best = await this.stage(
       'select',
       () => trainer.selectBest(trained, metric, on),
-      (b) => (b ? `${b.spec.name} (${metric} on ${on} = ${b.result.metrics?.[on]?.[metric]?.toFixed(4)})` : 'none'),
+      (b) =>
+        b ? `${b.spec.name} (${metric} on ${on} = ${b.result.metrics?.[on]?.[metric]?.toFixed(4)})` : 'none',
     );
     if (!best?.fitted) {
       const why = trained.map((t) => `  - ${t.spec.name}: ${t.result.error ?? t.result.status}`).join('\n');
@@ -210,8 +224,10 @@ export class TrainingPipeline {
       const fitted = best.fitted;
       best.result.permutation_importance = await this.stage(
         'importance',
-        () => permutationImportance(fitted, test.X, test.y, chosen.data.features, { seed: cfg.training.seed }),
-        (r) => `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
+        () =>
+          permutationImportance(fitted, test.X, test.y, chosen.data.features, { seed: cfg.training.seed }),
+        (r) =>
+          `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
       );
     }
     const saved = await this.stage(
@@ -242,7 +258,10 @@ export class TrainingPipeline {
 
 function numericTarget(col: Column, name: string): Float64Array {
   if (col.type !== 'numeric') {
-    throw new DataError('target_not_numeric', `Target column "${name}" is ${col.type}, not numeric; choose a numeric target`);
+    throw new DataError(
+      'target_not_numeric',
+      `Target column "${name}" is ${col.type}, not numeric; choose a numeric target`,
+    );
   }
   return col.values;
 }

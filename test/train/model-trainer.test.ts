@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Matrix, takeRows } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
-import { mae } from '../../src/metrics/regression.js';
+import { mae, r2 } from '../../src/metrics/regression.js';
+import '../../src/models/index.js';
 import { resolveCandidates } from '../../src/train/candidates.js';
-import { ModelTrainer, type PreparedData, importanceBySource } from '../../src/train/model-trainer.js';
+import { importanceBySource, ModelTrainer, type PreparedData } from '../../src/train/model-trainer.js';
 import { concrete, splitIdx } from '../helpers/datasets.js';
 import { registerFakeModels } from '../helpers/fake-models.js';
 
@@ -33,7 +34,11 @@ describe('ModelTrainer', () => {
   const opts = { seed: 1, candidateBudgetS: null, totalBudgetS: null };
 
   it('records a failing candidate and goes on with the others', async () => {
-    const cands = resolveCandidates(['test_mean', 'test_fail', { name: 'shifted', model: 'test_mean', params: { shift: 5 } }]);
+    const cands = resolveCandidates([
+      'test_mean',
+      'test_fail',
+      { name: 'shifted', model: 'test_mean', params: { shift: 5 } },
+    ]);
     const events: string[] = [];
     const trainer = new ModelTrainer(cands, { ...opts, onEvent: (e) => events.push(`${e.type}:${e.name}`) });
     const trained = await trainer.trainAll(() => data);
@@ -70,7 +75,10 @@ describe('ModelTrainer', () => {
   });
 
   it('skips candidates once the run budget is used up', async () => {
-    const trainer = new ModelTrainer(resolveCandidates(['test_slow', 'test_mean']), { ...opts, totalBudgetS: 0.2 });
+    const trainer = new ModelTrainer(resolveCandidates(['test_slow', 'test_mean']), {
+      ...opts,
+      totalBudgetS: 0.2,
+    });
     const trained = await trainer.trainAll(() => data);
     assert.equal(trained[1].result.status, 'skipped');
     assert.match(trained[1].result.error!, /time budget/);
@@ -89,7 +97,52 @@ describe('ModelTrainer', () => {
       new Float64Array(100).fill(mean),
     );
     assert.ok(Math.abs(t.result.metrics!.train!.mae - want) < 1e-9);
-    assert.notEqual(t.result.metrics!.train!.mae, mae(data.train.y, new Float64Array(data.train.y.length).fill(mean)));
+    assert.notEqual(
+      t.result.metrics!.train!.mae,
+      mae(data.train.y, new Float64Array(data.train.y.length).fill(mean)),
+    );
+  });
+
+  it('tunes on VAL with a seeded random search: trial 0 is the given params, the best VAL score wins', async () => {
+    const d = prepared();
+    const cands = resolveCandidates([{ name: 'knn_tuned', model: 'knn', tuning: { trials: 6 } }]);
+    const run = async () => {
+      const trainer = new ModelTrainer(cands, { ...opts, tuneMetric: 'r2' });
+      const [t] = await trainer.trainAll(() => d);
+      return t;
+    };
+    const t = await run();
+    const tuning = t.result.tuning!;
+    assert.equal(tuning.trials_run, 6);
+    assert.deepEqual(tuning.history[0].params, cands[0].params);
+    const scores = tuning.history.map((h) => h.val_score!);
+    assert.equal(Math.max(...scores), scores[tuning.best_trial]);
+    assert.ok(scores[tuning.best_trial] >= scores[0]);
+    assert.deepEqual(t.result.params, tuning.history[tuning.best_trial].params);
+    // The returned model is the winning trial's: its VAL score is the best one.
+    assert.equal(r2(d.val.y, t.fitted!.predict(d.val.X)), scores[tuning.best_trial]);
+    const again = (await run()).result.tuning!.history;
+    const strip = (h: typeof again) => h.map(({ params, val_score }) => ({ params, val_score }));
+    assert.deepEqual(strip(again), strip(tuning.history));
+  });
+
+  it('stops tuning when its time budget runs out and keeps the best so far', async () => {
+    const cands = resolveCandidates([
+      {
+        name: 'rf',
+        model: 'random_forest',
+        params: { n_estimators: 20 },
+        tuning: { trials: 500, time_budget_s: 0.5 },
+      },
+    ]);
+    const [t] = await new ModelTrainer(cands, opts).trainAll(() => data);
+    assert.equal(t.result.status, 'ok');
+    assert.ok(t.result.tuning!.trials_run >= 1 && t.result.tuning!.trials_run < 500);
+  });
+
+  it('rejects tuning for a family without a search space, and bad tuning values', () => {
+    assert.throws(() => resolveCandidates([{ model: 'linear', tuning: { trials: 5 } }]), /no search space/);
+    assert.throws(() => resolveCandidates([{ model: 'ridge', tuning: { trials: 0 } }]), /tuning\.trials = 0/);
   });
 
   it('maps importances back to the input columns', () => {
