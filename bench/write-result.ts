@@ -10,7 +10,12 @@ export function writeResult(name: string, result: unknown): string {
   const doc = {
     benchmark: name,
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     result,
   };
   writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);

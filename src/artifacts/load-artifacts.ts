@@ -10,7 +10,13 @@ import '../models/index.js';
 import { loadModel } from '../models/registry.js';
 import type { FittedRegressor } from '../models/regressor.js';
 import { type FittedPreprocessor, loadPreprocessor } from '../preprocess/index.js';
-import { ARTIFACT_FILES, METADATA_FILE, type MetadataJson, type ResultsJson, sha256 } from './run-artifacts.js';
+import {
+  ARTIFACT_FILES,
+  METADATA_FILE,
+  type MetadataJson,
+  type ResultsJson,
+  sha256,
+} from './run-artifacts.js';
 
 export interface RunArtifacts {
   /** The resolved folder the files were read from (a production link is resolved once). */
@@ -24,13 +30,17 @@ export interface RunArtifacts {
 
 export function loadArtifacts(dir: string): RunArtifacts {
   if (!existsSync(dir)) {
-    throw new ArtifactError('missing_artifacts', `No artifacts at ${dir}: train a model first (tabflow train ...)`);
+    throw new ArtifactError(
+      'missing_artifacts',
+      `No artifacts at ${dir}: train a model first (tabflow train ...)`,
+    );
   }
   // Resolve once, so a concurrent promotion cannot mix files of two runs.
   const real = realpathSync(dir);
   const read = (name: string): Buffer => {
     const p = join(real, name);
-    if (!existsSync(p)) throw new ArtifactError('missing_artifact', `${dir} is incomplete: ${name} is missing`);
+    if (!existsSync(p))
+      throw new ArtifactError('missing_artifact', `${dir} is incomplete: ${name} is missing`);
     return readFileSync(p);
   };
   const metadata = parseJson(read(METADATA_FILE), `${dir}/${METADATA_FILE}`) as MetadataJson;
@@ -48,7 +58,10 @@ export function loadArtifacts(dir: string): RunArtifacts {
   }
   const results = parseJson(bytes['results.json'], `${dir}/results.json`) as ResultsJson;
   if (results.run_id !== metadata.run_id) {
-    throw new ArtifactError('artifact_mismatch', `${dir}: results.json is from run ${results.run_id}, metadata.json from ${metadata.run_id}`);
+    throw new ArtifactError(
+      'artifact_mismatch',
+      `${dir}: results.json is from run ${results.run_id}, metadata.json from ${metadata.run_id}`,
+    );
   }
   return {
     dir: real,
@@ -64,6 +77,9 @@ function parseJson(b: Buffer, what: string): unknown {
   try {
     return JSON.parse(b.toString('utf8'));
   } catch (e) {
-    throw new ArtifactError('bad_json', `${what} is not valid JSON (${(e as Error).message}); the artifact is corrupt`);
+    throw new ArtifactError(
+      'bad_json',
+      `${what} is not valid JSON (${(e as Error).message}); the artifact is corrupt`,
+    );
   }
 }

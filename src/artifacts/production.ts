@@ -26,7 +26,11 @@ export function currentRelease(root: string): string | undefined {
 }
 
 /** Publish `files` as the production artifacts of run `runId`, atomically. */
-export function publishProduction(root: string, runId: string, files: Record<string, string | Uint8Array>): string {
+export function publishProduction(
+  root: string,
+  runId: string,
+  files: Record<string, string | Uint8Array>,
+): string {
   const release = `${runId}-${Date.now().toString(36)}`;
   const rel = join(RELEASES, release);
   writeDirAtomic(join(root, rel), files);
@@ -51,5 +55,6 @@ function pruneReleases(root: string, keep: string): void {
     .filter((n) => !n.startsWith('.tmp-'))
     .map((n) => ({ n, t: lstatSync(join(dir, n)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
-  for (const { n } of all.slice(KEEP_RELEASES)) if (n !== keep) rmSync(join(dir, n), { recursive: true, force: true });
+  for (const { n } of all.slice(KEEP_RELEASES))
+    if (n !== keep) rmSync(join(dir, n), { recursive: true, force: true });
 }

@@ -4,10 +4,11 @@
  * production model yet or promotion is asked for.
  */
 import { join } from 'node:path';
-import { type TabflowConfig, configToYaml } from '../config/config.js';
+import { configToYaml, type TabflowConfig } from '../config/config.js';
 import { stringifyArtifact } from '../core/codec.js';
 import type { BackgroundJson } from '../inference/background.js';
 import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
+import { getMetric } from '../metrics/regression.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
 import type { TrainedCandidate } from '../train/model-trainer.js';
 import { VERSION } from '../version.js';
@@ -22,7 +23,6 @@ import {
   sha256,
   targetStats,
 } from './run-artifacts.js';
-import { getMetric } from '../metrics/regression.js';
 
 export interface SaveInput {
   config: TabflowConfig;
@@ -82,7 +82,10 @@ export function saveArtifacts(input: SaveInput): SaveResult {
     'results.json': stringifyArtifact(results),
   };
   const artifacts = Object.fromEntries(
-    Object.entries(files).map(([name, text]) => [name, { sha256: sha256(text), bytes: Buffer.byteLength(text) }]),
+    Object.entries(files).map(([name, text]) => [
+      name,
+      { sha256: sha256(text), bytes: Buffer.byteLength(text) },
+    ]),
   ) as MetadataJson['artifacts'];
   const metadata: MetadataJson = {
     format_version: METADATA_FORMAT_VERSION,
@@ -122,7 +125,8 @@ export function saveArtifacts(input: SaveInput): SaveResult {
   const root = config.output.dir;
   const runDir = join(root, 'runs', runId);
   writeDirAtomic(runDir, all);
-  const promote = config.output.promote === 'always' || (config.output.promote === 'if_none' && !hasProduction(root));
+  const promote =
+    config.output.promote === 'always' || (config.output.promote === 'if_none' && !hasProduction(root));
   const productionDir = promote ? publishProduction(root, runId, all) : undefined;
   return { runId, runDir, productionDir, promoted: promote, results, metadata };
 }

@@ -21,7 +21,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   let code = 0;
   program
     .command('train')
-    .description('load → clean → split → preprocess (train only) → train candidates → evaluate → select → save')
+    .description(
+      'load → clean → split → preprocess (train only) → train candidates → evaluate → select → save',
+    )
     .option('--data <file>', 'data file: .csv .tsv .zip .parquet .json .ndjson')
     .option('--target <column>', 'numeric column to predict')
     .option('--config <file>', 'config.yaml (see `tabflow init`)')
@@ -57,7 +59,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--interval', 'add the conformal prediction interval (lower, upper)')
     .option('--explain', 'add per-column attributions (attr_<column>) and base_value')
     .option('--chunk-rows <n>', 'rows per chunk (default 65536)')
-    .option('--policy <list>', 'override checks, e.g. out_of_range=clip,unknown_category=reject (reject|warn|clip)')
+    .option(
+      '--policy <list>',
+      'override checks, e.g. out_of_range=clip,unknown_category=reject (reject|warn|clip)',
+    )
     .action(async (opts) => {
       code = await predictCommand(opts);
     });

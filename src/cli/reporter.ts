@@ -48,7 +48,10 @@ export function createReporter(out: NodeJS.WriteStream = process.stderr): Report
           bar?.stop();
           bar = undefined;
           const r = e.result;
-          if (r.status === 'ok') line(`    ✓ ${r.name.padEnd(14)} ${fmtS(r.fit_seconds).padStart(6)} s${r.notes.length ? `  (${r.notes.join('; ')})` : ''}`);
+          if (r.status === 'ok')
+            line(
+              `    ✓ ${r.name.padEnd(14)} ${fmtS(r.fit_seconds).padStart(6)} s${r.notes.length ? `  (${r.notes.join('; ')})` : ''}`,
+            );
           else line(`    ✗ ${r.name.padEnd(14)} ${r.status}: ${r.error}`);
           break;
         }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { type TabflowConfig, readConfigFile, resolveConfig } from '../config/config.js';
+import { readConfigFile, resolveConfig, type TabflowConfig } from '../config/config.js';
 import { UsageError } from '../core/errors.js';
 import '../models/index.js';
 import { filterCandidates } from '../train/candidates.js';
@@ -21,7 +21,10 @@ export interface TrainOptions {
 
 /** Config file, then command-line flags on top. */
 export function buildConfig(opts: TrainOptions): TabflowConfig {
-  const raw = (opts.config ? readConfigFile(opts.config) : {}) as Record<string, Record<string, unknown> | undefined>;
+  const raw = (opts.config ? readConfigFile(opts.config) : {}) as Record<
+    string,
+    Record<string, unknown> | undefined
+  >;
   const set = (section: string, key: string, value: unknown) => {
     raw[section] = { ...(raw[section] ?? {}), [key]: value };
   };
@@ -34,7 +37,10 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
   if (opts.seed !== undefined) {
     const seed = Number(opts.seed);
     if (!Number.isInteger(seed) || seed < 0) {
-      throw new UsageError('bad_seed', `--seed ${JSON.stringify(opts.seed)} is not allowed: expected a non-negative integer`);
+      throw new UsageError(
+        'bad_seed',
+        `--seed ${JSON.stringify(opts.seed)} is not allowed: expected a non-negative integer`,
+      );
     }
     set('training', 'seed', seed);
     set('split', 'seed', seed);
@@ -43,8 +49,15 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
   if (opts.promote) set('output', 'promote', 'always');
   const cfg = resolveConfig(raw);
   if (opts.models) {
-    const names = opts.models.split(',').map((s) => s.trim()).filter(Boolean);
-    if (!names.length) throw new UsageError('bad_models', '--models is empty: give a comma-separated list such as ridge,lasso');
+    const names = opts.models
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!names.length)
+      throw new UsageError(
+        'bad_models',
+        '--models is empty: give a comma-separated list such as ridge,lasso',
+      );
     cfg.models = filterCandidates(cfg.models, names);
   }
   return cfg;
@@ -52,7 +65,10 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
 
 export async function trainCommand(opts: TrainOptions): Promise<number> {
   if (!opts.data && !opts.config) {
-    throw new UsageError('no_data', 'tabflow train needs --data FILE and --target COLUMN (or a --config that sets data.path and data.target)');
+    throw new UsageError(
+      'no_data',
+      'tabflow train needs --data FILE and --target COLUMN (or a --config that sets data.path and data.target)',
+    );
   }
   const cfg = buildConfig(opts);
   const reporter = createReporter();
@@ -64,7 +80,8 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
     } else {
       process.stdout.write(`\n${leaderboard(run.results)}\n\n`);
       process.stdout.write(`run ${run.runId}: artifacts in ${relative(process.cwd(), run.runDir) || '.'}\n`);
-      if (run.productionDir) process.stdout.write(`published to ${relative(process.cwd(), `${cfg.output.dir}/production`)}\n`);
+      if (run.productionDir)
+        process.stdout.write(`published to ${relative(process.cwd(), `${cfg.output.dir}/production`)}\n`);
       else process.stdout.write(`not published to production (one exists; use --promote to replace it)\n`);
     }
     return 0;

@@ -25,15 +25,25 @@ function encode<D extends keyof typeof ctors>(dtype: D, a: ArrayBufferView & { l
   return { dtype, length: a.length, base64: buf.toString('base64') };
 }
 
-function decode<D extends keyof typeof ctors>(dtype: D, e: unknown, what: string): InstanceType<(typeof ctors)[D]> {
+function decode<D extends keyof typeof ctors>(
+  dtype: D,
+  e: unknown,
+  what: string,
+): InstanceType<(typeof ctors)[D]> {
   const x = e as EncodedArray;
   if (!x || typeof x !== 'object' || x.dtype !== dtype || typeof x.base64 !== 'string') {
-    throw new ArtifactError('bad_array', `${what}: expected an encoded ${dtype} array, got ${JSON.stringify(e)?.slice(0, 80)}`);
+    throw new ArtifactError(
+      'bad_array',
+      `${what}: expected an encoded ${dtype} array, got ${JSON.stringify(e)?.slice(0, 80)}`,
+    );
   }
   const bytes = Buffer.from(x.base64, 'base64');
   const C = ctors[dtype];
   if (bytes.length !== x.length * C.BYTES_PER_ELEMENT) {
-    throw new ArtifactError('bad_array', `${what}: ${bytes.length} bytes do not hold ${x.length} ${dtype} values`);
+    throw new ArtifactError(
+      'bad_array',
+      `${what}: ${bytes.length} bytes do not hold ${x.length} ${dtype} values`,
+    );
   }
   // Copy into a fresh, aligned buffer.
   const out = new C(x.length);
@@ -84,7 +94,10 @@ export interface Serialized<P = unknown, S = unknown> {
 export function checkEnvelope(json: unknown, kind: string, maxVersion: number): Serialized {
   const e = json as Serialized;
   if (!e || typeof e !== 'object' || typeof e.kind !== 'string') {
-    throw new ArtifactError('bad_envelope', `Not a tabflow artifact: expected {kind, formatVersion, params, state}`);
+    throw new ArtifactError(
+      'bad_envelope',
+      `Not a tabflow artifact: expected {kind, formatVersion, params, state}`,
+    );
   }
   if (e.kind !== kind) {
     throw new ArtifactError('wrong_kind', `Expected an artifact of kind "${kind}", got "${e.kind}"`);

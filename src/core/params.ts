@@ -5,13 +5,28 @@
 import { ConfigError, type Issue } from './errors.js';
 
 export type ParamSpec =
-  | { type: 'number'; default: number; min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean; doc: string }
+  | {
+      type: 'number';
+      default: number;
+      min?: number;
+      max?: number;
+      exclusiveMin?: boolean;
+      integer?: boolean;
+      doc: string;
+    }
   | { type: 'number?'; default: number | null; min?: number; max?: number; integer?: boolean; doc: string }
   | { type: 'boolean'; default: boolean; doc: string }
   | { type: 'enum'; default: string; values: readonly string[]; doc: string }
   | { type: 'string'; default: string; doc: string }
   | { type: 'string?'; default: string | null; doc: string }
-  | { type: 'number|enum'; default: number | string; values: readonly string[]; min?: number; max?: number; doc: string };
+  | {
+      type: 'number|enum';
+      default: number | string;
+      values: readonly string[];
+      min?: number;
+      max?: number;
+      doc: string;
+    };
 
 export type ParamTable = Record<string, ParamSpec>;
 
@@ -47,12 +62,18 @@ export function checkParam(path: string, spec: ParamSpec, v: unknown): Issue | n
     code: 'invalid_value',
     message: `${path} = ${JSON.stringify(v)} is not allowed: expected ${allowed}`,
   });
-  const checkNum = (x: number, s: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean }) => {
+  const checkNum = (
+    x: number,
+    s: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean },
+  ) => {
     if (!Number.isFinite(x)) return bad('a finite number');
     if ('integer' in s && s.integer && !Number.isInteger(x)) return bad('an integer');
     if (s.min !== undefined && (s.exclusiveMin ? x <= s.min : x < s.min))
-      return bad(`a number ${s.exclusiveMin ? '>' : '≥'} ${s.min}${s.max !== undefined ? ` and ≤ ${s.max}` : ''}`);
-    if (s.max !== undefined && x > s.max) return bad(`a number ≤ ${s.max}${s.min !== undefined ? ` and ≥ ${s.min}` : ''}`);
+      return bad(
+        `a number ${s.exclusiveMin ? '>' : '≥'} ${s.min}${s.max !== undefined ? ` and ≤ ${s.max}` : ''}`,
+      );
+    if (s.max !== undefined && x > s.max)
+      return bad(`a number ≤ ${s.max}${s.min !== undefined ? ` and ≥ ${s.min}` : ''}`);
     return null;
   };
   switch (spec.type) {
@@ -78,12 +99,22 @@ export function checkParam(path: string, spec: ParamSpec, v: unknown): Issue | n
  * Merge user values over defaults and validate them all. Unknown keys are errors (a typo must
  * not silently fall back to a default). Throws ConfigError listing every problem.
  */
-export function resolveParams<T extends ParamTable>(table: T, given: unknown, prefix = 'params'): ParamsOf<T> {
+export function resolveParams<T extends ParamTable>(
+  table: T,
+  given: unknown,
+  prefix = 'params',
+): ParamsOf<T> {
   const out = defaults(table) as Record<string, unknown>;
   const issues: Issue[] = [];
   if (given !== undefined && given !== null) {
     if (typeof given !== 'object' || Array.isArray(given)) {
-      throw new ConfigError([{ path: prefix, code: 'invalid_type', message: `${prefix} must be a mapping of parameter names to values` }]);
+      throw new ConfigError([
+        {
+          path: prefix,
+          code: 'invalid_type',
+          message: `${prefix} must be a mapping of parameter names to values`,
+        },
+      ]);
     }
     for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
       const spec = table[k];
@@ -96,7 +127,8 @@ export function resolveParams<T extends ParamTable>(table: T, given: unknown, pr
         continue;
       }
       // YAML reads `true`/`false` as booleans; enums that spell them as strings accept both.
-      const value = spec.type === 'enum' && typeof v === 'boolean' && spec.values.includes(String(v)) ? String(v) : v;
+      const value =
+        spec.type === 'enum' && typeof v === 'boolean' && spec.values.includes(String(v)) ? String(v) : v;
       const issue = checkParam(`${prefix}.${k}`, spec, value);
       if (issue) issues.push(issue);
       else out[k] = value;

@@ -45,10 +45,13 @@ export class Frame {
     this.nRows = columns.length ? columnLength(columns[0]) : 0;
     this.index = new Map();
     names.forEach((n, i) => {
-      if (this.index.has(n)) throw new DataError('duplicate_column', `Column name "${n}" appears more than once`);
+      if (this.index.has(n))
+        throw new DataError('duplicate_column', `Column name "${n}" appears more than once`);
       this.index.set(n, i);
       if (columnLength(columns[i]) !== this.nRows) {
-        throw new RangeError(`Frame: column "${n}" has ${columnLength(columns[i])} rows, expected ${this.nRows}`);
+        throw new RangeError(
+          `Frame: column "${n}" has ${columnLength(columns[i])} rows, expected ${this.nRows}`,
+        );
       }
     });
   }
@@ -69,7 +72,10 @@ export class Frame {
   get(name: string): Column {
     const i = this.index.get(name);
     if (i === undefined) {
-      throw new DataError('missing_column', `Column "${name}" not found; columns are: ${this.names.join(', ')}`);
+      throw new DataError(
+        'missing_column',
+        `Column "${name}" not found; columns are: ${this.names.join(', ')}`,
+      );
     }
     return this.columns[i];
   }

@@ -16,7 +16,8 @@ export interface Metric {
 export type MetricName = 'r2' | 'rmse' | 'mae' | 'mape' | 'medae';
 
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new RangeError(`metric: ${a.length} true values but ${b.length} predictions`);
+  if (a.length !== b.length)
+    throw new RangeError(`metric: ${a.length} true values but ${b.length} predictions`);
   return a.length;
 }
 
@@ -75,7 +76,12 @@ export const METRICS: Readonly<Record<MetricName, Metric>> = {
   r2: { name: 'r2', doc: 'coefficient of determination', greaterIsBetter: true, compute: r2 },
   rmse: { name: 'rmse', doc: 'root mean squared error', greaterIsBetter: false, compute: rmse },
   mae: { name: 'mae', doc: 'mean absolute error', greaterIsBetter: false, compute: mae },
-  mape: { name: 'mape', doc: 'mean absolute percentage error (fraction)', greaterIsBetter: false, compute: mape },
+  mape: {
+    name: 'mape',
+    doc: 'mean absolute percentage error (fraction)',
+    greaterIsBetter: false,
+    compute: mape,
+  },
   medae: { name: 'medae', doc: 'median absolute error', greaterIsBetter: false, compute: medae },
 };
 
@@ -85,7 +91,11 @@ export function getMetric(name: string, path = 'selection.metric'): Metric {
   const m = METRICS[name as MetricName];
   if (!m) {
     throw new ConfigError([
-      { path, code: 'unknown_metric', message: `${path} = "${name}" is not a metric; allowed: ${METRIC_NAMES.join(', ')}` },
+      {
+        path,
+        code: 'unknown_metric',
+        message: `${path} = "${name}" is not a metric; allowed: ${METRIC_NAMES.join(', ')}`,
+      },
     ]);
   }
   return m;

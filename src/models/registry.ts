@@ -34,7 +34,11 @@ export function getFamily(kind: string, path = 'model'): ModelFamily {
   const f = families.get(kind);
   if (!f) {
     throw new ConfigError([
-      { path, code: 'unknown_model', message: `${path} = "${kind}" is not a known model; known: ${modelKinds().join(', ')}` },
+      {
+        path,
+        code: 'unknown_model',
+        message: `${path} = "${kind}" is not a known model; known: ${modelKinds().join(', ')}`,
+      },
     ]);
   }
   return f;

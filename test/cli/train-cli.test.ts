@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,7 +14,18 @@ const noStack = (s: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(s), `stack t
 describe('tabflow train', () => {
   it('runs the whole flow, prints a leaderboard and writes one run of artifacts that belong together', () => {
     const dir = tmp();
-    const r = tabflow(['train', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'linear,ridge,lasso,elasticnet'], dir);
+    const r = tabflow(
+      [
+        'train',
+        '--data',
+        CONCRETE,
+        '--target',
+        'compressive_strength',
+        '--models',
+        'linear,ridge,lasso,elasticnet',
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /★/);
     assert.match(r.stdout, /test R²/);
@@ -24,7 +35,13 @@ describe('tabflow train', () => {
     const runs = readdirSync(join(dir, 'models', 'runs'));
     assert.equal(runs.length, 1);
     const files = readdirSync(join(dir, 'models', 'runs', runs[0])).sort();
-    assert.deepEqual(files, ['config.yaml', 'metadata.json', 'model.json', 'preprocessor.json', 'results.json']);
+    assert.deepEqual(files, [
+      'config.yaml',
+      'metadata.json',
+      'model.json',
+      'preprocessor.json',
+      'results.json',
+    ]);
     const a = loadArtifacts(join(dir, 'models', 'production'));
     assert.equal(a.metadata.run_id, runs[0]);
     assert.equal(a.results.models.length, 4);
@@ -33,7 +50,10 @@ describe('tabflow train', () => {
     // concrete is ~linear-ish: sklearn's linear family scores ≈ 0.56–0.62 on held-out rows.
     assert.ok(best.metrics!.test!.r2 > 0.5, `best test R² ${best.metrics!.test!.r2}`);
     assert.equal(a.metadata.data.sha256.length, 64);
-    assert.equal(a.metadata.split && (a.metadata.split as { counts: { train: number } }).counts.train > 600, true);
+    assert.equal(
+      a.metadata.split && (a.metadata.split as { counts: { train: number } }).counts.train > 600,
+      true,
+    );
   });
 
   it('keeps production unless --promote is given, and tampering is detected', () => {
@@ -59,7 +79,20 @@ describe('tabflow train', () => {
     const parts = ['train', 'train', 'train', 'train', 'train', 'train', 'train', 'val', 'test', 'test'];
     const out = [`${lines[0]},"split"`, ...lines.slice(1).map((l, i) => `${l},${parts[i % 10]}`)];
     writeFileSync(join(dir, 'c.csv'), `${out.join('\n')}\n`);
-    const r = tabflow(['train', '--data', 'c.csv', '--target', 'compressive_strength', '--models', 'ridge', '--split-column', 'split'], dir);
+    const r = tabflow(
+      [
+        'train',
+        '--data',
+        'c.csv',
+        '--target',
+        'compressive_strength',
+        '--models',
+        'ridge',
+        '--split-column',
+        'split',
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const a = loadArtifacts(join(dir, 'models', 'production'));
     assert.ok(!a.metadata.model_features.includes('split'));
@@ -78,7 +111,11 @@ describe('tabflow train: bad input gives exit 2, a clear message, no stack trace
       },
       /xlsx/,
     ],
-    ['target absent (lists the columns)', () => ['--data', CONCRETE, '--target', 'strength'], /strength[\s\S]*cement/],
+    [
+      'target absent (lists the columns)',
+      () => ['--data', CONCRETE, '--target', 'strength'],
+      /strength[\s\S]*cement/,
+    ],
     [
       'non-numeric target',
       (d) => {
@@ -95,7 +132,11 @@ describe('tabflow train: bad input gives exit 2, a clear message, no stack trace
       },
       /split\.strategy[\s\S]*sideways[\s\S]*random/,
     ],
-    ['unknown model', () => ['--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge,deep_net'], /deep_net/],
+    [
+      'unknown model',
+      () => ['--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge,deep_net'],
+      /deep_net/,
+    ],
     ['bad seed', () => ['--data', CONCRETE, '--target', 'compressive_strength', '--seed', '-3'], /--seed/],
   ];
   for (const [name, args, message] of cases) {
@@ -120,7 +161,20 @@ describe('tabflow init', () => {
     const again = tabflow(['init'], dir);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /already exists/);
-    const r = tabflow(['train', '--config', 'config.yaml', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge'], dir);
+    const r = tabflow(
+      [
+        'train',
+        '--config',
+        'config.yaml',
+        '--data',
+        CONCRETE,
+        '--target',
+        'compressive_strength',
+        '--models',
+        'ridge',
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
   });
 });

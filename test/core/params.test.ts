@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../src/core/errors.js';
-import { type ParamTable, describeParams, resolveParams } from '../../src/core/params.js';
+import { describeParams, type ParamTable, resolveParams } from '../../src/core/params.js';
 
 const TABLE = {
   alpha: { type: 'number', default: 1, min: 0, doc: 'penalty' },

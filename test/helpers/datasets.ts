@@ -56,7 +56,12 @@ export function friedman1(n: number, p = 10, noise = 1, seed = 0): XY {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < p; j++) X[i * p + j] = rng.next();
     const r = X.subarray(i * p, i * p + p);
-    y[i] = 10 * Math.sin(Math.PI * r[0] * r[1]) + 20 * (r[2] - 0.5) ** 2 + 10 * r[3] + 5 * r[4] + noise * rng.normal();
+    y[i] =
+      10 * Math.sin(Math.PI * r[0] * r[1]) +
+      20 * (r[2] - 0.5) ** 2 +
+      10 * r[3] +
+      5 * r[4] +
+      noise * rng.normal();
   }
   return { X: matrix(n, p, X), y, names: Array.from({ length: p }, (_, j) => `x${j}`) };
 }

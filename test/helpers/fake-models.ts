@@ -3,8 +3,7 @@
  * `test_mean` predicts the training mean of y plus `shift`; `test_fail` throws in fit;
  * `test_slow` spins until its time budget signal fires.
  */
-import { checkFeatureCount } from '../../src/core/errors.js';
-import { ModelError } from '../../src/core/errors.js';
+import { checkFeatureCount, ModelError } from '../../src/core/errors.js';
 import type { Matrix } from '../../src/core/matrix.js';
 import { getFamily, modelKinds, registerModel } from '../../src/models/registry.js';
 import type { FitContext, FittedRegressor } from '../../src/models/regressor.js';

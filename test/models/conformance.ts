@@ -11,8 +11,8 @@ import { ValidationError } from '../../src/core/errors.js';
 import { matrix, takeRows } from '../../src/core/matrix.js';
 import type { FeatureInfo } from '../../src/models/regressor.js';
 import '../../src/models/index.js';
-import { createModel, loadModel } from '../../src/models/registry.js';
 import { r2 } from '../../src/metrics/regression.js';
+import { createModel, loadModel } from '../../src/models/registry.js';
 import { concrete, splitIdx, standardize } from '../helpers/datasets.js';
 
 export interface ConformanceOptions {
@@ -65,7 +65,9 @@ export function conformance(kind: string, opts: ConformanceOptions): void {
       assert.throws(
         () => m.predict(bad),
         (e: unknown) =>
-          e instanceof ValidationError && e.message.includes(String(X.cols)) && e.message.includes(String(X.cols - 1)),
+          e instanceof ValidationError &&
+          e.message.includes(String(X.cols)) &&
+          e.message.includes(String(X.cols - 1)),
       );
     });
 

@@ -16,7 +16,10 @@ conformance('svr', { minR2: 0.75 });
 // The linear kernel is an ε-insensitive (robust) linear fit: ~0.42 here, below least squares.
 conformance('svr', { minR2: 0.38, params: { kernel: 'linear' } });
 // Nyström path (max_rows below the 824 training rows).
-conformance('svr', { minR2: 0.75, params: { max_rows: 300, approximation: 'nystroem', nystroem_components: 200 } });
+conformance('svr', {
+  minR2: 0.75,
+  params: { max_rows: 300, approximation: 'nystroem', nystroem_components: 200 },
+});
 
 const ctx = { features: [], seed: 1 };
 
@@ -94,7 +97,11 @@ describe('svr above max_rows', () => {
 
   it('RBF switches to Nyström, says so, and gives a sensible fit', async () => {
     const exact = await exactC10();
-    const approx = await fitSvr({ C: 10, max_rows: 1000, approximation: 'nystroem', nystroem_components: 300 }, Xtr, ytr);
+    const approx = await fitSvr(
+      { C: 10, max_rows: 1000, approximation: 'nystroem', nystroem_components: 300 },
+      Xtr,
+      ytr,
+    );
     assert.equal(exact.notes.length, 0);
     assert.equal(approx.state.method, 'nystroem');
     assert.match(
@@ -123,7 +130,9 @@ describe('svr above max_rows', () => {
     );
     const ys = s.y.slice(0, 400);
     const a = (await fitSvr({ C: 10 }, Xs, ys)).predict(Xq);
-    const b = (await fitSvr({ C: 10, max_rows: 300, approximation: 'nystroem', nystroem_components: 400 }, Xs, ys)).predict(Xq);
+    const b = (
+      await fitSvr({ C: 10, max_rows: 300, approximation: 'nystroem', nystroem_components: 400 }, Xs, ys)
+    ).predict(Xq);
     // Differences left come from DCD's relative stopping rule (1%) and the regularised bias.
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));

@@ -7,9 +7,9 @@
 import { checkEnvelope, decodeF64, type EncodedF64, encodeF64, type Serialized } from '../../core/codec.js';
 import { checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
+import { checkFiniteX } from '../check-finite.js';
 import type { FittedRegressor } from '../regressor.js';
 import { bruteQuery } from './brute.js';
-import { checkFiniteX } from '../check-finite.js';
 import { fromReduced } from './distance.js';
 import { NeighborHeap } from './heap.js';
 import { KdTree } from './kd-tree.js';

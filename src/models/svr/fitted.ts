@@ -15,8 +15,8 @@ import {
 } from '../../core/codec.js';
 import { checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import type { FittedRegressor } from '../regressor.js';
 import { checkFiniteX } from '../check-finite.js';
+import type { FittedRegressor } from '../regressor.js';
 import { expNeg } from './fast-exp.js';
 import { type Kernel, rowSquares, transpose } from './kernel.js';
 import type { SvrParams } from './params.js';

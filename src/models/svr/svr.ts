@@ -8,9 +8,9 @@
 import { ModelError } from '../../core/errors.js';
 import { type Matrix, matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
+import { checkFiniteX } from '../check-finite.js';
 import type { ModelFamily } from '../registry.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
-import { checkFiniteX } from '../check-finite.js';
 import { FittedSvr, type SvrState } from './fitted.js';
 import { type Kernel, rowSquares, scaleGamma } from './kernel.js';
 import { KernelCache } from './kernel-cache.js';
@@ -252,7 +252,8 @@ export class Svr implements Regressor {
 
 export const svrFamily: ModelFamily = {
   kind: 'svr',
-  description: 'ε-SVR (RBF or linear kernel) by libsvm-style SMO; above max_rows a seeded subsample (or Nyström)',
+  description:
+    'ε-SVR (RBF or linear kernel) by libsvm-style SMO; above max_rows a seeded subsample (or Nyström)',
   params: SVR_PARAMS,
   input: 'onehot',
   create: (params) => new Svr(params as SvrParams),
