@@ -7,6 +7,11 @@
  */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+// Node's native latin1 decoder works on any Uint8Array: no Buffer object per slow-path number.
+const latin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, s: number, e: number): string }
+).latin1Slice;
+
 const PLUS = 43;
 const MINUS = 45;
 const DOT = 46;
@@ -86,7 +91,7 @@ export function scanNumber(
     const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
     out[at] = neg ? -v : v;
   } else {
-    out[at] = Number(Buffer.from(b.buffer, b.byteOffset + start, i - start).toString('latin1'));
+    out[at] = Number(latin1Slice.call(b, start, i));
   }
   return i;
 }
