@@ -42,8 +42,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   if (workers > 1 && cluster.isPrimary) {
     // Fail here, once, on a model that does not load, rather than in every worker.
     const p = InferencePipeline.load(dir);
-    process.stderr.write(`tabflow serve: ${workers} workers for ${p.modelName} (run ${p.runId})\n`);
-    return runWorkers(workers, (line) => process.stderr.write(`tabflow serve: ${line}\n`));
+    const say = (line: string) => process.stderr.write(`tabflow serve: ${line}\n`);
+    return runWorkers(workers, say, `${workers} workers for ${p.modelName} (run ${p.runId})`);
   }
   const primary = cluster.isWorker ? followPrimary() : undefined;
   const pipeline = InferencePipeline.load(dir);

@@ -13,7 +13,8 @@ import cluster, { type Worker } from 'node:cluster';
 
 export const SHUTDOWN_MESSAGE = 'tabflow:shutdown';
 
-export function runWorkers(n: number, say: (line: string) => void): Promise<number> {
+/** `banner` is said once the signal handlers are in place, so a caller that reacts to it cannot race them. */
+export function runWorkers(n: number, say: (line: string) => void, banner?: string): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let failed = false;
@@ -58,6 +59,7 @@ export function runWorkers(n: number, say: (line: string) => void): Promise<numb
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (banner) say(banner);
     for (let i = 1; i <= n; i++) fork(i);
   });
 }
