@@ -10,7 +10,7 @@
  */
 import type { Rng } from '../../core/random.js';
 import type { BinMapper, BinnedData } from './binning.js';
-import type { SplitConstraints, SplitInfo } from './splitting.js';
+import { recordSplit, type SplitConstraints, type SplitInfo } from './splitting.js';
 
 const MIN_CAT_SUPPORT = 10;
 const CAT_SMOOTH = 10;
@@ -170,7 +170,7 @@ export function findBestSplitSparse(
             if (gain > best) {
               best = gain;
               bestNM = 0;
-              record(out, j, Math.min(b0, b1), false, gain, gL, hL, 1, gR, hR, 1);
+              recordSplit(out, j, Math.min(b0, b1), false, gain, gL, hL, 1, gR, hR, 1);
             }
           }
         }
@@ -280,7 +280,7 @@ function numericSplit(
       const gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
       if (gain > best) {
         best = gain;
-        record(out, j, pb[i], false, gain, gL, hL, nL, gR, hR, nR);
+        recordSplit(out, j, pb[i], false, gain, gL, hL, nL, gR, hR, nR);
       }
     }
     return;
@@ -326,7 +326,7 @@ function numericSplit(
         const gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
         if (gain > best) {
           best = gain;
-          record(out, j, b, false, gain, gL, hL, nL, gR, hR, nR);
+          recordSplit(out, j, b, false, gain, gL, hL, nL, gR, hR, nR);
         }
       }
     }
@@ -342,7 +342,7 @@ function numericSplit(
           const gain = score(gL2, hL2, l2) + score(gR, hR, l2) - parent;
           if (gain > best) {
             best = gain;
-            record(out, j, b, true, gain, gL2, hL2, nL2, gR, hR, nR);
+            recordSplit(out, j, b, true, gain, gL2, hL2, nL2, gR, hR, nR);
           }
         }
       }
@@ -359,7 +359,7 @@ function numericSplit(
     const nL2 = N - nM;
     if (nL2 >= msl && nR >= msl && H - hM >= mh && hM >= mh) {
       const gain = score(G - gM, H - hM, l2) + score(gM, hM, l2) - parent;
-      if (gain > best) record(out, j, nb - 1, false, gain, G - gM, H - hM, nL2, gM, hM, nR);
+      if (gain > best) recordSplit(out, j, nb - 1, false, gain, G - gM, H - hM, nL2, gM, hM, nR);
     }
   }
 }
@@ -446,7 +446,7 @@ function randomNumeric(
       const gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
       if (gain > best) {
         best = gain;
-        record(out, j, t, false, gain, gL, hL, nL, gR, hR, nR);
+        recordSplit(out, j, t, false, gain, gL, hL, nL, gR, hR, nR);
       }
     }
   }
@@ -460,37 +460,11 @@ function randomNumeric(
         const gL2 = gL + gM;
         const gR = G - gL2;
         const gain = score(gL2, hL2, l2) + score(gR, hR, l2) - parent;
-        if (gain > best) record(out, j, t, true, gain, gL2, hL2, nL2, gR, hR, nR);
+        if (gain > best) recordSplit(out, j, t, true, gain, gL2, hL2, nL2, gR, hR, nR);
       }
     }
   }
   return nM;
-}
-
-function record(
-  out: SplitInfo,
-  j: number,
-  b: number,
-  missingLeft: boolean,
-  gain: number,
-  gL: number,
-  hL: number,
-  nL: number,
-  gR: number,
-  hR: number,
-  nR: number,
-): void {
-  out.gain = gain;
-  out.feature = j;
-  out.bin = b;
-  out.missingLeft = missingLeft;
-  out.isCategorical = false;
-  out.gL = gL;
-  out.hL = hL;
-  out.nL = nL;
-  out.gR = gR;
-  out.hR = hR;
-  out.nR = nR;
 }
 
 function bestCategorical(

@@ -196,7 +196,7 @@ function numericSplit(
         const gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
         if (gain > best) {
           best = gain;
-          record(out, j, b, false, gain, gL, hL, nL, gR, hR, nR);
+          recordSplit(out, j, b, false, gain, gL, hL, nL, gR, hR, nR);
         }
       }
     }
@@ -213,7 +213,7 @@ function numericSplit(
           const gain = score(gL2, hL2, l2) + score(gR, hR, l2) - parent;
           if (gain > best) {
             best = gain;
-            record(out, j, b, true, gain, gL2, hL2, nL2, gR, hR, nR);
+            recordSplit(out, j, b, true, gain, gL2, hL2, nL2, gR, hR, nR);
           }
         }
       }
@@ -225,12 +225,13 @@ function numericSplit(
     const nL2 = N - nM;
     if (nL2 >= msl && nR >= msl && H - hM >= mh && hM >= mh) {
       const gain = score(G - gM, H - hM, l2) + score(gM, hM, l2) - parent;
-      if (gain > best) record(out, j, nb - 1, false, gain, G - gM, H - hM, nL2, gM, hM, nR);
+      if (gain > best) recordSplit(out, j, nb - 1, false, gain, G - gM, H - hM, nL2, gM, hM, nR);
     }
   }
 }
 
-function record(
+/** Store a numeric split into `out` (shared by the histogram and the small-node split finders). */
+export function recordSplit(
   out: SplitInfo,
   j: number,
   b: number,
