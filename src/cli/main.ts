@@ -33,6 +33,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--out <dir>', 'artifact root (default: models)')
     .option('--promote', 'publish this run to <out>/production even if a production model exists')
     .option('--json', 'print results.json to stdout instead of the leaderboard')
+    .option(
+      '--env <name>',
+      'apply environments.<name> of the config: dev, staging, production (or TABFLOW_ENV)',
+    )
+    .option('--name <model>', 'registered model name (default: registry.name of the config)')
     .action(async (opts) => {
       code = await trainCommand(opts);
     });

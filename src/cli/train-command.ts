@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { readConfigFile, resolveConfig, type TabflowConfig } from '../config/config.js';
+import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import '../models/index.js';
 import { filterCandidates } from '../train/candidates.js';
@@ -17,14 +18,19 @@ export interface TrainOptions {
   out?: string;
   promote?: boolean;
   json?: boolean;
+  /** dev | staging | production: applies `environments.<env>` of the config (else TABFLOW_ENV). */
+  env?: string;
+  /** Registered model name (else registry.name of the config). */
+  name?: string;
 }
 
 /** Config file, then command-line flags on top. */
 export function buildConfig(opts: TrainOptions): TabflowConfig {
-  const raw = (opts.config ? readConfigFile(opts.config) : {}) as Record<
-    string,
-    Record<string, unknown> | undefined
-  >;
+  // The environment's overrides first, so command-line flags win over them.
+  const raw = applyEnvironment(
+    opts.config ? readConfigFile(opts.config) : {},
+    selectedEnvironment(opts.env),
+  ) as Record<string, Record<string, unknown> | undefined>;
   const set = (section: string, key: string, value: unknown) => {
     raw[section] = { ...(raw[section] ?? {}), [key]: value };
   };
@@ -47,6 +53,7 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
   }
   if (opts.out) set('output', 'dir', opts.out);
   if (opts.promote) set('output', 'promote', 'always');
+  if (opts.name) set('registry', 'name', opts.name);
   const cfg = resolveConfig(raw);
   if (opts.models) {
     const names = opts.models

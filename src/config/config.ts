@@ -10,8 +10,11 @@ import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js
 import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { METRIC_NAMES } from '../metrics/regression.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
+import { type RegistryConfig, resolveRegistryConfig } from '../registry/registry-config.js';
+import { resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
 import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
 import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
+import { applyEnvironment, ENVIRONMENTS, type Environment, selectedEnvironment } from './environments.js';
 
 export const DATA_PARAMS = {
   path: {
@@ -100,6 +103,10 @@ export interface TabflowConfig {
   selection: ParamsOf<typeof SELECTION_PARAMS>;
   output: ParamsOf<typeof OUTPUT_PARAMS>;
   inference: InferenceConfig;
+  registry: RegistryConfig;
+  serve: ServeConfig;
+  /** The environment whose overrides were applied (`--env` / TABFLOW_ENV), null for none. */
+  environment: Environment | null;
 }
 
 const SECTIONS = [
@@ -112,17 +119,23 @@ const SECTIONS = [
   'selection',
   'output',
   'inference',
+  'registry',
+  'serve',
+  'environment',
 ];
 
-/** Resolve a raw config object (from YAML) into a fully defaulted, validated config. */
-export function resolveConfig(raw: unknown = {}): TabflowConfig {
+/**
+ * Resolve a raw config object (from YAML) into a fully defaulted, validated config. With `env`
+ * (or TABFLOW_ENV) the matching `environments.<env>` block is merged over the base first.
+ */
+export function resolveConfig(raw: unknown = {}, opts: { env?: string } = {}): TabflowConfig {
   const issues: Issue[] = [];
-  const r = (raw ?? {}) as Record<string, unknown>;
-  if (typeof r !== 'object' || Array.isArray(r)) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError([
       { path: '(root)', code: 'invalid_type', message: 'config must be a mapping of sections' },
     ]);
   }
+  const r = applyEnvironment(raw, selectedEnvironment(opts.env));
   for (const k of Object.keys(r)) {
     if (!SECTIONS.includes(k)) {
       issues.push({
@@ -151,9 +164,24 @@ export function resolveConfig(raw: unknown = {}): TabflowConfig {
     selection: section(() => resolveParams(SELECTION_PARAMS, r.selection, 'selection')),
     output: section(() => resolveParams(OUTPUT_PARAMS, r.output, 'output')),
     inference: section(() => resolveInferenceConfig(r.inference, 'inference')),
+    registry: section(() => resolveRegistryConfig(r.registry, 'registry')),
+    serve: section(() => resolveServeConfig(r.serve, 'serve')),
+    environment: section(() => resolveEnvironmentKey(r.environment)),
   };
   if (issues.length) throw new ConfigError(issues);
   return cfg as TabflowConfig;
+}
+
+function resolveEnvironmentKey(v: unknown): Environment | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string' && (ENVIRONMENTS as readonly string[]).includes(v)) return v as Environment;
+  throw new ConfigError([
+    {
+      path: 'environment',
+      code: 'invalid_value',
+      message: `environment = ${JSON.stringify(v)} is not allowed: expected one of ${ENVIRONMENTS.join(', ')} (or leave it out and use --env)`,
+    },
+  ]);
 }
 
 /** Read and parse a YAML config file; errors name the file and line. */

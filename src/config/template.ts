@@ -8,6 +8,8 @@ import type { ParamTable } from '../core/params.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
 import { modelKinds } from '../models/registry.js';
 import { PREPROCESS_PARAMS } from '../preprocess/params.js';
+import { REGISTRY_PARAMS } from '../registry/registry-config.js';
+import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
 import { DATA_PARAMS, OUTPUT_PARAMS, SELECTION_PARAMS, TRAINING_PARAMS } from './config.js';
 
@@ -60,6 +62,22 @@ export function configTemplate(): string {
       'Inference: data-contract checks (reject | warn | clip) and intervals',
       INFERENCE_PARAMS,
     ),
+    '',
+    section('registry', 'Model registry: versions, stages and the production gate', REGISTRY_PARAMS),
+    '',
+    section('serve', '`tabflow serve` defaults (command-line flags override them)', SERVE_PARAMS),
+    '',
+    '# Per-environment overrides, applied with --env dev|staging|production or TABFLOW_ENV.',
+    '# Mappings merge key by key over the sections above; lists and values replace them.',
+    '# environments:',
+    '#   dev:',
+    '#     data: {path: data/sample.csv}',
+    '#     serve: {log_level: debug}',
+    '#   production:',
+    '#     data: {path: /srv/data/full.csv}',
+    '#     inference: {on_out_of_range: reject}',
+    '#     registry: {gate_min_improvement_rel: 0.01}',
+    '#     serve: {log_level: warn}',
     '',
   ].join('\n');
 }

@@ -20,6 +20,7 @@ import { trainQuantiles } from '../inference/contract.js';
 import type { InputEncoding } from '../models/regressor.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
 import { DataSplitter } from '../split/data-splitter.js';
+import { loadOptionsOf } from './held-out.js';
 import {
   ModelTrainer,
   type PreparedData,
@@ -90,13 +91,7 @@ export class TrainingPipeline {
 
     const loaded = await this.stage(
       'load',
-      () =>
-        DataLoader.load(path, {
-          format: cfg.data.format === 'auto' ? undefined : cfg.data.format,
-          delimiter: cfg.data.delimiter ?? undefined,
-          zipEntry: cfg.data.zip_entry ?? undefined,
-          target,
-        }),
+      () => DataLoader.load(path, loadOptionsOf(cfg)),
       (r: LoadedData) =>
         `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format})`,
     );

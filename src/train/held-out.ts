@@ -1,0 +1,86 @@
+/**
+ * The rows one run held out, recomputed from its own config: load → clean → split exactly as
+ * training did (every step is deterministic given the config and the seed), then checked against
+ * what the run recorded — the data file's sha256 and the part's row-index hash — so a gate that
+ * scores two models "on the same held-out rows" can prove they are the same rows.
+ */
+import { DataCleaner } from '../clean/data-cleaner.js';
+import type { TabflowConfig } from '../config/config.js';
+import { DataError } from '../core/errors.js';
+import type { Frame } from '../data/frame.js';
+import { DataLoader, type LoadOptions } from '../data/loader.js';
+import { DataSplitter } from '../split/data-splitter.js';
+
+export type SplitPart = 'train' | 'val' | 'test';
+
+export interface HeldOutRows {
+  part: SplitPart;
+  /** Raw (cleaned, unpreprocessed) feature columns of the part: what a client would send. */
+  features: Frame;
+  y: Float64Array;
+  /** Indices into the cleaned frame. */
+  rows: Uint32Array;
+  dataSha256: string;
+  splitHash: string;
+}
+
+export interface HeldOutExpectation {
+  dataSha256?: string;
+  splitHash?: string;
+}
+
+/** The DataLoader options a config implies; training and held-out recomputation share them. */
+export function loadOptionsOf(cfg: TabflowConfig): LoadOptions {
+  return {
+    format: cfg.data.format === 'auto' ? undefined : cfg.data.format,
+    delimiter: cfg.data.delimiter ?? undefined,
+    zipEntry: cfg.data.zip_entry ?? undefined,
+    target: cfg.data.target ?? undefined,
+  };
+}
+
+export async function heldOutRows(
+  cfg: TabflowConfig,
+  part: SplitPart = 'test',
+  expect: HeldOutExpectation = {},
+): Promise<HeldOutRows> {
+  const { path, target } = cfg.data;
+  if (!path || !target) {
+    throw new DataError(
+      'no_data',
+      'The run config names no data file or target, so its held-out rows cannot be rebuilt; pass --eval-data FILE',
+    );
+  }
+  const loaded = await DataLoader.load(path, loadOptionsOf(cfg));
+  if (expect.dataSha256 && loaded.report.sha256 !== expect.dataSha256) {
+    throw new DataError(
+      'data_changed',
+      `${path} has changed since the run was trained (sha256 ${loaded.report.sha256.slice(0, 12)}…, the run ` +
+        `recorded ${expect.dataSha256.slice(0, 12)}…), so its ${part} rows cannot be rebuilt; pass --eval-data FILE`,
+    );
+  }
+  const cleaned = new DataCleaner(cfg.cleaning).clean(loaded.frame, target);
+  const split = new DataSplitter(cfg.split).split(cleaned.frame, target);
+  const hash = split.report.hashes[part];
+  if (expect.splitHash && hash !== expect.splitHash) {
+    throw new DataError(
+      'split_changed',
+      `Rebuilding the ${part} rows of ${path} gave different rows than the run recorded (hash ` +
+        `${hash.slice(0, 12)}… vs ${expect.splitHash.slice(0, 12)}…); pass --eval-data FILE`,
+    );
+  }
+  const rows = split[part];
+  const yCol = cleaned.frame.get(target);
+  if (yCol.type !== 'numeric') {
+    throw new DataError('target_not_numeric', `Target column "${target}" is ${yCol.type}, not numeric`);
+  }
+  const features = cleaned.frame.drop([target, ...split.dropColumns]).take(rows);
+  return {
+    part,
+    features,
+    y: Float64Array.from(rows, (i) => yCol.values[i]),
+    rows,
+    dataSha256: loaded.report.sha256,
+    splitHash: hash,
+  };
+}
