@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { TabflowError } from '../core/errors.js';
 import { VERSION } from '../version.js';
+import { feedbackCommand } from './feedback-command.js';
 import { initCommand } from './init-command.js';
 import { logsCommand } from './logs-command.js';
 import { modelsCommand } from './models-command.js';
@@ -101,6 +102,19 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--json', 'print the summary and latest rows as JSON')
     .action(async (opts) => {
       code = await logsCommand(opts);
+    });
+  program
+    .command('feedback')
+    .description('record ground truth for served predictions from a file (request_id, actual[, row])')
+    .option('--data <file>', 'labels file: .csv .tsv .zip .parquet .json .ndjson')
+    .option('--dir <dir>', 'models folder whose prediction log gets the actuals', 'models')
+    .option('--db <file>', 'prediction log file (default: <dir>/predictions.sqlite)')
+    .option('--id-column <name>', 'column holding the request id', 'request_id')
+    .option('--row-column <name>', 'column holding the row within a multi-row request', 'row')
+    .option('--actual-column <name>', 'column holding the observed value', 'actual')
+    .option('--json', 'print every verdict as JSON')
+    .action(async (opts) => {
+      code = await feedbackCommand(opts);
     });
   try {
     await program.parseAsync(argv);
