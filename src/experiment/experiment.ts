@@ -1,0 +1,75 @@
+/**
+ * An A/B experiment between the production version (champion) and a challenger version, kept
+ * as `<models root>/experiment.json`: a running server polls it the way it polls the stage link,
+ * so `tabflow ab start|stop` takes effect without a restart. Written atomically; the registry's
+ * history records each start, stop and conclusion.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../artifacts/atomic.js';
+import { ArtifactError, UsageError } from '../core/errors.js';
+
+export const EXPERIMENT_FILE = 'experiment.json';
+export const EXPERIMENT_FORMAT_VERSION = 1;
+
+export interface ArmRef {
+  version: number;
+  run_id: string;
+  /** Folder the server loads the arm from (absolute). */
+  dir: string;
+}
+
+export interface Experiment {
+  format_version: number;
+  id: string;
+  name: string;
+  champion: ArmRef;
+  challenger: ArmRef;
+  /** Share of traffic the challenger answers (ignored in shadow mode). */
+  weight: number;
+  /** Shadow: the challenger scores every request too, but only the champion answers. */
+  shadow: boolean;
+  /** Input field whose value keeps an entity on one arm (hashed); absent → random per request. */
+  key_field: string | null;
+  started_at: string;
+}
+
+export function experimentPath(root: string): string {
+  return join(root, EXPERIMENT_FILE);
+}
+
+export function readExperiment(root: string): Experiment | null {
+  const p = experimentPath(root);
+  if (!existsSync(p)) return null;
+  let e: Experiment;
+  try {
+    e = JSON.parse(readFileSync(p, 'utf8')) as Experiment;
+  } catch (err) {
+    throw new ArtifactError('bad_experiment', `${p} is not valid JSON (${(err as Error).message})`);
+  }
+  if (e?.format_version !== EXPERIMENT_FORMAT_VERSION || !e.champion || !e.challenger) {
+    throw new ArtifactError(
+      'bad_experiment',
+      `${p} is not a tabflow experiment (format_version ${String(e?.format_version)}); stop it with \`tabflow ab stop\``,
+    );
+  }
+  return e;
+}
+
+export function writeExperiment(root: string, e: Experiment): void {
+  checkWeight(e.weight);
+  writeFileAtomic(experimentPath(root), `${JSON.stringify(e, null, 2)}\n`);
+}
+
+export function removeExperiment(root: string): void {
+  rmSync(experimentPath(root), { force: true });
+}
+
+export function checkWeight(w: number): void {
+  if (!(Number.isFinite(w) && w > 0 && w < 1)) {
+    throw new UsageError(
+      'bad_weight',
+      `--weight ${w} is not allowed: expected the challenger's share of traffic, strictly between 0 and 1 (e.g. 0.1)`,
+    );
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Small SVG charts for static HTML reports: no script, no external asset, text escaped, so a
+ * report opens anywhere (a browser, a CI artifact viewer, an e-mail attachment).
+ */
+
+export interface Series {
+  name: string;
+  values: ArrayLike<number>;
+  color: string;
+}
+
+export const COLORS = { reference: '#4c78a8', current: '#f58518', bad: '#e45756', ok: '#54a24b' } as const;
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return x.toExponential(2);
+  return Number(x.toPrecision(4)).toString();
+}
+
+/** Horizontal bars (one per label) with an optional threshold line; bars past it are red. */
+export function barChart(
+  labels: readonly string[],
+  values: ArrayLike<number>,
+  opts: { threshold?: number; title: string; width?: number; higherIsWorse?: boolean },
+): string {
+  const width = opts.width ?? 640;
+  const rowH = 22;
+  const left = 170;
+  const right = 70;
+  const top = 28;
+  const n = labels.length;
+  const height = top + n * rowH + 24;
+  let max = opts.threshold ?? 0;
+  for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) max = Math.max(max, values[i]);
+  max = max > 0 ? max * 1.08 : 1;
+  const x = (v: number) => left + (Math.max(0, v) / max) * (width - left - right);
+  const parts = [`<text x="4" y="16" class="t">${esc(opts.title)}</text>`];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const y = top + i * rowH;
+    const bad =
+      opts.threshold !== undefined &&
+      Number.isFinite(v) &&
+      (opts.higherIsWorse ?? true) === v >= opts.threshold;
+    parts.push(
+      `<text x="${left - 6}" y="${y + 15}" text-anchor="end">${esc(labels[i].slice(0, 24))}</text>`,
+      Number.isFinite(v)
+        ? `<rect x="${left}" y="${y + 3}" width="${(x(v) - left).toFixed(1)}" height="${rowH - 6}" fill="${bad ? COLORS.bad : COLORS.reference}"/>` +
+            `<text x="${(x(v) + 4).toFixed(1)}" y="${y + 15}">${fmt(v)}</text>`
+        : `<text x="${left + 4}" y="${y + 15}" class="m">n/a</text>`,
+    );
+  }
+  if (opts.threshold !== undefined) {
+    const tx = x(opts.threshold).toFixed(1);
+    parts.push(
+      `<line x1="${tx}" x2="${tx}" y1="${top - 4}" y2="${top + n * rowH}" class="th"/>`,
+      `<text x="${tx}" y="${top + n * rowH + 16}" text-anchor="middle" class="m">threshold ${fmt(opts.threshold)}</text>`,
+    );
+  }
+  return svg(width, height, parts);
+}
+
+/** Side-by-side bars per bin: reference vs current proportions of one feature. */
+export function binChart(
+  bins: readonly string[],
+  series: readonly Series[],
+  opts: { title: string; width?: number; height?: number },
+): string {
+  const width = opts.width ?? 420;
+  const height = opts.height ?? 200;
+  const left = 40;
+  const bottom = 44;
+  const top = 26;
+  const plotH = height - top - bottom;
+  const n = bins.length;
+  let max = 0;
+  for (const s of series)
+    for (let i = 0; i < n; i++) if (Number.isFinite(s.values[i])) max = Math.max(max, s.values[i]);
+  max = max > 0 ? max * 1.1 : 1;
+  const slot = (width - left - 8) / Math.max(1, n);
+  const barW = Math.max(1, (slot * 0.8) / series.length);
+  const parts = [`<text x="4" y="16" class="t">${esc(opts.title)}</text>`];
+  parts.push(`<line x1="${left}" x2="${width - 4}" y1="${top + plotH}" y2="${top + plotH}" class="ax"/>`);
+  parts.push(`<text x="${left - 4}" y="${top + 8}" text-anchor="end" class="m">${fmt(max)}</text>`);
+  for (let i = 0; i < n; i++) {
+    series.forEach((s, k) => {
+      const v = s.values[i];
+      if (!Number.isFinite(v)) return;
+      const h = (v / max) * plotH;
+      const bx = left + i * slot + slot * 0.1 + k * barW;
+      parts.push(
+        `<rect x="${bx.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${s.color}"><title>${esc(`${s.name} ${bins[i]}: ${fmt(v)}`)}</title></rect>`,
+      );
+    });
+    // Label every bin when few, else a handful.
+    if (n <= 12 || i % Math.ceil(n / 8) === 0) {
+      const lx = left + i * slot + slot / 2;
+      parts.push(
+        `<text x="${lx.toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" class="m">${esc(bins[i].slice(0, 12))}</text>`,
+      );
+    }
+  }
+  parts.push(legend(series, left, height - 10));
+  return svg(width, height, parts);
+}
+
+/** Lines over x (e.g. time or window index), with an optional horizontal threshold. */
+export function lineChart(
+  x: ArrayLike<number>,
+  series: readonly Series[],
+  opts: { title: string; width?: number; height?: number; threshold?: number; xLabels?: readonly string[] },
+): string {
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 220;
+  const left = 56;
+  const top = 26;
+  const bottom = 44;
+  const plotW = width - left - 12;
+  const plotH = height - top - bottom;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const s of series)
+    for (let i = 0; i < s.values.length; i++)
+      if (Number.isFinite(s.values[i])) {
+        lo = Math.min(lo, s.values[i]);
+        hi = Math.max(hi, s.values[i]);
+      }
+  if (opts.threshold !== undefined) {
+    lo = Math.min(lo, opts.threshold);
+    hi = Math.max(hi, opts.threshold);
+  }
+  if (!Number.isFinite(lo)) {
+    lo = 0;
+    hi = 1;
+  }
+  if (hi === lo) hi = lo + 1;
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < x.length; i++) {
+    x0 = Math.min(x0, x[i]);
+    x1 = Math.max(x1, x[i]);
+  }
+  if (!(x1 > x0)) x1 = x0 + 1;
+  const px = (v: number) => left + ((v - x0) / (x1 - x0)) * plotW;
+  const py = (v: number) => top + plotH - ((v - lo) / (hi - lo)) * plotH;
+  const parts = [
+    `<text x="4" y="16" class="t">${esc(opts.title)}</text>`,
+    `<line x1="${left}" x2="${left + plotW}" y1="${top + plotH}" y2="${top + plotH}" class="ax"/>`,
+    `<text x="${left - 4}" y="${top + 8}" text-anchor="end" class="m">${fmt(hi)}</text>`,
+    `<text x="${left - 4}" y="${top + plotH}" text-anchor="end" class="m">${fmt(lo)}</text>`,
+  ];
+  if (opts.xLabels?.length) {
+    parts.push(
+      `<text x="${left}" y="${top + plotH + 14}" class="m">${esc(opts.xLabels[0])}</text>`,
+      `<text x="${left + plotW}" y="${top + plotH + 14}" text-anchor="end" class="m">${esc(opts.xLabels[opts.xLabels.length - 1])}</text>`,
+    );
+  }
+  if (opts.threshold !== undefined) {
+    const ty = py(opts.threshold).toFixed(1);
+    parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${ty}" y2="${ty}" class="th"/>`);
+  }
+  for (const s of series) {
+    const pts: string[] = [];
+    for (let i = 0; i < s.values.length && i < x.length; i++) {
+      if (Number.isFinite(s.values[i])) pts.push(`${px(x[i]).toFixed(1)},${py(s.values[i]).toFixed(1)}`);
+    }
+    if (pts.length === 1) {
+      const [cx, cy] = pts[0].split(',');
+      parts.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${s.color}"/>`);
+    } else if (pts.length) {
+      parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    }
+  }
+  parts.push(legend(series, left, height - 10));
+  return svg(width, height, parts);
+}
+
+function legend(series: readonly Series[], x: number, y: number): string {
+  let at = x;
+  return series
+    .map((s) => {
+      const g = `<rect x="${at}" y="${y - 9}" width="10" height="10" fill="${s.color}"/><text x="${at + 14}" y="${y}">${esc(s.name)}</text>`;
+      at += 24 + s.name.length * 7;
+      return g;
+    })
+    .join('');
+}
+
+function svg(width: number, height: number, parts: string[]): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">` +
+    parts.join('') +
+    '</svg>'
+  );
+}
+
+/** The CSS the charts' classes refer to; a report includes it once. */
+export const CHART_CSS = `
+svg { font: 12px system-ui, sans-serif; background: #fff; }
+svg .t { font-weight: 600; font-size: 13px; }
+svg .m { fill: #666; font-size: 11px; }
+svg .ax { stroke: #999; }
+svg .th { stroke: #e45756; stroke-dasharray: 4 3; }
+`;
