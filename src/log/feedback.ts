@@ -68,6 +68,13 @@ export interface JoinedFeedback {
   row: Int32Array;
 }
 
+export interface LabelledRows {
+  n: number;
+  /** The inputs as the client sent them. */
+  records: Record<string, unknown>[];
+  actual: Float64Array;
+}
+
 export interface JoinQuery {
   since?: number;
   until?: number;
@@ -231,6 +238,48 @@ export class FeedbackStore {
       out.upper[i] = r[8] ?? Number.NaN;
       out.actual[i] = r[9];
     }
+    return out;
+  }
+
+  /**
+   * The inputs of every request row that has an actual, once per row (a row scored by two arms
+   * is one training example), oldest first: new labelled data for retraining.
+   */
+  labelledRows(q: { since?: number; until?: number } = {}): LabelledRows {
+    const where: string[] = [];
+    const args: number[] = [];
+    if (q.since !== undefined) {
+      where.push('f.ts >= ?');
+      args.push(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push('f.ts < ?');
+      args.push(q.until);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT f.request_id, f.row, f.actual,
+                (SELECT p.features FROM predictions p
+                  WHERE p.request_id = f.request_id AND p.row = f.row ORDER BY p.id LIMIT 1) AS features
+           FROM feedback f ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY f.id`,
+      )
+      .raw()
+      .all(...args) as [string, number, number, string | null][];
+    const out: LabelledRows = { n: 0, records: [], actual: new Float64Array(rows.length) };
+    for (const [, , actual, features] of rows) {
+      if (features === null) continue;
+      let rec: unknown;
+      try {
+        rec = JSON.parse(features);
+      } catch {
+        continue; // unreadable logged input: not a training example
+      }
+      if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) continue;
+      out.records.push(rec as Record<string, unknown>);
+      out.actual[out.n++] = actual;
+    }
+    out.actual = out.actual.slice(0, out.n);
     return out;
   }
 
