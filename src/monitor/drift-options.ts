@@ -1,0 +1,83 @@
+/**
+ * Drift thresholds and method choice, declared once (defaults as Evidently's): a config section
+ * `monitor.drift` can be passed straight to `detectDrift`.
+ */
+import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+
+export const NUMERIC_METHODS = ['auto', 'ks', 'wasserstein', 'jensenshannon', 'psi'] as const;
+export const CATEGORICAL_METHODS = ['auto', 'chisquare', 'jensenshannon', 'psi'] as const;
+export type DriftMethod = 'ks' | 'wasserstein' | 'jensenshannon' | 'psi' | 'chisquare';
+
+export const DRIFT_PARAMS = {
+  min_samples: {
+    type: 'number',
+    default: 100,
+    min: 1,
+    integer: true,
+    doc: 'fewest values on each side before a feature is judged; below it the verdict is null',
+  },
+  large_sample_size: {
+    type: 'number',
+    default: 1000,
+    min: 1,
+    integer: true,
+    doc: 'auto method: current windows up to this size get a test (KS, chi-square), larger ones a distance',
+  },
+  p_value_threshold: {
+    type: 'number',
+    default: 0.05,
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    doc: 'KS and chi-square: drift when p < this',
+  },
+  wasserstein_threshold: {
+    type: 'number',
+    default: 0.1,
+    min: 0,
+    exclusiveMin: true,
+    doc: 'Wasserstein distance in reference standard deviations: drift when ≥ this',
+  },
+  jensenshannon_threshold: {
+    type: 'number',
+    default: 0.1,
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    doc: 'Jensen-Shannon distance: drift when ≥ this',
+  },
+  psi_threshold: {
+    type: 'number',
+    default: 0.1,
+    min: 0,
+    exclusiveMin: true,
+    doc: 'population stability index: drift when ≥ this (reported for every feature)',
+  },
+  drift_share: {
+    type: 'number',
+    default: 0.5,
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    doc: 'dataset drift when at least this share of the judged features drifted',
+  },
+  numeric_method: {
+    type: 'enum',
+    default: 'auto',
+    values: NUMERIC_METHODS,
+    doc: 'test for numeric features',
+  },
+  categorical_method: {
+    type: 'enum',
+    default: 'auto',
+    values: CATEGORICAL_METHODS,
+    doc: 'test for categorical features',
+  },
+} as const satisfies ParamTable;
+
+export type DriftParams = ParamsOf<typeof DRIFT_PARAMS>;
+
+/** Defaults merged with `given`; unknown keys and bad values throw a ConfigError naming them. */
+export function resolveDriftParams(given?: Partial<DriftParams> | unknown): DriftParams {
+  return resolveParams(DRIFT_PARAMS, given ?? {}, 'monitor.drift');
+}

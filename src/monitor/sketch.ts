@@ -1,0 +1,77 @@
+/**
+ * Compact numeric summaries of a training column: a quantile sketch that stands in for the
+ * sample in KS and Wasserstein, and quantile bin edges for PSI and histograms.
+ */
+
+/** The finite values of `values`, sorted ascending (NaN = missing is dropped). */
+export function sortedFinite(values: ArrayLike<number>): Float64Array {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
+  const out = new Float64Array(n);
+  for (let i = 0, k = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[k++] = values[i];
+  return out.sort();
+}
+
+/**
+ * `size` equally weighted points whose empirical CDF is within 1/(2·size) of the sample's
+ * everywhere (ties included): the inverted-CDF quantiles at the mid-probabilities (i + ½)/size.
+ * A sample no larger than `size` is kept whole, so KS and Wasserstein are then exact.
+ */
+export function quantileSketch(sorted: Float64Array, size: number): Float64Array {
+  const n = sorted.length;
+  if (n <= size) return sorted.slice();
+  const out = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const idx = Math.ceil(((i + 0.5) * n) / size) - 1;
+    out[i] = sorted[Math.min(n - 1, Math.max(0, idx))];
+  }
+  return out;
+}
+
+/** Linear-interpolation quantile of a sorted sample (numpy's default method). */
+export function quantileSorted(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * Bin edges at the quantiles 1/bins … (bins−1)/bins of the sample, duplicates removed, with
+ * −∞ and +∞ outside so every current value falls in some bin. Bins are [edge_i, edge_i+1).
+ * An empty sample gives the single bin (−∞, +∞).
+ */
+export function quantileEdges(sorted: Float64Array, bins: number): Float64Array {
+  const inner: number[] = [];
+  if (sorted.length > 0) {
+    for (let j = 1; j < bins; j++) {
+      const q = quantileSorted(sorted, j / bins);
+      if (q > sorted[0] && (inner.length === 0 || q > inner[inner.length - 1])) inner.push(q);
+    }
+  }
+  return Float64Array.from([Number.NEGATIVE_INFINITY, ...inner, Number.POSITIVE_INFINITY]);
+}
+
+/** Index of the bin [edges[i], edges[i+1]) holding x (x finite, edges from quantileEdges). */
+export function binOf(edges: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = edges.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (edges[mid] <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Counts of the finite values per bin. */
+export function histogram(values: ArrayLike<number>, edges: Float64Array): Float64Array {
+  const counts = new Float64Array(edges.length - 1);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (Number.isFinite(x)) counts[binOf(edges, x)]++;
+  }
+  return counts;
+}
