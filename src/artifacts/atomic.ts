@@ -50,14 +50,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 /**
  * Create folder `dir` holding exactly `files`, atomically: readers see either no folder or the
- * complete one. Fails if `dir` already exists.
+ * complete one. Fails if `dir` already exists. `afterFile` runs after each file is written (a
+ * fault-injection test kills the process there).
  */
-export function writeDirAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
+export function writeDirAtomic(
+  dir: string,
+  files: Record<string, string | Uint8Array>,
+  afterFile?: (name: string) => void,
+): void {
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = tmpName(dir);
   mkdirSync(tmp);
   try {
-    for (const [name, data] of Object.entries(files)) writeAndSync(join(tmp, name), data);
+    for (const [name, data] of Object.entries(files)) {
+      writeAndSync(join(tmp, name), data);
+      afterFile?.(name);
+    }
     syncDir(tmp);
     renameSync(tmp, dir);
   } catch (e) {

@@ -10,6 +10,7 @@ import '../models/index.js';
 import { loadModel } from '../models/registry.js';
 import type { FittedRegressor } from '../models/regressor.js';
 import { type FittedPreprocessor, loadPreprocessor } from '../preprocess/index.js';
+import { REGISTRY_STAMP_FILE } from '../registry/registry-stamp.js';
 import {
   ARTIFACT_FILES,
   METADATA_FILE,
@@ -63,6 +64,7 @@ export function loadArtifacts(dir: string): RunArtifacts {
       `${dir}: results.json is from run ${results.run_id}, metadata.json from ${metadata.run_id}`,
     );
   }
+  checkRegistryStamp(dir, real, metadata.run_id);
   return {
     dir: real,
     model: loadModel(parseJson(bytes['model.json'], `${dir}/model.json`) as never),
@@ -71,6 +73,20 @@ export function loadArtifacts(dir: string): RunArtifacts {
     results,
     config: YAML.parse(bytes['config.yaml'].toString('utf8')),
   };
+}
+
+/** A release folder's registry.json (when present) must name the run its files belong to. */
+function checkRegistryStamp(dir: string, real: string, runId: string): void {
+  const p = join(real, REGISTRY_STAMP_FILE);
+  if (!existsSync(p)) return;
+  const stamp = parseJson(readFileSync(p), `${dir}/${REGISTRY_STAMP_FILE}`) as { run_id?: unknown };
+  if (stamp?.run_id !== runId) {
+    throw new ArtifactError(
+      'artifact_mismatch',
+      `${dir}/${REGISTRY_STAMP_FILE} names run ${String(stamp?.run_id)}, but metadata.json is from run ${runId}: ` +
+        `the release folder mixes two versions; promote or roll back again to rewrite it`,
+    );
+  }
 }
 
 function parseJson(b: Buffer, what: string): unknown {

@@ -1,15 +1,18 @@
 /**
  * models/production: the artifacts a server loads. It is a symbolic link to a complete release
- * folder under models/.releases/, swapped by renaming a new link over the old one, so a reader
- * sees the old run or the new run, never a mix and never a half-written folder.
+ * folder under models/.releases/, swapped atomically (see stage-link.ts). The model registry
+ * (src/registry) moves it with every promotion; `publishProduction` is the registry-less way,
+ * kept for library callers that publish a run directly.
  */
-import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from './atomic.js';
+import { RELEASES, stageLinkTarget, swapStageLink } from './stage-link.js';
 
 export const PRODUCTION = 'production';
-const RELEASES = '.releases';
 const KEEP_RELEASES = 5;
+/** Release folders the registry writes (<stage>-v<N>-...): never pruned from here. */
+const REGISTRY_RELEASE = /^(dev|staging|production)-v\d+-/;
 
 export function hasProduction(root: string): boolean {
   return existsSync(join(root, PRODUCTION));
@@ -17,12 +20,9 @@ export function hasProduction(root: string): boolean {
 
 /** The release folder `models/production` points to now, if any. */
 export function currentRelease(root: string): string | undefined {
-  const link = join(root, PRODUCTION);
-  try {
-    return lstatSync(link).isSymbolicLink() ? readlinkSync(link) : PRODUCTION;
-  } catch {
-    return undefined;
-  }
+  const t = stageLinkTarget(root, PRODUCTION);
+  if (t === null) return undefined;
+  return t === PRODUCTION ? PRODUCTION : join(RELEASES, t);
 }
 
 /** Publish `files` as the production artifacts of run `runId`, atomically. */
@@ -32,27 +32,16 @@ export function publishProduction(
   files: Record<string, string | Uint8Array>,
 ): string {
   const release = `${runId}-${Date.now().toString(36)}`;
-  const rel = join(RELEASES, release);
-  writeDirAtomic(join(root, rel), files);
-  const link = join(root, PRODUCTION);
-  const tmpLink = join(root, `.tmp-${PRODUCTION}-${process.pid}`);
-  rmSync(tmpLink, { force: true });
-  symlinkSync(rel, tmpLink, 'dir');
-  let legacy: string | undefined;
-  if (existsSync(link) && !lstatSync(link).isSymbolicLink()) {
-    // A plain folder from elsewhere cannot be replaced atomically: move it aside first.
-    legacy = join(root, RELEASES, `legacy-${Date.now().toString(36)}`);
-    renameSync(link, legacy);
-  }
-  renameSync(tmpLink, link);
+  writeDirAtomic(join(root, RELEASES, release), files);
+  swapStageLink(root, PRODUCTION, release);
   pruneReleases(root, release);
-  return join(root, rel);
+  return join(root, RELEASES, release);
 }
 
 function pruneReleases(root: string, keep: string): void {
   const dir = join(root, RELEASES);
   const all = readdirSync(dir)
-    .filter((n) => !n.startsWith('.tmp-'))
+    .filter((n) => !n.startsWith('.tmp-') && !REGISTRY_RELEASE.test(n))
     .map((n) => ({ n, t: lstatSync(join(dir, n)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
   for (const { n } of all.slice(KEEP_RELEASES))

@@ -1,19 +1,22 @@
 /**
  * TrainingPipeline.save_artifacts (the seed's STEP 7): one run's files written together into
- * models/runs/<run-id>/ (atomically), and published to models/production/ when there is no
- * production model yet or promotion is asked for.
+ * models/runs/<run-id>/ (atomically), registered as the next version of the configured model
+ * (models/registry.sqlite), moved into stage dev, and promoted to production when there is no
+ * production version yet (`output.promote: if_none`) or through the gate (`always`, --promote).
  */
 import { join } from 'node:path';
 import { configToYaml, type TabflowConfig } from '../config/config.js';
 import { stringifyArtifact } from '../core/codec.js';
+import { TabflowError, UsageError } from '../core/errors.js';
 import type { BackgroundJson } from '../inference/background.js';
 import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
 import { getMetric } from '../metrics/regression.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
+import { ModelRegistry, type PromotionDecision } from '../registry/model-registry.js';
+import { checkModelName, type Stage } from '../registry/names.js';
 import type { TrainedCandidate } from '../train/model-trainer.js';
 import { VERSION } from '../version.js';
 import { writeDirAtomic } from './atomic.js';
-import { hasProduction, publishProduction } from './production.js';
 import {
   type ArtifactFile,
   METADATA_FILE,
@@ -51,6 +54,15 @@ export interface SaveResult {
   /** Set when this run was published to models/production. */
   productionDir?: string;
   promoted: boolean;
+  /** The registered model name and this run's version of it. */
+  modelName: string;
+  version: number;
+  /** Stages this version entered (dev, production). */
+  stages: Stage[];
+  /** The production decision, when promotion was attempted (refused: `applied` false). */
+  promotion?: PromotionDecision;
+  /** Why the production gate could not be evaluated (the version stays registered). */
+  promotionError?: string;
   results: ResultsJson;
   metadata: MetadataJson;
 }
@@ -61,7 +73,7 @@ export function makeRunId(now: Date, salt: string): string {
   return `${t}-${sha256(`${salt}${now.getTime()}${process.pid}${Math.random()}`).slice(0, 6)}`;
 }
 
-export function saveArtifacts(input: SaveInput): SaveResult {
+export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
   const { config, best, trained } = input;
   const runId = makeRunId(input.now, input.loaded.sha256);
   const { metric, on } = config.selection;
@@ -123,10 +135,56 @@ export function saveArtifacts(input: SaveInput): SaveResult {
   };
   const all = { ...files, [METADATA_FILE]: stringifyArtifact(metadata) };
   const root = config.output.dir;
-  const runDir = join(root, 'runs', runId);
-  writeDirAtomic(runDir, all);
-  const promote =
-    config.output.promote === 'always' || (config.output.promote === 'if_none' && !hasProduction(root));
-  const productionDir = promote ? publishProduction(root, runId, all) : undefined;
-  return { runId, runDir, productionDir, promoted: promote, results, metadata };
+  const name = checkModelName(config.registry.name);
+  const registry = ModelRegistry.open(root);
+  try {
+    // Refuse a second model name before writing anything.
+    const held = registry.modelName;
+    if (held !== null && held !== name) {
+      throw new UsageError(
+        'other_model',
+        `${root} holds the registered model "${held}"; registering "${name}" there is not allowed: ` +
+          `one models folder holds one model, so use another --out (or --name ${held})`,
+      );
+    }
+    const runDir = join(root, 'runs', runId);
+    writeDirAtomic(runDir, all);
+    const v = registry.register(runDir, { name });
+    const stages: Stage[] = [];
+    if (config.registry.stage_on_train === 'dev') {
+      await registry.promote(v.version, 'dev', { reason: 'trained' });
+      stages.push('dev');
+    }
+    const mode = config.output.promote;
+    let promotion: PromotionDecision | undefined;
+    let promotionError: string | undefined;
+    if (mode === 'always' || (mode === 'if_none' && !registry.stageVersion('production'))) {
+      try {
+        promotion = await registry.promote(v.version, 'production', {
+          reason: mode === 'always' ? 'tabflow train --promote' : 'first production version',
+        });
+      } catch (e) {
+        // The gate could not run (data changed, ...): the version stays registered, unpromoted.
+        if (!(e instanceof TabflowError)) throw e;
+        promotionError = e.message;
+      }
+    }
+    const promoted = promotion?.applied === true;
+    if (promoted) stages.push('production');
+    return {
+      runId,
+      runDir,
+      productionDir: promoted ? registry.stageDir('production') : undefined,
+      promoted,
+      modelName: name,
+      version: v.version,
+      stages,
+      promotion,
+      promotionError,
+      results,
+      metadata,
+    };
+  } finally {
+    registry.close();
+  }
 }

@@ -8,7 +8,7 @@ import { VERSION } from '../version.js';
 import { feedbackCommand } from './feedback-command.js';
 import { initCommand } from './init-command.js';
 import { logsCommand } from './logs-command.js';
-import { modelsCommand } from './models-command.js';
+import { addModelsCommand } from './models-command.js';
 import { predictCommand } from './predict-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
@@ -32,7 +32,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--split-column <column>', 'column holding train/val/test per row (not used as a feature)')
     .option('--seed <n>', 'seed for the split and every model')
     .option('--out <dir>', 'artifact root (default: models)')
-    .option('--promote', 'publish this run to <out>/production even if a production model exists')
+    .option('--promote', 'promote this run to <out>/production through the gate even if one exists')
     .option('--json', 'print results.json to stdout instead of the leaderboard')
     .option(
       '--env <name>',
@@ -50,12 +50,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action((opts) => {
       code = initCommand(opts);
     });
-  program
-    .command('models')
-    .description('list the model families and their parameters')
-    .action(() => {
-      code = modelsCommand();
-    });
+  addModelsCommand(program, (c) => {
+    code = c;
+  });
   program
     .command('predict')
     .description('batch predictions of a file with a saved run: validated, in chunks, written atomically')

@@ -3,9 +3,11 @@ import { readConfigFile, resolveConfig, type TabflowConfig } from '../config/con
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import '../models/index.js';
+import type { SaveResult } from '../artifacts/save-artifacts.js';
 import { filterCandidates } from '../train/candidates.js';
 import { TrainingPipeline } from '../train/training-pipeline.js';
 import { leaderboard } from './leaderboard.js';
+import { promotionLines } from './models-format.js';
 import { createReporter } from './reporter.js';
 
 export interface TrainOptions {
@@ -87,12 +89,22 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
     } else {
       process.stdout.write(`\n${leaderboard(run.results)}\n\n`);
       process.stdout.write(`run ${run.runId}: artifacts in ${relative(process.cwd(), run.runDir) || '.'}\n`);
-      if (run.productionDir)
-        process.stdout.write(`published to ${relative(process.cwd(), `${cfg.output.dir}/production`)}\n`);
-      else process.stdout.write(`not published to production (one exists; use --promote to replace it)\n`);
+      process.stdout.write(`${registrationLines(run, cfg.output.dir).join('\n')}\n`);
     }
     return 0;
   } finally {
     reporter.stop();
   }
+}
+
+/** `registered default v3 (stage dev)` and what happened to production. */
+function registrationLines(run: SaveResult, root: string): string[] {
+  const stages = run.stages.length ? ` (stage ${run.stages.join(', ')})` : '';
+  const lines = [
+    `registered ${run.modelName} v${run.version}${stages} in ${relative(process.cwd(), root) || '.'}`,
+  ];
+  if (run.promotion) lines.push(...promotionLines(run.promotion, root));
+  else if (run.promotionError) lines.push(`not promoted to production: ${run.promotionError}`);
+  else lines.push('not published to production (one exists; use --promote to replace it through the gate)');
+  return lines;
 }

@@ -1,0 +1,154 @@
+/**
+ * The production gate (MLflow's MetricThreshold): the candidate and the current production
+ * version score the SAME held-out rows — the candidate's TEST split rebuilt from its own config
+ * (hash-checked), or a file given with --eval-data — and the candidate must beat production by
+ * a minimum absolute and relative improvement of the configured metric.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import type { MetadataJson } from '../artifacts/run-artifacts.js';
+import { resolveConfig } from '../config/config.js';
+import { DataError } from '../core/errors.js';
+import type { Frame } from '../data/frame.js';
+import { DataLoader } from '../data/loader.js';
+import { InferencePipeline } from '../inference/inference-pipeline.js';
+import { getMetric, type MetricName } from '../metrics/regression.js';
+import { heldOutRows } from '../train/held-out.js';
+import type { RegistryConfig } from './registry-config.js';
+
+export interface GateConfig {
+  metric: MetricName;
+  min_improvement_abs: number;
+  min_improvement_rel: number;
+}
+
+export function gateConfigOf(r: RegistryConfig): GateConfig {
+  return {
+    metric: r.gate_metric,
+    min_improvement_abs: r.gate_min_improvement_abs,
+    min_improvement_rel: r.gate_min_improvement_rel,
+  };
+}
+
+export interface GateResult {
+  passed: boolean;
+  metric: MetricName;
+  greater_is_better: boolean;
+  candidate: number;
+  incumbent: number;
+  /** How much better the candidate is, in metric units (positive = better, whatever the direction). */
+  improvement_abs: number;
+  /** improvement_abs / |incumbent|. */
+  improvement_rel: number;
+  thresholds: { min_improvement_abs: number; min_improvement_rel: number };
+  /** Rows both models scored; rows either rejected (or without a target) are left out of both. */
+  rows: { used: number; excluded: number };
+  /** `test-of-v7` or `file:<path>`. */
+  eval: string;
+}
+
+interface EvalRows {
+  features: Frame;
+  y: Float64Array;
+  label: string;
+}
+
+export interface GateInput {
+  candidateDir: string;
+  candidateVersion: number;
+  incumbentDir: string;
+  gate: GateConfig;
+  /** Score on this file instead of the candidate's TEST rows. */
+  evalData?: string;
+}
+
+export async function evaluateGate(inp: GateInput): Promise<GateResult> {
+  const candidate = InferencePipeline.load(inp.candidateDir);
+  const incumbent = InferencePipeline.load(inp.incumbentDir);
+  const target = candidate.metadata.target.name;
+  if (incumbent.metadata.target.name !== target) {
+    throw new DataError(
+      'gate_target_mismatch',
+      `The candidate predicts "${target}" but production predicts "${incumbent.metadata.target.name}": ` +
+        `they cannot be compared; use --force to promote anyway`,
+    );
+  }
+  const rows = inp.evalData
+    ? await fileRows(inp.evalData, target)
+    : await testRows(inp.candidateDir, candidate.metadata, inp.candidateVersion);
+  const a = candidate.predictFrame(rows.features);
+  const b = incumbent.predictFrame(rows.features);
+  const n = rows.y.length;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!a.rejected[i] && !b.rejected[i] && Number.isFinite(rows.y[i])) keep.push(i);
+  }
+  if (!keep.length) {
+    throw new DataError(
+      'gate_no_rows',
+      `No row of ${rows.label} could be scored by both models (${n} rows, all rejected or without a target)`,
+    );
+  }
+  const y = Float64Array.from(keep, (i) => rows.y[i]);
+  const metric = getMetric(inp.gate.metric, 'registry.gate_metric');
+  const sc = metric.compute(
+    y,
+    Float64Array.from(keep, (i) => a.prediction[i]),
+  );
+  const si = metric.compute(
+    y,
+    Float64Array.from(keep, (i) => b.prediction[i]),
+  );
+  const abs = metric.greaterIsBetter ? sc - si : si - sc;
+  const rel = si === 0 ? (abs > 0 ? Number.POSITIVE_INFINITY : abs < 0 ? -1 : 0) : abs / Math.abs(si);
+  const { min_improvement_abs: minAbs, min_improvement_rel: minRel } = inp.gate;
+  return {
+    passed: Number.isFinite(sc) && abs >= minAbs && rel >= minRel,
+    metric: metric.name,
+    greater_is_better: metric.greaterIsBetter,
+    candidate: sc,
+    incumbent: si,
+    improvement_abs: abs,
+    improvement_rel: rel,
+    thresholds: { min_improvement_abs: minAbs, min_improvement_rel: minRel },
+    rows: { used: keep.length, excluded: n - keep.length },
+    eval: rows.label,
+  };
+}
+
+/** The candidate's TEST rows, rebuilt from its config and checked against its recorded hashes. */
+async function testRows(dir: string, meta: MetadataJson, version: number): Promise<EvalRows> {
+  const cfg = resolveConfig(YAML.parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) ?? {});
+  const split = meta.split as { hashes?: { test?: string } } | undefined;
+  const held = await heldOutRows(cfg, 'test', {
+    dataSha256: meta.data.sha256,
+    splitHash: split?.hashes?.test,
+  });
+  return { features: held.features, y: held.y, label: `test-of-v${version}` };
+}
+
+async function fileRows(path: string, target: string): Promise<EvalRows> {
+  const loaded = await DataLoader.load(path, { target });
+  const col = loaded.frame.get(target);
+  if (col.type !== 'numeric') {
+    throw new DataError(
+      'target_not_numeric',
+      `--eval-data ${path}: target "${target}" is ${col.type}, not numeric`,
+    );
+  }
+  return { features: loaded.frame.drop([target]), y: col.values, label: `file:${path}` };
+}
+
+/** One line with the numbers, for messages and the CLI. */
+export function describeGate(g: GateResult): string {
+  const f = (x: number) => (Number.isFinite(x) ? x.toPrecision(5) : String(x));
+  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : String(x));
+  return (
+    `${g.metric} on ${g.rows.used} rows of ${g.eval}: candidate ${f(g.candidate)} vs production ` +
+    `${f(g.incumbent)} (${g.greater_is_better ? 'higher' : 'lower'} is better); improvement ` +
+    `${f(g.improvement_abs)} (${pct(g.improvement_rel)}), required ≥ ${g.thresholds.min_improvement_abs} ` +
+    `and ≥ ${pct(g.thresholds.min_improvement_rel)}` +
+    (g.rows.excluded ? `; ${g.rows.excluded} rows left out (rejected or no target)` : '')
+  );
+}

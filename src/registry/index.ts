@@ -1,0 +1,48 @@
+/**
+ * The model registry: versions of one named model per models root, stages dev / staging /
+ * production mirrored by folders, aliases, the production gate, rollback and history.
+ */
+export { FAULT_STEPS, type FaultStep } from './fault.js';
+export { describeGate, evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
+export {
+  type Decision,
+  defaultActor,
+  ModelRegistry,
+  type OpenOptions,
+  type PromoteOptions,
+  type PromotionDecision,
+  type ReconcileFix,
+  type VersionRecord,
+} from './model-registry.js';
+export {
+  checkAlias,
+  checkModelName,
+  checkStage,
+  isStage,
+  type ParsedRef,
+  parseRef,
+  STAGES,
+  type Stage,
+} from './names.js';
+export {
+  REGISTRY_PARAMS,
+  type RegistryConfig,
+  resolveRegistryConfig,
+} from './registry-config.js';
+export {
+  REGISTRY_STAMP_FILE,
+  type RegistryStamp,
+  readRegistryStamp,
+} from './registry-stamp.js';
+export { REGISTRY_DB_FILE, SqliteRegistryStore, type SqliteStoreOptions } from './sqlite-store.js';
+export type {
+  AliasRow,
+  EventType,
+  NewEvent,
+  NewVersion,
+  RegistryEvent,
+  RegistryStore,
+  StageRow,
+  StoredVersion,
+} from './store.js';
+export type { MetricChange, ValueChange, VersionDiff, VersionSummary } from './version-diff.js';

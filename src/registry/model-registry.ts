@@ -1,0 +1,565 @@
+/**
+ * ModelRegistry: every trained run a numbered version of one named model; stages dev, staging and
+ * production (one version each at most) mirrored by folders `<root>/<stage>`; free aliases; a
+ * recorded decision for every move, with the production gate's numbers.
+ *
+ * A stage move, serialised across processes by the store's write lock, is
+ *   write the release folder complete → swap the stage link → commit the database row and event.
+ * A crash at any point leaves the link on the old or the new complete release; `open` then resets
+ * the link to what the database says (the database is the source of truth).
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import YAML from 'yaml';
+import { loadArtifacts } from '../artifacts/load-artifacts.js';
+import { METADATA_FILE, sha256 } from '../artifacts/run-artifacts.js';
+import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../artifacts/stage-link.js';
+import { ArtifactError, UsageError } from '../core/errors.js';
+import { faultPoint } from './fault.js';
+import { evaluateGate, type GateConfig, type GateResult } from './gate.js';
+import { checkAlias, checkModelName, checkStage, parseRef, STAGES, type Stage } from './names.js';
+import {
+  isCompleteRelease,
+  isRegistryRelease,
+  pruneReleases,
+  readVerifiedRun,
+  releaseName,
+  removeLeftovers,
+  writeRelease,
+} from './release-folders.js';
+import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
+import type { RegistryEvent, RegistryStore, StageRow, StoredVersion } from './store.js';
+import { diffVersions, type VersionDiff } from './version-diff.js';
+
+export interface VersionRecord extends StoredVersion {
+  /** Absolute path of the run folder. */
+  run_path: string;
+  stages: Stage[];
+  aliases: string[];
+}
+
+export type Decision = 'passed' | 'refused' | 'forced' | 'no_incumbent' | 'ungated' | 'rollback';
+
+export interface PromotionDecision extends Partial<GateResult> {
+  decision: Decision;
+  /** Whether the stage moved (false only for a refused promotion). */
+  applied: boolean;
+  stage: Stage;
+  version: number;
+  from_version: number | null;
+  reason: string | null;
+  actor: string;
+  event_id: number;
+  /** Why the gate could not be evaluated, for a forced promotion. */
+  gate_error?: string;
+}
+
+export interface PromoteOptions {
+  force?: boolean;
+  reason?: string;
+  actor?: string;
+  /** Score the gate on this file instead of the candidate's TEST rows. */
+  evalData?: string;
+  /** Gate for a promotion to production (default: the candidate's own config, registry section). */
+  gate?: GateConfig;
+}
+
+export interface ReconcileFix {
+  stage: Stage;
+  /** Where the link pointed (null: nowhere) and where it points now (null: removed). */
+  was: string | null;
+  now: string | null;
+}
+
+export interface OpenOptions {
+  store?: RegistryStore;
+}
+
+const MAX_GATE_ATTEMPTS = 5;
+
+export class ModelRegistry {
+  readonly root: string;
+  readonly store: RegistryStore;
+  /** What `open` repaired: stage links that disagreed with the database after a crash. */
+  readonly reconciled: ReconcileFix[];
+
+  private constructor(root: string, store: RegistryStore) {
+    this.root = root;
+    this.store = store;
+    this.reconciled = this.reconcile();
+  }
+
+  /** Open (creating if needed) the registry of a models root, and repair stage links after a crash. */
+  static open(root: string, opts: OpenOptions = {}): ModelRegistry {
+    const abs = resolve(root);
+    mkdirSync(abs, { recursive: true });
+    const store = opts.store ?? new SqliteRegistryStore(join(abs, REGISTRY_DB_FILE));
+    try {
+      return new ModelRegistry(abs, store);
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The model name this root holds (fixed by the first registration), null when empty. */
+  get modelName(): string | null {
+    return this.store.getMeta('model_name');
+  }
+
+  stageDir(stage: Stage): string {
+    return join(this.root, checkStage(stage));
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  /** Register a run folder as the next version; a run registered before returns its version. */
+  register(
+    runDir: string,
+    o: { name: string; tags?: Record<string, string>; actor?: string },
+  ): VersionRecord {
+    const name = checkModelName(o.name);
+    const tags = checkTags(o.tags ?? {});
+    const a = loadArtifacts(runDir);
+    const metaBytes = readFileSync(join(a.dir, METADATA_FILE));
+    const m = a.metadata;
+    const version = this.store.writeTransaction(() => {
+      const held = this.store.getMeta('model_name');
+      if (held !== null && held !== name) {
+        throw new UsageError(
+          'other_model',
+          `${this.root} holds the registered model "${held}"; registering "${name}" there is not allowed: ` +
+            `one models folder holds one model, so train "${name}" with another --out`,
+        );
+      }
+      const existing = this.store.findRun(m.run_id);
+      if (existing) return existing.version;
+      if (held === null) this.store.setMeta('model_name', name);
+      const inRoot = relative(this.root, a.dir);
+      const v = this.store.insertVersion({
+        name,
+        run_id: m.run_id,
+        run_dir: inRoot.startsWith('..') || isAbsolute(inRoot) ? a.dir : inRoot,
+        registered_at: new Date().toISOString(),
+        actor: o.actor ?? defaultActor(),
+        metadata_sha256: sha256(metaBytes),
+        artifacts: m.artifacts,
+        model_kind: m.selected_model.kind,
+        model_name: m.selected_model.name,
+        params: m.selected_model.params ?? {},
+        metrics: (m.selected_model.metrics ?? {}) as Record<string, Record<string, number>>,
+        data_sha256: m.data.sha256,
+        config_sha256: sha256(JSON.stringify(a.config ?? {})),
+        trained_at: m.created_at,
+        tags,
+      });
+      this.store.addEvent({
+        ts: new Date().toISOString(),
+        type: 'register',
+        version: v,
+        actor: o.actor ?? defaultActor(),
+        details: { run_id: m.run_id, model: m.selected_model.name },
+      });
+      return v;
+    });
+    return this.get(version);
+  }
+
+  list(): VersionRecord[] {
+    const stages = this.store.getStages();
+    const aliases = this.store.getAliases();
+    return this.store.listVersions().map((v) => this.record(v, stages, aliases));
+  }
+
+  /** A version by number, `v7`, stage name or alias. */
+  get(ref: string | number): VersionRecord {
+    const r = parseRef(ref);
+    let version: number;
+    if (r.kind === 'version') version = r.version;
+    else if (r.kind === 'stage') {
+      const row = this.stageRow(r.stage);
+      if (!row) throw new UsageError('empty_stage', `No version is in stage ${r.stage}`);
+      version = row.version;
+    } else {
+      const row = this.store.getAliases().find((x) => x.alias === r.alias);
+      if (!row) {
+        const known = this.store.getAliases().map((x) => x.alias);
+        throw new UsageError(
+          'unknown_ref',
+          `${JSON.stringify(r.alias)} is neither a version, a stage nor an alias` +
+            (known.length ? ` (aliases: ${known.join(', ')})` : ' (no aliases are set)'),
+        );
+      }
+      version = row.version;
+    }
+    const v = this.store.getVersion(version);
+    if (!v) {
+      const n = this.store.listVersions().length;
+      throw new UsageError(
+        'unknown_version',
+        `Version ${version} does not exist: ${n ? `versions are 1 to ${n}` : 'nothing is registered yet'}`,
+      );
+    }
+    return this.record(v, this.store.getStages(), this.store.getAliases());
+  }
+
+  stageVersion(stage: Stage): VersionRecord | null {
+    const row = this.stageRow(checkStage(stage));
+    return row ? this.get(row.version) : null;
+  }
+
+  /**
+   * Move `ref` into `stage`. To production, the gate compares it with the current production
+   * version first: a refusal is recorded and returned (applied: false), not thrown; `force`
+   * promotes anyway and records the numbers it overrode.
+   */
+  async promote(ref: string | number, stage: Stage, o: PromoteOptions = {}): Promise<PromotionDecision> {
+    const st = checkStage(stage);
+    const cand = this.get(ref);
+    const actor = o.actor ?? defaultActor();
+    const reason = o.reason ?? null;
+    for (let attempt = 1; ; attempt++) {
+      const inc = this.stageRow(st);
+      if (inc?.version === cand.version) {
+        throw new UsageError('already_in_stage', `Version ${cand.version} is already in ${st}`);
+      }
+      let gate: GateResult | undefined;
+      let gateError: string | undefined;
+      let decision: Decision;
+      if (st !== 'production') decision = 'ungated';
+      else if (!inc) decision = 'no_incumbent';
+      else {
+        try {
+          gate = await evaluateGate({
+            candidateDir: cand.run_path,
+            candidateVersion: cand.version,
+            incumbentDir: join(this.root, RELEASES, inc.release),
+            gate: o.gate ?? this.gateOf(cand),
+            evalData: o.evalData,
+          });
+        } catch (e) {
+          if (!o.force) throw e;
+          gateError = (e as Error).message;
+        }
+        decision = o.force ? 'forced' : gate?.passed ? 'passed' : 'refused';
+      }
+      const details = { ...(gate ?? {}), ...(gateError ? { gate_error: gateError } : {}) };
+      const done = this.store.writeTransaction((): PromotionDecision | null => {
+        // Another process may have moved the stage while the gate ran: then judge again.
+        if ((this.stageRow(st)?.version ?? null) !== (inc?.version ?? null)) return null;
+        const base = { stage: st, version: cand.version, from_version: inc?.version ?? null, reason, actor };
+        if (decision === 'refused') {
+          const id = this.store.addEvent({ ts: now(), type: 'promote', decision, details, ...base });
+          return { ...details, ...base, decision, applied: false, event_id: id };
+        }
+        const id = this.moveStage(cand, st, inc, { type: 'promote', decision, details, reason, actor });
+        return { ...details, ...base, decision, applied: true, event_id: id };
+      });
+      if (done) {
+        if (done.applied) this.afterMove();
+        return done;
+      }
+      if (attempt >= MAX_GATE_ATTEMPTS) {
+        throw new UsageError(
+          'stage_busy',
+          `Stage ${st} kept moving while the gate ran (${attempt} attempts); try again`,
+        );
+      }
+    }
+  }
+
+  /** Move `stage` back to the version that held it before the current one. */
+  rollback(stage: Stage, o: { reason?: string; actor?: string } = {}): PromotionDecision {
+    const st = checkStage(stage);
+    const actor = o.actor ?? defaultActor();
+    const reason = o.reason ?? null;
+    const done = this.store.writeTransaction(() => {
+      const cur = this.stageRow(st);
+      if (!cur) throw new UsageError('empty_stage', `No version is in stage ${st}: nothing to roll back`);
+      const stack = this.stageStack(st);
+      if (stack[stack.length - 1] !== cur.version) stack.push(cur.version);
+      const target = stack.length >= 2 ? stack[stack.length - 2] : undefined;
+      if (target === undefined) {
+        throw new UsageError(
+          'no_previous',
+          `Stage ${st} has no previous version to roll back to (v${cur.version} is the first it held)`,
+        );
+      }
+      const rec = this.get(target);
+      const id = this.moveStage(rec, st, cur, { type: 'rollback', decision: 'rollback', reason, actor });
+      return {
+        decision: 'rollback' as const,
+        applied: true,
+        stage: st,
+        version: target,
+        from_version: cur.version,
+        reason,
+        actor,
+        event_id: id,
+      };
+    });
+    this.afterMove();
+    return done;
+  }
+
+  setAlias(alias: string, ref: string | number, o: { actor?: string } = {}): VersionRecord {
+    const a = checkAlias(alias);
+    const v = this.get(ref);
+    this.store.writeTransaction(() => {
+      const was = this.store.getAliases().find((x) => x.alias === a)?.version ?? null;
+      this.store.setAlias({ alias: a, version: v.version, updated_at: now() });
+      this.store.addEvent({
+        ts: now(),
+        type: 'alias',
+        version: v.version,
+        from_version: was,
+        actor: o.actor ?? defaultActor(),
+        details: { alias: a },
+      });
+    });
+    return this.get(v.version);
+  }
+
+  removeAlias(alias: string, o: { actor?: string } = {}): void {
+    const a = checkAlias(alias);
+    this.store.writeTransaction(() => {
+      const was = this.store.getAliases().find((x) => x.alias === a);
+      if (!was || !this.store.removeAlias(a)) {
+        throw new UsageError('unknown_alias', `Alias ${JSON.stringify(a)} is not set`);
+      }
+      this.store.addEvent({
+        ts: now(),
+        type: 'unalias',
+        from_version: was.version,
+        actor: o.actor ?? defaultActor(),
+        details: { alias: a },
+      });
+    });
+  }
+
+  /** Recorded events, oldest first (`limit`: the newest that many). */
+  history(o: { limit?: number; stage?: Stage } = {}): RegistryEvent[] {
+    return this.store.listEvents({ limit: o.limit, stage: o.stage && checkStage(o.stage) });
+  }
+
+  diff(a: string | number, b: string | number): VersionDiff {
+    const va = this.get(a);
+    const vb = this.get(b);
+    return diffVersions(va, vb, readConfig(va.run_path), readConfig(vb.run_path));
+  }
+
+  // ---- internals ----
+
+  private stageRow(stage: Stage): StageRow | undefined {
+    return this.store.getStages().find((r) => r.stage === stage);
+  }
+
+  private record(
+    v: StoredVersion,
+    stages: StageRow[],
+    aliases: { alias: string; version: number }[],
+  ): VersionRecord {
+    return {
+      ...v,
+      run_path: resolve(this.root, v.run_dir),
+      stages: stages.filter((s) => s.version === v.version).map((s) => s.stage),
+      aliases: aliases.filter((a) => a.version === v.version).map((a) => a.alias),
+    };
+  }
+
+  private gateOf(v: VersionRecord): GateConfig {
+    const cfg = readConfig(v.run_path) as { registry?: Record<string, unknown> };
+    const r = cfg?.registry ?? {};
+    return {
+      metric: (r.gate_metric as GateConfig['metric']) ?? 'rmse',
+      min_improvement_abs: Number(r.gate_min_improvement_abs ?? 0),
+      min_improvement_rel: Number(r.gate_min_improvement_rel ?? 0),
+    };
+  }
+
+  /** Versions the stage held, as a stack: promotions push, rollbacks pop. */
+  private stageStack(stage: Stage): number[] {
+    const stack: number[] = [];
+    for (const e of this.store.listEvents({ stage })) {
+      if (e.type === 'promote' && e.decision !== 'refused' && e.version !== null) stack.push(e.version);
+      else if (e.type === 'rollback') stack.pop();
+    }
+    return stack;
+  }
+
+  /** The stage move proper; call inside a write transaction. Returns the event id. */
+  private moveStage(
+    v: VersionRecord,
+    stage: Stage,
+    from: StageRow | undefined,
+    ev: {
+      type: 'promote' | 'rollback';
+      decision: Decision;
+      details?: Record<string, unknown>;
+      reason: string | null;
+      actor: string;
+    },
+  ): number {
+    const files = readVerifiedRun(v.run_path, v.metadata_sha256);
+    const release = releaseName(stage, v.version);
+    const ts = now();
+    writeRelease({
+      root: this.root,
+      release,
+      files,
+      stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: ts },
+    });
+    faultPoint('release-written');
+    swapStageLink(this.root, stage, release, { beforeRename: () => faultPoint('link-created') });
+    try {
+      faultPoint('link-swapped');
+      this.store.setStage({ stage, version: v.version, release, since: ts });
+      return this.store.addEvent({
+        ts,
+        type: ev.type,
+        stage,
+        version: v.version,
+        from_version: from?.version ?? null,
+        actor: ev.actor,
+        reason: ev.reason,
+        decision: ev.decision,
+        details: { ...(ev.details ?? {}), release },
+      });
+    } catch (e) {
+      // The database will roll back: put the link back where the database says it is.
+      if (from) swapStageLink(this.root, stage, from.release);
+      else removeStageLink(this.root, stage);
+      throw e;
+    }
+  }
+
+  private afterMove(): void {
+    faultPoint('committed');
+    this.store.writeTransaction(() => pruneReleases(this.root, this.referencedReleases()));
+  }
+
+  private referencedReleases(): Set<string> {
+    return new Set(this.store.getStages().map((s) => s.release));
+  }
+
+  /** Stage links that disagree with the database (a crash mid-move), and leftover temp files. */
+  private needsRepair(): boolean {
+    const rows = this.store.getStages();
+    for (const stage of STAGES) {
+      const row = rows.find((r) => r.stage === stage);
+      const link = stageLinkTarget(this.root, stage);
+      if (row) {
+        if (link !== row.release) return true;
+        const v = this.store.getVersion(row.version);
+        if (!v || !isCompleteRelease(this.root, row.release, v.run_id, v.version)) return true;
+      } else if (link !== null && isRegistryRelease(this.root, link)) return true;
+    }
+    return hasLeftovers(this.root);
+  }
+
+  private reconcile(): ReconcileFix[] {
+    if (!this.needsRepair()) return [];
+    return this.store.writeTransaction(() => {
+      const fixes: ReconcileFix[] = [];
+      removeLeftovers(this.root);
+      const rows = this.store.getStages();
+      for (const stage of STAGES) {
+        const row = rows.find((r) => r.stage === stage);
+        const link = stageLinkTarget(this.root, stage);
+        if (row) {
+          const v = this.store.getVersion(row.version);
+          if (!v)
+            throw new ArtifactError(
+              'registry_corrupt',
+              `Stage ${stage} names version ${row.version}, which does not exist`,
+            );
+          let release = row.release;
+          if (!isCompleteRelease(this.root, release, v.run_id, v.version)) {
+            // The database's release is gone (deleted by hand): rebuild it from the run folder.
+            const rec = this.get(v.version);
+            release = releaseName(stage, v.version);
+            writeRelease({
+              root: this.root,
+              release,
+              files: readVerifiedRun(rec.run_path, rec.metadata_sha256),
+              stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: now() },
+            });
+            this.store.setStage({ ...row, release });
+          }
+          if (link !== release) {
+            swapStageLink(this.root, stage, release);
+            fixes.push({ stage, was: link, now: release });
+          }
+        } else if (link !== null && isRegistryRelease(this.root, link)) {
+          // A first move into this stage crashed before its commit.
+          removeStageLink(this.root, stage);
+          fixes.push({ stage, was: link, now: null });
+        }
+      }
+      for (const f of fixes) {
+        this.store.addEvent({
+          ts: now(),
+          type: 'reconcile',
+          stage: f.stage,
+          version: rows.find((r) => r.stage === f.stage)?.version ?? null,
+          actor: defaultActor(),
+          details: { link_was: f.was, link_now: f.now },
+        });
+      }
+      return fixes;
+    });
+  }
+}
+
+/** Cheap check without the lock: any `.tmp-` entry in the root or in .releases. */
+function hasLeftovers(root: string): boolean {
+  for (const dir of [root, join(root, RELEASES)]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      // no such folder
+    }
+    if (names.some((n) => n.startsWith('.tmp-'))) return true;
+  }
+  return false;
+}
+
+function readConfig(runDir: string): unknown {
+  try {
+    return YAML.parse(readFileSync(join(runDir, 'config.yaml'), 'utf8')) ?? {};
+  } catch (e) {
+    throw new ArtifactError(
+      'missing_artifact',
+      `Cannot read ${join(runDir, 'config.yaml')}: ${(e as Error).message}`,
+    );
+  }
+}
+
+function checkTags(tags: Record<string, string>): Record<string, string> {
+  for (const [k, v] of Object.entries(tags)) {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(k) || typeof v !== 'string') {
+      throw new UsageError(
+        'bad_tag',
+        `tag ${JSON.stringify(k)} = ${JSON.stringify(v)} is not allowed: keys are 1-64 letters, digits, . _ -; values strings`,
+      );
+    }
+  }
+  return { ...tags };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+export function defaultActor(): string {
+  if (process.env.TABFLOW_ACTOR) return process.env.TABFLOW_ACTOR;
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Release folders under `<root>/.releases/`: complete, verified copies of one registered version
+ * (the run's five files plus registry.json), each written atomically. Stage links point at them.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDirAtomic } from '../artifacts/atomic.js';
+import { ARTIFACT_FILES, METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
+import { RELEASES } from '../artifacts/stage-link.js';
+import { ArtifactError } from '../core/errors.js';
+import { faultPoint } from './fault.js';
+import type { Stage } from './names.js';
+import { REGISTRY_STAMP_FILE, readRegistryStamp, stampText } from './registry-stamp.js';
+
+/** Unreferenced releases kept for readers that resolved a stage link just before it moved. */
+const KEEP_UNREFERENCED = 5;
+
+export function releaseName(stage: Stage, version: number): string {
+  return `${stage}-v${version}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * Read a run folder's five files and prove they are the registered ones: metadata.json's sha256
+ * equals what the registry recorded at register time, every other file's equals metadata.json's.
+ */
+export function readVerifiedRun(runDir: string, metadataSha256: string): Record<string, Buffer> {
+  const files: Record<string, Buffer> = {};
+  for (const f of [METADATA_FILE, ...ARTIFACT_FILES]) {
+    const p = join(runDir, f);
+    if (!existsSync(p)) {
+      throw new ArtifactError('missing_artifact', `${runDir} is incomplete: ${f} is missing`);
+    }
+    files[f] = readFileSync(p);
+  }
+  const got = sha256(files[METADATA_FILE]);
+  if (got !== metadataSha256) {
+    throw new ArtifactError(
+      'artifact_mismatch',
+      `${join(runDir, METADATA_FILE)} has changed since it was registered: its sha256 is ` +
+        `${got.slice(0, 12)}…, the registry recorded ${metadataSha256.slice(0, 12)}…`,
+    );
+  }
+  const meta = JSON.parse(files[METADATA_FILE].toString('utf8')) as MetadataJson;
+  for (const f of ARTIFACT_FILES) {
+    const want = meta.artifacts?.[f]?.sha256;
+    const have = sha256(files[f]);
+    if (want !== have) {
+      throw new ArtifactError(
+        'artifact_mismatch',
+        `${join(runDir, f)} does not belong to run ${meta.run_id}: its sha256 is ${have.slice(0, 12)}…, ` +
+          `metadata.json records ${String(want).slice(0, 12)}…`,
+      );
+    }
+  }
+  return files;
+}
+
+export interface ReleaseInput {
+  root: string;
+  release: string;
+  files: Record<string, Buffer>;
+  stamp: { name: string; version: number; stage: Stage; run_id: string; published_at: string };
+}
+
+export function writeRelease(r: ReleaseInput): string {
+  const dir = join(r.root, RELEASES, r.release);
+  let first = true;
+  writeDirAtomic(dir, { ...r.files, [REGISTRY_STAMP_FILE]: stampText(r.stamp) }, () => {
+    if (first) faultPoint('release-partial');
+    first = false;
+  });
+  return dir;
+}
+
+/** A release folder that holds version `version` of run `runId`, all files present. */
+export function isCompleteRelease(root: string, release: string, runId: string, version: number): boolean {
+  const dir = join(root, RELEASES, release);
+  try {
+    const stamp = readRegistryStamp(dir);
+    if (!stamp || stamp.run_id !== runId || stamp.version !== version) return false;
+    return [METADATA_FILE, ...ARTIFACT_FILES].every((f) => existsSync(join(dir, f)));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a release folder was written by the registry (has registry.json). */
+export function isRegistryRelease(root: string, release: string): boolean {
+  return existsSync(join(root, RELEASES, release, REGISTRY_STAMP_FILE));
+}
+
+/** Remove temporary files and folders a killed process left behind (call under the write lock). */
+export function removeLeftovers(root: string): string[] {
+  const removed: string[] = [];
+  for (const dir of [root, join(root, RELEASES)]) {
+    if (!existsSync(dir)) continue;
+    for (const n of readdirSync(dir)) {
+      if (!n.startsWith('.tmp-')) continue;
+      rmSync(join(dir, n), { recursive: true, force: true });
+      removed.push(join(dir === root ? '' : RELEASES, n));
+    }
+  }
+  return removed;
+}
+
+/** Delete registry releases nobody points to, but the newest few (a reader may still hold one). */
+export function pruneReleases(root: string, referenced: ReadonlySet<string>): void {
+  const dir = join(root, RELEASES);
+  if (!existsSync(dir)) return;
+  const candidates = readdirSync(dir)
+    .filter((n) => !n.startsWith('.tmp-') && !referenced.has(n) && isRegistryRelease(root, n))
+    .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { n } of candidates.slice(KEEP_UNREFERENCED))
+    rmSync(join(dir, n), { recursive: true, force: true });
+}
