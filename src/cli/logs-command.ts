@@ -21,6 +21,8 @@ export interface LogsOptions {
   since?: string;
   until?: string;
   run?: string;
+  /** --model-version: only rows of this registered version. */
+  modelVersion?: string;
   limit?: string;
   export?: string;
   json?: boolean;
@@ -32,6 +34,7 @@ export async function logsCommand(opts: LogsOptions): Promise<number> {
     since: opts.since ? parseSince(opts.since) : undefined,
     until: opts.until ? parseSince(opts.until) : undefined,
     runId: opts.run,
+    version: opts.modelVersion === undefined ? undefined : positiveInt('--model-version', opts.modelVersion),
   };
   const limit = opts.limit === undefined ? 20 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 0) {
@@ -56,17 +59,38 @@ export async function logsCommand(opts: LogsOptions): Promise<number> {
     process.stdout.write(`${file}: ${summary.rows} predictions`);
     process.stdout.write(summary.rows ? ` from ${summary.first} to ${summary.last}\n` : '\n');
     if (!summary.rows) return 0;
-    const runs = table(['run', 'model', 'rows', 'rejected', 'warned']);
-    for (const r of summary.by_run) runs.push([r.run_id, r.model_name, r.rows, r.rejected, r.warned]);
+    const runs = table(['run', 'model', 'version', 'stage', 'rows', 'rejected', 'warned']);
+    for (const r of summary.by_run) {
+      runs.push([
+        r.run_id,
+        r.model_name,
+        showVersion(r.model_version),
+        r.stage ?? '',
+        r.rows,
+        r.rejected,
+        r.warned,
+      ]);
+    }
     process.stdout.write(`${runs.toString()}\n`);
     if (latest.length) {
-      const rows = table(['time', 'request', 'row', 'status', 'prediction', 'interval', 'issues', 'ms']);
+      const rows = table([
+        'time',
+        'request',
+        'row',
+        'version',
+        'status',
+        'prediction',
+        'interval',
+        'issues',
+        'ms',
+      ]);
       for (const r of latest) {
         const issues = [...r.errors, ...r.warnings].map((i) => (i as { code?: string }).code).join(' ');
         rows.push([
           r.time,
           r.request_id.slice(0, 12),
           r.row,
+          showVersion(r.model_version),
           r.status,
           r.prediction === null ? '—' : r.prediction.toPrecision(6),
           r.lower === null || r.upper === null
@@ -82,6 +106,21 @@ export async function logsCommand(opts: LogsOptions): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+function showVersion(v: number | null): string {
+  return v === null ? '—' : `v${v}`;
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text.replace(/^v/, ''));
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(
+      'bad_option',
+      `${flag} ${JSON.stringify(text)} is not allowed: expected a version number such as 3 or v3`,
+    );
+  }
+  return n;
 }
 
 function table(head: string[]): Table.Table {

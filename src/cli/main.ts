@@ -72,14 +72,29 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   program
     .command('serve')
     .description(
-      'HTTP service for a saved model: /predict, /invocations (MLflow), /docs, /metrics; logs predictions',
+      'HTTP service for a stage or saved model: /predict, /invocations (MLflow), /docs, /metrics; ' +
+        'follows promotions (hot reload); logs predictions with their version',
     )
-    .option('--model <dir>', 'run or stage folder to serve (default: models/production)')
-    .option('--host <host>', 'address to bind (loopback unless you say otherwise)', '127.0.0.1')
-    .option('--port <n>', 'TCP port (0 = any free port)', '8080')
+    .option('--stage <stage>', 'serve this stage of --models-dir and follow it: dev, staging, production')
+    .option('--models-dir <dir>', 'models folder holding the stages (default: models)')
+    .option('--model <dir>', 'run folder (served as is) or stage link (followed) instead of --stage')
+    .option('--config <file>', 'config.yaml whose serve section sets the defaults below')
+    .option(
+      '--env <name>',
+      'apply environments.<name> of the config: dev, staging, production (or TABFLOW_ENV)',
+    )
+    .option('--host <host>', 'address to bind (default: serve.host, 127.0.0.1)')
+    .option('--port <n>', 'TCP port, 0 = any free port (default: serve.port, 8080)')
     .option('--log-db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
     .option('--no-log', 'do not record predictions')
-    .option('--log-level <level>', 'server log level: fatal, error, warn, info, debug, trace, silent', 'info')
+    .option(
+      '--log-level <level>',
+      'fatal, error, warn, info, debug, trace, silent (default: serve.log_level)',
+    )
+    .option(
+      '--reload-poll-ms <ms>',
+      'how often to check the stage for a new version; 0 = only on /admin/reload',
+    )
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', String(1024 * 1024))
     .option('--workers <n>', 'server processes sharing the port (one per core at most)', '1')
     .option('--no-micro-batch', 'score each request alone instead of batching those arriving together')
@@ -94,6 +109,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--since <when>', 'only rows since a duration ago (30m, 1h, 2d) or an ISO date')
     .option('--until <when>', 'only rows before a duration ago or an ISO date')
     .option('--run <id>', 'only rows from this run id')
+    .option('--model-version <n>', 'only rows served by this registered version (3 or v3)')
     .option('--limit <n>', 'latest rows to print', '20')
     .option('--export <file>', 'write the rows to .csv, .json, .ndjson or .parquet')
     .option('--json', 'print the summary and latest rows as JSON')

@@ -1,17 +1,48 @@
 /**
- * `tabflow serve`: load a model folder, open the prediction log, listen, and close gracefully on
- * SIGTERM/SIGINT. Everything else lives in src/serve/ (createServer) and src/log/.
+ * `tabflow serve`: pick the model source, open the prediction log, listen, and close gracefully
+ * on SIGTERM/SIGINT. Everything else lives in src/serve/ (createServer, StageFollower) and src/log/.
+ *
+ * What is served:
+ *   --stage S [--models-dir D]   the stage link D/S, followed: when the registry moves it, the
+ *                                server loads the new version and swaps (hot reload)
+ *   --model DIR                  a symlink (e.g. models/production) is followed the same way; a
+ *                                plain folder (a run folder) is served as it is, without reload
+ *   neither                      --stage production
+ * Defaults for host, port, log level and the reload poll come from the `serve` section of
+ * --config (with --env / TABFLOW_ENV applied); flags win. With TABFLOW_ADMIN_TOKEN set,
+ * POST /admin/reload and /admin/promote exist (promotion goes through the registry in the
+ * models folder).
  */
 import cluster from 'node:cluster';
-import { resolve } from 'node:path';
+import { existsSync, lstatSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pino } from 'pino';
+import { readConfigFile } from '../config/config.js';
+import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/index.js';
 import { PredictionLog } from '../log/index.js';
-import { closeOnSignals, createServer, defaultLogPath, followPrimary, runWorkers } from '../serve/index.js';
+import {
+  type AdminOptions,
+  closeOnSignals,
+  createServer,
+  defaultLogPath,
+  fixedModel,
+  followPrimary,
+  type ModelSource,
+  readServedStamp,
+  runWorkers,
+  StageFollower,
+} from '../serve/index.js';
+import { LOG_LEVELS, resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
+import { registryPromoter } from './serve-promoter.js';
 
 export interface ServeOptions {
   model?: string;
+  stage?: string;
+  modelsDir?: string;
+  config?: string;
+  env?: string;
   host?: string;
   port?: string;
   logDb?: string;
@@ -20,44 +51,69 @@ export interface ServeOptions {
   logLevel?: string;
   bodyLimit?: string;
   workers?: string;
+  reloadPollMs?: string;
   /** false with --no-micro-batch. */
   microBatch?: boolean;
 }
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const STAGES = ['dev', 'staging', 'production'];
+
+interface Target {
+  /** Folder or link to load. */
+  path: string;
+  /** Followed (a symlink) or served as it is. */
+  follow: boolean;
+  /** Stage named for folders without registry.json. */
+  stage: string | null;
+  /** The models root (registry, prediction log), when known. */
+  root: string | null;
+}
 
 export async function serveCommand(opts: ServeOptions): Promise<number> {
-  const dir = opts.model ?? 'models/production';
-  const host = opts.host ?? '127.0.0.1';
-  const port = intOption('--port', opts.port ?? '8080', 0, 65535);
+  const cfg = serveConfig(opts);
+  const target = resolveTarget(opts);
+  const host = opts.host ?? cfg.host;
+  const port = intOption('--port', opts.port ?? String(cfg.port), 0, 65535);
   const bodyLimit = intOption('--body-limit', opts.bodyLimit ?? String(1024 * 1024), 1, 1 << 30);
-  const level = opts.logLevel ?? 'info';
-  if (!LEVELS.includes(level)) {
+  const pollMs = intOption('--reload-poll-ms', opts.reloadPollMs ?? String(cfg.reload_poll_ms), 0, 3_600_000);
+  const level = opts.logLevel ?? cfg.log_level;
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new UsageError(
       'bad_log_level',
-      `--log-level ${JSON.stringify(level)} is not allowed: expected one of ${LEVELS.join(', ')}`,
+      `--log-level ${JSON.stringify(level)} is not allowed: expected one of ${LOG_LEVELS.join(', ')}`,
     );
   }
   const workers = intOption('--workers', opts.workers ?? '1', 1, 64);
   if (workers > 1 && cluster.isPrimary) {
-    // Fail here, once, on a model that does not load, rather than in every worker.
-    const p = InferencePipeline.load(dir);
+    // Fail here, once, on a model that does not load, rather than in every worker. Each worker
+    // then follows the stage by itself.
+    const p = InferencePipeline.load(target.path);
     const say = (line: string) => process.stderr.write(`tabflow serve: ${line}\n`);
-    return runWorkers(workers, say, `${workers} workers for ${p.modelName} (run ${p.runId})`);
+    const what = target.follow ? `, following ${target.path}` : '';
+    return runWorkers(workers, say, `${workers} workers for ${p.modelName} (run ${p.runId})${what}`);
   }
   const primary = cluster.isWorker ? followPrimary() : undefined;
-  const pipeline = InferencePipeline.load(dir);
   // Asynchronous writes to stdout: lines written while one write is pending go out together,
   // instead of one blocking write per request.
   const logger = pino(
-    { level, base: { service: 'tabflow', run_id: pipeline.runId } },
+    { level, base: { service: 'tabflow', ...(cfg.environment ? { env: cfg.environment } : {}) } },
     pino.destination({ dest: 1, sync: false }),
   );
-  const logFile = opts.log === false ? null : resolve(opts.logDb ?? defaultLogPath(dir));
+  const source = await openSource(target, pollMs, logger);
+  const first = source.current();
+  const logFile = opts.log === false ? null : resolve(opts.logDb ?? defaultLog(target, first.dir));
   const log = logFile
     ? new PredictionLog(logFile, { onError: (e) => logger.error({ err: e }, 'prediction log flush failed') })
     : null;
-  const app = await createServer({ pipeline, log, logger, bodyLimit, microBatch: opts.microBatch !== false });
+  const admin = adminOptions(target, cfg.raw);
+  const app = await createServer({
+    source,
+    log,
+    logger,
+    bodyLimit,
+    microBatch: opts.microBatch !== false,
+    admin,
+  });
   const closed = closeOnSignals(app);
   try {
     await app.listen({ host, port });
@@ -78,8 +134,13 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     typeof addr === 'object' && addr ? `http://${fmtHost(addr.address)}:${addr.port}` : String(addr);
   // With --workers, the first worker speaks for all of them.
   if (!cluster.isWorker || process.env.TABFLOW_WORKER === '1') {
+    const version = first.version === null ? '' : ` v${first.version}`;
+    const follow = source.follows
+      ? `following ${source.follows} (every ${pollMs} ms${admin ? ', POST /admin/reload' : ''})`
+      : 'fixed model (no reload)';
     process.stderr.write(
-      `tabflow serve: ${pipeline.modelName} (run ${pipeline.runId}) at ${url}\n` +
+      `tabflow serve: ${first.pipeline.modelName}${version} (run ${first.pipeline.runId}) at ${url}\n` +
+        `  ${follow} · admin ${admin ? 'on' : 'off (set TABFLOW_ADMIN_TOKEN)'}\n` +
         `  docs ${url}/docs · prediction log ${logFile ?? 'off (--no-log)'} · Ctrl-C to stop\n`,
     );
   } else {
@@ -88,11 +149,98 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const signal = await closed;
   const who = cluster.isWorker ? `worker ${process.env.TABFLOW_WORKER} ` : '';
   const logged = log ? `, ${log.writtenCount} predictions logged` : '';
-  process.stderr.write(`tabflow serve: ${who}stopped on ${signal}${logged}\n`);
+  const swaps = source.counters.swaps ? `, ${source.counters.swaps} model reloads` : '';
+  process.stderr.write(`tabflow serve: ${who}stopped on ${signal}${logged}${swaps}\n`);
   logger.flush();
   // The IPC channel to the primary would keep a worker alive.
   if (cluster.isWorker) process.disconnect?.();
   return 0;
+}
+
+/** The `serve` section of --config with the environment's overrides; defaults without a config. */
+function serveConfig(
+  opts: ServeOptions,
+): ServeConfig & { raw: Record<string, unknown>; environment: string | null } {
+  const env = selectedEnvironment(opts.env);
+  if (!opts.config) {
+    if (opts.env) {
+      throw new UsageError(
+        'env_without_config',
+        `--env ${opts.env} needs --config: the overrides live there`,
+      );
+    }
+    return { ...resolveServeConfig(undefined), raw: {}, environment: null };
+  }
+  const raw = applyEnvironment(readConfigFile(opts.config), env);
+  return { ...resolveServeConfig(raw.serve), raw, environment: env };
+}
+
+function resolveTarget(opts: ServeOptions): Target {
+  if (opts.model !== undefined && (opts.stage !== undefined || opts.modelsDir !== undefined)) {
+    throw new UsageError(
+      'conflicting_options',
+      '--model cannot be combined with --stage/--models-dir: give a folder, or a stage of a models folder',
+    );
+  }
+  if (opts.model !== undefined) {
+    const path = resolve(opts.model);
+    const link = isSymlink(path);
+    const name = basename(path);
+    const stage = STAGES.includes(name) ? name : null;
+    return { path, follow: link, stage, root: stage ? dirname(path) : null };
+  }
+  const stage = opts.stage ?? 'production';
+  if (!STAGES.includes(stage)) {
+    throw new UsageError(
+      'bad_stage',
+      `--stage ${JSON.stringify(stage)} is not allowed: expected one of ${STAGES.join(', ')}`,
+    );
+  }
+  const root = resolve(opts.modelsDir ?? 'models');
+  const path = join(root, stage);
+  if (!existsSync(path)) {
+    throw new UsageError(
+      'stage_empty',
+      `No model in stage ${stage}: ${path} does not exist. Promote a version first ` +
+        `(tabflow models promote <version> --to ${stage}) or serve a run folder with --model`,
+    );
+  }
+  return { path, follow: true, stage, root };
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+async function openSource(t: Target, pollMs: number, logger: pino.Logger): Promise<ModelSource> {
+  const load = (dir: string) => InferencePipeline.load(dir);
+  if (t.follow) return StageFollower.open({ link: t.path, load, pollMs, stage: t.stage, logger });
+  const dir = resolve(t.path);
+  const pipeline = load(dir);
+  return fixedModel(pipeline, { stamp: readServedStamp(pipeline.dir), dir: pipeline.dir, stage: t.stage });
+}
+
+/** The log next to the models root (a stage link's parent), else next to the served folder. */
+function defaultLog(t: Target, dir: string | null): string {
+  if (t.root) return join(t.root, 'predictions.sqlite');
+  return defaultLogPath(dir ?? t.path);
+}
+
+function adminOptions(t: Target, rawConfig: Record<string, unknown>): AdminOptions | null {
+  const token = process.env.TABFLOW_ADMIN_TOKEN;
+  if (!token) return null;
+  if (token.length < 16) {
+    throw new UsageError(
+      'weak_admin_token',
+      `TABFLOW_ADMIN_TOKEN has ${token.length} characters; use at least 16 (e.g. openssl rand -hex 32)`,
+    );
+  }
+  const root = t.root ?? (t.follow ? dirname(t.path) : null);
+  return { token, promote: root ? registryPromoter(root, rawConfig) : undefined };
 }
 
 function intOption(flag: string, text: string, min: number, max: number): number {

@@ -20,6 +20,8 @@ const FIXED = [
   'route',
   'model_name',
   'run_id',
+  'model_version',
+  'stage',
   'status',
   'prediction',
   'lower',

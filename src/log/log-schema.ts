@@ -3,7 +3,7 @@
  * the client sent (`json_extract(features, '$.age')` scans them), so drift and live-accuracy jobs
  * need no schema change when the model's columns change between runs.
  */
-export const LOG_SCHEMA_VERSION = 1;
+export const LOG_SCHEMA_VERSION = 2;
 
 export const LOG_DDL = `
 CREATE TABLE IF NOT EXISTS predictions (
@@ -22,7 +22,9 @@ CREATE TABLE IF NOT EXISTS predictions (
   latency_ms  REAL,
   features    TEXT    NOT NULL,   -- JSON object, as received
   warnings    TEXT,               -- JSON array of {row, field, code, message}; NULL when none
-  errors      TEXT
+  errors      TEXT,
+  model_version INTEGER,          -- registered version served (registry.json); NULL when unknown
+  stage       TEXT                -- stage it was served as (dev, staging, production); NULL when unknown
 );
 -- One index: time windows are what readers ask for (a run filter scans within the window);
 -- each extra index costs every insert on the serving path.
@@ -46,7 +48,18 @@ export const LOG_COLUMNS = [
   'features',
   'warnings',
   'errors',
+  'model_version',
+  'stage',
 ] as const;
+
+/**
+ * Columns added after version 1, in order: a log written by an older tabflow gets them with
+ * ALTER TABLE ADD COLUMN (nullable, so old rows read as "unknown").
+ */
+export const ADDED_COLUMNS: readonly { name: string; type: string; since: number }[] = [
+  { name: 'model_version', type: 'INTEGER', since: 2 },
+  { name: 'stage', type: 'TEXT', since: 2 },
+];
 
 /** One logged row as stored (JSON columns still text). */
 export interface LoggedPrediction {
@@ -66,4 +79,6 @@ export interface LoggedPrediction {
   features: string;
   warnings: string | null;
   errors: string | null;
+  model_version: number | null;
+  stage: string | null;
 }

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataError } from '../core/errors.js';
 import { LOG_COLUMNS, LOG_DDL, LOG_SCHEMA_VERSION } from './log-schema.js';
+import { migrateLog } from './migrate-log.js';
 
 export interface LogIssue {
   code: string;
@@ -23,6 +24,10 @@ export interface PredictionLogEntry {
   route?: string;
   modelName: string;
   runId: string;
+  /** Registered version that produced the row (null/absent: unknown, e.g. a plain run folder). */
+  modelVersion?: number | null;
+  /** Stage the model was served as. */
+  stage?: string | null;
   status: string;
   prediction: number | null;
   interval?: { lower: number; upper: number; coverage: number };
@@ -85,9 +90,7 @@ export class PredictionLog {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.exec(LOG_DDL);
-    this.db
-      .prepare('INSERT OR IGNORE INTO log_meta (key, value) VALUES (?, ?)')
-      .run('schema_version', String(LOG_SCHEMA_VERSION));
+    migrateLog(this.db, LOG_SCHEMA_VERSION);
     const insert = this.db.prepare(
       `INSERT INTO predictions (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')})`,
     );
@@ -135,6 +138,8 @@ export class PredictionLog {
       JSON.stringify(e.features ?? {}),
       e.warnings?.length ? JSON.stringify(e.warnings) : null,
       e.errors?.length ? JSON.stringify(e.errors) : null,
+      e.modelVersion ?? null,
+      e.stage ?? null,
     ]);
     if (this.buffer.length >= this.flushAt) this.tryFlush();
   }

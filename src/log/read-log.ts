@@ -12,6 +12,8 @@ export interface LogQuery {
   since?: number;
   until?: number;
   runId?: string;
+  /** Only rows of this registered version. */
+  version?: number;
   limit?: number;
   /** Newest first (default oldest first). */
   newestFirst?: boolean;
@@ -25,6 +27,8 @@ export interface LogRecord {
   route: string | null;
   model_name: string;
   run_id: string;
+  model_version: number | null;
+  stage: string | null;
   status: string;
   prediction: number | null;
   lower: number | null;
@@ -40,7 +44,15 @@ export interface LogSummary {
   rows: number;
   first: string | null;
   last: string | null;
-  by_run: { run_id: string; model_name: string; rows: number; rejected: number; warned: number }[];
+  by_run: {
+    run_id: string;
+    model_name: string;
+    model_version: number | null;
+    stage: string | null;
+    rows: number;
+    rejected: number;
+    warned: number;
+  }[];
 }
 
 const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
@@ -70,7 +82,16 @@ export function openLogForReading(file: string): Database.Database {
   return new Database(file, { readonly: true, fileMustExist: true });
 }
 
-function where(q: LogQuery): { sql: string; args: (string | number)[] } {
+/**
+ * Whether the log has the registry columns: a log written before them and opened read-only here
+ * is not migrated, so queries fall back to NULL for them.
+ */
+function hasVersionColumns(db: Database.Database): boolean {
+  const cols = db.pragma('table_info(predictions)') as { name: string }[];
+  return cols.some((c) => c.name === 'model_version');
+}
+
+function where(q: LogQuery, db: Database.Database): { sql: string; args: (string | number)[] } {
   const parts: string[] = [];
   const args: (string | number)[] = [];
   if (q.since !== undefined) {
@@ -85,12 +106,16 @@ function where(q: LogQuery): { sql: string; args: (string | number)[] } {
     parts.push('run_id = ?');
     args.push(q.runId);
   }
+  if (q.version !== undefined) {
+    parts.push(hasVersionColumns(db) ? 'model_version = ?' : '(0 AND ? IS NULL)');
+    args.push(q.version);
+  }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
 }
 
 /** Rows matching `q`, streamed (the log can be larger than memory). */
 export function* readLog(db: Database.Database, q: LogQuery = {}): Generator<LogRecord> {
-  const w = where(q);
+  const w = where(q, db);
   const order = q.newestFirst ? 'DESC' : 'ASC';
   const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
   const stmt = db.prepare(`SELECT * FROM predictions ${w.sql} ORDER BY id ${order}${limit}`);
@@ -98,15 +123,16 @@ export function* readLog(db: Database.Database, q: LogQuery = {}): Generator<Log
 }
 
 export function summarizeLog(db: Database.Database, q: LogQuery = {}): LogSummary {
-  const w = where(q);
+  const w = where(q, db);
   const total = db
     .prepare(`SELECT COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM predictions ${w.sql}`)
     .get(...w.args) as { n: number; first: number | null; last: number | null };
+  const cols = hasVersionColumns(db) ? 'model_version, stage' : 'NULL AS model_version, NULL AS stage';
   const byRun = db
     .prepare(
-      `SELECT run_id, model_name, COUNT(*) AS rows, SUM(status = 'rejected') AS rejected,
-        SUM(warnings IS NOT NULL) AS warned FROM predictions ${w.sql}
-        GROUP BY run_id, model_name ORDER BY MIN(ts)`,
+      `SELECT run_id, model_name, ${cols}, COUNT(*) AS rows,
+        SUM(status = 'rejected') AS rejected, SUM(warnings IS NOT NULL) AS warned FROM predictions ${w.sql}
+        GROUP BY run_id, model_name, model_version, stage ORDER BY MIN(ts)`,
     )
     .all(...w.args) as LogSummary['by_run'];
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -122,6 +148,8 @@ function toRecord(r: LoggedPrediction): LogRecord {
     route: r.route,
     model_name: r.model_name,
     run_id: r.run_id,
+    model_version: r.model_version ?? null,
+    stage: r.stage ?? null,
     status: r.status,
     prediction: r.prediction,
     lower: r.lower,

@@ -1,10 +1,16 @@
 /**
- * `createServer`: the HTTP service around one loaded model. The CLI (`tabflow serve`) is a thin
- * shell over it; tests drive it with `inject()`.
+ * `createServer`: the HTTP service around a model source — one fixed pipeline, or a stage that
+ * the registry moves (hot reload). The CLI (`tabflow serve`) is a thin shell over it; tests drive
+ * it with `inject()`.
  *
  *   POST /predict       one record, a list, or {records, interval?, explain?} → per-row results
  *   POST /invocations   MLflow scoring protocol (JSON formats and text/csv) → {predictions}
  *   GET  /health /ready /metadata /metrics /openapi.json /docs
+ *   POST /admin/reload /admin/promote   only with an admin token (admin-routes.ts)
+ *
+ * Each request takes the current model once, when its handler starts, and uses it for
+ * everything (contract, batcher, response, log row): a reload never mixes two models in one
+ * request, and requests in flight during a swap finish on the model they started with.
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
@@ -18,12 +24,14 @@ import Fastify, {
 } from 'fastify';
 import type { PredictionLog } from '../log/prediction-log.js';
 import { VERSION } from '../version.js';
+import { type AdminOptions, registerAdminRoutes } from './admin-routes.js';
 import { csvRecords } from './csv-records.js';
 import { errorResponse } from './error-response.js';
 import { ServerMetrics } from './metrics.js';
-import { MicroBatcher } from './micro-batcher.js';
 import { mlflowRecords } from './mlflow-records.js';
-import { modelFeatures } from './model-features.js';
+import { fixedModel, type ModelSource } from './model-source.js';
+import { type ModelView, modelView } from './model-view.js';
+import { docForModel } from './openapi-doc.js';
 import {
   ErrorSchema,
   FlagsQuerySchema,
@@ -31,14 +39,18 @@ import {
   invocationsBodySchema,
   PredictResponseSchema,
   predictBodySchema,
-  recordSchema,
 } from './openapi-schemas.js';
 import type { ModelPipeline, RowPrediction } from './pipeline-port.js';
 import { RequestError } from './request-error.js';
 import { type InputRecord, type PredictFlags, predictBody, queryFlags } from './request-records.js';
 
 export interface ServerOptions {
-  pipeline: ModelPipeline;
+  /** A model served for ever; give this or `source`. */
+  pipeline?: ModelPipeline;
+  /** Where the current model comes from (e.g. a StageFollower); closed when the server closes. */
+  source?: ModelSource;
+  /** Admin routes (/admin/reload, /admin/promote); absent or without a token → not registered. */
+  admin?: AdminOptions | null;
   /** Where every scored row is recorded; closed (flushed) when the server closes. */
   log?: PredictionLog | null;
   /** A pino logger, fastify logger options, or false for none (default). */
@@ -59,7 +71,8 @@ export interface ServerOptions {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
-  const { pipeline } = opts;
+  if (!opts.source && !opts.pipeline) throw new TypeError('createServer needs a pipeline or a source');
+  const source = opts.source ?? fixedModel(opts.pipeline as ModelPipeline);
   const log = opts.log ?? null;
   const maxRows = opts.maxRows ?? 10_000;
   const maxExplainRows = opts.maxExplainRows ?? 200;
@@ -85,26 +98,48 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  const features = modelFeatures(pipeline);
-  const featureNames = new Set(features.map((f) => f.name));
-  const featureOrder = features.map((f) => f.name);
-  const model = { name: pipeline.modelName, run_id: pipeline.runId };
-  const metrics = new ServerMetrics({ model: model.name, run_id: model.run_id, tabflow_version: VERSION });
+  const microBatch = opts.microBatch !== false;
+  let view = modelView(source.current(), microBatch);
+  const info = (v: ModelView) => ({
+    model: v.summary.name,
+    run_id: v.summary.run_id,
+    version: v.summary.version === null ? '' : String(v.summary.version),
+    stage: v.summary.stage ?? '',
+    tabflow_version: VERSION,
+  });
+  const metrics = new ServerMetrics(info(view));
+  /** The model a request uses from start to end: read once per request. */
+  const current = (): ModelView => {
+    const served = source.current();
+    if (served !== view.served) {
+      view = modelView(served, microBatch);
+      metrics.setInfo(info(view));
+    }
+    return view;
+  };
+  const first = view.summary;
   let closing = false;
-  const batcher = opts.microBatch === false ? null : new MicroBatcher(pipeline);
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: `tabflow model ${model.name} (run ${model.run_id})`,
+        title: `tabflow model ${first.name} (run ${first.run_id})`,
         version: VERSION,
         description:
           'Predictions from a tabflow model. Input records follow the data contract learned at training.',
       },
+      ...(opts.admin?.token
+        ? { components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } } }
+        : {}),
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The document names the model being served now (see openapi-doc.ts).
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    transformSpecificationClone: false,
+    transformSpecification: (spec) => docForModel(spec as never, current()),
+  });
 
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_req, body, done) => {
     done(null, body);
@@ -125,6 +160,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     closing = true;
   });
   app.addHook('onClose', async () => {
+    source.close();
     log?.close();
   });
 
@@ -149,6 +185,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     route: string,
     records: InputRecord[],
     flags: Partial<PredictFlags>,
+    m: ModelView,
   ) => {
     const limit = flags.explain ? maxExplainRows : maxRows;
     if (records.length > limit) {
@@ -165,9 +202,11 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       );
     }
     const predictOpts = { interval: flags.interval, explain: flags.explain };
-    const results = batcher
-      ? await batcher.predict(records, predictOpts)
-      : pipeline.predict(records, predictOpts);
+    const results = m.batcher
+      ? await m.batcher.predict(records, predictOpts)
+      : m.served.pipeline.predict(records, predictOpts);
+    reply.header('x-tabflow-run-id', m.summary.run_id);
+    if (m.summary.version !== null) reply.header('x-tabflow-model-version', String(m.summary.version));
     const ts = Date.now();
     const latencyMs = reply.elapsedTime;
     let rejected = 0;
@@ -182,8 +221,10 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         row: i,
         ts,
         route,
-        modelName: r.model?.name ?? model.name,
-        runId: r.model?.run_id ?? model.run_id,
+        modelName: r.model?.name ?? m.summary.name,
+        runId: r.model?.run_id ?? m.summary.run_id,
+        modelVersion: m.summary.version,
+        stage: m.summary.stage,
         status: r.status,
         prediction: r.prediction,
         interval: r.interval,
@@ -196,7 +237,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     return { results, rejected, warned };
   };
 
-  const record = recordSchema(features);
+  const record = view.record;
   app.post(
     '/predict',
     {
@@ -212,15 +253,20 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       },
     },
     async (req, reply) => {
+      const m = current();
       const query = queryFlags(req.query);
-      const { records, flags } = predictBody(req.body, featureNames);
-      const { results, rejected, warned } = await score(req, reply, '/predict', records, {
-        ...query,
-        ...flags,
-      });
+      const { records, flags } = predictBody(req.body, m.featureNames);
+      const { results, rejected, warned } = await score(
+        req,
+        reply,
+        '/predict',
+        records,
+        { ...query, ...flags },
+        m,
+      );
       const body = {
         request_id: String(req.id),
-        model,
+        model: m.summary,
         rows: results.length,
         rejected,
         warned,
@@ -251,10 +297,13 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       },
     },
     async (req, reply) => {
+      const m = current();
       const query = queryFlags(req.query);
       const records =
-        typeof req.body === 'string' ? csvRecords(req.body, features) : mlflowRecords(req.body, featureOrder);
-      const { results, rejected, warned } = await score(req, reply, '/invocations', records, query);
+        typeof req.body === 'string'
+          ? csvRecords(req.body, m.features)
+          : mlflowRecords(req.body, m.featureOrder);
+      const { results, rejected, warned } = await score(req, reply, '/invocations', records, query, m);
       if (warned) reply.header('x-tabflow-warnings', String(warned));
       if (rejected) {
         return reply.code(400).send({
@@ -276,21 +325,30 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     { schema: { summary: 'Readiness: the model is loaded and the server not closing' } },
     async (_req, reply) => {
       if (closing) return reply.code(503).send({ ready: false, reason: 'shutting down' });
-      return { ready: true, model };
+      return { ready: true, model: current().summary };
     },
   );
   app.get('/metadata', { schema: { summary: 'Model, run, data contract, policy and metrics' } }, async () => {
+    const m = current();
+    const { pipeline, stamp } = m.served;
     const md = (pipeline.metadata ?? {}) as Record<string, unknown>;
     const selected = (md.selected_model ?? {}) as Record<string, unknown>;
     const results = (pipeline.results ?? {}) as { intervals?: unknown; models?: Record<string, unknown>[] };
     const best = results.models?.find((m) => m.name === selected.name);
     return {
-      model: { ...model, kind: selected.kind ?? null, params: selected.params ?? null },
+      model: { ...m.summary, kind: selected.kind ?? null, params: selected.params ?? null },
+      registry: stamp,
+      serving: {
+        follows: source.follows,
+        dir: m.served.dir,
+        loaded_at: new Date(m.served.loadedAt).toISOString(),
+        generation: m.served.generation,
+      },
       created_at: md.created_at ?? null,
       tabflow_version: md.tabflow_version ?? null,
       served_by: VERSION,
       target: md.target ?? null,
-      features,
+      features: m.features,
       contract: pipeline.contract ?? null,
       policy: pipeline.policy ?? null,
       metrics: selected.metrics ?? null,
@@ -300,15 +358,28 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     };
   });
   app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    const extra: Record<string, number> = {};
+    current(); // the info line names the model served now
+    const served = source.current();
+    const reloads = source.counters;
+    const extra: Record<string, number> = {
+      tabflow_model_generation: served.generation,
+      tabflow_model_loaded_timestamp_seconds: served.loadedAt / 1000,
+    };
+    const counters = {
+      'tabflow_model_reloads_total{result="ok"}': reloads.swaps,
+      'tabflow_model_reloads_total{result="failed"}': reloads.failures,
+    };
     if (log) {
       extra.tabflow_prediction_log_pending_rows = log.pending;
       extra.tabflow_prediction_log_written_rows = log.writtenCount;
       extra.tabflow_prediction_log_dropped_rows = log.droppedCount;
     }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(extra));
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(extra, counters));
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, async () =>
+    docForModel(app.swagger() as never, current()),
+  );
+  if (opts.admin?.token) registerAdminRoutes(app, opts.admin, source);
   return app;
 }
 

@@ -1,8 +1,24 @@
-/** The HTTP service: fastify around one loaded model, with a prediction log. */
+/** The HTTP service: fastify around a model source (fixed, or a followed stage), with a prediction log. */
+export {
+  ADMIN_STAGES,
+  type AdminOptions,
+  type PromoteDecision,
+  type PromoteRequest,
+} from './admin-routes.js';
+export { type BearerVerdict, bearerChecker } from './bearer-auth.js';
 export { followPrimary, runWorkers, SHUTDOWN_MESSAGE } from './cluster-primary.js';
 export { createServer, type ServerOptions } from './create-server.js';
 export { defaultLogPath, LOG_FILE } from './default-log-path.js';
 export { errorResponse } from './error-response.js';
+export {
+  fixedModel,
+  type ModelSource,
+  type ReloadCounters,
+  type ReloadResult,
+  type ReloadStatus,
+  type ServedModel,
+} from './model-source.js';
+export { type ModelSummary, summarize } from './model-view.js';
 export type {
   ContractFeature,
   ModelPipeline,
@@ -10,5 +26,7 @@ export type {
   RowIssue,
   RowPrediction,
 } from './pipeline-port.js';
+export { type RegistryStamp, readServedStamp, STAMP_FILE } from './registry-stamp.js';
 export { RequestError } from './request-error.js';
 export { closeOnSignals, type ShutdownOptions } from './shutdown.js';
+export { type FollowOptions, type SourceLogger, StageFollower } from './stage-follower.js';

@@ -22,7 +22,12 @@ export class ServerMetrics {
   private readonly codeKeys = new Map<string, Map<string, string>>();
   private readonly started = Date.now();
 
-  constructor(private readonly info: Record<string, string>) {}
+  constructor(private info: Record<string, string>) {}
+
+  /** The served model changed (hot reload): `tabflow_model_info` names the new one. */
+  setInfo(info: Record<string, string>): void {
+    this.info = info;
+  }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     inc(this.requests, this.requestKey(method, route, status));
@@ -67,7 +72,8 @@ export class ServerMetrics {
     return getOrAdd(byValue, value, () => labels({ [name]: value }));
   }
 
-  render(extra: Record<string, number> = {}): string {
+  /** `extra` are gauges, `counters` counters, each `name` or `name{labels}` → value. */
+  render(extra: Record<string, number> = {}, counters: Record<string, number> = {}): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string, m: Map<string, number>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -104,7 +110,17 @@ export class ServerMetrics {
       '# TYPE tabflow_uptime_seconds gauge',
       `tabflow_uptime_seconds ${(Date.now() - this.started) / 1000}`,
     );
-    for (const [name, v] of Object.entries(extra)) out.push(`# TYPE ${name} gauge`, `${name} ${v}`);
+    const typed = (m: Record<string, number>, type: string) => {
+      const seen = new Set<string>();
+      for (const [name, v] of Object.entries(m)) {
+        const base = name.split('{')[0];
+        if (!seen.has(base)) out.push(`# TYPE ${base} ${type}`);
+        seen.add(base);
+        out.push(`${name} ${v}`);
+      }
+    };
+    typed(extra, 'gauge');
+    typed(counters, 'counter');
     return `${out.join('\n')}\n`;
   }
 }

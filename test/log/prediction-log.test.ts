@@ -181,7 +181,8 @@ test('exports: csv (a column per feature), json, ndjson, parquet', async () => {
   const csv = readFileSync(join(dir, 'out.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 31);
   const header = csv[0].split(',');
-  assert.deepEqual(header.slice(13), ['age', 'cement', 'mix', 'input_prediction', 'warnings', 'errors']);
+  assert.deepEqual(header.slice(6, 9), ['run_id', 'model_version', 'stage']);
+  assert.deepEqual(header.slice(15), ['age', 'cement', 'mix', 'input_prediction', 'warnings', 'errors']);
   assert.match(csv[2], /,"a,""b""",clash,/);
   await exportLog(db, join(dir, 'out.json'), { since: Date.UTC(2026, 0, 1) + 20_000 });
   const js = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
@@ -210,4 +211,88 @@ test('exports: csv (a column per feature), json, ndjson, parquet', async () => {
 
 test('a missing log file is a clear error', () => {
   assert.throws(() => openLogForReading(join(tmp(), 'none.sqlite')), /No prediction log at .*none\.sqlite/);
+});
+
+test('each row records the registered version and stage; queries filter and group by version', () => {
+  const file = join(tmp(), 'p.sqlite');
+  const log = new PredictionLog(file);
+  for (let i = 0; i < 40; i++) {
+    // v3 in production for the first 25 rows, then v4; a few rows from a plain run folder (no version).
+    const versioned = i < 35;
+    log.append(
+      entry(i, {
+        runId: i < 25 ? 'run-a' : 'run-b',
+        modelVersion: versioned ? (i < 25 ? 3 : 4) : null,
+        stage: versioned ? 'production' : null,
+      }),
+    );
+  }
+  log.close();
+  const db = openLogForReading(file);
+  const rows = [...readLog(db)];
+  assert.deepEqual(
+    [rows[0].model_version, rows[0].stage, rows[30].model_version, rows[39].model_version, rows[39].stage],
+    [3, 'production', 4, null, null],
+  );
+  assert.equal([...readLog(db, { version: 4 })].length, 10);
+  assert.equal([...readLog(db, { version: 3, runId: 'run-b' })].length, 0);
+  assert.deepEqual(
+    summarizeLog(db).by_run.map((r) => [r.run_id, r.model_version, r.stage, r.rows]),
+    [
+      ['run-a', 3, 'production', 25],
+      ['run-b', 4, 'production', 10],
+      ['run-b', null, null, 5],
+    ],
+  );
+  db.close();
+});
+
+test('a log written before the registry columns is migrated on open (ALTER TABLE), old rows kept', () => {
+  const file = join(tmp(), 'old.sqlite');
+  // The version-1 table, exactly as tabflow wrote it before model_version/stage existed.
+  const old = new Database(file);
+  old.exec(`
+    CREATE TABLE predictions (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, request_id TEXT NOT NULL,
+      row INTEGER NOT NULL, route TEXT, model_name TEXT NOT NULL, run_id TEXT NOT NULL,
+      status TEXT NOT NULL, prediction REAL, lower REAL, upper REAL, coverage REAL, latency_ms REAL,
+      features TEXT NOT NULL, warnings TEXT, errors TEXT);
+    CREATE TABLE log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO log_meta VALUES ('schema_version', '1');
+    INSERT INTO predictions (ts, request_id, row, model_name, run_id, status, prediction, features)
+      VALUES (1767225600000, 'old-1', 0, 'gbdt', 'run-old', 'ok', 12.5, '{"age":3}');`);
+  old.close();
+  // Readers of an unmigrated log see the new fields as null, and a version filter matches nothing.
+  let db = openLogForReading(file);
+  assert.equal([...readLog(db)][0].model_version, null);
+  assert.deepEqual(
+    summarizeLog(db).by_run.map((r) => [r.run_id, r.model_version, r.rows]),
+    [['run-old', null, 1]],
+  );
+  assert.equal([...readLog(db, { version: 1 })].length, 0);
+  db.close();
+
+  const log = new PredictionLog(file);
+  log.append(entry(1, { runId: 'run-new', modelVersion: 7, stage: 'staging' }));
+  log.close();
+  // Opening again does not add the columns twice.
+  new PredictionLog(file).close();
+  const raw = new Database(file, { readonly: true });
+  const cols = (raw.pragma('table_info(predictions)') as { name: string }[]).map((c) => c.name);
+  assert.deepEqual(cols.slice(-2), ['model_version', 'stage']);
+  assert.equal(
+    (raw.prepare("SELECT value FROM log_meta WHERE key = 'schema_version'").get() as { value: string }).value,
+    '2',
+  );
+  raw.close();
+  db = openLogForReading(file);
+  const rows = [...readLog(db)];
+  assert.deepEqual(
+    rows.map((r) => [r.request_id, r.run_id, r.model_version, r.stage, r.prediction]),
+    [
+      ['old-1', 'run-old', null, null, 12.5],
+      ['req-0', 'run-new', 7, 'staging', 0.5],
+    ],
+  );
+  assert.equal([...readLog(db, { version: 7 })].length, 1);
+  db.close();
 });

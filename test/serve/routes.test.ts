@@ -30,7 +30,15 @@ describe('POST /predict', () => {
     assert.equal(body.rows, 1);
     assert.equal(body.predictions[0].status, 'ok');
     assert.equal(body.predictions[0].prediction, want.prediction);
-    assert.deepEqual(body.model, { name: pipeline.modelName, run_id: pipeline.runId });
+    // A pipeline handed in has no registry stamp: version and stage are unknown.
+    assert.deepEqual(body.model, {
+      name: pipeline.modelName,
+      run_id: pipeline.runId,
+      version: null,
+      stage: null,
+    });
+    assert.equal(r.headers['x-tabflow-run-id'], pipeline.runId);
+    assert.equal(r.headers['x-tabflow-model-version'], undefined);
     assert.equal(body.request_id, r.headers['x-request-id']);
   });
 

@@ -1,0 +1,182 @@
+/**
+ * Admin routes, registered only when an admin token is configured (otherwise they do not exist:
+ * 404 like any unknown route):
+ *
+ *   POST /admin/reload    look at the stage link now; swap if it moved (a failed load keeps the old model)
+ *   POST /admin/promote   {version, stage, force?, reason?} → the registry's gated promotion, then reload
+ *
+ * Both need `Authorization: Bearer <token>`: 401 when it is missing or not a bearer header, 403
+ * when the token is wrong. The check runs before the body is read.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Issue } from '../core/errors.js';
+import { bearerChecker } from './bearer-auth.js';
+import type { ModelSource, ReloadResult } from './model-source.js';
+import { summarize } from './model-view.js';
+import { RequestError } from './request-error.js';
+
+export const ADMIN_STAGES = ['dev', 'staging', 'production'] as const;
+
+export interface PromoteRequest {
+  /** A version number, `v7`, or an alias name. */
+  version: number | string;
+  stage: (typeof ADMIN_STAGES)[number];
+  force: boolean;
+  reason?: string;
+  /** Who asked: `admin-api <client address>`. */
+  actor: string;
+}
+
+/** The registry's decision record; `decision: 'refused'` answers 409. */
+export interface PromoteDecision {
+  decision: string;
+  [k: string]: unknown;
+}
+
+export interface AdminOptions {
+  /** The bearer token (TABFLOW_ADMIN_TOKEN). */
+  token: string;
+  /** Gated promotion (the CLI wires ModelRegistry.promote); absent → /admin/promote answers 501. */
+  promote?: (req: PromoteRequest) => Promise<PromoteDecision>;
+}
+
+const REF = /^(?:v?[1-9]\d{0,8}|[A-Za-z][A-Za-z0-9._-]{0,63})$/;
+const MAX_REASON = 1000;
+
+export function registerAdminRoutes(app: FastifyInstance, opts: AdminOptions, source: ModelSource): void {
+  const check = bearerChecker(opts.token);
+  const authorize = async (req: FastifyRequest, reply: FastifyReply) => {
+    const verdict = check(req.headers.authorization);
+    if (verdict === 'ok') return;
+    req.log.warn({ verdict, url: req.url }, 'admin request refused');
+    if (verdict === 'wrong') {
+      return reply.code(403).send({
+        error: 'forbidden',
+        message: 'The admin token is wrong',
+        request_id: String(req.id),
+      });
+    }
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="tabflow-admin"')
+      .send({
+        error: 'unauthorized',
+        message:
+          verdict === 'missing'
+            ? 'Admin routes need an Authorization: Bearer <TABFLOW_ADMIN_TOKEN> header'
+            : 'The Authorization header must be "Bearer <token>"',
+        request_id: String(req.id),
+      });
+  };
+  const reloadBody = (r: ReloadResult) => ({
+    status: r.status,
+    model: summarize(r.model),
+    previous: r.previous ? summarize(r.previous) : null,
+    ...(r.error ? { error: r.error } : {}),
+  });
+  const security = [{ adminToken: [] }];
+
+  app.post(
+    '/admin/reload',
+    {
+      onRequest: authorize,
+      schema: { summary: 'Load the stage now if it moved (admin token)', security },
+    },
+    async (req, reply) => {
+      const r = await source.reload({ force: true });
+      req.log.info({ status: r.status, run_id: r.model.pipeline.runId }, 'admin reload');
+      if (r.status === 'failed') {
+        return reply.code(500).send({
+          error: 'reload_failed',
+          message: `The new model did not load; still serving run ${r.model.pipeline.runId}: ${r.error}`,
+          request_id: String(req.id),
+          ...reloadBody(r),
+        });
+      }
+      return reloadBody(r);
+    },
+  );
+
+  app.post(
+    '/admin/promote',
+    {
+      onRequest: authorize,
+      schema: {
+        summary: 'Promote a version to a stage through the registry gate, then reload (admin token)',
+        security,
+      },
+    },
+    async (req, reply) => {
+      if (!opts.promote) {
+        return reply.code(501).send({
+          error: 'registry_not_available',
+          message: 'This server has no model registry to promote through',
+          request_id: String(req.id),
+        });
+      }
+      const body = promoteBody(req.body, `admin-api ${req.ip}`);
+      const decision = await opts.promote(body);
+      req.log.info({ ...body, decision: decision.decision }, 'admin promote');
+      const reload = reloadBody(await source.reload({ force: true }));
+      if (decision.decision === 'refused') {
+        return reply.code(409).send({
+          error: 'gate_refused',
+          message: `Promotion of ${body.version} to ${body.stage} refused by the gate (force: true overrides)`,
+          request_id: String(req.id),
+          decision,
+          reload,
+        });
+      }
+      return { decision, reload };
+    },
+  );
+}
+
+/** `{version, stage, force?, reason?}`, every problem reported. */
+export function promoteBody(raw: unknown, actor: string): PromoteRequest {
+  const issues: Issue[] = [];
+  const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new RequestError(
+      [{ path: 'body', code: 'invalid_type', message: 'body must be {version, stage, force?, reason?}' }],
+      'Invalid promotion',
+    );
+  }
+  const b = raw as Record<string, unknown>;
+  for (const k of Object.keys(b)) {
+    if (!['version', 'stage', 'force', 'reason'].includes(k)) {
+      add(`body.${k}`, 'unknown_key', `"${k}" is not a field; fields: version, stage, force, reason`);
+    }
+  }
+  const v = b.version;
+  const versionOk =
+    (typeof v === 'number' && Number.isInteger(v) && v >= 1) || (typeof v === 'string' && REF.test(v));
+  if (!versionOk) {
+    add(
+      'body.version',
+      'invalid_value',
+      `version = ${JSON.stringify(v)} is not allowed: a version number (7), "v7" or an alias name`,
+    );
+  }
+  if (!(ADMIN_STAGES as readonly unknown[]).includes(b.stage)) {
+    add(
+      'body.stage',
+      'invalid_value',
+      `stage = ${JSON.stringify(b.stage)} is not allowed: one of ${ADMIN_STAGES.join(', ')}`,
+    );
+  }
+  if (b.force !== undefined && typeof b.force !== 'boolean') {
+    add('body.force', 'invalid_type', `force = ${JSON.stringify(b.force)} is not allowed: true or false`);
+  }
+  if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > MAX_REASON)) {
+    add('body.reason', 'invalid_value', `reason must be text of at most ${MAX_REASON} characters`);
+  }
+  if (issues.length) throw new RequestError(issues, 'Invalid promotion');
+  return {
+    version: v as number | string,
+    stage: b.stage as PromoteRequest['stage'],
+    force: b.force === true,
+    ...(typeof b.reason === 'string' ? { reason: b.reason } : {}),
+    actor,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * `Authorization: Bearer <token>` for the admin routes. Both tokens are hashed to sha256 first,
+ * so the comparison takes the same time whatever the received token's length or content
+ * (timingSafeEqual needs equal lengths; comparing digests gives that without leaking the length).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export type BearerVerdict = 'ok' | 'missing' | 'malformed' | 'wrong';
+
+const BEARER = /^Bearer ([\x21-\x7e]+)$/;
+
+export function bearerChecker(token: string): (header: string | string[] | undefined) => BearerVerdict {
+  if (!token) throw new Error('bearerChecker: the admin token is empty');
+  const want = digest(token);
+  return (header) => {
+    if (header === undefined || header === '') return 'missing';
+    if (typeof header !== 'string') return 'malformed';
+    const m = BEARER.exec(header.trim());
+    if (!m) return 'malformed';
+    return timingSafeEqual(digest(m[1]), want) ? 'ok' : 'wrong';
+  };
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}

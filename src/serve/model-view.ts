@@ -1,0 +1,53 @@
+/**
+ * What the routes derive from one served model, built once per model: its input columns, its
+ * OpenAPI record schema, how responses name it, and its own micro-batcher — one batcher per
+ * model, so rows of two versions never share a predict call.
+ */
+import type { TSchema } from 'typebox';
+import { MicroBatcher } from './micro-batcher.js';
+import { modelFeatures } from './model-features.js';
+import type { ServedModel } from './model-source.js';
+import { recordSchema } from './openapi-schemas.js';
+import type { ContractFeature } from './pipeline-port.js';
+
+/** How every response and log row names the model: `model` in /predict, /ready, /metadata. */
+export interface ModelSummary {
+  name: string;
+  run_id: string;
+  /** Registered version, null when the folder has no registry.json. */
+  version: number | null;
+  stage: string | null;
+}
+
+export interface ModelView {
+  readonly served: ServedModel;
+  readonly summary: ModelSummary;
+  readonly features: ContractFeature[];
+  readonly featureNames: ReadonlySet<string>;
+  readonly featureOrder: string[];
+  readonly record: TSchema;
+  readonly batcher: MicroBatcher | null;
+}
+
+export function modelView(served: ServedModel, microBatch: boolean): ModelView {
+  const { pipeline } = served;
+  const features = modelFeatures(pipeline);
+  return {
+    served,
+    summary: summarize(served),
+    features,
+    featureNames: new Set(features.map((f) => f.name)),
+    featureOrder: features.map((f) => f.name),
+    record: recordSchema(features),
+    batcher: microBatch ? new MicroBatcher(pipeline) : null,
+  };
+}
+
+export function summarize(served: ServedModel): ModelSummary {
+  return {
+    name: served.pipeline.modelName,
+    run_id: served.pipeline.runId,
+    version: served.version,
+    stage: served.stage,
+  };
+}
