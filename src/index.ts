@@ -32,7 +32,7 @@ import './models/index.js';
 export { loadArtifacts, type RunArtifacts } from './artifacts/load-artifacts.js';
 export { hasProduction, publishProduction } from './artifacts/production.js';
 export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
-export { saveArtifacts } from './artifacts/save-artifacts.js';
+export { type SaveResult, saveArtifacts } from './artifacts/save-artifacts.js';
 export { configToYaml, readConfigFile, resolveConfig, type TabflowConfig } from './config/config.js';
 export { configTemplate } from './config/template.js';
 export {
@@ -79,6 +79,34 @@ export type {
   InputEncoding,
   Regressor,
 } from './models/regressor.js';
+export {
+  checkAlias,
+  checkModelName,
+  type Decision as PromotionOutcome,
+  describeGate,
+  evaluateGate,
+  FAULT_STEPS,
+  type GateConfig,
+  type GateResult,
+  gateConfigOf,
+  isStage,
+  ModelRegistry,
+  type PromoteOptions,
+  type PromotionDecision,
+  parseRef,
+  REGISTRY_DB_FILE,
+  REGISTRY_STAMP_FILE,
+  type RegistryConfig,
+  type RegistryEvent,
+  type RegistryStamp,
+  type RegistryStore,
+  readRegistryStamp,
+  SqliteRegistryStore,
+  STAGES,
+  type Stage as RegistryStage,
+  type VersionDiff,
+  type VersionRecord,
+} from './registry/index.js';
 export {
   closeOnSignals,
   createServer,
