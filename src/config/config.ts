@@ -8,6 +8,7 @@ import { type CleanConfig, resolveCleanConfig } from '../clean/data-cleaner.js';
 import { ConfigError, DataError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
+import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { METRIC_NAMES } from '../metrics/regression.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
 import { type RegistryConfig, resolveRegistryConfig } from '../registry/registry-config.js';
@@ -105,6 +106,7 @@ export interface TabflowConfig {
   inference: InferenceConfig;
   registry: RegistryConfig;
   serve: ServeConfig;
+  monitoring: MonitoringConfig;
   /** The environment whose overrides were applied (`--env` / TABFLOW_ENV), null for none. */
   environment: Environment | null;
 }
@@ -121,6 +123,7 @@ const SECTIONS = [
   'inference',
   'registry',
   'serve',
+  'monitoring',
   'environment',
 ];
 
@@ -166,6 +169,7 @@ export function resolveConfig(raw: unknown = {}, opts: { env?: string } = {}): T
     inference: section(() => resolveInferenceConfig(r.inference, 'inference')),
     registry: section(() => resolveRegistryConfig(r.registry, 'registry')),
     serve: section(() => resolveServeConfig(r.serve, 'serve')),
+    monitoring: section(() => resolveMonitoringConfig(r.monitoring, 'monitoring')),
     environment: section(() => resolveEnvironmentKey(r.environment)),
   };
   if (issues.length) throw new ConfigError(issues);

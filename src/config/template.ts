@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
 import type { ParamTable } from '../core/params.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
+import { MONITORING_PARAMS } from '../loop/monitoring-config.js';
 import { modelKinds } from '../models/registry.js';
 import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { REGISTRY_PARAMS } from '../registry/registry-config.js';
@@ -66,6 +67,12 @@ export function configTemplate(): string {
     section('registry', 'Model registry: versions, stages and the production gate', REGISTRY_PARAMS),
     '',
     section('serve', '`tabflow serve` defaults (command-line flags override them)', SERVE_PARAMS),
+    '',
+    section(
+      'monitoring',
+      '`tabflow monitor`: drift thresholds (Evidently defaults) and live-accuracy alarms',
+      MONITORING_PARAMS,
+    ),
     '',
     '# Per-environment overrides, applied with --env dev|staging|production or TABFLOW_ENV.',
     '# Mappings merge key by key over the sections above; lists and values replace them.',

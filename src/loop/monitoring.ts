@@ -1,0 +1,281 @@
+/**
+ * Monitoring of one served model version, from the prediction log alone: drift of its latest
+ * logged inputs (and predictions) against the reference profile stored with its artifacts, and
+ * live accuracy from the actuals that came back as feedback — per version, over time, and
+ * against what TEST promised at training. Every alarm says which number crossed which line.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { METADATA_FILE, type MetadataJson, type ResultsJson, sha256 } from '../artifacts/run-artifacts.js';
+import { ArtifactError } from '../core/errors.js';
+import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
+import { openLogForReading, readLog } from '../log/read-log.js';
+import { rmse as rmseOf, scoreAll } from '../metrics/regression.js';
+import { buildCurrentWindow } from '../monitor/current-window.js';
+import { type DriftReport, detectDrift } from '../monitor/drift-report.js';
+import { loadReferenceProfile } from '../monitor/profile-codec.js';
+import type { ReferenceProfile } from '../monitor/reference-profile.js';
+import { driftParamsOf, type MonitoringConfig } from './monitoring-config.js';
+
+export const PROFILE_FILE = 'profile.json';
+
+/** What monitoring needs to know about the served model. */
+export interface MonitoredModel {
+  name: string;
+  runId: string;
+  version: number | null;
+  profile: ReferenceProfile | null;
+  /** TEST metrics of the selected model at training. */
+  test: { rmse: number; r2: number; mae: number } | null;
+  /** Nominal coverage of its intervals (null: no intervals). */
+  coverage: number | null;
+}
+
+/** Read a run or stage folder's metadata, results and reference profile (sha256-checked). */
+export function monitoredModelOf(dir: string): MonitoredModel {
+  const read = (f: string) => readFileSync(join(dir, f));
+  if (!existsSync(join(dir, METADATA_FILE))) {
+    throw new ArtifactError('missing_artifacts', `No model at ${dir}: metadata.json is missing`);
+  }
+  const md = JSON.parse(read(METADATA_FILE).toString('utf8')) as MetadataJson;
+  const results = JSON.parse(read('results.json').toString('utf8')) as ResultsJson;
+  let profile: ReferenceProfile | null = null;
+  if (existsSync(join(dir, PROFILE_FILE))) {
+    const bytes = read(PROFILE_FILE);
+    const want = (md.artifacts as Record<string, { sha256: string } | undefined>)[PROFILE_FILE]?.sha256;
+    if (want && want !== sha256(bytes)) {
+      throw new ArtifactError(
+        'artifact_mismatch',
+        `${dir}/${PROFILE_FILE} does not belong to run ${md.run_id} (sha256 differs from metadata.json)`,
+      );
+    }
+    profile = loadReferenceProfile(JSON.parse(bytes.toString('utf8')));
+  }
+  const stamp = existsSync(join(dir, 'registry.json'))
+    ? (JSON.parse(read('registry.json').toString('utf8')) as { version?: number })
+    : {};
+  const test = md.selected_model.metrics?.test as Record<string, number> | undefined;
+  return {
+    name: md.selected_model.name,
+    runId: md.run_id,
+    version: typeof stamp.version === 'number' ? stamp.version : null,
+    profile,
+    test: test ? { rmse: test.rmse, r2: test.r2, mae: test.mae } : null,
+    coverage: md.calibration?.coverage ?? (results.intervals?.coverage as number | undefined) ?? null,
+  };
+}
+
+export interface LiveMetrics {
+  n: number;
+  r2: number | null;
+  rmse: number | null;
+  mae: number | null;
+  /** Share of actuals inside their interval (null without intervals). */
+  coverage: number | null;
+}
+
+export interface VersionLive extends LiveMetrics {
+  run_id: string;
+  version: number | null;
+  arm: string | null;
+}
+
+export interface Alarm {
+  kind: 'drift' | 'rmse' | 'r2' | 'coverage';
+  message: string;
+}
+
+export interface MonitoringResult {
+  generated_at: string;
+  model: { name: string; run_id: string; version: number | null };
+  window: { requested: number; rows: number; first: string | null; last: string | null };
+  drift: DriftReport | null;
+  /** Why there is no drift report (no profile stored, empty window). */
+  drift_note: string | null;
+  live: {
+    /** Latest `window` actuals of the monitored run. */
+    current: LiveMetrics;
+    /** Every version with actuals in the time range. */
+    by_version: VersionLive[];
+    /** The monitored run's actuals in consecutive chunks, oldest first (for plots). */
+    over_time: (LiveMetrics & { end: string })[];
+    reference: { rmse: number; r2: number; mae: number; coverage: number | null } | null;
+    note: string | null;
+  };
+  alarms: Alarm[];
+  status: 'ok' | 'alarm' | 'insufficient_data';
+}
+
+export interface MonitorQuery {
+  since?: number;
+  until?: number;
+  /** Overrides config.window. */
+  window?: number;
+  now?: Date;
+}
+
+export function runMonitoring(
+  model: MonitoredModel,
+  logFile: string,
+  cfg: MonitoringConfig,
+  q: MonitorQuery = {},
+): MonitoringResult {
+  const window = q.window ?? cfg.window;
+  const db = openLogForReading(logFile);
+  const records: Record<string, unknown>[] = [];
+  const predictions: (number | null)[] = [];
+  const times: number[] = [];
+  try {
+    const rows = readLog(db, { since: q.since, until: q.until, runId: model.runId, newestFirst: true });
+    for (const r of rows) {
+      if (r.status !== 'ok') continue;
+      records.push(r.features);
+      predictions.push(r.prediction);
+      times.push(Date.parse(r.time));
+      if (records.length >= window) break;
+    }
+  } finally {
+    db.close();
+  }
+  records.reverse();
+  predictions.reverse();
+  times.reverse();
+
+  let drift: DriftReport | null = null;
+  let driftNote: string | null = null;
+  if (!model.profile) {
+    driftNote = `run ${model.runId} has no ${PROFILE_FILE} (trained before reference profiles); retrain to monitor drift`;
+  } else if (!records.length) {
+    driftNote = 'no logged predictions of this version in the time range';
+  } else {
+    drift = detectDrift(
+      model.profile,
+      buildCurrentWindow(model.profile, records, { predictions }),
+      driftParamsOf(cfg),
+    );
+  }
+
+  const store = new FeedbackStore(logFile);
+  let joined: JoinedFeedback;
+  try {
+    joined = store.joined({ since: q.since, until: q.until });
+  } finally {
+    store.close();
+  }
+  const mine = indicesWhere(joined, (i) => joined.runId[i] === model.runId);
+  const latest = mine.slice(Math.max(0, mine.length - window));
+  const current = liveOf(joined, latest);
+  const byVersion = groupByVersion(joined);
+  const overTime = chunks(latest, Math.max(cfg.min_feedback, Math.ceil(latest.length / 20))).map((idx) => ({
+    ...liveOf(joined, idx),
+    end: new Date(joined.ts[idx[idx.length - 1]]).toISOString(),
+  }));
+
+  const alarms: Alarm[] = [];
+  const reference = model.test ? { ...model.test, coverage: model.coverage } : null;
+  if (drift?.dataset.drifted) {
+    const d = drift.dataset;
+    alarms.push({
+      kind: 'drift',
+      message: `dataset drift: ${d.drifted_features.length} of ${d.n_judged} features drifted (${d.drifted_features.join(', ')}); share ${fmt(d.share)} ≥ ${d.threshold}`,
+    });
+  }
+  const enough = current.n >= cfg.min_feedback;
+  if (enough && reference && current.rmse !== null && current.rmse > reference.rmse * cfg.max_rmse_ratio) {
+    alarms.push({
+      kind: 'rmse',
+      message: `live RMSE ${fmt(current.rmse)} over ${current.n} actuals is ${fmt(current.rmse / reference.rmse)}× the TEST RMSE ${fmt(reference.rmse)} (alarm above ${cfg.max_rmse_ratio}×)`,
+    });
+  }
+  if (enough && cfg.min_r2 !== null && current.r2 !== null && current.r2 < cfg.min_r2) {
+    alarms.push({
+      kind: 'r2',
+      message: `live R² ${fmt(current.r2)} is below monitoring.min_r2 ${cfg.min_r2}`,
+    });
+  }
+  if (enough && model.coverage !== null && current.coverage !== null) {
+    if (current.coverage < model.coverage - cfg.max_coverage_drop) {
+      alarms.push({
+        kind: 'coverage',
+        message: `live interval coverage ${pct(current.coverage)} is below the nominal ${pct(model.coverage)} by more than ${pct(cfg.max_coverage_drop)}`,
+      });
+    }
+  }
+  const judged = (drift !== null && drift.dataset.drifted !== null) || enough;
+  const note = enough
+    ? null
+    : `${current.n} actuals for this version; live accuracy is judged from ${cfg.min_feedback} (monitoring.min_feedback)`;
+  return {
+    generated_at: (q.now ?? new Date()).toISOString(),
+    model: { name: model.name, run_id: model.runId, version: model.version },
+    window: {
+      requested: window,
+      rows: records.length,
+      first: times.length ? new Date(times[0]).toISOString() : null,
+      last: times.length ? new Date(times[times.length - 1]).toISOString() : null,
+    },
+    drift,
+    drift_note: driftNote,
+    live: { current, by_version: byVersion, over_time: overTime, reference, note },
+    alarms,
+    status: alarms.length ? 'alarm' : judged ? 'ok' : 'insufficient_data',
+  };
+}
+
+function indicesWhere(j: JoinedFeedback, keep: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < j.n; i++) if (keep(i)) out.push(i);
+  return out;
+}
+
+export function liveOf(j: JoinedFeedback, idx: readonly number[]): LiveMetrics {
+  const n = idx.length;
+  if (n === 0) return { n: 0, r2: null, rmse: null, mae: null, coverage: null };
+  const y = Float64Array.from(idx, (i) => j.actual[i]);
+  const p = Float64Array.from(idx, (i) => j.prediction[i]);
+  const s = scoreAll(y, p);
+  let inside = 0;
+  let withInterval = 0;
+  for (const i of idx) {
+    if (Number.isNaN(j.lower[i]) || Number.isNaN(j.upper[i])) continue;
+    withInterval++;
+    if (j.actual[i] >= j.lower[i] && j.actual[i] <= j.upper[i]) inside++;
+  }
+  return {
+    n,
+    r2: n >= 2 && Number.isFinite(s.r2) ? s.r2 : null,
+    rmse: rmseOf(y, p),
+    mae: s.mae,
+    coverage: withInterval ? inside / withInterval : null,
+  };
+}
+
+function groupByVersion(j: JoinedFeedback): VersionLive[] {
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < j.n; i++) {
+    const key = `${j.runId[i]}\0${j.version[i] ?? ''}\0${j.arm[i] ?? ''}`;
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  }
+  return [...groups.values()].map((idx) => ({
+    run_id: j.runId[idx[0]],
+    version: j.version[idx[0]],
+    arm: j.arm[idx[0]],
+    ...liveOf(j, idx),
+  }));
+}
+
+function chunks<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+function fmt(x: number | null): string {
+  return x === null ? 'n/a' : Number(x.toPrecision(4)).toString();
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,216 @@
+/**
+ * The monitoring report as one self-contained HTML page: verdict and alarms first, then drift per
+ * feature (PSI bars on one scale, the full table), reference-vs-current distributions of the
+ * features that moved most, and live accuracy over time and per version.
+ */
+
+import type { LiveMetrics, MonitoringResult } from '../loop/monitoring.js';
+import type { FeatureDrift } from '../monitor/drift-report.js';
+import { barChart, binChart, CHART_CSS, COLORS, esc, lineChart } from './svg.js';
+
+const MAX_DISTRIBUTIONS = 12;
+
+export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: number } = {}): string {
+  const title = `tabflow monitoring — ${r.model.name}${r.model.version !== null ? ` v${r.model.version}` : ''}`;
+  const body: string[] = [];
+  body.push(`<h1>${esc(title)}</h1>`);
+  body.push(
+    `<p class="sub">run ${esc(r.model.run_id)} · generated ${esc(r.generated_at)} · window: latest ${r.window.rows} of ${r.window.requested} requested predictions` +
+      (r.window.first ? ` (${esc(r.window.first)} → ${esc(r.window.last ?? '')})` : '') +
+      '</p>',
+  );
+  const badge = { ok: 'ok', alarm: 'alarm', insufficient_data: 'insufficient data' }[r.status];
+  body.push(`<p class="status ${r.status}">${badge}</p>`);
+  if (r.alarms.length) {
+    body.push(
+      `<ul class="alarms">${r.alarms.map((a) => `<li><b>${a.kind}</b>: ${esc(a.message)}</li>`).join('')}</ul>`,
+    );
+  }
+  body.push(summary(r));
+  body.push('<h2>Drift</h2>');
+  if (!r.drift) {
+    body.push(`<p class="note">${esc(r.drift_note ?? 'no drift report')}</p>`);
+  } else {
+    const feats = r.drift.features;
+    const d = r.drift.dataset;
+    body.push(
+      `<p>${d.drifted_features.length} of ${d.n_judged} judged features drifted (share ${fmt(d.share)}, dataset drift at ≥ ${d.threshold}): <b>${verdict(d.drifted)}</b></p>`,
+    );
+    const order = [...feats].sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1));
+    body.push(
+      barChart(
+        order.map((f) => f.feature),
+        Float64Array.from(order, (f) => f.psi ?? Number.NaN),
+        {
+          title: 'PSI per feature (one scale for every feature type)',
+          threshold: r.drift.params.psi_threshold,
+        },
+      ),
+    );
+    body.push(driftTable(r.drift.prediction ? [...feats, r.drift.prediction] : feats));
+    body.push('<h3>Distributions: reference (training) vs current window</h3><div class="grid">');
+    const shown = [...(r.drift.prediction ? [r.drift.prediction] : []), ...order.slice(0, MAX_DISTRIBUTIONS)];
+    for (const f of shown) {
+      body.push(
+        binChart(
+          f.distribution.bins,
+          [
+            { name: 'reference', values: f.distribution.reference, color: COLORS.reference },
+            { name: 'current', values: f.distribution.current, color: COLORS.current },
+          ],
+          { title: `${f.feature}${f.drifted ? ' — drifted' : ''}` },
+        ),
+      );
+    }
+    body.push('</div>');
+  }
+  body.push('<h2>Live accuracy (from feedback)</h2>');
+  if (r.live.note) body.push(`<p class="note">${esc(r.live.note)}</p>`);
+  const t = r.live.over_time;
+  if (t.length) {
+    const x = Float64Array.from(t, (p) => Date.parse(p.end));
+    const ref = r.live.reference;
+    body.push(
+      lineChart(
+        x,
+        [
+          { name: 'RMSE', values: Float64Array.from(t, (p) => p.rmse ?? Number.NaN), color: COLORS.current },
+          { name: 'MAE', values: Float64Array.from(t, (p) => p.mae ?? Number.NaN), color: COLORS.reference },
+        ],
+        {
+          title: `Error over time${ref && opts.maxRmseRatio ? ` (dashed: alarm at ${opts.maxRmseRatio}× TEST RMSE)` : ''}`,
+          threshold: ref && opts.maxRmseRatio ? ref.rmse * opts.maxRmseRatio : undefined,
+          xLabels: [t[0].end, t[t.length - 1].end],
+        },
+      ),
+    );
+    if (t.some((p) => p.coverage !== null)) {
+      body.push(
+        lineChart(
+          x,
+          [
+            {
+              name: 'coverage',
+              values: Float64Array.from(t, (p) => p.coverage ?? Number.NaN),
+              color: COLORS.ok,
+            },
+          ],
+          {
+            title: 'Interval coverage over time (dashed: nominal)',
+            threshold: ref?.coverage ?? undefined,
+            xLabels: [t[0].end, t[t.length - 1].end],
+          },
+        ),
+      );
+    }
+  }
+  if (r.live.by_version.length) {
+    body.push('<h3>Per version</h3>');
+    body.push(
+      table(
+        ['version', 'run', 'arm', 'actuals', 'R²', 'RMSE', 'MAE', 'coverage'],
+        r.live.by_version.map((v) => [
+          v.version === null ? '—' : `v${v.version}`,
+          v.run_id,
+          v.arm ?? '—',
+          String(v.n),
+          ...metricCells(v),
+        ]),
+      ),
+    );
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; padding: 0 16px; color: #222; }
+h1 { font-size: 22px; margin-bottom: 4px; } .sub { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 8px 0 16px; } th, td { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: right; }
+th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
+.status { display: inline-block; padding: 4px 12px; border-radius: 4px; font-weight: 600; color: #fff; }
+.status.ok { background: ${COLORS.ok}; } .status.alarm { background: ${COLORS.bad}; } .status.insufficient_data { background: #999; }
+.alarms li { color: #a11; } .note { color: #666; font-style: italic; }
+tr.drifted td { background: #fdecea; }
+.grid { display: flex; flex-wrap: wrap; gap: 12px; }
+${CHART_CSS}
+</style></head><body>
+${body.join('\n')}
+</body></html>
+`;
+}
+
+function summary(r: MonitoringResult): string {
+  const c = r.live.current;
+  const ref = r.live.reference;
+  const rows: string[][] = [
+    ['predictions in window', String(r.window.rows), '—'],
+    [
+      'drifted features',
+      r.drift ? `${r.drift.dataset.drifted_features.length} of ${r.drift.dataset.n_judged}` : 'n/a',
+      '—',
+    ],
+    ['actuals (feedback)', String(c.n), '—'],
+    ['RMSE', fmt(c.rmse), fmt(ref?.rmse ?? null)],
+    ['R²', fmt(c.r2), fmt(ref?.r2 ?? null)],
+    ['MAE', fmt(c.mae), fmt(ref?.mae ?? null)],
+    ['interval coverage', pct(c.coverage), pct(ref?.coverage ?? null)],
+  ];
+  return table(['', 'live', 'at training (TEST)'], rows);
+}
+
+function driftTable(feats: readonly FeatureDrift[]): string {
+  const head = [
+    'feature',
+    'type',
+    'method',
+    'statistic',
+    'p-value',
+    'threshold',
+    'drifted',
+    'PSI',
+    'missing ref → cur',
+    'unseen',
+    'n cur',
+  ];
+  const rows = feats.map((f) => ({
+    cls: f.drifted ? 'drifted' : '',
+    cells: [
+      f.feature,
+      f.type,
+      f.method,
+      fmt(f.statistic),
+      fmt(f.p_value),
+      String(f.threshold),
+      f.drifted === null ? `n/a (${f.reason ?? ''})` : verdict(f.drifted),
+      fmt(f.psi),
+      `${pct(f.missing_rate_ref)} → ${pct(f.missing_rate_cur)}`,
+      f.unseen_rate === null ? '—' : pct(f.unseen_rate),
+      String(f.n_current),
+    ],
+  }));
+  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows
+    .map((r) => `<tr class="${r.cls}">${r.cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</table>`;
+}
+
+function table(head: string[], rows: string[][]): string {
+  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</table>`;
+}
+
+function metricCells(m: LiveMetrics): string[] {
+  return [fmt(m.r2), fmt(m.rmse), fmt(m.mae), pct(m.coverage)];
+}
+
+function verdict(d: boolean | null): string {
+  return d === null ? 'n/a' : d ? 'yes' : 'no';
+}
+
+function fmt(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : Number(x.toPrecision(4)).toString();
+}
+
+function pct(x: number | null | undefined): string {
+  return x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
+}
