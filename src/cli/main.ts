@@ -9,6 +9,7 @@ import { feedbackCommand } from './feedback-command.js';
 import { initCommand } from './init-command.js';
 import { logsCommand } from './logs-command.js';
 import { addModelsCommand } from './models-command.js';
+import { monitorCommand } from './monitor-command.js';
 import { predictCommand } from './predict-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
@@ -128,6 +129,25 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--json', 'print every verdict as JSON')
     .action(async (opts) => {
       code = await feedbackCommand(opts);
+    });
+  program
+    .command('monitor')
+    .description(
+      'drift of served inputs vs the training profile, and live accuracy from feedback; exit 3 on alarm',
+    )
+    .option('--dir <dir>', 'models folder', 'models')
+    .option('--stage <stage>', 'stage whose model is monitored', 'production')
+    .option('--model <dir>', 'monitor this run or stage folder instead')
+    .option('--db <file>', 'prediction log (default: <dir>/predictions.sqlite)')
+    .option('--since <when>', 'only predictions since a duration ago (30m, 24h, 7d) or an ISO date')
+    .option('--until <when>', 'only predictions before a duration ago or an ISO date')
+    .option('--window <n>', 'latest predictions (and actuals) judged (default: monitoring.window, 1000)')
+    .option('--report <file>', 'also write an HTML report with plots')
+    .option('--config <file>', "thresholds from this config (default: the monitored run's config)")
+    .option('--env <name>', 'apply environments.<name> of --config (or TABFLOW_ENV)')
+    .option('--json', 'print the whole result as JSON')
+    .action(async (opts) => {
+      code = await monitorCommand(opts);
     });
   try {
     await program.parseAsync(argv);
