@@ -72,7 +72,7 @@ export function registerAdminRoutes(app: FastifyInstance, opts: AdminOptions, so
     status: r.status,
     model: summarize(r.model),
     previous: r.previous ? summarize(r.previous) : null,
-    ...(r.error ? { error: r.error } : {}),
+    ...(r.error ? { load_error: r.error } : {}),
   });
   const security = [{ adminToken: [] }];
 

@@ -7,7 +7,7 @@
  *
  * A load that fails (a tampered or half-deleted folder, a registry.json naming another run) keeps
  * the old model, is logged and counted; the same folder is retried with a growing back-off
- * (pollMs doubling, at most 30 s), or at once on a forced reload.
+ * (pollMs, or 1 s without polling, doubling up to 30 s), or at once on a forced reload.
  *
  * Checks run one at a time: a reload asked for while one runs waits for it, then checks again,
  * so its answer reflects the link as it was when it was asked.
@@ -135,7 +135,8 @@ export class StageFollower implements ModelSource {
   private fail(dir: string | null, error: string, force: boolean): ReloadResult {
     const prev = this.failed;
     const same = prev !== null && prev.dir === dir && prev.error === error;
-    const backoff = same && !force ? Math.min(prev.backoff * 2, MAX_BACKOFF_MS) : (this.opts.pollMs ?? 1000);
+    const first = this.opts.pollMs || 1000;
+    const backoff = same && !force ? Math.min(prev.backoff * 2, MAX_BACKOFF_MS) : first;
     this.failed = { dir, error, backoff, retryAt: Date.now() + backoff };
     this.failures++;
     this.lastError = error;
