@@ -10,9 +10,9 @@ import { METADATA_FILE, type MetadataJson, type ResultsJson, sha256 } from '../a
 import { ArtifactError } from '../core/errors.js';
 import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
 import { openLogForReading, readLog } from '../log/read-log.js';
-import { rmse as rmseOf, scoreAll } from '../metrics/regression.js';
 import { buildCurrentWindow } from '../monitor/current-window.js';
 import { type DriftReport, detectDrift } from '../monitor/drift-report.js';
+import { type LiveMetrics, liveMetrics } from '../monitor/live-metrics.js';
 import { loadReferenceProfile } from '../monitor/profile-codec.js';
 import type { ReferenceProfile } from '../monitor/reference-profile.js';
 import { driftParamsOf, type MonitoringConfig } from './monitoring-config.js';
@@ -65,14 +65,7 @@ export function monitoredModelOf(dir: string): MonitoredModel {
   };
 }
 
-export interface LiveMetrics {
-  n: number;
-  r2: number | null;
-  rmse: number | null;
-  mae: number | null;
-  /** Share of actuals inside their interval (null without intervals). */
-  coverage: number | null;
-}
+export type { LiveMetrics };
 
 export interface VersionLive extends LiveMetrics {
   run_id: string;
@@ -228,26 +221,15 @@ function indicesWhere(j: JoinedFeedback, keep: (i: number) => boolean): number[]
   return out;
 }
 
+/** Live metrics of rows `idx` of the join (src/monitor's liveMetrics on a gathered copy). */
 export function liveOf(j: JoinedFeedback, idx: readonly number[]): LiveMetrics {
-  const n = idx.length;
-  if (n === 0) return { n: 0, r2: null, rmse: null, mae: null, coverage: null };
-  const y = Float64Array.from(idx, (i) => j.actual[i]);
-  const p = Float64Array.from(idx, (i) => j.prediction[i]);
-  const s = scoreAll(y, p);
-  let inside = 0;
-  let withInterval = 0;
-  for (const i of idx) {
-    if (Number.isNaN(j.lower[i]) || Number.isNaN(j.upper[i])) continue;
-    withInterval++;
-    if (j.actual[i] >= j.lower[i] && j.actual[i] <= j.upper[i]) inside++;
-  }
-  return {
-    n,
-    r2: n >= 2 && Number.isFinite(s.r2) ? s.r2 : null,
-    rmse: rmseOf(y, p),
-    mae: s.mae,
-    coverage: withInterval ? inside / withInterval : null,
-  };
+  const pick = (a: Float64Array) => Float64Array.from(idx, (i) => a[i]);
+  return liveMetrics({
+    prediction: pick(j.prediction),
+    actual: pick(j.actual),
+    lower: pick(j.lower),
+    upper: pick(j.upper),
+  });
 }
 
 function groupByVersion(j: JoinedFeedback): VersionLive[] {
