@@ -1,0 +1,332 @@
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  InferencePipeline,
+  loadArtifacts,
+  ModelRegistry,
+  readRegistryStamp,
+  rmse,
+  UsageError,
+} from '../../src/index.js';
+import { CONCRETE, TARGET, threeVersions, tmpEntries, trainInto } from './fixture.js';
+
+const testRows = (r: ModelRegistry, v: number) =>
+  (loadArtifacts(r.get(v).run_path).metadata.split as { counts: { test: number } }).counts.test;
+
+describe('ModelRegistry: register, stages, aliases, history, diff', () => {
+  it('every trained run is a numbered version with its checksums, metrics and hashes', async () => {
+    const root = await threeVersions();
+    const r = ModelRegistry.open(root);
+    try {
+      const list = r.list();
+      assert.deepEqual(
+        list.map((v) => [v.version, v.model_kind, v.stages]),
+        [
+          [1, 'ridge', ['production']],
+          [2, 'gbdt', []],
+          [3, 'lasso', ['dev']],
+        ],
+      );
+      const v2 = r.get('v2');
+      const a = loadArtifacts(v2.run_path);
+      assert.equal(v2.run_id, a.metadata.run_id);
+      assert.equal(v2.data_sha256, a.metadata.data.sha256);
+      assert.equal(v2.metrics.test.rmse, a.metadata.selected_model.metrics!.test!.rmse);
+      assert.equal(v2.metadata_sha256.length, 64);
+      assert.equal(v2.artifacts['model.json'].sha256, a.metadata.artifacts['model.json'].sha256);
+      // The stage folders hold the right complete runs, stamped with their version.
+      for (const [stage, v] of [
+        ['production', 1],
+        ['dev', 3],
+      ] as const) {
+        const dir = r.stageDir(stage);
+        assert.equal(loadArtifacts(dir).metadata.run_id, r.get(v).run_id);
+        const stamp = readRegistryStamp(dir)!;
+        assert.deepEqual([stamp.version, stamp.stage, stamp.name], [v, stage, 'default']);
+        assert.equal(r.get(stage).version, v);
+      }
+      assert.equal(r.stageVersion('staging'), null);
+      // Registering the same run again returns its version; another model name is refused.
+      assert.equal(r.register(v2.run_path, { name: 'default' }).version, 2);
+      assert.throws(
+        () => r.register(v2.run_path, { name: 'other' }),
+        /holds the registered model "default"; registering "other"/,
+      );
+      assert.equal(r.list().length, 3);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('the gate passes a better candidate, refuses a worse one with the numbers, and --force overrides', async () => {
+    const root = await threeVersions();
+    const r = ModelRegistry.open(root);
+    try {
+      const up = await r.promote(2, 'production', { reason: 'gbdt is better' });
+      assert.equal(up.decision, 'passed');
+      assert.equal(up.applied, true);
+      assert.equal(up.from_version, 1);
+      assert.equal(up.metric, 'rmse');
+      assert.equal(up.eval, 'test-of-v2');
+      assert.equal(up.rows!.used, testRows(r, 2));
+      // The gate scores the candidate's TEST rows: v2's own test RMSE, recorded at training.
+      assert.ok(Math.abs(up.candidate! - r.get(2).metrics.test.rmse) < 1e-9);
+      assert.ok(up.candidate! < up.incumbent! * 0.7, `gbdt ${up.candidate} vs ridge ${up.incumbent}`);
+      assert.ok(up.improvement_abs! > 0 && up.improvement_rel! > 0.3);
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(2).run_id);
+
+      const down = await r.promote(1, 'production');
+      assert.equal(down.decision, 'refused');
+      assert.equal(down.applied, false);
+      assert.ok(down.candidate! > down.incumbent!);
+      assert.ok(down.improvement_abs! < 0);
+      assert.equal(r.stageVersion('production')!.version, 2, 'a refusal moves nothing');
+
+      const forced = await r.promote(1, 'production', { force: true, reason: 'incident 42' });
+      assert.equal(forced.decision, 'forced');
+      assert.equal(forced.applied, true);
+      assert.ok(forced.candidate! > forced.incumbent!, 'forced decisions keep the numbers they overrode');
+      assert.equal(r.stageVersion('production')!.version, 1);
+
+      // A relative threshold the candidate cannot meet refuses even a better model.
+      const strict = await r.promote(2, 'production', {
+        gate: { metric: 'r2', min_improvement_abs: 0, min_improvement_rel: 5 },
+      });
+      assert.equal(strict.decision, 'refused');
+      assert.equal(strict.metric, 'r2');
+      assert.ok(strict.improvement_abs! > 0, 'r2: higher is better, and gbdt is higher');
+
+      const events = r.history({ stage: 'production' }).filter((e) => e.type === 'promote');
+      assert.deepEqual(
+        events.map((e) => e.decision),
+        ['no_incumbent', 'passed', 'refused', 'forced', 'refused'],
+      );
+      assert.equal(events[3].reason, 'incident 42');
+      assert.equal(typeof events[2].details!.candidate, 'number');
+    } finally {
+      r.close();
+    }
+  });
+
+  it('the gate scores a file given with evalData; rows without a target are left out of both', async () => {
+    const root = await threeVersions();
+    const lines = readFileSync(CONCRETE, 'utf8').trim().split('\n');
+    const header = lines[0].split(',');
+    const t = header.findIndex((h) => h.replace(/"/g, '') === TARGET);
+    const rows = lines.slice(1, 301).map((l, i) => {
+      if (i !== 7) return l;
+      const cells = l.split(',');
+      cells[t] = '';
+      return cells.join(',');
+    });
+    const file = join(dirname(root), 'eval.csv');
+    writeFileSync(file, `${[lines[0], ...rows].join('\n')}\n`);
+    const r = ModelRegistry.open(root);
+    try {
+      const d = await r.promote('v2', 'production', { evalData: file });
+      assert.equal(d.eval, `file:${file}`);
+      assert.deepEqual(d.rows, { used: 299, excluded: 1 });
+      // Recompute the candidate's score by hand on the same 299 rows.
+      const p = InferencePipeline.load(r.get(2).run_path);
+      const recs = rows
+        .filter((_, i) => i !== 7)
+        .map((l) => Object.fromEntries(header.map((h, j) => [h.replace(/"/g, ''), Number(l.split(',')[j])])));
+      const y = Float64Array.from(recs, (x) => x[TARGET]);
+      const pred = Float64Array.from(p.predict(recs), (x) => x.prediction!);
+      assert.ok(Math.abs(d.candidate! - rmse(y, pred)) < 1e-9);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('rollback walks back through the versions the stage held, then says there is none', async () => {
+    const root = await threeVersions();
+    const r = ModelRegistry.open(root);
+    try {
+      await r.promote(2, 'production');
+      await r.promote(3, 'production', { force: true });
+      assert.equal(r.stageVersion('production')!.version, 3);
+      const back = r.rollback('production', { reason: 'latency' });
+      assert.deepEqual([back.decision, back.from_version, back.version], ['rollback', 3, 2]);
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(2).run_id);
+      assert.equal(r.rollback('production').version, 1);
+      assert.throws(() => r.rollback('production'), /no previous version/);
+      assert.throws(() => r.rollback('staging'), /No version is in stage staging/);
+      // Only the stage links and the newest few releases are kept.
+      assert.ok(readdirSync(join(root, '.releases')).length <= 2 + 5);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('aliases resolve like versions; stage-like or version-like aliases are refused', async () => {
+    const root = await threeVersions();
+    const r = ModelRegistry.open(root);
+    try {
+      r.setAlias('champion', 'production');
+      r.setAlias('challenger', 'v2');
+      assert.equal(r.get('champion').version, 1);
+      assert.deepEqual(r.get(2).aliases, ['challenger']);
+      r.setAlias('champion', 2);
+      assert.deepEqual(r.get(2).aliases.sort(), ['challenger', 'champion']);
+      for (const bad of ['production', 'v4', '12', '../x', 'a/b', '.hidden']) {
+        assert.throws(() => r.setAlias(bad, 1), UsageError, bad);
+      }
+      r.removeAlias('challenger');
+      assert.throws(
+        () => r.get('challenger'),
+        /neither a version, a stage nor an alias \(aliases: champion\)/,
+      );
+      assert.throws(() => r.removeAlias('challenger'), /not set/);
+      const h = r.history();
+      assert.deepEqual(
+        h.slice(-4).map((e) => e.type),
+        ['alias', 'alias', 'alias', 'unalias'],
+      );
+      assert.equal(r.history({ limit: 2 }).length, 2);
+      assert.equal(r.history({ limit: 2 })[1].id, h[h.length - 1].id);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('diff shows parameter, metric and config differences', async () => {
+    const root = await threeVersions();
+    const r = ModelRegistry.open(root);
+    try {
+      const d = r.diff(1, 'v2');
+      assert.equal(d.a.model_kind, 'ridge');
+      assert.equal(d.b.model_kind, 'gbdt');
+      assert.equal(d.data.same, true);
+      const rm = d.metrics.find((m) => m.split === 'test' && m.metric === 'rmse')!;
+      assert.equal(rm.delta, r.get(2).metrics.test.rmse - r.get(1).metrics.test.rmse);
+      assert.ok(d.params.some((p) => p.key === 'alpha' && p.a === 1 && p.b === null));
+      assert.ok(d.config.some((c) => c.key === 'models'));
+      assert.equal(r.diff(2, 2).config.length, 0);
+    } finally {
+      r.close();
+    }
+  });
+});
+
+describe('ModelRegistry: safety', () => {
+  it('names and refs that could leave the models root are refused, and nothing is written outside it', async () => {
+    const root = await threeVersions();
+    const parent = dirname(root);
+    const before = readdirSync(parent).sort();
+    const r = ModelRegistry.open(root);
+    try {
+      const run = r.get(1).run_path;
+      for (const name of ['../evil', '..', '.', 'a/b', 'a\\b', '/etc', '', 'x'.repeat(65), '.hidden']) {
+        assert.throws(() => r.register(run, { name }), /model name .* is not allowed/, JSON.stringify(name));
+      }
+      for (const ref of ['../1', '/1', 'v0', '-1', 'a/b', '..', 'v1/../../x']) {
+        assert.throws(() => r.get(ref), UsageError, ref);
+      }
+      await assert.rejects(r.promote('../../etc', 'production'), /not allowed/);
+      await assert.rejects(
+        r.promote(1, '../x' as never),
+        /is not a stage; allowed: dev, staging, production/,
+      );
+      assert.throws(() => r.get(9), /Version 9 does not exist: versions are 1 to 3/);
+    } finally {
+      r.close();
+    }
+    assert.deepEqual(readdirSync(parent).sort(), before);
+  });
+
+  it('a run changed after registration is refused on promotion, naming the file', async () => {
+    const root = await threeVersions();
+    const r = ModelRegistry.open(root);
+    try {
+      const run = r.get(2).run_path;
+      const meta = readFileSync(join(run, 'metadata.json'), 'utf8');
+      writeFileSync(join(run, 'metadata.json'), meta.replace('"seed": 42', '"seed": 43'));
+      await assert.rejects(r.promote(2, 'staging'), /metadata\.json has changed since it was registered/);
+      writeFileSync(join(run, 'metadata.json'), meta);
+      writeFileSync(join(run, 'results.json'), readFileSync(join(r.get(1).run_path, 'results.json')));
+      await assert.rejects(r.promote(2, 'staging'), /results\.json does not belong to run/);
+      assert.equal(r.stageVersion('staging'), null);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('loadArtifacts refuses a release whose registry.json names another run', async () => {
+    const root = await threeVersions();
+    const prod = realpathSync(join(root, 'production'));
+    const dev = realpathSync(join(root, 'dev'));
+    writeFileSync(join(prod, 'registry.json'), readFileSync(join(dev, 'registry.json')));
+    assert.throws(
+      () => loadArtifacts(join(root, 'production')),
+      /registry\.json names run .* but metadata\.json/,
+    );
+  });
+
+  it('open repairs a stage link that disagrees with the database, and removes leftovers', async () => {
+    const root = await threeVersions();
+    const wrong = readlinkSync(join(root, 'dev'));
+    unlinkSync(join(root, 'production'));
+    symlinkSync(wrong, join(root, 'production'));
+    writeFileSync(join(root, '.releases', '.tmp-junk-1'), 'x');
+    const r = ModelRegistry.open(root);
+    try {
+      assert.deepEqual(
+        r.reconciled.map((f) => f.stage),
+        ['production'],
+      );
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(1).run_id);
+      assert.deepEqual(tmpEntries(root), []);
+      assert.equal(r.history().at(-1)!.type, 'reconcile');
+    } finally {
+      r.close();
+    }
+    // A clean root needs no repair.
+    const again = ModelRegistry.open(root);
+    assert.deepEqual(again.reconciled, []);
+    again.close();
+  });
+});
+
+describe('tabflow train registration', () => {
+  it('stage_on_train none and promote never register without moving any stage', async () => {
+    const root = await threeVersions();
+    const run = await trainInto(root, ['ridge'], {
+      registry: { stage_on_train: 'none' },
+      output: { promote: 'never' },
+    });
+    assert.equal(run.version, 4);
+    assert.deepEqual(run.stages, []);
+    assert.equal(run.promoted, false);
+    const r = ModelRegistry.open(root);
+    assert.equal(r.stageVersion('dev')!.version, 3);
+    r.close();
+  });
+
+  it('promote always goes through the gate: a worse run stays registered, unpromoted', async () => {
+    const root = await threeVersions();
+    const r0 = ModelRegistry.open(root);
+    await r0.promote(2, 'production');
+    r0.close();
+    const run = await trainInto(root, ['ridge'], { output: { promote: 'always' } });
+    assert.equal(run.promoted, false);
+    assert.equal(run.promotion!.decision, 'refused');
+    assert.equal(run.version, 4);
+    assert.equal(existsSync(run.runDir), true);
+    const r = ModelRegistry.open(root);
+    assert.equal(loadArtifacts(join(root, 'production')).metadata.run_id, r.get(2).run_id);
+    assert.equal(r.get(4).run_id, run.runId);
+    r.close();
+  });
+});
