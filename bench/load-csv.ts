@@ -3,11 +3,17 @@
  * cells), run side by side in fresh child processes (alternating, so both see the same machine
  * load) and reported as a ratio. Peak RSS is each child's maxRSS after its load.
  *
- *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3]
+ *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3] [--floats short|full]
+ *     [--no-duckdb] [--dist DIR] [--out NAME]
  *
- * Also runs the loader with its DuckDB CSV engine, the "before" of the own-parser optimisation.
+ * `--floats short` (default) writes the float columns with 3-4 decimals; `--floats full` writes them
+ * at full precision, as pandas' `to_csv` and numpy do (shortest round-trip text: 16-17 significant
+ * digits), which is what the number parser's long-decimal path (eisel-lemire.ts) is for.
+ * Also runs the loader with its DuckDB CSV engine, the "before" of the own-parser optimisation
+ * (`--no-duckdb` skips it). `--dist DIR` measures the library compiled into DIR instead of dist/.
  *
- * Writes bench/results/load-csv.json. Skips pandas (with a note) if python3/pandas is missing.
+ * Writes bench/results/<NAME>.json (default load-csv). Skips pandas (with a note) if python3/pandas
+ * is missing.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -20,8 +26,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Rng } from '../src/core/random.js';
 import { DataLoader } from '../src/data/index.js';
 
@@ -51,16 +57,25 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+function argText(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+export type FloatText = 'short' | 'full';
+
 /** Seeded CSV: id, 5 floats (2% empty or NA), an int, 3 string columns (5, 300, 20,000 levels). */
-export async function writeCsv(path: string, rows: number, seed: number): Promise<void> {
+export async function writeCsv(path: string, rows: number, seed: number, floats: FloatText = 'short') {
   const rng = new Rng(seed);
   const out = createWriteStream(path);
   const grades = ['Ideal', 'Premium', 'Very Good', 'Good', 'Fair'];
-  const num = (v: number, digits: number) => (rng.next() < 0.02 ? '' : v.toFixed(digits));
+  const text =
+    floats === 'full' ? (v: number) => String(v) : (v: number, digits: number) => v.toFixed(digits);
+  const num = (v: number, digits: number) => (rng.next() < 0.02 ? '' : text(v, digits));
   out.write('id,x1,x2,x3,x4,x5,count,grade,city,code\n');
   let buf = '';
   for (let i = 0; i < rows; i++) {
-    const x3 = rng.next() < 0.01 ? 'NA' : (rng.normal() * 5).toFixed(3);
+    const x3 = rng.next() < 0.01 ? 'NA' : text(rng.normal() * 5, 3);
     const grade = rng.next() < 0.02 ? '' : grades[rng.int(5)];
     const code = rng.next() < 0.01 ? '' : `C${rng.int(20000)}`;
     buf +=
@@ -105,8 +120,8 @@ function summary(runs: ChildResult[]) {
  * Measures the compiled library (dist/, what `npx tabflow` runs) when it is built: under tsx the
  * loader hook also intercepts the sha256 worker thread's start, which users never pay.
  */
-async function child(file: string, csvEngine: 'tabflow' | 'duckdb'): Promise<void> {
-  const dist = new URL('../dist/data/index.js', import.meta.url);
+async function child(file: string, csvEngine: 'tabflow' | 'duckdb', distDir: string): Promise<void> {
+  const dist = pathToFileURL(join(distDir, 'data/index.js'));
   const Loader: typeof DataLoader = existsSync(dist)
     ? ((await import(dist.href)) as { DataLoader: typeof DataLoader }).DataLoader
     : DataLoader;
@@ -123,10 +138,14 @@ async function child(file: string, csvEngine: 'tabflow' | 'duckdb'): Promise<voi
 async function main(): Promise<void> {
   const rows = arg('rows', 1_000_000);
   const repeat = arg('repeat', 3);
+  const floats: FloatText = argText('floats', 'short') === 'full' ? 'full' : 'short';
+  const withDuckDb = !process.argv.includes('--no-duckdb');
+  const distDir = resolve(argText('dist', fileURLToPath(new URL('../dist/', import.meta.url))));
+  const name = argText('out', 'load-csv');
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-bench-'));
   const file = join(dir, 'load.csv');
   try {
-    await writeCsv(file, rows, 42);
+    await writeCsv(file, rows, 42, floats);
     const loadavg1mBefore = loadavg()[0];
     const self = fileURLToPath(import.meta.url);
     const pandasVersion = pandasAvailable();
@@ -134,27 +153,27 @@ async function main(): Promise<void> {
     const viaDuckDb: ChildResult[] = [];
     const theirs: ChildResult[] = [];
     const node = (engine: string) =>
-      runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine]);
+      runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine, distDir]);
     for (let k = 0; k < repeat; k++) {
       ours.push(node('tabflow'));
       if (pandasVersion) theirs.push(runChild(PYTHON, ['-c', PANDAS_CHILD, file]));
-      viaDuckDb.push(node('duckdb'));
+      if (withDuckDb) viaDuckDb.push(node('duckdb'));
       console.error(
         `run ${k + 1}/${repeat}: tabflow ${ours[k].seconds.toFixed(3)} s` +
           (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : '') +
-          `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s`,
+          (withDuckDb ? `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s` : ''),
       );
     }
     for (const r of [...ours, ...viaDuckDb, ...theirs]) {
       if (r.rows !== rows || r.cols !== 10) throw new Error(`a reader returned ${r.rows}×${r.cols}`);
     }
     const tabflow = summary(ours);
-    const tabflowDuckDb = summary(viaDuckDb);
+    const tabflowDuckDb = withDuckDb ? summary(viaDuckDb) : null;
     const pandas = pandasVersion ? { version: pandasVersion, ...summary(theirs) } : null;
     const result = {
       benchmark: 'load-csv',
       date: new Date().toISOString(),
-      file: { rows, cols: 10, bytes: statSync(file).size, seed: 42 },
+      file: { rows, cols: 10, bytes: statSync(file).size, seed: 42, floats },
       // Other jobs may share the machine: compare the ratios (same conditions), not absolute times.
       machine: { cpus: cpus().length, node: process.version, loadavg1mBefore, loadavg1mAfter: loadavg()[0] },
       repeat,
@@ -175,7 +194,7 @@ async function main(): Promise<void> {
     };
     const outDir = fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'load-csv.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -183,6 +202,7 @@ async function main(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0)
-  await child(process.argv[childAt + 1], process.argv[childAt + 2] === 'duckdb' ? 'duckdb' : 'tabflow');
-else if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (childAt >= 0) {
+  const [file, engine, distDir] = process.argv.slice(childAt + 1);
+  await child(file, engine === 'duckdb' ? 'duckdb' : 'tabflow', distDir);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

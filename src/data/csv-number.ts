@@ -1,11 +1,18 @@
 /**
- * Decimal text → double, straight from bytes. Plain decimals with at most 15 digits
- * and a power of ten within 10^±22 are converted exactly by one multiplication or division
- * (Clinger's fast path: both operands are exact doubles, so the result is correctly rounded);
- * anything else that is still a valid number goes through `Number()`. Returns NaN for text that
- * is not a number, with the same grammar as infer.ts `parseNumber`.
+ * Decimal text → double, straight from bytes, correctly rounded (bit-for-bit what `Number()` gives).
+ * Decimals whose digits form an integer below 2^53 with a power of ten within 10^±22 are converted
+ * exactly by one multiplication or division (Clinger's fast path: both operands are exact doubles,
+ * so the result is correctly rounded). Longer ones (the 17 significant digits pandas and numpy
+ * write) go through Eisel–Lemire (eisel-lemire.ts) on their first 19 significant digits; only the
+ * rare numbers it cannot decide go through `Number()`. Returns NaN for text that is not a number,
+ * with the same grammar as infer.ts `parseNumber`.
  */
+import { eiselLemire } from './eisel-lemire.js';
+
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Below 2^53 every integer is a double, so the digits accumulated in a double are exact. */
+const EXACT_INT = 9007199254740992;
+const TWO32 = 4294967296;
 
 // Node's native latin1 decoder works on any Uint8Array: no Buffer object per slow-path number.
 const latin1Slice = (
@@ -60,6 +67,7 @@ export function scanNumber(
     exp = frac - i;
     digits -= exp;
   }
+  const mantEnd = i;
   if (digits === 0) {
     out[at] = Number.NaN;
     return i;
@@ -86,14 +94,99 @@ export function scanNumber(
     }
     exp += eneg ? -e : e;
   }
-  // At most 15 digits (leading zeros included, which only sends a few numbers the slow way).
-  if (digits <= 15 && exp >= -22 && exp <= 22) {
+  if (mant < EXACT_INT && exp >= -22 && exp <= 22) {
     const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
     out[at] = neg ? -v : v;
   } else {
-    out[at] = Number(latin1Slice.call(b, start, i));
+    convertLong(b, first, mantEnd, exp, neg, out, at);
+    if (Number.isNaN(out[at])) out[at] = Number(latin1Slice.call(b, start, i));
   }
   return i;
+}
+
+const pair = new Float64Array(2);
+/** 10^n = 5^n · 2^n: c · 5^n stays below 2^53 for c < 10^9, n ≤ 9, and · 2^n is exact. */
+const POW5 = Array.from({ length: 10 }, (_, i) => 5 ** i);
+const POW2 = Array.from({ length: 10 }, (_, i) => 2 ** i);
+const INV_TWO32 = 1 / TWO32;
+
+/**
+ * out[at] = the digits in b[first, mantEnd) (one '.' among them) times 10^exp, through
+ * Eisel–Lemire on the first 19 significant digits (they fit in 64 bits); NaN when it cannot decide.
+ * With more digits the value lies between w·10^q and (w+1)·10^q: when both round to the same
+ * double, so does the value.
+ */
+function convertLong(
+  b: Uint8Array,
+  first: number,
+  mantEnd: number,
+  exp: number,
+  neg: boolean,
+  out: Float64Array,
+  at: number,
+): void {
+  let i = first;
+  while (i < mantEnd && (b[i] === ZERO || b[i] === DOT)) i++; // leading zeros: their place is in exp
+  // Digits 1-9 and 10-18 as small integers (the '.' reads as a negative digit and is skipped).
+  let c1 = 0;
+  let n1 = 0;
+  while (i < mantEnd && n1 < 9) {
+    const d = b[i++] - ZERO;
+    if (d >= 0) {
+      c1 = c1 * 10 + d;
+      n1++;
+    }
+  }
+  if (n1 === 0) {
+    out[at] = neg ? -0 : 0;
+    return;
+  }
+  let c2 = 0;
+  let n2 = 0;
+  while (i < mantEnd && n2 < 9) {
+    const d = b[i++] - ZERO;
+    if (d >= 0) {
+      c2 = c2 * 10 + d;
+      n2++;
+    }
+  }
+  // w = c1 · 10^n2 + c2 < 10^18, as two 32-bit halves.
+  const y = c1 * POW5[n2] * POW2[n2]; // exact: < 2^60 and a multiple of 2^n2
+  let hi = Math.floor(y * INV_TWO32);
+  let lo = y - hi * TWO32 + c2;
+  if (lo >= TWO32) {
+    lo -= TWO32;
+    hi++;
+  }
+  // Digit 19, then whatever is cut off.
+  let dropped = 0;
+  let inexact = false;
+  let has19 = false;
+  while (i < mantEnd) {
+    const d = b[i++] - ZERO;
+    if (d < 0) continue;
+    if (!has19) {
+      has19 = true;
+      lo = lo * 10 + d; // < 2^36: exact
+      const carry = Math.floor(lo * INV_TWO32);
+      lo -= carry * TWO32;
+      hi = hi * 10 + carry;
+    } else {
+      dropped++;
+      if (d !== 0) inexact = true;
+    }
+  }
+  const q = exp + dropped;
+  if (!inexact) {
+    if (!eiselLemire(hi, lo, q, out, at)) out[at] = Number.NaN;
+  } else {
+    // w + 1 ≤ 10^19 < 2^64; lo + 1 = 2^32 carries into hi.
+    const ok =
+      eiselLemire(hi, lo, q, pair, 0) &&
+      (lo + 1 === TWO32 ? eiselLemire(hi + 1, 0, q, pair, 1) : eiselLemire(hi, lo + 1, q, pair, 1));
+    out[at] = ok && pair[0] === pair[1] ? pair[0] : Number.NaN;
+  }
+  if (neg) out[at] = -out[at];
 }
 
 const scratch = new Float64Array(1);
