@@ -33,6 +33,7 @@ export interface FeatureDrift {
   reason: string | null;
   psi: number | null;
   psi_threshold: number;
+  /** PSI's verdict, judged on all rows (missing is a bin): it catches a feature that stops arriving. */
   psi_drifted: boolean | null;
   /** Values the statistic used: non-missing values for numerics, all rows for categoricals. */
   n_reference: number;
@@ -158,7 +159,9 @@ function numericDrift(ref: NumericProfile, cur: NumericWindow, p: DriftParams): 
   if (method === 'ks') threshold = p.p_value_threshold;
   else if (method === 'wasserstein') threshold = p.wasserstein_threshold;
   else if (method === 'jensenshannon') threshold = p.jensenshannon_threshold;
-  const reason = nRef === 0 ? 'no non-missing reference values' : insufficient(nRef, nCur, p.min_samples);
+  let reason = nRef === 0 ? 'no non-missing reference values' : insufficient(nRef, nCur, p.min_samples);
+  if (reason && nCur < cur.n)
+    reason += ` (${cur.missing} missing and ${cur.invalid} invalid of ${cur.n} rows)`;
   return {
     feature: ref.name,
     type: 'numeric',
@@ -170,7 +173,8 @@ function numericDrift(ref: NumericProfile, cur: NumericWindow, p: DriftParams): 
     reason,
     psi: finiteOrNull(psiValue),
     psi_threshold: p.psi_threshold,
-    psi_drifted: reason || Number.isNaN(psiValue) ? null : psiValue >= p.psi_threshold,
+    // PSI has a missing bin, so its sample is every row: a feature that stops arriving is caught.
+    psi_drifted: psiVerdict(psiValue, ref.n, cur.n, p),
     n_reference: nRef,
     n_current: nCur,
     missing_rate_ref: rate(ref.missing, ref.n),
@@ -224,7 +228,7 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalWindow, p: Dr
     reason,
     psi: finiteOrNull(psiValue),
     psi_threshold: p.psi_threshold,
-    psi_drifted: reason || Number.isNaN(psiValue) ? null : psiValue >= p.psi_threshold,
+    psi_drifted: psiVerdict(psiValue, nRef, nCur, p),
     n_reference: nRef,
     n_current: nCur,
     missing_rate_ref: rate(ref.missing, ref.n),
@@ -234,6 +238,11 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalWindow, p: Dr
     unseen_examples: [...cur.unseenExamples],
     distribution: proportions(bins),
   };
+}
+
+function psiVerdict(value: number, nRef: number, nCur: number, p: DriftParams): boolean | null {
+  if (Number.isNaN(value) || insufficient(nRef, nCur, p.min_samples)) return null;
+  return value >= p.psi_threshold;
 }
 
 function insufficient(nRef: number, nCur: number, min: number): string | null {
