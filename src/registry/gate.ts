@@ -4,7 +4,7 @@
  * (hash-checked), or a file given with --eval-data — and the candidate must beat production by
  * a minimum absolute and relative improvement of the configured metric.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import type { MetadataJson } from '../artifacts/run-artifacts.js';
@@ -120,6 +120,14 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
 /** The candidate's TEST rows, rebuilt from its config and checked against its recorded hashes. */
 async function testRows(dir: string, meta: MetadataJson, version: number): Promise<EvalRows> {
   const cfg = resolveConfig(YAML.parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) ?? {});
+  if (cfg.data.path && !existsSync(cfg.data.path)) {
+    throw new DataError(
+      'gate_data_missing',
+      `The gate rebuilds v${version}'s TEST rows from its training data ${cfg.data.path}, which cannot be ` +
+        `found from ${process.cwd()} (a relative path is relative to where it was trained): run from there, ` +
+        `or pass --eval-data FILE`,
+    );
+  }
   const split = meta.split as { hashes?: { test?: string } } | undefined;
   const held = await heldOutRows(cfg, 'test', {
     dataSha256: meta.data.sha256,
