@@ -47,11 +47,15 @@ export interface CurrentWindow {
   /** One per reference feature, in the reference's order. */
   readonly features: readonly FeatureWindow[];
   readonly prediction: NumericWindow | null;
+  /** Actuals joined from feedback, judged against the reference target (label drift). */
+  readonly target: NumericWindow | null;
 }
 
 export interface WindowOptions {
   /** The logged predictions of these rows (numbers, or strings/null as stored). */
   predictions?: ArrayLike<unknown>;
+  /** Ground truth of these rows from feedback, where known (null = not yet). */
+  actuals?: ArrayLike<unknown>;
   /** Strings that mean missing (default: '', NA, null, NULL, NaN, N/A, as the loaders). */
   missingTokens?: readonly string[];
 }
@@ -79,7 +83,8 @@ export function buildCurrentWindow(
   return {
     nRows: records.length,
     features,
-    prediction: predictionWindow(reference, opts.predictions, tokens),
+    prediction: extraWindow(reference.prediction, opts.predictions, tokens),
+    target: extraWindow(reference.target, opts.actuals, tokens),
   };
 }
 
@@ -95,18 +100,24 @@ export function buildCurrentWindowFromFrame(
     if (f.type === 'numeric') return numericWindow(f, numericOf(col, frame.nRows, f.source));
     return categoricalWindow(f, frame.nRows, (i) => cellOf(col, i), tokens);
   });
-  return { nRows: frame.nRows, features, prediction: predictionWindow(reference, opts.predictions, tokens) };
+  return {
+    nRows: frame.nRows,
+    features,
+    prediction: extraWindow(reference.prediction, opts.predictions, tokens),
+    target: extraWindow(reference.target, opts.actuals, tokens),
+  };
 }
 
-function predictionWindow(
-  reference: ReferenceProfile,
-  predictions: ArrayLike<unknown> | undefined,
+/** Prediction or target window, when both the reference and the caller have one. */
+function extraWindow(
+  ref: NumericProfile | null,
+  values: ArrayLike<unknown> | undefined,
   tokens: ReadonlySet<string>,
 ): NumericWindow | null {
-  if (!predictions || !reference.prediction) return null;
-  const staged = new Float64Array(predictions.length);
-  for (let i = 0; i < predictions.length; i++) staged[i] = readNumber(predictions[i], 'numeric', tokens);
-  return numericWindow(reference.prediction, staged);
+  if (!values || !ref) return null;
+  const staged = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) staged[i] = readNumber(values[i], 'numeric', tokens);
+  return numericWindow(ref, staged);
 }
 
 function readNumber(v: unknown, source: NumericProfile['source'], tokens: ReadonlySet<string>): number {

@@ -64,6 +64,8 @@ export interface DriftReport {
   features: FeatureDrift[];
   /** Drift of the prediction distribution, when both sides have predictions. */
   prediction: FeatureDrift | null;
+  /** Drift of the target (actuals from feedback vs the training target), when both exist. */
+  target: FeatureDrift | null;
   dataset: DatasetDrift;
   params: DriftParams;
 }
@@ -86,12 +88,15 @@ export function detectDrift(
     reference.prediction && current.prediction
       ? numericDrift(reference.prediction, current.prediction, params)
       : null;
+  const target =
+    reference.target && current.target ? numericDrift(reference.target, current.target, params) : null;
   const judged = features.filter((f) => f.drifted !== null);
   const drifted = judged.filter((f) => f.drifted).map((f) => f.feature);
   const share = judged.length ? drifted.length / judged.length : null;
   return {
     features,
     prediction,
+    target,
     dataset: {
       n_features: features.length,
       n_judged: judged.length,

@@ -90,7 +90,10 @@ export interface ReferenceProfile {
 }
 
 export interface ReferenceOptions {
-  /** Features to profile (default: every column of the frame). */
+  /**
+   * Features to profile (default: every column but datetimes — a timestamp always "drifts" as
+   * time passes; list one explicitly to profile it anyway).
+   */
   features?: readonly string[];
   /** The model's predictions on TEST (NaN = none). */
   predictions?: ArrayLike<number>;
@@ -103,7 +106,7 @@ export interface ReferenceOptions {
 /** Profile the raw TRAIN feature rows of `frame` (before preprocessing). */
 export function buildReferenceProfile(frame: Frame, opts: ReferenceOptions = {}): ReferenceProfile {
   const params = resolveParams(PROFILE_PARAMS, opts.params ?? {}, 'monitor.profile');
-  const names = opts.features ?? frame.names;
+  const names = opts.features ?? frame.names.filter((n) => frame.typeOf(n) !== 'datetime');
   const absent = names.filter((n) => !frame.has(n));
   if (absent.length) {
     throw new ValidationError(

@@ -19,7 +19,17 @@ const train = new Frame(
     datetime(Array.from({ length: 10 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`)),
   ],
 );
-const ref = buildReferenceProfile(train, { predictions: Float64Array.from({ length: 10 }, (_, i) => i) });
+const ref = buildReferenceProfile(train, {
+  features: ['size', 'city', 'flag', 'when'],
+  predictions: Float64Array.from({ length: 10 }, (_, i) => i),
+});
+
+it('datetime columns are left out unless listed (a timestamp always moves on)', () => {
+  assert.deepEqual(
+    buildReferenceProfile(train).features.map((f) => f.name),
+    ['size', 'city', 'flag'],
+  );
+});
 
 describe('buildCurrentWindow from logged records', () => {
   const records: Record<string, unknown>[] = [

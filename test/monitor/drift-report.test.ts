@@ -15,7 +15,11 @@ const { small, large } = diamonds();
 // A stand-in model: predictions proportional to price (drift of the prediction follows the inputs).
 const predictions = (f: Frame): Float64Array =>
   (f.get('price') as NumericColumn).values.map((p) => 0.97 * p + 40);
-const reference = buildReferenceProfile(small, { predictions: predictions(small) });
+const price = (f: Frame): Float64Array => (f.get('price') as NumericColumn).values;
+const reference = buildReferenceProfile(small, {
+  predictions: predictions(small),
+  target: { name: 'price', values: price(small) },
+});
 const window = (f: Frame) => buildCurrentWindowFromFrame(reference, f, { predictions: predictions(f) });
 const verdicts = (r: DriftReport) => Object.fromEntries(r.features.map((f) => [f.feature, f.drifted]));
 
@@ -34,6 +38,16 @@ describe('diamonds: larger stones arrive (carat ≥ 1 against a carat < 1 refere
     assert.ok((r.dataset.share ?? 0) >= 0.5);
     assert.equal(r.prediction?.drifted, true);
     assert.equal(r.prediction?.feature, 'prediction');
+    assert.equal(r.target, null, 'no actuals given, no target drift');
+  });
+  it('actuals from feedback: target drift, with the rows still waiting for feedback as missing', () => {
+    const cur = sampleRows(large, 500, 1);
+    const actuals: (number | null)[] = Array.from(price(cur), (p, i) => (i % 5 === 0 ? null : p));
+    const r = detectDrift(reference, buildCurrentWindowFromFrame(reference, cur, { actuals }));
+    assert.equal(r.target?.feature, 'price');
+    assert.equal(r.target?.n_current, 400);
+    assert.equal(r.target?.missing_rate_cur, 0.2);
+    assert.equal(r.target?.drifted, true);
   });
   it('a window of 5000 rows: Wasserstein and Jensen–Shannon', () => {
     const r = detectDrift(reference, window(sampleRows(large, 5000, 2)));
