@@ -71,7 +71,6 @@ interface Target {
 
 export async function serveCommand(opts: ServeOptions): Promise<number> {
   const cfg = serveConfig(opts);
-  const target = resolveTarget(opts);
   const host = opts.host ?? cfg.host;
   const port = intOption('--port', opts.port ?? String(cfg.port), 0, 65535);
   const bodyLimit = intOption('--body-limit', opts.bodyLimit ?? String(1024 * 1024), 1, 1 << 30);
@@ -84,6 +83,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     );
   }
   const workers = intOption('--workers', opts.workers ?? '1', 1, 64);
+  const target = resolveTarget(opts);
   if (workers > 1 && cluster.isPrimary) {
     // Fail here, once, on a model that does not load, rather than in every worker. Each worker
     // then follows the stage by itself.

@@ -6,6 +6,8 @@
  * The gate scores both models on held-out rows in this process: a promotion to production holds
  * the event loop for as long as that takes (about a second for the bundled datasets).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { TabflowError } from '../core/errors.js';
 import type { PromoteDecision, PromoteRequest } from '../serve/index.js';
 
@@ -31,12 +33,21 @@ interface RegistryModule {
 
 // A variable specifier: the serve CLI does not depend on the registry at build time.
 const REGISTRY_MODULE = '../registry/index.js';
+const REGISTRY_DB = 'registry.sqlite';
 
 export function registryPromoter(
   root: string,
   rawConfig: Record<string, unknown>,
 ): (req: PromoteRequest) => Promise<PromoteDecision> {
   return async (req) => {
+    // Opening a registry creates one and resets stage links to it: never do that to a models
+    // folder that has none (stages published by hand or by an older tabflow).
+    if (!existsSync(join(root, REGISTRY_DB))) {
+      throw new RegistryUnavailable(
+        'registry_not_available',
+        `No model registry in ${root} (${REGISTRY_DB} is missing): register runs with tabflow train first`,
+      );
+    }
     let mod: RegistryModule;
     try {
       mod = (await import(REGISTRY_MODULE)) as RegistryModule;

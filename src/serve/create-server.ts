@@ -343,6 +343,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         dir: m.served.dir,
         loaded_at: new Date(m.served.loadedAt).toISOString(),
         generation: m.served.generation,
+        pid: process.pid,
       },
       created_at: md.created_at ?? null,
       tabflow_version: md.tabflow_version ?? null,
