@@ -65,7 +65,9 @@ export function compareArms(
     return {
       ...base,
       verdict: 'insufficient_data',
-      reason: `${nMin} valid ${params.paired ? 'paired rows' : 'rows in the smaller arm'}, min_samples is ${params.min_samples}`,
+      reason:
+        `${nMin} valid ${params.paired ? 'paired rows' : 'rows in the smaller arm'}, ` +
+        `min_samples is ${params.min_samples}`,
       t_test: null,
       bootstrap: null,
     };
@@ -98,7 +100,8 @@ function decide(
       reason: `${what}: MAE difference ${fmt(t.mean_difference)}, p = ${fmt(t.p_value)} < α = ${p.alpha}`,
     };
   }
-  const ci = `${Math.round((1 - p.alpha) * 100)}% bootstrap interval of the RMSE difference [${fmt(boot.lower)}, ${fmt(boot.upper)}]`;
+  const level = Math.round((1 - p.alpha) * 100);
+  const ci = `${level}% bootstrap interval of the RMSE difference [${fmt(boot.lower)}, ${fmt(boot.upper)}]`;
   if (boot.upper < 0) return { verdict: 'challenger_better', reason: `${ci} is below 0` };
   if (boot.lower > 0) return { verdict: 'champion_better', reason: `${ci} is above 0` };
   return { verdict: 'no_difference', reason: `${ci} contains 0` };

@@ -127,7 +127,8 @@ function checkAligned(reference: ReferenceProfile, current: CurrentWindow): void
     issues.push({
       path: 'features',
       code: 'window_mismatch',
-      message: `the reference has ${reference.features.length} features, the window ${current.features.length}`,
+      message:
+        `the reference has ${reference.features.length} features, ` + `the window ${current.features.length}`,
     });
   }
   if (issues.length) throw new ValidationError(issues, 'The current window does not match the reference');

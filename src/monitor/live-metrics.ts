@@ -153,7 +153,8 @@ function checkLengths(s: Scored): void {
   ].filter(([, a]) => a !== undefined && (a as ArrayLike<number>).length !== n);
   if (bad.length) {
     throw new RangeError(
-      `live metrics: ${n} predictions but ${bad.map(([k, a]) => `${(a as ArrayLike<number>).length} ${k}`).join(', ')}`,
+      `live metrics: ${n} predictions but ` +
+        bad.map(([k, a]) => `${(a as ArrayLike<number>).length} ${k}`).join(', '),
     );
   }
 }

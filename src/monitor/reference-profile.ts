@@ -113,7 +113,9 @@ export function buildReferenceProfile(frame: Frame, opts: ReferenceOptions = {})
       absent.map((n) => ({
         path: n,
         code: 'missing_column',
-        message: `feature "${n}" is not a column of the reference frame; columns are: ${frame.names.join(', ')}`,
+        message:
+          `feature "${n}" is not a column of the reference frame; ` +
+          `columns are: ${frame.names.join(', ')}`,
       })),
       'Cannot build the reference profile',
     );
