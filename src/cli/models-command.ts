@@ -69,7 +69,9 @@ function withRegistry(o: Common, fn: (r: ModelRegistry) => number | Promise<numb
   const r = openExisting(o);
   for (const f of r.reconciled) {
     process.stderr.write(
-      `repaired ${f.stage}: its link pointed to ${f.was ?? 'nothing'}, now ${f.now ?? 'removed'}\n`,
+      f.error
+        ? `warning: cannot repair stage ${f.stage}: ${f.error}\n`
+        : `repaired ${f.stage}: its link pointed to ${f.was ?? 'nothing'}, now ${f.now ?? 'removed'}\n`,
     );
   }
   return Promise.resolve()

@@ -17,8 +17,9 @@ import { METADATA_FILE, sha256 } from '../artifacts/run-artifacts.js';
 import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../artifacts/stage-link.js';
 import { ArtifactError, UsageError } from '../core/errors.js';
 import { faultPoint } from './fault.js';
-import { evaluateGate, type GateConfig, type GateResult } from './gate.js';
+import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 import { checkAlias, checkModelName, checkStage, parseRef, STAGES, type Stage } from './names.js';
+import { resolveRegistryConfig } from './registry-config.js';
 import {
   isCompleteRelease,
   isRegistryRelease,
@@ -70,6 +71,8 @@ export interface ReconcileFix {
   /** Where the link pointed (null: nowhere) and where it points now (null: removed). */
   was: string | null;
   now: string | null;
+  /** Set when the stage could not be repaired (its run folder is gone or changed). */
+  error?: string;
 }
 
 export interface OpenOptions {
@@ -370,14 +373,10 @@ export class ModelRegistry {
     };
   }
 
+  /** The gate a version's own config asks for (its `registry` section, as trained). */
   private gateOf(v: VersionRecord): GateConfig {
-    const cfg = readConfig(v.run_path) as { registry?: Record<string, unknown> };
-    const r = cfg?.registry ?? {};
-    return {
-      metric: (r.gate_metric as GateConfig['metric']) ?? 'rmse',
-      min_improvement_abs: Number(r.gate_min_improvement_abs ?? 0),
-      min_improvement_rel: Number(r.gate_min_improvement_rel ?? 0),
-    };
+    const cfg = readConfig(v.run_path) as { registry?: unknown } | null;
+    return gateConfigOf(resolveRegistryConfig(cfg?.registry ?? {}, `v${v.version} config.yaml registry`));
   }
 
   /** Versions the stage held, as a stack: promotions push, rollbacks pop. */
@@ -463,54 +462,60 @@ export class ModelRegistry {
   private reconcile(): ReconcileFix[] {
     if (!this.needsRepair()) return [];
     return this.store.writeTransaction(() => {
-      const fixes: ReconcileFix[] = [];
       removeLeftovers(this.root);
       const rows = this.store.getStages();
+      const fixes: ReconcileFix[] = [];
       for (const stage of STAGES) {
         const row = rows.find((r) => r.stage === stage);
         const link = stageLinkTarget(this.root, stage);
-        if (row) {
-          const v = this.store.getVersion(row.version);
-          if (!v)
-            throw new ArtifactError(
-              'registry_corrupt',
-              `Stage ${stage} names version ${row.version}, which does not exist`,
-            );
-          let release = row.release;
-          if (!isCompleteRelease(this.root, release, v.run_id, v.version)) {
-            // The database's release is gone (deleted by hand): rebuild it from the run folder.
-            const rec = this.get(v.version);
-            release = releaseName(stage, v.version);
-            writeRelease({
-              root: this.root,
-              release,
-              files: readVerifiedRun(rec.run_path, rec.metadata_sha256),
-              stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: now() },
-            });
-            this.store.setStage({ ...row, release });
-          }
-          if (link !== release) {
-            swapStageLink(this.root, stage, release);
-            fixes.push({ stage, was: link, now: release });
-          }
-        } else if (link !== null && isRegistryRelease(this.root, link)) {
-          // A first move into this stage crashed before its commit.
-          removeStageLink(this.root, stage);
-          fixes.push({ stage, was: link, now: null });
+        let fix: ReconcileFix | null;
+        try {
+          fix = this.repairStage(stage, row, link);
+        } catch (e) {
+          // One broken stage must not lock the user out of the registry (list, history, promote).
+          fix = { stage, was: link, now: link, error: (e as Error).message };
         }
-      }
-      for (const f of fixes) {
+        if (!fix) continue;
+        fixes.push(fix);
+        // A failed repair is reported by every open until fixed, but recorded only once it is.
+        if (fix.error) continue;
         this.store.addEvent({
           ts: now(),
           type: 'reconcile',
-          stage: f.stage,
-          version: rows.find((r) => r.stage === f.stage)?.version ?? null,
+          stage,
+          version: row?.version ?? null,
           actor: defaultActor(),
-          details: { link_was: f.was, link_now: f.now },
+          details: { link_was: fix.was, link_now: fix.now },
         });
       }
       return fixes;
     });
+  }
+
+  /** Point one stage link where the database says; null when it already agrees. */
+  private repairStage(stage: Stage, row: StageRow | undefined, link: string | null): ReconcileFix | null {
+    if (!row) {
+      if (link === null || !isRegistryRelease(this.root, link)) return null;
+      // A first move into this stage crashed before its commit.
+      removeStageLink(this.root, stage);
+      return { stage, was: link, now: null };
+    }
+    const v = this.get(row.version);
+    let release = row.release;
+    if (!isCompleteRelease(this.root, release, v.run_id, v.version)) {
+      // The database's release is gone (deleted by hand): rebuild it from the run folder.
+      release = releaseName(stage, v.version);
+      writeRelease({
+        root: this.root,
+        release,
+        files: readVerifiedRun(v.run_path, v.metadata_sha256),
+        stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: now() },
+      });
+      this.store.setStage({ ...row, release });
+    }
+    if (link === release) return null;
+    swapStageLink(this.root, stage, release);
+    return { stage, was: link, now: release };
   }
 }
 

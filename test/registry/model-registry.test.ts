@@ -5,6 +5,7 @@ import {
   readFileSync,
   readlinkSync,
   realpathSync,
+  rmSync,
   symlinkSync,
   unlinkSync,
   writeFileSync,
@@ -296,6 +297,34 @@ describe('ModelRegistry: safety', () => {
     const again = ModelRegistry.open(root);
     assert.deepEqual(again.reconciled, []);
     again.close();
+  });
+
+  it('open rebuilds a deleted release from the run folder, and still opens when it cannot', async () => {
+    const root = await threeVersions();
+    rmSync(realpathSync(join(root, 'production')), { recursive: true });
+    const r = ModelRegistry.open(root);
+    try {
+      assert.equal(r.reconciled.length, 1);
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(1).run_id);
+      assert.equal(readRegistryStamp(r.stageDir('production'))!.version, 1);
+    } finally {
+      r.close();
+    }
+    // Release and run folder both gone: the registry opens (list, history still work) and says why.
+    const dev = realpathSync(join(root, 'dev'));
+    const r3 = ModelRegistry.open(root);
+    const run3 = r3.get(3).run_path;
+    r3.close();
+    rmSync(dev, { recursive: true });
+    rmSync(run3, { recursive: true });
+    const broken = ModelRegistry.open(root);
+    try {
+      assert.equal(broken.reconciled.length, 1);
+      assert.match(broken.reconciled[0].error!, /is incomplete: metadata\.json is missing/);
+      assert.equal(broken.list().length, 3);
+    } finally {
+      broken.close();
+    }
   });
 });
 
