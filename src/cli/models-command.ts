@@ -103,7 +103,17 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
     .description(
       'model families, and the registry: list | show | diff | promote | rollback | history | alias',
     )
-    .action(() => setCode(modelsCommand()));
+    .argument('[subcommand]')
+    .action((sub?: string) => {
+      if (sub !== undefined) {
+        throw new UsageError(
+          'unknown_command',
+          `tabflow models ${JSON.stringify(sub)} is not a command; commands: ` +
+            'families, list, show, diff, promote, rollback, history, alias',
+        );
+      }
+      setCode(modelsCommand());
+    });
   models
     .command('families')
     .description('list the model families and their parameters')

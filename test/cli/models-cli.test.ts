@@ -149,6 +149,7 @@ describe('tabflow models', () => {
       [['models', 'alias', 'v9', '1'], /alias "v9" is not allowed/],
       [['models', 'list', '--dir', 'nowhere'], /No model registry in .*nowhere/],
       [['models', 'promote', '3', '--to', 'dev'], /Version 3 is already in dev/],
+      [['models', 'lst'], /tabflow models "lst" is not a command; commands: families, list/],
     ];
     const results = await Promise.all(cases.map(([args]) => tabflow(args, cwd)));
     results.forEach((r, i) => {
