@@ -22,6 +22,7 @@ import { applyEnvironment, selectedEnvironment } from '../config/environments.js
 import { UsageError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/index.js';
 import { PredictionLog } from '../log/index.js';
+import { readRegistryStamp } from '../registry/index.js';
 import {
   type AdminOptions,
   closeOnSignals,
@@ -30,7 +31,6 @@ import {
   fixedModel,
   followPrimary,
   type ModelSource,
-  readServedStamp,
   runWorkers,
   StageFollower,
 } from '../serve/index.js';
@@ -221,7 +221,7 @@ async function openSource(t: Target, pollMs: number, logger: pino.Logger): Promi
   if (t.follow) return StageFollower.open({ link: t.path, load, pollMs, stage: t.stage, logger });
   const dir = resolve(t.path);
   const pipeline = load(dir);
-  return fixedModel(pipeline, { stamp: readServedStamp(pipeline.dir), dir: pipeline.dir, stage: t.stage });
+  return fixedModel(pipeline, { stamp: readRegistryStamp(pipeline.dir), dir: pipeline.dir, stage: t.stage });
 }
 
 /** The log next to the models root (a stage link's parent), else next to the served folder. */

@@ -9,66 +9,39 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TabflowError } from '../core/errors.js';
+import { gateConfigOf, ModelRegistry, REGISTRY_DB_FILE, resolveRegistryConfig } from '../registry/index.js';
 import type { PromoteDecision, PromoteRequest } from '../serve/index.js';
 
-/** No registry module or database to promote through: 501. */
+/** No registry to promote through: 501. */
 class RegistryUnavailable extends TabflowError {
   override readonly httpStatus = 501;
 }
-
-interface RegistryModule {
-  ModelRegistry: {
-    open(root: string): {
-      promote(
-        ref: string | number,
-        stage: PromoteRequest['stage'],
-        o: { force?: boolean; reason?: string; actor?: string; gate?: unknown },
-      ): Promise<PromoteDecision>;
-      close(): void;
-    };
-  };
-  gateConfigOf(r: unknown): unknown;
-  resolveRegistryConfig(raw: unknown, prefix?: string): unknown;
-}
-
-// A variable specifier: the serve CLI does not depend on the registry at build time.
-const REGISTRY_MODULE = '../registry/index.js';
-const REGISTRY_DB = 'registry.sqlite';
 
 export function registryPromoter(
   root: string,
   rawConfig: Record<string, unknown>,
 ): (req: PromoteRequest) => Promise<PromoteDecision> {
+  // Resolved once: a bad registry section fails at start, not at the first promotion.
+  const gate =
+    rawConfig.registry !== undefined ? gateConfigOf(resolveRegistryConfig(rawConfig.registry)) : undefined;
   return async (req) => {
-    // Opening a registry creates one and resets stage links to it: never do that to a models
+    // Opening a registry creates one and resets the stage links to it: never do that to a models
     // folder that has none (stages published by hand or by an older tabflow).
-    if (!existsSync(join(root, REGISTRY_DB))) {
+    if (!existsSync(join(root, REGISTRY_DB_FILE))) {
       throw new RegistryUnavailable(
         'registry_not_available',
-        `No model registry in ${root} (${REGISTRY_DB} is missing): register runs with tabflow train first`,
+        `No model registry in ${root} (${REGISTRY_DB_FILE} is missing): register runs with tabflow train first`,
       );
     }
-    let mod: RegistryModule;
+    const reg = ModelRegistry.open(root);
     try {
-      mod = (await import(REGISTRY_MODULE)) as RegistryModule;
-    } catch (e) {
-      throw new RegistryUnavailable(
-        'registry_not_available',
-        `The model registry cannot be loaded (${(e as Error).message})`,
-      );
-    }
-    const gate =
-      rawConfig.registry !== undefined
-        ? mod.gateConfigOf(mod.resolveRegistryConfig(rawConfig.registry))
-        : undefined;
-    const reg = mod.ModelRegistry.open(root);
-    try {
-      return await reg.promote(req.version, req.stage, {
+      const decision = await reg.promote(req.version, req.stage, {
         force: req.force,
         reason: req.reason,
         actor: req.actor,
         ...(gate ? { gate } : {}),
       });
+      return decision as unknown as PromoteDecision;
     } finally {
       reg.close();
     }

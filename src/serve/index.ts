@@ -26,7 +26,6 @@ export type {
   RowIssue,
   RowPrediction,
 } from './pipeline-port.js';
-export { type RegistryStamp, readServedStamp, STAMP_FILE } from './registry-stamp.js';
 export { RequestError } from './request-error.js';
 export { closeOnSignals, type ShutdownOptions } from './shutdown.js';
 export { type FollowOptions, type SourceLogger, StageFollower } from './stage-follower.js';

@@ -4,8 +4,9 @@
  * never changes the model under a request in flight. `fixedModel` serves one pipeline for ever;
  * `StageFollower` (stage-follower.ts) follows a stage link as the registry moves it.
  */
+
+import type { RegistryStamp } from '../registry/registry-stamp.js';
 import type { ModelPipeline } from './pipeline-port.js';
-import type { RegistryStamp } from './registry-stamp.js';
 
 export interface ServedModel {
   readonly pipeline: ModelPipeline;

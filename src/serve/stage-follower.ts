@@ -14,9 +14,9 @@
  */
 import { realpathSync } from 'node:fs';
 import { ArtifactError } from '../core/errors.js';
+import { readRegistryStamp } from '../registry/registry-stamp.js';
 import type { ModelSource, ReloadCounters, ReloadResult, ServedModel } from './model-source.js';
 import type { ModelPipeline } from './pipeline-port.js';
-import { readServedStamp } from './registry-stamp.js';
 
 export interface SourceLogger {
   info(obj: object, msg: string): void;
@@ -166,7 +166,7 @@ function resolveLink(link: string): string {
 
 async function loadServed(opts: FollowOptions, dir: string, generation: number): Promise<ServedModel> {
   const pipeline = await opts.load(dir);
-  const stamp = readServedStamp(dir);
+  const stamp = readRegistryStamp(dir);
   if (stamp && stamp.run_id !== pipeline.runId) {
     throw new ArtifactError(
       'artifact_mismatch',
