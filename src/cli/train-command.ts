@@ -86,6 +86,8 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
     const run = await pipeline.run();
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(run.results, null, 2)}\n`);
+      // stdout stays pure JSON; the registration still shows on the terminal.
+      process.stderr.write(`${registrationLines(run, cfg.output.dir).join('\n')}\n`);
     } else {
       process.stdout.write(`\n${leaderboard(run.results)}\n\n`);
       process.stdout.write(`run ${run.runId}: artifacts in ${relative(process.cwd(), run.runDir) || '.'}\n`);
