@@ -1,22 +1,26 @@
 /**
  * Hot reload under load, on a real socket with real models: two runs trained by `tabflow train`
- * on concrete.csv (ridge; gbdt with another seed) are published as versions 1 and 2 of the
- * production stage, and the stage link is moved back and forth (promotion, rollback) while
- * concurrent clients send predictions. Half of the moves are noticed by polling, half by
- * POST /admin/reload. Then:
+ * on concrete.csv into one models folder (v1 ridge, v2 gbdt with another seed), and the production
+ * stage moved back and forth while 8 concurrent clients send predictions:
+ *   1. by hand, the way the registry moves a link (fresh release folder, new link renamed over
+ *      the old), 10 times; half the moves noticed by polling, half by POST /admin/reload;
+ *   2. by the registry itself: `promote v2 --to production` and `rollback --stage production`,
+ *      6 times, noticed by polling.
+ * Then, each time:
  *   - zero failed requests;
  *   - every response names its version, and its numbers are that version's predictions;
  *   - a request sent after a swap completed gets the new version, one answered before it the old;
  *   - every logged row carries the version and run of the response it belongs to.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { openLogForReading, PredictionLog, readLog } from '../../src/log/index.js';
-import { createServer, StageFollower } from '../../src/serve/index.js';
+import { ModelRegistry } from '../../src/registry/index.js';
+import { createServer, type ModelSource, StageFollower } from '../../src/serve/index.js';
 import { tabflow } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
@@ -24,22 +28,33 @@ import { pointStage, releaseFromRun } from './stage-fixture.js';
 
 const ROWS = concreteRecords(200);
 const TOKEN = 'load-test-admin-token-0123456789';
-let runs: { dir: string; runId: string; expected: number[] }[];
-
-/** Train one run into a fresh folder; its run folder and its library predictions of ROWS. */
-function trainRun(models: string, seed: number) {
-  const root = mkdtempSync(join(tmpdir(), 'tabflow-hot-train-'));
-  const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET];
-  const r = tabflow([...args, '--models', models, '--seed', String(seed), '--out', root], root);
-  if (r.code !== 0) throw new Error(`training failed (${r.code}):\n${r.stderr}`);
-  const [runId] = readdirSync(join(root, 'runs'));
-  const dir = join(root, 'runs', runId);
-  const p = InferencePipeline.load(dir);
-  return { dir, runId, expected: p.predict(ROWS).map((x) => x.prediction as number) };
-}
+const CLIENTS = 8;
+/** The registry's models folder, and per version: run folder, run id, library predictions of ROWS. */
+let registryRoot: string;
+const runs = new Map<number, { dir: string; runId: string; expected: number[] }>();
 
 before(() => {
-  runs = [trainRun('ridge', 1), trainRun('gbdt', 7)];
+  registryRoot = mkdtempSync(join(tmpdir(), 'tabflow-hot-train-'));
+  for (const [models, seed] of [
+    ['ridge', 1],
+    ['gbdt', 7],
+  ] as const) {
+    const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', models];
+    const r = tabflow([...args, '--seed', String(seed), '--out', registryRoot], registryRoot);
+    if (r.code !== 0) throw new Error(`training failed (${r.code}):\n${r.stderr}`);
+  }
+  const reg = ModelRegistry.open(registryRoot);
+  for (const v of [1, 2]) {
+    const rec = reg.get(v);
+    const p = InferencePipeline.load(rec.run_path);
+    runs.set(v, {
+      dir: rec.run_path,
+      runId: rec.run_id,
+      expected: p.predict(ROWS).map((x) => x.prediction as number),
+    });
+  }
+  assert.equal(reg.stageVersion('production')?.version, 1);
+  reg.close();
 });
 
 interface Answer {
@@ -51,21 +66,15 @@ interface Answer {
   answered: number;
 }
 
-test('moving the production stage back and forth under traffic: zero failures, every answer and log row names its version', {
-  timeout: 60_000,
-}, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'tabflow-hot-'));
-  const runOf = (v: number) => runs[(v - 1) % 2];
-  let nextVersion = 1;
-  /** A fresh release folder per move, as the registry writes one per promotion or rollback. */
-  const publish = (v: number) => {
-    pointStage(
-      root,
-      'production',
-      releaseFromRun(root, runOf(v).dir, { version: v, stage: 'production', runId: runOf(v).runId }),
-    );
-  };
-  publish(nextVersion);
+/**
+ * Serve the production stage of `root` under traffic while `move(k, base)` moves it `moves` times
+ * (and waits until the server serves the new version); check everything listed above.
+ */
+async function underTraffic(
+  root: string,
+  moves: number,
+  move: (k: number, base: string, source: ModelSource) => Promise<number>,
+) {
   const swaps: { version: number; at: number }[] = [];
   const logger = {
     info: (o: object) => swaps.push({ version: (o as { version: number }).version, at: Date.now() }),
@@ -78,7 +87,7 @@ test('moving the production stage back and forth under traffic: zero failures, e
     pollMs: 50,
     logger,
   });
-  swaps.push({ version: 1, at: Date.now() });
+  swaps.push({ version: source.current().version as number, at: Date.now() });
   const logFile = join(root, 'predictions.sqlite');
   const log = new PredictionLog(logFile, { batchSize: 256, flushMs: 50 });
   const app = await createServer({ source, log, admin: { token: TOKEN } });
@@ -106,7 +115,6 @@ test('moving the production stage back and forth under traffic: zero failures, e
         });
         const body = (await res.json()) as {
           model?: { version: number; run_id: string };
-          request_id?: string;
           predictions: (number | { prediction: number })[];
         };
         if (res.status !== 200) {
@@ -115,12 +123,11 @@ test('moving the production stage back and forth under traffic: zero failures, e
         }
         const version = Number(res.headers.get('x-tabflow-model-version'));
         const runId = String(res.headers.get('x-tabflow-run-id'));
-        if (!mlflow) {
-          assert.deepEqual([body.model?.version, body.model?.run_id], [version, runId]);
-        }
-        assert.equal(runId, runOf(version).runId, `version ${version} answered with run ${runId}`);
+        if (!mlflow) assert.deepEqual([body.model?.version, body.model?.run_id], [version, runId]);
+        const run = runs.get(version);
+        assert.equal(runId, run?.runId, `version ${version} answered with run ${runId}`);
         const got = body.predictions.map((p) => (typeof p === 'number' ? p : p.prediction));
-        assert.deepEqual(got, runOf(version).expected.slice(start, start + n));
+        assert.deepEqual(got, run?.expected.slice(start, start + n));
         answers.push({
           request: String(res.headers.get('x-request-id')),
           version,
@@ -134,50 +141,34 @@ test('moving the production stage back and forth under traffic: zero failures, e
       }
     }
   };
-  const clients = Array.from({ length: 8 }, (_, c) => client(c));
-
-  const MOVES = 10;
-  for (let k = 0; k < MOVES; k++) {
+  const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
+  const t0 = Date.now();
+  for (let k = 0; k < moves; k++) {
     await new Promise((r) => setTimeout(r, 250));
-    // Promote the other version (2 after 1, a rollback to 1 after 2, ...).
-    nextVersion = nextVersion === 1 ? 2 : 1;
-    publish(nextVersion);
-    if (k % 2 === 1) {
-      const r = await fetch(`${base}/admin/reload`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}` },
-      });
-      assert.equal(r.status, 200);
-      const body = (await r.json()) as { model: { version: number } };
-      assert.equal(body.model.version, nextVersion);
-    } else {
-      const t0 = Date.now();
-      while (source.current().version !== nextVersion && Date.now() - t0 < 5000) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      assert.equal(source.current().version, nextVersion, 'polling picked up the move');
+    const want = await move(k, base, source);
+    const t = Date.now();
+    while (source.current().version !== want && Date.now() - t < 5000) {
+      await new Promise((r) => setTimeout(r, 5));
     }
+    assert.equal(source.current().version, want, `move ${k} reached the server`);
   }
   await new Promise((r) => setTimeout(r, 250));
   stop = true;
   await Promise.all(clients);
+  const seconds = (Date.now() - t0) / 1000;
   await app.close();
 
   assert.deepEqual(failures, []);
-  assert.equal(source.counters.swaps, MOVES);
+  assert.equal(source.counters.swaps, moves);
   assert.equal(source.counters.failures, 0);
-  assert.deepEqual(
-    swaps.map((s) => s.version),
-    Array.from({ length: MOVES + 1 }, (_, i) => (i % 2) + 1),
-  );
+  assert.equal(swaps.length, moves + 1);
   // Requests wholly inside one model's time window got that model.
   let checked = 0;
   const perWindow = new Array(swaps.length).fill(0);
   for (const a of answers) {
     for (let w = 0; w < swaps.length; w++) {
-      const from = swaps[w].at;
       const to = w + 1 < swaps.length ? swaps[w + 1].at : Number.POSITIVE_INFINITY;
-      if (a.sent >= from && a.answered < to) {
+      if (a.sent >= swaps[w].at && a.answered < to) {
         assert.equal(a.version, swaps[w].version, `request ${a.request} inside window ${w}`);
         perWindow[w]++;
         checked++;
@@ -208,8 +199,64 @@ test('moving the production stage back and forth under traffic: zero failures, e
   );
   const v1 = answers.filter((a) => a.version === 1).length;
   console.log(
-    `hot reload under load: ${answers.length} requests (${logged} rows) from 8 clients, ` +
-      `${failures.length} failed, ${source.counters.swaps} swaps; v1 ${v1}, v2 ${answers.length - v1} answers; ` +
-      `${checked} checked against their window`,
+    `${answers.length} requests (${logged} rows) in ${seconds.toFixed(1)} s from ${CLIENTS} clients, ` +
+      `${failures.length} failed, ${source.counters.swaps} swaps; v1 ${v1}, v2 ${answers.length - v1} ` +
+      `answers; ${checked} checked against their window`,
   );
+  return swaps.map((s) => s.version);
+}
+
+test('links moved by hand under traffic (polling and /admin/reload): zero failures, versions in answers and log', {
+  timeout: 60_000,
+}, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tabflow-hot-'));
+  const publish = (v: number) => {
+    const run = runs.get(v);
+    assert.ok(run);
+    pointStage(
+      root,
+      'production',
+      releaseFromRun(root, run.dir, { version: v, stage: 'production', runId: run.runId }),
+    );
+  };
+  publish(1);
+  const versions = await underTraffic(root, 10, async (k, base) => {
+    const v = k % 2 === 0 ? 2 : 1;
+    publish(v);
+    if (k % 2 === 1) {
+      const r = await fetch(`${base}/admin/reload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      assert.equal(r.status, 200);
+      assert.equal(((await r.json()) as { model: { version: number } }).model.version, v);
+    }
+    return v;
+  });
+  assert.deepEqual(versions, [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
+});
+
+test('registry promote and rollback under traffic: zero failures, versions in answers and log', {
+  timeout: 60_000,
+}, async () => {
+  const reg = ModelRegistry.open(registryRoot);
+  try {
+    const versions = await underTraffic(registryRoot, 6, async (k) => {
+      if (k % 2 === 0) {
+        const d = await reg.promote(2, 'production', {
+          force: true,
+          reason: `load test ${k}`,
+          actor: 'test',
+        });
+        assert.equal(d.applied, true);
+        return 2;
+      }
+      const d = reg.rollback('production', { reason: `load test ${k}`, actor: 'test' });
+      assert.equal(d.version, 1);
+      return 1;
+    });
+    assert.deepEqual(versions, [1, 2, 1, 2, 1, 2, 1]);
+  } finally {
+    reg.close();
+  }
 });
