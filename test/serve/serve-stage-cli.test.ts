@@ -30,18 +30,22 @@ function trainRun(root: string, models: string): { dir: string; runId: string } 
   return { dir: join(out, 'runs', runId), runId };
 }
 
-/** Run `tabflow ...args` in this process, capturing stderr (for option errors: nothing listens). */
-async function cliError(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const orig = process.stderr.write;
-  process.stderr.write = ((s: string) => {
-    stderr += s;
-    return true;
-  }) as typeof process.stderr.write;
+/** Run `tabflow ...args` in this process (nothing that listens), capturing what it prints. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const orig = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const capture = (key: 'stdout' | 'stderr') =>
+    ((s: string) => {
+      out[key] += s;
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
   try {
-    return { code: await main(['node', 'tabflow', ...args]), stderr };
+    return { code: await main(['node', 'tabflow', ...args]), ...out };
   } finally {
-    process.stderr.write = orig;
+    process.stdout.write = orig.stdout;
+    process.stderr.write = orig.stderr;
   }
 }
 
@@ -156,7 +160,8 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
   assert.equal(await srv.exited, 0, srv.out().stderr);
   // log_level warn (from the environment): no per-request info lines on stdout.
   assert.doesNotMatch(srv.out().stdout, /"msg":"request"/);
-  const db = openLogForReading(join(models, 'predictions.sqlite'));
+  const logFile = join(models, 'predictions.sqlite');
+  const db = openLogForReading(logFile);
   const byVersion = summarizeLog(db).by_run.map((r) => [r.model_version, r.run_id, r.stage, r.rows]);
   const all = [...readLog(db)];
   db.close();
@@ -165,6 +170,23 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
     [2, b.runId, 'production', 40],
   ]);
   assert.equal(all.length, 80);
+
+  // `tabflow logs` shows the version per run and per row, and filters by it.
+  const table = await cli(['logs', '--db', logFile, '--limit', '3']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, new RegExp(`${a.runId}.*│ v1 .*│ production .*│ 40 `));
+  assert.match(table.stdout, new RegExp(`${b.runId}.*│ v2 .*│ production .*│ 40 `));
+  assert.match(table.stdout, /latest 3:[\s\S]*│ version │[\s\S]*│ v2 /);
+  const only2 = await cli(['logs', '--db', logFile, '--model-version', 'v2', '--json', '--limit', '1']);
+  const summary = JSON.parse(only2.stdout);
+  assert.equal(summary.rows, 40);
+  assert.deepEqual(
+    [summary.latest[0].model_version, summary.latest[0].stage, summary.latest[0].run_id],
+    [2, 'production', b.runId],
+  );
+  const bad = await cli(['logs', '--db', logFile, '--model-version', 'two']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--model-version "two" is not allowed/);
 });
 
 test('serve option errors: --env without --config, --model with --stage, an empty stage, a bad stage', async () => {
@@ -177,7 +199,7 @@ test('serve option errors: --env without --config, --model with --stage, an empt
     [['--stage', 'dev', '--models-dir', root, '--reload-poll-ms', '-1'], /--reload-poll-ms "-1"/],
   ];
   for (const [args, want] of cases) {
-    const r = await cliError(['serve', ...args]);
+    const r = await cli(['serve', ...args]);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, want);
   }
