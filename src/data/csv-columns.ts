@@ -103,10 +103,14 @@ export class NumberSink implements Sink {
   }
 }
 
-/** Every value goes into the dictionary; the loader then maps missing-token entries to -1. */
+/**
+ * Text into dictionary codes; missing tokens become -1 here and never enter the dictionary, so the
+ * loader's missing-token pass (convert.ts dropMissingTokens) has nothing to rewrite.
+ */
 export class TextSink implements Sink {
   private codes = new Int32Array(0);
   private readonly dict = new ByteDictionary();
+  constructor(private readonly missing: MissingTokens) {}
   ensure(rows: number): void {
     this.codes = grow(this.codes, rows);
   }
@@ -114,7 +118,12 @@ export class TextSink implements Sink {
     const { start, end, count } = batch;
     const codes = this.codes;
     const dict = this.dict;
-    for (let r = 0, k = j; r < count; r++, k += ncols) codes[row + r] = dict.code(bytes, start[k], end[k]);
+    const missing = this.missing;
+    for (let r = 0, k = j; r < count; r++, k += ncols) {
+      const a = start[k];
+      const b = end[k];
+      codes[row + r] = missing.has(bytes, a, b) ? -1 : dict.code(bytes, a, b);
+    }
   }
   finish(rows: number): Column {
     return { type: 'categorical', codes: trim(this.codes, rows), dictionary: this.dict.values };

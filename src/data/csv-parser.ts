@@ -49,7 +49,7 @@ export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOption
   const kinds = await sampleKinds(path, head, missing, opts.textColumns);
   const demoted = new Set<number>();
   const sinks: Sink[] = kinds.map((k, j) =>
-    k === 'numeric' ? new NumberSink(missing, () => demoted.add(j)) : new TextSink(),
+    k === 'numeric' ? new NumberSink(missing, () => demoted.add(j)) : new TextSink(missing),
   );
   let rows = 0;
   await scanRecords(
