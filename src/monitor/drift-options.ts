@@ -4,7 +4,7 @@
  */
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
-export const NUMERIC_METHODS = ['auto', 'ks', 'wasserstein', 'jensenshannon', 'psi'] as const;
+export const NUMERIC_METHODS = ['auto', 'ks', 'wasserstein', 'chisquare', 'jensenshannon', 'psi'] as const;
 export const CATEGORICAL_METHODS = ['auto', 'chisquare', 'jensenshannon', 'psi'] as const;
 export type DriftMethod = 'ks' | 'wasserstein' | 'jensenshannon' | 'psi' | 'chisquare';
 
@@ -22,6 +22,13 @@ export const DRIFT_PARAMS = {
     min: 1,
     integer: true,
     doc: 'auto method: current windows up to this size get a test (KS, chi-square), larger ones a distance',
+  },
+  discrete_max_values: {
+    type: 'number',
+    default: 5,
+    min: 0,
+    integer: true,
+    doc: 'auto method: numeric features with at most this many distinct training values are tested as categories',
   },
   p_value_threshold: {
     type: 'number',

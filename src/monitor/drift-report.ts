@@ -17,6 +17,7 @@ import { jensenShannonDistance } from './jensen-shannon.js';
 import { ksTest } from './ks-test.js';
 import { psi } from './psi.js';
 import type { CategoricalProfile, NumericProfile, ReferenceProfile } from './reference-profile.js';
+import { nextUp } from './sketch.js';
 import { normalizedWasserstein } from './wasserstein.js';
 
 export interface FeatureDrift {
@@ -140,15 +141,27 @@ const finiteOrNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 function numericDrift(ref: NumericProfile, cur: NumericWindow, p: DriftParams): FeatureDrift {
   const nRef = ref.count;
   const nCur = cur.sorted.length;
+  const small = nCur <= p.large_sample_size;
+  // Few distinct values (flags, small counts): a test on the value bins, as for categoricals;
+  // KS is needlessly conservative on such heavily tied data.
+  const discrete = ref.distinct > 0 && ref.distinct <= p.discrete_max_values;
   const method: DriftMethod =
-    p.numeric_method === 'auto' ? (nCur <= p.large_sample_size ? 'ks' : 'wasserstein') : p.numeric_method;
+    p.numeric_method !== 'auto'
+      ? p.numeric_method
+      : discrete
+        ? small
+          ? 'chisquare'
+          : 'jensenshannon'
+        : small
+          ? 'ks'
+          : 'wasserstein';
   // Value bins plus a missing bin (invalid values count as missing: they carry no value).
   const refBins = [...ref.counts, ref.missing];
   const curBins = [...cur.counts, cur.missing + cur.invalid];
-  const labels = [...binLabels(ref.edges), '(missing)'];
+  const bins = nonEmpty([...binLabels(ref.edges), '(missing)'], refBins, curBins);
+  const psiValue = cur.n > 0 && ref.n > 0 ? psi(bins.ref, bins.cur) : Number.NaN;
   let statistic = Number.NaN;
   let pValue: number | null = null;
-  let threshold = p.psi_threshold;
   if (nRef > 0 && nCur > 0) {
     if (method === 'ks') {
       const r = ksTest(ref.sketch, cur.sorted, nRef, nCur);
@@ -156,15 +169,17 @@ function numericDrift(ref: NumericProfile, cur: NumericWindow, p: DriftParams): 
       pValue = r.p_value;
     } else if (method === 'wasserstein') {
       statistic = normalizedWasserstein(ref.sketch, cur.sorted, ref.std);
+    } else if (method === 'chisquare') {
+      const r = chiSquareHomogeneity(bins.ref, bins.cur);
+      statistic = r.statistic;
+      pValue = r.p_value;
+    } else if (method === 'jensenshannon') {
+      statistic = jensenShannonDistance(bins.ref, bins.cur);
+    } else {
+      statistic = psiValue;
     }
   }
-  const bins = nonEmpty(labels, refBins, curBins);
-  const psiValue = cur.n > 0 && ref.n > 0 ? psi(bins.ref, bins.cur) : Number.NaN;
-  if (method === 'jensenshannon') statistic = jensenShannonDistance(bins.ref, bins.cur);
-  if (method === 'psi') statistic = psiValue;
-  if (method === 'ks') threshold = p.p_value_threshold;
-  else if (method === 'wasserstein') threshold = p.wasserstein_threshold;
-  else if (method === 'jensenshannon') threshold = p.jensenshannon_threshold;
+  const threshold = thresholdOf(method, p);
   let reason = nRef === 0 ? 'no non-missing reference values' : insufficient(nRef, nCur, p.min_samples);
   if (reason && nCur < cur.n)
     reason += ` (${cur.missing} missing and ${cur.invalid} invalid of ${cur.n} rows)`;
@@ -207,21 +222,19 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalWindow, p: Dr
   const bins = nonEmpty(labels, refBins, curBins);
   let statistic = Number.NaN;
   let pValue: number | null = null;
-  let threshold = p.psi_threshold;
   const psiValue = nRef > 0 && nCur > 0 ? psi(bins.ref, bins.cur) : Number.NaN;
   if (nRef > 0 && nCur > 0) {
     if (method === 'chisquare') {
       const r = chiSquareHomogeneity(bins.ref, bins.cur);
       statistic = r.statistic;
       pValue = r.p_value;
-      threshold = p.p_value_threshold;
     } else if (method === 'jensenshannon') {
       statistic = jensenShannonDistance(bins.ref, bins.cur);
-      threshold = p.jensenshannon_threshold;
     } else {
       statistic = psiValue;
     }
   }
+  const threshold = thresholdOf(method, p);
   const reason = insufficient(nRef, nCur, p.min_samples);
   return {
     feature: ref.name,
@@ -244,6 +257,20 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalWindow, p: Dr
     unseen_examples: [...cur.unseenExamples],
     distribution: proportions(bins),
   };
+}
+
+function thresholdOf(method: DriftMethod, p: DriftParams): number {
+  switch (method) {
+    case 'ks':
+    case 'chisquare':
+      return p.p_value_threshold;
+    case 'wasserstein':
+      return p.wasserstein_threshold;
+    case 'jensenshannon':
+      return p.jensenshannon_threshold;
+    case 'psi':
+      return p.psi_threshold;
+  }
 }
 
 function psiVerdict(value: number, nRef: number, nCur: number, p: DriftParams): boolean | null {
@@ -299,6 +326,14 @@ function binLabels(edges: Float64Array): string[] {
   const fmt = (x: number): string =>
     Number.isFinite(x) ? String(Number(x.toPrecision(6))) : x > 0 ? '∞' : '−∞';
   const out: string[] = [];
-  for (let i = 0; i + 1 < edges.length; i++) out.push(`[${fmt(edges[i])}, ${fmt(edges[i + 1])})`);
+  for (let i = 0; i + 1 < edges.length; i++) {
+    // A one-value bin of a discrete feature (see valueEdges) is labelled by its value.
+    const single = Number.isFinite(edges[i]) && edges[i + 1] === nextUp(edges[i]);
+    // The gap above such a value starts just after it: (v, next).
+    const afterValue = i > 0 && Number.isFinite(edges[i - 1]) && edges[i] === nextUp(edges[i - 1]);
+    if (single) out.push(`= ${fmt(edges[i])}`);
+    else if (afterValue) out.push(`(${fmt(edges[i - 1])}, ${fmt(edges[i + 1])})`);
+    else out.push(`[${fmt(edges[i])}, ${fmt(edges[i + 1])})`);
+  }
   return out;
 }

@@ -189,6 +189,7 @@ function decodeFeature(x: unknown, path: string, issues: Issue[]): FeatureProfil
         std: decodeNumber(f.std, `${path}.std`),
         min: decodeNumber(f.min, `${path}.min`),
         max: decodeNumber(f.max, `${path}.max`),
+        distinct: count('distinct'),
         edges,
         counts,
         sketch,

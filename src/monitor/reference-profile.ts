@@ -4,7 +4,8 @@
  * (plus, optionally, the model's predictions on TEST and the target), stored with the artifacts
  * (see profile-codec.ts).
  *
- * Numeric (and datetime, as epoch ms) features keep quantile bin edges with their counts, a
+ * Numeric (and datetime, as epoch ms) features keep quantile bin edges (one bin per value, and
+ * per gap between values, when there are no more distinct values than bins) with counts, a
  * quantile sketch for KS/Wasserstein, mean/std/min/max and the missing count. Categorical (and
  * boolean, as 'false'/'true') features keep category counts, most frequent first; categories
  * beyond `max_categories` are pooled into one "other" count.
@@ -12,7 +13,14 @@
 import { ValidationError } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 import { BOOL_MISSING, type Column, type Frame } from '../data/frame.js';
-import { histogram, quantileEdges, quantileSketch, sortedFinite } from './sketch.js';
+import {
+  distinctCount,
+  histogram,
+  quantileEdges,
+  quantileSketch,
+  sortedFinite,
+  valueEdges,
+} from './sketch.js';
 
 export const PROFILE_PARAMS = {
   bins: {
@@ -56,6 +64,8 @@ export interface NumericProfile {
   readonly std: number;
   readonly min: number;
   readonly max: number;
+  /** Distinct non-missing values. */
+  readonly distinct: number;
   /** Bin edges, −∞ … +∞; bin i is [edges[i], edges[i+1]). */
   readonly edges: Float64Array;
   /** Non-missing values per bin. */
@@ -166,7 +176,9 @@ export function numericProfile(
   mean = count ? mean / count : Number.NaN;
   let ss = 0;
   for (let i = 0; i < count; i++) ss += (sorted[i] - mean) ** 2;
-  const edges = quantileEdges(sorted, params.bins);
+  const distinct = distinctCount(sorted);
+  // A discrete feature (no more distinct values than bins) gets one bin per value (and per gap).
+  const edges = distinct <= params.bins ? valueEdges(sorted) : quantileEdges(sorted, params.bins);
   return {
     type: 'numeric',
     name,
@@ -178,6 +190,7 @@ export function numericProfile(
     std: count ? Math.sqrt(ss / count) : Number.NaN,
     min: count ? sorted[0] : Number.NaN,
     max: count ? sorted[count - 1] : Number.NaN,
+    distinct,
     edges,
     counts: histogram(sorted, edges),
     sketch: quantileSketch(sorted, params.sketch_size),

@@ -75,3 +75,37 @@ export function histogram(values: ArrayLike<number>, edges: Float64Array): Float
   }
   return counts;
 }
+
+/** Number of distinct values in a sorted sample. */
+export function distinctCount(sorted: Float64Array): number {
+  let k = sorted.length ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) k++;
+  return k;
+}
+
+/**
+ * Edges that give each distinct value v of a sorted sample its own bin [v, v⁺) (v⁺ the next
+ * double up), with the gaps between values as bins of their own: the right histogram for a
+ * discrete feature (flags, small counts). Quantile edges would merge values, and a value never
+ * seen in training lands in an empty gap bin instead of passing for its neighbour.
+ */
+export function valueEdges(sorted: Float64Array): Float64Array {
+  const edges = [Number.NEGATIVE_INFINITY];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    const v = sorted[i];
+    if (v > edges[edges.length - 1]) edges.push(v);
+    edges.push(nextUp(v));
+  }
+  edges.push(Number.POSITIVE_INFINITY);
+  return Float64Array.from(edges);
+}
+
+/** The next representable double above a finite x. */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] += x > 0 ? 1n : -1n;
+  return f[0];
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, ValidationError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
 import { categorical, Frame, type NumericColumn, numeric } from '../../src/data/frame.js';
 import {
   buildCurrentWindow,
@@ -172,9 +173,15 @@ describe('never a wrong verdict on bad input', () => {
         Array.from({ length: 2000 }, (_, i) => ({ k: i % 2 ? 5 : 6, c: 'x' })),
       ),
     );
-    assert.equal(moved.features[0].method, 'wasserstein');
-    assert.equal(moved.features[0].statistic, Number.POSITIVE_INFINITY);
+    assert.equal(moved.features[0].method, 'jensenshannon');
+    assert.ok((moved.features[0].statistic ?? 0) > 0.3);
     assert.equal(moved.features[0].drifted, true);
+    const byWasserstein = detectDrift(ref, buildCurrentWindow(ref, [{ k: 6 }, { k: 5 }]), {
+      numeric_method: 'wasserstein',
+      min_samples: 1,
+    });
+    assert.equal(byWasserstein.features[0].statistic, Number.POSITIVE_INFINITY);
+    assert.equal(byWasserstein.features[0].drifted, true);
   });
   it('an all-missing reference feature cannot be judged on values', () => {
     const train = new Frame(
@@ -203,6 +210,48 @@ describe('never a wrong verdict on bad input', () => {
         /reference feature 2 is "color" \(categorical\) but the window has nothing there/.test(e.message) &&
         /the reference has 10 features, the window 2/.test(e.message),
     );
+  });
+});
+
+describe('discrete numeric features (flags, small counts)', () => {
+  const n = 2000;
+  const rng = new Rng(5);
+  const train = new Frame(
+    ['has_pool', 'rooms'],
+    [
+      numeric(Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0))),
+      numeric(Array.from({ length: n }, () => 1 + Math.floor(rng.next() * 4))),
+    ],
+  );
+  const ref = buildReferenceProfile(train);
+  const records = (m: number, pPool: number, maxRooms: number) =>
+    Array.from({ length: m }, () => ({
+      has_pool: rng.next() < pPool ? 1 : 0,
+      rooms: 1 + Math.floor(rng.next() * maxRooms),
+    }));
+  it('are tested on their values with χ² (KS is needlessly conservative on ties)', () => {
+    const same = detectDrift(ref, buildCurrentWindow(ref, records(600, 0.3, 4)));
+    assert.deepEqual(
+      same.features.map((f) => [f.method, f.drifted]),
+      [
+        ['chisquare', false],
+        ['chisquare', false],
+      ],
+    );
+    assert.deepEqual(same.features[0].distribution.bins, ['= 0', '= 1']);
+    const shifted = detectDrift(ref, buildCurrentWindow(ref, records(600, 0.4, 4)));
+    assert.equal(shifted.features[0].drifted, true, `p = ${shifted.features[0].p_value}`);
+  });
+  it('a value never seen in training lands in a gap bin of its own', () => {
+    const r = detectDrift(ref, buildCurrentWindow(ref, records(600, 0.3, 5)));
+    const rooms = r.features[1];
+    assert.equal(rooms.drifted, true);
+    assert.ok(rooms.distribution.bins.includes('(4, ∞)'), rooms.distribution.bins.join(' '));
+    assert.equal(rooms.distribution.reference[rooms.distribution.bins.indexOf('(4, ∞)')], 0);
+  });
+  it('discrete_max_values: 0 turns the rule off', () => {
+    const r = detectDrift(ref, buildCurrentWindow(ref, records(600, 0.3, 4)), { discrete_max_values: 0 });
+    assert.ok(r.features.every((f) => f.method === 'ks'));
   });
 });
 

@@ -95,10 +95,10 @@ describe('edge cases of the training data', () => {
     assert.deepEqual([f.count, f.missing, f.counts.length, f.sketch.length], [0, 4, 1, 0]);
     assert.ok(Number.isNaN(f.mean) && Number.isNaN(f.std));
   });
-  it('a single-valued column: one bin holding everything, std 0', () => {
+  it('a single-valued column: one bin for its value, empty bins either side, std 0', () => {
     const f = p.features[1] as NumericProfile;
-    assert.deepEqual([...f.counts], [4]);
-    assert.equal(f.std, 0);
+    assert.deepEqual([...f.counts], [0, 4, 0]);
+    assert.deepEqual([f.distinct, f.std, f.edges[1]], [1, 0, 7]);
   });
   it('booleans as categories false/true; rare categories pooled beyond max_categories', () => {
     const flag = p.features[2] as CategoricalProfile;
