@@ -28,7 +28,7 @@ export const DRIFT_PARAMS = {
     default: 5,
     min: 0,
     integer: true,
-    doc: 'auto method: numeric features with at most this many distinct training values are tested as categories',
+    doc: 'auto method: numeric features with at most this many distinct values are tested as categories',
   },
   p_value_threshold: {
     type: 'number',
