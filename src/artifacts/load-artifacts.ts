@@ -12,7 +12,7 @@ import type { FittedRegressor } from '../models/regressor.js';
 import { type FittedPreprocessor, loadPreprocessor } from '../preprocess/index.js';
 import { REGISTRY_STAMP_FILE } from '../registry/registry-stamp.js';
 import {
-  ARTIFACT_FILES,
+  artifactFilesOf,
   METADATA_FILE,
   type MetadataJson,
   type ResultsJson,
@@ -46,9 +46,9 @@ export function loadArtifacts(dir: string): RunArtifacts {
   };
   const metadata = parseJson(read(METADATA_FILE), `${dir}/${METADATA_FILE}`) as MetadataJson;
   const bytes: Record<string, Buffer> = {};
-  for (const f of ARTIFACT_FILES) {
+  for (const f of artifactFilesOf(metadata)) {
     bytes[f] = read(f);
-    const want = metadata.artifacts?.[f]?.sha256;
+    const want = (metadata.artifacts as Record<string, { sha256: string } | undefined>)?.[f]?.sha256;
     const got = sha256(bytes[f]);
     if (want !== got) {
       throw new ArtifactError(

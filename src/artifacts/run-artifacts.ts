@@ -11,6 +11,18 @@ import type { CandidateResult } from '../train/model-trainer.js';
 export const ARTIFACT_FILES = ['model.json', 'preprocessor.json', 'config.yaml', 'results.json'] as const;
 export type ArtifactFile = (typeof ARTIFACT_FILES)[number];
 export const METADATA_FILE = 'metadata.json';
+/**
+ * Files a run may have besides the four: checked like them when metadata.json lists them (a run
+ * trained before they existed simply has none).
+ */
+export const OPTIONAL_ARTIFACT_FILES = ['profile.json'] as const;
+export type OptionalArtifactFile = (typeof OPTIONAL_ARTIFACT_FILES)[number];
+
+/** Every file metadata.json vouches for: the four required ones, then the optional ones it lists. */
+export function artifactFilesOf(meta: Pick<MetadataJson, 'artifacts'>): string[] {
+  const listed = (meta.artifacts ?? {}) as Record<string, unknown>;
+  return [...ARTIFACT_FILES, ...OPTIONAL_ARTIFACT_FILES.filter((f) => listed[f] !== undefined)];
+}
 export const METADATA_FORMAT_VERSION = 1;
 
 export interface ResultsJson {
@@ -64,7 +76,8 @@ export interface MetadataJson {
   calibration?: CalibrationJson;
   /** TRAIN rows of the model matrix for model-agnostic explanations (SVR, k-NN only). */
   explain_background?: BackgroundJson;
-  artifacts: Record<ArtifactFile, { sha256: string; bytes: number }>;
+  artifacts: Record<ArtifactFile, { sha256: string; bytes: number }> &
+    Partial<Record<OptionalArtifactFile, { sha256: string; bytes: number }>>;
 }
 
 export interface TargetStats {

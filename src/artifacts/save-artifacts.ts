@@ -22,6 +22,7 @@ import {
   METADATA_FILE,
   METADATA_FORMAT_VERSION,
   type MetadataJson,
+  type OptionalArtifactFile,
   type ResultsJson,
   sha256,
   targetStats,
@@ -46,6 +47,8 @@ export interface SaveInput {
   featureQuantiles?: Record<string, Record<string, number>>;
   /** Background rows for model-agnostic explanations. */
   explainBackground?: BackgroundJson;
+  /** Reference profile for drift monitoring (src/monitor), saved as profile.json. */
+  profile?: Record<string, unknown>;
 }
 
 export interface SaveResult {
@@ -87,11 +90,12 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     const test = input.intervals.test;
     results.intervals = { mode: cal.mode, coverage: cal.coverage, calibration_rows: cal.n, test };
   }
-  const files: Record<ArtifactFile, string> = {
+  const files: Record<ArtifactFile, string> & Partial<Record<OptionalArtifactFile, string>> = {
     'model.json': stringifyArtifact(best.fitted!.toJSON()),
     'preprocessor.json': stringifyArtifact(input.preprocessor.toJSON()),
     'config.yaml': `# tabflow ${VERSION} — full resolved config of run ${runId}\n${configToYaml(config)}`,
     'results.json': stringifyArtifact(results),
+    ...(input.profile ? { 'profile.json': stringifyArtifact(input.profile) } : {}),
   };
   const artifacts = Object.fromEntries(
     Object.entries(files).map(([name, text]) => [

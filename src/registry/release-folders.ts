@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
-import { ARTIFACT_FILES, METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
+import {
+  ARTIFACT_FILES,
+  artifactFilesOf,
+  METADATA_FILE,
+  type MetadataJson,
+  sha256,
+} from '../artifacts/run-artifacts.js';
 import { RELEASES } from '../artifacts/stage-link.js';
 import { ArtifactError } from '../core/errors.js';
 import { faultPoint } from './fault.js';
@@ -43,8 +49,14 @@ export function readVerifiedRun(runDir: string, metadataSha256: string): Record<
     );
   }
   const meta = JSON.parse(files[METADATA_FILE].toString('utf8')) as MetadataJson;
-  for (const f of ARTIFACT_FILES) {
-    const want = meta.artifacts?.[f]?.sha256;
+  for (const f of artifactFilesOf(meta)) {
+    if (!files[f]) {
+      const p = join(runDir, f);
+      if (!existsSync(p))
+        throw new ArtifactError('missing_artifact', `${runDir} is incomplete: ${f} is missing`);
+      files[f] = readFileSync(p);
+    }
+    const want = (meta.artifacts as Record<string, { sha256: string } | undefined>)?.[f]?.sha256;
     const have = sha256(files[f]);
     if (want !== have) {
       throw new ArtifactError(

@@ -18,6 +18,8 @@ import { backgroundFor } from '../inference/background.js';
 import { calibrateIntervals } from '../inference/conformal.js';
 import { trainQuantiles } from '../inference/contract.js';
 import type { InputEncoding } from '../models/regressor.js';
+import { serializeReferenceProfile } from '../monitor/profile-codec.js';
+import { buildReferenceProfile } from '../monitor/reference-profile.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { loadOptionsOf } from './held-out.js';
@@ -244,6 +246,13 @@ export class TrainingPipeline {
           intervals,
           featureQuantiles: trainQuantiles(parts.train.frame),
           explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
+          // What monitoring compares live traffic with: raw TRAIN inputs, TEST predictions.
+          profile: serializeReferenceProfile(
+            buildReferenceProfile(parts.train.frame, {
+              predictions: best.fitted!.predict(chosen.data.test.X),
+              target: { name: target, values: ys.train },
+            }),
+          ),
         }),
       (r) => r.runDir,
     );
