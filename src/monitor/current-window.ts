@@ -5,6 +5,7 @@
  * a value, missing, invalid (a non-number for a numeric feature — counted, never fatal), or, for
  * categoricals, a known category, "other", or unseen (never seen in training).
  */
+import { DataError } from '../core/errors.js';
 import { BOOL_MISSING, type Column, type Frame } from '../data/frame.js';
 import { DEFAULT_MISSING_TOKENS, parseBooleanLoose, parseDatetime, parseNumber } from '../data/infer.js';
 import type { CategoricalProfile, NumericProfile, ReferenceProfile } from './reference-profile.js';
@@ -71,6 +72,9 @@ export function buildCurrentWindow(
   records: readonly Record<string, unknown>[],
   opts: WindowOptions = {},
 ): CurrentWindow {
+  if (!Array.isArray(records)) {
+    throw new DataError('not_records', `records: expected an array of objects, got ${typeof records}`);
+  }
   const tokens = new Set(opts.missingTokens ?? DEFAULT_MISSING_TOKENS);
   const features = reference.features.map((f): FeatureWindow => {
     if (f.type === 'numeric') {

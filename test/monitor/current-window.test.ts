@@ -82,6 +82,11 @@ describe('buildCurrentWindow from logged records', () => {
     assert.deepEqual([...(w.prediction?.sorted ?? [])], [1, 2.5, 3, 4, 5]);
     assert.deepEqual([w.prediction?.missing, w.prediction?.invalid], [1, 1]);
   });
+  it('records that are not an array are a data error; a null record is all missing', () => {
+    assert.throws(() => buildCurrentWindow(ref, { size: 1 } as never), /expected an array of objects/);
+    const w = buildCurrentWindow(ref, [null as never, { size: 3 }]);
+    assert.deepEqual([w.features[0].missing, w.features[1].missing], [1, 2]);
+  });
   it('an empty window is valid and empty', () => {
     const e = buildCurrentWindow(ref, []);
     assert.equal(e.nRows, 0);
