@@ -73,9 +73,16 @@ export const RowPredictionSchema = Type.Object(
   { additionalProperties: true },
 );
 
+export const ModelSummarySchema = Type.Object({
+  name: Type.String(),
+  run_id: Type.String(),
+  version: Type.Union([Type.Integer(), Type.Null()], { description: 'registered version; null if unknown' }),
+  stage: Type.Union([Type.String(), Type.Null()], { description: 'stage served as; null if unknown' }),
+});
+
 export const PredictResponseSchema = Type.Object({
   request_id: Type.String(),
-  model: Type.Object({ name: Type.String(), run_id: Type.String() }),
+  model: ModelSummarySchema,
   rows: Type.Number(),
   rejected: Type.Number(),
   warned: Type.Number(),
