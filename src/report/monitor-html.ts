@@ -80,7 +80,7 @@ export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: numbe
         {
           title: `Error over time${ref && opts.maxRmseRatio ? ` (dashed: alarm at ${opts.maxRmseRatio}× TEST RMSE)` : ''}`,
           threshold: ref && opts.maxRmseRatio ? ref.rmse * opts.maxRmseRatio : undefined,
-          xLabels: [t[0].end, t[t.length - 1].end],
+          xLabels: [when(t[0].end), when(t[t.length - 1].end)],
         },
       ),
     );
@@ -98,7 +98,7 @@ export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: numbe
           {
             title: 'Interval coverage over time (dashed: nominal)',
             threshold: ref?.coverage ?? undefined,
-            xLabels: [t[0].end, t[t.length - 1].end],
+            xLabels: [when(t[0].end), when(t[t.length - 1].end)],
           },
         ),
       );
@@ -201,6 +201,11 @@ function table(head: string[], rows: string[][]): string {
 
 function metricCells(m: LiveMetrics): string[] {
   return [fmt(m.r2), fmt(m.rmse), fmt(m.mae), pct(m.coverage)];
+}
+
+/** 2026-11-26T09:08:55.253Z → 2026-11-26 09:08:55 */
+function when(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
 }
 
 function verdict(d: boolean | null): string {

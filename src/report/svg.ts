@@ -72,9 +72,9 @@ export function binChart(
   opts: { title: string; width?: number; height?: number },
 ): string {
   const width = opts.width ?? 420;
-  const height = opts.height ?? 200;
-  const left = 40;
-  const bottom = 44;
+  const height = opts.height ?? 230;
+  const left = 8;
+  const bottom = 70;
   const top = 26;
   const plotH = height - top - bottom;
   const n = bins.length;
@@ -86,7 +86,6 @@ export function binChart(
   const barW = Math.max(1, (slot * 0.8) / series.length);
   const parts = [`<text x="4" y="16" class="t">${esc(opts.title)}</text>`];
   parts.push(`<line x1="${left}" x2="${width - 4}" y1="${top + plotH}" y2="${top + plotH}" class="ax"/>`);
-  parts.push(`<text x="${left - 4}" y="${top + 8}" text-anchor="end" class="m">${fmt(max)}</text>`);
   for (let i = 0; i < n; i++) {
     series.forEach((s, k) => {
       const v = s.values[i];
@@ -97,11 +96,12 @@ export function binChart(
         `<rect x="${bx.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${s.color}"><title>${esc(`${s.name} ${bins[i]}: ${fmt(v)}`)}</title></rect>`,
       );
     });
-    // Label every bin when few, else a handful.
+    // Label every bin when few, else a handful; slanted so neighbours do not overlap.
     if (n <= 12 || i % Math.ceil(n / 8) === 0) {
-      const lx = left + i * slot + slot / 2;
+      const lx = (left + i * slot + slot / 2).toFixed(1);
+      const ly = top + plotH + 10;
       parts.push(
-        `<text x="${lx.toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" class="m">${esc(bins[i].slice(0, 12))}</text>`,
+        `<text x="${lx}" y="${ly}" text-anchor="end" transform="rotate(-35 ${lx} ${ly})" class="m">${esc(shortLabel(bins[i]))}</text>`,
       );
     }
   }
@@ -178,6 +178,25 @@ export function lineChart(
   }
   parts.push(legend(series, left, height - 10));
   return svg(width, height, parts);
+}
+
+/** "[12.3456, 45.6789)" → "12.3–45.7"; other labels cut to 14 characters. */
+function shortLabel(label: string): string {
+  const m = /^[[(]\s*([^,]+),\s*([^\])]+)[\])]$/.exec(label);
+  if (!m) return label.length > 14 ? `${label.slice(0, 13)}…` : label;
+  const short = (t: string) => {
+    const x = Number(t.replace('−', '-').replace('∞', 'Infinity'));
+    return Number.isFinite(x)
+      ? fmt(Number(x.toPrecision(3)))
+      : t.includes('-') || t.includes('−')
+        ? '−∞'
+        : '∞';
+  };
+  const lo = short(m[1]);
+  const hi = short(m[2]);
+  if (lo === '−∞') return `< ${hi}`;
+  if (hi === '∞') return `≥ ${lo}`;
+  return `${lo}–${hi}`;
 }
 
 function legend(series: readonly Series[], x: number, y: number): string {
