@@ -91,6 +91,8 @@ export {
   gateConfigOf,
   isStage,
   ModelRegistry,
+  type NewEvent,
+  type NewVersion,
   type PromoteOptions,
   type PromotionDecision,
   parseRef,
@@ -104,6 +106,8 @@ export {
   SqliteRegistryStore,
   STAGES,
   type Stage as RegistryStage,
+  type StageRow,
+  type StoredVersion,
   type VersionDiff,
   type VersionRecord,
 } from './registry/index.js';
