@@ -3,17 +3,21 @@
  * cells), run side by side in fresh child processes (alternating, so both see the same machine
  * load) and reported as a ratio. Peak RSS is each child's maxRSS after its load.
  *
- *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3] [--floats short|full]
+ *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3] [--floats short|full|both]
  *     [--no-duckdb] [--dist DIR] [--out NAME]
  *
- * `--floats short` (default) writes the float columns with 3-4 decimals; `--floats full` writes them
- * at full precision, as pandas' `to_csv` and numpy do (shortest round-trip text: 16-17 significant
- * digits), which is what the number parser's long-decimal path (eisel-lemire.ts) is for.
- * Also runs the loader with its DuckDB CSV engine, the "before" of the own-parser optimisation
- * (`--no-duckdb` skips it). `--dist DIR` measures the library compiled into DIR instead of dist/.
+ * Two files from the same seed: the issue's benchmark, floats with 3-4 decimals, and the same data
+ * with floats at full precision as pandas' `to_csv` writes them (shortest round-trip text, 16-17
+ * significant digits; pandas writes 1e-05 where JavaScript writes 0.00001, in 0.04% of the rows),
+ * which is what the number parser's long-decimal path (eisel-lemire.ts) is for. `--floats` picks one.
+ * The first file is also loaded with the DuckDB CSV engine, the "before" of the own-parser
+ * optimisation (`--no-duckdb` skips it). `--dist DIR` measures the library compiled into DIR
+ * (`npx tsc -p tsconfig.json --outDir DIR`, DIR inside the repo so node_modules resolve) instead
+ * of dist/.
  *
- * Writes bench/results/<NAME>.json (default load-csv). Skips pandas (with a note) if python3/pandas
- * is missing.
+ * Writes bench/results/<NAME>.json (default load-csv): the first file's numbers at the top level,
+ * the full-precision file's under `fullPrecisionFloats`. Skips pandas (with a note) if
+ * python3/pandas is missing.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -135,62 +139,85 @@ async function child(file: string, csvEngine: 'tabflow' | 'duckdb', distDir: str
   console.log(JSON.stringify({ seconds, cpuSeconds, peakRssMB, rows: frame.nRows, cols: frame.nCols }));
 }
 
+interface FileRun {
+  floats: FloatText;
+  duckdb: boolean;
+}
+
+/** Write one generated file, then load it `repeat` times with each reader, alternating. */
+async function measure(run: FileRun, rows: number, repeat: number, distDir: string, dir: string) {
+  const file = join(dir, `load-${run.floats}.csv`);
+  await writeCsv(file, rows, 42, run.floats);
+  const loadavg1mBefore = loadavg()[0];
+  const self = fileURLToPath(import.meta.url);
+  const pandasVersion = pandasAvailable();
+  const ours: ChildResult[] = [];
+  const viaDuckDb: ChildResult[] = [];
+  const theirs: ChildResult[] = [];
+  const node = (engine: string) =>
+    runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine, distDir]);
+  for (let k = 0; k < repeat; k++) {
+    ours.push(node('tabflow'));
+    if (pandasVersion) theirs.push(runChild(PYTHON, ['-c', PANDAS_CHILD, file]));
+    if (run.duckdb) viaDuckDb.push(node('duckdb'));
+    console.error(
+      `${run.floats} floats, run ${k + 1}/${repeat}: tabflow ${ours[k].seconds.toFixed(3)} s` +
+        (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : '') +
+        (run.duckdb ? `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s` : ''),
+    );
+  }
+  for (const r of [...ours, ...viaDuckDb, ...theirs]) {
+    if (r.rows !== rows || r.cols !== 10) throw new Error(`a reader returned ${r.rows}×${r.cols}`);
+  }
+  const tabflow = summary(ours);
+  const pandas = pandasVersion ? { version: pandasVersion, ...summary(theirs) } : null;
+  const result = {
+    file: { rows, cols: 10, bytes: statSync(file).size, seed: 42, floats: run.floats },
+    // Other jobs may share the machine: compare the ratios (same conditions), not absolute times.
+    machine: { cpus: cpus().length, node: process.version, loadavg1mBefore, loadavg1mAfter: loadavg()[0] },
+    repeat,
+    tabflow,
+    // The same DataLoader with csvEngine: 'duckdb' (DuckDB parses, JS converts its result chunks).
+    tabflowDuckDb: run.duckdb ? summary(viaDuckDb) : undefined,
+    pandas,
+    note: pandas
+      ? undefined
+      : 'pandas not available: /usr/bin/python3 cannot import pandas; comparison skipped',
+    ratioTimeTabflowOverPandas: pandas
+      ? Number((tabflow.medianSeconds / pandas.medianSeconds).toFixed(3))
+      : null,
+    ratioCpuTabflowOverPandas: pandas
+      ? Number((tabflow.medianCpuSeconds / pandas.medianCpuSeconds).toFixed(3))
+      : null,
+    ratioRssTabflowOverPandas: pandas ? Number((tabflow.peakRssMB / pandas.peakRssMB).toFixed(3)) : null,
+  };
+  rmSync(file, { force: true });
+  return result;
+}
+
 async function main(): Promise<void> {
   const rows = arg('rows', 1_000_000);
   const repeat = arg('repeat', 3);
-  const floats: FloatText = argText('floats', 'short') === 'full' ? 'full' : 'short';
+  const floats = argText('floats', 'both');
   const withDuckDb = !process.argv.includes('--no-duckdb');
   const distDir = resolve(argText('dist', fileURLToPath(new URL('../dist/', import.meta.url))));
   const name = argText('out', 'load-csv');
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-bench-'));
-  const file = join(dir, 'load.csv');
   try {
-    await writeCsv(file, rows, 42, floats);
-    const loadavg1mBefore = loadavg()[0];
-    const self = fileURLToPath(import.meta.url);
-    const pandasVersion = pandasAvailable();
-    const ours: ChildResult[] = [];
-    const viaDuckDb: ChildResult[] = [];
-    const theirs: ChildResult[] = [];
-    const node = (engine: string) =>
-      runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine, distDir]);
-    for (let k = 0; k < repeat; k++) {
-      ours.push(node('tabflow'));
-      if (pandasVersion) theirs.push(runChild(PYTHON, ['-c', PANDAS_CHILD, file]));
-      if (withDuckDb) viaDuckDb.push(node('duckdb'));
-      console.error(
-        `run ${k + 1}/${repeat}: tabflow ${ours[k].seconds.toFixed(3)} s` +
-          (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : '') +
-          (withDuckDb ? `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s` : ''),
-      );
-    }
-    for (const r of [...ours, ...viaDuckDb, ...theirs]) {
-      if (r.rows !== rows || r.cols !== 10) throw new Error(`a reader returned ${r.rows}×${r.cols}`);
-    }
-    const tabflow = summary(ours);
-    const tabflowDuckDb = withDuckDb ? summary(viaDuckDb) : null;
-    const pandas = pandasVersion ? { version: pandasVersion, ...summary(theirs) } : null;
+    // The short-float file is the issue's benchmark; the full-precision one is what pandas writes.
+    const short =
+      floats === 'full'
+        ? null
+        : await measure({ floats: 'short', duckdb: withDuckDb }, rows, repeat, distDir, dir);
+    const full =
+      floats === 'short'
+        ? null
+        : await measure({ floats: 'full', duckdb: false }, rows, repeat, distDir, dir);
     const result = {
       benchmark: 'load-csv',
       date: new Date().toISOString(),
-      file: { rows, cols: 10, bytes: statSync(file).size, seed: 42, floats },
-      // Other jobs may share the machine: compare the ratios (same conditions), not absolute times.
-      machine: { cpus: cpus().length, node: process.version, loadavg1mBefore, loadavg1mAfter: loadavg()[0] },
-      repeat,
-      tabflow,
-      // The same DataLoader with csvEngine: 'duckdb' (DuckDB parses, JS converts its result chunks).
-      tabflowDuckDb,
-      pandas,
-      note: pandas
-        ? undefined
-        : 'pandas not available: /usr/bin/python3 cannot import pandas; comparison skipped',
-      ratioTimeTabflowOverPandas: pandas
-        ? Number((tabflow.medianSeconds / pandas.medianSeconds).toFixed(3))
-        : null,
-      ratioCpuTabflowOverPandas: pandas
-        ? Number((tabflow.medianCpuSeconds / pandas.medianCpuSeconds).toFixed(3))
-        : null,
-      ratioRssTabflowOverPandas: pandas ? Number((tabflow.peakRssMB / pandas.peakRssMB).toFixed(3)) : null,
+      ...(short ?? full),
+      fullPrecisionFloats: short && full ? full : undefined,
     };
     const outDir = fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(outDir, { recursive: true });
