@@ -20,8 +20,11 @@ import { faultPoint } from './fault.js';
 import type { Stage } from './names.js';
 import { REGISTRY_STAMP_FILE, readRegistryStamp, stampText } from './registry-stamp.js';
 
-/** Unreferenced releases kept for readers that resolved a stage link just before it moved. */
-const KEEP_UNREFERENCED = 5;
+/**
+ * Unreferenced releases are kept for readers that resolved a stage link just before it moved (a
+ * server still loading the previous model): the newest few always, and any younger than a while.
+ */
+export const PRUNE_POLICY = { keep: 5, minAgeMs: 10 * 60_000 };
 
 export function releaseName(stage: Stage, version: number): string {
   return `${stage}-v${version}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -117,14 +120,24 @@ export function removeLeftovers(root: string): string[] {
   return removed;
 }
 
-/** Delete registry releases nobody points to, but the newest few (a reader may still hold one). */
-export function pruneReleases(root: string, referenced: ReadonlySet<string>): void {
+/** Delete registry releases nobody points to, but the newest few and the recent ones. */
+export function pruneReleases(
+  root: string,
+  referenced: ReadonlySet<string>,
+  policy: { keep: number; minAgeMs: number } = PRUNE_POLICY,
+  now = Date.now(),
+): string[] {
   const dir = join(root, RELEASES);
-  if (!existsSync(dir)) return;
+  if (!existsSync(dir)) return [];
   const candidates = readdirSync(dir)
     .filter((n) => !n.startsWith('.tmp-') && !referenced.has(n) && isRegistryRelease(root, n))
     .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
-  for (const { n } of candidates.slice(KEEP_UNREFERENCED))
+  const removed: string[] = [];
+  for (const { n, t } of candidates.slice(policy.keep)) {
+    if (now - t < policy.minAgeMs) continue;
     rmSync(join(dir, n), { recursive: true, force: true });
+    removed.push(n);
+  }
+  return removed;
 }

@@ -8,6 +8,7 @@ import {
   rmSync,
   symlinkSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,6 +21,7 @@ import {
   rmse,
   UsageError,
 } from '../../src/index.js';
+import { pruneReleases } from '../../src/registry/release-folders.js';
 import { CONCRETE, TARGET, threeVersions, tmpEntries, trainInto } from './fixture.js';
 
 const testRows = (r: ModelRegistry, v: number) =>
@@ -164,8 +166,18 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       assert.equal(r.rollback('production').version, 1);
       assert.throws(() => r.rollback('production'), /no previous version/);
       assert.throws(() => r.rollback('staging'), /No version is in stage staging/);
-      // Only the stage links and the newest few releases are kept.
-      assert.ok(readdirSync(join(root, '.releases')).length <= 2 + 5);
+      // Releases nobody points to are pruned once old, but the newest few.
+      const rel = join(root, '.releases');
+      const all = readdirSync(rel);
+      assert.equal(all.length, 8, '4 from training + 4 moves');
+      const old = (Date.now() - 3_600_000) / 1000;
+      for (const n of all) utimesSync(join(rel, n), old, old);
+      const live = new Set(
+        [readlinkSync(join(root, 'production')), readlinkSync(join(root, 'dev'))].map((l) => l.split('/')[1]),
+      );
+      assert.equal(pruneReleases(root, live).length, 1);
+      assert.equal(readdirSync(rel).length, 2 + 5);
+      for (const n of live) assert.ok(existsSync(join(rel, n)));
     } finally {
       r.close();
     }
