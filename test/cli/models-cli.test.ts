@@ -134,7 +134,7 @@ describe('tabflow models', () => {
     r.close();
   });
 
-  it('bad refs, stages, names and a missing registry exit 2 with a clear message and no stack trace', async () => {
+  it('bad refs, stages, names and a missing registry exit 2 with a clear message and no stack trace; --env gate', async () => {
     const root = await threeVersions();
     const cwd = dirname(root);
     const cases: [string[], RegExp][] = [
@@ -151,11 +151,23 @@ describe('tabflow models', () => {
       [['models', 'promote', '3', '--to', 'dev'], /Version 3 is already in dev/],
       [['models', 'lst'], /tabflow models "lst" is not a command; commands: families, list/],
     ];
+    // Alongside: the gate thresholds of an environment block (--config + --env) refuse v2.
+    writeFileSync(
+      join(cwd, 'c.yaml'),
+      'environments:\n  production:\n    registry: {gate_min_improvement_rel: 0.9}\n',
+    );
+    const strict = tabflow(
+      ['models', 'promote', '2', '--to', 'production', '--config', 'c.yaml', '--env', 'production'],
+      cwd,
+    );
     const results = await Promise.all(cases.map(([args]) => tabflow(args, cwd)));
     results.forEach((r, i) => {
       assert.equal(r.code, 2, `${cases[i][0].join(' ')}: exit ${r.code}\n${r.stderr}`);
       assert.match(r.stderr, cases[i][1]);
       noStack(r.stderr);
     });
+    const s = await strict;
+    assert.equal(s.code, 3, s.stderr);
+    assert.match(s.stdout, /improvement [\d.]+ \([\d.]+%\), required ≥ 0 and ≥ 90\.00%/);
   });
 });
