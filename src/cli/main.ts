@@ -11,6 +11,7 @@ import { logsCommand } from './logs-command.js';
 import { addModelsCommand } from './models-command.js';
 import { monitorCommand } from './monitor-command.js';
 import { predictCommand } from './predict-command.js';
+import { retrainCommand } from './retrain-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -148,6 +149,22 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--json', 'print the whole result as JSON')
     .action(async (opts) => {
       code = await monitorCommand(opts);
+    });
+  program
+    .command('retrain')
+    .description(
+      'retrain production on new data → gate on fresh held-out rows → A/B test, promote or register',
+    )
+    .option('--dir <dir>', 'models folder', 'models')
+    .option('--data <file>', 'new labelled rows (same columns as the training data)')
+    .option('--from-feedback', 'add served inputs whose actuals came back as feedback')
+    .option('--since <when>', 'only feedback since a duration ago (7d) or an ISO date')
+    .option('--db <file>', 'prediction log (default: <dir>/predictions.sqlite)')
+    .option('--models <list>', "train these candidates instead of the production config's")
+    .option('--then <action>', 'after the gate passes: ab, promote or none (default: retrain.on_gate_pass)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts) => {
+      code = await retrainCommand(opts);
     });
   try {
     await program.parseAsync(argv);

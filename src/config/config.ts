@@ -9,6 +9,7 @@ import { ConfigError, DataError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
+import { type RetrainConfig, resolveRetrainConfig } from '../loop/retrain-config.js';
 import { METRIC_NAMES } from '../metrics/regression.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
 import { type RegistryConfig, resolveRegistryConfig } from '../registry/registry-config.js';
@@ -107,6 +108,7 @@ export interface TabflowConfig {
   registry: RegistryConfig;
   serve: ServeConfig;
   monitoring: MonitoringConfig;
+  retrain: RetrainConfig;
   /** The environment whose overrides were applied (`--env` / TABFLOW_ENV), null for none. */
   environment: Environment | null;
 }
@@ -124,6 +126,7 @@ const SECTIONS = [
   'registry',
   'serve',
   'monitoring',
+  'retrain',
   'environment',
 ];
 
@@ -170,6 +173,7 @@ export function resolveConfig(raw: unknown = {}, opts: { env?: string } = {}): T
     registry: section(() => resolveRegistryConfig(r.registry, 'registry')),
     serve: section(() => resolveServeConfig(r.serve, 'serve')),
     monitoring: section(() => resolveMonitoringConfig(r.monitoring, 'monitoring')),
+    retrain: section(() => resolveRetrainConfig(r.retrain, 'retrain')),
     environment: section(() => resolveEnvironmentKey(r.environment)),
   };
   if (issues.length) throw new ConfigError(issues);

@@ -7,6 +7,7 @@ import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
 import type { ParamTable } from '../core/params.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
 import { MONITORING_PARAMS } from '../loop/monitoring-config.js';
+import { RETRAIN_PARAMS } from '../loop/retrain-config.js';
 import { modelKinds } from '../models/registry.js';
 import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { REGISTRY_PARAMS } from '../registry/registry-config.js';
@@ -73,6 +74,8 @@ export function configTemplate(): string {
       '`tabflow monitor`: drift thresholds (Evidently defaults) and live-accuracy alarms',
       MONITORING_PARAMS,
     ),
+    '',
+    section('retrain', '`tabflow retrain`: what happens when the challenger passes the gate', RETRAIN_PARAMS),
     '',
     '# Per-environment overrides, applied with --env dev|staging|production or TABFLOW_ENV.',
     '# Mappings merge key by key over the sections above; lists and values replace them.',

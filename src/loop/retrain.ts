@@ -1,0 +1,182 @@
+/**
+ * The seed's improvement loop, one command: collect new data → retrain with the production
+ * version's own config → evaluate challenger and champion on the same fresh held-out rows (the
+ * challenger's TEST split, which now holds new rows too) → apply the gate → per config start an
+ * A/B test, promote, or only register. Every outcome is a registry event with its numbers.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { resolveConfig, type TabflowConfig } from '../config/config.js';
+import { UsageError } from '../core/errors.js';
+import { FeedbackStore } from '../log/feedback.js';
+import { evaluateGate, type GateResult, gateConfigOf } from '../registry/gate.js';
+import { ModelRegistry, type PromotionDecision, type VersionRecord } from '../registry/model-registry.js';
+import { LOG_FILE } from '../serve/default-log-path.js';
+import { filterCandidates } from '../train/candidates.js';
+import { loadOptionsOf } from '../train/held-out.js';
+import { type PipelineEvent, TrainingPipeline } from '../train/training-pipeline.js';
+import { buildRetrainData, type RetrainDataReport } from './retrain-data.js';
+
+export interface StartAbInput {
+  challenger: number;
+  weight: number;
+  shadow: boolean;
+  key: string | null;
+  reason: string;
+}
+
+export interface RetrainOptions {
+  /** Models root holding the registry and the production stage. */
+  root: string;
+  /** A file of new labelled rows. */
+  newData?: string;
+  /** Use served inputs whose actuals came back (POST /feedback, tabflow feedback). */
+  fromFeedback?: boolean;
+  /** Only feedback recorded since (ms since the epoch). */
+  since?: number;
+  /** Prediction log (default `<root>/predictions.sqlite`). */
+  logFile?: string;
+  /** Candidates to train instead of the production config's. */
+  models?: string[];
+  /** Overrides the production config's `retrain.on_gate_pass`. */
+  onGatePass?: 'ab' | 'promote' | 'none';
+  /** Starts the A/B test (src/experiment's startExperiment; injected so the loop stays testable). */
+  startAb?: (root: string, o: StartAbInput) => unknown | Promise<unknown>;
+  onEvent?: (e: PipelineEvent) => void;
+  now?: () => Date;
+}
+
+export type RetrainAction = 'ab_started' | 'promoted' | 'registered' | 'kept';
+
+export interface RetrainResult {
+  data: RetrainDataReport;
+  champion: { version: number; run_id: string };
+  challenger: { version: number; run_id: string };
+  gate: GateResult;
+  action: RetrainAction;
+  /** One sentence with the numbers. */
+  summary: string;
+  promotion?: PromotionDecision;
+}
+
+export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
+  if (!o.newData && !o.fromFeedback) {
+    throw new UsageError(
+      'no_new_data',
+      'tabflow retrain needs new labelled rows: --data FILE, --from-feedback, or both',
+    );
+  }
+  const registry = ModelRegistry.open(o.root);
+  let champion: VersionRecord;
+  let cfg: TabflowConfig;
+  try {
+    const prod = registry.stageVersion('production');
+    if (!prod) {
+      throw new UsageError(
+        'no_production',
+        `${o.root} has no production version to improve on: train and promote one first (tabflow train)`,
+      );
+    }
+    champion = prod;
+    cfg = resolveConfig(YAML.parse(readFileSync(join(champion.run_path, 'config.yaml'), 'utf8')));
+  } finally {
+    registry.close();
+  }
+  const target = cfg.data.target;
+  if (!cfg.data.path || !target) {
+    throw new UsageError('no_data', `The production run ${champion.run_id} names no data file or target`);
+  }
+  let feedback: ReturnType<FeedbackStore['labelledRows']> | undefined;
+  if (o.fromFeedback) {
+    const store = new FeedbackStore(o.logFile ?? join(o.root, LOG_FILE));
+    try {
+      feedback = store.labelledRows({ since: o.since });
+    } finally {
+      store.close();
+    }
+  }
+  const data = await buildRetrainData({
+    basePath: cfg.data.path,
+    loadOptions: loadOptionsOf(cfg),
+    target,
+    newData: o.newData,
+    feedback,
+    outDir: join(o.root, 'data'),
+    now: o.now?.(),
+  });
+
+  // The production config, on the new data; registered as a dev version, never auto-promoted.
+  const next: TabflowConfig = {
+    ...cfg,
+    data: { ...cfg.data, path: data.path },
+    output: { ...cfg.output, dir: o.root, promote: 'never' },
+    models: o.models ? filterCandidates(cfg.models, o.models) : cfg.models,
+  };
+  const run = await new TrainingPipeline(next, { onEvent: o.onEvent, now: o.now }).run();
+
+  const reg = ModelRegistry.open(o.root);
+  try {
+    const challenger = reg.get(run.version);
+    const gate = await evaluateGate({
+      candidateDir: challenger.run_path,
+      candidateVersion: challenger.version,
+      incumbentDir: reg.stageDir('production'),
+      gate: gateConfigOf(cfg.registry),
+    });
+    const numbers =
+      `${gate.metric} ${fmt(gate.candidate)} (v${challenger.version}) vs ${fmt(gate.incumbent)} ` +
+      `(v${champion.version}) on ${gate.rows.used} fresh held-out rows`;
+    const onPass = o.onGatePass ?? cfg.retrain.on_gate_pass;
+    const base = {
+      data,
+      champion: { version: champion.version, run_id: champion.run_id },
+      challenger: { version: challenger.version, run_id: challenger.run_id },
+      gate,
+    };
+    if (!gate.passed) {
+      return {
+        ...base,
+        action: 'kept',
+        summary: `gate refused v${challenger.version}: ${numbers}; production stays v${champion.version}`,
+      };
+    }
+    if (onPass === 'promote') {
+      const promotion = await reg.promote(challenger.version, 'production', {
+        reason: `retrain: ${numbers}`,
+      });
+      const action = promotion.applied ? 'promoted' : 'kept';
+      return { ...base, action, promotion, summary: `${action} v${challenger.version}: ${numbers}` };
+    }
+    if (onPass === 'ab') {
+      if (!o.startAb)
+        throw new UsageError('no_ab', 'retrain.on_gate_pass is ab, but no A/B service was given');
+      await o.startAb(o.root, {
+        challenger: challenger.version,
+        weight: cfg.retrain.ab_weight,
+        shadow: cfg.retrain.ab_shadow,
+        key: cfg.retrain.ab_key_field,
+        reason: `retrain: ${numbers}`,
+      });
+      const how = cfg.retrain.ab_shadow
+        ? 'shadow test'
+        : `A/B test at ${cfg.retrain.ab_weight * 100}% traffic`;
+      return {
+        ...base,
+        action: 'ab_started',
+        summary: `gate passed, ${how} started for v${challenger.version}: ${numbers}`,
+      };
+    }
+    return {
+      ...base,
+      action: 'registered',
+      summary: `gate passed, v${challenger.version} registered (retrain.on_gate_pass none): ${numbers}`,
+    };
+  } finally {
+    reg.close();
+  }
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(5)).toString();
+}
