@@ -79,6 +79,8 @@ export interface JoinQuery {
   since?: number;
   until?: number;
   runId?: string;
+  /** Only rows logged as part of this experiment (the `experiment_id` column). */
+  experimentId?: string;
 }
 
 export class FeedbackStore {
@@ -189,6 +191,11 @@ export class FeedbackStore {
     if (q.runId !== undefined) {
       where.push('p.run_id = ?');
       args.push(q.runId);
+    }
+    if (q.experimentId !== undefined) {
+      // A log without the column has no experiment rows.
+      where.push(cols.has('experiment_id') ? 'p.experiment_id = ?' : '(0 AND ? IS NULL)');
+      args.push(q.experimentId);
     }
     const rows = this.db
       .prepare(

@@ -3,7 +3,7 @@
  * the client sent (`json_extract(features, '$.age')` scans them), so drift and live-accuracy jobs
  * need no schema change when the model's columns change between runs.
  */
-export const LOG_SCHEMA_VERSION = 2;
+export const LOG_SCHEMA_VERSION = 3;
 
 export const LOG_DDL = `
 CREATE TABLE IF NOT EXISTS predictions (
@@ -24,7 +24,9 @@ CREATE TABLE IF NOT EXISTS predictions (
   warnings    TEXT,               -- JSON array of {row, field, code, message}; NULL when none
   errors      TEXT,
   model_version INTEGER,          -- registered version served (registry.json); NULL when unknown
-  stage       TEXT                -- stage it was served as (dev, staging, production); NULL when unknown
+  stage       TEXT,               -- stage it was served as (dev, staging, production); NULL when unknown
+  arm         TEXT,               -- A/B arm: champion | challenger | shadow; NULL outside an experiment
+  experiment_id TEXT              -- experiment.json id the row was part of; NULL outside one
 );
 -- One index: time windows are what readers ask for (a run filter scans within the window);
 -- each extra index costs every insert on the serving path.
@@ -50,6 +52,8 @@ export const LOG_COLUMNS = [
   'errors',
   'model_version',
   'stage',
+  'arm',
+  'experiment_id',
 ] as const;
 
 /**
@@ -59,6 +63,8 @@ export const LOG_COLUMNS = [
 export const ADDED_COLUMNS: readonly { name: string; type: string; since: number }[] = [
   { name: 'model_version', type: 'INTEGER', since: 2 },
   { name: 'stage', type: 'TEXT', since: 2 },
+  { name: 'arm', type: 'TEXT', since: 3 },
+  { name: 'experiment_id', type: 'TEXT', since: 3 },
 ];
 
 /** One logged row as stored (JSON columns still text). */
@@ -81,4 +87,6 @@ export interface LoggedPrediction {
   errors: string | null;
   model_version: number | null;
   stage: string | null;
+  arm?: string | null;
+  experiment_id?: string | null;
 }

@@ -1,7 +1,7 @@
 /**
  * Bring an existing prediction log up to this version's columns. Logs written before the
- * registry lack `model_version` and `stage`; they get them as nullable columns (old rows read as
- * "unknown version"), in one IMMEDIATE transaction so two server workers opening the same old
+ * registry lack `model_version` and `stage`, logs written before A/B tests `arm` and
+ * `experiment_id`; they get them as nullable columns (old rows read as "unknown"), in one IMMEDIATE transaction so two server workers opening the same old
  * log at once do not both try to add them.
  */
 import type Database from 'better-sqlite3';

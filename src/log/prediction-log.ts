@@ -28,6 +28,9 @@ export interface PredictionLogEntry {
   modelVersion?: number | null;
   /** Stage the model was served as. */
   stage?: string | null;
+  /** A/B arm (champion, challenger, shadow); absent outside an experiment. */
+  arm?: string | null;
+  experimentId?: string | null;
   status: string;
   prediction: number | null;
   interval?: { lower: number; upper: number; coverage: number };
@@ -140,6 +143,8 @@ export class PredictionLog {
       e.errors?.length ? JSON.stringify(e.errors) : null,
       e.modelVersion ?? null,
       e.stage ?? null,
+      e.arm ?? null,
+      e.experimentId ?? null,
     ]);
     if (this.buffer.length >= this.flushAt) this.tryFlush();
   }

@@ -29,6 +29,9 @@ export interface LogRecord {
   run_id: string;
   model_version: number | null;
   stage: string | null;
+  /** A/B arm and experiment id; null outside an experiment (and in logs written before them). */
+  arm: string | null;
+  experiment_id: string | null;
   status: string;
   prediction: number | null;
   lower: number | null;
@@ -150,6 +153,8 @@ function toRecord(r: LoggedPrediction): LogRecord {
     run_id: r.run_id,
     model_version: r.model_version ?? null,
     stage: r.stage ?? null,
+    arm: r.arm ?? null,
+    experiment_id: r.experiment_id ?? null,
     status: r.status,
     prediction: r.prediction,
     lower: r.lower,

@@ -278,10 +278,10 @@ test('a log written before the registry columns is migrated on open (ALTER TABLE
   new PredictionLog(file).close();
   const raw = new Database(file, { readonly: true });
   const cols = (raw.pragma('table_info(predictions)') as { name: string }[]).map((c) => c.name);
-  assert.deepEqual(cols.slice(-2), ['model_version', 'stage']);
+  assert.deepEqual(cols.slice(-4), ['model_version', 'stage', 'arm', 'experiment_id']);
   assert.equal(
     (raw.prepare("SELECT value FROM log_meta WHERE key = 'schema_version'").get() as { value: string }).value,
-    '2',
+    '3',
   );
   raw.close();
   db = openLogForReading(file);
