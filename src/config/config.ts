@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { type CleanConfig, resolveCleanConfig } from '../clean/data-cleaner.js';
 import { ConfigError, DataError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/experiment-config.js';
 import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { type RetrainConfig, resolveRetrainConfig } from '../loop/retrain-config.js';
@@ -108,6 +109,7 @@ export interface TabflowConfig {
   registry: RegistryConfig;
   serve: ServeConfig;
   monitoring: MonitoringConfig;
+  experiment: ExperimentConfig;
   retrain: RetrainConfig;
   /** The environment whose overrides were applied (`--env` / TABFLOW_ENV), null for none. */
   environment: Environment | null;
@@ -126,6 +128,7 @@ const SECTIONS = [
   'registry',
   'serve',
   'monitoring',
+  'experiment',
   'retrain',
   'environment',
 ];
@@ -173,6 +176,7 @@ export function resolveConfig(raw: unknown = {}, opts: { env?: string } = {}): T
     registry: section(() => resolveRegistryConfig(r.registry, 'registry')),
     serve: section(() => resolveServeConfig(r.serve, 'serve')),
     monitoring: section(() => resolveMonitoringConfig(r.monitoring, 'monitoring')),
+    experiment: section(() => resolveExperimentConfig(r.experiment, 'experiment')),
     retrain: section(() => resolveRetrainConfig(r.retrain, 'retrain')),
     environment: section(() => resolveEnvironmentKey(r.environment)),
   };

@@ -5,6 +5,7 @@
 import YAML from 'yaml';
 import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
 import type { ParamTable } from '../core/params.js';
+import { EXPERIMENT_PARAMS } from '../experiment/experiment-config.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
 import { MONITORING_PARAMS } from '../loop/monitoring-config.js';
 import { RETRAIN_PARAMS } from '../loop/retrain-config.js';
@@ -73,6 +74,12 @@ export function configTemplate(): string {
       'monitoring',
       '`tabflow monitor`: drift thresholds (Evidently defaults) and live-accuracy alarms',
       MONITORING_PARAMS,
+    ),
+    '',
+    section(
+      'experiment',
+      '`tabflow ab`: A/B stopping rule (fixed horizon: test once at max_samples; peeking inflates false positives)',
+      EXPERIMENT_PARAMS,
     ),
     '',
     section('retrain', '`tabflow retrain`: what happens when the challenger passes the gate', RETRAIN_PARAMS),
