@@ -35,6 +35,7 @@ export {
   readRegistryStamp,
 } from './registry-stamp.js';
 export { REGISTRY_DB_FILE, SqliteRegistryStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { StageFolders } from './stage-folders.js';
 export type {
   AliasRow,
   EventType,

@@ -8,53 +8,24 @@
  * A crash at any point leaves the link on the old or the new complete release; `open` then resets
  * the link to what the database says (the database is the source of truth).
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import { loadArtifacts } from '../artifacts/load-artifacts.js';
 import { METADATA_FILE, sha256 } from '../artifacts/run-artifacts.js';
-import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../artifacts/stage-link.js';
+import { RELEASES } from '../artifacts/stage-link.js';
 import { ArtifactError, UsageError } from '../core/errors.js';
-import { faultPoint } from './fault.js';
 import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
-import { checkAlias, checkModelName, checkStage, parseRef, STAGES, type Stage } from './names.js';
+import { checkAlias, checkModelName, checkStage, parseRef, type Stage } from './names.js';
+import type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
 import { resolveRegistryConfig } from './registry-config.js';
-import {
-  isCompleteRelease,
-  isRegistryRelease,
-  pruneReleases,
-  readVerifiedRun,
-  releaseName,
-  removeLeftovers,
-  writeRelease,
-} from './release-folders.js';
 import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
+import { StageFolders } from './stage-folders.js';
 import type { RegistryEvent, RegistryStore, StageRow, StoredVersion } from './store.js';
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
-export interface VersionRecord extends StoredVersion {
-  /** Absolute path of the run folder. */
-  run_path: string;
-  stages: Stage[];
-  aliases: string[];
-}
-
-export type Decision = 'passed' | 'refused' | 'forced' | 'no_incumbent' | 'ungated' | 'rollback';
-
-export interface PromotionDecision extends Partial<GateResult> {
-  decision: Decision;
-  /** Whether the stage moved (false only for a refused promotion). */
-  applied: boolean;
-  stage: Stage;
-  version: number;
-  from_version: number | null;
-  reason: string | null;
-  actor: string;
-  event_id: number;
-  /** Why the gate could not be evaluated, for a forced promotion. */
-  gate_error?: string;
-}
+export type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
 
 export interface PromoteOptions {
   force?: boolean;
@@ -64,15 +35,6 @@ export interface PromoteOptions {
   evalData?: string;
   /** Gate for a promotion to production (default: the candidate's own config, registry section). */
   gate?: GateConfig;
-}
-
-export interface ReconcileFix {
-  stage: Stage;
-  /** Where the link pointed (null: nowhere) and where it points now (null: removed). */
-  was: string | null;
-  now: string | null;
-  /** Set when the stage could not be repaired (its run folder is gone or changed). */
-  error?: string;
 }
 
 export interface OpenOptions {
@@ -86,11 +48,13 @@ export class ModelRegistry {
   readonly store: RegistryStore;
   /** What `open` repaired: stage links that disagreed with the database after a crash. */
   readonly reconciled: ReconcileFix[];
+  private readonly folders: StageFolders;
 
   private constructor(root: string, store: RegistryStore) {
     this.root = root;
     this.store = store;
-    this.reconciled = this.reconcile();
+    this.folders = new StageFolders(root, store, (v) => this.get(v));
+    this.reconciled = this.folders.reconcile(defaultActor());
   }
 
   /** Open (creating if needed) the registry of a models root, and repair stage links after a crash. */
@@ -258,11 +222,11 @@ export class ModelRegistry {
           const id = this.store.addEvent({ ts: now(), type: 'promote', decision, details, ...base });
           return { ...details, ...base, decision, applied: false, event_id: id };
         }
-        const id = this.moveStage(cand, st, inc, { type: 'promote', decision, details, reason, actor });
+        const id = this.folders.move(cand, st, inc, { type: 'promote', decision, details, reason, actor });
         return { ...details, ...base, decision, applied: true, event_id: id };
       });
       if (done) {
-        if (done.applied) this.afterMove();
+        if (done.applied) this.folders.prune();
         return done;
       }
       if (attempt >= MAX_GATE_ATTEMPTS) {
@@ -292,7 +256,7 @@ export class ModelRegistry {
         );
       }
       const rec = this.get(target);
-      const id = this.moveStage(rec, st, cur, { type: 'rollback', decision: 'rollback', reason, actor });
+      const id = this.folders.move(rec, st, cur, { type: 'rollback', decision: 'rollback', reason, actor });
       return {
         decision: 'rollback' as const,
         applied: true,
@@ -304,7 +268,7 @@ export class ModelRegistry {
         event_id: id,
       };
     });
-    this.afterMove();
+    this.folders.prune();
     return done;
   }
 
@@ -388,149 +352,6 @@ export class ModelRegistry {
     }
     return stack;
   }
-
-  /** The stage move proper; call inside a write transaction. Returns the event id. */
-  private moveStage(
-    v: VersionRecord,
-    stage: Stage,
-    from: StageRow | undefined,
-    ev: {
-      type: 'promote' | 'rollback';
-      decision: Decision;
-      details?: Record<string, unknown>;
-      reason: string | null;
-      actor: string;
-    },
-  ): number {
-    const files = readVerifiedRun(v.run_path, v.metadata_sha256);
-    const release = releaseName(stage, v.version);
-    const ts = now();
-    writeRelease({
-      root: this.root,
-      release,
-      files,
-      stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: ts },
-    });
-    faultPoint('release-written');
-    swapStageLink(this.root, stage, release, { beforeRename: () => faultPoint('link-created') });
-    try {
-      faultPoint('link-swapped');
-      this.store.setStage({ stage, version: v.version, release, since: ts });
-      return this.store.addEvent({
-        ts,
-        type: ev.type,
-        stage,
-        version: v.version,
-        from_version: from?.version ?? null,
-        actor: ev.actor,
-        reason: ev.reason,
-        decision: ev.decision,
-        details: { ...(ev.details ?? {}), release },
-      });
-    } catch (e) {
-      // The database will roll back: put the link back where the database says it is.
-      if (from) swapStageLink(this.root, stage, from.release);
-      else removeStageLink(this.root, stage);
-      throw e;
-    }
-  }
-
-  private afterMove(): void {
-    faultPoint('committed');
-    this.store.writeTransaction(() => pruneReleases(this.root, this.referencedReleases()));
-  }
-
-  private referencedReleases(): Set<string> {
-    return new Set(this.store.getStages().map((s) => s.release));
-  }
-
-  /** Stage links that disagree with the database (a crash mid-move), and leftover temp files. */
-  private needsRepair(): boolean {
-    const rows = this.store.getStages();
-    for (const stage of STAGES) {
-      const row = rows.find((r) => r.stage === stage);
-      const link = stageLinkTarget(this.root, stage);
-      if (row) {
-        if (link !== row.release) return true;
-        const v = this.store.getVersion(row.version);
-        if (!v || !isCompleteRelease(this.root, row.release, v.run_id, v.version)) return true;
-      } else if (link !== null && isRegistryRelease(this.root, link)) return true;
-    }
-    return hasLeftovers(this.root);
-  }
-
-  private reconcile(): ReconcileFix[] {
-    if (!this.needsRepair()) return [];
-    return this.store.writeTransaction(() => {
-      removeLeftovers(this.root);
-      const rows = this.store.getStages();
-      const fixes: ReconcileFix[] = [];
-      for (const stage of STAGES) {
-        const row = rows.find((r) => r.stage === stage);
-        const link = stageLinkTarget(this.root, stage);
-        let fix: ReconcileFix | null;
-        try {
-          fix = this.repairStage(stage, row, link);
-        } catch (e) {
-          // One broken stage must not lock the user out of the registry (list, history, promote).
-          fix = { stage, was: link, now: link, error: (e as Error).message };
-        }
-        if (!fix) continue;
-        fixes.push(fix);
-        // A failed repair is reported by every open until fixed, but recorded only once it is.
-        if (fix.error) continue;
-        this.store.addEvent({
-          ts: now(),
-          type: 'reconcile',
-          stage,
-          version: row?.version ?? null,
-          actor: defaultActor(),
-          details: { link_was: fix.was, link_now: fix.now },
-        });
-      }
-      return fixes;
-    });
-  }
-
-  /** Point one stage link where the database says; null when it already agrees. */
-  private repairStage(stage: Stage, row: StageRow | undefined, link: string | null): ReconcileFix | null {
-    if (!row) {
-      if (link === null || !isRegistryRelease(this.root, link)) return null;
-      // A first move into this stage crashed before its commit.
-      removeStageLink(this.root, stage);
-      return { stage, was: link, now: null };
-    }
-    const v = this.get(row.version);
-    let release = row.release;
-    if (!isCompleteRelease(this.root, release, v.run_id, v.version)) {
-      // The database's release is gone (deleted by hand): rebuild it from the run folder.
-      release = releaseName(stage, v.version);
-      writeRelease({
-        root: this.root,
-        release,
-        files: readVerifiedRun(v.run_path, v.metadata_sha256),
-        stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: now() },
-      });
-      this.store.setStage({ ...row, release });
-    }
-    if (link === release) return null;
-    swapStageLink(this.root, stage, release);
-    return { stage, was: link, now: release };
-  }
-}
-
-/** Cheap check without the lock: any `.tmp-` entry in the root or in .releases. */
-function hasLeftovers(root: string): boolean {
-  for (const dir of [root, join(root, RELEASES)]) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      // no such folder
-    }
-    if (names.some((n) => n.startsWith('.tmp-'))) return true;
-  }
-  return false;
 }
 
 function readConfig(runDir: string): unknown {

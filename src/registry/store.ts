@@ -42,7 +42,17 @@ export interface AliasRow {
   updated_at: string;
 }
 
-export type EventType = 'register' | 'promote' | 'rollback' | 'alias' | 'unalias' | 'reconcile';
+export type EventType =
+  | 'register'
+  | 'promote'
+  | 'rollback'
+  | 'alias'
+  | 'unalias'
+  | 'reconcile'
+  // A/B experiments (src/experiment): started, stopped, concluded — with their numbers in details.
+  | 'ab_start'
+  | 'ab_stop'
+  | 'ab_conclude';
 
 export interface NewEvent {
   ts: string;

@@ -1,0 +1,36 @@
+/** The registry's records as callers see them: versions with their stages, move decisions, repairs. */
+import type { GateResult } from './gate.js';
+import type { Stage } from './names.js';
+import type { StoredVersion } from './store.js';
+
+export interface VersionRecord extends StoredVersion {
+  /** Absolute path of the run folder. */
+  run_path: string;
+  stages: Stage[];
+  aliases: string[];
+}
+
+export type Decision = 'passed' | 'refused' | 'forced' | 'no_incumbent' | 'ungated' | 'rollback';
+
+export interface PromotionDecision extends Partial<GateResult> {
+  decision: Decision;
+  /** Whether the stage moved (false only for a refused promotion). */
+  applied: boolean;
+  stage: Stage;
+  version: number;
+  from_version: number | null;
+  reason: string | null;
+  actor: string;
+  event_id: number;
+  /** Why the gate could not be evaluated, for a forced promotion. */
+  gate_error?: string;
+}
+
+export interface ReconcileFix {
+  stage: Stage;
+  /** Where the link pointed (null: nowhere) and where it points now (null: removed). */
+  was: string | null;
+  now: string | null;
+  /** Set when the stage could not be repaired (its run folder is gone or changed). */
+  error?: string;
+}

@@ -1,0 +1,176 @@
+/**
+ * The folder side of the stages: a move writes the release folder complete, swaps the stage link,
+ * then records the row and the event (the caller holds the store's write lock around it all).
+ * `reconcile` puts links back where the database says after a crash, the database being the
+ * source of truth; `prune` removes releases nobody points to any more.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../artifacts/stage-link.js';
+import { faultPoint } from './fault.js';
+import { STAGES, type Stage } from './names.js';
+import type { Decision, ReconcileFix, VersionRecord } from './records.js';
+import {
+  isCompleteRelease,
+  isRegistryRelease,
+  pruneReleases,
+  readVerifiedRun,
+  releaseName,
+  removeLeftovers,
+  writeRelease,
+} from './release-folders.js';
+import type { RegistryStore, StageRow } from './store.js';
+
+export interface MoveEvent {
+  type: 'promote' | 'rollback';
+  decision: Decision;
+  details?: Record<string, unknown>;
+  reason: string | null;
+  actor: string;
+}
+
+export class StageFolders {
+  constructor(
+    private readonly root: string,
+    private readonly store: RegistryStore,
+    private readonly version: (v: number) => VersionRecord,
+  ) {}
+
+  /** Move `stage` to version `v`; call inside a write transaction. Returns the event id. */
+  move(v: VersionRecord, stage: Stage, from: StageRow | undefined, ev: MoveEvent): number {
+    const files = readVerifiedRun(v.run_path, v.metadata_sha256);
+    const release = releaseName(stage, v.version);
+    const ts = new Date().toISOString();
+    writeRelease({
+      root: this.root,
+      release,
+      files,
+      stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: ts },
+    });
+    faultPoint('release-written');
+    swapStageLink(this.root, stage, release, { beforeRename: () => faultPoint('link-created') });
+    try {
+      faultPoint('link-swapped');
+      this.store.setStage({ stage, version: v.version, release, since: ts });
+      return this.store.addEvent({
+        ts,
+        type: ev.type,
+        stage,
+        version: v.version,
+        from_version: from?.version ?? null,
+        actor: ev.actor,
+        reason: ev.reason,
+        decision: ev.decision,
+        details: { ...(ev.details ?? {}), release },
+      });
+    } catch (e) {
+      // The database will roll back: put the link back where the database says it is.
+      if (from) swapStageLink(this.root, stage, from.release);
+      else removeStageLink(this.root, stage);
+      throw e;
+    }
+  }
+
+  /** After a committed move: drop releases nobody points to (old enough). */
+  prune(): void {
+    faultPoint('committed');
+    this.store.writeTransaction(() =>
+      pruneReleases(this.root, new Set(this.store.getStages().map((s) => s.release))),
+    );
+  }
+
+  /** Repair links that disagree with the database (a crash mid-move) and remove leftovers. */
+  reconcile(actor: string): ReconcileFix[] {
+    if (!this.needsRepair()) return [];
+    return this.store.writeTransaction(() => {
+      removeLeftovers(this.root);
+      const rows = this.store.getStages();
+      const fixes: ReconcileFix[] = [];
+      for (const stage of STAGES) {
+        const row = rows.find((r) => r.stage === stage);
+        const link = stageLinkTarget(this.root, stage);
+        let fix: ReconcileFix | null;
+        try {
+          fix = this.repairStage(stage, row, link);
+        } catch (e) {
+          // One broken stage must not lock the user out of the registry (list, history, promote).
+          fix = { stage, was: link, now: link, error: (e as Error).message };
+        }
+        if (!fix) continue;
+        fixes.push(fix);
+        // A failed repair is reported by every open until fixed, but recorded only once it is.
+        if (fix.error) continue;
+        this.store.addEvent({
+          ts: new Date().toISOString(),
+          type: 'reconcile',
+          stage,
+          version: row?.version ?? null,
+          actor,
+          details: { link_was: fix.was, link_now: fix.now },
+        });
+      }
+      return fixes;
+    });
+  }
+
+  /** Cheap check without the lock; `reconcile` checks again under it. */
+  private needsRepair(): boolean {
+    const rows = this.store.getStages();
+    for (const stage of STAGES) {
+      const row = rows.find((r) => r.stage === stage);
+      const link = stageLinkTarget(this.root, stage);
+      if (row) {
+        if (link !== row.release) return true;
+        const v = this.store.getVersion(row.version);
+        if (!v || !isCompleteRelease(this.root, row.release, v.run_id, v.version)) return true;
+      } else if (link !== null && isRegistryRelease(this.root, link)) return true;
+    }
+    return hasLeftovers(this.root);
+  }
+
+  /** Point one stage link where the database says; null when it already agrees. */
+  private repairStage(stage: Stage, row: StageRow | undefined, link: string | null): ReconcileFix | null {
+    if (!row) {
+      if (link === null || !isRegistryRelease(this.root, link)) return null;
+      // A first move into this stage crashed before its commit.
+      removeStageLink(this.root, stage);
+      return { stage, was: link, now: null };
+    }
+    const v = this.version(row.version);
+    let release = row.release;
+    if (!isCompleteRelease(this.root, release, v.run_id, v.version)) {
+      // The database's release is gone (deleted by hand): rebuild it from the run folder.
+      release = releaseName(stage, v.version);
+      writeRelease({
+        root: this.root,
+        release,
+        files: readVerifiedRun(v.run_path, v.metadata_sha256),
+        stamp: {
+          name: v.name,
+          version: v.version,
+          stage,
+          run_id: v.run_id,
+          published_at: new Date().toISOString(),
+        },
+      });
+      this.store.setStage({ ...row, release });
+    }
+    if (link === release) return null;
+    swapStageLink(this.root, stage, release);
+    return { stage, was: link, now: release };
+  }
+}
+
+/** Any `.tmp-` entry in the root or in .releases (a killed writer's leftovers). */
+function hasLeftovers(root: string): boolean {
+  for (const dir of [root, join(root, RELEASES)]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      // no such folder
+    }
+    if (names.some((n) => n.startsWith('.tmp-'))) return true;
+  }
+  return false;
+}
