@@ -22,7 +22,7 @@ import type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from '.
 import { resolveRegistryConfig } from './registry-config.js';
 import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
 import { StageFolders } from './stage-folders.js';
-import type { RegistryEvent, RegistryStore, StageRow, StoredVersion } from './store.js';
+import type { NewEvent, RegistryEvent, RegistryStore, StageRow, StoredVersion } from './store.js';
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
 export type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
@@ -211,7 +211,8 @@ export class ModelRegistry {
           if (!o.force) throw e;
           gateError = (e as Error).message;
         }
-        decision = o.force ? 'forced' : gate?.passed ? 'passed' : 'refused';
+        // `forced` only when the gate did not pass: forcing a candidate that passes is just a pass.
+        decision = gate?.passed ? 'passed' : o.force ? 'forced' : 'refused';
       }
       const details = { ...(gate ?? {}), ...(gateError ? { gate_error: gateError } : {}) };
       const done = this.store.writeTransaction((): PromotionDecision | null => {
@@ -305,6 +306,19 @@ export class ModelRegistry {
         details: { alias: a },
       });
     });
+  }
+
+  /**
+   * Record an event that is not a stage move (an A/B start, stop or conclusion), with its numbers
+   * in `details`; returns its id. Stage moves record their own events.
+   */
+  recordEvent(e: Omit<NewEvent, 'ts'> & { ts?: string }): number {
+    if (e.type === 'promote' || e.type === 'rollback') {
+      throw new UsageError('bad_event', `A ${e.type} event is recorded by the stage move itself`);
+    }
+    return this.store.writeTransaction(() =>
+      this.store.addEvent({ ...e, ts: e.ts ?? now(), actor: e.actor ?? defaultActor() }),
+    );
   }
 
   /** Recorded events, oldest first (`limit`: the newest that many). */
