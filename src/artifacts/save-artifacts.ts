@@ -17,6 +17,7 @@ import { checkModelName, type Stage } from '../registry/names.js';
 import type { TrainedCandidate } from '../train/model-trainer.js';
 import { VERSION } from '../version.js';
 import { writeDirAtomic } from './atomic.js';
+import { hasProduction } from './production.js';
 import {
   type ArtifactFile,
   METADATA_FILE,
@@ -162,7 +163,9 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     const mode = config.output.promote;
     let promotion: PromotionDecision | undefined;
     let promotionError: string | undefined;
-    if (mode === 'always' || (mode === 'if_none' && !registry.stageVersion('production'))) {
+    // if_none: a production folder published before the registry existed counts as one.
+    const none = !registry.stageVersion('production') && !hasProduction(root);
+    if (mode === 'always' || (mode === 'if_none' && none)) {
       try {
         promotion = await registry.promote(v.version, 'production', {
           reason: mode === 'always' ? 'tabflow train --promote' : 'first production version',

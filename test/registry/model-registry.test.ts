@@ -17,6 +17,7 @@ import {
   InferencePipeline,
   loadArtifacts,
   ModelRegistry,
+  publishProduction,
   readRegistryStamp,
   rmse,
   UsageError,
@@ -353,6 +354,23 @@ describe('tabflow train registration', () => {
     const r = ModelRegistry.open(root);
     assert.equal(r.stageVersion('dev')!.version, 3);
     r.close();
+  });
+
+  it('a production folder published before the registry is kept by if_none and replaced by always', async () => {
+    const src = await threeVersions();
+    const legacy = join(dirname(src), 'legacy');
+    const runDir = join(src, 'runs', readdirSync(join(src, 'runs'))[0]);
+    const files = Object.fromEntries(readdirSync(runDir).map((f) => [f, readFileSync(join(runDir, f))]));
+    publishProduction(legacy, 'old-run', files);
+    const oldId = loadArtifacts(join(legacy, 'production')).metadata.run_id;
+    const first = await trainInto(legacy, ['ridge']);
+    assert.equal(first.promoted, false);
+    assert.equal(loadArtifacts(join(legacy, 'production')).metadata.run_id, oldId);
+    const second = await trainInto(legacy, ['ridge'], { output: { promote: 'always' } });
+    assert.equal(second.promotion!.decision, 'no_incumbent');
+    assert.equal(loadArtifacts(join(legacy, 'production')).metadata.run_id, second.runId);
+    // The old release is moved aside, not deleted.
+    assert.ok(readdirSync(join(legacy, '.releases')).some((n) => n.startsWith('old-run-')));
   });
 
   it('promote always goes through the gate: a worse run stays registered, unpromoted', async () => {
