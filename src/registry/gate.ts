@@ -46,6 +46,11 @@ export interface GateResult {
   rows: { used: number; excluded: number };
   /** `test-of-v7` or `file:<path>`. */
   eval: string;
+  /**
+   * For `test-of-…`: whether production was trained on the same data file and split. When not,
+   * some of these rows may have been in production's training set, which favours production.
+   */
+  same_split: boolean | null;
 }
 
 interface EvalRows {
@@ -114,7 +119,13 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
     thresholds: { min_improvement_abs: minAbs, min_improvement_rel: minRel },
     rows: { used: keep.length, excluded: n - keep.length },
     eval: rows.label,
+    same_split: inp.evalData ? null : sameSplit(candidate.metadata, incumbent.metadata),
   };
+}
+
+function sameSplit(a: MetadataJson, b: MetadataJson): boolean {
+  const h = (m: MetadataJson) => (m.split as { hashes?: { test?: string } } | undefined)?.hashes?.test;
+  return a.data.sha256 === b.data.sha256 && h(a) !== undefined && h(a) === h(b);
 }
 
 /** The candidate's TEST rows, rebuilt from its config and checked against its recorded hashes. */
@@ -157,6 +168,10 @@ export function describeGate(g: GateResult): string {
     `${f(g.incumbent)} (${g.greater_is_better ? 'higher' : 'lower'} is better); improvement ` +
     `${f(g.improvement_abs)} (${pct(g.improvement_rel)}), required ≥ ${g.thresholds.min_improvement_abs} ` +
     `and ≥ ${pct(g.thresholds.min_improvement_rel)}` +
-    (g.rows.excluded ? `; ${g.rows.excluded} rows left out (rejected or no target)` : '')
+    (g.rows.excluded ? `; ${g.rows.excluded} rows left out (rejected or no target)` : '') +
+    (g.same_split === false
+      ? '; production was trained on other data or another split, so some of these rows may be in its ' +
+        'training set (favours production)'
+      : '')
   );
 }

@@ -14,6 +14,8 @@ import {
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  describeGate,
+  type GateResult,
   InferencePipeline,
   loadArtifacts,
   ModelRegistry,
@@ -83,6 +85,7 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       assert.equal(up.from_version, 1);
       assert.equal(up.metric, 'rmse');
       assert.equal(up.eval, 'test-of-v2');
+      assert.equal(up.same_split, true);
       assert.equal(up.rows!.used, testRows(r, 2));
       // The gate scores the candidate's TEST rows: v2's own test RMSE, recorded at training.
       assert.ok(Math.abs(up.candidate! - r.get(2).metrics.test.rmse) < 1e-9);
@@ -141,6 +144,7 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       const d = await r.promote('v2', 'production', { evalData: file });
       assert.equal(d.eval, `file:${file}`);
       assert.deepEqual(d.rows, { used: 299, excluded: 1 });
+      assert.equal(d.same_split, null);
       // Recompute the candidate's score by hand on the same 299 rows.
       const p = InferencePipeline.load(r.get(2).run_path);
       const recs = rows
@@ -352,8 +356,16 @@ describe('tabflow train registration', () => {
     assert.deepEqual(run.stages, []);
     assert.equal(run.promoted, false);
     const r = ModelRegistry.open(root);
-    assert.equal(r.stageVersion('dev')!.version, 3);
-    r.close();
+    try {
+      assert.equal(r.stageVersion('dev')!.version, 3);
+      // Another split seed: the gate says production may have trained on some of these rows.
+      const other = await trainInto(root, ['ridge'], { split: { seed: 7 }, output: { promote: 'never' } });
+      const d = await r.promote(other.version, 'production', { force: true });
+      assert.equal(d.same_split, false);
+      assert.match(describeGate(d as GateResult), /some of these rows may be in its training set/);
+    } finally {
+      r.close();
+    }
   });
 
   it('a production folder published before the registry is kept by if_none and replaced by always', async () => {
