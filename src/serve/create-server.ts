@@ -5,12 +5,16 @@
  *
  *   POST /predict       one record, a list, or {records, interval?, explain?} → per-row results
  *   POST /invocations   MLflow scoring protocol (JSON formats and text/csv) → {predictions}
+ *   POST /feedback      ground truth for logged predictions → a verdict per item
+ *   GET  /monitoring    drift and live accuracy of the served model (feedback-routes.ts)
  *   GET  /health /ready /metadata /metrics /openapi.json /docs
  *   POST /admin/reload /admin/promote   only with an admin token (admin-routes.ts)
  *
  * Each request takes the current model once, when its handler starts, and uses it for
  * everything (contract, batcher, response, log row): a reload never mixes two models in one
- * request, and requests in flight during a swap finish on the model they started with.
+ * request, and requests in flight during a swap finish on the model they started with. The same
+ * holds for a running A/B experiment (`experiments`, arm-scoring.ts): a request takes the
+ * experiment once, and its rows go to the champion or the challenger by their arm.
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
@@ -22,11 +26,16 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import type { Arm } from '../experiment/assign.js';
 import type { PredictionLog } from '../log/prediction-log.js';
+import type { MonitoringConfig } from '../loop/monitoring-config.js';
 import { VERSION } from '../version.js';
 import { type AdminOptions, registerAdminRoutes } from './admin-routes.js';
+import { type ArmsView, predictWith, scoreArms } from './arm-scoring.js';
 import { csvRecords } from './csv-records.js';
 import { errorResponse } from './error-response.js';
+import type { ExperimentSource } from './experiment-follower.js';
+import { registerFeedbackRoutes } from './feedback-routes.js';
 import { ServerMetrics } from './metrics.js';
 import { mlflowRecords } from './mlflow-records.js';
 import { fixedModel, type ModelSource } from './model-source.js';
@@ -66,6 +75,19 @@ export interface ServerOptions {
   maxExplainRows?: number;
   /** Score requests that arrive in the same event-loop turn together (default true). */
   microBatch?: boolean;
+  /** A/B experiments to run against the served model (an ExperimentFollower); closed with the server. */
+  experiments?: ExperimentSource | null;
+  /** Thresholds of GET /monitoring (default: the served run's own `monitoring` section). */
+  monitoring?: MonitoringConfig;
+}
+
+/** Shadow predictions still running, per server: `serverIdle(app)` waits for them. */
+const shadowTasks = new WeakMap<FastifyInstance, Set<Promise<void>>>();
+
+/** Resolves when every shadow prediction started so far has been made and logged. */
+export async function serverIdle(app: FastifyInstance): Promise<void> {
+  const tasks = shadowTasks.get(app);
+  while (tasks?.size) await Promise.all([...tasks]);
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -120,6 +142,26 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const first = view.summary;
   let closing = false;
 
+  const experiments = opts.experiments ?? null;
+  let arms: ArmsView | null = null;
+  /** The experiment a request uses from start to end (null: champion only), read once per request. */
+  const currentArms = (): ArmsView | null => {
+    const active = experiments?.current() ?? null;
+    if (!active) return null;
+    if (arms?.active !== active) {
+      // A weight change keeps the loaded challenger, and its batcher with it.
+      const challenger =
+        arms?.active.challenger === active.challenger
+          ? arms.challenger
+          : modelView(active.challenger, microBatch);
+      arms = { active, challenger };
+    }
+    return arms;
+  };
+  const armRows = new Map<string, number>();
+  const pending = new Set<Promise<void>>();
+  shadowTasks.set(app, pending);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -161,6 +203,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   });
   app.addHook('onClose', async () => {
     source.close();
+    experiments?.close();
+    await serverIdle(app);
     log?.close();
   });
 
@@ -186,6 +230,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     records: InputRecord[],
     flags: Partial<PredictFlags>,
     m: ModelView,
+    ex: ArmsView | null,
   ) => {
     const limit = flags.explain ? maxExplainRows : maxRows;
     if (records.length > limit) {
@@ -202,11 +247,21 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       );
     }
     const predictOpts = { interval: flags.interval, explain: flags.explain };
-    const results = m.batcher
-      ? await m.batcher.predict(records, predictOpts)
-      : m.served.pipeline.predict(records, predictOpts);
+    const scored = await scoreArms(m, ex, records, predictOpts);
+    const { input, arms: rowArms } = scored;
+    let results = scored.results;
     reply.header('x-tabflow-run-id', m.summary.run_id);
     if (m.summary.version !== null) reply.header('x-tabflow-model-version', String(m.summary.version));
+    const experimentId = ex?.active.experiment.id ?? null;
+    if (ex && rowArms) {
+      reply.header('x-tabflow-experiment', ex.active.experiment.id);
+      results = results.map((r, i) => ({
+        ...r,
+        model: armModel(r, rowArms[i] === 'challenger' ? ex.challenger : m, rowArms[i]),
+      }));
+      for (const a of rowArms) armRows.set(a, (armRows.get(a) ?? 0) + 1);
+      if (ex.active.experiment.shadow) shadow(String(req.id), route, input, flags, ex);
+    }
     const ts = Date.now();
     const latencyMs = reply.elapsedTime;
     let rejected = 0;
@@ -216,26 +271,87 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       if (r.status === 'rejected') rejected++;
       if (r.warnings.length) warned++;
       metrics.observeRow(r.status, r.errors, r.warnings);
+      const by = rowArms?.[i] === 'challenger' && ex ? ex.challenger.summary : m.summary;
       log?.append({
         requestId: String(req.id),
         row: i,
         ts,
         route,
-        modelName: r.model?.name ?? m.summary.name,
-        runId: r.model?.run_id ?? m.summary.run_id,
-        modelVersion: m.summary.version,
-        stage: m.summary.stage,
+        modelName: r.model?.name ?? by.name,
+        runId: r.model?.run_id ?? by.run_id,
+        modelVersion: by.version,
+        stage: by.stage,
+        arm: rowArms?.[i] ?? null,
+        experimentId,
         status: r.status,
         prediction: r.prediction,
         interval: r.interval,
         latencyMs,
-        features: records[i],
+        features: input[i],
         warnings: r.warnings,
         errors: r.errors,
       });
     }
-    return { results, rejected, warned };
+    return { results, rejected, warned, experiment: ex };
   };
+
+  /**
+   * Shadow mode: the challenger scores the request after the answer has gone out (setImmediate
+   * runs once the reply is written), and its rows are logged as arm 'shadow' under the same
+   * request id and row numbers. A failure here is logged and counted; the client never sees it.
+   */
+  const shadow = (
+    requestId: string,
+    route: string,
+    input: Record<string, unknown>[],
+    flags: Partial<PredictFlags>,
+    ex: ArmsView,
+  ) => {
+    const task = new Promise<void>((resolveTask) => {
+      setImmediate(async () => {
+        const t0 = performance.now();
+        try {
+          const results = await predictWith(ex.challenger, input, { interval: flags.interval });
+          const ms = performance.now() - t0;
+          const c = ex.challenger.summary;
+          for (let i = 0; i < results.length; i++) {
+            const r = results[i];
+            if (log?.isClosed) break;
+            log?.append({
+              requestId,
+              row: i,
+              route,
+              modelName: r.model?.name ?? c.name,
+              runId: r.model?.run_id ?? c.run_id,
+              modelVersion: c.version,
+              stage: c.stage,
+              arm: 'shadow',
+              experimentId: ex.active.experiment.id,
+              status: r.status,
+              prediction: r.prediction,
+              interval: r.interval,
+              latencyMs: ms,
+              features: input[i],
+              warnings: r.warnings,
+              errors: r.errors,
+            });
+          }
+          armRows.set('shadow', (armRows.get('shadow') ?? 0) + results.length);
+        } catch (e) {
+          shadowFailures++;
+          app.log.error(
+            { err: e, request_id: requestId, experiment_id: ex.active.experiment.id },
+            'shadow prediction failed',
+          );
+        } finally {
+          resolveTask();
+        }
+      });
+    });
+    pending.add(task);
+    void task.then(() => pending.delete(task));
+  };
+  let shadowFailures = 0;
 
   const record = view.record;
   app.post(
@@ -254,6 +370,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     },
     async (req, reply) => {
       const m = current();
+      const ex = currentArms();
       const query = queryFlags(req.query);
       const { records, flags } = predictBody(req.body, m.featureNames);
       const { results, rejected, warned } = await score(
@@ -263,10 +380,12 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         records,
         { ...query, ...flags },
         m,
+        ex,
       );
       const body = {
         request_id: String(req.id),
         model: m.summary,
+        ...(ex ? { experiment: experimentSummary(ex) } : {}),
         rows: results.length,
         rejected,
         warned,
@@ -298,12 +417,13 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     },
     async (req, reply) => {
       const m = current();
+      const ex = currentArms();
       const query = queryFlags(req.query);
       const records =
         typeof req.body === 'string'
           ? csvRecords(req.body, m.features)
           : mlflowRecords(req.body, m.featureOrder);
-      const { results, rejected, warned } = await score(req, reply, '/invocations', records, query, m);
+      const { results, rejected, warned } = await score(req, reply, '/invocations', records, query, m, ex);
       if (warned) reply.header('x-tabflow-warnings', String(warned));
       if (rejected) {
         return reply.code(400).send({
@@ -356,6 +476,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       selected_by: selected.selected_by ?? null,
       intervals: md.calibration ? { calibration: md.calibration, on_test: results.intervals ?? null } : null,
       feature_importance: best?.feature_importance ?? null,
+      experiment: experimentMetadata(),
     };
   });
   app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
@@ -366,10 +487,18 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       tabflow_model_generation: served.generation,
       tabflow_model_loaded_timestamp_seconds: served.loadedAt / 1000,
     };
-    const counters = {
+    const counters: Record<string, number> = {
       'tabflow_model_reloads_total{result="ok"}': reloads.swaps,
       'tabflow_model_reloads_total{result="failed"}': reloads.failures,
     };
+    if (experiments) {
+      const c = experiments.counters;
+      extra.tabflow_experiment_active = experiments.current() ? 1 : 0;
+      counters['tabflow_experiment_loads_total{result="ok"}'] = c.loads;
+      counters['tabflow_experiment_loads_total{result="failed"}'] = c.failures;
+      counters.tabflow_experiment_shadow_failures_total = shadowFailures;
+      for (const [arm, n] of armRows) counters[`tabflow_experiment_rows_total{arm="${arm}"}`] = n;
+    }
     if (log) {
       extra.tabflow_prediction_log_pending_rows = log.pending;
       extra.tabflow_prediction_log_written_rows = log.writtenCount;
@@ -380,8 +509,40 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   app.get('/openapi.json', { schema: { hide: true } }, async () =>
     docForModel(app.swagger() as never, current()),
   );
+  registerFeedbackRoutes(app, { log, current, monitoring: opts.monitoring, maxItems: maxRows });
   if (opts.admin?.token) registerAdminRoutes(app, opts.admin, source);
   return app;
+
+  function experimentMetadata() {
+    const active = experiments?.current() ?? null;
+    if (!experiments) return null;
+    const c = experiments.counters;
+    return {
+      file: experiments.file,
+      running: active
+        ? { ...active.experiment, challenger_model: currentArms()?.challenger.summary ?? null }
+        : null,
+      loads: c.loads,
+      failures: c.failures,
+      last_error: c.lastError,
+    };
+  }
+}
+
+/** How a row names the model that scored it during an experiment. */
+function armModel(r: RowPrediction, v: ModelView, arm: Arm) {
+  return { ...r.model, version: v.summary.version, stage: v.summary.stage, arm };
+}
+
+function experimentSummary(ex: ArmsView) {
+  const e = ex.active.experiment;
+  return {
+    id: e.id,
+    shadow: e.shadow,
+    weight: e.weight,
+    key_field: e.key_field,
+    challenger: ex.challenger.summary,
+  };
 }
 
 function round3(x: number): number {

@@ -68,7 +68,20 @@ export const RowPredictionSchema = Type.Object(
     base_value: Type.Optional(Type.Number()),
     warnings: Type.Array(IssueSchema),
     errors: Type.Array(IssueSchema),
-    model: Type.Object({ name: Type.String(), run_id: Type.String() }),
+    model: Type.Object(
+      {
+        name: Type.String(),
+        run_id: Type.String(),
+        version: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+        stage: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        arm: Type.Optional(
+          Type.Union([Type.Literal('champion'), Type.Literal('challenger')], {
+            description: 'during an A/B experiment: the arm that answered this row',
+          }),
+        ),
+      },
+      { additionalProperties: true },
+    ),
   },
   { additionalProperties: true },
 );
@@ -83,6 +96,18 @@ export const ModelSummarySchema = Type.Object({
 export const PredictResponseSchema = Type.Object({
   request_id: Type.String(),
   model: ModelSummarySchema,
+  experiment: Type.Optional(
+    Type.Object(
+      {
+        id: Type.String(),
+        shadow: Type.Boolean(),
+        weight: Type.Number(),
+        key_field: Type.Union([Type.String(), Type.Null()]),
+        challenger: ModelSummarySchema,
+      },
+      { description: 'the A/B experiment running, if any' },
+    ),
+  ),
   rows: Type.Number(),
   rejected: Type.Number(),
   warned: Type.Number(),

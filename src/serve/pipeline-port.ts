@@ -27,7 +27,8 @@ export interface RowPrediction {
   base_value?: number;
   warnings: RowIssue[];
   errors: RowIssue[];
-  model: { name: string; run_id: string };
+  /** During an A/B experiment also the version, stage and arm that answered the row. */
+  model: { name: string; run_id: string; version?: number | null; stage?: string | null; arm?: string };
 }
 
 export interface PredictOptions {
