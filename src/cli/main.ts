@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { TabflowError } from '../core/errors.js';
 import { VERSION } from '../version.js';
+import { addAbCommand } from './ab-command.js';
 import { feedbackCommand } from './feedback-command.js';
 import { initCommand } from './init-command.js';
 import { logsCommand } from './logs-command.js';
@@ -166,6 +167,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action(async (opts) => {
       code = await retrainCommand(opts);
     });
+  addAbCommand(program, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv);
     return code;

@@ -9,7 +9,9 @@
  *                                plain folder (a run folder) is served as it is, without reload
  *   neither                      --stage production
  * Defaults for host, port, log level and the reload poll come from the `serve` section of
- * --config (with --env / TABFLOW_ENV applied); flags win. With TABFLOW_ADMIN_TOKEN set,
+ * --config (with --env / TABFLOW_ENV applied); flags win. Serving production from a models
+ * folder, the server also runs the A/B experiment of `<models dir>/experiment.json` (tabflow ab),
+ * polled like the stage link. With TABFLOW_ADMIN_TOKEN set,
  * POST /admin/reload and /admin/promote exist (promotion goes through the registry in the
  * models folder).
  */
@@ -22,12 +24,14 @@ import { applyEnvironment, selectedEnvironment } from '../config/environments.js
 import { UsageError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/index.js';
 import { PredictionLog } from '../log/index.js';
+import { resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { readRegistryStamp } from '../registry/index.js';
 import {
   type AdminOptions,
   closeOnSignals,
   createServer,
   defaultLogPath,
+  ExperimentFollower,
   fixedModel,
   followPrimary,
   type ModelSource,
@@ -106,6 +110,16 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     ? new PredictionLog(logFile, { onError: (e) => logger.error({ err: e }, 'prediction log flush failed') })
     : null;
   const admin = adminOptions(target, cfg.raw);
+  // A/B experiments are between production and a challenger: only a production server runs them.
+  const experiments =
+    target.root && target.follow && target.stage === 'production'
+      ? await ExperimentFollower.open({
+          root: target.root,
+          load: (dir) => InferencePipeline.load(dir),
+          pollMs,
+          logger,
+        })
+      : null;
   const app = await createServer({
     source,
     log,
@@ -113,6 +127,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     bodyLimit,
     microBatch: opts.microBatch !== false,
     admin,
+    experiments,
+    monitoring: cfg.raw.monitoring !== undefined ? resolveMonitoringConfig(cfg.raw.monitoring) : undefined,
   });
   const closed = closeOnSignals(app);
   try {
@@ -138,8 +154,13 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     const follow = source.follows
       ? `following ${source.follows} (every ${pollMs} ms${admin ? ', POST /admin/reload' : ''})`
       : 'fixed model (no reload)';
+    const ab = experiments?.current()?.experiment;
+    const abLine = ab
+      ? `  A/B ${ab.id}: challenger v${ab.challenger.version} ${ab.shadow ? 'in shadow' : `at ${ab.weight * 100}%`}\n`
+      : '';
     process.stderr.write(
       `tabflow serve: ${first.pipeline.modelName}${version} (run ${first.pipeline.runId}) at ${url}\n` +
+        abLine +
         `  ${follow} · admin ${admin ? 'on' : 'off (set TABFLOW_ADMIN_TOKEN)'}\n` +
         `  docs ${url}/docs · prediction log ${logFile ?? 'off (--no-log)'} · Ctrl-C to stop\n`,
     );

@@ -7,9 +7,17 @@ export {
 } from './admin-routes.js';
 export { type BearerVerdict, bearerChecker } from './bearer-auth.js';
 export { followPrimary, runWorkers, SHUTDOWN_MESSAGE } from './cluster-primary.js';
-export { createServer, type ServerOptions } from './create-server.js';
+export { createServer, type ServerOptions, serverIdle } from './create-server.js';
 export { defaultLogPath, LOG_FILE } from './default-log-path.js';
 export { errorResponse } from './error-response.js';
+export {
+  type ActiveExperiment,
+  type ExperimentCheck,
+  type ExperimentCounters,
+  ExperimentFollower,
+  type ExperimentFollowOptions,
+  type ExperimentSource,
+} from './experiment-follower.js';
 export {
   fixedModel,
   type ModelSource,
