@@ -109,7 +109,8 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
   const rel = si === 0 ? (abs > 0 ? Number.POSITIVE_INFINITY : abs < 0 ? -1 : 0) : abs / Math.abs(si);
   const { min_improvement_abs: minAbs, min_improvement_rel: minRel } = inp.gate;
   return {
-    passed: Number.isFinite(sc) && abs >= minAbs && rel >= minRel,
+    // "Deploy if better": a tie (an identical model, say) keeps production; thresholds ask for more.
+    passed: Number.isFinite(sc) && abs > 0 && abs >= minAbs && rel >= minRel,
     metric: metric.name,
     greater_is_better: metric.greaterIsBetter,
     candidate: sc,

@@ -40,6 +40,7 @@ describe('tabflow train', () => {
       'metadata.json',
       'model.json',
       'preprocessor.json',
+      'profile.json',
       'results.json',
     ]);
     const a = loadArtifacts(join(dir, 'models', 'production'));
@@ -65,7 +66,13 @@ describe('tabflow train', () => {
     assert.equal(r2.code, 0);
     assert.match(r2.stdout, /not published/);
     assert.equal(realpathSync(join(dir, 'models', 'production')), first);
-    assert.equal(tabflow([...args, '--promote'], dir).code, 0);
+    // The same model again is a tie: "deploy if better" keeps production.
+    const tie = tabflow([...args, '--promote'], dir);
+    assert.equal(tie.code, 0, tie.stderr);
+    assert.match(tie.stdout, /refused/);
+    assert.equal(realpathSync(join(dir, 'models', 'production')), first);
+    const better = ['train', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'gbdt'];
+    assert.equal(tabflow([...better, '--promote'], dir).code, 0);
     const third = realpathSync(join(dir, 'models', 'production'));
     assert.notEqual(third, first);
     // A file from another run makes the set invalid.

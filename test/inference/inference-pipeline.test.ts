@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { loadArtifacts } from '../../src/artifacts/load-artifacts.js';
@@ -66,8 +66,7 @@ describe('InferencePipeline on a concrete run (ridge, gbdt)', () => {
   it('refuses a tampered or mixed folder, naming the file', () => {
     const dir = join(run.root, 'tampered');
     mkdirSync(dir);
-    for (const f of ['model.json', 'preprocessor.json', 'config.yaml', 'results.json', 'metadata.json'])
-      copyFileSync(join(run.runDir, f), join(dir, f));
+    for (const f of readdirSync(run.runDir)) copyFileSync(join(run.runDir, f), join(dir, f));
     const model = readFileSync(join(dir, 'model.json'), 'utf8');
     writeFileSync(join(dir, 'model.json'), model.replace('{', '{ '));
     assert.throws(() => InferencePipeline.load(dir), /model\.json does not belong to run/);
