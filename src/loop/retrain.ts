@@ -134,21 +134,20 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       challenger: { version: challenger.version, run_id: challenger.run_id },
       gate,
     };
+    let result: RetrainResult;
     if (!gate.passed) {
-      return {
+      result = {
         ...base,
         action: 'kept',
         summary: `gate refused v${challenger.version}: ${numbers}; production stays v${champion.version}`,
       };
-    }
-    if (onPass === 'promote') {
+    } else if (onPass === 'promote') {
       const promotion = await reg.promote(challenger.version, 'production', {
         reason: `retrain: ${numbers}`,
       });
       const action = promotion.applied ? 'promoted' : 'kept';
-      return { ...base, action, promotion, summary: `${action} v${challenger.version}: ${numbers}` };
-    }
-    if (onPass === 'ab') {
+      result = { ...base, action, promotion, summary: `${action} v${challenger.version}: ${numbers}` };
+    } else if (onPass === 'ab') {
       if (!o.startAb)
         throw new UsageError('no_ab', 'retrain.on_gate_pass is ab, but no A/B service was given');
       await o.startAb(o.root, {
@@ -161,17 +160,27 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       const how = cfg.retrain.ab_shadow
         ? 'shadow test'
         : `A/B test at ${cfg.retrain.ab_weight * 100}% traffic`;
-      return {
+      result = {
         ...base,
         action: 'ab_started',
         summary: `gate passed, ${how} started for v${challenger.version}: ${numbers}`,
       };
+    } else {
+      result = {
+        ...base,
+        action: 'registered',
+        summary: `gate passed, v${challenger.version} registered (retrain.on_gate_pass none): ${numbers}`,
+      };
     }
-    return {
-      ...base,
-      action: 'registered',
-      summary: `gate passed, v${challenger.version} registered (retrain.on_gate_pass none): ${numbers}`,
-    };
+    reg.recordEvent({
+      type: 'retrain',
+      version: challenger.version,
+      from_version: champion.version,
+      decision: gate.passed ? 'passed' : 'refused',
+      reason: result.summary,
+      details: { action: result.action, data: { file: data.path, rows: data.rows }, gate },
+    });
+    return result;
   } finally {
     reg.close();
   }

@@ -52,7 +52,9 @@ export type EventType =
   // A/B experiments (src/experiment): started, stopped, concluded — with their numbers in details.
   | 'ab_start'
   | 'ab_stop'
-  | 'ab_conclude';
+  | 'ab_conclude'
+  // tabflow retrain (src/loop): the challenger, the gate's numbers and what was done.
+  | 'retrain';
 
 export interface NewEvent {
   ts: string;
