@@ -2,7 +2,7 @@
  * Admin routes, registered only when an admin token is configured (otherwise they do not exist:
  * 404 like any unknown route):
  *
- *   POST /admin/reload    look at the stage link now; swap if it moved (a failed load keeps the old model)
+ *   POST /admin/reload    look at the stage link (and experiment.json) now; swap if it moved (a failed load keeps the old model)
  *   POST /admin/promote   {version, stage, force?, reason?} → the registry's gated promotion, then reload
  *
  * Both need `Authorization: Bearer <token>`: 401 when it is missing or not a bearer header, 403
@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Issue } from '../core/errors.js';
 import { bearerChecker } from './bearer-auth.js';
+import type { ExperimentSource } from './experiment-follower.js';
 import type { ModelSource, ReloadResult } from './model-source.js';
 import { summarize } from './model-view.js';
 import { RequestError } from './request-error.js';
@@ -43,7 +44,12 @@ export interface AdminOptions {
 const REF = /^(?:v?[1-9]\d{0,8}|[A-Za-z][A-Za-z0-9._-]{0,63})$/;
 const MAX_REASON = 1000;
 
-export function registerAdminRoutes(app: FastifyInstance, opts: AdminOptions, source: ModelSource): void {
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  opts: AdminOptions,
+  source: ModelSource,
+  experiments: ExperimentSource | null = null,
+): void {
   const check = bearerChecker(opts.token);
   const authorize = async (req: FastifyRequest, reply: FastifyReply) => {
     const verdict = check(req.headers.authorization);
@@ -85,15 +91,23 @@ export function registerAdminRoutes(app: FastifyInstance, opts: AdminOptions, so
     async (req, reply) => {
       const r = await source.reload({ force: true });
       req.log.info({ status: r.status, run_id: r.model.pipeline.runId }, 'admin reload');
+      // The experiment too: a `tabflow ab start|stop` takes effect now rather than at the next poll.
+      const x = experiments ? await experiments.reload({ force: true }) : null;
+      const experiment = x
+        ? {
+            experiment: { status: x.status, id: x.experiment?.experiment.id ?? null, error: x.error ?? null },
+          }
+        : {};
       if (r.status === 'failed') {
         return reply.code(500).send({
           error: 'reload_failed',
           message: `The new model did not load; still serving run ${r.model.pipeline.runId}: ${r.error}`,
           request_id: String(req.id),
           ...reloadBody(r),
+          ...experiment,
         });
       }
-      return reloadBody(r);
+      return { ...reloadBody(r), ...experiment };
     },
   );
 

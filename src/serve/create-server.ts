@@ -510,7 +510,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     docForModel(app.swagger() as never, current()),
   );
   registerFeedbackRoutes(app, { log, current, monitoring: opts.monitoring, maxItems: maxRows });
-  if (opts.admin?.token) registerAdminRoutes(app, opts.admin, source);
+  if (opts.admin?.token) registerAdminRoutes(app, opts.admin, source, experiments);
   return app;
 
   function experimentMetadata() {

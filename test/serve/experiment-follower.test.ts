@@ -122,4 +122,39 @@ describe('ExperimentFollower', () => {
     assert.ok(challenger > 0 && challenger < 40);
     await app.close();
   });
+  it('POST /admin/reload also picks up a started or stopped experiment at once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tabflow-expf-'));
+    const experiments = await ExperimentFollower.open({ root, load: fakeLoader(), pollMs: 0 });
+    const token = 'experiment-admin-token-0123456789';
+    const app = await createServer({
+      pipeline: fakePipeline('a', 0),
+      experiments,
+      log: null,
+      admin: { token },
+    });
+    const reload = async () =>
+      JSON.parse(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/admin/reload',
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).body,
+      ).experiment;
+    assert.deepEqual(await reload(), { status: 'none', id: null, error: null });
+    writeExperiment(
+      root,
+      experiment(root, fakeRelease(root, { runId: 'b', base: 100 }), 'b', { shadow: true }),
+    );
+    assert.deepEqual(await reload(), { status: 'loaded', id: 'exp-1', error: null });
+    const r = JSON.parse((await app.inject({ method: 'POST', url: '/predict', payload: { x: 1 } })).body);
+    assert.deepEqual(
+      [r.experiment.id, r.experiment.shadow, r.predictions[0].model.arm],
+      ['exp-1', true, 'champion'],
+    );
+    rmSync(join(root, 'experiment.json'));
+    assert.equal((await reload()).status, 'unloaded');
+    await app.close();
+  });
 });
