@@ -111,68 +111,76 @@ export function startExperiment(root: string, o: StartExperimentOptions): Experi
       `--key ${JSON.stringify(key)} is not allowed: expected the name of an input field (1 to 128 characters, no spaces)`,
     );
   }
-  return withRegistry(root, (reg) => {
-    const champion = reg.stageVersion('production');
-    if (!champion) {
-      throw new UsageError(
-        'no_champion',
-        `No production version in ${reg.root}: an A/B test compares a challenger with the production ` +
-          'version. Promote one first (tabflow models promote <version> --to production)',
-      );
-    }
-    const challenger = reg.get(o.challenger);
-    if (challenger.version === champion.version || challenger.run_id === champion.run_id) {
-      throw new UsageError(
-        'same_as_champion',
-        `Version ${challenger.version} is the production version (the champion); ` +
-          'an A/B test needs another version as the challenger',
-      );
-    }
-    const running = readExperiment(reg.root);
-    if (running) {
-      throw new UsageError(
-        'experiment_running',
-        `Experiment ${running.id} (v${running.challenger.version} vs v${running.champion.version}, ` +
-          `started ${running.started_at}) is running in ${reg.root}: stop or conclude it first ` +
-          '(tabflow ab stop | tabflow ab conclude)',
-      );
-    }
-    const now = new Date();
-    const e: Experiment = {
-      format_version: EXPERIMENT_FORMAT_VERSION,
-      id: `ab-${now.getTime().toString(36)}-${randomBytes(3).toString('hex')}`,
-      name: reg.modelName ?? challenger.name,
-      champion: {
-        version: champion.version,
-        run_id: champion.run_id,
-        dir: realpathSync(reg.stageDir('production')),
-      },
-      challenger: { version: challenger.version, run_id: challenger.run_id, dir: challenger.run_path },
-      weight,
-      shadow: o.shadow === true,
-      key_field: key,
-      started_at: now.toISOString(),
-    };
-    writeExperiment(reg.root, e);
-    const how = e.shadow ? 'shadow (challenger scores every row, champion answers)' : `weight ${weight}`;
-    reg.recordEvent({
-      type: 'ab_start',
-      stage: 'production',
-      version: challenger.version,
-      from_version: champion.version,
-      actor: o.actor,
-      reason: o.reason ?? `A/B ${e.id}: v${challenger.version} vs v${champion.version}, ${how}`,
-      details: {
-        experiment_id: e.id,
-        weight: e.weight,
-        shadow: e.shadow,
-        key_field: e.key_field,
-        champion_run_id: champion.run_id,
-        challenger_run_id: challenger.run_id,
-      },
-    });
-    return e;
+  // Under the registry's write lock: two concurrent starts cannot both find no experiment running.
+  return withRegistry(root, (reg) => reg.store.writeTransaction(() => start(reg, o, weight, key)));
+}
+
+function start(
+  reg: ModelRegistry,
+  o: StartExperimentOptions,
+  weight: number,
+  key: string | null,
+): Experiment {
+  const champion = reg.stageVersion('production');
+  if (!champion) {
+    throw new UsageError(
+      'no_champion',
+      `No production version in ${reg.root}: an A/B test compares a challenger with the production ` +
+        'version. Promote one first (tabflow models promote <version> --to production)',
+    );
+  }
+  const challenger = reg.get(o.challenger);
+  if (challenger.version === champion.version || challenger.run_id === champion.run_id) {
+    throw new UsageError(
+      'same_as_champion',
+      `Version ${challenger.version} is the production version (the champion); ` +
+        'an A/B test needs another version as the challenger',
+    );
+  }
+  const running = readExperiment(reg.root);
+  if (running) {
+    throw new UsageError(
+      'experiment_running',
+      `Experiment ${running.id} (v${running.challenger.version} vs v${running.champion.version}, ` +
+        `started ${running.started_at}) is running in ${reg.root}: stop or conclude it first ` +
+        '(tabflow ab stop | tabflow ab conclude)',
+    );
+  }
+  const now = new Date();
+  const e: Experiment = {
+    format_version: EXPERIMENT_FORMAT_VERSION,
+    id: `ab-${now.getTime().toString(36)}-${randomBytes(3).toString('hex')}`,
+    name: reg.modelName ?? challenger.name,
+    champion: {
+      version: champion.version,
+      run_id: champion.run_id,
+      dir: realpathSync(reg.stageDir('production')),
+    },
+    challenger: { version: challenger.version, run_id: challenger.run_id, dir: challenger.run_path },
+    weight,
+    shadow: o.shadow === true,
+    key_field: key,
+    started_at: now.toISOString(),
+  };
+  writeExperiment(reg.root, e);
+  const how = e.shadow ? 'shadow (challenger scores every row, champion answers)' : `weight ${weight}`;
+  reg.recordEvent({
+    type: 'ab_start',
+    stage: 'production',
+    version: challenger.version,
+    from_version: champion.version,
+    actor: o.actor,
+    reason: o.reason ?? `A/B ${e.id}: v${challenger.version} vs v${champion.version}, ${how}`,
+    details: {
+      experiment_id: e.id,
+      weight: e.weight,
+      shadow: e.shadow,
+      key_field: e.key_field,
+      champion_run_id: champion.run_id,
+      challenger_run_id: challenger.run_id,
+    },
   });
+  return e;
 }
 
 /** Per-arm live accuracy of the running experiment and its significance test. */
