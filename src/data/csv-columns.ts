@@ -76,7 +76,8 @@ export class NumberSink implements Sink {
   private failed = false;
   constructor(
     private readonly missing: MissingTokens,
-    private readonly onFail: () => void,
+    /** Called once, with the row of the first non-missing value that is not a number. */
+    private readonly onFail: (row: number) => void,
   ) {}
   ensure(rows: number): void {
     this.values = grow(this.values, rows);
@@ -93,7 +94,7 @@ export class NumberSink implements Sink {
       if (tokensFirst && missing.has(bytes, start[k], end[k])) v = Number.NaN;
       else if (Number.isNaN(v) && !this.failed && !missing.has(bytes, start[k], end[k])) {
         this.failed = true;
-        this.onFail();
+        this.onFail(row + r);
       }
       values[row + r] = v;
     }
