@@ -74,7 +74,8 @@ export function scanNumber(
     exp = frac - i;
   }
   if ((i < limit && (b[i] | 0x20) === LOWER_E) || mant >= EXACT_INT || exp < -22 || intEnd === first) {
-    return scanRest(b, start, first, intEnd, i, limit, mant, exp, neg, out, at);
+    MANT[0] = mant; // not an argument: a double passed to a call that is not inlined is boxed
+    return scanRest(b, start, first, intEnd, i, limit, exp, neg, out, at);
   }
   const v = exp === 0 ? mant : mant / POW10[-exp];
   out[at] = neg ? -v : v;
@@ -92,12 +93,12 @@ function scanRest(
   intEnd: number,
   mantEnd: number,
   limit: number,
-  mant: number,
   exp: number,
   neg: boolean,
   out: Float64Array,
   at: number,
 ): number {
+  const mant = MANT[0];
   let i = mantEnd;
   if (intEnd === first && exp === 0) {
     out[at] = Number.NaN; // "", "-", "." or ".e5": no digits
@@ -134,6 +135,9 @@ function scanRest(
   return i;
 }
 
+const MANT = new Float64Array(1);
+/** w for `eiselLemire`: high and low 32-bit halves. */
+const W = new Float64Array(2);
 const pair = new Float64Array(2);
 /** 10^n = 5^n · 2^n: c · 5^n stays below 2^53 for c < 10^9, n ≤ 9, and · 2^n is exact. */
 const POW5 = Array.from({ length: 10 }, (_, i) => 5 ** i);
@@ -207,13 +211,16 @@ function convertLong(
     }
   }
   const q = exp + dropped;
+  W[0] = hi;
+  W[1] = lo;
   if (!inexact) {
-    if (!eiselLemire(hi, lo, q, out, at)) out[at] = Number.NaN;
+    if (!eiselLemire(W, q, out, at)) out[at] = Number.NaN;
   } else {
+    let ok = eiselLemire(W, q, pair, 0);
     // w + 1 ≤ 10^19 < 2^64; lo + 1 = 2^32 carries into hi.
-    const ok =
-      eiselLemire(hi, lo, q, pair, 0) &&
-      (lo + 1 === TWO32 ? eiselLemire(hi + 1, 0, q, pair, 1) : eiselLemire(hi, lo + 1, q, pair, 1));
+    W[0] = lo + 1 === TWO32 ? hi + 1 : hi;
+    W[1] = lo + 1 === TWO32 ? 0 : lo + 1;
+    ok &&= eiselLemire(W, q, pair, 1);
     out[at] = ok && pair[0] === pair[1] ? pair[0] : Number.NaN;
   }
   if (neg) out[at] = -out[at];

@@ -63,12 +63,15 @@ function mul64(a1: number, a0: number, b1: number, b0: number): void {
 }
 
 /**
- * out[at] = the double nearest w · 10^q (ties to even), w = wHi·2^32 + wLo < 2^64, w > 0.
+ * out[at] = the double nearest w · 10^q (ties to even), w = w[0]·2^32 + w[1] < 2^64, w > 0.
  * Returns false, leaving out[at] alone, when the product cannot decide, the result would be
- * subnormal or infinite, or q is outside the table.
+ * subnormal or infinite, or q is outside the table. The 32-bit halves come in an array, not as
+ * arguments: a call V8 does not inline boxes every argument above 2^30 on the heap.
  */
-export function eiselLemire(wHi: number, wLo: number, q: number, out: Float64Array, at: number): boolean {
+export function eiselLemire(w: Float64Array, q: number, out: Float64Array, at: number): boolean {
   if (q < POW5_MIN_Q || q > POW5_MAX_Q) return false;
+  const wHi = w[0];
+  const wLo = w[1];
   // Normalise: top bit of w set.
   const lz = wHi !== 0 ? Math.clz32(wHi) : 32 + Math.clz32(wLo);
   let w1: number;

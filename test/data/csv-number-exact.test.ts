@@ -38,6 +38,11 @@ function assertAllExact(texts: readonly string[]): void {
   }
 }
 
+/** A 64-bit integer as eiselLemire takes it: [high 32 bits, low 32 bits]. */
+function halves(w: bigint): Float64Array {
+  return Float64Array.of(Number(w >> 32n), Number(w & 0xffffffffn));
+}
+
 function digits(rng: Rng, n: number): string {
   let s = String(1 + rng.int(9));
   for (let k = 1; k < n; k++) s += String(rng.int(10));
@@ -86,7 +91,7 @@ describe('Eisel–Lemire on its own', () => {
       const s = digits(rng, 16 + rng.int(4));
       const w = BigInt(s);
       const q = rng.int(600) - 320; // results between ~1e-305 and ~1e298: no subnormals or overflow
-      if (!eiselLemire(Number(w >> 32n), Number(w & 0xffffffffn), q, out, 0)) continue;
+      if (!eiselLemire(halves(w), q, out, 0)) continue;
       decided++;
       const want = Number(`${s}e${q}`);
       if (!Object.is(out[0], want)) assert.fail(`${s}e${q}: ${out[0]}, Number() gives ${want}`);
@@ -97,13 +102,12 @@ describe('Eisel–Lemire on its own', () => {
   test('exact ties with q in [0, 27] go to even; other near-halves are left to Number()', () => {
     const out = new Float64Array(1);
     // 2^53 + 1 and 2^53 + 3 are halfway between doubles: even significands win.
-    assert.ok(eiselLemire(0x200000, 1, 0, out, 0));
+    assert.ok(eiselLemire(halves(2n ** 53n + 1n), 0, out, 0));
     assert.equal(out[0], 9007199254740992);
-    assert.ok(eiselLemire(0x200000, 3, 0, out, 0));
+    assert.ok(eiselLemire(halves(2n ** 53n + 3n), 0, out, 0));
     assert.equal(out[0], 9007199254740996);
     // 90071992547409930 · 10^-1 is the same tie reached through an inexact power of five.
-    const w = 90071992547409930n;
-    assert.equal(eiselLemire(Number(w >> 32n), Number(w & 0xffffffffn), -1, out, 0), false);
+    assert.equal(eiselLemire(halves(90071992547409930n), -1, out, 0), false);
   });
 });
 
