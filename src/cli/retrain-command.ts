@@ -22,10 +22,7 @@ export interface RetrainCliOptions {
 
 const ACTIONS = ['ab', 'promote', 'none'] as const;
 
-export async function retrainCommand(
-  opts: RetrainCliOptions,
-  startAb?: RetrainOptions['startAb'],
-): Promise<number> {
+export async function retrainCommand(opts: RetrainCliOptions): Promise<number> {
   if (opts.then !== undefined && !(ACTIONS as readonly string[]).includes(opts.then)) {
     throw new UsageError(
       'bad_then',
@@ -45,7 +42,6 @@ export async function retrainCommand(
         .map((s) => s.trim())
         .filter(Boolean),
       onGatePass: opts.then as RetrainOptions['onGatePass'],
-      startAb,
       onEvent: (e) => reporter.onEvent(e),
     });
     reporter.stop();

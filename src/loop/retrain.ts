@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { resolveConfig, type TabflowConfig } from '../config/config.js';
 import { UsageError } from '../core/errors.js';
+import { startExperiment } from '../experiment/ab-service.js';
 import { FeedbackStore } from '../log/feedback.js';
 import { evaluateGate, type GateResult, gateConfigOf } from '../registry/gate.js';
 import { ModelRegistry, type PromotionDecision, type VersionRecord } from '../registry/model-registry.js';
@@ -41,7 +42,7 @@ export interface RetrainOptions {
   models?: string[];
   /** Overrides the production config's `retrain.on_gate_pass`. */
   onGatePass?: 'ab' | 'promote' | 'none';
-  /** Starts the A/B test (src/experiment's startExperiment; injected so the loop stays testable). */
+  /** Starts the A/B test (default: src/experiment's startExperiment). */
   startAb?: (root: string, o: StartAbInput) => unknown | Promise<unknown>;
   onEvent?: (e: PipelineEvent) => void;
   now?: () => Date;
@@ -148,9 +149,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       const action = promotion.applied ? 'promoted' : 'kept';
       result = { ...base, action, promotion, summary: `${action} v${challenger.version}: ${numbers}` };
     } else if (onPass === 'ab') {
-      if (!o.startAb)
-        throw new UsageError('no_ab', 'retrain.on_gate_pass is ab, but no A/B service was given');
-      await o.startAb(o.root, {
+      const start = o.startAb ?? startExperiment;
+      await start(o.root, {
         challenger: challenger.version,
         weight: cfg.retrain.ab_weight,
         shadow: cfg.retrain.ab_shadow,
