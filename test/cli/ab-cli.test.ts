@@ -14,6 +14,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { UsageError } from '../../src/core/errors.js';
+import { experimentStatus, startExperiment, stopExperiment } from '../../src/experiment/ab-service.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { serverIdle } from '../../src/serve/index.js';
 import { abServer, concreteRows, trainVersions } from '../experiment/ab-fixture.js';
@@ -147,13 +149,24 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     assert.equal(last?.decision, 'kept_champion');
   });
 
-  it('bad input gets a clear error: no champion, the champion as challenger, bad weight, nothing to stop', () => {
+  it('bad input gets a clear error: no champion, the champion as challenger, bad weight, nothing to stop; stop records', () => {
+    // The library calls behind the CLI (in-process: one child process per case would be slow).
+    const refused = (root: string, o: Parameters<typeof startExperiment>[1], msg: RegExp) =>
+      assert.throws(
+        () => startExperiment(root, o),
+        (e: Error) => e instanceof UsageError && msg.test(e.message),
+      );
     const empty = mkdtempSync(join(tmpdir(), 'tabflow-ab-empty-'));
-    const none = ab(['start', '1'], empty);
-    assert.equal(none.code, 2);
-    assert.match(none.stderr, /No model registry .* no production version/s);
+    refused(empty, { challenger: 1 }, /No model registry .* no production version/s);
+    assert.equal(existsSync(join(empty, 'registry.sqlite')), false, 'no registry created as a side effect');
+    refused(worse, { challenger: 1 }, /Version 1 is the production version/);
+    refused(worse, { challenger: 2, weight: 2 }, /--weight 2 is not allowed/);
+    refused(worse, { challenger: 2, key: 'customer id' }, /--key "customer id" is not allowed/);
+    refused(worse, { challenger: 9 }, /Version 9 does not exist/);
+    assert.throws(() => stopExperiment(worse), /No experiment is running/);
+    assert.throws(() => experimentStatus(worse), /No experiment is running/);
 
-    // A registry whose versions never reached production.
+    // Through the CLI: a registry whose versions never reached production.
     const noProd = mkdtempSync(join(tmpdir(), 'tabflow-ab-noprod-'));
     const reg = ModelRegistry.open(noProd);
     reg.register(ModelRegistry.open(worse).get(1).run_path, { name: 'default' });
@@ -162,16 +175,18 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     assert.equal(noChampion.code, 2);
     assert.match(noChampion.stderr, /No production version .* Promote one first/s);
 
-    const same = ab(['start', '1'], worse);
-    assert.equal(same.code, 2);
-    assert.match(same.stderr, /is the production version/);
-    const weight = ab(['start', '2', '--weight', '2'], worse);
-    assert.equal(weight.code, 2);
-    assert.match(weight.stderr, /--weight 2 is not allowed/);
-    const stop = ab(['stop'], worse);
-    assert.equal(stop.code, 2);
-    assert.match(stop.stderr, /No experiment is running/);
-    const status = ab(['status'], worse);
-    assert.equal(status.code, 2);
+    // A stop is recorded with the numbers so far (none here: insufficient data).
+    assert.equal(ab(['start', '2', '--weight', '0.2'], worse).code, 0);
+    const stopped = ab(['stop', '--reason', 'wrong challenger'], worse);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(existsSync(join(worse, 'experiment.json')), false);
+    const r = ModelRegistry.open(worse);
+    const last = r.history().at(-1);
+    r.close();
+    assert.deepEqual(
+      [last?.type, last?.decision, last?.reason],
+      ['ab_stop', 'insufficient_data', 'wrong challenger'],
+    );
+    assert.equal((last?.details as { challenger: { n: number } } | undefined)?.challenger.n, 0);
   });
 });
