@@ -129,13 +129,60 @@ function scanRest(
     const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
     out[at] = neg ? -v : v;
   } else {
-    convertLong(b, first, mantEnd, exp, neg, out, at);
+    const digits = intEnd - first + (mantEnd > intEnd ? mantEnd - intEnd - 1 : 0);
+    if (digits <= 19) fromMant(b, first, mantEnd, exp, neg, out, at);
+    else convertLong(b, first, mantEnd, exp, neg, out, at);
     if (Number.isNaN(out[at])) out[at] = Number(latin1Slice.call(b, start, i));
   }
   return i;
 }
 
 const MANT = new Float64Array(1);
+
+/**
+ * As `convertLong` for at most 19 digits, without reading them all again: MANT[0], the digits
+ * accumulated in a double, is within 10^4 of their exact value D < 10^19 (at most four inexact
+ * steps, each off by half an ulp, ≤ 2^11, scaled by the later ×10s: about 9,000 at worst), so
+ * D = round((MANT[0] − L) / 10^5) · 10^5 + L, where L is the value of the last five digits.
+ */
+function fromMant(
+  b: Uint8Array,
+  first: number,
+  mantEnd: number,
+  exp: number,
+  neg: boolean,
+  out: Float64Array,
+  at: number,
+): void {
+  let low = 0;
+  let scale = 1;
+  for (let i = mantEnd - 1, n = 0; n < 5 && i >= first; i--) {
+    const d = b[i] - ZERO;
+    if (d >= 0) {
+      low += d * scale;
+      scale *= 10;
+      n++;
+    }
+  }
+  const top = Math.round((MANT[0] - low) / scale); // < 10^14: exact
+  if (top === 0 && low === 0) {
+    out[at] = neg ? -0 : 0;
+    return;
+  }
+  // w = top · scale + low in 32-bit halves: the low word exactly from Math.imul, the high one from
+  // the double product (off by ≤ 2^10, far below 2^31).
+  const lo32 = Math.imul(top, scale) >>> 0;
+  let hi = Math.round((top * scale - lo32) * INV_TWO32);
+  let lo = lo32 + low;
+  if (lo >= TWO32) {
+    lo -= TWO32;
+    hi++;
+  }
+  W[0] = hi;
+  W[1] = lo;
+  if (!eiselLemire(W, exp, out, at)) out[at] = Number.NaN;
+  else if (neg) out[at] = -out[at];
+}
 /** w for `eiselLemire`: high and low 32-bit halves. */
 const W = new Float64Array(2);
 const pair = new Float64Array(2);

@@ -119,6 +119,22 @@ describe('parseNumberBytes equals Number() bit for bit', () => {
     assertAllExact(texts);
   });
 
+  test('19-digit decimals built to maximise the rounding in the digit accumulator', () => {
+    // Mostly 9s (and runs of 0s/5s) keep every ×10 step of the double accumulator inexact.
+    const rng = new Rng(99);
+    const texts: string[] = [];
+    for (let k = 0; k < 50_000; k++) {
+      const n = 17 + rng.int(3);
+      const fill = ['9', '9', '0', '5'][rng.int(4)];
+      let ds = String(1 + rng.int(9));
+      for (let i = 1; i < n; i++) ds += rng.next() < 0.85 ? fill : String(rng.int(10));
+      const dot = rng.int(n + 1);
+      const body = dot === n ? ds : `${ds.slice(0, dot)}.${ds.slice(dot)}`;
+      texts.push(rng.next() < 0.5 ? body : `${body}e${rng.int(600) - 300}`);
+    }
+    assertAllExact(texts);
+  });
+
   test('shortest round-trip text of random doubles (what pandas and numpy write)', () => {
     const rng = new Rng(7);
     const view = new DataView(new ArrayBuffer(8));
