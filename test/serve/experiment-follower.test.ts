@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Experiment, writeExperiment } from '../../src/experiment/experiment.js';
-import { createServer, ExperimentFollower } from '../../src/serve/index.js';
+import { PredictionLog } from '../../src/log/index.js';
+import { createServer, ExperimentFollower, serverIdle } from '../../src/serve/index.js';
 import { fakeLoader, fakePipeline, fakeRelease } from './stage-fixture.js';
 
 function experiment(root: string, rel: string, runId: string, over: Partial<Experiment> = {}): Experiment {
@@ -155,6 +156,33 @@ describe('ExperimentFollower', () => {
     );
     rmSync(join(root, 'experiment.json'));
     assert.equal((await reload()).status, 'unloaded');
+    await app.close();
+  });
+  it('shadow predictions run after the reply: a slow challenger does not delay the answer', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tabflow-expf-'));
+    const rel = fakeRelease(root, { runId: 'slow', base: 100 });
+    writeExperiment(root, experiment(root, rel, 'slow', { shadow: true }));
+    const fast = fakePipeline('slow', 100);
+    // The challenger spends 150 ms per call: on the response path, every answer would wait for it.
+    const slow = {
+      ...fast,
+      predict: (records: readonly Record<string, unknown>[]) => {
+        const until = performance.now() + 150;
+        while (performance.now() < until) {}
+        return fast.predict(records);
+      },
+    };
+    const experiments = await ExperimentFollower.open({ root, load: () => slow, pollMs: 0 });
+    const log = new PredictionLog(':memory:');
+    const app = await createServer({ pipeline: fakePipeline('a', 0), experiments, log, microBatch: false });
+    const t0 = performance.now();
+    const r = await app.inject({ method: 'POST', url: '/predict', payload: { x: 2 } });
+    const answered = performance.now() - t0;
+    assert.equal(JSON.parse(r.body).predictions[0].prediction, 2);
+    assert.ok(answered < 100, `answered in ${answered.toFixed(0)} ms`);
+    await serverIdle(app);
+    assert.ok(performance.now() - t0 >= 150, 'the shadow prediction ran');
+    assert.equal(log.pending + log.writtenCount, 2, 'the champion row and the shadow row');
     await app.close();
   });
 });
