@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Replay rows of a data file against a running `tabflow serve` as live traffic, and write the
 // true targets as a feedback file (request_id,actual) for `tabflow feedback` — a way to try the
-// monitoring and improvement loop on the bundled data.
+// monitoring and improvement loop on the bundled data. With --write it only copies the chosen rows
+// to a CSV file (e.g. a training set of small stones only).
 //
 //   node examples/replay.mjs --data examples/data/diamonds.csv --target price \
-//        [--where "carat>=1.5"] [--limit 2000] [--url http://127.0.0.1:8080] [--labels labels.csv]
+//        [--where "carat>=1.5"] [--skip 0] [--limit 2000] [--seed 1] [--url http://127.0.0.1:8080] [--labels labels.csv]
+//   node examples/replay.mjs --data examples/data/diamonds.csv --where "carat<1" --write small.csv
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cellValue, DataLoader } from 'tabflow';
+import { cellValue, csvLine, DataLoader } from 'tabflow';
 
 const { values: a } = parseArgs({
   options: {
@@ -18,18 +20,43 @@ const { values: a } = parseArgs({
     url: { type: 'string', default: 'http://127.0.0.1:8080' },
     labels: { type: 'string', default: 'labels.csv' },
     concurrency: { type: 'string', default: '8' },
+    skip: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    write: { type: 'string' },
   },
 });
-if (!a.data || !a.target) {
-  console.error('usage: node examples/replay.mjs --data FILE --target COLUMN [--where "col>=x"] [--limit N]');
+if (!a.data || (!a.target && !a.write)) {
+  console.error('usage: node examples/replay.mjs --data FILE --target COLUMN [--where "col>=x"] [--skip N] [--limit N]');
+  console.error('       node examples/replay.mjs --data FILE [--where "col<x"] [--limit N] --write OUT.csv');
   process.exit(2);
 }
 const frame = (await DataLoader.load(a.data)).frame;
 const filter = parseWhere(a.where);
-const rows = [];
-for (let i = 0; i < frame.nRows && rows.length < Number(a.limit); i++) {
+// Matching rows in a seeded random order (files are often sorted, e.g. diamonds by price), then
+// --skip and --limit: the same arguments always give the same rows.
+const matching = [];
+for (let i = 0; i < frame.nRows; i++) {
   const rec = Object.fromEntries(frame.names.map((c) => [c, cellValue(frame.get(c), i)]));
-  if (filter(rec)) rows.push(rec);
+  if (filter(rec)) matching.push(rec);
+}
+let seed = Number(a.seed) >>> 0 || 1;
+const random = () => {
+  // xorshift32: tiny, seeded, good enough to shuffle rows.
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 2 ** 32;
+};
+for (let i = matching.length - 1; i > 0; i--) {
+  const j = Math.floor(random() * (i + 1));
+  [matching[i], matching[j]] = [matching[j], matching[i]];
+}
+const rows = matching.slice(Number(a.skip), Number(a.skip) + Number(a.limit));
+if (a.write) {
+  const lines = [csvLine(frame.names), ...rows.map((r) => csvLine(frame.names.map((c) => r[c])))];
+  writeFileSync(a.write, lines.join(''));
+  console.log(`${rows.length} rows written to ${a.write}`);
+  process.exit(0);
 }
 const labels = ['request_id,actual'];
 let failed = 0;
@@ -37,7 +64,7 @@ let next = 0;
 async function worker() {
   while (next < rows.length) {
     const { [a.target]: actual, ...input } = rows[next++];
-    const res = await fetch(`${a.url}/predict`, {
+    const res = await fetch(`${a.url}/predict?interval=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(input),

@@ -36,3 +36,4 @@ export {
   type LoadOptions,
   type LoadReport,
 } from './loader.js';
+export { type CsvCell, csvCell, csvLine, frameCsvLines } from './write-csv.js';

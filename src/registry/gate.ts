@@ -1,8 +1,9 @@
 /**
  * The production gate (MLflow's MetricThreshold): the candidate and the current production
  * version score the SAME held-out rows — the candidate's TEST split rebuilt from its own config
- * (hash-checked), or a file given with --eval-data — and the candidate must beat production by
- * a minimum absolute and relative improvement of the configured metric.
+ * (hash-checked), minus any row production itself was trained or tuned on (a retrained candidate's
+ * TEST split can hold some), or a file given with --eval-data — and the candidate must beat
+ * production by a minimum absolute and relative improvement of the configured metric.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import YAML from 'yaml';
 import type { MetadataJson } from '../artifacts/run-artifacts.js';
 import { resolveConfig } from '../config/config.js';
 import { DataError } from '../core/errors.js';
-import type { Frame } from '../data/frame.js';
+import { cellValue, type Frame, numeric } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
@@ -43,7 +44,12 @@ export interface GateResult {
   improvement_rel: number;
   thresholds: { min_improvement_abs: number; min_improvement_rel: number };
   /** Rows both models scored; rows either rejected (or without a target) are left out of both. */
-  rows: { used: number; excluded: number };
+  /**
+   * `seen_by_incumbent`: rows of the candidate's TEST split that production trained or was tuned
+   * on (same content in its TRAIN or VAL rows), left out so the comparison is fair; null when
+   * production's data could not be rebuilt to check.
+   */
+  rows: { used: number; excluded: number; seen_by_incumbent?: number | null };
   /** `test-of-v7` or `file:<path>`. */
   eval: string;
   /**
@@ -79,9 +85,19 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
         `they cannot be compared; use --force to promote anyway`,
     );
   }
-  const rows = inp.evalData
+  let rows = inp.evalData
     ? await fileRows(inp.evalData, target)
     : await testRows(inp.candidateDir, candidate.metadata, inp.candidateVersion);
+  let seen: number | null | undefined;
+  if (!inp.evalData && !sameSplit(candidate.metadata, incumbent.metadata)) {
+    // A retrained candidate's TEST split can hold rows production learned from: leave them out.
+    const fit = await fittedRows(inp.incumbentDir, incumbent.metadata);
+    if (fit) {
+      const before = rows.y.length;
+      rows = withoutRows(rows, fit, target);
+      seen = before - rows.y.length;
+    } else seen = null;
+  }
   const a = candidate.predictFrame(rows.features);
   const b = incumbent.predictFrame(rows.features);
   const n = rows.y.length;
@@ -118,7 +134,11 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
     improvement_abs: abs,
     improvement_rel: rel,
     thresholds: { min_improvement_abs: minAbs, min_improvement_rel: minRel },
-    rows: { used: keep.length, excluded: n - keep.length },
+    rows: {
+      used: keep.length,
+      excluded: n - keep.length,
+      ...(seen !== undefined ? { seen_by_incumbent: seen } : {}),
+    },
     eval: rows.label,
     same_split: inp.evalData ? null : sameSplit(candidate.metadata, incumbent.metadata),
   };
@@ -148,6 +168,44 @@ async function testRows(dir: string, meta: MetadataJson, version: number): Promi
   return { features: held.features, y: held.y, label: `test-of-v${version}` };
 }
 
+/** Production's TRAIN and VAL rows (what it was fitted and tuned on), or null if unavailable. */
+async function fittedRows(dir: string, meta: MetadataJson): Promise<Frame[] | null> {
+  try {
+    const cfg = resolveConfig(YAML.parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) ?? {});
+    if (!cfg.data.path || !existsSync(cfg.data.path)) return null;
+    const hashes = (meta.split as { hashes?: { train?: string; val?: string } } | undefined)?.hashes;
+    const out: Frame[] = [];
+    for (const part of ['train', 'val'] as const) {
+      const h = await heldOutRows(cfg, part, { dataSha256: meta.data.sha256, splitHash: hashes?.[part] });
+      out.push(h.features.withColumn(meta.target.name, numeric(h.y)));
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof DataError) return null; // data changed or moved: the caller reports null
+    throw e;
+  }
+}
+
+/** `rows` minus those whose inputs and target equal a row of `fitted` (compared as text). */
+function withoutRows(rows: EvalRows, fitted: Frame[], target: string): EvalRows {
+  const names = rows.features.names;
+  const key = (f: Frame, i: number, y: number) =>
+    JSON.stringify([...names.map((c) => (f.has(c) ? cellValue(f.get(c), i) : null)), y]);
+  const known = new Set<string>();
+  for (const f of fitted) {
+    const y = f.get(target) as { values: Float64Array };
+    for (let i = 0; i < f.nRows; i++) known.add(key(f, i, y.values[i]));
+  }
+  const keep: number[] = [];
+  for (let i = 0; i < rows.y.length; i++) if (!known.has(key(rows.features, i, rows.y[i]))) keep.push(i);
+  if (keep.length === rows.y.length) return rows;
+  return {
+    ...rows,
+    features: rows.features.take(Uint32Array.from(keep)),
+    y: Float64Array.from(keep, (i) => rows.y[i]),
+  };
+}
+
 async function fileRows(path: string, target: string): Promise<EvalRows> {
   const loaded = await DataLoader.load(path, { target });
   const col = loaded.frame.get(target);
@@ -170,8 +228,11 @@ export function describeGate(g: GateResult): string {
     `${f(g.improvement_abs)} (${pct(g.improvement_rel)}), required ≥ ${g.thresholds.min_improvement_abs} ` +
     `and ≥ ${pct(g.thresholds.min_improvement_rel)}` +
     (g.rows.excluded ? `; ${g.rows.excluded} rows left out (rejected or no target)` : '') +
-    (g.same_split === false
-      ? '; production was trained on other data or another split, so some of these rows may be in its ' +
+    (g.rows.seen_by_incumbent
+      ? `; ${g.rows.seen_by_incumbent} rows production trained or was tuned on left out`
+      : '') +
+    (g.same_split === false && g.rows.seen_by_incumbent === null
+      ? "; production's training data could not be rebuilt, so some of these rows may be in its " +
         'training set (favours production)'
       : '')
   );

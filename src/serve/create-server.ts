@@ -261,6 +261,10 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       }));
       for (const a of rowArms) armRows.set(a, (armRows.get(a) ?? 0) + 1);
       if (ex.active.experiment.shadow) shadow(String(req.id), route, input, flags, ex);
+    } else if (m.summary.version !== null) {
+      // Each row names the version that produced it, experiment or not.
+      const { version, stage } = m.summary;
+      results = results.map((r) => ({ ...r, model: { ...r.model, version, stage } }));
     }
     const ts = Date.now();
     const latencyMs = reply.elapsedTime;

@@ -65,9 +65,19 @@ describe('tabflow retrain (library)', () => {
   });
 
   it('a worse challenger is kept out, the decision recorded with its numbers', async () => {
-    const root = await trainProduction(mkdtempSync(join(dir, 'b-')), files.old);
-    // A plain linear model cannot match boosting on concrete, new rows or not.
-    const r = await retrain({ root, newData: files.fresh, models: ['linear'], onGatePass: 'promote' });
+    // No shift this time: new rows like the old ones, and a plain linear model cannot match boosting.
+    const [head, ...lines] = readFileSync(join(DATA_DIR, 'concrete.csv'), 'utf8').trim().split('\n');
+    const sub = mkdtempSync(join(dir, 'b-'));
+    writeFileSync(join(sub, 'old.csv'), `${[head, ...lines.filter((_, i) => i % 5 !== 0)].join('\n')}\n`);
+    writeFileSync(join(sub, 'new.csv'), `${[head, ...lines.filter((_, i) => i % 5 === 0)].join('\n')}\n`);
+    const root = await trainProduction(sub, join(sub, 'old.csv'));
+    const r = await retrain({
+      root,
+      newData: join(sub, 'new.csv'),
+      models: ['linear'],
+      onGatePass: 'promote',
+    });
+    assert.ok((r.gate.rows.seen_by_incumbent ?? 0) > 0, 'rows production learned from are left out');
     assert.equal(r.gate.passed, false, r.summary);
     assert.ok(r.gate.candidate > r.gate.incumbent);
     assert.equal(r.action, 'kept');
