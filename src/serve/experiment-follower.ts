@@ -14,6 +14,7 @@ import { ArtifactError } from '../core/errors.js';
 import { type Experiment, experimentPath, readExperiment } from '../experiment/experiment.js';
 import type { ServedModel } from './model-source.js';
 import type { ModelPipeline } from './pipeline-port.js';
+import { nextBackoff, SerialChecks } from './serial-checks.js';
 import type { SourceLogger } from './stage-follower.js';
 
 export interface ActiveExperiment {
@@ -56,18 +57,14 @@ export interface ExperimentFollowOptions {
   logger?: SourceLogger;
 }
 
-const MAX_BACKOFF_MS = 30_000;
-
 export class ExperimentFollower implements ExperimentSource {
   readonly file: string;
   private active: ActiveExperiment | null = null;
   /** The file text the current state was built from ('' = no file). */
   private text = '';
   private readonly opts: ExperimentFollowOptions;
-  private queue: Promise<unknown> = Promise.resolve();
-  private running = 0;
-  private timer: NodeJS.Timeout | null = null;
   private failed: { text: string; error: string; retryAt: number; backoff: number } | null = null;
+  private readonly checks: SerialChecks<ExperimentCheck>;
   private loads = 0;
   private unloads = 0;
   private failures = 0;
@@ -76,13 +73,7 @@ export class ExperimentFollower implements ExperimentSource {
   private constructor(opts: ExperimentFollowOptions) {
     this.opts = opts;
     this.file = experimentPath(opts.root);
-    const poll = opts.pollMs ?? 1000;
-    if (poll > 0) {
-      this.timer = setInterval(() => {
-        if (this.running === 0) void this.reload();
-      }, poll);
-      this.timer.unref();
-    }
+    this.checks = new SerialChecks((force) => this.check(force), opts.pollMs ?? 1000);
   }
 
   /** Start following; an experiment that fails to load now is logged and retried, never thrown. */
@@ -101,17 +92,11 @@ export class ExperimentFollower implements ExperimentSource {
   }
 
   reload(o: { force?: boolean } = {}): Promise<ExperimentCheck> {
-    this.running++;
-    const run = this.queue.then(() => this.check(o.force === true));
-    this.queue = run.catch(() => {});
-    return run.finally(() => {
-      this.running--;
-    });
+    return this.checks.run(o.force === true);
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.checks.close();
   }
 
   private async check(force: boolean): Promise<ExperimentCheck> {
@@ -195,7 +180,7 @@ export class ExperimentFollower implements ExperimentSource {
     const prev = this.failed;
     const same = prev !== null && prev.text === text && prev.error === error;
     const first = this.opts.pollMs || 1000;
-    const backoff = same && !force ? Math.min(prev.backoff * 2, MAX_BACKOFF_MS) : first;
+    const backoff = nextBackoff(prev?.backoff, same && !force, first);
     this.failed = { text, error, backoff, retryAt: Date.now() + backoff };
     this.failures++;
     this.lastError = error;

@@ -17,6 +17,7 @@ import { ArtifactError } from '../core/errors.js';
 import { readRegistryStamp } from '../registry/registry-stamp.js';
 import type { ModelSource, ReloadCounters, ReloadResult, ServedModel } from './model-source.js';
 import type { ModelPipeline } from './pipeline-port.js';
+import { nextBackoff, SerialChecks } from './serial-checks.js';
 
 export interface SourceLogger {
   info(obj: object, msg: string): void;
@@ -36,17 +37,13 @@ export interface FollowOptions {
   logger?: SourceLogger;
 }
 
-const MAX_BACKOFF_MS = 30_000;
-
 export class StageFollower implements ModelSource {
   readonly follows: string;
   private model: ServedModel;
   private readonly opts: FollowOptions;
   private readonly logger: SourceLogger | null;
-  private queue: Promise<unknown> = Promise.resolve();
-  private running = 0;
-  private timer: NodeJS.Timeout | null = null;
   private failed: { dir: string | null; error: string; retryAt: number; backoff: number } | null = null;
+  private readonly checks: SerialChecks<ReloadResult>;
   private swaps = 0;
   private failures = 0;
   private lastError: string | null = null;
@@ -56,13 +53,7 @@ export class StageFollower implements ModelSource {
     this.follows = opts.link;
     this.logger = opts.logger ?? null;
     this.model = first;
-    const poll = opts.pollMs ?? 1000;
-    if (poll > 0) {
-      this.timer = setInterval(() => {
-        if (this.running === 0) void this.reload();
-      }, poll);
-      this.timer.unref();
-    }
+    this.checks = new SerialChecks((force) => this.check(force), opts.pollMs ?? 1000);
   }
 
   /** Load what the link names now (errors propagate: there is no old model to keep) and follow it. */
@@ -81,17 +72,11 @@ export class StageFollower implements ModelSource {
   }
 
   reload(o: { force?: boolean } = {}): Promise<ReloadResult> {
-    this.running++;
-    const run = this.queue.then(() => this.check(o.force === true));
-    this.queue = run.catch(() => {});
-    return run.finally(() => {
-      this.running--;
-    });
+    return this.checks.run(o.force === true);
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.checks.close();
   }
 
   private async check(force: boolean): Promise<ReloadResult> {
@@ -136,7 +121,7 @@ export class StageFollower implements ModelSource {
     const prev = this.failed;
     const same = prev !== null && prev.dir === dir && prev.error === error;
     const first = this.opts.pollMs || 1000;
-    const backoff = same && !force ? Math.min(prev.backoff * 2, MAX_BACKOFF_MS) : first;
+    const backoff = nextBackoff(prev?.backoff, same && !force, first);
     this.failed = { dir, error, backoff, retryAt: Date.now() + backoff };
     this.failures++;
     this.lastError = error;

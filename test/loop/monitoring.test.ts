@@ -26,7 +26,7 @@ function records(frame: Frame, rows: ArrayLike<number>): Rec[] {
 function serveAndLog(p: InferencePipeline, log: PredictionLog, recs: Rec[], prefix: string): void {
   const inputs = recs.map(({ price: _, ...r }) => r);
   const out = p.predict(inputs, { interval: true });
-  out.forEach((r, i) =>
+  out.forEach((r, i) => {
     log.append({
       requestId: `${prefix}-${i}`,
       row: 0,
@@ -36,8 +36,8 @@ function serveAndLog(p: InferencePipeline, log: PredictionLog, recs: Rec[], pref
       prediction: r.prediction,
       interval: r.interval,
       features: inputs[i],
-    }),
-  );
+    });
+  });
 }
 
 describe('monitoring (drift + live accuracy from the prediction log)', () => {
