@@ -73,7 +73,7 @@ export function binChart(
 ): string {
   const width = opts.width ?? 420;
   const height = opts.height ?? 230;
-  const left = 8;
+  const left = 30; // room for the first slanted bin label
   const bottom = 70;
   const top = 26;
   const plotH = height - top - bottom;
