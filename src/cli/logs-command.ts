@@ -59,13 +59,14 @@ export async function logsCommand(opts: LogsOptions): Promise<number> {
     process.stdout.write(`${file}: ${summary.rows} predictions`);
     process.stdout.write(summary.rows ? ` from ${summary.first} to ${summary.last}\n` : '\n');
     if (!summary.rows) return 0;
-    const runs = table(['run', 'model', 'version', 'stage', 'rows', 'rejected', 'warned']);
+    const runs = table(['run', 'model', 'version', 'stage', 'arm', 'rows', 'rejected', 'warned']);
     for (const r of summary.by_run) {
       runs.push([
         r.run_id,
         r.model_name,
         showVersion(r.model_version),
         r.stage ?? '',
+        r.arm ?? '',
         r.rows,
         r.rejected,
         r.warned,

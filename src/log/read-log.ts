@@ -52,6 +52,8 @@ export interface LogSummary {
     model_name: string;
     model_version: number | null;
     stage: string | null;
+    /** A/B arm (champion, challenger, shadow); null outside an experiment. */
+    arm: string | null;
     rows: number;
     rejected: number;
     warned: number;
@@ -130,12 +132,13 @@ export function summarizeLog(db: Database.Database, q: LogQuery = {}): LogSummar
   const total = db
     .prepare(`SELECT COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM predictions ${w.sql}`)
     .get(...w.args) as { n: number; first: number | null; last: number | null };
-  const cols = hasVersionColumns(db) ? 'model_version, stage' : 'NULL AS model_version, NULL AS stage';
+  const have = new Set((db.pragma('table_info(predictions)') as { name: string }[]).map((c) => c.name));
+  const col = (c: string) => (have.has(c) ? c : `NULL AS ${c}`);
   const byRun = db
     .prepare(
-      `SELECT run_id, model_name, ${cols}, COUNT(*) AS rows,
+      `SELECT run_id, model_name, ${col('model_version')}, ${col('stage')}, ${col('arm')}, COUNT(*) AS rows,
         SUM(status = 'rejected') AS rejected, SUM(warnings IS NOT NULL) AS warned FROM predictions ${w.sql}
-        GROUP BY run_id, model_name, model_version, stage ORDER BY MIN(ts)`,
+        GROUP BY run_id, model_name, model_version, stage, arm ORDER BY MIN(ts)`,
     )
     .all(...w.args) as LogSummary['by_run'];
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());

@@ -20,7 +20,7 @@ import { concludeExperiment, startExperiment } from '../../src/experiment/ab-ser
 import { readExperiment } from '../../src/experiment/experiment.js';
 import { resolveExperimentConfig } from '../../src/experiment/experiment-config.js';
 import { InferencePipeline } from '../../src/inference/index.js';
-import { PredictionLog } from '../../src/log/index.js';
+import { openLogForReading, PredictionLog, summarizeLog } from '../../src/log/index.js';
 import { monitoredModelOf, runMonitoring } from '../../src/loop/monitoring.js';
 import { resolveMonitoringConfig } from '../../src/loop/monitoring-config.js';
 import { retrain } from '../../src/loop/retrain.js';
@@ -120,6 +120,17 @@ describe('story: drift → feedback → retrain → A/B → promote, and a worse
       JSON.stringify([...arms]),
     );
     await feedback(server, served);
+    server.log.flush();
+    const db = openLogForReading(join(root, 'predictions.sqlite'));
+    try {
+      const byArm = summarizeLog(db)
+        .by_run.filter((r) => r.arm !== null)
+        .map((r) => `${r.arm}:v${r.model_version}:${r.rows}`);
+      const want = [...arms].map(([k, n]) => `${k}:${n}`);
+      assert.deepEqual(byArm.sort(), want.sort(), 'the log counts each arm as the responses did');
+    } finally {
+      db.close();
+    }
     const c = await concludeExperiment(root, { config: AB });
     assert.equal(c.status.verdict, 'challenger_better', c.reason);
     assert.equal(c.outcome, 'promoted', c.reason);
