@@ -170,7 +170,7 @@ export class ModelTrainer {
    * Seeded random search on VAL: trial 0 is the configured params, the others draw the family's
    * search space over them. Each trial fits on TRAIN only; the best VAL score (by the selection
    * metric) wins. Stops starting trials when the tuning or candidate budget runs out and keeps
-   * the best so far.
+   * the best so far; trial 0 always runs to the end of the candidate budget.
    */
   private async tune(
     spec: CandidateSpec,
@@ -207,10 +207,12 @@ export class ModelTrainer {
           ? spec.params
           : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng) });
       const t1 = performance.now();
+      // Trial 0 (the configured params) is the candidate untuned: only the candidate's budget
+      // bounds it, so tuning never leaves a candidate worse off than not tuning. Later trials
+      // stop at the tuning deadline.
+      const trialBudget = trial === 0 ? budgetS : limit === null ? null : limit - elapsed;
       try {
-        const fitted = await fit(params, limit === null ? null : limit - elapsed, (f) =>
-          progress((trial + f) / tuning.trials),
-        );
+        const fitted = await fit(params, trialBudget, (f) => progress((trial + f) / tuning.trials));
         const score = metric.compute(d.val.y, fitted.predict(d.val.X));
         history.push({
           params,
