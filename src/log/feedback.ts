@@ -250,7 +250,8 @@ export class FeedbackStore {
 
   /**
    * The inputs of every request row that has an actual, once per row (a row scored by two arms
-   * is one training example), oldest first: new labelled data for retraining.
+   * is one training example), oldest first: new labelled data for retraining. Rows the data
+   * contract rejected are left out: their inputs are what made them unreadable.
    */
   labelledRows(q: { since?: number; until?: number } = {}): LabelledRows {
     const where: string[] = [];
@@ -267,7 +268,8 @@ export class FeedbackStore {
       .prepare(
         `SELECT f.request_id, f.row, f.actual,
                 (SELECT p.features FROM predictions p
-                  WHERE p.request_id = f.request_id AND p.row = f.row ORDER BY p.id LIMIT 1) AS features
+                  WHERE p.request_id = f.request_id AND p.row = f.row AND p.status = 'ok'
+                  ORDER BY p.id LIMIT 1) AS features
            FROM feedback f ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY f.id`,
       )

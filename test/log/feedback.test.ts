@@ -103,6 +103,8 @@ describe('FeedbackStore', () => {
       { request_id: 'good', row: 1, actual: 3 },
     ]);
     assert.equal(fb.joined().n, 2);
+    assert.equal(fb.labelledRows().n, 2, 'a rejected row is not a training example');
+    assert.deepEqual([...fb.labelledRows().actual], [2, 3]);
     assert.equal(fb.joined({ since: 1_700_000_000_002 }).n, 1);
     assert.equal(fb.joined({ runId: 'other' }).n, 0);
     fb.close();
