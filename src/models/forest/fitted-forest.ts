@@ -15,16 +15,12 @@ import {
 import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { FittedRegressor } from '../regressor.js';
-import {
-  addTreePredictions,
-  decodeTree,
-  type EncodedTree,
-  encodeTree,
-  type TreeArrays,
-} from '../tree/predictor.js';
+import { addTreePredictions, decodeTree, type EncodedTree, type TreeArrays } from '../tree/predictor.js';
+import { decodeTrees, type EncodedTrees, encodeTrees } from '../tree/tree-codec.js';
 import type { ForestParams } from './params.js';
 
-export const FOREST_FORMAT_VERSION = 1;
+/** 2: compact trees (tree-codec.ts); 1 (plain trees) still loads. */
+export const FOREST_FORMAT_VERSION = 2;
 
 export interface ForestState {
   readonly nFeatures: number;
@@ -42,7 +38,9 @@ interface EncodedState {
   oobScore: JsonNumber;
   oobRows: number;
   importances: EncodedF64;
-  trees: EncodedTree[];
+  /** formatVersion 2 (absent in 1): the threshold table of the compact trees. */
+  thresholds?: EncodedTrees['thresholds'];
+  trees: EncodedTrees['trees'];
 }
 
 export class FittedForest implements FittedRegressor {
@@ -100,7 +98,7 @@ export class FittedForest implements FittedRegressor {
         oobScore: encodeNumber(s.oobScore),
         oobRows: s.oobRows,
         importances: encodeF64(s.importances),
-        trees: s.trees.map(encodeTree),
+        ...encodeTrees(s.trees),
       },
     };
   }
@@ -112,14 +110,16 @@ export class FittedForest implements FittedRegressor {
       throw new ArtifactError('bad_state', `${kind}: state must hold nFeatures and a list of trees`);
     }
     if (st.trees.length === 0) throw new ArtifactError('bad_state', `${kind}: state.trees is empty`);
-    const trees = st.trees.map((t, i) => {
-      try {
-        return decodeTree(t, st.nFeatures, `${kind}.state.trees[${i}]`);
-      } catch (err) {
-        if (err instanceof ArtifactError) throw err;
-        throw new ArtifactError('bad_tree', (err as Error).message);
-      }
-    });
+    let trees: TreeArrays[];
+    try {
+      trees =
+        e.formatVersion >= 2
+          ? decodeTrees(st as EncodedTrees, st.nFeatures, `${kind}.state`)
+          : st.trees.map((t, i) => decodeTree(t as EncodedTree, st.nFeatures, `${kind}.state.trees[${i}]`));
+    } catch (err) {
+      if (err instanceof ArtifactError) throw err;
+      throw new ArtifactError('bad_tree', (err as Error).message);
+    }
     const importances = decodeF64(st.importances, `${kind}.state.importances`);
     if (importances.length !== st.nFeatures) {
       throw new ArtifactError(

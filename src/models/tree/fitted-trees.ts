@@ -19,17 +19,20 @@ import {
   addTreePredictions,
   decodeTree,
   type EncodedTree,
-  encodeTree,
   normalize,
   type TreeArrays,
 } from './predictor.js';
+import { decodeTrees, type EncodedTrees, encodeTrees } from './tree-codec.js';
 
-export const TREES_FORMAT_VERSION = 1;
+/** 2: compact trees (tree-codec.ts); 1 (plain trees) still loads. */
+export const TREES_FORMAT_VERSION = 2;
 
 interface TreesState {
   nFeatures: number;
   baseline: JsonNumber;
-  trees: EncodedTree[];
+  /** formatVersion 2 (absent in 1): the threshold table of the compact trees. */
+  thresholds?: EncodedTrees['thresholds'];
+  trees: EncodedTrees['trees'];
   notes: string[];
 }
 
@@ -75,7 +78,7 @@ export class FittedTrees implements FittedRegressor {
     const state: TreesState = {
       nFeatures: this.nFeatures,
       baseline: encodeNumber(this.baseline),
-      trees: this.trees.map(encodeTree),
+      ...encodeTrees(this.trees),
       notes: [...this.notes],
     };
     return { kind: this.kind, formatVersion: TREES_FORMAT_VERSION, params: { ...this.params }, state };
@@ -97,7 +100,10 @@ export function loadTrees(json: Serialized, kind: string, table: ParamTable): Fi
     throw new ArtifactError('bad_state', `${kind}: state must hold nFeatures and trees`);
   }
   try {
-    const trees = s.trees.map((t, i) => decodeTree(t, s.nFeatures, `${kind}.trees[${i}]`));
+    const trees =
+      e.formatVersion >= 2
+        ? decodeTrees(s as EncodedTrees, s.nFeatures, kind)
+        : s.trees.map((t, i) => decodeTree(t as EncodedTree, s.nFeatures, `${kind}.trees[${i}]`));
     const notes = Array.isArray(s.notes) ? s.notes.map(String) : [];
     return new FittedTrees(
       kind,

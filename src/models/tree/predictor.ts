@@ -153,7 +153,7 @@ export function encodeTree(t: TreeArrays): EncodedTree {
   };
 }
 
-/** Decode and check a tree's structure (children in range, leaves marked) so predict cannot loop. */
+/** Decode a plain-layout tree (formatVersion 1, or a v2 tree outside the compact layout) and check it. */
 export function decodeTree(e: EncodedTree, nFeatures: number, what = 'tree'): TreeArrays {
   const t: TreeArrays = {
     feature: decodeI32(e.feature, `${what}.feature`),
@@ -167,6 +167,12 @@ export function decodeTree(e: EncodedTree, nFeatures: number, what = 'tree'): Tr
     catStart: decodeI32(e.catStart, `${what}.catStart`),
     catBits: decodeU32(e.catBits, `${what}.catBits`),
   };
+  checkTree(t, nFeatures, what);
+  return t;
+}
+
+/** Check a decoded tree's structure (children in range, leaves marked) so predict cannot loop. */
+export function checkTree(t: TreeArrays, nFeatures: number, what = 'tree'): void {
   const n = t.feature.length;
   const arrays = [t.threshold, t.left, t.right, t.value, t.missingLeft, t.gain, t.count, t.catStart];
   if (n === 0 || arrays.some((a) => a.length !== n)) {
@@ -185,5 +191,4 @@ export function decodeTree(e: EncodedTree, nFeatures: number, what = 'tree'): Tr
       throw new RangeError(`${what}: node ${i} has a categorical bitset out of range`);
     }
   }
-  return t;
 }
