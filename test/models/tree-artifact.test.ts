@@ -39,10 +39,14 @@ function sameModel(a: FittedRegressor, b: FittedRegressor, d: Prepared): void {
   const ta = treesOf(a);
   const tb = treesOf(b);
   assert.equal(tb.length, ta.length);
-  ta.forEach((t, i) => assert.deepStrictEqual(tb[i], t, `tree ${i}: every node array identical`));
+  for (let i = 0; i < ta.length; i++)
+    assert.deepStrictEqual(tb[i], ta[i], `tree ${i}: node arrays identical`);
   assert.deepStrictEqual(b.predict(d.test.X), a.predict(d.test.X));
   assert.deepStrictEqual(b.featureImportances(), a.featureImportances());
-  const X = takeRows(d.test.X, Uint32Array.from({ length: 40 }, (_, i) => i));
+  const X = takeRows(
+    d.test.X,
+    Uint32Array.from({ length: 40 }, (_, i) => i),
+  );
   const ea = explain(a, X);
   const eb = explain(b, X);
   assert.deepStrictEqual(eb.values, ea.values, 'TreeSHAP values identical');
@@ -66,7 +70,8 @@ describe('tree artifacts, formatVersion 2', () => {
       const text = stringifyArtifact(m.toJSON());
       const json = JSON.parse(text);
       assert.equal(json.formatVersion, 2);
-      for (const t of json.state.trees) assert.equal(t.layout, 'splits', 'grower trees use the compact layout');
+      for (const t of json.state.trees)
+        assert.equal(t.layout, 'splits', 'grower trees use the compact layout');
       sameModel(m, loadModel(json), d);
       // Same seed, config and data → byte-identical model.json; re-serialising a loaded model too.
       assert.equal(stringifyArtifact((await fitModel(kind, params, d)).toJSON()), text);
@@ -76,7 +81,10 @@ describe('tree artifacts, formatVersion 2', () => {
       sameModel(m, loadModel(JSON.parse(v1)), d);
       const ratio = v1.length / text.length;
       const min = name === 'diamonds' && kind !== 'gbdt' && kind !== 'tree' ? 3 : 2;
-      assert.ok(ratio >= min, `${kind}: plain ${v1.length} B / compact ${text.length} B = ${ratio.toFixed(2)}`);
+      assert.ok(
+        ratio >= min,
+        `${kind}: plain ${v1.length} B / compact ${text.length} B = ${ratio.toFixed(2)}`,
+      );
     });
   }
 
@@ -117,7 +125,8 @@ describe('tree artifacts, formatVersion 2', () => {
     );
     assert.throws(
       () => loadModel(bad({ nodes: tree.nodes + 2 })),
-      (err: unknown) => err instanceof ArtifactError && /trees\[1\]\.parent: \d+ values for \d+ splits/.test(err.message),
+      (err: unknown) =>
+        err instanceof ArtifactError && /trees\[1\]\.parent: \d+ values for \d+ splits/.test(err.message),
     );
     assert.throws(
       () => loadModel(bad({ threshold: { dtype: 'u32', length: 1, base64: 'AAAAAA==' } })),
