@@ -132,6 +132,11 @@ describe('tree artifacts, formatVersion 2', () => {
       () => loadModel(bad({ threshold: { dtype: 'u32', length: 1, base64: 'AAAAAA==' } })),
       (err: unknown) => err instanceof ArtifactError && /trees\[1\]\.threshold: 1 values/.test(err.message),
     );
+    assert.throws(
+      () => loadModel({ ...json, state: { ...json.state, trees: [null] } }),
+      (err: unknown) =>
+        err instanceof ArtifactError && /trees\[0\]: expected a tree object/.test(err.message),
+    );
   });
 });
 

@@ -230,6 +230,8 @@ export function decodeTrees(e: EncodedTrees, nFeatures: number, what: string): T
   if (!Array.isArray(e.trees)) throw new RangeError(`${what}.trees: expected a list of trees`);
   return e.trees.map((t, i) => {
     const w = `${what}.trees[${i}]`;
+    if (!t || typeof t !== 'object')
+      throw new RangeError(`${w}: expected a tree object, got ${JSON.stringify(t)}`);
     if ((t as CompactTree)?.layout === 'splits') {
       const tree = decodeCompact(t as CompactTree, thresholds, w);
       checkTree(tree, nFeatures, w);
