@@ -16,7 +16,6 @@ import {
   type EncodedArray,
   type EncodedF32,
   type EncodedF64,
-  type EncodedI32,
   type EncodedU8,
   type EncodedU32,
   type EncodeOptions,
@@ -45,8 +44,8 @@ export interface CompactTree {
   value: EncodedF64 | EncodedF32;
   /** Per leaf, in node order. */
   leafCount: EncodedArray;
-  /** Per split, only when the tree has categorical splits. */
-  catStart?: EncodedI32;
+  /** Per split (−1: numeric), only when the tree has categorical splits. */
+  catStart?: EncodedArray;
   catBits: EncodedU32;
 }
 
@@ -121,7 +120,7 @@ function encodeCompact(t: TreeArrays, order: Int32Array, table: Map<number, numb
     gain: encodeF64(gain, Z),
     value: encodeFloats(t.value, Z),
     leafCount: encodeInts(leafCount, Z),
-    ...(hasCat ? { catStart: encodeI32(catStart, Z) } : {}),
+    ...(hasCat ? { catStart: encodeInts(catStart, Z) } : {}),
     catBits: encodeU32(t.catBits, Z),
   };
 }
