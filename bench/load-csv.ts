@@ -4,7 +4,7 @@
  * load) and reported as a ratio. Peak RSS is each child's maxRSS after its load.
  *
  *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3] [--floats short|full|both]
- *     [--no-duckdb] [--dist DIR] [--baseline DIR] [--out NAME]
+ *     [--no-duckdb] [--dist DIR] [--out NAME]
  *
  * Two files from the same seed: the issue's benchmark, floats with 3-4 decimals, and the same data
  * with floats at full precision as pandas' `to_csv` writes them (shortest round-trip text, 16-17
@@ -13,9 +13,7 @@
  * The first file is also loaded with the DuckDB CSV engine, the "before" of the own-parser
  * optimisation (`--no-duckdb` skips it). `--dist DIR` measures the library compiled into DIR
  * (`npx tsc -p tsconfig.json --outDir DIR`, DIR inside the repo so node_modules resolve) instead
- * of dist/. `--baseline DIR` also loads with the library compiled into DIR (the code before a
- * change), in the same alternation, so before and after are measured under the same load. Each
- * round runs the readers in a rotated order, so none always goes first.
+ * of dist/.
  *
  * Writes bench/results/<NAME>.json (default load-csv): the first file's numbers at the top level,
  * the full-precision file's under `fullPrecisionFloats`. Skips pandas (with a note) if
@@ -126,8 +124,7 @@ function summary(runs: ChildResult[]) {
 
 /**
  * Measures the compiled library (dist/, what `npx tabflow` runs) when it is built: under tsx the
- * loader hook also intercepts worker threads' start (the sha256 worker, before CSV was hashed
- * while parsed), which users never pay.
+ * loader hook also intercepts the sha256 worker thread's start, which users never pay.
  */
 async function child(file: string, csvEngine: 'tabflow' | 'duckdb', distDir: string): Promise<void> {
   const dist = pathToFileURL(join(distDir, 'data/index.js'));
@@ -147,8 +144,6 @@ async function child(file: string, csvEngine: 'tabflow' | 'duckdb', distDir: str
 interface FileRun {
   floats: FloatText;
   duckdb: boolean;
-  /** Compiled library to compare with (--baseline), or null. */
-  baselineDir: string | null;
 }
 
 /** Write one generated file, then load it `repeat` times with each reader, alternating. */
@@ -161,32 +156,19 @@ async function measure(run: FileRun, rows: number, repeat: number, distDir: stri
   const ours: ChildResult[] = [];
   const viaDuckDb: ChildResult[] = [];
   const theirs: ChildResult[] = [];
-  const before: ChildResult[] = [];
-  const node = (engine: string, dist = distDir) =>
-    runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine, dist]);
-  const readers: { label: string; runs: ChildResult[]; load: () => ChildResult }[] = [
-    { label: 'tabflow', runs: ours, load: () => node('tabflow') },
-  ];
-  if (pandasVersion) {
-    readers.push({ label: 'pandas', runs: theirs, load: () => runChild(PYTHON, ['-c', PANDAS_CHILD, file]) });
-  }
-  if (run.baselineDir) {
-    const dir = run.baselineDir;
-    readers.push({ label: 'tabflow baseline', runs: before, load: () => node('tabflow', dir) });
-  }
-  if (run.duckdb)
-    readers.push({ label: 'tabflow (DuckDB engine)', runs: viaDuckDb, load: () => node('duckdb') });
+  const node = (engine: string) =>
+    runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine, distDir]);
   for (let k = 0; k < repeat; k++) {
-    for (let i = 0; i < readers.length; i++) {
-      const r = readers[(k + i) % readers.length];
-      r.runs.push(r.load());
-    }
+    ours.push(node('tabflow'));
+    if (pandasVersion) theirs.push(runChild(PYTHON, ['-c', PANDAS_CHILD, file]));
+    if (run.duckdb) viaDuckDb.push(node('duckdb'));
     console.error(
-      `${run.floats} floats, run ${k + 1}/${repeat}: ` +
-        readers.map((r) => `${r.label} ${r.runs[k].seconds.toFixed(3)} s`).join(', '),
+      `${run.floats} floats, run ${k + 1}/${repeat}: tabflow ${ours[k].seconds.toFixed(3)} s` +
+        (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : '') +
+        (run.duckdb ? `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s` : ''),
     );
   }
-  for (const r of [...ours, ...viaDuckDb, ...theirs, ...before]) {
+  for (const r of [...ours, ...viaDuckDb, ...theirs]) {
     if (r.rows !== rows || r.cols !== 10) throw new Error(`a reader returned ${r.rows}×${r.cols}`);
   }
   const tabflow = summary(ours);
@@ -199,8 +181,6 @@ async function measure(run: FileRun, rows: number, repeat: number, distDir: stri
     tabflow,
     // The same DataLoader with csvEngine: 'duckdb' (DuckDB parses, JS converts its result chunks).
     tabflowDuckDb: run.duckdb ? summary(viaDuckDb) : undefined,
-    // --baseline: the library compiled into that folder (the code before a change).
-    tabflowBaseline: run.baselineDir ? { dist: run.baselineDir, ...summary(before) } : undefined,
     pandas,
     note: pandas
       ? undefined
@@ -215,14 +195,6 @@ async function measure(run: FileRun, rows: number, repeat: number, distDir: stri
       ? Number((tabflow.medianCpuSeconds / pandas.medianCpuSeconds).toFixed(3))
       : null,
     ratioRssTabflowOverPandas: pandas ? Number((tabflow.peakRssMB / pandas.peakRssMB).toFixed(3)) : null,
-    ratioTimeBaselineOverPandas:
-      pandas && run.baselineDir
-        ? Number((median(before.map((r) => r.seconds)) / pandas.medianSeconds).toFixed(3))
-        : undefined,
-    ratioCpuBaselineOverPandas:
-      pandas && run.baselineDir
-        ? Number((median(before.map((r) => r.cpuSeconds)) / pandas.medianCpuSeconds).toFixed(3))
-        : undefined,
   };
   rmSync(file, { force: true });
   return result;
@@ -235,21 +207,17 @@ async function main(): Promise<void> {
   const withDuckDb = !process.argv.includes('--no-duckdb');
   const distDir = resolve(argText('dist', fileURLToPath(new URL('../dist/', import.meta.url))));
   const name = argText('out', 'load-csv');
-  const baselineDir = process.argv.includes('--baseline') ? resolve(argText('baseline', '')) : null;
-  if (baselineDir && !existsSync(join(baselineDir, 'data/index.js'))) {
-    throw new Error(`--baseline ${baselineDir}: no compiled library there (data/index.js)`);
-  }
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-bench-'));
   try {
     // The short-float file is the issue's benchmark; the full-precision one is what pandas writes.
     const short =
       floats === 'full'
         ? null
-        : await measure({ floats: 'short', duckdb: withDuckDb, baselineDir }, rows, repeat, distDir, dir);
+        : await measure({ floats: 'short', duckdb: withDuckDb }, rows, repeat, distDir, dir);
     const full =
       floats === 'short'
         ? null
-        : await measure({ floats: 'full', duckdb: false, baselineDir }, rows, repeat, distDir, dir);
+        : await measure({ floats: 'full', duckdb: false }, rows, repeat, distDir, dir);
     const result = {
       benchmark: 'load-csv',
       date: new Date().toISOString(),

@@ -20,7 +20,6 @@ import { DataError } from '../core/errors.js';
 import { BATCH, type Batch, MissingTokens, NumberSink, type Sink, TextSink } from './csv-columns.js';
 import type { CsvHead } from './csv-head.js';
 import { parseNumberTrimmed, scanNumber } from './csv-number.js';
-import type { ReadHash } from './file-hash.js';
 import type { Column } from './frame.js';
 
 const CHUNK_BYTES = 8 << 20;
@@ -34,8 +33,6 @@ export interface CsvParseOptions {
   missingTokens: readonly string[];
   /** Column indexes to read as text whatever they look like (declared types). */
   textColumns: ReadonlySet<number>;
-  /** Fed every chunk read, restarts included (it hashes each byte once: see ReadHash). */
-  hash?: ReadHash;
 }
 
 export interface CsvParseResult {
@@ -56,9 +53,9 @@ export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOption
   // restarts one sampling pass settles the rest.
   for (let restarts = 0; ; restarts++) {
     if (restarts === 2) {
-      for (const j of await sampleTextColumns(path, head, missing, text, opts.hash)) text.add(j);
+      for (const j of await sampleTextColumns(path, head, missing, text)) text.add(j);
     }
-    const res = await parseOnce(path, head, missing, text, restarts < 2, opts.hash);
+    const res = await parseOnce(path, head, missing, text, restarts < 2);
     if (res.early.length === 0) return res;
     for (const j of res.early) text.add(j);
   }
@@ -74,7 +71,6 @@ async function parseOnce(
   missing: MissingTokens,
   text: ReadonlySet<number>,
   restartEarly: boolean,
-  hash: ReadHash | undefined,
 ): Promise<CsvParseResult & { early: number[] }> {
   const ncols = head.names.length;
   const numeric = head.names.map((_, j) => !text.has(j));
@@ -103,7 +99,6 @@ async function parseOnce(
       for (const s of sinks) s.ensure(capacity);
     },
     numeric,
-    hash,
   );
   return {
     columns: sinks.map((s) => s.finish(rows)),
@@ -119,7 +114,6 @@ async function sampleTextColumns(
   head: CsvHead,
   missing: MissingTokens,
   text: ReadonlySet<number>,
-  hash: ReadHash | undefined,
 ): Promise<number[]> {
   const ncols = head.names.length;
   const found = new Set<number>();
@@ -142,7 +136,6 @@ async function sampleTextColumns(
     0,
     () => undefined,
     head.names.map((_, j) => !text.has(j)),
-    hash,
   );
   return [...found];
 }
@@ -150,7 +143,6 @@ async function sampleTextColumns(
 /**
  * Calls `onBatch` with the records after the header, a batch at a time, as fields' byte ranges
  * (quotes removed, doubled quotes undone in place). `onBatch` may return false to stop early.
- * `hash` gets each chunk as read, before the scan rewrites doubled quotes in it.
  */
 async function scanRecords(
   path: string,
@@ -160,7 +152,6 @@ async function scanRecords(
   expectedRows = 0,
   reserve?: (capacity: number) => void,
   numeric: readonly boolean[] = [],
-  hash?: ReadHash,
 ): Promise<void> {
   if (head.delimiter.length !== 1 || head.quote.length > 1) {
     throw new DataError(
@@ -182,7 +173,6 @@ async function scanRecords(
   let from = HEAD;
   try {
     let { bytesRead } = await pending;
-    hash?.add(cur.subarray(HEAD, HEAD + bytesRead), 0);
     for (;;) {
       fileOffset += bytesRead;
       const filled = HEAD + bytesRead;
@@ -191,7 +181,6 @@ async function scanRecords(
       const pos = scanner.scan(cur, from, filled, final);
       if (final || scanner.stopped) return;
       ({ bytesRead } = await pending);
-      hash?.add(next.subarray(HEAD, HEAD + bytesRead), fileOffset);
       // Carry the incomplete record over in front of the next chunk.
       const tail = filled - pos;
       if (tail <= HEAD) {

@@ -1,9 +1,8 @@
 /**
- * sha256 of a file's bytes, for the load report. CSV read by tabflow's own parser is hashed from
- * the chunks the parser reads (ReadHash: no second read; createHash uses the CPU's SHA
- * instructions, ~40 ms per 70 MB). Files DuckDB or yauzl read (ZIP, Parquet, JSON) go through
- * sha256File: large ones on a worker thread that reads the file itself, while DuckDB reads it
- * too; small ones inline, since a worker costs more to start than they take to hash.
+ * sha256 of a file's bytes, for the load report. Large files are hashed on a worker thread that
+ * reads the file itself (from the page cache, while the parser reads it too), so the ~0.1 s of
+ * hashing per 70 MB does not add to the parse on the main thread. Small files hash inline: a
+ * worker costs more to start than they take to hash.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -20,37 +19,6 @@ require('node:fs').createReadStream(workerData, { highWaterMark: 1 << 20 })
   .on('error', (e) => { throw e; })
   .on('end', () => parentPort.postMessage(h.digest('hex')));
 `;
-
-/**
- * sha256 fed by a reader that may read a file more than once from the start (the CSV parser
- * restarts its pass when a column turns out to be text): each read reports its bytes and file
- * offset, and only the bytes past what is hashed already are added, so every byte is hashed once,
- * in file order, however often the reader starts over.
- */
-export class ReadHash {
-  private readonly hash = createHash('sha256');
-  private covered = 0;
-
-  /** `bytes` were read from file offset `offset`. Reads must not skip bytes not yet hashed. */
-  add(bytes: Uint8Array, offset: number): void {
-    if (offset > this.covered) {
-      throw new Error(`ReadHash: a read at byte ${offset} skips bytes ${this.covered}..${offset - 1}`);
-    }
-    const skip = this.covered - offset;
-    if (skip >= bytes.length) return;
-    this.hash.update(skip === 0 ? bytes : bytes.subarray(skip));
-    this.covered = offset + bytes.length;
-  }
-
-  /** Bytes hashed so far: the file's size once a pass has read it to the end. */
-  get bytes(): number {
-    return this.covered;
-  }
-
-  hex(): string {
-    return this.hash.digest('hex');
-  }
-}
 
 export function sha256File(path: string, size: number): Promise<string> {
   return size >= WORKER_MIN_BYTES ? hashInWorker(path) : hashInline(path);

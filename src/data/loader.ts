@@ -84,12 +84,10 @@ export class DataLoader {
     const missingTokens = opts.missingTokens ?? [...DEFAULT_MISSING_TOKENS];
     const types = opts.types ?? {};
     const readOpts = { ...opts, missingTokens, types };
-    let raw: RawTable & { sha256?: string };
-    // tabflow's CSV parser hashes the bytes it reads; other readers' files are hashed here (on
-    // another thread while they are read, see file-hash.ts), a ZIP as the archive itself.
-    const ownCsv = format === 'csv' && opts.csvEngine !== 'duckdb';
-    const sha256 = ownCsv ? undefined : sha256File(path, bytes);
-    sha256?.catch(() => undefined);
+    let raw: RawTable;
+    // Hashed on another thread while the file is parsed (see file-hash.ts).
+    const sha256 = sha256File(path, bytes);
+    sha256.catch(() => undefined);
     let zipInfo: Pick<LoadReport, 'zipEntry' | 'entryFormat'> = {};
     if (format === 'zip') {
       const entry = await extractDataEntry(path, opts.zipEntry, {
@@ -98,7 +96,7 @@ export class DataLoader {
       });
       try {
         await checkNotEmpty(entry.file, `${path}!${entry.entry}`);
-        raw = await readTable(entry.file, entry.format, { ...readOpts, hash: false });
+        raw = await readTable(entry.file, entry.format, readOpts);
       } catch (err) {
         throw err instanceof DataError ? renamePath(err, entry.file, `${path}!${entry.entry}`) : err;
       } finally {
@@ -116,7 +114,7 @@ export class DataLoader {
     const report: LoadReport = {
       path,
       format,
-      sha256: sha256 ? await sha256 : (raw.sha256 as string),
+      sha256: await sha256,
       bytes,
       rows: frame.nRows,
       columns: frame.names.map((name, j) => ({ name, type: frame.columns[j].type, missing: missing[j] })),
@@ -130,8 +128,8 @@ export class DataLoader {
 async function readTable(
   path: string,
   format: Exclude<DataFormat, 'zip'>,
-  opts: LoadOptions & ReadOptions & { hash?: boolean },
-): Promise<RawTable & { sha256?: string }> {
+  opts: LoadOptions & ReadOptions,
+): Promise<RawTable> {
   if (format === 'csv' && opts.csvEngine !== 'duckdb') return readCsvFile(path, opts);
   // Loaded on first use: DuckDB's native library adds ~40 ms and tens of MB to a CSV-only process.
   const { readWithDuckDb } = await import('./duckdb-reader.js');
