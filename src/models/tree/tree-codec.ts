@@ -71,7 +71,7 @@ function splitOrder(t: TreeArrays): Int32Array | null {
     }
     const l = t.left[i];
     const k = (l - 1) / 2;
-    if (!(l % 2 === 1 && k < order.length && order[k] < 0 && t.right[i] === l + 1)) return null;
+    if (!(l > i && l % 2 === 1 && k < order.length && order[k] < 0 && t.right[i] === l + 1)) return null;
     if (t.missingLeft[i] > 1 || t.catStart[i] < -1) return null;
     const th = t.threshold[i];
     // Categorical splits keep threshold +0; numeric ones a table value (NaN and −0 would not key a Map).
