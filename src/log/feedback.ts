@@ -5,11 +5,9 @@
  * so live accuracy is one join away. Every item gets its own verdict; one bad item never makes
  * the others fail.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { DataError } from '../core/errors.js';
+import type Database from 'better-sqlite3';
 import { LOG_DDL } from './log-schema.js';
+import { openLogDb } from './open-log-db.js';
 
 export const FEEDBACK_DDL = `
 CREATE TABLE IF NOT EXISTS feedback (
@@ -89,14 +87,7 @@ export class FeedbackStore {
 
   constructor(file: string, opts: { busyTimeoutMs?: number } = {}) {
     this.file = file;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    try {
-      this.db = new Database(file);
-    } catch (e) {
-      throw new DataError('log_open', `Cannot open the prediction log ${file}: ${(e as Error).message}`);
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    this.db = openLogDb(file, opts.busyTimeoutMs);
     this.db.exec(LOG_DDL);
     this.db.exec(FEEDBACK_DDL);
   }

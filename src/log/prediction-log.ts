@@ -3,12 +3,11 @@
  * written in one transaction per batch — when the buffer reaches `batchSize`, every `flushMs`,
  * and on `close()` — so logging costs the request path a JSON.stringify and an array push.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { DataError } from '../core/errors.js';
 import { LOG_COLUMNS, LOG_DDL, LOG_SCHEMA_VERSION } from './log-schema.js';
 import { migrateLog } from './migrate-log.js';
+import { openLogDb } from './open-log-db.js';
 
 export interface LogIssue {
   code: string;
@@ -82,16 +81,7 @@ export class PredictionLog {
     this.maxBuffered = Math.max(this.batchSize, opts.maxBuffered ?? 200_000);
     this.flushAt = this.batchSize;
     this.onError = opts.onError ?? (() => {});
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    try {
-      this.db = new Database(file);
-    } catch (e) {
-      throw new DataError('log_open', `Cannot open the prediction log ${file}: ${(e as Error).message}`);
-    }
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a power cut may lose the last commits, a process crash loses nothing.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    this.db = openLogDb(file, opts.busyTimeoutMs);
     this.db.exec(LOG_DDL);
     migrateLog(this.db, LOG_SCHEMA_VERSION);
     const insert = this.db.prepare(
