@@ -34,7 +34,14 @@ export { hasProduction, publishProduction } from './artifacts/production.js';
 export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
 export { type SaveResult, saveArtifacts } from './artifacts/save-artifacts.js';
 export { configToYaml, readConfigFile, resolveConfig, type TabflowConfig } from './config/config.js';
+export {
+  applyEnvironment,
+  ENVIRONMENTS,
+  type Environment,
+  selectedEnvironment,
+} from './config/environments.js';
 export { configTemplate } from './config/template.js';
+export * from './experiment/index.js';
 export {
   DEFAULT_BACKGROUND_ROWS,
   type ExplainMethod,
@@ -63,6 +70,7 @@ export {
   readLog,
   summarizeLog,
 } from './log/index.js';
+export * from './loop/index.js';
 export * from './metrics/regression.js';
 export {
   createModel,
@@ -79,6 +87,7 @@ export type {
   InputEncoding,
   Regressor,
 } from './models/regressor.js';
+export * from './monitor/index.js';
 export {
   checkAlias,
   checkModelName,
@@ -111,6 +120,7 @@ export {
   type VersionDiff,
   type VersionRecord,
 } from './registry/index.js';
+export { monitoringHtml } from './report/monitor-html.js';
 export {
   closeOnSignals,
   createServer,

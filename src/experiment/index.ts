@@ -1,0 +1,25 @@
+/** A/B experiments: experiment.json, arm assignment, and start / status / stop / conclude. */
+export {
+  type ArmStatus,
+  type ConcludeOptions,
+  type ConcludeOutcome,
+  type ConcludeResult,
+  concludeExperiment,
+  type ExperimentStatus,
+  experimentStatus,
+  type ReadOptions,
+  type StartExperimentOptions,
+  startExperiment,
+  stopExperiment,
+} from './ab-service.js';
+export { type Arm, assignArm, keyFraction } from './assign.js';
+export {
+  type ArmRef,
+  EXPERIMENT_FILE,
+  type Experiment,
+  experimentPath,
+  readExperiment,
+  removeExperiment,
+  writeExperiment,
+} from './experiment.js';
+export { EXPERIMENT_PARAMS, type ExperimentConfig, resolveExperimentConfig } from './experiment-config.js';
