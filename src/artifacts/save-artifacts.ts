@@ -48,6 +48,8 @@ export interface SaveInput {
   featureQuantiles?: Record<string, Record<string, number>>;
   /** Background rows for model-agnostic explanations. */
   explainBackground?: BackgroundJson;
+  /** Registry tags of the new version. */
+  tags?: Record<string, string>;
   /** Reference profile for drift monitoring (src/monitor), saved as profile.json. */
   profile?: Record<string, unknown>;
 }
@@ -154,7 +156,7 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     }
     const runDir = join(root, 'runs', runId);
     writeDirAtomic(runDir, all);
-    const v = registry.register(runDir, { name });
+    const v = registry.register(runDir, { name, tags: input.tags });
     const stages: Stage[] = [];
     if (config.registry.stage_on_train === 'dev') {
       await registry.promote(v.version, 'dev', { reason: 'trained' });

@@ -42,6 +42,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       'apply environments.<name> of the config: dev, staging, production (or TABFLOW_ENV)',
     )
     .option('--name <model>', 'registered model name (default: registry.name of the config)')
+    .option(
+      '--tag <key=value>',
+      'registry tag of the new version (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .action(async (opts) => {
       code = await trainCommand(opts);
     });

@@ -24,6 +24,8 @@ export interface TrainOptions {
   env?: string;
   /** Registered model name (else registry.name of the config). */
   name?: string;
+  /** Registry tags, `key=value` each. */
+  tag?: string[];
 }
 
 /** Config file, then command-line flags on top. */
@@ -81,7 +83,10 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
   }
   const cfg = buildConfig(opts);
   const reporter = createReporter();
-  const pipeline = new TrainingPipeline(cfg, { onEvent: (e) => reporter.onEvent(e) });
+  const pipeline = new TrainingPipeline(cfg, {
+    onEvent: (e) => reporter.onEvent(e),
+    tags: parseTags(opts.tag),
+  });
   try {
     const run = await pipeline.run();
     if (opts.json) {
@@ -109,4 +114,20 @@ function registrationLines(run: SaveResult, root: string): string[] {
   else if (run.promotionError) lines.push(`not promoted to production: ${run.promotionError}`);
   else lines.push('not published to production (one exists; use --promote to replace it through the gate)');
   return lines;
+}
+
+/** `--tag team=pricing --tag ticket=42` → {team: 'pricing', ticket: '42'}. */
+export function parseTags(items: readonly string[] = []): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) {
+      throw new UsageError(
+        'bad_tag',
+        `--tag ${JSON.stringify(item)} is not allowed: expected key=value, e.g. --tag team=pricing`,
+      );
+    }
+    tags[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return tags;
 }

@@ -51,6 +51,8 @@ export interface PipelineOptions {
   onEvent?: (e: PipelineEvent) => void;
   /** Clock for run ids (tests pin it). */
   now?: () => Date;
+  /** Registry tags of the new version (e.g. {team: 'pricing'}). */
+  tags?: Record<string, string>;
 }
 
 export interface RunSummary extends SaveResult {
@@ -62,12 +64,14 @@ export class TrainingPipeline {
   readonly config: TabflowConfig;
   private readonly onEvent: (e: PipelineEvent) => void;
   private readonly now: () => Date;
+  private readonly tags: Record<string, string>;
   private readonly timings: Record<string, number> = {};
 
   constructor(config: TabflowConfig, options: PipelineOptions = {}) {
     this.config = config;
     this.onEvent = options.onEvent ?? (() => {});
     this.now = options.now ?? (() => new Date());
+    this.tags = options.tags ?? {};
   }
 
   private async stage<T>(stage: Stage, fn: () => T | Promise<T>, summary: (r: T) => string): Promise<T> {
@@ -233,6 +237,7 @@ export class TrainingPipeline {
         saveArtifacts({
           config: cfg,
           now: this.now(),
+          tags: this.tags,
           loaded: loaded.report,
           cleaning: cleaned.report,
           split: split.report,

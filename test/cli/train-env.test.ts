@@ -60,4 +60,20 @@ describe('tabflow train --env', () => {
       delete process.env.TABFLOW_ENV;
     }
   });
+
+  it('--tag labels the registered version; a malformed tag exits 2 before training', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tabflow-env-'));
+    writeFileSync(join(dir, 'config.yaml'), CONFIG);
+    const r = tabflow(
+      ['train', '--config', 'config.yaml', '--env', 'staging', '--tag', 'team=pricing', '--tag', 'ticket=42'],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const show = tabflow(['models', 'show', '1', '--json'], dir);
+    assert.deepEqual((JSON.parse(show.stdout) as { tags: unknown }).tags, { team: 'pricing', ticket: '42' });
+    const bad = tabflow(['train', '--config', 'config.yaml', '--env', 'staging', '--tag', 'oops'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--tag "oops" is not allowed: expected key=value/);
+    assert.doesNotMatch(bad.stderr, /✓ train/);
+  });
 });
