@@ -10,15 +10,10 @@
  */
 import type { Rng } from '../../core/random.js';
 import type { BinMapper, BinnedData } from './binning.js';
-import { recordSplit, type SplitConstraints, type SplitInfo } from './splitting.js';
+import { recordSplit, type SplitConstraints, type SplitInfo, score } from './splitting.js';
 
 const MIN_CAT_SUPPORT = 10;
 const CAT_SMOOTH = 10;
-
-function score(g: number, h: number, l2: number): number {
-  const d = h + l2;
-  return d > 0 ? (g * g) / d : 0;
-}
 
 /** Per-grower scratch: per-bin accumulators (kept zeroed between uses) and the present-bin list. */
 export class SparseScratch {

@@ -73,7 +73,8 @@ export function leafValue(g: number, h: number, l2: number): number {
   return d > 0 ? -g / d : 0;
 }
 
-function score(g: number, h: number, l2: number): number {
+/** A child's contribution to the split gain: G² / (H + λ). */
+export function score(g: number, h: number, l2: number): number {
   const d = h + l2;
   return d > 0 ? (g * g) / d : 0;
 }
