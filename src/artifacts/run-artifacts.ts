@@ -15,7 +15,8 @@ export const METADATA_FILE = 'metadata.json';
  * Files a run may have besides the four: checked like them when metadata.json lists them (a run
  * trained before they existed simply has none).
  */
-export const OPTIONAL_ARTIFACT_FILES = ['profile.json'] as const;
+export const PROFILE_FILE = 'profile.json';
+export const OPTIONAL_ARTIFACT_FILES = [PROFILE_FILE] as const;
 export type OptionalArtifactFile = (typeof OPTIONAL_ARTIFACT_FILES)[number];
 
 /** Every file metadata.json vouches for: the four required ones, then the optional ones it lists. */

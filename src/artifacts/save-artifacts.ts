@@ -24,6 +24,7 @@ import {
   METADATA_FORMAT_VERSION,
   type MetadataJson,
   type OptionalArtifactFile,
+  PROFILE_FILE,
   type ResultsJson,
   sha256,
   targetStats,
@@ -98,7 +99,7 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     'preprocessor.json': stringifyArtifact(input.preprocessor.toJSON()),
     'config.yaml': `# tabflow ${VERSION} — full resolved config of run ${runId}\n${configToYaml(config)}`,
     'results.json': stringifyArtifact(results),
-    ...(input.profile ? { 'profile.json': stringifyArtifact(input.profile) } : {}),
+    ...(input.profile ? { [PROFILE_FILE]: stringifyArtifact(input.profile) } : {}),
   };
   const artifacts = Object.fromEntries(
     Object.entries(files).map(([name, text]) => [

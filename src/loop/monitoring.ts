@@ -4,9 +4,9 @@
  * live accuracy from the actuals that came back as feedback — per version, over time, and
  * against what TEST promised at training. Every alarm says which number crossed which line.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_FILE, type MetadataJson, type ResultsJson, sha256 } from '../artifacts/run-artifacts.js';
+import { METADATA_FILE, type MetadataJson, PROFILE_FILE, sha256 } from '../artifacts/run-artifacts.js';
 import { ArtifactError } from '../core/errors.js';
 import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
 import { openLogForReading, readLog } from '../log/read-log.js';
@@ -15,9 +15,10 @@ import { type DriftReport, detectDrift } from '../monitor/drift-report.js';
 import { type LiveMetrics, liveMetrics } from '../monitor/live-metrics.js';
 import { loadReferenceProfile } from '../monitor/profile-codec.js';
 import type { ReferenceProfile } from '../monitor/reference-profile.js';
+import { readRegistryStamp } from '../registry/registry-stamp.js';
 import { driftParamsOf, type MonitoringConfig } from './monitoring-config.js';
 
-export const PROFILE_FILE = 'profile.json';
+export { PROFILE_FILE };
 
 /** What monitoring needs to know about the served model. */
 export interface MonitoredModel {
@@ -31,18 +32,20 @@ export interface MonitoredModel {
   coverage: number | null;
 }
 
-/** Read a run or stage folder's metadata, results and reference profile (sha256-checked). */
+/**
+ * Read a run or stage folder's metadata and reference profile (sha256-checked against it), not
+ * the model. A stage link is resolved once, so a promotion meanwhile cannot mix two versions.
+ */
 export function monitoredModelOf(dir: string): MonitoredModel {
-  const read = (f: string) => readFileSync(join(dir, f));
   if (!existsSync(join(dir, METADATA_FILE))) {
     throw new ArtifactError('missing_artifacts', `No model at ${dir}: metadata.json is missing`);
   }
-  const md = JSON.parse(read(METADATA_FILE).toString('utf8')) as MetadataJson;
-  const results = JSON.parse(read('results.json').toString('utf8')) as ResultsJson;
+  const real = realpathSync(dir);
+  const md = JSON.parse(readFileSync(join(real, METADATA_FILE), 'utf8')) as MetadataJson;
   let profile: ReferenceProfile | null = null;
-  if (existsSync(join(dir, PROFILE_FILE))) {
-    const bytes = read(PROFILE_FILE);
-    const want = (md.artifacts as Record<string, { sha256: string } | undefined>)[PROFILE_FILE]?.sha256;
+  if (existsSync(join(real, PROFILE_FILE))) {
+    const bytes = readFileSync(join(real, PROFILE_FILE));
+    const want = md.artifacts[PROFILE_FILE]?.sha256;
     if (want && want !== sha256(bytes)) {
       throw new ArtifactError(
         'artifact_mismatch',
@@ -51,17 +54,14 @@ export function monitoredModelOf(dir: string): MonitoredModel {
     }
     profile = loadReferenceProfile(JSON.parse(bytes.toString('utf8')));
   }
-  const stamp = existsSync(join(dir, 'registry.json'))
-    ? (JSON.parse(read('registry.json').toString('utf8')) as { version?: number })
-    : {};
   const test = md.selected_model.metrics?.test as Record<string, number> | undefined;
   return {
     name: md.selected_model.name,
     runId: md.run_id,
-    version: typeof stamp.version === 'number' ? stamp.version : null,
+    version: readRegistryStamp(real)?.version ?? null,
     profile,
     test: test ? { rmse: test.rmse, r2: test.r2, mae: test.mae } : null,
-    coverage: md.calibration?.coverage ?? (results.intervals?.coverage as number | undefined) ?? null,
+    coverage: md.calibration?.coverage ?? null,
   };
 }
 
