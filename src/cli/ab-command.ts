@@ -7,11 +7,10 @@
  * run's own config.yaml, else the defaults. Exit codes: 0 done, 2 bad usage (no champion, an
  * experiment already running, not ready to conclude, ...), 3 conclude kept the champion.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import YAML from 'yaml';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { readConfigFile, resolveConfig } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
@@ -152,11 +151,7 @@ function rawConfig(o: Common): Record<string, unknown> | null {
 function experimentConfig(o: Common): ExperimentConfig {
   const raw = rawConfig(o);
   if (raw) return resolveConfig(raw).experiment;
-  const p = join(root(o), 'production', 'config.yaml');
-  const saved = existsSync(p)
-    ? (YAML.parse(readFileSync(p, 'utf8')) as Record<string, unknown> | null)
-    : null;
-  return resolveExperimentConfig(saved?.experiment ?? {});
+  return resolveExperimentConfig(readRunConfig(join(root(o), 'production')).experiment ?? {});
 }
 
 function gateOf(o: Common): GateConfig | undefined {

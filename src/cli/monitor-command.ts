@@ -3,11 +3,11 @@
  * and live accuracy from feedback, as tables (or JSON), optionally an HTML report with plots.
  * Exit 3 when drift or a live metric crosses its threshold, so cron or CI can act on it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
-import YAML from 'yaml';
 import { writeFileAtomic } from '../artifacts/atomic.js';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { readConfigFile, resolveConfig } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
@@ -75,9 +75,7 @@ function monitoringConfig(modelDir: string, opts: MonitorOptions): MonitoringCon
     return resolveConfig(applyEnvironment(readConfigFile(opts.config), selectedEnvironment(opts.env)))
       .monitoring;
   }
-  const p = join(modelDir, 'config.yaml');
-  const saved = existsSync(p) ? (YAML.parse(readFileSync(p, 'utf8')) as Record<string, unknown>) : {};
-  return resolveMonitoringConfig(saved?.monitoring ?? {});
+  return resolveMonitoringConfig(readRunConfig(modelDir).monitoring ?? {});
 }
 
 function render(r: MonitoringResult, report?: string): string {

@@ -4,9 +4,8 @@
  * challenger's TEST split, which now holds new rows too) → apply the gate → per config start an
  * A/B test, promote, or only register. Every outcome is a registry event with its numbers.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import YAML from 'yaml';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { resolveConfig, type TabflowConfig } from '../config/config.js';
 import { UsageError } from '../core/errors.js';
 import { startExperiment } from '../experiment/ab-service.js';
@@ -80,7 +79,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       );
     }
     champion = prod;
-    cfg = resolveConfig(YAML.parse(readFileSync(join(champion.run_path, 'config.yaml'), 'utf8')));
+    cfg = resolveConfig(readRunConfig(champion.run_path));
   } finally {
     registry.close();
   }

@@ -5,10 +5,9 @@
  * TEST split can hold some), or a file given with --eval-data — and the candidate must beat
  * production by a minimum absolute and relative improvement of the configured metric.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import YAML from 'yaml';
+import { existsSync } from 'node:fs';
 import type { MetadataJson } from '../artifacts/run-artifacts.js';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { resolveConfig } from '../config/config.js';
 import { DataError } from '../core/errors.js';
 import { cellValue, type Frame, numeric } from '../data/frame.js';
@@ -151,7 +150,7 @@ function sameSplit(a: MetadataJson, b: MetadataJson): boolean {
 
 /** The candidate's TEST rows, rebuilt from its config and checked against its recorded hashes. */
 async function testRows(dir: string, meta: MetadataJson, version: number): Promise<EvalRows> {
-  const cfg = resolveConfig(YAML.parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) ?? {});
+  const cfg = resolveConfig(readRunConfig(dir));
   if (cfg.data.path && !existsSync(cfg.data.path)) {
     throw new DataError(
       'gate_data_missing',
@@ -171,7 +170,7 @@ async function testRows(dir: string, meta: MetadataJson, version: number): Promi
 /** Production's TRAIN and VAL rows (what it was fitted and tuned on), or null if unavailable. */
 async function fittedRows(dir: string, meta: MetadataJson): Promise<Frame[] | null> {
   try {
-    const cfg = resolveConfig(YAML.parse(readFileSync(join(dir, 'config.yaml'), 'utf8')) ?? {});
+    const cfg = resolveConfig(readRunConfig(dir));
     if (!cfg.data.path || !existsSync(cfg.data.path)) return null;
     const hashes = (meta.split as { hashes?: { train?: string; val?: string } } | undefined)?.hashes;
     const out: Frame[] = [];

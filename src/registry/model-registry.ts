@@ -11,11 +11,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import YAML from 'yaml';
 import { loadArtifacts } from '../artifacts/load-artifacts.js';
 import { METADATA_FILE, sha256 } from '../artifacts/run-artifacts.js';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { RELEASES } from '../artifacts/stage-link.js';
-import { ArtifactError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 import { checkAlias, checkModelName, checkStage, parseRef, type Stage } from './names.js';
 import type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
@@ -329,7 +329,7 @@ export class ModelRegistry {
   diff(a: string | number, b: string | number): VersionDiff {
     const va = this.get(a);
     const vb = this.get(b);
-    return diffVersions(va, vb, readConfig(va.run_path), readConfig(vb.run_path));
+    return diffVersions(va, vb, readRunConfig(va.run_path), readRunConfig(vb.run_path));
   }
 
   // ---- internals ----
@@ -353,7 +353,7 @@ export class ModelRegistry {
 
   /** The gate a version's own config asks for (its `registry` section, as trained). */
   private gateOf(v: VersionRecord): GateConfig {
-    const cfg = readConfig(v.run_path) as { registry?: unknown } | null;
+    const cfg = readRunConfig(v.run_path);
     return gateConfigOf(resolveRegistryConfig(cfg?.registry ?? {}, `v${v.version} config.yaml registry`));
   }
 
@@ -365,17 +365,6 @@ export class ModelRegistry {
       else if (e.type === 'rollback') stack.pop();
     }
     return stack;
-  }
-}
-
-function readConfig(runDir: string): unknown {
-  try {
-    return YAML.parse(readFileSync(join(runDir, 'config.yaml'), 'utf8')) ?? {};
-  } catch (e) {
-    throw new ArtifactError(
-      'missing_artifact',
-      `Cannot read ${join(runDir, 'config.yaml')}: ${(e as Error).message}`,
-    );
   }
 }
 

@@ -8,10 +8,9 @@
  * judged item by item. 200 when at least one item was accepted, 400 (every reason listed) when
  * none was. Without a prediction log (--no-log) both answer 503 and say why.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import YAML from 'yaml';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { type FeedbackItem, FeedbackStore } from '../log/feedback.js';
 import type { PredictionLog } from '../log/prediction-log.js';
 import { parseSince } from '../log/read-log.js';
@@ -196,9 +195,5 @@ function monitoringQuery(query: unknown): { window?: number; since?: number; unt
 
 /** The `monitoring` section of the served run's config.yaml (defaults when it has none). */
 function ownMonitoringConfig(dir: string): MonitoringConfig {
-  const p = join(dir, 'config.yaml');
-  const saved = existsSync(p)
-    ? (YAML.parse(readFileSync(p, 'utf8')) as Record<string, unknown> | null)
-    : null;
-  return resolveMonitoringConfig(saved?.monitoring ?? {});
+  return resolveMonitoringConfig(readRunConfig(dir).monitoring ?? {});
 }
