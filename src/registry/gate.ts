@@ -14,7 +14,7 @@ import { cellValue, type Frame, numeric } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
-import { heldOutRows } from '../train/held-out.js';
+import { heldOutParts, heldOutRows } from '../train/held-out.js';
 import type { RegistryConfig } from './registry-config.js';
 
 export interface GateConfig {
@@ -162,7 +162,7 @@ async function testRows(dir: string, meta: MetadataJson, version: number): Promi
   const split = meta.split as { hashes?: { test?: string } } | undefined;
   const held = await heldOutRows(cfg, 'test', {
     dataSha256: meta.data.sha256,
-    splitHash: split?.hashes?.test,
+    splitHashes: { test: split?.hashes?.test },
   });
   return { features: held.features, y: held.y, label: `test-of-v${version}` };
 }
@@ -173,12 +173,11 @@ async function fittedRows(dir: string, meta: MetadataJson): Promise<Frame[] | nu
     const cfg = resolveConfig(readRunConfig(dir));
     if (!cfg.data.path || !existsSync(cfg.data.path)) return null;
     const hashes = (meta.split as { hashes?: { train?: string; val?: string } } | undefined)?.hashes;
-    const out: Frame[] = [];
-    for (const part of ['train', 'val'] as const) {
-      const h = await heldOutRows(cfg, part, { dataSha256: meta.data.sha256, splitHash: hashes?.[part] });
-      out.push(h.features.withColumn(meta.target.name, numeric(h.y)));
-    }
-    return out;
+    const parts = await heldOutParts(cfg, ['train', 'val'], {
+      dataSha256: meta.data.sha256,
+      splitHashes: { train: hashes?.train, val: hashes?.val },
+    });
+    return parts.map((h) => h.features.withColumn(meta.target.name, numeric(h.y)));
   } catch (e) {
     if (e instanceof DataError) return null; // data changed or moved: the caller reports null
     throw e;

@@ -26,7 +26,8 @@ export interface HeldOutRows {
 
 export interface HeldOutExpectation {
   dataSha256?: string;
-  splitHash?: string;
+  /** The recorded row-index hash of each part asked for. */
+  splitHashes?: Partial<Record<SplitPart, string>>;
 }
 
 /** The DataLoader options a config implies; training and held-out recomputation share them. */
@@ -39,11 +40,21 @@ export function loadOptionsOf(cfg: TabflowConfig): LoadOptions {
   };
 }
 
+/** One part of a run's split; see heldOutParts. */
 export async function heldOutRows(
   cfg: TabflowConfig,
   part: SplitPart = 'test',
   expect: HeldOutExpectation = {},
 ): Promise<HeldOutRows> {
+  return (await heldOutParts(cfg, [part], expect))[0];
+}
+
+/** Several parts of a run's split from one load → clean → split of its data file. */
+export async function heldOutParts(
+  cfg: TabflowConfig,
+  parts: readonly SplitPart[],
+  expect: HeldOutExpectation = {},
+): Promise<HeldOutRows[]> {
   const { path, target } = cfg.data;
   if (!path || !target) {
     throw new DataError(
@@ -56,31 +67,34 @@ export async function heldOutRows(
     throw new DataError(
       'data_changed',
       `${path} has changed since the run was trained (sha256 ${loaded.report.sha256.slice(0, 12)}…, the run ` +
-        `recorded ${expect.dataSha256.slice(0, 12)}…), so its ${part} rows cannot be rebuilt; pass --eval-data FILE`,
+        `recorded ${expect.dataSha256.slice(0, 12)}…), so its ${parts.join('/')} rows cannot be rebuilt; pass --eval-data FILE`,
     );
   }
   const cleaned = new DataCleaner(cfg.cleaning).clean(loaded.frame, target);
   const split = new DataSplitter(cfg.split).split(cleaned.frame, target);
-  const hash = split.report.hashes[part];
-  if (expect.splitHash && hash !== expect.splitHash) {
-    throw new DataError(
-      'split_changed',
-      `Rebuilding the ${part} rows of ${path} gave different rows than the run recorded (hash ` +
-        `${hash.slice(0, 12)}… vs ${expect.splitHash.slice(0, 12)}…); pass --eval-data FILE`,
-    );
-  }
-  const rows = split[part];
   const yCol = cleaned.frame.get(target);
   if (yCol.type !== 'numeric') {
     throw new DataError('target_not_numeric', `Target column "${target}" is ${yCol.type}, not numeric`);
   }
-  const features = cleaned.frame.drop([target, ...split.dropColumns]).take(rows);
-  return {
-    part,
-    features,
-    y: Float64Array.from(rows, (i) => yCol.values[i]),
-    rows,
-    dataSha256: loaded.report.sha256,
-    splitHash: hash,
-  };
+  const features = cleaned.frame.drop([target, ...split.dropColumns]);
+  return parts.map((part) => {
+    const hash = split.report.hashes[part];
+    const want = expect.splitHashes?.[part];
+    if (want && hash !== want) {
+      throw new DataError(
+        'split_changed',
+        `Rebuilding the ${part} rows of ${path} gave different rows than the run recorded (hash ` +
+          `${hash.slice(0, 12)}… vs ${want.slice(0, 12)}…); pass --eval-data FILE`,
+      );
+    }
+    const rows = split[part];
+    return {
+      part,
+      features: features.take(rows),
+      y: Float64Array.from(rows, (i) => yCol.values[i]),
+      rows,
+      dataSha256: loaded.report.sha256,
+      splitHash: hash,
+    };
+  });
 }
