@@ -92,11 +92,40 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     // Fail here, once, on a model that does not load, rather than in every worker. Each worker
     // then follows the stage by itself.
     const p = InferencePipeline.load(target.path);
+    // Create the shared log here, once: a bad --log-db fails before any worker starts.
+    const logFile = logFileOf(opts, target, p.dir);
+    if (logFile) new PredictionLog(logFile).close();
     const say = (line: string) => process.stderr.write(`tabflow serve: ${line}\n`);
     const what = target.follow ? `, following ${target.path}` : '';
     return runWorkers(workers, say, `${workers} workers for ${p.modelName} (run ${p.runId})${what}`);
   }
-  const primary = cluster.isWorker ? followPrimary() : undefined;
+  if (!cluster.isWorker) return serveHere(opts, cfg, target, { host, port, bodyLimit, pollMs, level });
+  const primary = followPrimary();
+  try {
+    return await serveHere(opts, cfg, target, { host, port, bodyLimit, pollMs, level }, primary);
+  } finally {
+    // The IPC channel to the primary would keep a worker alive, also one that failed to start
+    // (the primary, waiting for it, would then hang).
+    // cluster.worker.disconnect, not process.disconnect: the latter makes node exit with 0 at
+    // once, hiding a failure from the primary.
+    if (process.connected) cluster.worker?.disconnect();
+  }
+}
+
+/** One server in this process: a plain `serve`, or one worker of `serve --workers N`. */
+async function serveHere(
+  opts: ServeOptions,
+  cfg: ReturnType<typeof serveConfig>,
+  target: Target,
+  {
+    host,
+    port,
+    bodyLimit,
+    pollMs,
+    level,
+  }: { host: string; port: number; bodyLimit: number; pollMs: number; level: string },
+  primary?: { ready(): void },
+): Promise<number> {
   // Asynchronous writes to stdout: lines written while one write is pending go out together,
   // instead of one blocking write per request.
   const logger = pino(
@@ -105,7 +134,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   );
   const source = await openSource(target, pollMs, logger);
   const first = source.current();
-  const logFile = opts.log === false ? null : resolve(opts.logDb ?? defaultLog(target, first.dir));
+  const logFile = logFileOf(opts, target, first.dir);
   const log = logFile
     ? new PredictionLog(logFile, { onError: (e) => logger.error({ err: e }, 'prediction log flush failed') })
     : null;
@@ -173,8 +202,6 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const swaps = source.counters.swaps ? `, ${source.counters.swaps} model reloads` : '';
   process.stderr.write(`tabflow serve: ${who}stopped on ${signal}${logged}${swaps}\n`);
   logger.flush();
-  // The IPC channel to the primary would keep a worker alive.
-  if (cluster.isWorker) process.disconnect?.();
   return 0;
 }
 
@@ -246,9 +273,11 @@ async function openSource(t: Target, pollMs: number, logger: pino.Logger): Promi
 }
 
 /** The log next to the models root (a stage link's parent), else next to the served folder. */
-function defaultLog(t: Target, dir: string | null): string {
-  if (t.root) return join(t.root, 'predictions.sqlite');
-  return defaultLogPath(dir ?? t.path);
+/** The prediction log: --log-db, else the models root's; null with --no-log. */
+function logFileOf(opts: ServeOptions, t: Target, dir: string | null): string | null {
+  if (opts.log === false) return null;
+  if (opts.logDb) return resolve(opts.logDb);
+  return resolve(t.root ? join(t.root, 'predictions.sqlite') : defaultLogPath(dir ?? t.path));
 }
 
 function adminOptions(t: Target, rawConfig: Record<string, unknown>): AdminOptions | null {

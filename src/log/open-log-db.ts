@@ -7,17 +7,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataError } from '../core/errors.js';
+import { useWal } from '../core/sqlite-wal.js';
 
 export function openLogDb(file: string, busyTimeoutMs = 5000): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   let db: Database.Database;
   try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     db = new Database(file);
   } catch (e) {
     throw new DataError('log_open', `Cannot open the prediction log ${file}: ${(e as Error).message}`);
   }
-  db.pragma('journal_mode = WAL');
+  useWal(db, busyTimeoutMs);
   db.pragma('synchronous = NORMAL');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return db;
 }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataError } from '../core/errors.js';
+import { useWal } from '../core/sqlite-wal.js';
 import type { Stage } from './names.js';
 import type {
   AliasRow,
@@ -87,8 +88,7 @@ export class SqliteRegistryStore implements RegistryStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     try {
       this.db = new Database(file);
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
-      this.db.pragma('journal_mode = WAL');
+      useWal(this.db, opts.busyTimeoutMs ?? 5000);
       // FULL: a committed stage move survives a power cut, matching the fsynced folders.
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +13,20 @@ import Database from 'better-sqlite3';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
 /** `tabflow serve --workers 2` on a fresh concrete model, killed at the end of the test whatever happens. */
-function startCluster(t: TestContext) {
+function startCluster(t: TestContext, port = 0) {
   const model = trainConcrete();
   const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
-  const args = ['serve', '--model', model.production, '--port', '0', '--workers', '2', '--log-level', 'warn'];
+  const args = [
+    'serve',
+    '--model',
+    model.production,
+    '--port',
+    String(port),
+    '--workers',
+    '2',
+    '--log-level',
+    'warn',
+  ];
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {
     cwd: model.root,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -89,4 +101,23 @@ test('SIGTERM while the workers are still starting still stops them all (no hang
   child.kill('SIGTERM');
   const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 30_000))]);
   assert.equal(code, 0, stderr);
+});
+
+test('a worker that cannot start (port taken) stops the server: exit 1 with the reason, no hang', {
+  timeout: 60_000,
+}, async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', res));
+  t.after(() => blocker.close());
+  const { port } = blocker.address() as AddressInfo;
+  const { child, exited } = startCluster(t, port);
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 30_000))]);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+  // The worker's own exit code reaches the primary (not a 0 from a bare disconnect).
+  assert.match(stderr, /worker \d failed to start \(exit 2\); stopping/);
 });
