@@ -37,13 +37,9 @@ export function explainTrees(ens: TreeEnsemble, X: Matrix, kind = 'model'): Expl
   checkFeatureCount(kind, ens.nFeatures, X.cols, 'explain');
   const p = X.cols;
   const prepared: PreparedTree[] = ens.trees.map(prepareTree);
-  let maxDepth = 0;
   let base = 0;
-  for (const t of prepared) {
-    if (t.depth > maxDepth) maxDepth = t.depth;
-    base += t.expected;
-  }
-  const shap = new TreeShap(maxDepth);
+  for (const t of prepared) base += t.expected;
+  const shap = new TreeShap();
   const values = new Float64Array(X.rows * p);
   for (let i = 0; i < X.rows; i++) {
     for (const t of prepared) shap.add(t, X.data, i * p, values, i * p, ens.scale);

@@ -1,14 +1,22 @@
 /**
- * Exact path-dependent TreeSHAP (Lundberg, Erion, Chen et al. 2018/2020, Algorithm 2) for one
- * flat-array tree, in O(leaves × depth²) per row. "Feature absent" means: at a split on it, take
- * both children weighted by the training rows that reached them (`count`), so the values are the
- * exact Shapley values of the game v(S) = E[tree(x) | x_S] under the tree's own cover
- * distribution, and Σφ + E[tree] = tree(x) for every row.
+ * Exact path-dependent TreeSHAP for one flat-array tree, in O(nodes × d) per row where d is the
+ * largest number of distinct features on a root-to-leaf path: the "Linear TreeShap" formulation
+ * (Yu, Bi et al., NeurIPS 2022) instead of the O(leaves × d²) path bookkeeping of Lundberg et al.'s
+ * Algorithm 2. Same values: "feature absent" means, at a split on it, take both children weighted
+ * by the training rows that reached them (`count`), so φ are the exact Shapley values of
+ * v(S) = E[tree(x) | x_S] under the tree's cover distribution, and Σφ + E[tree] = tree(x).
  *
- * The unique-feature path lives in four flat arrays; each recursion level copies its parent's path
- * to a fresh slice (as in shap's tree_shap.h), so no allocation happens per row.
+ * Why it is exact. Along the path to a leaf l, the splits on feature j multiply the leaf's weight by
+ * P_j (1 when x follows all of them, else 0) if j is present and by R_j (the product of their cover
+ * fractions) if absent, so leaf l plays a product game over its path's features. Its Shapley value
+ * for feature i is v_l (P_i − R_i) Σ_S |S|!(d−|S|−1)!/d! Π_{j∈S} P_j Π_{j∉S} R_j, which equals
+ * v_l (P_i − R_i) ∫₀¹ Π_{j≠i} (R_j (1 − t) + P_j t) dt: a polynomial of degree < d, integrated
+ * exactly by ⌈d/2⌉-point Gauss–Legendre. One depth-first pass keeps, at each quadrature point, the
+ * product of the path's factors; subtree sums of v_l × (that product at l) come back up, and each
+ * split on i takes, divided by its factor, the part from leaves where it is the deepest split on i.
  */
 import type { TreeArrays } from '../models/tree/predictor.js';
+import { gaussLegendre01, type Quadrature } from './gauss-legendre.js';
 
 /** Per-tree data derived once: left-child fraction of each node's cover, depth, expected value. */
 export interface PreparedTree {
@@ -16,6 +24,10 @@ export interface PreparedTree {
   /** count[left] / (count[left] + count[right]); 0.5 when neither child saw a training row. */
   readonly leftFraction: Float64Array;
   readonly depth: number;
+  /** 1 + the largest feature index split on. */
+  readonly width: number;
+  /** Points that integrate this tree's path polynomials exactly. */
+  readonly quadrature: Quadrature;
   /** E[tree(x)] under the cover distribution: the base value of this tree. */
   readonly expected: number;
 }
@@ -45,7 +57,11 @@ export function prepareTree(t: TreeArrays): PreparedTree {
     if (t.feature[i] < 0) ev[i] = t.value[i];
     else ev[i] = leftFraction[i] * ev[t.left[i]] + (1 - leftFraction[i]) * ev[t.right[i]];
   }
-  const p: PreparedTree = { tree: t, leftFraction, depth, expected: ev[0] };
+  let width = 0;
+  for (let i = 0; i < n; i++) if (t.feature[i] + 1 > width) width = t.feature[i] + 1;
+  const points = Math.max(1, Math.ceil(maxDistinctOnPath(t, width) / 2));
+  const quadrature = gaussLegendre01(points);
+  const p: PreparedTree = { tree: t, leftFraction, depth, width, quadrature, expected: ev[0] };
   prepared.set(t, p);
   return p;
 }
@@ -60,34 +76,53 @@ export function goesLeft(t: TreeArrays, node: number, x: number): boolean {
   return c === x && c >= 0 && c < nWords * 32 && ((t.catBits[cs + 1 + (c >>> 5)] >>> (c & 31)) & 1) === 1;
 }
 
+/** The largest number of distinct features split on along one root-to-leaf path. */
+function maxDistinctOnPath(t: TreeArrays, width: number): number {
+  const seen = new Int32Array(width);
+  let best = 0;
+  const walk = (node: number, distinct: number): void => {
+    const f = t.feature[node];
+    if (f < 0) {
+      if (distinct > best) best = distinct;
+      return;
+    }
+    const fresh = seen[f] === 0 ? 1 : 0;
+    seen[f]++;
+    walk(t.left[node], distinct + fresh);
+    walk(t.right[node], distinct + fresh);
+    seen[f]--;
+  };
+  walk(0, 0);
+  return best;
+}
+
 /**
- * Reusable TreeSHAP state for trees up to a given depth. `add(...)` accumulates one tree's
- * attributions for one row into `phi` (scaled), so a forest or boosted model sums its trees.
+ * Reusable TreeSHAP state (buffers grow to the largest tree seen). `add(...)` accumulates one
+ * tree's attributions for one row into `phi` (scaled), so a forest or boosted model sums its trees.
  */
 export class TreeShap {
-  private pf: Int32Array;
-  private pz: Float64Array;
-  private po: Float64Array;
-  private pw: Float64Array;
-  /** inv[k] = 1 / k, for k up to the path length. */
-  private inv: Float64Array;
+  /** Per depth level × quadrature point: product of the path's factors down to that level. */
+  private path = new Float64Array(0);
+  /** Per level × point: Σ over the subtree's leaves of value × path product (the recursion's return). */
+  private sums = new Float64Array(0);
+  /** Per level × point: the feature's accumulator (`deeper`) as the incoming split found it. */
+  private saved = new Float64Array(0);
+  /** Per feature × point: subtree sums of the nearest deeper splits on it (see `edge`). Zero between calls. */
+  private deeper = new Float64Array(0);
+  /** Per feature: the combined (P, R) of its splits on the current path; 1 when none. */
+  private present = new Float64Array(0);
+  private absent = new Float64Array(0);
   // Per-call inputs, held in fields so the recursion passes only what changes.
   private t!: TreeArrays;
   private frac!: Float64Array;
+  private nodes!: Float64Array;
+  private weights!: Float64Array;
+  private m = 1;
   private x!: Float64Array;
   private xOff = 0;
   private phi!: Float64Array;
   private phiOff = 0;
   private scale = 1;
-
-  constructor(maxDepth = 32) {
-    const size = pathSize(maxDepth);
-    this.pf = new Int32Array(size);
-    this.pz = new Float64Array(size);
-    this.po = new Float64Array(size);
-    this.pw = new Float64Array(size);
-    this.inv = reciprocals(maxDepth);
-  }
 
   /** φ[phiOff + j] += scale × φ_j(tree, row) for the row starting at x[xOff]. */
   add(
@@ -100,157 +135,111 @@ export class TreeShap {
   ): void {
     const t = p.tree;
     if (t.feature[0] < 0) return; // a single leaf is a constant: nothing to attribute
-    if (pathSize(p.depth) > this.pf.length) this.grow(p.depth);
+    const m = p.quadrature.nodes.length;
+    this.reserve(p.depth, p.width, m);
     this.t = t;
     this.frac = p.leftFraction;
+    this.nodes = p.quadrature.nodes;
+    this.weights = p.quadrature.weights;
+    this.m = m;
     this.x = x;
     this.xOff = xOff;
     this.phi = phi;
     this.phiOff = phiOff;
     this.scale = scale;
-    this.recurse(0, 0, 0, 1, 1, -1);
+    this.path.fill(1, 0, m);
+    this.visit(0, 0);
+    this.deeper.fill(0, 0, p.width * m);
   }
 
-  /**
-   * φ += (o_i − z_i) · v · (path weight with element i unwound) for every element of the path:
-   * shap's unwound_path_sum, specialised to one fractions in {0, 1} (always so here: an element
-   * is either on x's side or not). Every element with o = 0 shares Σ_k w_k (d+1)/(d−k), so that
-   * sum is computed once per leaf.
-   */
-  private leaf(v: number, off: number, d: number): void {
-    const { pf, pz, po, pw, phi } = this;
-    const base = this.phiOff;
-    const inv = this.inv;
-    const dp1 = d + 1;
-    const invDp1 = inv[dp1];
-    let coldSum = 0;
-    let haveCold = false;
-    for (let i = 1; i <= d; i++) {
-      if (po[off + i] !== 0) {
-        const z = pz[off + i];
-        const zs = z * invDp1;
-        let next = pw[off + d];
-        let w = 0;
-        for (let k = d - 1; k >= 0; k--) {
-          const tmp = next * dp1 * inv[k + 1];
-          w += tmp;
-          next = pw[off + k] - tmp * zs * (d - k);
-        }
-        phi[base + pf[off + i]] += w * (1 - z) * v;
-      } else {
-        // Unwound weight coldSum / z times (0 − z): the same −coldSum for every cold element.
-        if (!haveCold) {
-          for (let k = d - 1; k >= 0; k--) coldSum += pw[off + k] * dp1 * inv[d - k];
-          haveCold = true;
-        }
-        phi[base + pf[off + i]] -= coldSum * v;
-      }
+  private reserve(depth: number, width: number, m: number): void {
+    const levels = (depth + 2) * m;
+    if (this.path.length < levels) {
+      this.path = new Float64Array(levels);
+      this.sums = new Float64Array(levels);
+      this.saved = new Float64Array(levels);
+    }
+    if (this.deeper.length < width * m) this.deeper = new Float64Array(width * m);
+    if (this.present.length < width) {
+      this.present = new Float64Array(width).fill(1);
+      this.absent = new Float64Array(width).fill(1);
     }
   }
 
-  private grow(depth: number): void {
-    const size = pathSize(depth);
-    this.pf = new Int32Array(size);
-    this.pz = new Float64Array(size);
-    this.po = new Float64Array(size);
-    this.pw = new Float64Array(size);
-    this.inv = reciprocals(depth);
-  }
-
-  /**
-   * `parent` is the start of the parent's path slice, `d` the unique depth of this node's path
-   * (after the element for the incoming split is added).
-   */
-  private recurse(node: number, parent: number, d: number, zf: number, of: number, fi: number): void {
-    const { pf, pz, po, pw, t } = this;
-    const off = parent + d;
-    // Copy the parent's d elements (0..d-1) into this node's slice and extend the path by the
-    // incoming split in the same pass (shap's extend_path, reading the weights from the parent).
-    pf[off + d] = fi;
-    pz[off + d] = zf;
-    po[off + d] = of;
-    pw[off + d] = d === 0 ? 1 : 0;
-    const invD = this.inv[d + 1];
-    const zs = zf * invD;
-    const os = of * invD;
-    for (let i = d - 1; i >= 0; i--) {
-      pf[off + i] = pf[parent + i];
-      pz[off + i] = pz[parent + i];
-      po[off + i] = po[parent + i];
-      const w = pw[parent + i];
-      pw[off + i + 1] += os * w * (i + 1);
-      pw[off + i] = zs * w * (d - i);
-    }
-
+  /** Leaves' value × path product, summed over the subtree of `node` (at `level`), into sums[level]. */
+  private visit(node: number, level: number): void {
+    const { t, m, sums } = this;
+    const off = level * m;
     const split = t.feature[node];
     if (split < 0) {
-      this.leaf(t.value[node] * this.scale, off, d);
+      const v = t.value[node] * this.scale;
+      const path = this.path;
+      for (let k = 0; k < m; k++) sums[off + k] = v * path[off + k];
       return;
     }
-
+    for (let k = 0; k < m; k++) sums[off + k] = 0;
     const left = goesLeft(t, node, this.x[this.xOff + split]);
-    const hot = left ? t.left[node] : t.right[node];
-    const cold = left ? t.right[node] : t.left[node];
-    const fl = this.frac[node];
-    const hotZero = left ? fl : 1 - fl;
-    const coldZero = 1 - hotZero;
-
-    // A feature met again on the path: undo its earlier element and carry its fractions on.
-    let inZero = 1;
-    let inOne = 1;
-    let depth = d;
-    let k = 1;
-    while (k <= depth && pf[off + k] !== split) k++;
-    if (k <= depth) {
-      inZero = pz[off + k];
-      inOne = po[off + k];
-      unwindPath(pf, pz, po, pw, off, depth, k);
-      depth--;
-    }
-    // A child whose element would be (z = 0, o = 0) carries zero weight on every leaf below it
-    // (and could not be unwound): a cold child no training row reached, or such a hot child on a
-    // feature x already left. Skipping it keeps every unwound z positive.
-    if (inOne !== 0 || hotZero * inZero > 0)
-      this.recurse(hot, off, depth + 1, hotZero * inZero, inOne, split);
-    if (coldZero * inZero > 0) this.recurse(cold, off, depth + 1, coldZero * inZero, 0, split);
+    const leftR = this.frac[node];
+    const p0 = this.present[split];
+    const r0 = this.absent[split];
+    // x takes one child (P stays), not the other (P becomes 0); absent, both by cover fraction.
+    this.edge(left ? t.left[node] : t.right[node], level, split, p0, r0, p0, r0 * (left ? leftR : 1 - leftR));
+    this.edge(left ? t.right[node] : t.left[node], level, split, p0, r0, 0, r0 * (left ? 1 - leftR : leftR));
   }
-}
 
-function reciprocals(depth: number): Float64Array {
-  const inv = new Float64Array(depth + 4);
-  for (let k = 1; k < inv.length; k++) inv[k] = 1 / k;
-  return inv;
-}
-
-/** Path storage for a tree of the given depth: slices of 1, 2, ..., depth + 2 elements. */
-function pathSize(depth: number): number {
-  return ((depth + 3) * (depth + 4)) >> 1;
-}
-
-function unwindPath(
-  pf: Int32Array,
-  pz: Float64Array,
-  po: Float64Array,
-  pw: Float64Array,
-  off: number,
-  d: number,
-  k: number,
-): void {
-  const of = po[off + k];
-  const zf = pz[off + k];
-  let next = pw[off + d];
-  for (let i = d - 1; i >= 0; i--) {
-    if (of !== 0) {
-      const tmp = pw[off + i];
-      pw[off + i] = (next * (d + 1)) / ((i + 1) * of);
-      next = tmp - (pw[off + i] * zf * (d - i)) / (d + 1);
+  /**
+   * Descend from a split on `f` at `level` into `child`: the feature's combined factor changes
+   * from R0 (1 − t) + P0 t to R1 (1 − t) + P1 t. Afterwards, the leaves below for which this is
+   * the deepest split on f give φ_f += (P1 − R1) ∫ (their Σ value × product) / factor.
+   */
+  private edge(
+    child: number,
+    level: number,
+    f: number,
+    p0: number,
+    r0: number,
+    p1: number,
+    r1: number,
+  ): void {
+    // Both 0: every leaf below has weight 0 whatever the coalition (a child no training row
+    // reached, on x's other side) — nothing to add anywhere.
+    if (p1 === 0 && r1 === 0) return;
+    const { m, nodes, path, saved, deeper, sums } = this;
+    const off = level * m;
+    const next = off + m;
+    const acc = f * m;
+    const d1 = p1 - r1;
+    if (p0 === 1 && r0 === 1) {
+      // First split on f along this path: its old factor is 1.
+      for (let k = 0; k < m; k++) {
+        path[next + k] = path[off + k] * (r1 + d1 * nodes[k]);
+        saved[next + k] = deeper[acc + k];
+        deeper[acc + k] = 0;
+      }
     } else {
-      pw[off + i] = (pw[off + i] * (d + 1)) / (zf * (d - i));
+      // f0 > 0 at every node t ∈ (0, 1): P0 = R0 = 0 was never descended into.
+      const d0 = p0 - r0;
+      for (let k = 0; k < m; k++) {
+        path[next + k] = (path[off + k] * (r1 + d1 * nodes[k])) / (r0 + d0 * nodes[k]);
+        saved[next + k] = deeper[acc + k];
+        deeper[acc + k] = 0;
+      }
     }
-  }
-  for (let i = k; i < d; i++) {
-    pf[off + i] = pf[off + i + 1];
-    pz[off + i] = pz[off + i + 1];
-    po[off + i] = po[off + i + 1];
+    const present = this.present;
+    const absent = this.absent;
+    present[f] = p1;
+    absent[f] = r1;
+    this.visit(child, level + 1);
+    present[f] = p0;
+    absent[f] = r0;
+    const weights = this.weights;
+    let integral = 0;
+    for (let k = 0; k < m; k++) {
+      const below = sums[next + k];
+      integral += (weights[k] * (below - deeper[acc + k])) / (r1 + d1 * nodes[k]);
+      deeper[acc + k] = saved[next + k] + below;
+      sums[off + k] += below;
+    }
+    this.phi[this.phiOff + f] += d1 * integral;
   }
 }
