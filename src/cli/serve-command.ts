@@ -155,6 +155,7 @@ async function serveHere(
     logger,
     bodyLimit,
     microBatch: opts.microBatch !== false,
+    explainThreads: true,
     admin,
     experiments,
     monitoring: cfg.raw.monitoring !== undefined ? resolveMonitoringConfig(cfg.raw.monitoring) : undefined,
@@ -272,7 +273,6 @@ async function openSource(t: Target, pollMs: number, logger: pino.Logger): Promi
   return fixedModel(pipeline, { stamp: readRegistryStamp(pipeline.dir), dir: pipeline.dir, stage: t.stage });
 }
 
-/** The log next to the models root (a stage link's parent), else next to the served folder. */
 /** The prediction log: --log-db, else the models root's; null with --no-log. */
 function logFileOf(opts: ServeOptions, t: Target, dir: string | null): string | null {
   if (opts.log === false) return null;

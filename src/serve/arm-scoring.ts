@@ -35,6 +35,7 @@ export function predictWith(
   records: readonly InputRecord[],
   opts: PredictOptions,
 ): Promise<RowPrediction[]> | RowPrediction[] {
+  if (opts.explain && v.explainer) return v.explainer.predict(records, opts);
   return v.batcher ? v.batcher.predict(records, opts) : v.served.pipeline.predict(records, opts);
 }
 

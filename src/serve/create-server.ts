@@ -35,11 +35,12 @@ import { type ArmsView, predictWith, scoreArms } from './arm-scoring.js';
 import { csvRecords } from './csv-records.js';
 import { errorResponse } from './error-response.js';
 import type { ExperimentSource } from './experiment-follower.js';
+import type { ExplainThread } from './explain-thread.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
 import { ServerMetrics } from './metrics.js';
 import { mlflowRecords } from './mlflow-records.js';
-import { fixedModel, type ModelSource } from './model-source.js';
-import { type ModelView, modelView } from './model-view.js';
+import { fixedModel, type ModelSource, type ServedModel } from './model-source.js';
+import { type ModelView, modelView, type ViewOptions } from './model-view.js';
 import { docForModel } from './openapi-doc.js';
 import {
   ErrorSchema,
@@ -69,10 +70,15 @@ export interface ServerOptions {
   /** Most rows in one request (default 10,000); more → 400. */
   maxRows?: number;
   /**
-   * Most rows in one request that asks for explanations (default 200): model-agnostic
-   * attributions (SVR, k-NN) cost milliseconds per row, and a request holds the event loop.
+   * Most rows in one request that asks for explanations (default 200): attributions of a fully
+   * grown forest or a k-NN cost up to a second per row.
    */
   maxExplainRows?: number;
+  /**
+   * Explain requests are scored on a worker thread per model (loaded from the model's folder),
+   * so they never hold the event loop (default false: in-thread; models without a folder always).
+   */
+  explainThreads?: boolean;
   /** Score requests that arrive in the same event-loop turn together (default true). */
   microBatch?: boolean;
   /** A/B experiments to run against the served model (an ExperimentFollower); closed with the server. */
@@ -120,8 +126,25 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  const microBatch = opts.microBatch !== false;
-  let view = modelView(source.current(), microBatch);
+  const explainers = new Set<ExplainThread>();
+  const viewOptions: ViewOptions = {
+    microBatch: opts.microBatch !== false,
+    explainThreads: opts.explainThreads
+      ? { onFallback: (reason) => app.log.warn({ reason }, 'explaining on the server thread') }
+      : null,
+  };
+  const newView = (served: ServedModel): ModelView => {
+    const v = modelView(served, viewOptions);
+    if (v.explainer) explainers.add(v.explainer);
+    return v;
+  };
+  /** A model no longer served: its explain thread ends once its jobs are answered. */
+  const retire = (v: ModelView) => {
+    if (!v.explainer) return;
+    v.explainer.retire();
+    explainers.delete(v.explainer);
+  };
+  let view = newView(source.current());
   const info = (v: ModelView) => ({
     model: v.summary.name,
     run_id: v.summary.run_id,
@@ -134,7 +157,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const current = (): ModelView => {
     const served = source.current();
     if (served !== view.served) {
-      view = modelView(served, microBatch);
+      retire(view);
+      view = newView(served);
       metrics.setInfo(info(view));
     }
     return view;
@@ -147,13 +171,16 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   /** The experiment a request uses from start to end (null: champion only), read once per request. */
   const currentArms = (): ArmsView | null => {
     const active = experiments?.current() ?? null;
-    if (!active) return null;
+    if (!active) {
+      if (arms) retire(arms.challenger);
+      arms = null;
+      return null;
+    }
     if (arms?.active !== active) {
       // A weight change keeps the loaded challenger, and its batcher with it.
-      const challenger =
-        arms?.active.challenger === active.challenger
-          ? arms.challenger
-          : modelView(active.challenger, microBatch);
+      const keep = arms?.active.challenger === active.challenger;
+      if (arms && !keep) retire(arms.challenger);
+      const challenger = keep && arms ? arms.challenger : newView(active.challenger);
       arms = { active, challenger };
     }
     return arms;
@@ -205,6 +232,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     source.close();
     experiments?.close();
     await serverIdle(app);
+    await Promise.all([...explainers].map((e) => e.close()));
     log?.close();
   });
 

@@ -18,6 +18,7 @@ export {
   type ExperimentFollowOptions,
   type ExperimentSource,
 } from './experiment-follower.js';
+export { ExplainThread } from './explain-thread.js';
 export {
   fixedModel,
   type ModelSource,

@@ -1,9 +1,10 @@
 /**
  * What the routes derive from one served model, built once per model: its input columns, its
- * OpenAPI record schema, how responses name it, and its own micro-batcher — one batcher per
- * model, so rows of two versions never share a predict call.
+ * OpenAPI record schema, how responses name it, its own micro-batcher — one batcher per model,
+ * so rows of two versions never share a predict call — and its own explain thread.
  */
 import type { TSchema } from 'typebox';
+import { ExplainThread } from './explain-thread.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { modelFeatures } from './model-features.js';
 import type { ServedModel } from './model-source.js';
@@ -27,9 +28,17 @@ export interface ModelView {
   readonly featureOrder: string[];
   readonly record: TSchema;
   readonly batcher: MicroBatcher | null;
+  /** Scores explain requests off the event loop; null when explaining in-thread. */
+  readonly explainer: ExplainThread | null;
 }
 
-export function modelView(served: ServedModel, microBatch: boolean): ModelView {
+export interface ViewOptions {
+  microBatch: boolean;
+  /** Give models loaded from a folder an explain thread; told why a job fell back to in-thread. */
+  explainThreads?: { onFallback: (reason: string) => void } | null;
+}
+
+export function modelView(served: ServedModel, o: ViewOptions): ModelView {
   const { pipeline } = served;
   const features = modelFeatures(pipeline);
   return {
@@ -39,7 +48,11 @@ export function modelView(served: ServedModel, microBatch: boolean): ModelView {
     featureNames: new Set(features.map((f) => f.name)),
     featureOrder: features.map((f) => f.name),
     record: recordSchema(features),
-    batcher: microBatch ? new MicroBatcher(pipeline) : null,
+    batcher: o.microBatch ? new MicroBatcher(pipeline) : null,
+    explainer:
+      o.explainThreads && served.dir !== null
+        ? new ExplainThread(served.dir, pipeline, o.explainThreads.onFallback)
+        : null,
   };
 }
 

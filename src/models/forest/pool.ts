@@ -2,12 +2,10 @@
  * Worker threads for tree building. One lazily created Piscina pool per process, shared by every
  * forest fit (worker start-up under tsx costs ~0.3 s, far more than a small forest). Idle workers
  * are unref'd by Piscina, so the pool never keeps the process alive.
- *
- * The worker file is resolved next to this module: `worker.ts` when running from source under
- * tsx (the worker then needs the tsx loader too), `worker.js` from the compiled `dist/`.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { workerModule } from '../../core/worker-entry.js';
 
 let pool: Piscina | null = null;
 
@@ -16,21 +14,15 @@ export function cpuCount(): number {
   return Math.max(1, availableParallelism());
 }
 
-function workerOptions(): { filename: string; execArgv?: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const filename = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href;
-  if (!fromSource) return { filename };
-  // Under `node --import tsx` workers inherit execArgv, but a parent started some other way
-  // (tsx CLI, a programmatic loader) may not pass it on: always give the worker the loader.
-  const inherited = process.execArgv.filter((a) => !a.startsWith('--test') && !a.startsWith('--watch'));
-  const hasTsx = inherited.some((a) => a === 'tsx' || a.includes('/tsx/') || a.startsWith('--import=tsx'));
-  return { filename, execArgv: hasTsx ? inherited : [...inherited, '--import', 'tsx'] };
-}
-
 export function getPool(): Piscina {
   if (!pool) {
     const n = cpuCount();
-    pool = new Piscina({ ...workerOptions(), minThreads: n, maxThreads: n, idleTimeout: 30_000 });
+    pool = new Piscina({
+      ...workerModule(import.meta.url, 'worker'),
+      minThreads: n,
+      maxThreads: n,
+      idleTimeout: 30_000,
+    });
   }
   return pool;
 }

@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelError } from '../../core/errors.js';
+import { workerScript } from '../../core/worker-entry.js';
 import type { BinnedData } from './binning.js';
 
 /** Control block layout (Int32 slots). */
@@ -104,7 +105,7 @@ export class HistogramHelper {
       ctrlF: shared(Float64Array, 1, 8),
     };
     buf.bins.set(data.bins);
-    const [url, opts] = workerEntry();
+    const [url, opts] = workerScript(import.meta.url, 'histogram-worker');
     const worker = new Worker(url, {
       ...opts,
       workerData: { buf, nRows: n, nFeatures: p, offsets: Int32Array.from(offsets) },
@@ -192,19 +193,4 @@ export class HistogramHelper {
     Atomics.notify(c, C.posted);
     void this.worker.terminate();
   }
-}
-
-/**
- * `histogram-worker.js` from the compiled package. Under tsx (tests, benches) a worker's entry
- * cannot be a .ts file — the loader registers too late for it — so a tiny eval'd script
- * registers tsx first, then imports `histogram-worker.ts`.
- */
-function workerEntry(): [URL | string, { execArgv?: string[]; eval?: boolean }] {
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource) return [new URL('./histogram-worker.js', import.meta.url), {}];
-  const url = new URL('./histogram-worker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--test') && !a.startsWith('--watch'));
-  const code = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(url)}); });`;
-  return [code, { execArgv, eval: true }];
 }
