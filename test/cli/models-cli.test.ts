@@ -1,37 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadArtifacts, ModelRegistry } from '../../src/index.js';
-import type { CliResult } from '../helpers/cli.js';
+import { tabflowAsync as tabflow } from '../helpers/cli.js';
 import { CONCRETE, TARGET, threeVersions } from '../registry/fixture.js';
 
-const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
 const noStack = (s: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(s), `stack trace printed:\n${s}`);
-
-/** `tabflow ...args` as a child process, without blocking (independent calls run side by side). */
-function tabflow(args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', tsx, entry, ...args], {
-      cwd,
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    c.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('tabflow models', () => {
   it('families: `models families` and plain `models` list the model families', async () => {

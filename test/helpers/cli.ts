@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('./tabflow-cli.ts', import.meta.url));
@@ -20,4 +20,42 @@ export function tabflow(args: string[], cwd: string): CliResult {
     timeout: 300_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a TypeScript file under tsx as a child process, without blocking; its output is collected. */
+export function runScript(
+  script: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, ['--import', tsx, script, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    c.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    c.on('error', reject);
+    c.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** `tabflow ...args` without blocking (independent calls run side by side). */
+export async function tabflowAsync(args: string[], cwd: string): Promise<CliResult> {
+  const r = await runScript(entry, args, { cwd, env: { CI: 'true' } });
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -5,33 +5,20 @@
  * in four failed with "database is locked".
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { type ChildResult, runScript } from '../helpers/cli.js';
 
 const CHILDREN = 4;
 const ROUNDS = 24;
 const GAP_MS = 60;
 
-function child(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = fileURLToPath(new URL('./open-child.ts', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, ...args]);
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    c.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function child(args: string[]): Promise<ChildResult> {
+  return runScript(fileURLToPath(new URL('./open-child.ts', import.meta.url)), args);
 }
 
 test('processes opening the same new log or registry at once never see "database is locked"', {
