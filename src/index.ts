@@ -121,6 +121,8 @@ export {
   type VersionRecord,
 } from './registry/index.js';
 export { monitoringHtml } from './report/monitor-html.js';
+export { runReportHtml } from './report/run-html.js';
+export { buildRunReport, type RunReport } from './report/run-report.js';
 export {
   closeOnSignals,
   createServer,

@@ -12,6 +12,7 @@ import { logsCommand } from './logs-command.js';
 import { addModelsCommand } from './models-command.js';
 import { monitorCommand } from './monitor-command.js';
 import { predictCommand } from './predict-command.js';
+import { reportCommand } from './report-command.js';
 import { retrainCommand } from './retrain-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
@@ -77,6 +78,18 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     )
     .action(async (opts) => {
       code = await predictCommand(opts);
+    });
+  program
+    .command('report')
+    .description(
+      'one run as an HTML page: leaderboard, predicted vs actual on TEST, residuals, coverage, importances',
+    )
+    .option('--model <dir>', 'run folder (default: --stage of --dir)')
+    .option('--dir <dir>', 'models folder', 'models')
+    .option('--stage <stage>', 'stage to report on (default production)')
+    .option('--out <file>', 'HTML file (default report-<run id>.html)')
+    .action(async (opts) => {
+      code = await reportCommand(opts);
     });
   program
     .command('serve')

@@ -6,7 +6,8 @@
 
 import type { LiveMetrics, MonitoringResult } from '../loop/monitoring.js';
 import type { FeatureDrift } from '../monitor/drift-report.js';
-import { barChart, binChart, CHART_CSS, COLORS, esc, lineChart } from './svg.js';
+import { fmt, page, pct, table } from './html.js';
+import { barChart, binChart, COLORS, esc, lineChart } from './svg.js';
 
 const MAX_DISTRIBUTIONS = 12;
 
@@ -119,24 +120,7 @@ export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: numbe
       ),
     );
   }
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; padding: 0 16px; color: #222; }
-h1 { font-size: 22px; margin-bottom: 4px; } .sub { color: #666; margin-top: 0; }
-table { border-collapse: collapse; margin: 8px 0 16px; } th, td { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: right; }
-th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
-.status { display: inline-block; padding: 4px 12px; border-radius: 4px; font-weight: 600; color: #fff; }
-.status.ok { background: ${COLORS.ok}; } .status.alarm { background: ${COLORS.bad}; } .status.insufficient_data { background: #999; }
-.alarms li { color: #a11; } .note { color: #666; font-style: italic; }
-tr.drifted td { background: #fdecea; }
-.grid { display: flex; flex-wrap: wrap; gap: 12px; }
-${CHART_CSS}
-</style></head><body>
-${body.join('\n')}
-</body></html>
-`;
+  return page(title, body);
 }
 
 function summary(r: MonitoringResult): string {
@@ -188,15 +172,11 @@ function driftTable(feats: readonly FeatureDrift[]): string {
       String(f.n_current),
     ],
   }));
-  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows
-    .map((r) => `<tr class="${r.cls}">${r.cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
-    .join('')}</table>`;
-}
-
-function table(head: string[], rows: string[][]): string {
-  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
-    .join('')}</table>`;
+  return table(
+    head,
+    rows.map((r) => r.cells),
+    (i) => rows[i].cls,
+  );
 }
 
 function metricCells(m: LiveMetrics): string[] {
@@ -210,12 +190,4 @@ function when(iso: string): string {
 
 function verdict(d: boolean | null): string {
   return d === null ? 'n/a' : d ? 'yes' : 'no';
-}
-
-function fmt(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? '—' : Number(x.toPrecision(4)).toString();
-}
-
-function pct(x: number | null | undefined): string {
-  return x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
 }

@@ -180,6 +180,83 @@ export function lineChart(
   return svg(width, height, parts);
 }
 
+/**
+ * Points (x, y) on shared axes, with the line y = x when `diagonal` (predicted vs actual). At
+ * most `maxPoints` are drawn, evenly spaced through the input order, so a report stays small.
+ */
+export function scatterChart(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  opts: {
+    title: string;
+    xLabel: string;
+    yLabel: string;
+    diagonal?: boolean;
+    width?: number;
+    height?: number;
+    maxPoints?: number;
+  },
+): string {
+  const width = opts.width ?? 420;
+  const height = opts.height ?? 380;
+  const left = 60;
+  const top = 26;
+  const bottom = 44;
+  const plotW = width - left - 12;
+  const plotH = height - top - bottom;
+  const idx: number[] = [];
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) idx.push(i);
+  const max = opts.maxPoints ?? 2000;
+  const shown =
+    idx.length <= max ? idx : Array.from({ length: max }, (_, k) => idx[Math.floor((k * idx.length) / max)]);
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const i of idx) {
+    x0 = Math.min(x0, x[i]);
+    x1 = Math.max(x1, x[i]);
+    y0 = Math.min(y0, y[i]);
+    y1 = Math.max(y1, y[i]);
+  }
+  if (opts.diagonal) {
+    // One scale on both axes, so the diagonal is at 45°.
+    x0 = y0 = Math.min(x0, y0);
+    x1 = y1 = Math.max(x1, y1);
+  }
+  if (!(x1 > x0)) x1 = x0 + 1;
+  if (!(y1 > y0)) y1 = y0 + 1;
+  const px = (v: number) => left + ((v - x0) / (x1 - x0)) * plotW;
+  const py = (v: number) => top + plotH - ((v - y0) / (y1 - y0)) * plotH;
+  const parts = [
+    `<text x="4" y="16" class="t">${esc(opts.title)}</text>`,
+    `<line x1="${left}" x2="${left + plotW}" y1="${top + plotH}" y2="${top + plotH}" class="ax"/>`,
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotH}" class="ax"/>`,
+    `<text x="${left - 4}" y="${top + 8}" text-anchor="end" class="m">${fmt(y1)}</text>`,
+    `<text x="${left - 4}" y="${top + plotH}" text-anchor="end" class="m">${fmt(y0)}</text>`,
+    `<text x="${left}" y="${top + plotH + 14}" class="m">${fmt(x0)}</text>`,
+    `<text x="${left + plotW}" y="${top + plotH + 14}" text-anchor="end" class="m">${fmt(x1)}</text>`,
+    `<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle">${esc(opts.xLabel)}</text>`,
+    `<text x="14" y="${top + plotH / 2}" text-anchor="middle" transform="rotate(-90 14 ${top + plotH / 2})">${esc(opts.yLabel)}</text>`,
+  ];
+  if (opts.diagonal) {
+    parts.push(
+      `<line x1="${px(x0).toFixed(1)}" y1="${py(x0).toFixed(1)}" x2="${px(x1).toFixed(1)}" y2="${py(x1).toFixed(1)}" class="th"/>`,
+    );
+  }
+  const dots = shown.map((i) => `M${px(x[i]).toFixed(1)} ${py(y[i]).toFixed(1)}h0`).join('');
+  // One path of zero-length round-capped segments: thousands of points in a few KB.
+  parts.push(
+    `<path d="${dots}" stroke="${COLORS.reference}" stroke-opacity="0.45" stroke-width="4" stroke-linecap="round" fill="none"/>`,
+  );
+  if (shown.length < idx.length) {
+    parts.push(
+      `<text x="${left + plotW}" y="${top + 10}" text-anchor="end" class="m">${shown.length} of ${idx.length} points</text>`,
+    );
+  }
+  return svg(width, height, parts);
+}
+
 /** "[12.3456, 45.6789)" → "12.3–45.7"; other labels cut to 14 characters. */
 function shortLabel(label: string): string {
   const m = /^[[(]\s*([^,]+),\s*([^\])]+)[\])]$/.exec(label);
