@@ -7,14 +7,22 @@
  * absolute: score |y − ŷ|, σ ≡ 1 — one width for every row.
  * adaptive: score |y − ŷ| / σ(x), σ a difficulty model of |residual| fitted on TRAIN rows only,
  * so the guarantee still holds (σ does not depend on VAL) while widths follow the local error.
+ * auto (the default): whichever of the two has the lower interval score on VAL, cross-fitted —
+ * each half of VAL scored with the quantile of the other half — then calibrated on all of VAL.
+ * The interval score, width + (2/α)·miss distance, is a proper scoring rule for a central
+ * (1 − α) interval: it prefers narrow intervals, and pays for every miss by how far it missed.
+ * Choosing between two candidates costs the guarantee next to nothing.
  */
 import { decodeNumber, encodeNumber, type JsonNumber, type Serialized } from '../core/codec.js';
 import { ArtifactError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { Rng } from '../core/random.js';
 import { createModel, loadModel } from '../models/registry.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 
 export type IntervalMode = 'absolute' | 'adaptive';
+/** What the config asks for: a mode, or `auto` to choose on VAL. */
+export type IntervalMethod = IntervalMode | 'auto';
 
 /** What metadata.json `calibration` holds. */
 export interface CalibrationJson {
@@ -27,6 +35,8 @@ export interface CalibrationJson {
   q: JsonNumber;
   /** adaptive: σ(x) model on the model matrix, and the floor that keeps σ away from 0. */
   difficulty?: { model: Serialized; floor: number };
+  /** auto: the mean cross-fitted interval score of each mode on VAL (lower is better). */
+  chosen_by?: { criterion: 'interval_score'; absolute: JsonNumber; adaptive: JsonNumber };
 }
 
 export interface IntervalQuality {
@@ -50,22 +60,40 @@ export interface CalibrateInput {
   train: { X: Matrix; y: Float64Array };
   val: { X: Matrix; y: Float64Array };
   coverage: number;
-  mode: IntervalMode;
+  mode: IntervalMethod;
   seed: number;
 }
 
 export async function calibrateIntervals(input: CalibrateInput): Promise<Intervals> {
-  const { model, val, coverage, mode } = input;
+  const { model, val, coverage } = input;
   const pv = model.predict(val.X);
+  const residual = new Float64Array(pv.length);
+  for (let i = 0; i < pv.length; i++) residual[i] = Math.abs(val.y[i] - pv[i]);
+  let mode: IntervalMode = input.mode === 'auto' ? 'absolute' : input.mode;
   let difficulty: CalibrationJson['difficulty'];
   let sigma: Float64Array | null = null;
-  if (mode === 'adaptive') {
+  let chosenBy: CalibrationJson['chosen_by'];
+  if (input.mode !== 'absolute') {
     const fitted = await fitDifficulty(input);
-    difficulty = { model: fitted.model.toJSON(), floor: fitted.floor };
-    sigma = sigmaOf(fitted.model, fitted.floor, val.X);
+    const s = sigmaOf(fitted.model, fitted.floor, val.X);
+    if (input.mode === 'auto') {
+      const rows = new Rng(input.seed).permutation(pv.length);
+      const absolute = crossFitScore(residual, null, rows, coverage);
+      const adaptive = crossFitScore(residual, s, rows, coverage);
+      chosenBy = {
+        criterion: 'interval_score',
+        absolute: encodeNumber(absolute),
+        adaptive: encodeNumber(adaptive),
+      };
+      // Strictly better, or absolute: the simpler intervals win a tie (and a VAL too small to score).
+      if (adaptive < absolute) mode = 'adaptive';
+    } else mode = 'adaptive';
+    if (mode === 'adaptive') {
+      difficulty = { model: fitted.model.toJSON(), floor: fitted.floor };
+      sigma = s;
+    }
   }
-  const scores = new Float64Array(pv.length);
-  for (let i = 0; i < pv.length; i++) scores[i] = Math.abs(val.y[i] - pv[i]) / (sigma ? sigma[i] : 1);
+  const scores = sigma ? residual.map((r, i) => r / (sigma as Float64Array)[i]) : residual;
   const { q, rank } = conformalQuantile(scores, coverage);
   return new Intervals({
     method: 'split_conformal',
@@ -75,7 +103,40 @@ export async function calibrateIntervals(input: CalibrateInput): Promise<Interva
     rank,
     q: encodeNumber(q),
     ...(difficulty ? { difficulty } : {}),
+    ...(chosenBy ? { chosen_by: chosenBy } : {}),
   });
+}
+
+/**
+ * Mean interval score of the symmetric intervals ŷ ± q·σ over VAL, each half (of the seeded
+ * permutation `rows`) judged with the quantile calibrated on the other half. ∞ when a half is
+ * too small for the coverage.
+ */
+function crossFitScore(
+  residual: Float64Array,
+  sigma: Float64Array | null,
+  rows: Uint32Array,
+  coverage: number,
+): number {
+  const n = rows.length;
+  const half = n >> 1;
+  const parts = [rows.subarray(0, half), rows.subarray(half)];
+  const alpha = 1 - coverage;
+  let total = 0;
+  for (let k = 0; k < 2; k++) {
+    const cal = parts[k];
+    const judged = parts[1 - k];
+    const { q } = conformalQuantile(
+      Float64Array.from(cal, (i) => residual[i] / (sigma ? sigma[i] : 1)),
+      coverage,
+    );
+    if (!Number.isFinite(q)) return Number.POSITIVE_INFINITY;
+    for (const i of judged) {
+      const h = q * (sigma ? sigma[i] : 1);
+      total += 2 * h + (2 / alpha) * Math.max(0, residual[i] - h);
+    }
+  }
+  return n ? total / n : Number.POSITIVE_INFINITY;
 }
 
 /** σ(x) ≈ E|residual| from a small boosted model on TRAIN residuals of the selected model. */

@@ -69,9 +69,9 @@ export const INFERENCE_PARAMS = {
   },
   interval_method: {
     type: 'enum',
-    default: 'absolute',
-    values: ['absolute', 'adaptive', 'none'],
-    doc: 'absolute: one width for every row; adaptive: width scaled by a difficulty model of |residual|',
+    default: 'auto',
+    values: ['auto', 'absolute', 'adaptive', 'none'],
+    doc: 'absolute: one width for every row; adaptive: width scaled by a difficulty model of |residual|; auto: the one with the lower interval score on VAL (cross-fitted)',
   },
 } as const satisfies ParamTable;
 

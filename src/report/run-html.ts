@@ -119,7 +119,7 @@ function testSection(t: TestRows, target: string): string {
         c.by_decile.map((b) => `${fmt(b.from)}–${fmt(b.to)}`),
         Float64Array.from(c.by_decile, (b) => b.coverage),
         {
-          title: `Interval coverage per decile of the prediction (overall ${pct(c.overall)}, nominal ${pct(c.nominal)})`,
+          title: `Interval coverage per decile of the prediction (overall ${pct(c.overall)}, nominal ${pct(c.nominal)}; interval score ${fmt(c.interval_score)})`,
           threshold: c.nominal,
           higherIsWorse: false,
           width: 700,

@@ -42,7 +42,13 @@ export interface TestRows {
   predicted: Float64Array;
   metrics: { r2: number; rmse: number; mae: number };
   /** Null when the run has no intervals. */
-  coverage: { nominal: number; overall: number; by_decile: CoverageBin[] } | null;
+  coverage: {
+    nominal: number;
+    overall: number;
+    /** Mean interval score: width + (2/α)·distance to the interval when outside; lower is better. */
+    interval_score: number;
+    by_decile: CoverageBin[];
+  } | null;
 }
 
 export interface RunReport {
@@ -200,8 +206,16 @@ function coverageByDecile(
   const n = actual.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => predicted[a] - predicted[b]);
   const inside = (i: number) => (actual[i] >= lower[i] && actual[i] <= upper[i] ? 1 : 0);
+  const twoOverAlpha = 2 / (1 - nominal);
   let covered = 0;
-  for (let i = 0; i < n; i++) covered += inside(i);
+  let score = 0;
+  for (let i = 0; i < n; i++) {
+    covered += inside(i);
+    score +=
+      upper[i] -
+      lower[i] +
+      twoOverAlpha * (Math.max(0, lower[i] - actual[i]) + Math.max(0, actual[i] - upper[i]));
+  }
   const bins: CoverageBin[] = [];
   const k = Math.min(10, n);
   for (let b = 0; b < k; b++) {
@@ -221,5 +235,10 @@ function coverageByDecile(
       mean_width: w / (to - from),
     });
   }
-  return { nominal, overall: n ? covered / n : Number.NaN, by_decile: bins };
+  return {
+    nominal,
+    overall: n ? covered / n : Number.NaN,
+    interval_score: n ? score / n : Number.NaN,
+    by_decile: bins,
+  };
 }

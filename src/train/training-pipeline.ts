@@ -216,7 +216,7 @@ export class TrainingPipeline {
               };
             },
             (r) =>
-              `${mode} ${(coverage * 100).toFixed(0)}% intervals: ` +
+              `${r.calibration.mode}${mode === 'auto' ? ' (lower interval score on VAL)' : ''} ${(coverage * 100).toFixed(0)}% intervals: ` +
               `test coverage ${(r.test.coverage * 100).toFixed(1)}%, mean width ${r.test.mean_width.toPrecision(4)}`,
           );
     const { test } = chosen.data;
