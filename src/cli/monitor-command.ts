@@ -113,7 +113,10 @@ function render(r: MonitoringResult, report?: string): string {
   const c = r.live.current;
   live.push(['live (latest window)', c.n, fmt(c.r2), fmt(c.rmse), fmt(c.mae), pct(c.coverage)]);
   const ref = r.live.reference;
-  if (ref) live.push(['at training (TEST)', '', fmt(ref.r2), fmt(ref.rmse), fmt(ref.mae), pct(ref.coverage)]);
+  if (ref) {
+    const nominal = ref.coverage === null ? pct(null) : `${pct(ref.coverage)} nominal`;
+    live.push(['at training (TEST)', '', fmt(ref.r2), fmt(ref.rmse), fmt(ref.mae), nominal]);
+  }
   for (const b of r.live.by_version) {
     const name = `${b.version === null ? b.run_id : `v${b.version}`}${b.arm ? ` (${b.arm})` : ''}`;
     live.push([name, b.n, fmt(b.r2), fmt(b.rmse), fmt(b.mae), pct(b.coverage)]);

@@ -137,7 +137,7 @@ function summary(r: MonitoringResult): string {
     ['RMSE', fmt(c.rmse), fmt(ref?.rmse ?? null)],
     ['R²', fmt(c.r2), fmt(ref?.r2 ?? null)],
     ['MAE', fmt(c.mae), fmt(ref?.mae ?? null)],
-    ['interval coverage', pct(c.coverage), pct(ref?.coverage ?? null)],
+    ['interval coverage', pct(c.coverage), ref?.coverage == null ? '—' : `${pct(ref.coverage)} (nominal)`],
   ];
   return table(['', 'live', 'at training (TEST)'], rows);
 }
