@@ -35,6 +35,7 @@ import {
   fixedModel,
   followPrimary,
   type ModelSource,
+  type PrimaryLink,
   runWorkers,
   StageFollower,
 } from '../serve/index.js';
@@ -124,7 +125,7 @@ async function serveHere(
     pollMs,
     level,
   }: { host: string; port: number; bodyLimit: number; pollMs: number; level: string },
-  primary?: { ready(): void },
+  primary?: PrimaryLink,
 ): Promise<number> {
   // Asynchronous writes to stdout: lines written while one write is pending go out together,
   // instead of one blocking write per request.
@@ -149,6 +150,15 @@ async function serveHere(
           logger,
         })
       : null;
+  if (primary && admin) {
+    // One admin reload moves every worker: this one tells the others, and follows theirs.
+    admin.onReload = () => primary.announceReload();
+    primary.onReload(() => {
+      const failed = (err: unknown) => logger.error({ err }, 'reload asked by another worker failed');
+      source.reload({ force: true }).catch(failed);
+      experiments?.reload({ force: true }).catch(failed);
+    });
+  }
   const app = await createServer({
     source,
     log,

@@ -39,6 +39,8 @@ export interface AdminOptions {
   token: string;
   /** Gated promotion (the CLI wires ModelRegistry.promote); absent → /admin/promote answers 501. */
   promote?: (req: PromoteRequest) => Promise<PromoteDecision>;
+  /** Told after each admin reload (`serve --workers N`: the other workers then reload too). */
+  onReload?: () => void;
 }
 
 const REF = /^(?:v?[1-9]\d{0,8}|[A-Za-z][A-Za-z0-9._-]{0,63})$/;
@@ -91,6 +93,7 @@ export function registerAdminRoutes(
     async (req, reply) => {
       const r = await source.reload({ force: true });
       req.log.info({ status: r.status, run_id: r.model.pipeline.runId }, 'admin reload');
+      opts.onReload?.();
       // The experiment too: a `tabflow ab start|stop` takes effect now rather than at the next poll.
       const x = experiments ? await experiments.reload({ force: true }) : null;
       const experiment = x
@@ -132,6 +135,7 @@ export function registerAdminRoutes(
       const decision = await opts.promote(body);
       req.log.info({ ...body, decision: decision.decision }, 'admin promote');
       const reload = reloadBody(await source.reload({ force: true }));
+      opts.onReload?.();
       if (decision.decision === 'refused') {
         return reply.code(409).send({
           error: 'gate_refused',

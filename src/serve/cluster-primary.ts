@@ -8,10 +8,15 @@
  * gracefully (finish in-flight requests, flush its log); a second signal is forwarded as SIGTERM,
  * which a closing worker takes as "close the remaining connections now". A worker that dies
  * while serving is replaced; one that dies before it ever listened stops the whole server.
+ *
+ * Reload: a worker that reloaded on an admin request (`POST /admin/reload`, `/admin/promote`)
+ * says so over IPC, and the primary passes it on to every other worker, so one request moves
+ * them all at once instead of each at its next poll.
  */
 import cluster, { type Worker } from 'node:cluster';
 
 export const SHUTDOWN_MESSAGE = 'tabflow:shutdown';
+export const RELOAD_MESSAGE = 'tabflow:reload';
 
 /** `banner` is said once the signal handlers are in place, so a caller that reacts to it cannot race them. */
 export function runWorkers(n: number, say: (line: string) => void, banner?: string): Promise<number> {
@@ -28,6 +33,10 @@ export function runWorkers(n: number, say: (line: string) => void, banner?: stri
     const fork = (slot: number) => {
       const w = cluster.fork({ TABFLOW_WORKER: String(slot) });
       alive.add(w);
+      w.on('message', (m) => {
+        if (m !== RELOAD_MESSAGE) return;
+        for (const other of alive) if (other !== w && other.isConnected()) other.send(RELOAD_MESSAGE);
+      });
       w.on('listening', () => {
         listening.add(w);
         // A stop request sent while this worker was still starting may have found no listener.
@@ -72,7 +81,16 @@ export function runWorkers(n: number, say: (line: string) => void, banner?: stri
  * shutdown handler is installed) — delivered earlier, nobody would act on it and the primary
  * would wait for that worker forever.
  */
-export function followPrimary(): { ready(): void } {
+export interface PrimaryLink {
+  /** The server listens and handles SIGTERM: a held stop request is delivered now. */
+  ready(): void;
+  /** Run `reload` whenever another worker reloaded on an admin request. */
+  onReload(reload: () => void): void;
+  /** Tell the other workers (through the primary) that this one reloaded on an admin request. */
+  announceReload(): void;
+}
+
+export function followPrimary(): PrimaryLink {
   let isReady = false;
   let pending = false;
   let delivered = false;
@@ -95,6 +113,14 @@ export function followPrimary(): { ready(): void } {
     ready() {
       isReady = true;
       if (pending) deliver();
+    },
+    onReload(reload) {
+      process.on('message', (m) => {
+        if (m === RELOAD_MESSAGE) reload();
+      });
+    },
+    announceReload() {
+      if (process.connected) process.send?.(RELOAD_MESSAGE);
     },
   };
 }

@@ -6,7 +6,13 @@ export {
   type PromoteRequest,
 } from './admin-routes.js';
 export { type BearerVerdict, bearerChecker } from './bearer-auth.js';
-export { followPrimary, runWorkers, SHUTDOWN_MESSAGE } from './cluster-primary.js';
+export {
+  followPrimary,
+  type PrimaryLink,
+  RELOAD_MESSAGE,
+  runWorkers,
+  SHUTDOWN_MESSAGE,
+} from './cluster-primary.js';
 export { createServer, type ServerOptions, serverIdle } from './create-server.js';
 export { defaultLogPath, LOG_FILE } from './default-log-path.js';
 export { errorResponse } from './error-response.js';

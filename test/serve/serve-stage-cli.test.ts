@@ -189,6 +189,65 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
   assert.match(bad.stderr, /--model-version "two" is not allowed/);
 });
 
+test('serve --workers 2 without polling: one POST /admin/reload moves every worker', {
+  timeout: 120_000,
+}, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tabflow-serve-bcast-'));
+  const a = trainRun(root, 'ridge');
+  const b = trainRun(root, 'gbdt');
+  const models = join(root, 'models');
+  pointStage(
+    models,
+    'production',
+    releaseFromRun(models, a.dir, { version: 1, stage: 'production', runId: a.runId }),
+  );
+  const args = ['serve', '--stage', 'production', '--models-dir', models, '--workers', '2'];
+  const srv = startServe(t, [...args, '--port', '0', '--reload-poll-ms', '0', '--log-level', 'warn'], root);
+  const base = await srv.base;
+  /** Versions answered, per worker pid, over enough requests to reach both workers. */
+  const versions = async () => {
+    const seen = new Map<number, Set<number>>();
+    for (let i = 0; i < 16; i++) {
+      const res = await fetch(`${base}/metadata`, { signal: AbortSignal.timeout(20_000) });
+      const md = (await res.json()) as { model: { version: number }; serving: { pid: number } };
+      if (!seen.has(md.serving.pid)) seen.set(md.serving.pid, new Set());
+      seen.get(md.serving.pid)!.add(md.model.version);
+    }
+    return seen;
+  };
+  assert.deepEqual(
+    [...(await versions()).values()].map((v) => [...v]),
+    [[1], [1]],
+  );
+  pointStage(
+    models,
+    'production',
+    releaseFromRun(models, b.dir, { version: 2, stage: 'production', runId: b.runId }),
+  );
+  // Nobody polls: the workers keep v1 until asked.
+  assert.deepEqual(
+    [...(await versions()).values()].map((v) => [...v]),
+    [[1], [1]],
+  );
+  const ok = await fetch(`${base}/admin/reload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}` },
+    signal: AbortSignal.timeout(20_000),
+  });
+  assert.equal(ok.status, 200);
+  // The worker that took the request told the other one through the primary.
+  const t0 = Date.now();
+  let seen = await versions();
+  while ([...seen.values()].some((v) => v.has(1)) && Date.now() - t0 < 5000) seen = await versions();
+  assert.equal(seen.size, 2, 'both workers answered');
+  assert.deepEqual(
+    [...seen.values()].map((v) => [...v]),
+    [[2], [2]],
+  );
+  srv.child.kill('SIGTERM');
+  assert.equal(await srv.exited, 0, srv.out().stderr);
+});
+
 test('serve option errors: --env without --config, --model with --stage, an empty stage, a bad stage', async () => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-serve-opts-'));
   const cases: [string[], RegExp][] = [
