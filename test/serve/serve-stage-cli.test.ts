@@ -49,6 +49,20 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
+/** Runs a (ridge) and b (gbdt) trained on concrete; a is v1 in models/production. */
+function ridgeInProduction(prefix: string) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const a = trainRun(root, 'ridge');
+  const b = trainRun(root, 'gbdt');
+  const models = join(root, 'models');
+  pointStage(
+    models,
+    'production',
+    releaseFromRun(models, a.dir, { version: 1, stage: 'production', runId: a.runId }),
+  );
+  return { root, a, b, models };
+}
+
 function startServe(t: TestContext, args: string[], cwd: string) {
   const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {
@@ -79,15 +93,7 @@ function startServe(t: TestContext, args: string[], cwd: string) {
 test('serve --stage --workers 2 --config --env: config defaults, every worker follows the stage, admin needs the token', {
   timeout: 120_000,
 }, async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'tabflow-serve-stage-'));
-  const a = trainRun(root, 'ridge');
-  const b = trainRun(root, 'gbdt');
-  const models = join(root, 'models');
-  pointStage(
-    models,
-    'production',
-    releaseFromRun(models, a.dir, { version: 1, stage: 'production', runId: a.runId }),
-  );
+  const { root, a, b, models } = ridgeInProduction('tabflow-serve-stage-');
   writeFileSync(
     join(root, 'serve.yaml'),
     [
@@ -192,15 +198,7 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
 test('serve --workers 2 without polling: one POST /admin/reload moves every worker', {
   timeout: 120_000,
 }, async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'tabflow-serve-bcast-'));
-  const a = trainRun(root, 'ridge');
-  const b = trainRun(root, 'gbdt');
-  const models = join(root, 'models');
-  pointStage(
-    models,
-    'production',
-    releaseFromRun(models, a.dir, { version: 1, stage: 'production', runId: a.runId }),
-  );
+  const { root, a, b, models } = ridgeInProduction('tabflow-serve-bcast-');
   const args = ['serve', '--stage', 'production', '--models-dir', models, '--workers', '2'];
   const srv = startServe(t, [...args, '--port', '0', '--reload-poll-ms', '0', '--log-level', 'warn'], root);
   const base = await srv.base;
