@@ -198,7 +198,7 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
 test('serve --workers 2 without polling: one POST /admin/reload moves every worker', {
   timeout: 120_000,
 }, async (t) => {
-  const { root, a, b, models } = ridgeInProduction('tabflow-serve-bcast-');
+  const { root, b, models } = ridgeInProduction('tabflow-serve-bcast-');
   const args = ['serve', '--stage', 'production', '--models-dir', models, '--workers', '2'];
   const srv = startServe(t, [...args, '--port', '0', '--reload-poll-ms', '0', '--log-level', 'warn'], root);
   const base = await srv.base;
