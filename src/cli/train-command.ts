@@ -97,6 +97,10 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
       process.stdout.write(`\n${leaderboard(run.results)}\n\n`);
       process.stdout.write(`run ${run.runId}: artifacts in ${relative(process.cwd(), run.runDir) || '.'}\n`);
       process.stdout.write(`${registrationLines(run, cfg.output.dir).join('\n')}\n`);
+      const dir = relative(process.cwd(), run.runDir) || '.';
+      process.stdout.write(
+        `plots (predicted vs actual, residuals, coverage): tabflow report --model ${dir}\n`,
+      );
     }
     return 0;
   } finally {
