@@ -35,8 +35,13 @@ export interface CalibrationJson {
   q: JsonNumber;
   /** adaptive: σ(x) model on the model matrix, and the floor that keeps σ away from 0. */
   difficulty?: { model: Serialized; floor: number };
-  /** auto: the mean cross-fitted interval score of each mode on VAL (lower is better). */
-  chosen_by?: { criterion: 'interval_score'; absolute: JsonNumber; adaptive: JsonNumber };
+  /**
+   * auto: the mean cross-fitted interval score of each mode on VAL (lower is better), or why
+   * absolute was kept without comparing.
+   */
+  chosen_by?:
+    | { criterion: 'interval_score'; absolute: JsonNumber; adaptive: JsonNumber }
+    | { criterion: 'too_few_val_rows'; rows: number; min: number };
 }
 
 export interface IntervalQuality {
@@ -64,6 +69,9 @@ export interface CalibrateInput {
   seed: number;
 }
 
+/** VAL rows below which `auto` keeps absolute intervals without comparing. */
+export const MIN_AUTO_ROWS = 100;
+
 export async function calibrateIntervals(input: CalibrateInput): Promise<Intervals> {
   const { model, val, coverage } = input;
   const pv = model.predict(val.X);
@@ -73,7 +81,10 @@ export async function calibrateIntervals(input: CalibrateInput): Promise<Interva
   let difficulty: CalibrationJson['difficulty'];
   let sigma: Float64Array | null = null;
   let chosenBy: CalibrationJson['chosen_by'];
-  if (input.mode !== 'absolute') {
+  if (input.mode === 'auto' && pv.length < MIN_AUTO_ROWS) {
+    // Halves of a few dozen rows cannot tell two interval shapes apart: keep the simpler one.
+    chosenBy = { criterion: 'too_few_val_rows', rows: pv.length, min: MIN_AUTO_ROWS };
+  } else if (input.mode !== 'absolute') {
     const fitted = await fitDifficulty(input);
     const s = sigmaOf(fitted.model, fitted.floor, val.X);
     if (input.mode === 'auto') {

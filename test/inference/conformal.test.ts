@@ -78,15 +78,23 @@ describe('calibrateIntervals on concrete (ridge): absolute and adaptive', () => 
 });
 
 describe('calibrateIntervals auto: the mode with the lower cross-fitted interval score on VAL', () => {
-  /** y = x + noise whose spread is `spread(x)`; a ridge fit on x; 1,000 / 500 / 2,000 rows. */
-  async function fitOn(spread: (x: number) => number, seed: number) {
+  /** The two interval scores auto compared. */
+  const scoresOf = (iv: Intervals) => {
+    const by = iv.json.chosen_by;
+    assert.equal(by?.criterion, 'interval_score');
+    const s = by as { absolute: number; adaptive: number };
+    return { absolute: s.absolute, adaptive: s.adaptive };
+  };
+
+  /** y = x + noise whose spread is `spread(x)`; a ridge fit on x; 1,000 / `nVal` / 2,000 rows. */
+  async function fitOn(spread: (x: number) => number, seed: number, nVal = 500) {
     const rng = new Rng(seed);
     const part = (n: number) => {
       const x = Float64Array.from({ length: n }, () => rng.next() * 10);
       const y = Float64Array.from(x, (v) => v + spread(v) * rng.normal());
       return { X: matrix(n, 1, x), y };
     };
-    const [train, val, test] = [part(1000), part(500), part(2000)];
+    const [train, val, test] = [part(1000), part(nVal), part(2000)];
     const features = [{ name: 'x', kind: 'numeric' as const, source: 'x' }];
     const model = await createModel('ridge', {}).fit(train.X, train.y, { features, seed: 1 });
     const calibrate = (mode: 'auto' | 'absolute' | 'adaptive') =>
@@ -109,8 +117,8 @@ describe('calibrateIntervals auto: the mode with the lower cross-fitted interval
     const { calibrate, testScore } = await fitOn((x) => 0.1 + 0.5 * x, 11);
     const auto = await calibrate('auto');
     assert.equal(auto.json.mode, 'adaptive');
-    const by = auto.json.chosen_by!;
-    assert.ok((by.adaptive as number) < (by.absolute as number));
+    const by = scoresOf(auto);
+    assert.ok(by.adaptive < by.absolute);
     // 11.4 vs 14.4 here: narrower where the noise is small, wide enough where it is large.
     assert.ok(testScore(auto) < 0.85 * testScore(await calibrate('absolute')));
     // The chosen mode is calibrated on all of VAL, exactly as asking for it directly.
@@ -122,6 +130,15 @@ describe('calibrateIntervals auto: the mode with the lower cross-fitted interval
     const auto = await calibrate('auto');
     assert.equal(auto.json.mode, 'absolute');
     assert.equal(auto.json.difficulty, undefined);
-    assert.ok((auto.json.chosen_by!.absolute as number) <= (auto.json.chosen_by!.adaptive as number));
+    const by = scoresOf(auto);
+    assert.ok(by.absolute <= by.adaptive);
+  });
+
+  it('a VAL of fewer than 100 rows: absolute, without comparing (halves that small cannot tell)', async () => {
+    const { calibrate } = await fitOn((x) => 0.1 + 0.5 * x, 11, 60);
+    const auto = await calibrate('auto');
+    assert.equal(auto.json.mode, 'absolute');
+    assert.deepEqual(auto.json.chosen_by, { criterion: 'too_few_val_rows', rows: 60, min: 100 });
+    assert.deepEqual(auto.json.q, (await calibrate('absolute')).json.q);
   });
 });

@@ -21,8 +21,9 @@ describe('prediction intervals on ames (ridge, gbdt; default seed)', () => {
   it('results.json: TEST coverage of the 90% intervals within 3 points of nominal', () => {
     const iv = p.results.intervals!;
     // Default interval_method auto: the mode with the lower cross-fitted interval score on VAL.
-    const by = p.metadata.calibration!.chosen_by!;
-    assert.equal(iv.mode, (by.adaptive as number) < (by.absolute as number) ? 'adaptive' : 'absolute');
+    const by = p.metadata.calibration!.chosen_by as { criterion: string; absolute: number; adaptive: number };
+    assert.equal(by.criterion, 'interval_score');
+    assert.equal(iv.mode, by.adaptive < by.absolute ? 'adaptive' : 'absolute');
     assert.equal(iv.coverage, 0.9);
     assert.ok(iv.calibration_rows > 250 && iv.test.n > 500);
     assert.ok(Math.abs(iv.test.coverage - 0.9) <= 0.03, `ames test coverage ${iv.test.coverage}`);
