@@ -166,17 +166,14 @@ export class TreeShap {
     }
   }
 
-  /** Leaves' value × path product, summed over the subtree of `node` (at `level`), into sums[level]. */
+  /**
+   * Leaves' value × path product, summed over the subtree of split node `node` (at `level`), into
+   * sums[level]. Leaves are handled by `edge` without a call.
+   */
   private visit(node: number, level: number): void {
     const { t, m, sums } = this;
     const off = level * m;
     const split = t.feature[node];
-    if (split < 0) {
-      const v = t.value[node] * this.scale;
-      const path = this.path;
-      for (let k = 0; k < m; k++) sums[off + k] = v * path[off + k];
-      return;
-    }
     for (let k = 0; k < m; k++) sums[off + k] = 0;
     const left = goesLeft(t, node, this.x[this.xOff + split]);
     const leftR = this.frac[node];
@@ -209,6 +206,24 @@ export class TreeShap {
     const next = off + m;
     const acc = f * m;
     const d1 = p1 - r1;
+    const t = this.t;
+    if (t.feature[child] < 0) {
+      // A leaf (half of all edges): no recursion. Its product divided by its own factor for f is
+      // path / f0, and no split on f lies below it, so all of it is this split's.
+      const v = t.value[child] * this.scale;
+      const weights = this.weights;
+      const d0 = p0 - r0;
+      let integral = 0;
+      for (let k = 0; k < m; k++) {
+        const g = path[off + k] / (r0 + d0 * nodes[k]);
+        const below = v * g * (r1 + d1 * nodes[k]);
+        integral += weights[k] * g;
+        deeper[acc + k] += below;
+        sums[off + k] += below;
+      }
+      this.phi[this.phiOff + f] += d1 * v * integral;
+      return;
+    }
     if (p0 === 1 && r0 === 1) {
       // First split on f along this path: its old factor is 1.
       for (let k = 0; k < m; k++) {
