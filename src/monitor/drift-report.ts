@@ -179,32 +179,19 @@ function numericDrift(ref: NumericProfile, cur: NumericWindow, p: DriftParams): 
       statistic = psiValue;
     }
   }
-  const threshold = thresholdOf(method, p);
   let reason = nRef === 0 ? 'no non-missing reference values' : insufficient(nRef, nCur, p.min_samples);
   if (reason && nCur < cur.n)
     reason += ` (${cur.missing} missing and ${cur.invalid} invalid of ${cur.n} rows)`;
-  return {
-    feature: ref.name,
-    type: 'numeric',
-    method,
-    statistic: finiteOrNull(statistic),
-    p_value: pValue === null ? null : finiteOrNull(pValue),
-    threshold,
-    drifted: reason ? null : verdict(method, statistic, pValue, threshold),
-    reason,
-    psi: finiteOrNull(psiValue),
-    psi_threshold: p.psi_threshold,
-    // PSI has a missing bin, so its sample is every row: a feature that stops arriving is caught.
-    psi_drifted: psiVerdict(psiValue, ref.n, cur.n, p),
-    n_reference: nRef,
-    n_current: nCur,
-    missing_rate_ref: rate(ref.missing, ref.n),
-    missing_rate_cur: rate(cur.missing, cur.n),
-    unseen_rate: null,
-    invalid_rate: rate(cur.invalid, cur.n),
-    unseen_examples: [],
-    distribution: proportions(bins),
-  };
+  // PSI has a missing bin, so its sample is every row: a feature that stops arriving is caught.
+  return featureDrift(
+    { ref, cur, p, type: 'numeric', method, statistic, pValue, psiValue, reason, bins },
+    {
+      psiN: [ref.n, cur.n],
+      n: [nRef, nCur],
+      unseenRate: null,
+      unseenExamples: [],
+    },
+  );
 }
 
 function categoricalDrift(ref: CategoricalProfile, cur: CategoricalWindow, p: DriftParams): FeatureDrift {
@@ -234,11 +221,39 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalWindow, p: Dr
       statistic = psiValue;
     }
   }
-  const threshold = thresholdOf(method, p);
   const reason = insufficient(nRef, nCur, p.min_samples);
+  return featureDrift(
+    { ref, cur, p, type: 'categorical', method, statistic, pValue, psiValue, reason, bins },
+    {
+      psiN: [nRef, nCur],
+      n: [nRef, nCur],
+      unseenRate: rate(cur.unseen, cur.n),
+      unseenExamples: [...cur.unseenExamples],
+    },
+  );
+}
+
+/** One feature's result, the same shape for both column types. */
+function featureDrift(
+  r: {
+    ref: { name: string; n: number; missing: number };
+    cur: { n: number; missing: number; invalid: number };
+    p: DriftParams;
+    type: FeatureDrift['type'];
+    method: DriftMethod;
+    statistic: number;
+    pValue: number | null;
+    psiValue: number;
+    reason: string | null;
+    bins: Parameters<typeof proportions>[0];
+  },
+  o: { psiN: [number, number]; n: [number, number]; unseenRate: number | null; unseenExamples: string[] },
+): FeatureDrift {
+  const { ref, cur, p, method, statistic, pValue, psiValue, reason } = r;
+  const threshold = thresholdOf(method, p);
   return {
     feature: ref.name,
-    type: 'categorical',
+    type: r.type,
     method,
     statistic: finiteOrNull(statistic),
     p_value: pValue === null ? null : finiteOrNull(pValue),
@@ -247,15 +262,15 @@ function categoricalDrift(ref: CategoricalProfile, cur: CategoricalWindow, p: Dr
     reason,
     psi: finiteOrNull(psiValue),
     psi_threshold: p.psi_threshold,
-    psi_drifted: psiVerdict(psiValue, nRef, nCur, p),
-    n_reference: nRef,
-    n_current: nCur,
+    psi_drifted: psiVerdict(psiValue, o.psiN[0], o.psiN[1], p),
+    n_reference: o.n[0],
+    n_current: o.n[1],
     missing_rate_ref: rate(ref.missing, ref.n),
     missing_rate_cur: rate(cur.missing, cur.n),
-    unseen_rate: rate(cur.unseen, cur.n),
+    unseen_rate: o.unseenRate,
     invalid_rate: rate(cur.invalid, cur.n),
-    unseen_examples: [...cur.unseenExamples],
-    distribution: proportions(bins),
+    unseen_examples: o.unseenExamples,
+    distribution: proportions(r.bins),
   };
 }
 
