@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
 
 const entry = fileURLToPath(new URL('./tabflow-cli.ts', import.meta.url));
 // Resolved here, so the child finds tsx whatever its working directory.
@@ -58,4 +59,23 @@ export function runScript(
 export async function tabflowAsync(args: string[], cwd: string): Promise<CliResult> {
   const r = await runScript(entry, args, { cwd, env: { CI: 'true' } });
   return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `tabflow ...args` in this process (no tsx start-up per call), capturing what it prints. */
+export async function tabflowInProcess(args: string[]): Promise<CliResult> {
+  const out = { stdout: '', stderr: '' };
+  const orig = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const capture = (key: 'stdout' | 'stderr') =>
+    ((s: string) => {
+      out[key] += s;
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  try {
+    return { code: await main(['node', 'tabflow', ...args]), ...out };
+  } finally {
+    process.stdout.write = orig.stdout;
+    process.stderr.write = orig.stderr;
+  }
 }

@@ -12,9 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.js';
 import { openLogForReading, readLog, summarizeLog } from '../../src/log/index.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflow, tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 import { pointStage, releaseFromRun } from './stage-fixture.js';
@@ -30,24 +29,7 @@ function trainRun(root: string, models: string): { dir: string; runId: string } 
   return { dir: join(out, 'runs', runId), runId };
 }
 
-/** Run `tabflow ...args` in this process (nothing that listens), capturing what it prints. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const orig = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const capture = (key: 'stdout' | 'stderr') =>
-    ((s: string) => {
-      out[key] += s;
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = capture('stdout');
-  process.stderr.write = capture('stderr');
-  try {
-    return { code: await main(['node', 'tabflow', ...args]), ...out };
-  } finally {
-    process.stdout.write = orig.stdout;
-    process.stderr.write = orig.stderr;
-  }
-}
+const cli = tabflowInProcess;
 
 /** Runs a (ridge) and b (gbdt) trained on concrete; a is v1 in models/production. */
 function ridgeInProduction(prefix: string) {

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { main } from '../../src/cli/main.js';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { PredictionLog } from '../../src/log/index.js';
 import { createServer } from '../../src/serve/index.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
 let model: { root: string; production: string };
@@ -24,25 +24,7 @@ before(() => {
   model = trainConcrete();
 });
 
-/** `tabflow ...args` in this process (no tsx start-up per call), capturing what it prints. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const orig = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const capture = (key: 'stdout' | 'stderr') =>
-    ((s: string) => {
-      out[key] += s;
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = capture('stdout');
-  process.stderr.write = capture('stderr');
-  try {
-    const code = await main(['node', 'tabflow', ...args]);
-    return { code, ...out };
-  } finally {
-    process.stdout.write = orig.stdout;
-    process.stderr.write = orig.stderr;
-  }
-}
+const cli = tabflowInProcess;
 
 const countRows = (file: string) => {
   const db = new Database(file, { readonly: true });
