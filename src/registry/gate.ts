@@ -14,7 +14,7 @@ import { cellValue, type Frame, numeric } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
-import { heldOutParts, heldOutRows } from '../train/held-out.js';
+import { heldOutParts, runTestRows } from '../train/held-out.js';
 import type { RegistryConfig } from './registry-config.js';
 
 export interface GateConfig {
@@ -150,19 +150,10 @@ function sameSplit(a: MetadataJson, b: MetadataJson): boolean {
 
 /** The candidate's TEST rows, rebuilt from its config and checked against its recorded hashes. */
 async function testRows(dir: string, meta: MetadataJson, version: number): Promise<EvalRows> {
-  const cfg = resolveConfig(readRunConfig(dir));
-  if (cfg.data.path && !existsSync(cfg.data.path)) {
-    throw new DataError(
-      'gate_data_missing',
-      `The gate rebuilds v${version}'s TEST rows from its training data ${cfg.data.path}, which cannot be ` +
-        `found from ${process.cwd()} (a relative path is relative to where it was trained): run from there, ` +
-        `or pass --eval-data FILE`,
-    );
-  }
-  const split = meta.split as { hashes?: { test?: string } } | undefined;
-  const held = await heldOutRows(cfg, 'test', {
-    dataSha256: meta.data.sha256,
-    splitHashes: { test: split?.hashes?.test },
+  const held = await runTestRows(dir, meta, {
+    code: 'gate_data_missing',
+    who: `The gate (v${version})`,
+    orElse: 'pass --eval-data FILE',
   });
   return { features: held.features, y: held.y, label: `test-of-v${version}` };
 }

@@ -5,13 +5,10 @@
  * by the saved pipeline: predicted vs actual, residuals and interval coverage per prediction
  * decile. When the data file is gone or changed, the report says so and shows the rest.
  */
-import { existsSync } from 'node:fs';
-import { readRunConfig } from '../artifacts/run-config.js';
-import { resolveConfig } from '../config/config.js';
 import { DataError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { mae, r2, rmse } from '../metrics/regression.js';
-import { heldOutRows } from '../train/held-out.js';
+import { runTestRows } from '../train/held-out.js';
 import type { CandidateResult } from '../train/model-trainer.js';
 
 export interface LeaderboardRow {
@@ -158,19 +155,7 @@ function pick(m: { r2: number; rmse: number; mae: number } | undefined) {
 
 /** The run's TEST rows, rebuilt and hash-checked, scored by the saved pipeline with intervals. */
 async function scoreTest(p: InferencePipeline, dir: string): Promise<TestRows> {
-  const cfg = resolveConfig(readRunConfig(dir));
-  if (cfg.data.path && !existsSync(cfg.data.path)) {
-    throw new DataError(
-      'report_data_missing',
-      `The TEST rows are rebuilt from the run's data file ${cfg.data.path}, which cannot be found from ` +
-        `${process.cwd()} (a relative path is relative to where the run was trained): run from there`,
-    );
-  }
-  const hashes = (p.metadata.split as { hashes?: { test?: string } } | undefined)?.hashes;
-  const held = await heldOutRows(cfg, 'test', {
-    dataSha256: p.metadata.data.sha256,
-    splitHashes: { test: hashes?.test },
-  });
+  const held = await runTestRows(dir, p.metadata, { code: 'report_data_missing', who: 'The report' });
   const out = p.predictFrame(held.features, { interval: true });
   const keep: number[] = [];
   for (let i = 0; i < out.rows; i++) if (!out.rejected[i]) keep.push(i);

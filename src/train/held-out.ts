@@ -4,8 +4,11 @@
  * what the run recorded — the data file's sha256 and the part's row-index hash — so a gate that
  * scores two models "on the same held-out rows" can prove they are the same rows.
  */
+import { existsSync } from 'node:fs';
+import type { MetadataJson } from '../artifacts/run-artifacts.js';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { DataCleaner } from '../clean/data-cleaner.js';
-import type { TabflowConfig } from '../config/config.js';
+import { resolveConfig, type TabflowConfig } from '../config/config.js';
 import { DataError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
 import { DataLoader, type LoadOptions } from '../data/loader.js';
@@ -96,5 +99,31 @@ export async function heldOutParts(
       dataSha256: loaded.report.sha256,
       splitHash: hash,
     };
+  });
+}
+
+/**
+ * A saved run's TEST rows, rebuilt from its own config.yaml and checked against the data sha256
+ * and TEST row hash its metadata recorded. `who` names the caller and `orElse` its alternative
+ * in the message for a data file that cannot be found.
+ */
+export async function runTestRows(
+  dir: string,
+  meta: MetadataJson,
+  o: { code: string; who: string; orElse?: string },
+): Promise<HeldOutRows> {
+  const cfg = resolveConfig(readRunConfig(dir));
+  if (cfg.data.path && !existsSync(cfg.data.path)) {
+    throw new DataError(
+      o.code,
+      `${o.who} rebuilds the TEST rows of run ${meta.run_id} from its training data ${cfg.data.path}, which ` +
+        `cannot be found from ${process.cwd()} (a relative path is relative to where it was trained): run from there` +
+        (o.orElse ? `, or ${o.orElse}` : ''),
+    );
+  }
+  const split = meta.split as { hashes?: { test?: string } } | undefined;
+  return heldOutRows(cfg, 'test', {
+    dataSha256: meta.data.sha256,
+    splitHashes: { test: split?.hashes?.test },
   });
 }
