@@ -4,6 +4,7 @@
  * `tabflow train` and loadable from model.json.
  */
 import { decisionTree } from './decision-tree/family.js';
+import { ensembleFamily } from './ensemble/family.js';
 import { forestFamilies } from './forest/index.js';
 import { gbdt } from './gbdt/family.js';
 import { knnFamily } from './knn/knn.js';
@@ -18,3 +19,5 @@ for (const f of forestFamilies) registerModel(f);
 registerModel(gbdt);
 registerModel(svrFamily);
 registerModel(knnFamily);
+// Composite: combines the families above; not a default candidate (see ModelFamily.composite).
+registerModel(ensembleFamily);

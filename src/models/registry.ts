@@ -14,6 +14,11 @@ export interface ModelFamily {
   readonly params: ParamTable;
   /** Encoding of categorical inputs this family wants. */
   readonly input: InputEncoding;
+  /**
+   * True for a family that combines other fitted models (`ensemble`): not a default candidate of
+   * its own, and never a member of another composite.
+   */
+  readonly composite?: boolean;
   /** Params have already been validated against `params`. */
   create(params: Record<string, unknown>): Regressor;
   load(json: Serialized): FittedRegressor;

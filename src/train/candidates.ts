@@ -37,7 +37,9 @@ export interface CandidateSpec {
 }
 
 export function defaultCandidates(): CandidateSpec[] {
-  return modelKinds().map((k) => ({ name: k, model: k, params: resolveParams(getFamily(k).params, {}) }));
+  return modelKinds()
+    .filter((k) => !getFamily(k).composite)
+    .map((k) => ({ name: k, model: k, params: resolveParams(getFamily(k).params, {}) }));
 }
 
 export function resolveCandidates(raw: unknown, path = 'models'): CandidateSpec[] {
