@@ -4,9 +4,11 @@
  * file, so a loader can prove they belong to the same run.
  */
 import { createHash } from 'node:crypto';
+import type { JsonNumber } from '../core/codec.js';
 import type { BackgroundJson } from '../inference/background.js';
 import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
 import type { CandidateResult } from '../train/model-trainer.js';
+import type { SelectionWarning } from '../train/selection-warnings.js';
 
 export const ARTIFACT_FILES = ['model.json', 'preprocessor.json', 'config.yaml', 'results.json'] as const;
 export type ArtifactFile = (typeof ARTIFACT_FILES)[number];
@@ -28,10 +30,38 @@ export const METADATA_FORMAT_VERSION = 1;
 
 export interface ResultsJson {
   run_id: string;
-  selection: { metric: string; on: string; best: string | null; greater_is_better: boolean };
+  selection: {
+    metric: string;
+    /** `cv` (mean over folds), `val` or `test`. */
+    on: string;
+    /** Absent in runs from before cross-validated selection (they selected on the holdout). */
+    method?: 'cv' | 'holdout';
+    folds?: number;
+    repeats?: number;
+    reason?: string;
+    best: string | null;
+    greater_is_better: boolean;
+    /** Standard error of the selected candidate's selection score (cv: sd/√folds; holdout: bootstrap). */
+    se?: JsonNumber;
+  };
+  /** A candidate not selected scored better on TEST by more than `selection.se` (the choice stands). */
+  warnings?: SelectionWarning[];
   models: CandidateResult[];
   /** Split-conformal intervals of the selected model: nominal coverage, and what TEST showed. */
   intervals?: { mode: string; coverage: number; calibration_rows: number; test: IntervalQuality };
+}
+
+/**
+ * A candidate's score by the run's selection rule: the mean over folds under cross-validation,
+ * else the metric on the split it selected on. Undefined when the candidate has none.
+ */
+export function selectionScore(
+  model: CandidateResult,
+  selection: Pick<ResultsJson['selection'], 'metric' | 'on'>,
+): number | undefined {
+  if (selection.on === 'cv') return model.cv?.complete ? model.cv.mean : undefined;
+  const split = model.metrics?.[selection.on as 'val' | 'test'];
+  return split?.[selection.metric as keyof typeof split];
 }
 
 export interface FeatureSchemaEntry {
@@ -70,7 +100,8 @@ export interface MetadataJson {
     kind: string;
     params: Record<string, unknown>;
     metrics: CandidateResult['metrics'];
-    selected_by: { metric: string; on: string };
+    cv?: CandidateResult['cv'];
+    selected_by: { metric: string; on: string; method?: 'cv' | 'holdout' };
   };
   timings: Record<string, number>;
   /** Split-conformal calibration on VAL residuals of the selected model (absent: no intervals). */

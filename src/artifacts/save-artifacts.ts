@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { configToYaml, type TabflowConfig } from '../config/config.js';
-import { stringifyArtifact } from '../core/codec.js';
+import { encodeNumber, stringifyArtifact } from '../core/codec.js';
 import { TabflowError, UsageError } from '../core/errors.js';
 import type { BackgroundJson } from '../inference/background.js';
 import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
@@ -15,6 +15,8 @@ import type { FittedPreprocessor } from '../preprocess/index.js';
 import { ModelRegistry, type PromotionDecision } from '../registry/model-registry.js';
 import { checkModelName, type Stage } from '../registry/names.js';
 import type { TrainedCandidate } from '../train/model-trainer.js';
+import type { MethodChoice } from '../train/selection-method.js';
+import { selectionWarnings } from '../train/selection-warnings.js';
 import { VERSION } from '../version.js';
 import { writeDirAtomic } from './atomic.js';
 import { hasProduction } from './production.js';
@@ -36,6 +38,10 @@ export interface SaveInput {
   loaded: { path: string; format: string; sha256: string; bytes: number; rows: number; columns: unknown[] };
   cleaning: unknown;
   split: unknown;
+  /** How the best candidate was chosen (cross-validation or the VAL holdout) and why. */
+  selection: MethodChoice;
+  /** Standard error of the selected candidate's selection score. */
+  selectionSe: number;
   target: string;
   yTrain: Float64Array;
   preprocessor: FittedPreprocessor;
@@ -83,12 +89,25 @@ export function makeRunId(now: Date, salt: string): string {
 export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
   const { config, best, trained } = input;
   const runId = makeRunId(input.now, input.loaded.sha256);
-  const { metric, on } = config.selection;
+  const { metric } = config.selection;
+  const choice = input.selection;
+  const on = choice.method === 'cv' ? 'cv' : config.selection.on;
   const results: ResultsJson = {
     run_id: runId,
-    selection: { metric, on, best: best.spec.name, greater_is_better: getMetric(metric).greaterIsBetter },
+    selection: {
+      metric,
+      on,
+      method: choice.method,
+      ...(choice.method === 'cv' ? { folds: choice.folds, repeats: choice.repeats } : {}),
+      reason: choice.reason,
+      best: best.spec.name,
+      greater_is_better: getMetric(metric).greaterIsBetter,
+      se: encodeNumber(input.selectionSe),
+    },
     models: trained.map((t) => t.result),
   };
+  const warnings = selectionWarnings(results.models, best.spec.name, metric, input.selectionSe);
+  if (warnings.length) results.warnings = warnings;
   const cal = input.intervals?.calibration;
   if (cal && input.intervals) {
     const test = input.intervals.test;
@@ -134,7 +153,8 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
       kind: best.spec.model,
       params: best.spec.params,
       metrics: best.result.metrics,
-      selected_by: { metric, on },
+      ...(best.result.cv ? { cv: best.result.cv } : {}),
+      selected_by: { metric, on, method: choice.method },
     },
     timings: input.timings,
     ...(cal ? { calibration: cal } : {}),

@@ -1,9 +1,10 @@
 /**
  * The leaderboard printed after training: one row per candidate, sorted by the selection
- * metric, the selected model marked, with a bar of val R² for a quick visual comparison.
+ * score (cross-validated mean ± sd, or the holdout split's), the selected model marked, with a
+ * bar of R² for a quick visual comparison.
  */
 import Table from 'cli-table3';
-import type { ResultsJson } from '../artifacts/run-artifacts.js';
+import { type ResultsJson, selectionScore } from '../artifacts/run-artifacts.js';
 
 const BAR = 16;
 
@@ -19,8 +20,10 @@ const num = (v: number | undefined, digits: number): string =>
   v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1e6 ? v.toExponential(2) : v.toFixed(digits);
 
 export function leaderboard(results: ResultsJson): string {
-  const { metric, on, best, greater_is_better } = results.selection;
-  const key = (r: ResultsJson['models'][number]) => r.metrics?.[on as 'val']?.[metric as 'r2'];
+  const sel = results.selection;
+  const { metric, on, best, greater_is_better } = sel;
+  const cv = on === 'cv';
+  const key = (r: ResultsJson['models'][number]) => selectionScore(r, sel);
   const rows = [...results.models].sort((a, b) => {
     const va = key(a);
     const vb = key(b);
@@ -28,28 +31,63 @@ export function leaderboard(results: ResultsJson): string {
     if (vb === undefined) return -1;
     return greater_is_better ? vb - va : va - vb;
   });
+  const label = metric === 'r2' ? 'R²' : metric.toUpperCase();
   const t = new Table({
-    head: ['', 'model', 'val R²', '', 'test R²', 'test RMSE', 'test MAE', 'fit s'],
+    head: [
+      '',
+      'model',
+      cv ? `cv ${label}` : `${on} ${label}`,
+      ...(cv ? ['± sd'] : []),
+      '',
+      'test R²',
+      'test RMSE',
+      'test MAE',
+      'fit s',
+    ],
     style: { head: [], border: [], compact: true },
-    colAligns: ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right'],
+    colAligns: [
+      'left',
+      'left',
+      'right',
+      ...(cv ? (['right'] as const) : []),
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+    ],
   });
   for (const r of rows) {
     if (r.status !== 'ok') {
-      t.push([' ', r.name, r.status, '', (r.error ?? '').slice(0, 60), '', '', r.fit_seconds.toFixed(2)]);
+      t.push([
+        ' ',
+        r.name,
+        r.status,
+        ...(cv ? [''] : []),
+        (r.error ?? '').slice(0, 60),
+        '',
+        '',
+        '',
+        r.fit_seconds.toFixed(2),
+      ]);
       continue;
     }
-    const v = r.metrics?.val;
+    const v = key(r);
     const te = r.metrics?.test;
     t.push([
       r.name === best ? '★' : ' ',
       r.name,
-      num(v?.r2, 4),
-      bar(v?.r2),
+      num(v, 4),
+      ...(cv ? [num(r.cv?.sd, 4)] : []),
+      metric === 'r2' ? bar(v) : '',
       num(te?.r2, 4),
       num(te?.rmse, 2),
       num(te?.mae, 2),
       r.fit_seconds.toFixed(2),
     ]);
   }
-  return `${t.toString()}\n★ selected by ${metric} on ${on}${on === 'test' ? ' (warning: selecting on test leaks it into the decision)' : ''}`;
+  const how = cv
+    ? `${metric} over ${sel.repeats && sel.repeats > 1 ? `${sel.repeats}×` : ''}${sel.folds}-fold cross-validation of TRAIN+VAL (${sel.reason})`
+    : `${metric} on ${on}${sel.reason && sel.method ? ` (${sel.reason})` : ''}`;
+  return `${t.toString()}\n★ selected by ${how}${on === 'test' ? ' (warning: selecting on test leaks it into the decision)' : ''}`;
 }

@@ -11,9 +11,19 @@ export interface Reporter {
 
 const fmtS = (s: number) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
 
+/** "0.9123 ± 0.0150": mean and sample sd of the folds that ran. */
+function cvMean(scores: Float64Array): string {
+  const v = [...scores].filter((x) => !Number.isNaN(x));
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return `${mean.toFixed(4)} ± ${sd.toFixed(4)}`;
+}
+
 export function createReporter(out: NodeJS.WriteStream = process.stderr): Reporter {
   const live = out.isTTY === true && !process.env.CI;
   let bar: cliProgress.SingleBar | undefined;
+  // With a live bar, finished candidates are listed when cross-validation ends.
+  const done: string[] = [];
   const line = (s: string) => out.write(`${s}\n`);
   return {
     onEvent(e) {
@@ -22,6 +32,11 @@ export function createReporter(out: NodeJS.WriteStream = process.stderr): Report
           if (!live) line(`• ${e.stage} …`);
           break;
         case 'stage_end':
+          if (e.stage === 'cv') {
+            bar?.stop();
+            bar = undefined;
+            for (const t of done.splice(0)) line(t);
+          }
           line(`✓ ${e.stage.padEnd(10)} ${fmtS(e.seconds).padStart(6)} s  ${e.summary}`);
           break;
         case 'model_start':
@@ -44,6 +59,43 @@ export function createReporter(out: NodeJS.WriteStream = process.stderr): Report
         case 'model_progress':
           bar?.update(Math.round(e.fraction * 100));
           break;
+        case 'method':
+          line(
+            e.choice.method === 'cv'
+              ? `  selection: ${e.choice.repeats! > 1 ? `${e.choice.repeats}×` : ''}${e.choice.folds}-fold cross-validation over TRAIN+VAL (${e.choice.reason})`
+              : `  selection: on the VAL holdout (${e.choice.reason})`,
+          );
+          break;
+        case 'cv_start':
+          if (live) {
+            bar = new cliProgress.SingleBar(
+              {
+                format: `  cross-validation {bar} {value}/{total} fits  {last}`,
+                barsize: 24,
+                stream: out,
+                hideCursor: true,
+                clearOnComplete: true,
+              },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(e.fits, 0, { last: '' });
+          } else {
+            line(`  ${e.fits} fits: ${e.candidates} candidates × ${e.folds} folds, ${e.lanes} at a time`);
+          }
+          break;
+        case 'cv_fit_end':
+          bar?.update(e.done, { last: `${e.name} fold ${e.fold + 1}` });
+          break;
+        case 'cv_candidate_end': {
+          const r = e.result;
+          const text =
+            r.status === 'ok'
+              ? `    ✓ ${r.spec.name.padEnd(14)} ${e.metric.name} ${cvMean(r.foldScores)}  (${r.foldScores.length} folds, ${fmtS(r.seconds)} s)`
+              : `    ✗ ${r.spec.name.padEnd(14)} ${r.status}: ${r.error}`;
+          if (live) done.push(text);
+          else line(text);
+          break;
+        }
         case 'model_end': {
           bar?.stop();
           bar = undefined;

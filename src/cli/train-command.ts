@@ -94,7 +94,9 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
       // stdout stays pure JSON; the registration still shows on the terminal.
       process.stderr.write(`${registrationLines(run, cfg.output.dir).join('\n')}\n`);
     } else {
-      process.stdout.write(`\n${leaderboard(run.results)}\n\n`);
+      process.stdout.write(`\n${leaderboard(run.results)}\n`);
+      for (const w of run.results.warnings ?? []) process.stdout.write(`⚠ ${w.message}\n`);
+      process.stdout.write('\n');
       process.stdout.write(`run ${run.runId}: artifacts in ${relative(process.cwd(), run.runDir) || '.'}\n`);
       process.stdout.write(`${registrationLines(run, cfg.output.dir).join('\n')}\n`);
       const dir = relative(process.cwd(), run.runDir) || '.';

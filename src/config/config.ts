@@ -11,12 +11,12 @@ import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/ex
 import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { type RetrainConfig, resolveRetrainConfig } from '../loop/retrain-config.js';
-import { METRIC_NAMES } from '../metrics/regression.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
 import { type RegistryConfig, resolveRegistryConfig } from '../registry/registry-config.js';
 import { resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
 import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
 import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
+import { resolveSelectionConfig, type SelectionConfig } from '../train/selection-config.js';
 import { applyEnvironment, ENVIRONMENTS, type Environment, selectedEnvironment } from './environments.js';
 
 export const DATA_PARAMS = {
@@ -72,16 +72,6 @@ export const TRAINING_PARAMS = {
   },
 } as const satisfies ParamTable;
 
-export const SELECTION_PARAMS = {
-  metric: { type: 'enum', default: 'r2', values: METRIC_NAMES, doc: 'metric that picks the best model' },
-  on: {
-    type: 'enum',
-    default: 'val',
-    values: ['val', 'test'],
-    doc: 'split the metric is read on; choosing on test leaks it into the decision',
-  },
-} as const satisfies ParamTable;
-
 export const OUTPUT_PARAMS = {
   dir: {
     type: 'string',
@@ -103,7 +93,7 @@ export interface TabflowConfig {
   preprocessing: PreprocessConfig;
   models: CandidateSpec[];
   training: ParamsOf<typeof TRAINING_PARAMS>;
-  selection: ParamsOf<typeof SELECTION_PARAMS>;
+  selection: SelectionConfig;
   output: ParamsOf<typeof OUTPUT_PARAMS>;
   inference: InferenceConfig;
   registry: RegistryConfig;
@@ -170,7 +160,7 @@ export function resolveConfig(raw: unknown = {}, opts: { env?: string } = {}): T
     preprocessing: section(() => resolvePreprocessConfig(r.preprocessing, 'preprocessing')),
     models: section(() => resolveCandidates(r.models, 'models')),
     training: section(() => resolveParams(TRAINING_PARAMS, r.training, 'training')),
-    selection: section(() => resolveParams(SELECTION_PARAMS, r.selection, 'selection')),
+    selection: section(() => resolveSelectionConfig(r.selection, 'selection')),
     output: section(() => resolveParams(OUTPUT_PARAMS, r.output, 'output')),
     inference: section(() => resolveInferenceConfig(r.inference, 'inference')),
     registry: section(() => resolveRegistryConfig(r.registry, 'registry')),

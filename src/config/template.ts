@@ -14,7 +14,8 @@ import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { REGISTRY_PARAMS } from '../registry/registry-config.js';
 import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
-import { DATA_PARAMS, OUTPUT_PARAMS, SELECTION_PARAMS, TRAINING_PARAMS } from './config.js';
+import { SELECTION_PARAMS } from '../train/selection-config.js';
+import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './config.js';
 
 function section(name: string, doc: string, table: ParamTable, extra: string[] = []): string {
   const lines = [`# ${doc}`, `${name}:`];

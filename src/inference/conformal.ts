@@ -29,7 +29,12 @@ export interface CalibrationJson {
   method: 'split_conformal';
   mode: IntervalMode;
   coverage: number;
-  /** VAL rows the quantile was taken over, and the rank used. */
+  /**
+   * Where the scores come from: the VAL residuals of the selected model (holdout), or its
+   * out-of-fold residuals over TRAIN+VAL (cross-validated selection). Absent: val.
+   */
+  calibrated_on?: 'val' | 'out_of_fold';
+  /** Rows the quantile was taken over, and the rank used. */
   n: number;
   rank: number;
   q: JsonNumber;
@@ -40,7 +45,7 @@ export interface CalibrationJson {
    * absolute was kept without comparing.
    */
   chosen_by?:
-    | { criterion: 'interval_score'; absolute: JsonNumber; adaptive: JsonNumber }
+    | { criterion: 'interval_score'; absolute: JsonNumber; adaptive: JsonNumber; over?: 'folds' | 'halves' }
     | { criterion: 'too_few_val_rows'; rows: number; min: number };
 }
 
@@ -155,11 +160,19 @@ async function fitDifficulty(input: CalibrateInput): Promise<{ model: FittedRegr
   const { model, train, features, seed } = input;
   const pt = model.predict(train.X);
   const r = new Float64Array(pt.length);
+  for (let i = 0; i < r.length; i++) r[i] = Math.abs(train.y[i] - pt[i]);
+  return fitDifficultyOn(train.X, r, features, seed);
+}
+
+/** σ(x) ≈ E|residual| on the rows X from their absolute residuals r, with a floor away from 0. */
+export async function fitDifficultyOn(
+  X: Matrix,
+  r: Float64Array,
+  features: readonly FeatureInfo[],
+  seed: number,
+): Promise<{ model: FittedRegressor; floor: number }> {
   let mean = 0;
-  for (let i = 0; i < r.length; i++) {
-    r[i] = Math.abs(train.y[i] - pt[i]);
-    mean += r[i] / r.length;
-  }
+  for (let i = 0; i < r.length; i++) mean += r[i] / r.length;
   const gbdt = createModel('gbdt', {
     max_iter: 100,
     learning_rate: 0.05,
@@ -167,13 +180,13 @@ async function fitDifficulty(input: CalibrateInput): Promise<{ model: FittedRegr
     min_samples_leaf: 20,
     early_stopping: 'false',
   });
-  const fitted = await gbdt.fit(train.X, r, { features, seed, threads: 1 });
+  const fitted = await gbdt.fit(X, r, { features, seed, threads: 1 });
   // A σ near 0 would make a score explode; the floor is a fraction of the mean |residual|.
   const floor = Math.max(0.1 * mean, 1e-12);
   return { model: fitted, floor };
 }
 
-function sigmaOf(m: FittedRegressor, floor: number, X: Matrix): Float64Array {
+export function sigmaOf(m: FittedRegressor, floor: number, X: Matrix): Float64Array {
   const s = m.predict(X);
   for (let i = 0; i < s.length; i++) s[i] = Math.max(s[i], floor);
   return s;

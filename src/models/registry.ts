@@ -21,6 +21,12 @@ export interface ModelFamily {
   readonly composite?: boolean;
   /** Params have already been validated against `params`. */
   create(params: Record<string, unknown>): Regressor;
+  /**
+   * Params for a refit on all rows after cross-validation, given the boosting rounds each fold's
+   * model kept (`FittedRegressor.iterations`). Families that stop early fix their rounds here,
+   * as no validation rows are left; without this hook the params are used unchanged.
+   */
+  refitParams?(params: Record<string, unknown>, foldIterations: readonly number[]): Record<string, unknown>;
   load(json: Serialized): FittedRegressor;
 }
 

@@ -57,6 +57,11 @@ export interface FittedRegressor {
   featureImportances(): Float64Array;
   /** Things results.json should say about this fit (approximations, early stopping, ...). */
   readonly notes: readonly string[];
+  /**
+   * Boosting rounds kept, for families that stop early on validation rows: cross-validation
+   * refits such a model on all rows (no validation rows left) with the rounds its folds kept.
+   */
+  readonly iterations?: number;
   /** `{kind, formatVersion, params, state}`; typed arrays via core/codec. */
   toJSON(): Serialized;
 }

@@ -53,9 +53,27 @@ export interface CandidateResult {
     best_trial: number;
     history: TuningTrial[];
   };
+  /** Cross-validated selection metric (selection.method cv): per fold, mean and spread. */
+  cv?: CvScore;
   /** Drop in R² on TEST when each input column is shuffled (selected model only). */
   permutation_importance?: PermutationImportance;
   notes: string[];
+}
+
+export interface CvScore {
+  metric: string;
+  mean: number;
+  /** Sample standard deviation over folds. */
+  sd: number;
+  /** Standard error of the mean: sd / √folds. */
+  se: number;
+  /** Score on each fold, repeat-major (NaN: the fold did not run). */
+  folds: number[];
+  repeats: number;
+  /** False when the time budget ran out before every fold ran (then the candidate is not selectable). */
+  complete: boolean;
+  /** Fit seconds summed over folds. */
+  seconds: number;
 }
 
 export interface TuningTrial {

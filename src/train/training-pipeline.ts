@@ -8,44 +8,33 @@
  */
 import { DataCleaner } from '../clean/data-cleaner.js';
 import type { TabflowConfig } from '../config/config.js';
-import { DataError, ModelError } from '../core/errors.js';
-import type { Column, Frame } from '../data/frame.js';
+import { DataError } from '../core/errors.js';
+import { type Column, cellValue, columnLength, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
 import { permutationImportance } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
-import { calibrateIntervals } from '../inference/conformal.js';
 import { trainQuantiles } from '../inference/contract.js';
-import type { InputEncoding } from '../models/regressor.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
-import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
 import { DataSplitter } from '../split/data-splitter.js';
+import type { CvEvent } from './cv/cross-validate.js';
+import { selectByCv } from './cv-selection.js';
 import { loadOptionsOf } from './held-out.js';
-import {
-  ModelTrainer,
-  type PreparedData,
-  type TrainedCandidate,
-  type TrainerEvent,
-} from './model-trainer.js';
+import { selectOnHoldout } from './holdout-selection.js';
+import { ModelTrainer, type TrainedCandidate, type TrainerEvent } from './model-trainer.js';
+import type { Part, Stage, StageRunner } from './selection.js';
+import { chooseMethod, type MethodChoice } from './selection-method.js';
 
-export type Stage =
-  | 'load'
-  | 'clean'
-  | 'split'
-  | 'preprocess'
-  | 'train'
-  | 'evaluate'
-  | 'select'
-  | 'calibrate'
-  | 'importance'
-  | 'save';
+export type { Stage };
 
 export type PipelineEvent =
   | { type: 'stage_start'; stage: Stage }
   | { type: 'stage_end'; stage: Stage; seconds: number; summary: string }
-  | TrainerEvent;
+  | { type: 'method'; choice: MethodChoice }
+  | TrainerEvent
+  | CvEvent;
 
 export interface PipelineOptions {
   onEvent?: (e: PipelineEvent) => void;
@@ -120,16 +109,12 @@ export class TrainingPipeline {
     const frame = cleaned.frame;
     const yAll = numericTarget(frame.get(target), target);
     const features = frame.drop([target, ...split.dropColumns]);
-    const parts = {
-      train: { rows: split.train, frame: features.take(split.train) },
-      val: { rows: split.val, frame: features.take(split.val) },
-      test: { rows: split.test, frame: features.take(split.test) },
-    };
-    const ys = {
-      train: Float64Array.from(split.train, (i) => yAll[i]),
-      val: Float64Array.from(split.val, (i) => yAll[i]),
-      test: Float64Array.from(split.test, (i) => yAll[i]),
-    };
+    const part = (rows: Uint32Array): Part => ({
+      rows,
+      frame: features.take(rows),
+      y: Float64Array.from(rows, (i) => yAll[i]),
+    });
+    const parts = { train: part(split.train), val: part(split.val), test: part(split.test) };
 
     const trainer = new ModelTrainer(cfg.models, {
       seed: cfg.training.seed,
@@ -140,59 +125,22 @@ export class TrainingPipeline {
       tuneMetric: cfg.selection.metric,
       onEvent: this.onEvent,
     });
-
-    // One preprocessor per encoding the candidates want, each fitted on TRAIN rows only.
-    const prepared = new Map<InputEncoding, { pre: FittedPreprocessor; data: PreparedData }>();
-    await this.stage(
-      'preprocess',
-      () => {
-        for (const encoding of trainer.encodings()) {
-          const pre = new ProductionPreprocessor(cfg.preprocessing, { encoding }).fit(parts.train.frame);
-          const tr = pre.transform(parts.train.frame);
-          prepared.set(encoding, {
-            pre,
-            data: {
-              features: tr.features,
-              train: { X: tr.X, y: ys.train },
-              val: { X: pre.transform(parts.val.frame).X, y: ys.val },
-              test: { X: pre.transform(parts.test.frame).X, y: ys.test },
-            },
-          });
-        }
-        return prepared;
-      },
-      (m) => [...m].map(([enc, p]) => `${enc}: ${p.data.features.length} model features`).join(', '),
-    );
-    const dataFor = (enc: InputEncoding): PreparedData => {
-      const p = prepared.get(enc);
-      if (!p) throw new Error(`no preprocessor fitted for encoding ${enc}`);
-      return p.data;
+    const choice = chooseMethod(cfg, { trainRows: split.train.length, valRows: split.val.length });
+    this.onEvent({ type: 'method', choice });
+    const ctx = {
+      cfg,
+      parts,
+      all: { frame: features, y: yAll },
+      groups: cfg.split.strategy === 'group' ? groupIds(frame.get(cfg.split.group_column!)) : undefined,
+      trainer,
+      choice,
+      stage: this.stage.bind(this) as StageRunner,
+      onEvent: this.onEvent,
     };
+    const sel = choice.method === 'cv' ? await selectByCv(ctx) : await selectOnHoldout(ctx);
+    const { best, trained, chosen } = sel;
 
-    const trained = await this.stage(
-      'train',
-      () => trainer.trainAll(dataFor),
-      (r) => `${r.filter((t) => t.fitted).length} of ${r.length} candidates trained`,
-    );
-    await this.stage(
-      'evaluate',
-      () => trainer.evaluateAll(trained, dataFor),
-      () => 'R², RMSE, MAE, MAPE, median AE on train, val, test',
-    );
-    const { metric, on } = cfg.selection;
-    const best = await this.stage(
-      'select',
-      () => trainer.selectBest(trained, metric, on),
-      (b) =>
-        b ? `${b.spec.name} (${metric} on ${on} = ${b.result.metrics?.[on]?.[metric]?.toFixed(4)})` : 'none',
-    );
-    if (!best?.fitted) {
-      const why = trained.map((t) => `  - ${t.spec.name}: ${t.result.error ?? t.result.status}`).join('\n');
-      throw new ModelError('all_failed', `No candidate trained successfully:\n${why}`);
-    }
-
-    const chosen = prepared.get(best.result.encoding)!;
-    // Split-conformal intervals on VAL residuals of the selected model, checked on TEST.
+    // Conformal intervals of the selected model on rows it was not fitted on, checked on TEST.
     const { interval_method: mode, interval_coverage: coverage } = cfg.inference;
     const intervals =
       mode === 'none'
@@ -200,29 +148,22 @@ export class TrainingPipeline {
         : await this.stage(
             'calibrate',
             async () => {
-              const { features, train, val, test } = chosen.data;
-              const iv = await calibrateIntervals({
-                model: best.fitted!,
-                features,
-                train,
-                val,
-                coverage,
-                mode,
-                seed: cfg.training.seed,
-              });
+              const iv = await sel.calibrate({ coverage, mode, seed: cfg.training.seed });
+              const { test } = chosen.data;
               return {
                 calibration: iv.json,
                 test: iv.evaluate(best.fitted!.predict(test.X), test.X, test.y),
               };
             },
             (r) =>
-              `${r.calibration.mode}${mode === 'auto' ? ' (lower interval score on VAL)' : ''} ${(coverage * 100).toFixed(0)}% intervals: ` +
+              `${r.calibration.mode}${mode === 'auto' ? ' (lower interval score)' : ''} ${(coverage * 100).toFixed(0)}% intervals ` +
+              `on ${r.calibration.n.toLocaleString('en')} ${r.calibration.calibrated_on === 'out_of_fold' ? 'out-of-fold' : 'VAL'} residuals: ` +
               `test coverage ${(r.test.coverage * 100).toFixed(1)}%, mean width ${r.test.mean_width.toPrecision(4)}`,
           );
     const { test } = chosen.data;
     if (test.y.length >= 2) {
       // Global importance of the selected model on TEST (subsampled to ≤ 5,000 rows: cheap).
-      const fitted = best.fitted;
+      const fitted = best.fitted!;
       best.result.permutation_importance = await this.stage(
         'importance',
         () =>
@@ -241,21 +182,23 @@ export class TrainingPipeline {
           loaded: loaded.report,
           cleaning: cleaned.report,
           split: split.report,
+          selection: choice,
+          selectionSe: sel.se,
           target,
-          yTrain: ys.train,
+          yTrain: sel.fitted.y,
           preprocessor: chosen.pre,
           modelFeatures: chosen.data.features.map((f) => f.name),
           best,
           trained,
           timings: this.timings,
           intervals,
-          featureQuantiles: trainQuantiles(parts.train.frame),
+          featureQuantiles: trainQuantiles(sel.fitted.frame),
           explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
-          // What monitoring compares live traffic with: raw TRAIN inputs, TEST predictions.
+          // What monitoring compares live traffic with: raw inputs the model was fitted on, TEST predictions.
           profile: serializeReferenceProfile(
-            buildReferenceProfile(parts.train.frame, {
+            buildReferenceProfile(sel.fitted.frame, {
               predictions: best.fitted!.predict(chosen.data.test.X),
-              target: { name: target, values: ys.train },
+              target: { name: target, values: sel.fitted.y },
             }),
           ),
         }),
@@ -263,6 +206,22 @@ export class TrainingPipeline {
     );
     return { ...saved, best, trained };
   }
+}
+
+/** A dense id per distinct value of the group column (missing values form one group). */
+function groupIds(col: Column): Int32Array {
+  const ids = new Map<string | number | boolean | null, number>();
+  const out = new Int32Array(columnLength(col));
+  for (let i = 0; i < out.length; i++) {
+    const v = cellValue(col, i);
+    let id = ids.get(v);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(v, id);
+    }
+    out[i] = id;
+  }
+  return out;
 }
 
 function numericTarget(col: Column, name: string): Float64Array {

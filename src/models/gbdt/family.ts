@@ -7,6 +7,16 @@ import { type FittedTrees, loadTrees } from '../tree/fitted-trees.js';
 import { fitGbdt } from './boost.js';
 import { GBDT_PARAMS, type GbdtParams } from './params.js';
 
+/**
+ * A refit on all rows has no validation rows to stop on: it grows the mean of the rounds the
+ * folds kept (each fold stopped on its own held-out rows), and stops only there.
+ */
+function refitRounds(params: GbdtParams, foldIterations: readonly number[]): GbdtParams {
+  if (params.early_stopping === 'false' || foldIterations.length === 0) return params;
+  const mean = foldIterations.reduce((a, b) => a + b, 0) / foldIterations.length;
+  return { ...params, max_iter: Math.max(1, Math.round(mean)), early_stopping: 'false' };
+}
+
 export const gbdt: ModelFamily = {
   kind: 'gbdt',
   description:
@@ -24,4 +34,5 @@ export const gbdt: ModelFamily = {
     };
   },
   load: (json: Serialized): FittedTrees => loadTrees(json, 'gbdt', GBDT_PARAMS),
+  refitParams: (params, foldIterations) => refitRounds(params as GbdtParams, foldIterations),
 };

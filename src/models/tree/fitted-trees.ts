@@ -60,6 +60,11 @@ export class FittedTrees implements FittedRegressor {
     this.notes = notes;
   }
 
+  /** Trees kept (boosting rounds, after early stopping). */
+  get iterations(): number {
+    return this.trees.length;
+  }
+
   predict(X: Matrix): Float64Array {
     checkFeatureCount(this.kind, this.nFeatures, X.cols);
     const out = new Float64Array(X.rows).fill(this.baseline);

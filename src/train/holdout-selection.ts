@@ -1,0 +1,145 @@
+/**
+ * Selection on the VAL holdout (the seed's flow, and `auto` on large data): preprocessing and
+ * every candidate are fitted on TRAIN (VAL only for early stopping), all are scored on TRAIN,
+ * VAL and TEST, the ensemble's weights are chosen on VAL predictions (its VAL score
+ * cross-fitted over two halves), and the best VAL score wins. Intervals calibrate on VAL.
+ */
+import { ModelError } from '../core/errors.js';
+import { Rng } from '../core/random.js';
+import { calibrateIntervals } from '../inference/conformal.js';
+import { getMetric, type Metric, scoreAll } from '../metrics/regression.js';
+import type { InputEncoding } from '../models/regressor.js';
+import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
+import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
+import { holdoutEnsemble } from './ensemble-step.js';
+import type { PreparedData, TrainedCandidate } from './model-trainer.js';
+import type { Selection, SelectionContext } from './selection.js';
+
+export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Selection> {
+  const { cfg, parts, trainer, stage } = ctx;
+  // One preprocessor per encoding the candidates want, each fitted on TRAIN rows only.
+  const prepared = await stage(
+    'preprocess',
+    () => {
+      const m = new Map<InputEncoding, { pre: FittedPreprocessor; data: PreparedData }>();
+      for (const encoding of trainer.encodings()) {
+        const pre = new ProductionPreprocessor(cfg.preprocessing, { encoding }).fit(parts.train.frame);
+        const tr = pre.transform(parts.train.frame);
+        m.set(encoding, {
+          pre,
+          data: {
+            features: tr.features,
+            train: { X: tr.X, y: parts.train.y },
+            val: { X: pre.transform(parts.val.frame).X, y: parts.val.y },
+            test: { X: pre.transform(parts.test.frame).X, y: parts.test.y },
+          },
+        });
+      }
+      return m;
+    },
+    (m) => [...m].map(([enc, p]) => `${enc}: ${p.data.features.length} model features`).join(', '),
+  );
+  const entry = (enc: InputEncoding) => {
+    const p = prepared.get(enc);
+    if (!p) throw new Error(`no preprocessor fitted for encoding ${enc}`);
+    return p;
+  };
+  const dataFor = (enc: InputEncoding): PreparedData => entry(enc).data;
+
+  const trained = await stage(
+    'train',
+    () => trainer.trainAll(dataFor),
+    (r) => `${r.filter((t) => t.fitted).length} of ${r.length} candidates trained`,
+  );
+  await stage(
+    'evaluate',
+    () => trainer.evaluateAll(trained, dataFor),
+    () => 'R², RMSE, MAE, MAPE, median AE on train, val, test',
+  );
+  const { metric, on } = cfg.selection;
+  const ok = trained.filter((t) => t.fitted && t.result.metrics?.val);
+  let ensVal: Float64Array | undefined;
+  if (cfg.selection.ensemble && ok.length >= 2 && on === 'val') {
+    const ens = await stage(
+      'ensemble',
+      () => {
+        const t0 = performance.now();
+        const input = prepared.has('ordinal') ? 'ordinal' : 'onehot';
+        const w = holdoutEnsemble(
+          ok.map((t) => t.fitted!.predict(dataFor(t.result.encoding).val.X)),
+          parts.val.y,
+          getMetric(metric),
+          cfg.selection.ensemble_iterations,
+          cfg.training.seed,
+        );
+        const e = ensembleCandidate({
+          name: ensembleName(trained.map((t) => t.spec.name)),
+          members: ok,
+          weights: w.weights,
+          memberEncoding: (t) => entry(t.result.encoding).pre.encoding,
+          input: { requested: input, actual: entry(input).pre.encoding, features: dataFor(input).features },
+          iterations: cfg.selection.ensemble_iterations,
+          kept: w.kept,
+          seconds: (performance.now() - t0) / 1000,
+          notes: [
+            `weights chosen greedily on VAL predictions; its VAL score is cross-fitted (weights from one half score the other)`,
+          ],
+        });
+        trainer.evaluateAll([e], dataFor);
+        // The honest VAL score replaces the in-sample one evaluateAll computed.
+        e.result.metrics = { ...e.result.metrics, val: scoreAll(parts.val.y, w.valPred) };
+        ensVal = w.valPred;
+        return e;
+      },
+      (e) => describeWeights(e),
+    );
+    trained.push(ens);
+  }
+  const best = await stage(
+    'select',
+    () => trainer.selectBest(trained, metric, on),
+    (b) =>
+      b ? `${b.spec.name} (${metric} on ${on} = ${b.result.metrics?.[on]?.[metric]?.toFixed(4)})` : 'none',
+  );
+  if (!best?.fitted) throw allFailed(trained);
+  const chosen = entry(best.result.encoding);
+  const bestVal = best.spec.model === 'ensemble' && ensVal ? ensVal : best.fitted.predict(chosen.data.val.X);
+  return {
+    se: bootstrapSe(parts.val.y, bestVal, getMetric(metric), cfg.training.seed),
+    trained,
+    best,
+    chosen,
+    fitted: { frame: parts.train.frame, y: parts.train.y },
+    summary: `selected on VAL`,
+    calibrate: ({ coverage, mode, seed }) => {
+      const { features, train, val } = chosen.data;
+      return calibrateIntervals({ model: best.fitted!, features, train, val, coverage, mode, seed });
+    },
+  };
+}
+
+/** Bootstrap standard error of the metric over VAL rows (200 seeded resamples). */
+function bootstrapSe(y: Float64Array, pred: Float64Array, metric: Metric, seed: number): number {
+  const n = y.length;
+  if (n < 2) return Number.NaN;
+  const rng = new Rng(seed ^ 0x2545f491);
+  const B = 200;
+  const ys = new Float64Array(n);
+  const ps = new Float64Array(n);
+  const v = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < n; i++) {
+      const k = rng.int(n);
+      ys[i] = y[k];
+      ps[i] = pred[k];
+    }
+    v[b] = metric.compute(ys, ps);
+  }
+  const mean = v.reduce((a, x) => a + x, 0) / B;
+  return Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (B - 1));
+}
+
+export function allFailed(trained: readonly TrainedCandidate[]): ModelError {
+  const why = trained.map((t) => `  - ${t.spec.name}: ${t.result.error ?? t.result.status}`).join('\n');
+  return new ModelError('all_failed', `No candidate trained successfully:\n${why}`);
+}

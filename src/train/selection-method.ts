@@ -1,0 +1,87 @@
+/**
+ * Which selection method a run uses, decided before anything is fitted, and why: the run prints
+ * and records the reason. `auto` cross-validates unless the data is large (more than
+ * `selection.cv_max_rows` TRAIN+VAL rows), the split is by time (shuffled folds would fit on the
+ * future), the config selects on TEST, or the estimated cost of cross-validation exceeds
+ * `training.time_budget_s`.
+ */
+import type { TabflowConfig } from '../config/config.js';
+import { ConfigError, DataError } from '../core/errors.js';
+
+export interface MethodChoice {
+  readonly method: 'cv' | 'holdout';
+  /** cv only. */
+  readonly folds?: number;
+  readonly repeats?: number;
+  readonly reason: string;
+}
+
+/** TRAIN+VAL rows below which `repeats: null` repeats K-fold (smaller data, noisier folds). */
+export const SMALL_DATA_ROWS = 1_000;
+export const SMALL_DATA_REPEATS = 3;
+
+export interface MethodInputs {
+  readonly trainRows: number;
+  readonly valRows: number;
+  /** Estimated seconds of one K-fold pass over every candidate (null: not estimated). */
+  readonly estimatedCvSeconds?: number | null;
+}
+
+export function chooseMethod(cfg: TabflowConfig, n: MethodInputs): MethodChoice {
+  const sel = cfg.selection;
+  const rows = n.trainRows + n.valRows;
+  if (n.trainRows === 0) {
+    throw new DataError(
+      'no_train_rows',
+      `The split left no TRAIN rows (split.strategy = ${cfg.split.strategy}${cfg.split.split_column ? `, split_column "${cfg.split.split_column}"` : ''}): ` +
+        'models need rows to fit on; give some rows the value train',
+    );
+  }
+  const cv = (reason: string): MethodChoice => ({ method: 'cv', ...cvShape(cfg, rows), reason });
+  const holdout = (reason: string): MethodChoice => {
+    if (n.valRows === 0 && sel.on === 'val') {
+      throw new DataError(
+        'no_val_rows',
+        `selection.method = ${sel.method} selects on VAL, but the split left no VAL rows ` +
+          `(split.strategy = ${cfg.split.strategy}, split.val = ${cfg.split.val}): ` +
+          'give some rows to VAL, or use selection.method: cv',
+      );
+    }
+    return { method: 'holdout', reason };
+  };
+  if (sel.method === 'holdout') return holdout('selection.method: holdout');
+  if (cfg.split.strategy === 'time') {
+    if (sel.method === 'cv') {
+      throw new ConfigError([
+        {
+          path: 'selection.method',
+          code: 'invalid_value',
+          message:
+            'selection.method = "cv" is not allowed with split.strategy = "time": shuffled folds would ' +
+            'fit on later rows to predict earlier ones; use selection.method: holdout (or auto)',
+        },
+      ]);
+    }
+    return holdout('time split: shuffled folds would fit on the future');
+  }
+  if (sel.method === 'cv') return cv('selection.method: cv');
+  if (sel.on === 'test') return holdout('selection.on: test');
+  if (rows > sel.cv_max_rows) {
+    return holdout(
+      `${rows.toLocaleString('en')} TRAIN+VAL rows > selection.cv_max_rows (${sel.cv_max_rows.toLocaleString('en')})`,
+    );
+  }
+  const budget = cfg.training.time_budget_s;
+  const est = n.estimatedCvSeconds ?? null;
+  if (budget !== null && est !== null && est > budget) {
+    return holdout(
+      `cross-validation would take about ${est.toFixed(0)} s > training.time_budget_s (${budget} s)`,
+    );
+  }
+  return cv(`${rows.toLocaleString('en')} TRAIN+VAL rows ≤ selection.cv_max_rows`);
+}
+
+function cvShape(cfg: TabflowConfig, rows: number): { folds: number; repeats: number } {
+  const repeats = cfg.selection.repeats ?? (rows < SMALL_DATA_ROWS ? SMALL_DATA_REPEATS : 1);
+  return { folds: cfg.selection.folds, repeats };
+}

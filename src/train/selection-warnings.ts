@@ -1,0 +1,59 @@
+/**
+ * A warning, never a reselection: TEST only measures, so when a candidate that was not selected
+ * scores better on TEST than the selected one by more than the selection's own standard error,
+ * the run says so (CLI, results.json, report) and keeps its choice.
+ */
+import { getMetric, isBetter, type MetricName } from '../metrics/regression.js';
+import type { CandidateResult } from './model-trainer.js';
+
+export interface SelectionWarning {
+  code: 'test_beats_selected';
+  candidate: string;
+  selected: string;
+  metric: string;
+  candidate_test: number;
+  selected_test: number;
+  /** The standard error the gap was compared with. */
+  se: number;
+  message: string;
+}
+
+/**
+ * `se`: the standard error of the selected candidate's selection score (cross-validation:
+ * sd/√folds; holdout: bootstrap over VAL rows).
+ */
+export function selectionWarnings(
+  models: readonly CandidateResult[],
+  selected: string,
+  metricName: MetricName,
+  se: number,
+): SelectionWarning[] {
+  const metric = getMetric(metricName);
+  const best = models.find((m) => m.name === selected);
+  const bestTest = best?.metrics?.test?.[metricName];
+  if (bestTest === undefined || !Number.isFinite(se)) return [];
+  const out: SelectionWarning[] = [];
+  for (const m of models) {
+    const v = m.metrics?.test?.[metricName];
+    if (m.name === selected || m.status !== 'ok' || v === undefined) continue;
+    const gap = metric.greaterIsBetter ? v - bestTest : bestTest - v;
+    if (!isBetter(metric, v, bestTest) || gap <= se) continue;
+    out.push({
+      code: 'test_beats_selected',
+      candidate: m.name,
+      selected,
+      metric: metricName,
+      candidate_test: v,
+      selected_test: bestTest,
+      se,
+      message:
+        `${m.name} scores better on TEST than the selected ${selected} (${metricName} ${fmt(v)} vs ${fmt(bestTest)}), ` +
+        `by more than the selection's standard error (${fmt(se)}). The selection stands — TEST only measures — ` +
+        'but it may be noise: more data, more folds (selection.folds, selection.repeats) or cross-validation ' +
+        '(selection.method: cv) make the choice steadier',
+    });
+  }
+  return out;
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 1000 ? x.toFixed(1) : x.toPrecision(4));
