@@ -73,6 +73,19 @@ export {
 export * from './loop/index.js';
 export * from './metrics/regression.js';
 export {
+  type BuildEnsembleOptions,
+  blendPredictions,
+  type EnsembleMember,
+  expandedFeatures,
+  expandOnehot,
+  FittedEnsemble,
+  type GreedySelection,
+  type GreedySelectionOptions,
+  greedyEnsembleSelection,
+  type OnehotLayout,
+  onehotLayout,
+} from './models/ensemble/index.js';
+export {
   createModel,
   getFamily,
   loadModel,

@@ -3,13 +3,17 @@
  *   tree, gbdt, random_forest, extra_trees → exact TreeSHAP
  *   linear, ridge, lasso, elasticnet       → exact linear contributions
  *   anything else (svr, knn, ...)          → antithetic permutation sampling against a background
+ *   ensemble                               → Σ weight × each member's own attributions
  */
-import { ModelError, ValidationError } from '../core/errors.js';
+import { checkFeatureCount, ModelError, ValidationError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { FittedEnsemble } from '../models/ensemble/fitted-ensemble.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
+import { explainEnsemble, type GroupedAttributions } from './ensemble-explainer.js';
 import {
   type ExplainMethod,
   type Explanation,
+  foldGroups,
   foldToInputs,
   type InputExplanation,
   sourceGroups,
@@ -29,6 +33,7 @@ export interface ExplainOptions {
 
 /** The method `explain` uses for this model. */
 export function explainMethod(model: FittedRegressor): ExplainMethod {
+  if (model instanceof FittedEnsemble) return 'ensemble';
   if (treeEnsembleOf(model)) return 'tree_shap';
   if (isLinear(model)) return 'linear';
   return 'sampling_shap';
@@ -36,11 +41,17 @@ export function explainMethod(model: FittedRegressor): ExplainMethod {
 
 /** True when explaining this model needs a background sample at inference time. */
 export function needsBackground(model: FittedRegressor): boolean {
+  if (model instanceof FittedEnsemble) return model.members.some((m) => needsBackground(m.model));
   return explainMethod(model) === 'sampling_shap';
 }
 
 /** Attributions per model-matrix column: baseValue + Σ_j values[i, j] = predict(X)[i]. */
 export function explain(model: FittedRegressor, X: Matrix, opts: ExplainOptions = {}): Explanation {
+  if (model instanceof FittedEnsemble) {
+    const identity = Int32Array.from({ length: X.cols }, (_, j) => j);
+    const r = explainGrouped(model, X, opts, identity, X.cols);
+    return { ...r, rows: X.rows, nFeatures: X.cols, method: 'ensemble' };
+  }
   const trees = treeEnsembleOf(model);
   if (trees) return explainTrees(trees, X, model.kind);
   if (isLinear(model)) {
@@ -67,7 +78,10 @@ export function explainInputs(
   features: readonly FeatureInfo[],
   opts: ExplainOptions = {},
 ): InputExplanation {
-  if (explainMethod(model) !== 'sampling_shap') return foldToInputs(explain(model, X, opts), features);
+  const method = explainMethod(model);
+  if (method !== 'sampling_shap' && method !== 'ensemble') {
+    return foldToInputs(explain(model, X, opts), features);
+  }
   if (features.length !== X.cols) {
     throw new ValidationError([
       {
@@ -78,13 +92,37 @@ export function explainInputs(
     ]);
   }
   const { names, group } = sourceGroups(features);
-  const r = samplingShap(model, X, {
-    ...opts,
-    background: requireBackground(model, opts),
-    group,
-    nGroups: names.length,
-  });
-  return { baseValue: r.baseValue, names, values: r.values, rows: X.rows, method: 'sampling_shap' };
+  const r = explainGrouped(model, X, opts, group, names.length);
+  return { baseValue: r.baseValue, names, values: r.values, rows: X.rows, method };
+}
+
+/**
+ * Attributions on groups of X's columns. Sampling moves a group's columns together (the groups'
+ * Shapley values); exact methods attribute columns, then sum them per group; an ensemble combines
+ * its members' grouped attributions.
+ */
+function explainGrouped(
+  model: FittedRegressor,
+  X: Matrix,
+  opts: ExplainOptions,
+  group: Int32Array,
+  nGroups: number,
+): GroupedAttributions {
+  if (model instanceof FittedEnsemble) {
+    checkFeatureCount(model.kind, model.nFeatures, X.cols, 'explain');
+    const bg = opts.background;
+    if (bg) checkFeatureCount(`${model.kind} (background)`, model.nFeatures, bg.cols, 'explain');
+    return explainEnsemble(model, X, opts.background, group, nGroups, (m, Xm, background, g, G) =>
+      explainGrouped(m, Xm, { ...opts, background }, g, G),
+    );
+  }
+  if (explainMethod(model) === 'sampling_shap') {
+    const background = requireBackground(model, opts);
+    const r = samplingShap(model, X, { ...opts, background, group, nGroups });
+    return { baseValue: r.baseValue, values: r.values };
+  }
+  const e = explain(model, X, opts);
+  return { baseValue: e.baseValue, values: foldGroups(e.values, e.rows, e.nFeatures, group, nGroups) };
 }
 
 function requireBackground(model: FittedRegressor, opts: ExplainOptions): Matrix {

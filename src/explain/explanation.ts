@@ -8,7 +8,8 @@
 import { ValidationError } from '../core/errors.js';
 import type { FeatureInfo } from '../models/regressor.js';
 
-export type ExplainMethod = 'tree_shap' | 'linear' | 'sampling_shap';
+/** `ensemble`: the weighted sum of the members' attributions, each member by its own method. */
+export type ExplainMethod = 'tree_shap' | 'linear' | 'sampling_shap' | 'ensemble';
 
 export interface Explanation {
   /** E[f] under the method's reference distribution; the same for every row. */
@@ -65,12 +66,23 @@ export function foldToInputs(e: Explanation, features: readonly FeatureInfo[]): 
     ]);
   }
   const { names, group } = sourceGroups(features);
-  const k = names.length;
-  const out = new Float64Array(e.rows * k);
-  for (let i = 0; i < e.rows; i++) {
-    const src = i * e.nFeatures;
-    const dst = i * k;
-    for (let j = 0; j < e.nFeatures; j++) out[dst + group[j]] += e.values[src + j];
+  const values = foldGroups(e.values, e.rows, e.nFeatures, group, names.length);
+  return { baseValue: e.baseValue, names, values, rows: e.rows, method: e.method };
+}
+
+/** rows × width values summed into rows × nGroups by `group[j]` (the group of column j). */
+export function foldGroups(
+  values: Float64Array,
+  rows: number,
+  width: number,
+  group: Int32Array,
+  nGroups: number,
+): Float64Array {
+  const out = new Float64Array(rows * nGroups);
+  for (let i = 0; i < rows; i++) {
+    const src = i * width;
+    const dst = i * nGroups;
+    for (let j = 0; j < width; j++) out[dst + group[j]] += values[src + j];
   }
-  return { baseValue: e.baseValue, names, values: out, rows: e.rows, method: e.method };
+  return out;
 }

@@ -3,7 +3,8 @@
  * predictions of every member spec, greedy selection of weights on them, then the chosen members
  * refitted on all rows. A member whose family wants one-hot columns is fitted on the one-hot
  * expansion of X. The held-out fold is each fold fit's `val` (members with early stopping use it,
- * as AutoGluon's bagged models do); the final refits get `ctx.val` when given.
+ * as AutoGluon's bagged models do); the final refits get `ctx.val` when given, and otherwise the
+ * family's `refitParams` (gbdt: the mean of the rounds its folds kept, without early stopping).
  */
 import { ModelError } from '../../core/errors.js';
 import { type Matrix, takeRows } from '../../core/matrix.js';
@@ -20,6 +21,8 @@ import type { EnsembleParams } from './params.js';
 interface Plan {
   readonly spec: MemberSpec;
   readonly regressor: Regressor;
+  /** Rounds each fold's model kept (`FittedRegressor.iterations`), for the refit without `val`. */
+  readonly foldIterations: number[];
   /** Fitted on the one-hot expansion of X. */
   readonly expand: boolean;
 }
@@ -38,6 +41,7 @@ export async function fitEnsemble(
   const plans: Plan[] = parseMemberSpecs(params.members).map((spec) => ({
     spec,
     regressor: createModel(spec.kind, spec.params, `ensemble.members[${spec.name}]`),
+    foldIterations: [],
     expand: layout.hasCategorical && getFamily(spec.kind).input === 'onehot',
   }));
   const anyWide = plans.some((p) => p.expand);
@@ -85,6 +89,7 @@ export async function fitEnsemble(
           val: { X: Xheld, y: yHeld },
         },
       );
+      if (model.iterations !== undefined) plan.foldIterations.push(model.iterations);
       const p = model.predict(Xheld);
       for (let q = 0; q < held.length; q++) oof[m][held[q]] = p[q];
       done();
@@ -99,7 +104,7 @@ export async function fitEnsemble(
     const plan = plans[m];
     const v = viewOf(plan);
     step(`the final fit of member "${plan.spec.name}"`);
-    const model = await plan.regressor.fit(v.X, y, {
+    const model = await refitRegressor(plan, !!v.val).fit(v.X, y, {
       features: v.features,
       seed: ctx.seed,
       threads: ctx.threads,
@@ -131,6 +136,14 @@ export async function fitEnsemble(
     );
   }
   return FittedEnsemble.build({ members, input: 'ordinal', features, params: { ...params }, notes });
+}
+
+/** The member's regressor for the refit on all rows: with `val`, as in the folds. */
+function refitRegressor(plan: Plan, hasVal: boolean): Regressor {
+  const family = getFamily(plan.spec.kind);
+  if (hasVal || !family.refitParams) return plan.regressor;
+  const params = family.refitParams(plan.regressor.params, plan.foldIterations);
+  return createModel(plan.spec.kind, params, `ensemble.members[${plan.spec.name}]`);
 }
 
 /** ctx.features, or numeric `x<j>` descriptions when none were given. */
