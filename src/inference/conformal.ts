@@ -164,23 +164,43 @@ async function fitDifficulty(input: CalibrateInput): Promise<{ model: FittedRegr
   return fitDifficultyOn(train.X, r, features, seed);
 }
 
+/** The difficulty model σ(x): a small boosted model of |residual|, the same in every mode. */
+export const DIFFICULTY_MODEL = {
+  kind: 'gbdt',
+  params: {
+    max_iter: 100,
+    learning_rate: 0.05,
+    max_leaves: 15,
+    min_samples_leaf: 20,
+    early_stopping: 'false',
+  },
+} as const;
+
+/** Fits a model of a kind with params on (X, y); lets a caller run the fit elsewhere (a worker). */
+export type Fitter = (
+  kind: string,
+  params: Record<string, unknown>,
+  X: Matrix,
+  y: Float64Array,
+  features: readonly FeatureInfo[],
+  seed: number,
+) => Promise<FittedRegressor>;
+
+/** Fits in this thread, single-threaded. */
+export const fitHere: Fitter = (kind, params, X, y, features, seed) =>
+  createModel(kind, params).fit(X, y, { features, seed, threads: 1 });
+
 /** σ(x) ≈ E|residual| on the rows X from their absolute residuals r, with a floor away from 0. */
 export async function fitDifficultyOn(
   X: Matrix,
   r: Float64Array,
   features: readonly FeatureInfo[],
   seed: number,
+  fit: Fitter = fitHere,
 ): Promise<{ model: FittedRegressor; floor: number }> {
   let mean = 0;
   for (let i = 0; i < r.length; i++) mean += r[i] / r.length;
-  const gbdt = createModel('gbdt', {
-    max_iter: 100,
-    learning_rate: 0.05,
-    max_leaves: 15,
-    min_samples_leaf: 20,
-    early_stopping: 'false',
-  });
-  const fitted = await gbdt.fit(X, r, { features, seed, threads: 1 });
+  const fitted = await fit(DIFFICULTY_MODEL.kind, { ...DIFFICULTY_MODEL.params }, X, r, features, seed);
   // A σ near 0 would make a score explode; the floor is a fraction of the mean |residual|.
   const floor = Math.max(0.1 * mean, 1e-12);
   return { model: fitted, floor };

@@ -13,10 +13,11 @@
 import { encodeNumber } from '../core/codec.js';
 import type { Matrix } from '../core/matrix.js';
 import { takeRows } from '../core/matrix.js';
-import type { FeatureInfo } from '../models/regressor.js';
+import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 import {
   type CalibrationJson,
   conformalQuantile,
+  type Fitter,
   fitDifficultyOn,
   type IntervalMethod,
   type IntervalMode,
@@ -37,6 +38,8 @@ export interface OutOfFoldInput {
   readonly coverage: number;
   readonly mode: IntervalMethod;
   readonly seed: number;
+  /** Where the difficulty models are fitted (default: here, one after another). */
+  readonly fit?: Fitter;
 }
 
 export async function calibrateOutOfFold(input: OutOfFoldInput): Promise<Intervals> {
@@ -49,7 +52,7 @@ export async function calibrateOutOfFold(input: OutOfFoldInput): Promise<Interva
   if (asked === 'auto' && n < MIN_AUTO_ROWS) {
     chosenBy = { criterion: 'too_few_val_rows', rows: n, min: MIN_AUTO_ROWS };
   } else if (asked !== 'absolute') {
-    const s = await crossFittedSigma(input);
+    const { sigma: s, final: finalFit } = await crossFittedSigma(input);
     if (asked === 'auto') {
       const absolute = foldScore(residual, null, input, coverage);
       const adaptive = foldScore(residual, s, input, coverage);
@@ -62,7 +65,7 @@ export async function calibrateOutOfFold(input: OutOfFoldInput): Promise<Interva
       if (adaptive < absolute) mode = 'adaptive';
     } else mode = 'adaptive';
     if (mode === 'adaptive') {
-      const final = await fitDifficultyOn(input.X, residual, input.features, input.seed);
+      const final = await finalFit;
       difficulty = { model: final.model.toJSON(), floor: final.floor };
       sigma = s;
     }
@@ -82,23 +85,30 @@ export async function calibrateOutOfFold(input: OutOfFoldInput): Promise<Interva
   });
 }
 
-/** σ for each row from a difficulty model fitted on the other folds' rows. */
-async function crossFittedSigma(input: OutOfFoldInput): Promise<Float64Array> {
-  const { residual, X, foldOf, folds } = input;
+/**
+ * σ for each row from a difficulty model fitted on the other folds' rows, and the σ model of all
+ * rows that inference uses; the K + 1 fits are started together (they may run in parallel).
+ */
+async function crossFittedSigma(
+  input: OutOfFoldInput,
+): Promise<{ sigma: Float64Array; final: Promise<{ model: FittedRegressor; floor: number }> }> {
+  const { residual, X, foldOf, folds, features, seed, fit } = input;
   const sigma = new Float64Array(residual.length);
-  for (let k = 0; k < folds; k++) {
-    const fit = rowsWhere(foldOf, (f) => f !== k);
+  const final = fitDifficultyOn(X, residual, features, seed, fit);
+  // Awaited only if adaptive wins; never an unhandled rejection otherwise.
+  final.catch(() => undefined);
+  const perFold = Array.from({ length: folds }, (_, k) => {
+    const rows = rowsWhere(foldOf, (f) => f !== k);
+    const r = Float64Array.from(rows, (i) => residual[i]);
+    return fitDifficultyOn(takeRows(X, rows), r, features, seed, fit);
+  });
+  const fitted = await Promise.all(perFold);
+  fitted.forEach((d, k) => {
     const held = rowsWhere(foldOf, (f) => f === k);
-    const d = await fitDifficultyOn(
-      takeRows(X, fit),
-      Float64Array.from(fit, (i) => residual[i]),
-      input.features,
-      input.seed,
-    );
     const s = sigmaOf(d.model, d.floor, takeRows(X, held));
     for (let t = 0; t < held.length; t++) sigma[held[t]] = s[t];
-  }
-  return sigma;
+  });
+  return { sigma, final };
 }
 
 /**

@@ -9,6 +9,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { ModelError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { resolveParams } from '../core/params.js';
+import type { Fitter } from '../inference/conformal.js';
 import { calibrateOutOfFold } from '../inference/oof-conformal.js';
 import { getMetric, isBetter, type Metric } from '../metrics/regression.js';
 import { getFamily } from '../models/registry.js';
@@ -37,6 +40,7 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
     groups: ctx.groups ? Int32Array.from(rows, (i) => ctx.groups![i]) : undefined,
   });
   const runner = makeRunner(cfg.training.threads);
+  let handedOver = false;
   try {
     const deadline =
       cfg.training.time_budget_s === null ? null : performance.now() + cfg.training.time_budget_s * 1000;
@@ -146,6 +150,8 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
           input: { requested: input, actual: entry(input).pre.encoding, features: dataFor(input).features },
           iterations: cfg.selection.ensemble_iterations,
           kept: ens.kept,
+          metric: metric.name,
+          folds: choice.folds,
           seconds: ens.seconds,
           notes: [
             'weights chosen greedily on out-of-fold predictions; its fold scores are nested (weights chosen without the fold)',
@@ -167,6 +173,7 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
         ? ens.oof[0]
         : cv.find((c) => c.spec.name === best.name)!.oof[0];
     const prep = entry(chosen.result.encoding);
+    handedOver = true;
     return {
       trained,
       best: chosen,
@@ -174,8 +181,10 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
       fitted: { frame, y },
       summary: `selected by ${metric.name} over ${folds.length} folds`,
       se: chosen.result.cv?.se ?? Number.NaN,
+      dispose: () => runner.close(),
       calibrate: (o) =>
         calibrateOutOfFold({
+          fit: fitterOn(runner),
           residual: absResidual(y, bestOof),
           X: prep.data.train.X,
           features: prep.data.features,
@@ -188,8 +197,36 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
         }),
     };
   } finally {
-    await runner.close();
+    if (!handedOver) await runner.close();
   }
+}
+
+/** Fits difficulty models as jobs on the runner's lanes. */
+function fitterOn(runner: JobRunner): Fitter {
+  return async (kind, params, X, y, features, seed) => {
+    const r = await runner.run(
+      {
+        name: 'difficulty',
+        model: kind,
+        params: resolveParams(getFamily(kind).params, params),
+        features,
+        X: runner.lanes > 1 ? shareMatrix(X) : X,
+        y,
+        seed,
+        budgetS: null,
+        threads: 1,
+      },
+      true,
+    );
+    if (!r.ok || !r.fitted) throw new ModelError('calibration_failed', `difficulty model: ${r.error}`);
+    return r.fitted;
+  };
+}
+
+function shareMatrix(X: Matrix): Matrix {
+  const data = new Float64Array(new SharedArrayBuffer(X.data.byteLength));
+  data.set(X.data);
+  return { rows: X.rows, cols: X.cols, data };
 }
 
 function makeRunner(threads: number | null): JobRunner {
@@ -241,7 +278,10 @@ function cvResult(c: CvCandidate, metric: Metric, repeats: number): CandidateRes
     params: c.spec.params,
     encoding: family.input,
     fit_seconds: 0,
-    cv: score(c.foldScores, metric, repeats, c.seconds),
+    cv: {
+      ...score(c.foldScores, metric, repeats, c.seconds),
+      ...(c.iterations.length ? { iterations: c.iterations } : {}),
+    },
     notes,
   };
 }

@@ -25,6 +25,9 @@ export interface EnsembleInput {
   readonly input: { requested: InputEncoding; actual: InputEncoding; features: readonly FeatureInfo[] };
   readonly iterations: number;
   readonly kept: number;
+  /** The selection metric the weights optimised, and the folds they were chosen over (cv). */
+  readonly metric: string;
+  readonly folds?: number;
   readonly seconds: number;
   readonly notes: string[];
 }
@@ -40,6 +43,12 @@ export function ensembleCandidate(o: EnsembleInput): TrainedCandidate {
     members,
     input: o.input.actual,
     features: o.input.features,
+    params: {
+      members: [...new Set(members.filter((m) => m.weight > 0).map((m) => m.model.kind))].join(','),
+      iterations: o.iterations,
+      metric: o.metric,
+      ...(o.folds ? { folds: o.folds } : {}),
+    },
     notes: o.notes,
   });
   const weights = Object.fromEntries(

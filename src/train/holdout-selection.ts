@@ -80,6 +80,7 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
           input: { requested: input, actual: entry(input).pre.encoding, features: dataFor(input).features },
           iterations: cfg.selection.ensemble_iterations,
           kept: w.kept,
+          metric,
           seconds: (performance.now() - t0) / 1000,
           notes: [
             `weights chosen greedily on VAL predictions; its VAL score is cross-fitted (weights from one half score the other)`,

@@ -74,6 +74,8 @@ export interface CvScore {
   complete: boolean;
   /** Fit seconds summed over folds. */
   seconds: number;
+  /** Boosting rounds each fold's model kept (families that stop early); the refit grows their mean. */
+  iterations?: number[];
 }
 
 export interface TuningTrial {

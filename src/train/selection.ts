@@ -67,4 +67,6 @@ export interface Selection {
   readonly summary: string;
   /** Standard error of the best's selection score (cv: sd/√folds; holdout: bootstrap over VAL). */
   readonly se: number;
+  /** Releases what the method kept for calibration (worker threads); the pipeline calls it last. */
+  dispose?(): Promise<void>;
 }

@@ -24,7 +24,7 @@ import { selectByCv } from './cv-selection.js';
 import { loadOptionsOf } from './held-out.js';
 import { selectOnHoldout } from './holdout-selection.js';
 import { ModelTrainer, type TrainedCandidate, type TrainerEvent } from './model-trainer.js';
-import type { Part, Stage, StageRunner } from './selection.js';
+import type { Part, Selection, Stage, StageRunner } from './selection.js';
 import { chooseMethod, type MethodChoice } from './selection-method.js';
 
 export type { Stage };
@@ -138,6 +138,26 @@ export class TrainingPipeline {
       onEvent: this.onEvent,
     };
     const sel = choice.method === 'cv' ? await selectByCv(ctx) : await selectOnHoldout(ctx);
+    try {
+      return await this.finish(sel, { loaded, cleaned, split, choice, target });
+    } finally {
+      await sel.dispose?.();
+    }
+  }
+
+  /** Calibrate, measure importance and save: the same after either selection method. */
+  private async finish(
+    sel: Selection,
+    r: {
+      loaded: LoadedData;
+      cleaned: { report: unknown };
+      split: { report: unknown };
+      choice: MethodChoice;
+      target: string;
+    },
+  ): Promise<RunSummary> {
+    const cfg = this.config;
+    const { loaded, cleaned, split, choice, target } = r;
     const { best, trained, chosen } = sel;
 
     // Conformal intervals of the selected model on rows it was not fitted on, checked on TEST.

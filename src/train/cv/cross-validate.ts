@@ -12,7 +12,7 @@ import { getFamily } from '../../models/registry.js';
 import type { InputEncoding } from '../../models/regressor.js';
 import type { PreprocessConfig } from '../../preprocess/index.js';
 import type { CandidateSpec } from '../candidates.js';
-import type { FitJob } from './fit-job.js';
+import type { FitJob, FitResult } from './fit-job.js';
 import { type FoldData, prepareFold } from './fold-data.js';
 import type { Fold } from './folds.js';
 import type { JobRunner } from './job-runner.js';
@@ -66,6 +66,8 @@ export async function crossValidate(input: CrossValidateInput): Promise<CvCandid
     seconds: 0,
     notes: [],
   }));
+  // What each fold's fit said, kept by fold so the summary reads the same whichever lane finished first.
+  const records = candidates.map(() => new Array<FoldRecord | undefined>(folds.length));
   const encodings = [...new Set(candidates.map((c) => getFamily(c.model).input))];
   const data = foldCache(input, encodings);
   const total = folds.length * candidates.length;
@@ -81,7 +83,9 @@ export async function crossValidate(input: CrossValidateInput): Promise<CvCandid
   let done = 0;
   const finish = (f: number, c: number): void => {
     if (--remaining[f] === 0) data.release(f);
-    if (--left[c] === 0) onEvent?.({ type: 'cv_candidate_end', result: results[c], metric: input.metric });
+    if (--left[c] > 0) return;
+    summarise(results[c], records[c], folds);
+    onEvent?.({ type: 'cv_candidate_end', result: results[c], metric: input.metric });
   };
   await lanes(total, runner.lanes, async (job) => {
     const f = Math.floor(job / candidates.length);
@@ -105,30 +109,52 @@ export async function crossValidate(input: CrossValidateInput): Promise<CvCandid
       budgetS: input.fitBudgetS,
       threads: runner.lanes > 1 ? 1 : undefined,
     };
-    const out = await runner.run(fitJob, false).catch((e: unknown) => ({
-      ok: false,
-      error: e instanceof Error ? e.message : String(e),
-      seconds: 0,
-      notes: [],
-      pred: undefined,
-      iterations: undefined,
-    }));
+    const out = await runner.run(fitJob, false).catch(
+      (e: unknown): FitResult => ({
+        ok: false,
+        error: e instanceof Error ? e.message : String(e),
+        seconds: 0,
+        notes: [],
+      }),
+    );
     r.seconds += out.seconds;
     if (!out.ok || !out.pred) {
       r.status = 'failed';
-      r.error = `fold ${folds[f].fold + 1} of repeat ${folds[f].repeat + 1}: ${out.error}`;
+      records[c][f] = { notes: [], error: out.error ?? 'no predictions' };
       return finish(f, c);
     }
     const fold = folds[f];
     const oof = r.oof[fold.repeat];
     for (let k = 0; k < fold.held.length; k++) oof[fold.held[k]] = out.pred[k];
     r.foldScores[f] = input.metric.compute(m.held.y, out.pred);
-    if (out.iterations !== undefined) r.iterations.push(out.iterations);
-    for (const note of out.notes) if (!r.notes.includes(note) && !/iteration/.test(note)) r.notes.push(note);
+    records[c][f] = { notes: out.notes, iterations: out.iterations };
     onEvent?.({ type: 'cv_fit_end', name: r.spec.name, fold: f, done: ++done, total });
     finish(f, c);
   });
   return results;
+}
+
+interface FoldRecord {
+  readonly notes: readonly string[];
+  readonly iterations?: number;
+  readonly error?: string;
+}
+
+/** Fold order: the first failure's message, each fold's rounds, and the distinct notes. */
+function summarise(
+  r: CvCandidate,
+  records: readonly (FoldRecord | undefined)[],
+  folds: readonly Fold[],
+): void {
+  records.forEach((rec, f) => {
+    if (!rec) return;
+    if (rec.error !== undefined && r.error === undefined) {
+      r.error = `fold ${folds[f].fold + 1} of repeat ${folds[f].repeat + 1}: ${rec.error}`;
+    }
+    if (rec.iterations !== undefined) r.iterations.push(rec.iterations);
+    // Per-fold early-stopping notes differ only in their numbers; the rounds are summarised apart.
+    for (const note of rec.notes) if (!/iteration/.test(note) && !r.notes.includes(note)) r.notes.push(note);
+  });
 }
 
 /**
