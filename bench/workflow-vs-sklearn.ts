@@ -1,13 +1,17 @@
 /**
  * Side-by-side run of the whole workflow: tabflow's `train` vs the scikit-learn reference script
- * on the same rows (a fixed split column from prep_split.py), on the bundled datasets.
+ * on the same rows (a fixed split column from prep_split.py, one per seed), on the bundled
+ * datasets. Seed 7 is the reference split of REFERENCE.md (both tools' models at their default
+ * seed 42); another seed s is a fresh random 70/10/20 split with both tools' models at seed s.
  *
- *   node --import tsx bench/workflow-vs-sklearn.ts [--models linear,ridge,lasso,elasticnet] [--datasets diamonds,ames,concrete]
+ *   node --import tsx bench/workflow-vs-sklearn.ts [--models a,b] [--datasets diamonds,ames,concrete]
+ *        [--seeds 7,1,2,3,4,5] [--tag name] [--skip-sklearn]
  *
- * Writes bench/results/workflow-vs-sklearn[-<tag>].json. Needs /usr/bin/python3 with scikit-learn.
+ * Writes bench/results/workflow-vs-sklearn[-<tag>].json and prints a markdown table. Needs
+ * /usr/bin/python3 with scikit-learn, XGBoost and pandas (Debian's packages).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,21 +33,35 @@ const tag = arg(
   models ? (models.split(',').length <= 4 && models.includes('ridge') ? 'linear' : 'custom') : 'default',
 );
 const datasets = arg('datasets', 'diamonds,ames,concrete').split(',');
+const seeds = arg('seeds', '7').split(',').map(Number);
+const skipSklearn = process.argv.includes('--skip-sklearn');
 // sklearn's name for each tabflow model where they differ.
 const SK_NAME: Record<string, string> = { gbdt: 'hist_gbr' };
 
+interface TfModel {
+  name: string;
+  model: string;
+  status: string;
+  fit_seconds: number;
+  cv?: { mean: number; sd: number };
+  metrics?: { val?: { r2: number }; test?: { r2: number; rmse: number; mae: number } };
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'tabflow-bench-'));
-const out: Record<string, unknown> = {};
-for (const ds of datasets) {
-  const target = DATASETS[ds];
-  const split = join(tmp, `${ds}.split.csv`);
+
+function prepSplit(ds: string, seed: number): string {
+  const split = join(tmp, `${ds}.${seed}.split.csv`);
   execFileSync('/usr/bin/python3', [
     join(ROOT, 'bench/reference/prep_split.py'),
     join(ROOT, 'examples/data', `${ds}.csv`),
-    target,
+    DATASETS[ds],
     split,
+    String(seed),
   ]);
+  return split;
+}
 
+function runSklearn(split: string, target: string, seed: number) {
   const skModels = models
     ? models
         .split(',')
@@ -59,21 +77,26 @@ for (const ds of datasets) {
       target,
       '--split-column',
       'split',
+      '--seed',
+      String(seed),
       ...(skModels ? ['--models', skModels] : []),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 26 },
   );
-  const skWall = (performance.now() - t0) / 1000;
+  const wall = (performance.now() - t0) / 1000;
   if (sk.status !== 0) throw new Error(`sklearn failed: ${sk.stderr}`);
-  const skLines = sk.stdout
+  const rows = sk.stdout
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l));
-  const skRows = skLines.filter((l) => !l.summary);
-  const skBest = skRows.reduce((a, b) => (b.r2 > a.r2 ? b : a));
+    .map((l) => JSON.parse(l))
+    .filter((l) => !l.summary);
+  const best = rows.reduce((a, b) => (b.r2 > a.r2 ? b : a));
+  return { models: rows, best: best.model as string, best_test_r2: best.r2 as number, wall_s: wall };
+}
 
-  const outDir = join(tmp, `models-${ds}`);
-  const t1 = performance.now();
+function runTabflow(split: string, target: string, seed: number) {
+  const outDir = join(tmp, `models-${Math.random().toString(36).slice(2)}`);
+  const t0 = performance.now();
   const tf = spawnSync(
     process.execPath,
     [
@@ -85,60 +108,81 @@ for (const ds of datasets) {
       target,
       '--split-column',
       'split',
+      '--seed',
+      String(seed),
       '--out',
       outDir,
       '--json',
       ...(models ? ['--models', models] : []),
     ],
-    { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CI: 'true' } },
+    { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, CI: 'true' } },
   );
-  const tfWall = (performance.now() - t1) / 1000;
+  const wall = (performance.now() - t0) / 1000;
+  rmSync(outDir, { recursive: true, force: true });
   if (tf.status !== 0) throw new Error(`tabflow failed: ${tf.stderr}`);
   const results = JSON.parse(tf.stdout);
-  const ok = results.models.filter((m: { status: string }) => m.status === 'ok');
-  const selected = ok.find((m: { name: string }) => m.name === results.selection.best);
-  const bestOnTest = ok.reduce(
-    (a: { metrics: { test: { r2: number } } }, b: { metrics: { test: { r2: number } } }) =>
-      b.metrics.test.r2 > a.metrics.test.r2 ? b : a,
-  );
-  out[ds] = {
-    sklearn: { models: skRows, best: skBest.model, best_test_r2: skBest.r2, wall_s: skWall },
-    tabflow: {
-      models: results.models.map(
-        (m: {
-          name: string;
-          status: string;
-          fit_seconds: number;
-          metrics?: { val?: { r2: number }; test?: { r2: number; rmse: number; mae: number } };
-        }) => ({
-          name: m.name,
-          status: m.status,
-          fit_s: m.fit_seconds,
-          val_r2: m.metrics?.val?.r2,
-          test_r2: m.metrics?.test?.r2,
-          test_rmse: m.metrics?.test?.rmse,
-          test_mae: m.metrics?.test?.mae,
-        }),
-      ),
-      selected_on_val: selected.name,
-      selected_test_r2: selected.metrics.test.r2,
-      best_on_test: bestOnTest.name,
-      best_test_r2: bestOnTest.metrics.test.r2,
-      wall_s: tfWall,
-    },
-    delta_selected_vs_sklearn_best: selected.metrics.test.r2 - skBest.r2,
-    delta_best_vs_sklearn_best: bestOnTest.metrics.test.r2 - skBest.r2,
-    wall_ratio_tabflow_over_sklearn: tfWall / skWall,
+  const ok: TfModel[] = results.models.filter((m: TfModel) => m.status === 'ok' && m.metrics?.test);
+  const test = (m: TfModel) => m.metrics!.test!.r2;
+  const selected = ok.find((m) => m.name === results.selection.best)!;
+  const singles = ok.filter((m) => m.model !== 'ensemble');
+  const bestSingle = singles.reduce((a, b) => (test(b) > test(a) ? b : a));
+  const ensemble = ok.find((m) => m.model === 'ensemble');
+  return {
+    method: results.selection.method ?? 'holdout',
+    reason: results.selection.reason,
+    models: ok.map((m) => ({
+      name: m.name,
+      fit_s: m.fit_seconds,
+      cv_r2: m.cv?.mean,
+      cv_sd: m.cv?.sd,
+      val_r2: m.metrics?.val?.r2,
+      test_r2: test(m),
+    })),
+    selected: selected.name,
+    selected_test_r2: test(selected),
+    best_single: bestSingle.name,
+    best_single_test_r2: test(bestSingle),
+    ensemble_test_r2: ensemble ? test(ensemble) : null,
+    coverage: results.intervals?.test?.coverage ?? null,
+    warnings: (results.warnings ?? []).map((w: { message: string }) => w.message),
+    wall_s: wall,
   };
-  console.log(
-    ds,
-    JSON.stringify({
-      sk: skBest.r2,
-      tf_selected: selected.metrics.test.r2,
-      tf_best: bestOnTest.metrics.test.r2,
-      skWall,
-      tfWall,
-    }),
-  );
 }
-writeResult(`workflow-vs-sklearn-${tag}`, { models: models || 'default', datasets: out });
+
+const out: Record<string, unknown>[] = [];
+for (const ds of datasets) {
+  for (const seed of seeds) {
+    const split = prepSplit(ds, seed);
+    // The reference split (7) keeps both tools' default model seeds (42), as REFERENCE.md.
+    const modelSeed = seed === 7 ? 42 : seed;
+    const sk = skipSklearn ? null : runSklearn(split, DATASETS[ds], modelSeed);
+    const tf = runTabflow(split, DATASETS[ds], modelSeed);
+    const row = {
+      dataset: ds,
+      seed,
+      sklearn: sk,
+      tabflow: tf,
+      selected_minus_best_single: tf.selected_test_r2 - tf.best_single_test_r2,
+      ensemble_minus_best_single:
+        tf.ensemble_test_r2 === null ? null : tf.ensemble_test_r2 - tf.best_single_test_r2,
+      selected_minus_sklearn_best_on_test: sk ? tf.selected_test_r2 - sk.best_test_r2 : null,
+      wall_ratio_tabflow_over_sklearn: sk ? tf.wall_s / sk.wall_s : null,
+    };
+    out.push(row);
+    console.log(
+      [
+        ds,
+        seed,
+        tf.method,
+        `${tf.selected} ${tf.selected_test_r2.toFixed(4)}`,
+        `best single ${tf.best_single} ${tf.best_single_test_r2.toFixed(4)}`,
+        `ensemble ${tf.ensemble_test_r2?.toFixed(4)}`,
+        sk ? `sklearn ${sk.best} ${sk.best_test_r2.toFixed(4)}` : '',
+        `coverage ${tf.coverage?.toFixed(3)}`,
+        `wall ${tf.wall_s.toFixed(1)} s${sk ? ` vs ${sk.wall_s.toFixed(1)} s` : ''}`,
+      ].join(' | '),
+    );
+  }
+}
+rmSync(tmp, { recursive: true, force: true });
+writeResult(`workflow-vs-sklearn-${tag}`, { models: models || 'default', seeds, runs: out });

@@ -11,7 +11,7 @@ table { border-collapse: collapse; margin: 8px 0 16px; } th, td { padding: 3px 1
 th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
 .status { display: inline-block; padding: 4px 12px; border-radius: 4px; font-weight: 600; color: #fff; }
 .status.ok { background: ${COLORS.ok}; } .status.alarm { background: ${COLORS.bad}; } .status.insufficient_data { background: #999; }
-.alarms li { color: #a11; } .note { color: #666; font-style: italic; }
+.alarms li { color: #a11; } .note { color: #666; font-style: italic; } .warn { color: #8a4b00; background: #fff4e0; padding: 6px 10px; border-radius: 4px; }
 tr.drifted td, tr.failed td { background: #fdecea; } tr.best td { background: #eaf5e8; font-weight: 600; }
 .grid { display: flex; flex-wrap: wrap; gap: 12px; }
 table.kv td { text-align: left; } table.kv td:first-child { color: #555; }

@@ -16,6 +16,7 @@ export function runReportHtml(r: RunReport): string {
     `<p class="sub">trained ${esc(r.created_at.replace('T', ' ').replace(/\.\d+Z$/, ''))} with tabflow ${esc(r.tabflow_version)} · data ${esc(r.data.path)} (${r.data.rows} rows × ${r.data.columns} columns, sha256 ${esc(r.data.sha256.slice(0, 12))}…)</p>`,
   );
   body.push(summary(r));
+  for (const w of r.warnings) body.push(`<p class="warn">⚠ ${esc(w)}</p>`);
   body.push('<h2>Candidates</h2>', leaderboard(r));
   body.push(`<h2>TEST rows (${r.split?.counts.test ?? '?'}), scored again by the saved pipeline</h2>`);
   if (r.test) body.push(testSection(r.test, r.target));
@@ -40,7 +41,7 @@ function summary(r: RunReport): string {
   const sel = r.leaderboard.find((m) => m.selected);
   const rows: string[][] = [
     ['selected model', `${r.selected.name} (${r.selected.kind})`],
-    ['selected by', `${r.selection.metric} on ${r.selection.on}`],
+    ['selected by', selectedBy(r)],
     [
       'TEST R² / RMSE / MAE',
       sel?.test ? `${fmt(sel.test.r2)} / ${fmt(sel.test.rmse)} / ${fmt(sel.test.mae)}` : '—',
@@ -49,7 +50,7 @@ function summary(r: RunReport): string {
   if (r.intervals) {
     rows.push([
       `${pct(r.intervals.nominal)} intervals (${r.intervals.mode})`,
-      `TEST coverage ${pct(r.intervals.test_coverage)}, mean width ${fmt(r.intervals.mean_width)} (calibrated on ${r.intervals.calibration_rows} VAL rows)`,
+      `TEST coverage ${pct(r.intervals.test_coverage)}, mean width ${fmt(r.intervals.mean_width)} (calibrated on ${r.intervals.calibration_rows} ${r.intervals.calibrated_on === 'out_of_fold' ? 'out-of-fold residuals of TRAIN+VAL' : 'VAL rows'})`,
     ]);
   }
   if (r.cleaning) {
@@ -68,28 +69,47 @@ function summary(r: RunReport): string {
   return table(['', ''], rows, undefined, 'kv');
 }
 
+function selectedBy(r: RunReport): string {
+  const s = r.selection;
+  if (s.on !== 'cv') return `${s.metric} on ${s.on}${s.reason ? ` (${s.reason})` : ''}`;
+  const k = `${s.repeats && s.repeats > 1 ? `${s.repeats}×` : ''}${s.folds}-fold`;
+  return `mean ${s.metric} over ${k} cross-validation of TRAIN+VAL (${s.reason ?? ''})`;
+}
+
 function leaderboard(r: RunReport): string {
-  const metric = r.selection.metric;
-  const on = r.selection.on as 'val' | 'test';
-  const ok = r.leaderboard.filter((m) => m[on]);
-  const score = (m: (typeof ok)[number]) => (m[on] as Record<string, number>)[metric] ?? Number.NaN;
+  const { metric, on } = r.selection;
+  const cv = on === 'cv';
+  const ok = r.leaderboard.filter((m) => m.score !== null);
+  const score = (m: (typeof ok)[number]) => m.score ?? Number.NaN;
   const order = [...ok].sort((a, b) =>
     r.selection.greater_is_better ? score(b) - score(a) : score(a) - score(b),
   );
   const chart = barChart(
     order.map((m) => (m.selected ? `★ ${m.name}` : m.name)),
     Float64Array.from(order, (m) => Math.max(0, score(m))),
-    { title: `${metric} on ${on} per candidate (the selection metric)`, width: 760 },
+    {
+      title: cv
+        ? `mean ${metric} over the folds per candidate (the selection score)`
+        : `${metric} on ${on} per candidate (the selection metric)`,
+      width: 760,
+    },
   );
-  const rows = [...order, ...r.leaderboard.filter((m) => !m[on])];
+  const rows = [...order, ...r.leaderboard.filter((m) => m.score === null)];
+  const weights = (m: (typeof rows)[number]) =>
+    m.weights
+      ? ` (${Object.entries(m.weights)
+          .sort((a, b) => b[1] - a[1])
+          .map(([n, w]) => `${n} ${w.toFixed(2)}`)
+          .join(', ')})`
+      : '';
   return (
     chart +
     table(
-      ['model', 'status', `val R²`, 'test R²', 'test RMSE', 'test MAE', 'fit s'],
+      ['model', 'status', cv ? `cv ${metric} (± sd)` : `val R²`, 'test R²', 'test RMSE', 'test MAE', 'fit s'],
       rows.map((m) => [
-        m.selected ? `★ ${m.name}` : m.name,
+        `${m.selected ? `★ ${m.name}` : m.name}${weights(m)}`,
         m.error ? `${m.status}: ${m.error.slice(0, 80)}` : m.status,
-        fmt(m.val?.r2),
+        cv ? (m.cv ? `${fmt(m.cv.mean)} ± ${fmt(m.cv.sd)}` : '—') : fmt(m.val?.r2),
         fmt(m.test?.r2),
         fmt(m.test?.rmse),
         fmt(m.test?.mae),

@@ -5,6 +5,7 @@
  * by the saved pipeline: predicted vs actual, residuals and interval coverage per prediction
  * decile. When the data file is gone or changed, the report says so and shows the rest.
  */
+import { type ResultsJson, selectionScore } from '../artifacts/run-artifacts.js';
 import { DataError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { mae, r2, rmse } from '../metrics/regression.js';
@@ -18,6 +19,12 @@ export interface LeaderboardRow {
   error: string | null;
   val: { r2: number; rmse: number; mae: number } | null;
   test: { r2: number; rmse: number; mae: number } | null;
+  /** Cross-validated selection metric (selection.method cv). */
+  cv: { mean: number; sd: number; folds: number } | null;
+  /** The candidate's score by the run's selection rule (cv mean, or the holdout split's metric). */
+  score: number | null;
+  /** Ensemble only: member → weight. */
+  weights: Record<string, number> | null;
   fit_seconds: number;
   selected: boolean;
 }
@@ -56,7 +63,7 @@ export interface RunReport {
   data: { path: string; rows: number; columns: number; sha256: string };
   cleaning: { rows_before: number; rows_after: number; duplicates: number; missing_target: number } | null;
   split: { strategy: string; seed: number | null; counts: Record<string, number> } | null;
-  selection: { metric: string; on: string; best: string | null; greater_is_better: boolean };
+  selection: ResultsJson['selection'];
   selected: { name: string; kind: string; params: Record<string, unknown> };
   leaderboard: LeaderboardRow[];
   /** Permutation importance of the selected model on TEST, largest first. */
@@ -65,12 +72,16 @@ export interface RunReport {
     mode: string;
     nominal: number;
     calibration_rows: number;
+    /** 'val' or 'out_of_fold'. */
+    calibrated_on: string;
     test_coverage: number;
     mean_width: number;
   } | null;
   test: TestRows | null;
   /** Why `test` is null. */
   test_note: string | null;
+  /** Non-selected candidates that beat the selected one on TEST by more than the selection's SE. */
+  warnings: string[];
 }
 
 export async function buildRunReport(dir: string): Promise<RunReport> {
@@ -127,6 +138,9 @@ export async function buildRunReport(dir: string): Promise<RunReport> {
       error: m.error ?? null,
       val: pick(m.metrics?.val),
       test: pick(m.metrics?.test),
+      cv: m.cv ? { mean: m.cv.mean, sd: m.cv.sd, folds: m.cv.folds.length } : null,
+      score: selectionScore(m, results.selection) ?? null,
+      weights: m.model === 'ensemble' ? ((m.params.members as Record<string, number>) ?? null) : null,
       fit_seconds: m.fit_seconds,
       selected: m.name === results.selection.best,
     })),
@@ -140,12 +154,14 @@ export async function buildRunReport(dir: string): Promise<RunReport> {
           mode: iv.mode,
           nominal: iv.coverage,
           calibration_rows: iv.calibration_rows,
+          calibrated_on: meta.calibration?.calibrated_on ?? 'val',
           test_coverage: iv.test.coverage,
           mean_width: iv.test.mean_width,
         }
       : null,
     test,
     test_note: testNote,
+    warnings: (results.warnings ?? []).map((w) => w.message),
   };
 }
 

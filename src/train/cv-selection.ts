@@ -19,6 +19,7 @@ import type { InputEncoding } from '../models/regressor.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
 import { type CvCandidate, type CvEvent, crossValidate } from './cv/cross-validate.js';
 import { kFolds } from './cv/folds.js';
+import { type HalvingResult, tuneByHalving } from './cv/halving.js';
 import { inProcessRunner, type JobRunner, poolRunner } from './cv/job-runner.js';
 import { ensembleCandidate, ensembleName } from './ensemble-candidate.js';
 import { cvEnsemble } from './ensemble-step.js';
@@ -44,28 +45,47 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
   try {
     const deadline =
       cfg.training.time_budget_s === null ? null : performance.now() + cfg.training.time_budget_s * 1000;
+    const base = {
+      frame,
+      y,
+      folds,
+      preprocessing: cfg.preprocessing,
+      metric,
+      seed: cfg.training.seed,
+      runner,
+      fitBudgetS: cfg.training.candidate_time_budget_s,
+      deadline,
+    };
+    const tuned = new Map<string, HalvingResult>();
+    const toTune = trainer.candidates.filter((c) => c.tuning);
+    if (toTune.length) {
+      await stage(
+        'tune',
+        async () => {
+          for (const c of toTune) tuned.set(c.name, await tuneByHalving(c, base));
+        },
+        () =>
+          [...tuned]
+            .map(
+              ([n, t]) =>
+                `${n}: trial ${t.bestTrial} best of ${t.trialsRun} (successive halving over the folds)`,
+            )
+            .join('; '),
+      );
+    }
+    const specs = trainer.candidates.map((c) => {
+      const t = tuned.get(c.name);
+      return t ? { ...c, params: t.params } : c;
+    });
     const cv = await stage(
       'cv',
-      () =>
-        crossValidate({
-          frame,
-          y,
-          folds,
-          candidates: trainer.candidates,
-          preprocessing: cfg.preprocessing,
-          metric,
-          seed: cfg.training.seed,
-          runner,
-          fitBudgetS: cfg.training.candidate_time_budget_s,
-          deadline,
-          onEvent: ctx.onEvent,
-        }),
+      () => crossValidate({ ...base, candidates: specs, onEvent: ctx.onEvent }),
       (r) =>
         `${choice.repeats! > 1 ? `${choice.repeats}×` : ''}${choice.folds}-fold on ${y.length.toLocaleString('en')} TRAIN+VAL rows: ` +
         `${r.filter((c) => c.status === 'ok').length} of ${r.length} candidates scored (${choice.reason})`,
     );
     const ok = cv.filter((c) => c.status === 'ok');
-    const results = cv.map((c) => cvResult(c, metric, choice.repeats!));
+    const results = cv.map((c) => cvResult(c, metric, choice.repeats!, tuned.get(c.spec.name)));
 
     const ens =
       cfg.selection.ensemble && ok.length >= 2
@@ -260,9 +280,15 @@ function score(foldScores: Float64Array, metric: Metric, repeats: number, second
   };
 }
 
-function cvResult(c: CvCandidate, metric: Metric, repeats: number): CandidateResult {
+function cvResult(c: CvCandidate, metric: Metric, repeats: number, tuned?: HalvingResult): CandidateResult {
   const family = getFamily(c.spec.model);
   const notes = [...c.notes];
+  if (tuned) {
+    notes.push(
+      `tuned inside cross-validation: trial ${tuned.bestTrial} best of ${tuned.trialsRun} by successive halving ` +
+        '(its fold scores took part in choosing it, so they lean optimistic)',
+    );
+  }
   if (c.iterations.length) {
     const lo = Math.min(...c.iterations);
     const hi = Math.max(...c.iterations);
@@ -278,6 +304,18 @@ function cvResult(c: CvCandidate, metric: Metric, repeats: number): CandidateRes
     params: c.spec.params,
     encoding: family.input,
     fit_seconds: 0,
+    ...(tuned
+      ? {
+          tuning: {
+            metric: metric.name,
+            on: 'cv' as const,
+            trials_requested: c.spec.tuning!.trials,
+            trials_run: tuned.trialsRun,
+            best_trial: tuned.bestTrial,
+            history: tuned.history,
+          },
+        }
+      : {}),
     cv: {
       ...score(c.foldScores, metric, repeats, c.seconds),
       ...(c.iterations.length ? { iterations: c.iterations } : {}),

@@ -47,7 +47,8 @@ export interface CandidateResult {
   /** Random-search record when the candidate was tuned on VAL. */
   tuning?: {
     metric: string;
-    on: 'val';
+    /** val: random search scored on VAL; cv: successive halving over the folds. */
+    on: 'val' | 'cv';
     trials_requested: number;
     trials_run: number;
     best_trial: number;
@@ -81,6 +82,9 @@ export interface CvScore {
 export interface TuningTrial {
   params: Record<string, unknown>;
   val_score?: number;
+  /** Cross-validated tuning: mean selection metric over the folds the trial reached, and how many. */
+  cv_score?: number;
+  folds?: number;
   fit_seconds: number;
   status: 'ok' | 'failed';
   error?: string;

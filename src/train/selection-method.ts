@@ -7,6 +7,7 @@
  */
 import type { TabflowConfig } from '../config/config.js';
 import { ConfigError, DataError } from '../core/errors.js';
+import type { CvCost } from './cost-estimate.js';
 
 export interface MethodChoice {
   readonly method: 'cv' | 'holdout';
@@ -23,8 +24,8 @@ export const SMALL_DATA_REPEATS = 3;
 export interface MethodInputs {
   readonly trainRows: number;
   readonly valRows: number;
-  /** Estimated seconds of one K-fold pass over every candidate (null: not estimated). */
-  readonly estimatedCvSeconds?: number | null;
+  /** Estimated wall seconds of cross-validation with these folds and repeats (cost-estimate.ts). */
+  readonly cvCost?: (folds: number, repeats: number) => CvCost;
 }
 
 export function chooseMethod(cfg: TabflowConfig, n: MethodInputs): MethodChoice {
@@ -64,22 +65,40 @@ export function chooseMethod(cfg: TabflowConfig, n: MethodInputs): MethodChoice 
     }
     return holdout('time split: shuffled folds would fit on the future');
   }
-  if (sel.method === 'cv') return cv('selection.method: cv');
+  const budget = cfg.training.time_budget_s;
+  const shape = cvShape(cfg, rows);
+  const cost = budget !== null && n.cvCost ? n.cvCost(shape.folds, shape.repeats) : null;
+  if (sel.method === 'cv') {
+    if (cost && budget !== null && cost.perFold > budget) {
+      throw new ConfigError([
+        {
+          path: 'training.time_budget_s',
+          code: 'budget_too_small',
+          message:
+            `training.time_budget_s = ${budget} is too small for one fold of cross-validation (about ` +
+            `${fmtS(cost.perFold)} estimated for ${rows.toLocaleString('en')} TRAIN+VAL rows; all ${shape.folds * shape.repeats} ` +
+            `folds about ${fmtS(cost.total)}): allowed is at least ${Math.ceil(cost.perFold)}, null (no limit), ` +
+            'or selection.method: holdout',
+        },
+      ]);
+    }
+    return cv('selection.method: cv');
+  }
   if (sel.on === 'test') return holdout('selection.on: test');
   if (rows > sel.cv_max_rows) {
     return holdout(
       `${rows.toLocaleString('en')} TRAIN+VAL rows > selection.cv_max_rows (${sel.cv_max_rows.toLocaleString('en')})`,
     );
   }
-  const budget = cfg.training.time_budget_s;
-  const est = n.estimatedCvSeconds ?? null;
-  if (budget !== null && est !== null && est > budget) {
+  if (cost && budget !== null && cost.total > budget) {
     return holdout(
-      `cross-validation would take about ${est.toFixed(0)} s > training.time_budget_s (${budget} s)`,
+      `cross-validation would take about ${fmtS(cost.total)} > training.time_budget_s (${budget} s)`,
     );
   }
   return cv(`${rows.toLocaleString('en')} TRAIN+VAL rows ≤ selection.cv_max_rows`);
 }
+
+const fmtS = (s: number) => (s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`);
 
 function cvShape(cfg: TabflowConfig, rows: number): { folds: number; repeats: number } {
   const repeats = cfg.selection.repeats ?? (rows < SMALL_DATA_ROWS ? SMALL_DATA_REPEATS : 1);

@@ -14,6 +14,7 @@ export type Stage =
   | 'load'
   | 'clean'
   | 'split'
+  | 'tune'
   | 'cv'
   | 'preprocess'
   | 'train'

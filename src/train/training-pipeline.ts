@@ -12,6 +12,7 @@ import { DataError } from '../core/errors.js';
 import { type Column, cellValue, columnLength, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
+import { availableParallelism } from 'node:os';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
 import { permutationImportance } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
@@ -19,6 +20,7 @@ import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
 import { DataSplitter } from '../split/data-splitter.js';
+import { estimateCvCost } from './cost-estimate.js';
 import type { CvEvent } from './cv/cross-validate.js';
 import { selectByCv } from './cv-selection.js';
 import { loadOptionsOf } from './held-out.js';
@@ -125,7 +127,20 @@ export class TrainingPipeline {
       tuneMetric: cfg.selection.metric,
       onEvent: this.onEvent,
     });
-    const choice = chooseMethod(cfg, { trainRows: split.train.length, valRows: split.val.length });
+    const width = matrixWidths(parts.train.frame);
+    const choice = chooseMethod(cfg, {
+      trainRows: split.train.length,
+      valRows: split.val.length,
+      cvCost: (folds, repeats) =>
+        estimateCvCost({
+          candidates: cfg.models,
+          rows: split.train.length + split.val.length,
+          width,
+          folds,
+          repeats,
+          lanes: Math.min(cfg.training.threads ?? availableParallelism(), availableParallelism()),
+        }),
+    });
     this.onEvent({ type: 'method', choice });
     const ctx = {
       cfg,
@@ -226,6 +241,13 @@ export class TrainingPipeline {
     );
     return { ...saved, best, trained };
   }
+}
+
+/** Model-matrix widths per encoding, roughly (before preprocessing: one-hot counts the levels). */
+function matrixWidths(frame: Frame): { onehot: number; ordinal: number } {
+  let onehot = 0;
+  for (const c of frame.columns) onehot += c.type === 'categorical' ? Math.max(1, c.dictionary.length) : 1;
+  return { onehot, ordinal: frame.nCols };
 }
 
 /** A dense id per distinct value of the group column (missing values form one group). */

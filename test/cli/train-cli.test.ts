@@ -29,8 +29,25 @@ describe('tabflow train', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /★/);
     assert.match(r.stdout, /test R²/);
-    for (const stage of ['load', 'clean', 'split', 'preprocess', 'train', 'evaluate', 'select', 'save']) {
-      assert.match(r.stderr, new RegExp(`✓ ${stage}`));
+    // 803 TRAIN+VAL rows: auto cross-validates, says so, and shows mean ± sd per candidate.
+    assert.match(r.stderr, /selection: 3×5-fold cross-validation over TRAIN\+VAL \(803 TRAIN\+VAL rows/);
+    assert.match(r.stderr, /✓ ridge\s+r2 0\.\d{4} ± 0\.\d{4}\s+\(15 folds/);
+    assert.match(r.stdout, /cv R²\s+│\s+± sd/);
+    assert.match(r.stdout, /★ selected by r2 over 3×5-fold cross-validation of TRAIN\+VAL/);
+    for (const stage of [
+      'load',
+      'clean',
+      'split',
+      'cv',
+      'ensemble',
+      'select',
+      'preprocess',
+      'refit',
+      'evaluate',
+      'calibrate',
+      'save',
+    ]) {
+      assert.match(r.stderr, new RegExp(`✓ ${stage} `));
     }
     const runs = readdirSync(join(dir, 'models', 'runs'));
     assert.equal(runs.length, 1);
@@ -45,8 +62,11 @@ describe('tabflow train', () => {
     ]);
     const a = loadArtifacts(join(dir, 'models', 'production'));
     assert.equal(a.metadata.run_id, runs[0]);
-    assert.equal(a.results.models.length, 4);
-    assert.ok(a.results.models.every((m) => m.status === 'ok'));
+    assert.deepEqual(
+      a.results.models.map((m) => m.name),
+      ['linear', 'ridge', 'lasso', 'elasticnet', 'ensemble'],
+    );
+    assert.ok(a.results.models.every((m) => m.status === 'ok' && m.cv?.folds.length === 15));
     const best = a.results.models.find((m) => m.name === a.results.selection.best)!;
     // concrete is ~linear-ish: sklearn's linear family scores ≈ 0.56–0.62 on held-out rows.
     assert.ok(best.metrics!.test!.r2 > 0.5, `best test R² ${best.metrics!.test!.r2}`);
