@@ -5,7 +5,7 @@
  * seed 42); another seed s is a fresh random 70/10/20 split with both tools' models at seed s.
  *
  *   node --import tsx bench/workflow-vs-sklearn.ts [--models a,b] [--datasets diamonds,ames,concrete]
- *        [--seeds 7,1,2,3,4,5] [--tag name] [--skip-sklearn]
+ *        [--seeds 7,1,2,3,4,5] [--tag name] [--skip-sklearn] [--config tabflow.yaml]
  *
  * Writes bench/results/workflow-vs-sklearn[-<tag>].json and prints a markdown table. Needs
  * /usr/bin/python3 with scikit-learn, XGBoost and pandas (Debian's packages).
@@ -35,6 +35,8 @@ const tag = arg(
 const datasets = arg('datasets', 'diamonds,ames,concrete').split(',');
 const seeds = arg('seeds', '7').split(',').map(Number);
 const skipSklearn = process.argv.includes('--skip-sklearn');
+// A tabflow config for every run (e.g. selection.repeats), its path as given.
+const configFile = arg('config', '');
 // sklearn's name for each tabflow model where they differ.
 const SK_NAME: Record<string, string> = { gbdt: 'hist_gbr' };
 
@@ -114,6 +116,7 @@ function runTabflow(split: string, target: string, seed: number) {
       outDir,
       '--json',
       ...(models ? ['--models', models] : []),
+      ...(configFile ? ['--config', configFile] : []),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, CI: 'true' } },
   );

@@ -229,7 +229,7 @@ export class ModelTrainer {
       const params =
         trial === 0
           ? spec.params
-          : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng) });
+          : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng, d.train.y.length) });
       const t1 = performance.now();
       // Trial 0 (the configured params) is the candidate untuned: only the candidate's budget
       // bounds it, so tuning never leaves a candidate worse off than not tuning. Later trials

@@ -37,7 +37,9 @@ export async function tuneByHalving(
   const rng = new Rng(input.seed ^ 0x7f4a7c15);
   const space = SEARCH_SPACES[spec.model];
   const trials = Array.from({ length: tuning.trials }, (_, t) =>
-    t === 0 ? spec.params : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng) }),
+    t === 0
+      ? spec.params
+      : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng, fitRows(input.folds)) }),
   );
   const limit = deadlineOf(tuning.time_budget_s, input.deadline);
   const history = trials.map((params) => ({
@@ -98,6 +100,11 @@ export async function tuneByHalving(
       ...(h.error ? { error: h.error } : {}),
     })),
   };
+}
+
+/** Rows each fold's models are fitted on (the smallest fold's). */
+function fitRows(folds: readonly { fit: Uint32Array }[]): number {
+  return Math.min(...folds.map((f) => f.fit.length));
 }
 
 /** Folds per rung: 1, 3, 9, … capped at every fold (the last rung always runs them all). */
