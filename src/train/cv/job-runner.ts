@@ -3,6 +3,7 @@
  * — one per core the run may use, each job's model then single-threaded. Results are the same
  * either way; the pool returns models as JSON, which load back to identical models.
  */
+import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { workerModule } from '../../core/worker-entry.js';
 import { loadModel } from '../../models/registry.js';
@@ -25,24 +26,47 @@ export function inProcessRunner(): JobRunner {
   };
 }
 
-/** A pool of `threads` workers, started now so they load while the folds are prepared. */
-export function poolRunner(threads: number): JobRunner {
-  const pool = new Piscina({
-    ...workerModule(import.meta.url, 'cv-worker'),
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 10_000,
-  });
+let pool: Piscina | null = null;
+
+/**
+ * The process-wide pool of fit workers, created on first use: starting a worker (loading the
+ * model families) costs more than a small fit, so successive runs in one process share it. Idle
+ * workers are unref'd by Piscina and never keep the process alive.
+ */
+function sharedPool(): Piscina {
+  if (!pool) {
+    const n = Math.max(1, availableParallelism());
+    pool = new Piscina({
+      ...workerModule(import.meta.url, 'cv-worker'),
+      minThreads: n,
+      maxThreads: n,
+      idleTimeout: 30_000,
+    });
+  }
+  return pool;
+}
+
+/** Shut the shared pool down (tests); the next run starts a new one. */
+export async function closeFitPool(): Promise<void> {
+  const p = pool;
+  pool = null;
+  if (p) await p.destroy();
+}
+
+/** At most `lanes` jobs at once on the shared worker pool (started now, while folds are prepared). */
+export function poolRunner(lanes: number): JobRunner {
+  const workers = sharedPool();
   return {
-    lanes: threads,
+    lanes,
     async run(job, keepModel, signal) {
-      const r = (await pool.run(
+      const r = (await workers.run(
         { job, keep: keepModel ? 'json' : 'none' },
         { signal: signal ?? null },
       )) as FitResult;
       if (!keepModel || !r.ok || !r.json) return r;
       return { ...r, fitted: loadModel(r.json), json: undefined };
     },
-    close: () => pool.destroy(),
+    // The pool outlives the run; its idle workers do not hold the process.
+    close: async () => {},
   };
 }
