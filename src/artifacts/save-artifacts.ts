@@ -106,7 +106,13 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     },
     models: trained.map((t) => t.result),
   };
-  const warnings = selectionWarnings(results.models, best.spec.name, metric, input.selectionSe);
+  const warnings = selectionWarnings(
+    results.models,
+    best.spec.name,
+    metric,
+    input.selectionSe,
+    choice.method,
+  );
   if (warnings.length) results.warnings = warnings;
   const cal = input.intervals?.calibration;
   if (cal && input.intervals) {

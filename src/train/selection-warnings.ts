@@ -27,7 +27,13 @@ export function selectionWarnings(
   selected: string,
   metricName: MetricName,
   se: number,
+  method: 'cv' | 'holdout' = 'holdout',
 ): SelectionWarning[] {
+  const steadier =
+    method === 'cv'
+      ? 'more data, or more folds and repeats (selection.folds, selection.repeats), make the choice steadier; ' +
+        'TEST R² on a few hundred rows is itself noisy when a few rows dominate the squared errors'
+      : 'cross-validated selection (selection.method: cv) or a larger VAL (split.val) makes the choice steadier';
   const metric = getMetric(metricName);
   const best = models.find((m) => m.name === selected);
   const bestTest = best?.metrics?.test?.[metricName];
@@ -49,8 +55,7 @@ export function selectionWarnings(
       message:
         `${m.name} scores better on TEST than the selected ${selected} (${metricName} ${fmt(v)} vs ${fmt(bestTest)}), ` +
         `by more than the selection's standard error (${fmt(se)}). The selection stands — TEST only measures — ` +
-        'but it may be noise: more data, more folds (selection.folds, selection.repeats) or cross-validation ' +
-        '(selection.method: cv) make the choice steadier',
+        `but it may be noise: ${steadier}`,
     });
   }
   return out;

@@ -36,6 +36,10 @@ describe('selectionWarnings', () => {
       /gbdt scores better on TEST than the selected elasticnet \(r2 0\.9230 vs 0\.8460\)/,
     );
     assert.match(w[0].message, /The selection stands/);
+    assert.match(w[0].message, /selection\.method: cv/, 'a holdout selection is told about cross-validation');
+    const cv = selectionWarnings(models, 'elasticnet', 'r2', 0.012, 'cv');
+    assert.match(cv[0].message, /more folds and repeats \(selection\.folds, selection\.repeats\)/);
+    assert.doesNotMatch(cv[0].message, /selection\.method: cv/);
   });
 
   it('follows the metric’s direction (rmse: lower is better) and says nothing within the SE', () => {
