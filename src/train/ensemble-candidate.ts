@@ -67,10 +67,10 @@ export function ensembleCandidate(o: EnsembleInput): TrainedCandidate {
   return { spec: { name: o.name, model: 'ensemble', params }, result, fitted };
 }
 
-/** "gbdt 0.48, random_forest 0.32, svr 0.2" */
-export function describeWeights(t: TrainedCandidate): string {
-  const w = (t.result.params.members ?? {}) as Record<string, number>;
-  return Object.entries(w)
+/** "gbdt 0.48, random_forest 0.32, svr 0.20": the members with weight, heaviest first. */
+export function describeWeights(weights: Readonly<Record<string, number>>): string {
+  return Object.entries(weights)
+    .filter(([, w]) => w > 0)
     .sort((a, b) => b[1] - a[1])
     .map(([n, v]) => `${n} ${v.toFixed(2)}`)
     .join(', ');

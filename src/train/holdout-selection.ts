@@ -9,10 +9,10 @@ import { Rng } from '../core/random.js';
 import { calibrateIntervals } from '../inference/conformal.js';
 import { getMetric, type Metric, scoreAll } from '../metrics/regression.js';
 import type { InputEncoding } from '../models/regressor.js';
-import { type FittedPreprocessor, ProductionPreprocessor } from '../preprocess/index.js';
 import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
 import { holdoutEnsemble } from './ensemble-step.js';
 import type { PreparedData, TrainedCandidate } from './model-trainer.js';
+import { describePrepared, ensembleInput, preparedFor, prepareEncodings } from './prepared.js';
 import type { Selection, SelectionContext } from './selection.js';
 
 export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Selection> {
@@ -20,30 +20,15 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
   // One preprocessor per encoding the candidates want, each fitted on TRAIN rows only.
   const prepared = await stage(
     'preprocess',
-    () => {
-      const m = new Map<InputEncoding, { pre: FittedPreprocessor; data: PreparedData }>();
-      for (const encoding of trainer.encodings()) {
-        const pre = new ProductionPreprocessor(cfg.preprocessing, { encoding }).fit(parts.train.frame);
-        const tr = pre.transform(parts.train.frame);
-        m.set(encoding, {
-          pre,
-          data: {
-            features: tr.features,
-            train: { X: tr.X, y: parts.train.y },
-            val: { X: pre.transform(parts.val.frame).X, y: parts.val.y },
-            test: { X: pre.transform(parts.test.frame).X, y: parts.test.y },
-          },
-        });
-      }
-      return m;
-    },
-    (m) => [...m].map(([enc, p]) => `${enc}: ${p.data.features.length} model features`).join(', '),
+    () =>
+      prepareEncodings(trainer.encodings(), cfg.preprocessing, {
+        fit: parts.train,
+        val: parts.val,
+        test: parts.test,
+      }),
+    describePrepared,
   );
-  const entry = (enc: InputEncoding) => {
-    const p = prepared.get(enc);
-    if (!p) throw new Error(`no preprocessor fitted for encoding ${enc}`);
-    return p;
-  };
+  const entry = (enc: InputEncoding) => preparedFor(prepared, enc);
   const dataFor = (enc: InputEncoding): PreparedData => entry(enc).data;
 
   const trained = await stage(
@@ -64,7 +49,7 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
       'ensemble',
       () => {
         const t0 = performance.now();
-        const input = prepared.has('ordinal') ? 'ordinal' : 'onehot';
+        const input = ensembleInput(prepared);
         const w = holdoutEnsemble(
           ok.map((t) => t.fitted!.predict(dataFor(t.result.encoding).val.X)),
           parts.val.y,
@@ -92,7 +77,7 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
         ensVal = w.valPred;
         return e;
       },
-      (e) => describeWeights(e),
+      (e) => describeWeights(e.result.params.members as Record<string, number>),
     );
     trained.push(ens);
   }

@@ -5,8 +5,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { ModelError } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import { resolveParams } from '../../core/params.js';
 import { workerModule } from '../../core/worker-entry.js';
-import { loadModel } from '../../models/registry.js';
+import type { Fitter } from '../../inference/conformal.js';
+import { getFamily, loadModel } from '../../models/registry.js';
 import { type FitJob, type FitResult, runFitJob } from './fit-job.js';
 
 export interface JobRunner {
@@ -69,4 +73,38 @@ export function poolRunner(lanes: number): JobRunner {
     // The pool outlives the run; its idle workers do not hold the process.
     close: async () => {},
   };
+}
+
+/** In-process with one thread, else on the shared pool with at most `threads` (or every core) lanes. */
+export function makeRunner(threads: number | null): JobRunner {
+  const n = Math.max(1, Math.min(threads ?? availableParallelism(), availableParallelism()));
+  return n > 1 ? poolRunner(n) : inProcessRunner();
+}
+
+/** Fits difficulty models (conformal σ) as jobs on the runner's lanes. */
+export function fitterOn(runner: JobRunner): Fitter {
+  return async (kind, params, X, y, features, seed) => {
+    const r = await runner.run(
+      {
+        name: 'difficulty',
+        model: kind,
+        params: resolveParams(getFamily(kind).params, params),
+        features,
+        X: runner.lanes > 1 ? shareMatrix(X) : X,
+        y,
+        seed,
+        budgetS: null,
+        threads: 1,
+      },
+      true,
+    );
+    if (!r.ok || !r.fitted) throw new ModelError('calibration_failed', `difficulty model: ${r.error}`);
+    return r.fitted;
+  };
+}
+
+function shareMatrix(X: Matrix): Matrix {
+  const data = new Float64Array(new SharedArrayBuffer(X.data.byteLength));
+  data.set(X.data);
+  return { rows: X.rows, cols: X.cols, data };
 }
