@@ -30,10 +30,10 @@ describe('tabflow train', () => {
     assert.match(r.stdout, /★/);
     assert.match(r.stdout, /test R²/);
     // 803 TRAIN+VAL rows: auto cross-validates, says so, and shows mean ± sd per candidate.
-    assert.match(r.stderr, /selection: 3×5-fold cross-validation over TRAIN\+VAL \(803 TRAIN\+VAL rows/);
-    assert.match(r.stderr, /✓ ridge\s+r2 0\.\d{4} ± 0\.\d{4}\s+\(15 folds/);
+    assert.match(r.stderr, /selection: 5-fold cross-validation over TRAIN\+VAL \(803 TRAIN\+VAL rows/);
+    assert.match(r.stderr, /✓ ridge\s+r2 0\.\d{4} ± 0\.\d{4}\s+\(5 folds/);
     assert.match(r.stdout, /cv R²\s+│\s+± sd/);
-    assert.match(r.stdout, /★ selected by r2 over 3×5-fold cross-validation of TRAIN\+VAL/);
+    assert.match(r.stdout, /★ selected by r2 over 5-fold cross-validation of TRAIN\+VAL/);
     for (const stage of [
       'load',
       'clean',
@@ -66,7 +66,7 @@ describe('tabflow train', () => {
       a.results.models.map((m) => m.name),
       ['linear', 'ridge', 'lasso', 'elasticnet', 'ensemble'],
     );
-    assert.ok(a.results.models.every((m) => m.status === 'ok' && m.cv?.folds.length === 15));
+    assert.ok(a.results.models.every((m) => m.status === 'ok' && m.cv?.folds.length === 5));
     const best = a.results.models.find((m) => m.name === a.results.selection.best)!;
     // concrete is ~linear-ish: sklearn's linear family scores ≈ 0.56–0.62 on held-out rows.
     assert.ok(best.metrics!.test!.r2 > 0.5, `best test R² ${best.metrics!.test!.r2}`);

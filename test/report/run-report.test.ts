@@ -56,12 +56,12 @@ describe('run report', () => {
     assert.ok(Math.abs(weighted - t.coverage.overall) < 1e-12);
     assert.deepEqual(r.leaderboard.map((m) => m.name).sort(), ['ensemble', 'gbdt', 'ridge']);
     assert.equal(r.leaderboard.filter((m) => m.selected).length, 1);
-    // Cross-validated selection: each row's score is its mean over the 15 folds, the ensemble's weights shown.
+    // Cross-validated selection: each row's score is its mean over the 5 folds, the ensemble's weights shown.
     assert.equal(r.selection.on, 'cv');
     for (const m of r.leaderboard) {
       const saved = results.models.find((x) => x.name === m.name)!;
       assert.equal(m.score, saved.cv!.mean);
-      assert.deepEqual(m.cv, { mean: saved.cv!.mean, sd: saved.cv!.sd, folds: 15 });
+      assert.deepEqual(m.cv, { mean: saved.cv!.mean, sd: saved.cv!.sd, folds: 5 });
     }
     const ens = r.leaderboard.find((m) => m.name === 'ensemble')!;
     assert.ok(ens.weights && Math.abs(Object.values(ens.weights).reduce((a, b) => a + b, 0) - 1) < 1e-5);
@@ -77,7 +77,7 @@ describe('run report', () => {
       'leaderboard, scatter, residuals, coverage, importance',
     );
     assert.match(html, new RegExp(`${t.n} rows scored`));
-    assert.match(html, /mean r2 over 3×5-fold cross-validation of TRAIN\+VAL/);
+    assert.match(html, /mean r2 over 5-fold cross-validation of TRAIN\+VAL/);
     assert.match(html, /cv r2 \(± sd\)/);
     assert.match(html, /out-of-fold residuals of TRAIN\+VAL/);
   });

@@ -41,26 +41,26 @@ describe('cross-validated selection on concrete', () => {
     run = await train();
   });
 
-  it('auto picks 3×5-fold cross-validation for 803 TRAIN+VAL rows and says why', () => {
+  it('auto picks 5-fold cross-validation for 803 TRAIN+VAL rows and says why', () => {
     const s = run.results.selection;
     assert.equal(s.method, 'cv');
     assert.equal(s.on, 'cv');
     assert.equal(s.folds, 5);
-    assert.equal(s.repeats, 3);
+    assert.equal(s.repeats, 1, 'repeats start below 500 rows');
     assert.match(s.reason ?? '', /803 TRAIN\+VAL rows ≤ selection\.cv_max_rows/);
     assert.equal(run.metadata.selected_model.selected_by.method, 'cv');
   });
 
-  it('scores every candidate on 15 folds: mean ± sd of the fold scores, no VAL metrics', () => {
+  it('scores every candidate on 5 folds: mean ± sd of the fold scores, no VAL metrics', () => {
     for (const m of run.results.models) {
       assert.equal(m.status, 'ok', `${m.name}: ${m.error}`);
       const cv = m.cv!;
-      assert.equal(cv.folds.length, 15, m.name);
+      assert.equal(cv.folds.length, 5, m.name);
       assert.ok(cv.folds.every(Number.isFinite), m.name);
-      const mean = cv.folds.reduce((a, b) => a + b, 0) / 15;
+      const mean = cv.folds.reduce((a, b) => a + b, 0) / 5;
       assert.ok(Math.abs(cv.mean - mean) < 1e-12);
-      const sd = Math.sqrt(cv.folds.reduce((a, b) => a + (b - mean) ** 2, 0) / 14);
-      assert.ok(Math.abs(cv.sd - sd) < 1e-12 && Math.abs(cv.se - sd / Math.sqrt(15)) < 1e-12);
+      const sd = Math.sqrt(cv.folds.reduce((a, b) => a + (b - mean) ** 2, 0) / 4);
+      assert.ok(Math.abs(cv.sd - sd) < 1e-12 && Math.abs(cv.se - sd / Math.sqrt(5)) < 1e-12);
       assert.equal(m.metrics?.val, undefined, 'VAL is part of the folds, not a score of its own');
       assert.ok(m.metrics?.test && m.metrics.train, `${m.name} has train and test metrics`);
     }
@@ -80,7 +80,7 @@ describe('cross-validated selection on concrete', () => {
   it('stops gbdt on each fold and refits with the mean of the folds’ rounds', () => {
     const g = run.results.models.find((m) => m.name === 'gbdt')!;
     const its = g.cv!.iterations!;
-    assert.equal(its.length, 15);
+    assert.equal(its.length, 5);
     assert.ok(its.every((k) => k >= 1 && k <= 300));
     const mean = its.reduce((a, b) => a + b, 0) / its.length;
     assert.equal(g.params.max_iter, Math.round(mean));
@@ -95,7 +95,7 @@ describe('cross-validated selection on concrete', () => {
     const total = Object.values(weights).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(total - 1) < 1e-5, `weights sum ${total}`);
     assert.ok(Object.keys(weights).every((n) => MODELS.includes(n)));
-    assert.equal(e.cv!.folds.length, 15, 'nested fold scores');
+    assert.equal(e.cv!.folds.length, 5, 'nested fold scores');
     const fitted = run.trained.find((t) => t.spec.name === e.name)!.fitted as FittedEnsemble;
     assert.ok(fitted instanceof FittedEnsemble);
     for (const m of fitted.members) {
@@ -163,9 +163,11 @@ describe('cross-validation never sees TEST, and is reproducible', () => {
     assert.notDeepEqual(a.results.models[0].metrics?.test, b.results.models[0].metrics?.test);
   });
 
-  it('one thread or two: byte-identical model and preprocessor, the same fold scores', async () => {
-    const one = await train({ training: { threads: 1 } });
-    const two = await train({ training: { threads: 2 } });
+  it('one thread or two, repeated folds: byte-identical model and preprocessor, the same fold scores', async () => {
+    const one = await train({ training: { threads: 1 }, selection: { repeats: 2 } });
+    const two = await train({ training: { threads: 2 }, selection: { repeats: 2 } });
+    assert.equal(one.results.selection.repeats, 2);
+    assert.ok(one.results.models.every((m) => m.cv?.folds.length === 10));
     for (const f of ['model.json', 'preprocessor.json', 'profile.json']) {
       assert.equal(read(one.runDir, f), read(two.runDir, f), f);
     }
