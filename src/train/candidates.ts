@@ -36,6 +36,21 @@ export interface CandidateSpec {
   readonly tuning?: TuningSpec;
 }
 
+/** Families a run can train as candidates (composite ones are built from the candidates). */
+export function candidateKinds(): string[] {
+  return modelKinds().filter((k) => !getFamily(k).composite);
+}
+
+function compositeIssue(path: string, kind: string): Issue {
+  return {
+    path,
+    code: 'composite_model',
+    message:
+      `${path}: "${kind}" is not a candidate you list: the run builds it from the other candidates ` +
+      '(selection.ensemble: true, the default; false turns it off)',
+  };
+}
+
 export function defaultCandidates(): CandidateSpec[] {
   return modelKinds()
     .filter((k) => !getFamily(k).composite)
@@ -81,8 +96,12 @@ export function resolveCandidates(raw: unknown, path = 'models'): CandidateSpec[
       issues.push({
         path: `${p}.model`,
         code: 'unknown_model',
-        message: `${p}.model = ${JSON.stringify(model ?? name)} is not a known model; known: ${modelKinds().join(', ')}`,
+        message: `${p}.model = ${JSON.stringify(model ?? name)} is not a known model; known: ${candidateKinds().join(', ')}`,
       });
+      return;
+    }
+    if (getFamily(kind).composite) {
+      issues.push(compositeIssue(`${p}.model`, kind));
       return;
     }
     if (seen.has(label)) {
@@ -128,13 +147,14 @@ export function filterCandidates(all: CandidateSpec[], names: string[]): Candida
   for (const n of names) {
     const hit = all.find((c) => c.name === n);
     if (hit) out.push(hit);
+    else if (modelKinds().includes(n) && getFamily(n).composite) issues.push(compositeIssue('--models', n));
     else if (modelKinds().includes(n))
       out.push({ name: n, model: n, params: resolveParams(getFamily(n).params, {}) });
     else
       issues.push({
         path: '--models',
         code: 'unknown_model',
-        message: `--models: "${n}" is neither a configured candidate nor a known model; known: ${modelKinds().join(', ')}`,
+        message: `--models: "${n}" is neither a configured candidate nor a known model; known: ${candidateKinds().join(', ')}`,
       });
   }
   if (issues.length) throw new ConfigError(issues);

@@ -164,6 +164,11 @@ describe('tabflow train: bad input gives exit 2, a clear message, no stack trace
       () => ['--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge,deep_net'],
       /deep_net/,
     ],
+    [
+      'the ensemble listed as a candidate (the run builds it)',
+      () => ['--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge,ensemble'],
+      /--models: "ensemble" is not a candidate you list: the run builds it from the other candidates \(selection\.ensemble/,
+    ],
     ['bad seed', () => ['--data', CONCRETE, '--target', 'compressive_strength', '--seed', '-3'], /--seed/],
   ];
   for (const [name, args, message] of cases) {
