@@ -22,6 +22,7 @@ import { buildReferenceProfile } from '../monitor/reference-profile.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
 import type { CvEvent } from './cv/cross-validate.js';
+import { warmFitPool } from './cv/job-runner.js';
 import { selectByCv } from './cv-selection.js';
 import { loadOptionsOf } from './held-out.js';
 import { selectOnHoldout } from './holdout-selection.js';
@@ -86,6 +87,8 @@ export class TrainingPipeline {
         'No target given: pass --target COLUMN or set data.target in the config',
       );
 
+    // Cross-validation's workers load while the data does.
+    if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
     const loaded = await this.stage(
       'load',
       () => DataLoader.load(path, loadOptionsOf(cfg)),
