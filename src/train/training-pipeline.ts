@@ -1,8 +1,10 @@
 /**
  * TrainingPipeline: the composition root of the seed's training flow.
  *
- *   load → clean (nothing learned) → split 70/10/20 → fit preprocessing on TRAIN only →
- *   train candidates → evaluate on train/val/test → select on VAL → save artifacts together
+ *   load → clean (nothing learned) → split 70/10/20 → select: cross-validation over TRAIN+VAL
+ *   (preprocessing refitted in each fold, then everything refitted on TRAIN+VAL) or the VAL
+ *   holdout (everything fitted on TRAIN) → evaluate on TEST → calibrate intervals on rows the
+ *   model did not fit → importance → save artifacts together
  *
  * Only this module names the concrete stage classes; each stage is usable on its own.
  */
@@ -78,6 +80,32 @@ export class TrainingPipeline {
 
   async run(): Promise<RunSummary> {
     const cfg = this.config;
+    // Cross-validation's workers load while the data does.
+    if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
+    const rows = await this.prepareRows();
+    const choice = this.chooseMethod(rows);
+    this.onEvent({ type: 'method', choice });
+    const ctx = {
+      cfg,
+      parts: rows.parts,
+      all: rows.all,
+      groups: rows.groups,
+      trainer: this.trainer(),
+      choice,
+      stage: this.stage.bind(this) as StageRunner,
+      onEvent: this.onEvent,
+    };
+    const sel = choice.method === 'cv' ? await selectByCv(ctx) : await selectOnHoldout(ctx);
+    try {
+      return await this.finish(sel, { ...rows, choice, target: rows.target });
+    } finally {
+      await sel.dispose?.();
+    }
+  }
+
+  /** load → clean → split, and the parts as feature frames and targets. */
+  private async prepareRows() {
+    const cfg = this.config;
     const { path, target } = cfg.data;
     if (!path)
       throw new DataError('no_data', 'No data file given: pass --data FILE or set data.path in the config');
@@ -86,16 +114,12 @@ export class TrainingPipeline {
         'no_target',
         'No target given: pass --target COLUMN or set data.target in the config',
       );
-
-    // Cross-validation's workers load while the data does.
-    if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
     const loaded = await this.stage(
       'load',
       () => DataLoader.load(path, loadOptionsOf(cfg)),
       (r: LoadedData) =>
         `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format})`,
     );
-
     const cleaned = await this.stage(
       'clean',
       () => new DataCleaner(cfg.cleaning).clean(loaded.frame, target),
@@ -103,14 +127,12 @@ export class TrainingPipeline {
         `${r.report.rowsBefore.toLocaleString('en')} → ${r.report.rowsAfter.toLocaleString('en')} rows ` +
         `(${r.report.duplicatesDropped} duplicates, ${r.report.missingTargetDropped} missing target dropped)`,
     );
-
     const split = await this.stage(
       'split',
       () => new DataSplitter(cfg.split).split(cleaned.frame, target),
       (r) =>
         `train ${r.train.length.toLocaleString('en')} / val ${r.val.length.toLocaleString('en')} / test ${r.test.length.toLocaleString('en')} (${r.report.strategy})`,
     );
-
     const frame = cleaned.frame;
     const yAll = numericTarget(frame.get(target), target);
     const features = frame.drop([target, ...split.dropColumns]);
@@ -119,9 +141,40 @@ export class TrainingPipeline {
       frame: features.take(rows),
       y: Float64Array.from(rows, (i) => yAll[i]),
     });
-    const parts = { train: part(split.train), val: part(split.val), test: part(split.test) };
+    return {
+      target,
+      loaded,
+      cleaned,
+      split,
+      parts: { train: part(split.train), val: part(split.val), test: part(split.test) },
+      all: { frame: features, y: yAll },
+      groups: cfg.split.strategy === 'group' ? groupIds(frame.get(cfg.split.group_column!)) : undefined,
+    };
+  }
 
-    const trainer = new ModelTrainer(cfg.models, {
+  /** Cross-validation or the holdout, decided before anything is fitted (with a cost estimate). */
+  private chooseMethod(rows: { parts: { train: Part; val: Part } }): MethodChoice {
+    const cfg = this.config;
+    const { train, val } = rows.parts;
+    const width = matrixWidths(train.frame);
+    return chooseMethod(cfg, {
+      trainRows: train.y.length,
+      valRows: val.y.length,
+      cvCost: (folds, repeats) =>
+        estimateCvCost({
+          candidates: cfg.models,
+          rows: train.y.length + val.y.length,
+          width,
+          folds,
+          repeats,
+          lanes: Math.min(cfg.training.threads ?? availableParallelism(), availableParallelism()),
+        }),
+    });
+  }
+
+  private trainer(): ModelTrainer {
+    const cfg = this.config;
+    return new ModelTrainer(cfg.models, {
       seed: cfg.training.seed,
       candidateBudgetS: cfg.training.candidate_time_budget_s,
       totalBudgetS: cfg.training.time_budget_s,
@@ -130,37 +183,6 @@ export class TrainingPipeline {
       tuneMetric: cfg.selection.metric,
       onEvent: this.onEvent,
     });
-    const width = matrixWidths(parts.train.frame);
-    const choice = chooseMethod(cfg, {
-      trainRows: split.train.length,
-      valRows: split.val.length,
-      cvCost: (folds, repeats) =>
-        estimateCvCost({
-          candidates: cfg.models,
-          rows: split.train.length + split.val.length,
-          width,
-          folds,
-          repeats,
-          lanes: Math.min(cfg.training.threads ?? availableParallelism(), availableParallelism()),
-        }),
-    });
-    this.onEvent({ type: 'method', choice });
-    const ctx = {
-      cfg,
-      parts,
-      all: { frame: features, y: yAll },
-      groups: cfg.split.strategy === 'group' ? groupIds(frame.get(cfg.split.group_column!)) : undefined,
-      trainer,
-      choice,
-      stage: this.stage.bind(this) as StageRunner,
-      onEvent: this.onEvent,
-    };
-    const sel = choice.method === 'cv' ? await selectByCv(ctx) : await selectOnHoldout(ctx);
-    try {
-      return await this.finish(sel, { loaded, cleaned, split, choice, target });
-    } finally {
-      await sel.dispose?.();
-    }
   }
 
   /** Calibrate, measure importance and save: the same after either selection method. */
@@ -177,39 +199,8 @@ export class TrainingPipeline {
     const cfg = this.config;
     const { loaded, cleaned, split, choice, target } = r;
     const { best, trained, chosen } = sel;
-
-    // Conformal intervals of the selected model on rows it was not fitted on, checked on TEST.
-    const { interval_method: mode, interval_coverage: coverage } = cfg.inference;
-    const intervals =
-      mode === 'none'
-        ? undefined
-        : await this.stage(
-            'calibrate',
-            async () => {
-              const iv = await sel.calibrate({ coverage, mode, seed: cfg.training.seed });
-              const { test } = chosen.data;
-              return {
-                calibration: iv.json,
-                test: iv.evaluate(best.fitted!.predict(test.X), test.X, test.y),
-              };
-            },
-            (r) =>
-              `${r.calibration.mode}${mode === 'auto' ? ' (lower interval score)' : ''} ${(coverage * 100).toFixed(0)}% intervals ` +
-              `on ${r.calibration.n.toLocaleString('en')} ${r.calibration.calibrated_on === 'out_of_fold' ? 'out-of-fold' : 'VAL'} residuals: ` +
-              `test coverage ${(r.test.coverage * 100).toFixed(1)}%, mean width ${r.test.mean_width.toPrecision(4)}`,
-          );
-    const { test } = chosen.data;
-    if (test.y.length >= 2) {
-      // Global importance of the selected model on TEST (subsampled to ≤ 5,000 rows: cheap).
-      const fitted = best.fitted!;
-      best.result.permutation_importance = await this.stage(
-        'importance',
-        () =>
-          permutationImportance(fitted, test.X, test.y, chosen.data.features, { seed: cfg.training.seed }),
-        (r) =>
-          `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
-      );
-    }
+    const intervals = await this.calibrate(sel);
+    await this.importance(sel);
     const saved = await this.stage(
       'save',
       () =>
@@ -243,6 +234,40 @@ export class TrainingPipeline {
       (r) => r.runDir,
     );
     return { ...saved, best, trained };
+  }
+
+  /** Conformal intervals of the selected model on rows it was not fitted on, checked on TEST. */
+  private async calibrate(sel: Selection) {
+    const cfg = this.config;
+    const { interval_method: mode, interval_coverage: coverage } = cfg.inference;
+    if (mode === 'none') return undefined;
+    const { best, chosen } = sel;
+    return this.stage(
+      'calibrate',
+      async () => {
+        const iv = await sel.calibrate({ coverage, mode, seed: cfg.training.seed });
+        const { test } = chosen.data;
+        return { calibration: iv.json, test: iv.evaluate(best.fitted!.predict(test.X), test.X, test.y) };
+      },
+      (r) =>
+        `${r.calibration.mode}${mode === 'auto' ? ' (lower interval score)' : ''} ${(coverage * 100).toFixed(0)}% intervals ` +
+        `on ${r.calibration.n.toLocaleString('en')} ${r.calibration.calibrated_on === 'out_of_fold' ? 'out-of-fold' : 'VAL'} residuals: ` +
+        `test coverage ${(r.test.coverage * 100).toFixed(1)}%, mean width ${r.test.mean_width.toPrecision(4)}`,
+    );
+  }
+
+  /** Global importance of the selected model on TEST (subsampled to ≤ 5,000 rows: cheap). */
+  private async importance(sel: Selection): Promise<void> {
+    const { best, chosen } = sel;
+    const { test, features } = chosen.data;
+    if (test.y.length < 2) return;
+    const fitted = best.fitted!;
+    best.result.permutation_importance = await this.stage(
+      'importance',
+      () => permutationImportance(fitted, test.X, test.y, features, { seed: this.config.training.seed }),
+      (r) =>
+        `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
+    );
   }
 }
 
