@@ -35,7 +35,7 @@ import { type CandidateSpec, defaultCandidates } from '../src/train/candidates.j
 import { type FitJob, runFitJob } from '../src/train/cv/fit-job.js';
 import { prepareFold } from '../src/train/cv/fold-data.js';
 import { kFolds } from '../src/train/cv/folds.js';
-import { cvEnsemble } from '../src/train/ensemble-step.js';
+import { cvEnsemble, ensembleOptions } from '../src/train/ensemble-step.js';
 import { loadOptionsOf } from '../src/train/held-out.js';
 import { writeResult } from './write-result.js';
 
@@ -302,8 +302,7 @@ async function runOne(dataset: string, seed: number) {
     cv.map((c) => [c.oof]),
     y,
     folds,
-    METRICS.r2,
-    cfg.selection.ensemble_iterations,
+    ensembleOptions(cfg, METRICS.r2),
   );
   const w = [...ens.weights];
   const live = candidates.map((_, c) => c).filter((c) => w[c] > 0);

@@ -15,7 +15,7 @@
  */
 import { decodeNumber, encodeNumber, type JsonNumber, type Serialized } from '../core/codec.js';
 import { ArtifactError } from '../core/errors.js';
-import type { Matrix } from '../core/matrix.js';
+import { type Matrix, takeRows } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { createModel, loadModel } from '../models/registry.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
@@ -155,13 +155,26 @@ function crossFitScore(
   return n ? total / n : Number.POSITIVE_INFINITY;
 }
 
-/** σ(x) ≈ E|residual| from a small boosted model on TRAIN residuals of the selected model. */
+/** TRAIN rows the difficulty model learns from, at most (a seeded sample beyond). */
+export const DIFFICULTY_ROWS = 10_000;
+
+/**
+ * σ(x) ≈ E|residual| from a small boosted model on TRAIN residuals of the selected model, on a
+ * seeded sample of at most DIFFICULTY_ROWS rows: predicting every TRAIN row with a slow model (a
+ * 20,000-vector SVR, an ensemble) cost more than the rest of calibration, for a σ no better.
+ */
 async function fitDifficulty(input: CalibrateInput): Promise<{ model: FittedRegressor; floor: number }> {
-  const { model, train, features, seed } = input;
-  const pt = model.predict(train.X);
+  const { model, features, seed } = input;
+  let { X, y } = input.train;
+  if (y.length > DIFFICULTY_ROWS) {
+    const idx = new Rng(seed ^ 0x6a09e667).permutation(y.length).subarray(0, DIFFICULTY_ROWS).sort();
+    X = takeRows(X, idx);
+    y = Float64Array.from(idx, (i) => input.train.y[i]);
+  }
+  const pt = model.predict(X);
   const r = new Float64Array(pt.length);
-  for (let i = 0; i < r.length; i++) r[i] = Math.abs(train.y[i] - pt[i]);
-  return fitDifficultyOn(train.X, r, features, seed);
+  for (let i = 0; i < r.length; i++) r[i] = Math.abs(y[i] - pt[i]);
+  return fitDifficultyOn(X, r, features, seed);
 }
 
 /** The difficulty model σ(x): a small boosted model of |residual|, the same in every mode. */

@@ -43,7 +43,9 @@ export interface OutOfFoldInput {
 }
 
 export async function calibrateOutOfFold(input: OutOfFoldInput): Promise<Intervals> {
-  const { residual, coverage, mode: asked } = input;
+  const { residual, coverage } = input;
+  // One fold has no other folds to cross-fit σ on (a time budget that stopped the folds early).
+  const asked: IntervalMethod = input.folds < 2 ? 'absolute' : input.mode;
   const n = residual.length;
   let mode: IntervalMode = asked === 'auto' ? 'absolute' : asked;
   let difficulty: CalibrationJson['difficulty'];

@@ -7,6 +7,7 @@
  *   every candidate refitted on all of TRAIN+VAL (boosting with the rounds its folds kept) →
  *   TEST scores every final model → intervals calibrated on the best model's out-of-fold residuals.
  */
+import { type Matrix, takeRows } from '../core/matrix.js';
 import type { Frame } from '../data/frame.js';
 import { calibrateOutOfFold } from '../inference/oof-conformal.js';
 import { getMetric, type Metric } from '../metrics/regression.js';
@@ -17,7 +18,7 @@ import { type HalvingResult, tuneByHalving } from './cv/halving.js';
 import { fitterOn, makeRunner } from './cv/job-runner.js';
 import { refitAll } from './cv/refit.js';
 import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
-import { type CvEnsemble, cvEnsemble } from './ensemble-step.js';
+import { type CvEnsemble, cvEnsemble, ensembleOptions } from './ensemble-step.js';
 import type { CandidateResult, TrainedCandidate } from './model-trainer.js';
 import {
   describePrepared,
@@ -72,7 +73,9 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
     const best = await stage(
       'select',
       () => pickBest(results, ens ? { name: ensName, cv: ensScore! } : null, metric),
-      (b) => `${b.name} (${metric.name} ${fmtCv(b.cv)} over ${b.cv.folds.length} folds)`,
+      (b) =>
+        `${b.name} (${metric.name} ${fmtCv(b.cv)} over ${b.cv.folds.filter((v) => !Number.isNaN(v)).length} folds` +
+        `${b.partial ? ': the time budget stopped every candidate early' : ''})`,
     );
     const prepared = await stage(
       'preprocess',
@@ -86,7 +89,16 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
     const dataFor = (enc: Parameters<typeof preparedFor>[1]) => preparedFor(prepared, enc).data;
     const trained = await stage(
       'refit',
-      () => refitAll(cv, results, runner, dataFor, cfg.training.seed, cfg.training.candidate_time_budget_s),
+      () =>
+        refitAll(
+          cv,
+          results,
+          runner,
+          dataFor,
+          cfg.training.seed,
+          cfg.training.candidate_time_budget_s,
+          best.partial ? best.name : undefined,
+        ),
       (t) =>
         `${t.filter((x) => x.fitted).length} candidates refitted on ${rows.y.length.toLocaleString('en')} TRAIN+VAL rows`,
     );
@@ -118,14 +130,8 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
       calibrate: (o) =>
         calibrateOutOfFold({
           fit: fitterOn(runner),
-          residual: absResidual(rows.y, oof),
-          X: prep.data.train.X,
+          ...outOfFoldRows(rows, oof, prep.data.train.X),
           features: prep.data.features,
-          foldOf: foldIndex(
-            rows.y.length,
-            rows.folds.filter((f) => f.repeat === 0),
-          ),
-          folds: choice.folds!,
           ...o,
         }),
     };
@@ -187,8 +193,7 @@ async function ensembleWeights(
         ok.map((c) => c.oof),
         rows.y,
         rows.folds,
-        metric,
-        ctx.cfg.selection.ensemble_iterations,
+        ensembleOptions(ctx.cfg, metric),
       );
       return { ...e, seconds: (performance.now() - t0) / 1000 };
     },
@@ -255,15 +260,21 @@ function union(train: Uint32Array, val: Uint32Array): Uint32Array {
   return out;
 }
 
-/** Fold number of each row in one K-fold pass. */
-function foldIndex(n: number, pass: readonly { fold: number; held: Uint32Array }[]): Uint16Array {
-  const out = new Uint16Array(n);
-  for (const f of pass) for (const i of f.held) out[i] = f.fold;
-  return out;
-}
-
-function absResidual(y: Float64Array, pred: Float64Array): Float64Array {
-  const r = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) r[i] = Math.abs(y[i] - pred[i]);
-  return r;
+/**
+ * The calibration rows: every row the first K-fold pass predicted out of fold (all of them, unless
+ * the time budget stopped the folds early), with its |residual|, model-matrix row and fold.
+ */
+function outOfFoldRows(rows: CvRows, oof: Float64Array, X: Matrix) {
+  const ran = rows.folds.filter((f) => f.repeat === 0 && f.held.length && Number.isFinite(oof[f.held[0]]));
+  const foldOf = new Uint16Array(rows.y.length).fill(0xffff);
+  ran.forEach((f, k) => {
+    for (const i of f.held) foldOf[i] = k;
+  });
+  const keep = Uint32Array.from(foldOf.keys()).filter((i) => foldOf[i] !== 0xffff);
+  return {
+    residual: Float64Array.from(keep, (i) => Math.abs(rows.y[i] - oof[i])),
+    X: keep.length === rows.y.length ? X : takeRows(X, keep),
+    foldOf: Uint16Array.from(keep, (i) => foldOf[i]),
+    folds: ran.length,
+  };
 }

@@ -10,7 +10,7 @@ import { calibrateIntervals } from '../inference/conformal.js';
 import { getMetric, type Metric, scoreAll } from '../metrics/regression.js';
 import type { InputEncoding } from '../models/regressor.js';
 import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
-import { holdoutEnsemble } from './ensemble-step.js';
+import { ensembleOptions, holdoutEnsemble } from './ensemble-step.js';
 import type { PreparedData, TrainedCandidate } from './model-trainer.js';
 import { describePrepared, ensembleInput, preparedFor, prepareEncodings } from './prepared.js';
 import type { Selection, SelectionContext } from './selection.js';
@@ -51,10 +51,9 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
         const t0 = performance.now();
         const input = ensembleInput(prepared);
         const w = holdoutEnsemble(
-          ok.map((t) => t.fitted!.predict(dataFor(t.result.encoding).val.X)),
+          ok.map((t) => t.valPred ?? t.fitted!.predict(dataFor(t.result.encoding).val.X)),
           parts.val.y,
-          getMetric(metric),
-          cfg.selection.ensemble_iterations,
+          ensembleOptions(cfg, getMetric(metric)),
           cfg.training.seed,
         );
         const e = ensembleCandidate({

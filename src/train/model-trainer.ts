@@ -94,6 +94,8 @@ export interface TrainedCandidate {
   spec: CandidateSpec;
   result: CandidateResult;
   fitted?: FittedRegressor;
+  /** VAL predictions kept by evaluateAll (the holdout ensemble weighs them; not saved). */
+  valPred?: Float64Array;
 }
 
 export type TrainerEvent =
@@ -286,6 +288,7 @@ export class ModelTrainer {
           const { X, y } = split === 'train' ? this.trainSample(d) : d[split];
           if (y.length === 0) continue;
           const p = t.fitted.predict(X);
+          if (split === 'val') t.valPred = p;
           if (split === 'test') t.result.predict_seconds = (performance.now() - t0) / 1000;
           if (!p.every(Number.isFinite)) throw new Error(`predictions on ${split} contain non-finite values`);
           metrics[split] = scoreAll(y, p);

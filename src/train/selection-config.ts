@@ -55,6 +55,13 @@ export const SELECTION_PARAMS = {
     default: true,
     doc: 'add an `ensemble` candidate: a weighted average of the candidates, weights chosen greedily on out-of-fold (cv) or VAL (holdout) predictions',
   },
+  ensemble_min_weight: {
+    type: 'number',
+    default: 0.05,
+    min: 0,
+    max: 0.5,
+    doc: 'ensemble: members below this weight are dropped and the rest renormalised (smaller, faster ensembles; 0 keeps every pick)',
+  },
   ensemble_iterations: {
     type: 'number',
     default: 25,

@@ -59,6 +59,32 @@ describe('the time budget of cross-validated selection', () => {
     );
   });
 
+  it('a budget that runs out mid-way leaves a partial leaderboard and still selects and saves a model', async () => {
+    const run = await pipeline({
+      models: ['ridge', 'random_forest', 'extra_trees', 'gbdt'],
+      selection: { method: 'cv', folds: 20, ensemble: false },
+      training: { time_budget_s: 0.6 },
+    }).run();
+    const partial = run.results.models.filter((m) => m.cv && !m.cv.complete);
+    assert.ok(partial.length > 0, 'some candidates were stopped before their 20 folds');
+    for (const m of partial) {
+      const ran = m.cv!.folds.filter((v) => !Number.isNaN(v)).length;
+      assert.ok(ran < 20);
+      if (m.name !== run.results.selection.best) {
+        assert.equal(m.status, 'skipped');
+        assert.match(
+          m.error ?? '',
+          /cross-validation stopped after \d+ of 20 folds: the run's time budget was used up/,
+        );
+      }
+    }
+    const best = run.results.models.find((m) => m.name === run.results.selection.best)!;
+    assert.equal(best.status, 'ok');
+    assert.ok(best.metrics?.test, 'the selected model was refitted and scored on TEST');
+    if (!best.cv!.complete)
+      assert.match(best.notes.join(' '), /selected on \d+ of 20 folds: the time budget ran out/);
+  });
+
   it('auto selects on the holdout when the estimated cost exceeds the budget, and says so', async () => {
     const run = await pipeline({
       models: ['ridge', 'random_forest'],

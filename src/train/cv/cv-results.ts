@@ -79,23 +79,35 @@ export function cvResult(
   };
 }
 
-/** The best complete candidate by mean fold score; the ensemble wins only when strictly better. */
+/**
+ * The best complete candidate by mean fold score; the ensemble wins only when strictly better.
+ * When the time budget stopped every candidate early (a partial leaderboard), the best mean among
+ * those that ran the most folds — `partial` says so.
+ */
 export function pickBest(
   results: readonly CandidateResult[],
   ensemble: { name: string; cv: CvScore } | null,
   metric: Metric,
-): { name: string; cv: CvScore } {
-  let best: { name: string; cv: CvScore } | null = null;
+): { name: string; cv: CvScore; partial: boolean } {
+  let best: { name: string; cv: CvScore; partial: boolean } | null = null;
   for (const r of results) {
     if (r.status !== 'ok' || !r.cv?.complete) continue;
-    if (!best || isBetter(metric, r.cv.mean, best.cv.mean)) best = { name: r.name, cv: r.cv };
+    if (!best || isBetter(metric, r.cv.mean, best.cv.mean)) best = { name: r.name, cv: r.cv, partial: false };
   }
-  if (best && ensemble && isBetter(metric, ensemble.cv.mean, best.cv.mean)) best = ensemble;
-  if (!best) {
-    const why = results.map((r) => `  - ${r.name}: ${r.error ?? r.status}`).join('\n');
-    throw new ModelError('all_failed', `No candidate was cross-validated successfully:\n${why}`);
+  if (best && ensemble && isBetter(metric, ensemble.cv.mean, best.cv.mean))
+    best = { ...ensemble, partial: false };
+  if (best) return best;
+  const ran = (s: CvScore) => s.folds.filter((v) => !Number.isNaN(v)).length;
+  const partial = results.filter((r) => r.status === 'skipped' && r.cv && ran(r.cv) > 0);
+  const most = Math.max(0, ...partial.map((r) => ran(r.cv!)));
+  for (const r of partial) {
+    if (ran(r.cv!) !== most) continue;
+    if (!best || isBetter(metric, r.cv!.mean, best.cv.mean))
+      best = { name: r.name, cv: r.cv!, partial: true };
   }
-  return best;
+  if (best) return best;
+  const why = results.map((r) => `  - ${r.name}: ${r.error ?? r.status}`).join('\n');
+  throw new ModelError('all_failed', `No candidate was cross-validated successfully:\n${why}`);
 }
 
 /** "0.9123 ± 0.0150" */

@@ -17,11 +17,13 @@ export async function refitAll(
   dataFor: (enc: InputEncoding) => PreparedData,
   seed: number,
   budgetS: number | null,
+  /** A candidate the budget stopped early that was selected all the same (partial leaderboard). */
+  partialChoice?: string,
 ): Promise<TrainedCandidate[]> {
   // Longest first, so the lanes finish together.
   const order = cv
     .map((_, k) => k)
-    .filter((k) => cv[k].status === 'ok')
+    .filter((k) => cv[k].status === 'ok' || cv[k].spec.name === partialChoice)
     .sort((a, b) => cv[b].seconds - cv[a].seconds);
   const out: TrainedCandidate[] = cv.map((c, k) => ({ spec: c.spec, result: results[k] }));
   let next = 0;
@@ -56,6 +58,14 @@ export async function refitAll(
       if (params !== c.spec.params) {
         result.params = params;
         result.notes.push(`refitted on all rows with ${changed(c.spec.params, params)} (from its folds)`);
+      }
+      if (result.status === 'skipped') {
+        const k = result.cv?.folds.filter((v) => !Number.isNaN(v)).length ?? 0;
+        result.notes.push(
+          `selected on ${k} of ${result.cv?.folds.length} folds: the time budget ran out before the rest (${result.error})`,
+        );
+        result.status = 'ok';
+        delete result.error;
       }
       result.feature_importance = importanceBySource(r.fitted.featureImportances(), d.features);
       out[k] = { spec: c.spec, result, fitted: r.fitted };
