@@ -157,7 +157,7 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     selected_model: {
       name: best.spec.name,
       kind: best.spec.model,
-      params: best.spec.params,
+      params: best.result.params,
       metrics: best.result.metrics,
       ...(best.result.cv ? { cv: best.result.cv } : {}),
       selected_by: { metric, on, method: choice.method },

@@ -89,6 +89,16 @@ describe('cross-validated selection on concrete', () => {
     assert.equal(fitted.iterations, Math.round(mean));
   });
 
+  it('records the params the saved model was refitted with (not the ones cross-validated)', async () => {
+    const only = await train({ models: ['gbdt'] });
+    const g = only.results.models[0];
+    assert.equal(only.metadata.selected_model.name, 'gbdt');
+    assert.deepEqual(only.metadata.selected_model.params, g.params);
+    assert.equal(g.params.early_stopping, 'false');
+    const saved = JSON.parse(read(only.runDir, 'model.json')) as { params: Record<string, unknown> };
+    assert.equal(saved.params.max_iter, g.params.max_iter);
+  });
+
   it('builds the ensemble from the refitted members with weights from out-of-fold predictions', () => {
     const e = run.results.models.find((m) => m.model === 'ensemble')!;
     const weights = e.params.members as Record<string, number>;
