@@ -41,7 +41,7 @@ export const SELECTION_PARAMS = {
     integer: true,
     min: 1,
     max: 20,
-    doc: 'cv: repetitions of K-fold with fresh shuffles; null = auto (more on small data, see docs)',
+    doc: 'cv: repetitions of K-fold with fresh shuffles; null = 3 below 500 TRAIN+VAL rows, else 1',
   },
   cv_max_rows: {
     type: 'number',
@@ -68,7 +68,7 @@ export const SELECTION_PARAMS = {
     integer: true,
     min: 1,
     max: 1000,
-    doc: 'ensemble: greedy steps (weights are multiples of 1/ensemble_iterations)',
+    doc: 'ensemble: greedy steps with replacement (the best-scoring prefix of them is kept)',
   },
 } as const satisfies ParamTable;
 
