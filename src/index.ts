@@ -145,13 +145,18 @@ export {
   type ServerOptions,
 } from './serve/index.js';
 export { type CandidateSpec, defaultCandidates, resolveCandidates } from './train/candidates.js';
+export { type Fold, type FoldOptions, kFolds } from './train/cv/folds.js';
 export {
   type CandidateResult,
+  type CvScore,
   importanceBySource,
   ModelTrainer,
   type PreparedData,
   type TrainedCandidate,
 } from './train/model-trainer.js';
+export { SELECTION_PARAMS, type SelectionConfig } from './train/selection-config.js';
+export type { MethodChoice } from './train/selection-method.js';
+export type { SelectionWarning } from './train/selection-warnings.js';
 export {
   type PipelineEvent,
   type RunSummary,
