@@ -66,6 +66,11 @@ export function conformalQuantile(scores: Float64Array, coverage: number): { q: 
 
 export interface CalibrateInput {
   model: FittedRegressor;
+  /**
+   * The model's predictions for the VAL rows, when already made; for an ensemble whose weights
+   * were chosen on VAL, the cross-fitted ones (each row predicted by weights chosen without it).
+   */
+  valPred?: Float64Array;
   features: readonly FeatureInfo[];
   train: { X: Matrix; y: Float64Array };
   val: { X: Matrix; y: Float64Array };
@@ -79,7 +84,7 @@ export const MIN_AUTO_ROWS = 100;
 
 export async function calibrateIntervals(input: CalibrateInput): Promise<Intervals> {
   const { model, val, coverage } = input;
-  const pv = model.predict(val.X);
+  const pv = input.valPred ?? model.predict(val.X);
   const residual = new Float64Array(pv.length);
   for (let i = 0; i < pv.length; i++) residual[i] = Math.abs(val.y[i] - pv[i]);
   let mode: IntervalMode = input.mode === 'auto' ? 'absolute' : input.mode;

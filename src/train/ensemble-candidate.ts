@@ -64,7 +64,13 @@ export function ensembleCandidate(o: EnsembleInput): TrainedCandidate {
     fit_seconds: o.seconds,
     notes: [...o.notes],
   };
-  return { spec: { name: o.name, model: 'ensemble', params }, result, fitted };
+  const kept = o.members.filter((_, m) => o.weights[m] !== 0);
+  return {
+    spec: { name: o.name, model: 'ensemble', params },
+    result,
+    fitted,
+    blendOf: { members: kept, weights: fitted.members.map((m) => m.weight) },
+  };
 }
 
 /** "gbdt 0.48, random_forest 0.32, svr 0.20": the members with weight, heaviest first. */

@@ -51,7 +51,7 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
         const t0 = performance.now();
         const input = ensembleInput(prepared);
         const w = holdoutEnsemble(
-          ok.map((t) => t.valPred ?? t.fitted!.predict(dataFor(t.result.encoding).val.X)),
+          ok.map((t) => t.preds?.val ?? t.fitted!.predict(dataFor(t.result.encoding).val.X)),
           parts.val.y,
           ensembleOptions(cfg, getMetric(metric)),
           cfg.training.seed,
@@ -88,7 +88,10 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
   );
   if (!best?.fitted) throw allFailed(trained);
   const chosen = entry(best.result.encoding);
-  const bestVal = best.spec.model === 'ensemble' && ensVal ? ensVal : best.fitted.predict(chosen.data.val.X);
+  const bestVal =
+    best.spec.model === 'ensemble' && ensVal
+      ? ensVal
+      : (best.preds?.val ?? best.fitted.predict(chosen.data.val.X));
   return {
     se: bootstrapSe(parts.val.y, bestVal, getMetric(metric), cfg.training.seed),
     trained,
@@ -98,7 +101,18 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
     summary: `selected on VAL`,
     calibrate: ({ coverage, mode, seed }) => {
       const { features, train, val } = chosen.data;
-      return calibrateIntervals({ model: best.fitted!, features, train, val, coverage, mode, seed });
+      // The ensemble's weights were chosen on VAL: its residuals there come from the cross-fitted
+      // predictions, so the intervals are calibrated on rows the weights did not see.
+      return calibrateIntervals({
+        model: best.fitted!,
+        valPred: bestVal,
+        features,
+        train,
+        val,
+        coverage,
+        mode,
+        seed,
+      });
     },
   };
 }

@@ -94,8 +94,17 @@ export interface TrainedCandidate {
   spec: CandidateSpec;
   result: CandidateResult;
   fitted?: FittedRegressor;
-  /** VAL predictions kept by evaluateAll (the holdout ensemble weighs them; not saved). */
-  valPred?: Float64Array;
+  /**
+   * Predictions evaluateAll made (train: on its sample of TRAIN rows), kept for what follows —
+   * the holdout ensemble weighs the VAL ones, calibration and the saved profile reuse TEST —
+   * so a slow model (a large SVR, an ensemble of forests) predicts each split once. Not saved.
+   */
+  preds?: Partial<Record<SplitName, Float64Array>>;
+  /**
+   * An ensemble's members (as they were evaluated) and weights, in the ensemble's order: its
+   * predictions on a split are their weighted sum, which is what FittedEnsemble.predict computes.
+   */
+  blendOf?: { readonly members: readonly TrainedCandidate[]; readonly weights: readonly number[] };
 }
 
 export type TrainerEvent =
@@ -287,8 +296,8 @@ export class ModelTrainer {
         for (const split of ['train', 'val', 'test'] as const) {
           const { X, y } = split === 'train' ? this.trainSample(d) : d[split];
           if (y.length === 0) continue;
-          const p = t.fitted.predict(X);
-          if (split === 'val') t.valPred = p;
+          const p = blended(t, split) ?? t.fitted.predict(X);
+          t.preds = { ...t.preds, [split]: p };
           if (split === 'test') t.result.predict_seconds = (performance.now() - t0) / 1000;
           if (!p.every(Number.isFinite)) throw new Error(`predictions on ${split} contain non-finite values`);
           metrics[split] = scoreAll(y, p);
@@ -333,6 +342,22 @@ export class ModelTrainer {
     }
     return best;
   }
+}
+
+/**
+ * An ensemble's predictions from its members' kept ones: Σ weight × member, members in order —
+ * the sum FittedEnsemble.predict computes, to the bit. Undefined when a member has none.
+ */
+function blended(t: TrainedCandidate, split: SplitName): Float64Array | undefined {
+  const b = t.blendOf;
+  if (!b || b.members.some((m) => !m.preds?.[split])) return undefined;
+  const out = new Float64Array(b.members[0].preds![split]!.length);
+  b.members.forEach((m, k) => {
+    const p = m.preds![split]!;
+    const w = b.weights[k];
+    for (let i = 0; i < out.length; i++) out[i] += w * p[i];
+  });
+  return out;
 }
 
 function minBudget(a: number | null, b: number | null): number | null {

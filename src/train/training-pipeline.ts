@@ -226,7 +226,7 @@ export class TrainingPipeline {
           // What monitoring compares live traffic with: raw inputs the model was fitted on, TEST predictions.
           profile: serializeReferenceProfile(
             buildReferenceProfile(sel.fitted.frame, {
-              predictions: best.fitted!.predict(chosen.data.test.X),
+              predictions: best.preds?.test ?? best.fitted!.predict(chosen.data.test.X),
               target: { name: target, values: sel.fitted.y },
             }),
           ),
@@ -247,7 +247,8 @@ export class TrainingPipeline {
       async () => {
         const iv = await sel.calibrate({ coverage, mode, seed: cfg.training.seed });
         const { test } = chosen.data;
-        return { calibration: iv.json, test: iv.evaluate(best.fitted!.predict(test.X), test.X, test.y) };
+        const pred = best.preds?.test ?? best.fitted!.predict(test.X);
+        return { calibration: iv.json, test: iv.evaluate(pred, test.X, test.y) };
       },
       (r) =>
         `${r.calibration.mode}${mode === 'auto' ? ' (lower interval score)' : ''} ${(coverage * 100).toFixed(0)}% intervals ` +

@@ -11,6 +11,7 @@ import { resolveConfig } from '../../src/config/config.js';
 import { ConfigError, DataError } from '../../src/core/errors.js';
 import { InferencePipeline } from '../../src/inference/inference-pipeline.js';
 import { FittedEnsemble } from '../../src/models/ensemble/fitted-ensemble.js';
+import { buildRunReport } from '../../src/report/run-report.js';
 import { type RunSummary, TrainingPipeline } from '../../src/train/training-pipeline.js';
 import { TmpDir } from '../data/tmp-files.js';
 import { DATA_DIR } from '../helpers/datasets.js';
@@ -120,6 +121,17 @@ describe('cross-validated selection on concrete', () => {
     assert.equal(cal.n, 803);
     const cov = run.results.intervals!.test.coverage;
     assert.ok(cov > 0.84 && cov < 0.97, `TEST coverage ${cov}`);
+  });
+
+  it('scores the ensemble from its members’ predictions exactly as the saved ensemble predicts', async () => {
+    // gbdt + extra_trees: the blend wins the folds on concrete with the default seed.
+    const blend = await train({ models: ['gbdt', 'extra_trees'] });
+    assert.equal(blend.best.spec.model, 'ensemble');
+    // The report rebuilds the TEST rows and predicts them with the saved model.
+    const report = await buildRunReport(blend.runDir);
+    const saved = blend.results.models.find((m) => m.name === blend.best.spec.name)!.metrics!.test!;
+    assert.equal(report.test!.metrics.r2, saved.r2);
+    assert.equal(report.test!.metrics.rmse, saved.rmse);
   });
 
   it('saves a run that loads, validates and predicts like any other, with exact attributions', () => {
