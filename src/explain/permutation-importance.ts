@@ -14,13 +14,14 @@ import { sourceGroups } from './explanation.js';
 export interface PermutationImportanceOptions {
   /** Metric whose deterioration is measured (default r2). */
   readonly metric?: MetricName;
-  /** Shuffles per input column (default 5). */
+  /** Shuffles per input column (default 5; fewer on wide inputs, see maxRows). */
   readonly repeats?: number;
   readonly seed?: number;
   /**
    * Rows used at most, sampled with the seed. Default: as many as keep the row predictions
    * (rows × input columns × repeats) under 50,000, between 500 and 5,000 — a slow model (an
    * ensemble holding a 20,000-vector SVR predicts ~6,000 rows/s) then takes seconds, not a minute.
+   * With many input columns the default repeats drop below 5 for the same reason.
    */
   readonly maxRows?: number;
 }
@@ -47,9 +48,11 @@ export function permutationImportance(
   opts: PermutationImportanceOptions = {},
 ): PermutationImportance {
   const metric = getMetric(opts.metric ?? 'r2', 'permutation_importance.metric');
-  const repeats = opts.repeats ?? 5;
+  const nInputs = sourceGroups(features).names.length;
+  const maxRows = opts.maxRows ?? defaultRows(nInputs, opts.repeats ?? 5);
+  // Wide inputs (ames: 73 columns) would still need 365 predictions of 500 rows: fewer repeats.
+  const repeats = opts.repeats ?? defaultRepeats(nInputs, Math.min(maxRows, X.rows));
   const seed = opts.seed ?? 0;
-  const maxRows = opts.maxRows ?? defaultRows(sourceGroups(features).names.length, repeats);
   checkCount('repeats', repeats, 1);
   checkCount('maxRows', maxRows, 2);
   if (X.rows !== y.length)
@@ -113,6 +116,11 @@ const ROW_PREDICTIONS = 50_000;
 
 function defaultRows(columns: number, repeats: number): number {
   return Math.max(500, Math.min(5000, Math.floor(ROW_PREDICTIONS / Math.max(1, columns * repeats))));
+}
+
+/** 5 shuffles per column, fewer (at least 1) when that would pass the row-prediction budget. */
+function defaultRepeats(columns: number, rows: number): number {
+  return Math.max(1, Math.min(5, Math.floor(ROW_PREDICTIONS / Math.max(1, columns * rows))));
 }
 
 function checkCount(name: string, v: number, min: number): void {
