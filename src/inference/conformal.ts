@@ -114,17 +114,35 @@ export async function calibrateIntervals(input: CalibrateInput): Promise<Interva
       sigma = s;
     }
   }
-  const scores = sigma ? residual.map((r, i) => r / (sigma as Float64Array)[i]) : residual;
-  const { q, rank } = conformalQuantile(scores, coverage);
+  return calibrated({ residual, sigma, mode, coverage, difficulty, chosenBy });
+}
+
+/**
+ * Intervals from the conformal quantile of the scores |residual| / σ (σ ≡ 1 when absolute),
+ * whatever rows the residuals came from (VAL, or out of fold).
+ */
+export function calibrated(o: {
+  residual: Float64Array;
+  sigma: Float64Array | null;
+  mode: IntervalMode;
+  coverage: number;
+  difficulty?: CalibrationJson['difficulty'];
+  chosenBy?: CalibrationJson['chosen_by'];
+  calibratedOn?: CalibrationJson['calibrated_on'];
+}): Intervals {
+  const { residual, sigma } = o;
+  const scores = sigma ? residual.map((r, i) => r / sigma[i]) : residual;
+  const { q, rank } = conformalQuantile(scores, o.coverage);
   return new Intervals({
     method: 'split_conformal',
-    mode,
-    coverage,
-    n: pv.length,
+    mode: o.mode,
+    coverage: o.coverage,
+    ...(o.calibratedOn ? { calibrated_on: o.calibratedOn } : {}),
+    n: residual.length,
     rank,
     q: encodeNumber(q),
-    ...(difficulty ? { difficulty } : {}),
-    ...(chosenBy ? { chosen_by: chosenBy } : {}),
+    ...(o.difficulty ? { difficulty: o.difficulty } : {}),
+    ...(o.chosenBy ? { chosen_by: o.chosenBy } : {}),
   });
 }
 

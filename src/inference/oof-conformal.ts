@@ -16,12 +16,13 @@ import { takeRows } from '../core/matrix.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 import {
   type CalibrationJson,
+  calibrated,
   conformalQuantile,
   type Fitter,
   fitDifficultyOn,
   type IntervalMethod,
   type IntervalMode,
-  Intervals,
+  type Intervals,
   MIN_AUTO_ROWS,
   sigmaOf,
 } from './conformal.js';
@@ -72,19 +73,7 @@ export async function calibrateOutOfFold(input: OutOfFoldInput): Promise<Interva
       sigma = s;
     }
   }
-  const scores = sigma ? residual.map((r, i) => r / (sigma as Float64Array)[i]) : residual;
-  const { q, rank } = conformalQuantile(scores, coverage);
-  return new Intervals({
-    method: 'split_conformal',
-    mode,
-    coverage,
-    calibrated_on: 'out_of_fold',
-    n,
-    rank,
-    q: encodeNumber(q),
-    ...(difficulty ? { difficulty } : {}),
-    ...(chosenBy ? { chosen_by: chosenBy } : {}),
-  });
+  return calibrated({ residual, sigma, mode, coverage, difficulty, chosenBy, calibratedOn: 'out_of_fold' });
 }
 
 /**
