@@ -11,6 +11,7 @@ import { addAbCommand } from './ab-command.js';
 import { addModelsCommand } from './models-command.js';
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  quietOnClosedPipes();
   const program = new Command('tabflow')
     .description('Tabular machine-learning workflow: train, evaluate, select and save regression models')
     .version(VERSION)
@@ -187,6 +188,25 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return code;
   } catch (e) {
     return reportError(e);
+  }
+}
+
+let pipesGuarded = false;
+
+/**
+ * `tabflow models families | head -1`: once the reader of stdout (or stderr) goes away, further
+ * writes fail with EPIPE, which Node raises as an unhandled 'error' event (a stack trace, exit 1).
+ * Like a Unix tool killed by SIGPIPE, go quiet instead: later writes to that stream are dropped
+ * and the command ends with its own exit code (a server or a batch job still finishes its work).
+ */
+function quietOnClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      stream.write = (() => true) as typeof stream.write;
+    });
   }
 }
 
