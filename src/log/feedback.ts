@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { LOG_DDL } from './log-schema.js';
-import { openLogDb } from './open-log-db.js';
+import { logFileError, openLogDb } from './open-log-db.js';
 
 export const FEEDBACK_DDL = `
 CREATE TABLE IF NOT EXISTS feedback (
@@ -88,12 +88,33 @@ export class FeedbackStore {
   constructor(file: string, opts: { busyTimeoutMs?: number } = {}) {
     this.file = file;
     this.db = openLogDb(file, opts.busyTimeoutMs);
-    this.db.exec(LOG_DDL);
-    this.db.exec(FEEDBACK_DDL);
+    try {
+      this.db.exec(LOG_DDL);
+      this.db.exec(FEEDBACK_DDL);
+    } catch (e) {
+      this.db.close();
+      throw logFileError(file, e, 'open');
+    }
+  }
+
+  /** `fn` on the log; a damaged page met on the way becomes a DataError naming the file. */
+  private named<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw logFileError(this.file, e, 'read');
+    }
   }
 
   /** Check and store items; each gets a verdict (accepted, or rejected with a reason). */
   record(items: readonly FeedbackItem[], opts: { source?: string; now?: number } = {}): FeedbackReport {
+    return this.named(() => this.recordItems(items, opts));
+  }
+
+  private recordItems(
+    items: readonly FeedbackItem[],
+    opts: { source?: string; now?: number },
+  ): FeedbackReport {
     const rowsOf = this.db.prepare('SELECT DISTINCT row FROM predictions WHERE request_id = ?').pluck();
     const insert = this.db.prepare(
       'INSERT OR IGNORE INTO feedback (ts, request_id, row, actual, source) VALUES (?, ?, ?, ?, ?)',
@@ -164,6 +185,10 @@ export class FeedbackStore {
 
   /** Logged predictions (status ok) joined with their actuals, oldest first. */
   joined(q: JoinQuery = {}): JoinedFeedback {
+    return this.named(() => this.join(q));
+  }
+
+  private join(q: JoinQuery): JoinedFeedback {
     const cols = new Set(
       (this.db.prepare('PRAGMA table_info(predictions)').all() as { name: string }[]).map((c) => c.name),
     );
@@ -245,6 +270,10 @@ export class FeedbackStore {
    * contract rejected are left out: their inputs are what made them unreadable.
    */
   labelledRows(q: { since?: number; until?: number } = {}): LabelledRows {
+    return this.named(() => this.labelled(q));
+  }
+
+  private labelled(q: { since?: number; until?: number }): LabelledRows {
     const where: string[] = [];
     const args: number[] = [];
     if (q.since !== undefined) {
@@ -285,7 +314,7 @@ export class FeedbackStore {
 
   /** Number of actuals stored. */
   get count(): number {
-    return this.db.prepare('SELECT count(*) FROM feedback').pluck().get() as number;
+    return this.named(() => this.db.prepare('SELECT count(*) FROM feedback').pluck().get() as number);
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { DataError, UsageError } from '../core/errors.js';
 import type { LoggedPrediction } from './log-schema.js';
+import { logFileError, probeLogFile } from './open-log-db.js';
 
 export interface LogQuery {
   /** ms since the epoch, inclusive. */
@@ -84,7 +85,33 @@ export function openLogForReading(file: string): Database.Database {
       `No prediction log at ${file}: start \`tabflow serve\` and send predictions first`,
     );
   }
-  return new Database(file, { readonly: true, fileMustExist: true });
+  let db: Database.Database | undefined;
+  let tables: string[];
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    tables = probeLogFile(db);
+  } catch (e) {
+    db?.close();
+    throw logFileError(file, e, 'open');
+  }
+  if (!tables.includes('predictions')) {
+    db.close();
+    throw new DataError(
+      'not_a_log',
+      `${file} is an SQLite database but not a prediction log: it has no predictions table ` +
+        `(tables: ${tables.join(', ') || 'none'})`,
+    );
+  }
+  return db;
+}
+
+/** `fn` on the log; a damaged page met on the way becomes a DataError naming the file. */
+function named<T>(db: Database.Database, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw logFileError(db.name, e, 'read');
+  }
 }
 
 /**
@@ -120,14 +147,30 @@ function where(q: LogQuery, db: Database.Database): { sql: string; args: (string
 
 /** Rows matching `q`, streamed (the log can be larger than memory). */
 export function* readLog(db: Database.Database, q: LogQuery = {}): Generator<LogRecord> {
-  const w = where(q, db);
-  const order = q.newestFirst ? 'DESC' : 'ASC';
-  const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
-  const stmt = db.prepare(`SELECT * FROM predictions ${w.sql} ORDER BY id ${order}${limit}`);
-  for (const r of stmt.iterate(...w.args) as IterableIterator<LoggedPrediction>) yield toRecord(r);
+  const rows = named(db, () => {
+    const w = where(q, db);
+    const order = q.newestFirst ? 'DESC' : 'ASC';
+    const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
+    const stmt = db.prepare(`SELECT * FROM predictions ${w.sql} ORDER BY id ${order}${limit}`);
+    return stmt.iterate(...w.args) as IterableIterator<LoggedPrediction>;
+  });
+  try {
+    for (;;) {
+      const next = named(db, () => rows.next());
+      if (next.done) return;
+      yield toRecord(next.value);
+    }
+  } finally {
+    // A reader that stops early (a window filled) frees the statement.
+    rows.return?.();
+  }
 }
 
 export function summarizeLog(db: Database.Database, q: LogQuery = {}): LogSummary {
+  return named(db, () => summarize(db, q));
+}
+
+function summarize(db: Database.Database, q: LogQuery): LogSummary {
   const w = where(q, db);
   const total = db
     .prepare(`SELECT COUNT(*) AS n, MIN(ts) AS first, MAX(ts) AS last FROM predictions ${w.sql}`)
