@@ -7,8 +7,11 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../core/errors.js';
+import { clip, showItems } from './show-names.js';
 
-const HEAD_BYTES = 1 << 20;
+/** The header (first line) must end within this many bytes: it is read in one piece. */
+export const MAX_HEADER_BYTES = 1 << 20;
+const HEAD_BYTES = MAX_HEADER_BYTES;
 const DELIMITER_CANDIDATES = [',', '\t', ';', '|'];
 
 export interface CsvDialect {
@@ -53,7 +56,10 @@ export async function readCsvHead(
   const header = opts.header ?? true;
   const delimiter =
     opts.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : detectDelimiter(text, quote));
-  const fields = firstRecord(text, delimiter, quote);
+  const { fields, complete } = firstRecordOf(text, delimiter, quote);
+  // A first line that does not end in the head is cut short: its last name would be wrong, and
+  // such a file (a one-line dump, a binary file) is not a table anyway.
+  if (!complete && size > headBytes) throw headerTooLong(path, text);
   // Unnamed columns (an empty header field, a trailing delimiter) are called column<N>, 1-based.
   const names = fields.map((f, j) => (header && f !== '' ? f : `column${j + 1}`));
   if (header) checkUniqueNames(path, names);
@@ -87,6 +93,15 @@ export function detectDelimiter(text: string, quote: string): string {
 
 /** Fields of the first record (RFC 4180 quoting: a doubled quote inside quotes is a literal one). */
 export function firstRecord(text: string, delimiter: string, quote: string): string[] {
+  return firstRecordOf(text, delimiter, quote).fields;
+}
+
+/** The first record's fields, and whether a line end closed it within `text`. */
+function firstRecordOf(
+  text: string,
+  delimiter: string,
+  quote: string,
+): { fields: string[]; complete: boolean } {
   const fields: string[] = [];
   let field = '';
   let inQuotes = false;
@@ -102,11 +117,23 @@ export function firstRecord(text: string, delimiter: string, quote: string): str
     else if (ch === delimiter) {
       fields.push(field);
       field = '';
-    } else if (ch === '\n' || ch === '\r') break;
-    else field += ch;
+    } else if (ch === '\n' || ch === '\r') {
+      fields.push(field);
+      return { fields, complete: true };
+    } else field += ch;
   }
   fields.push(field);
-  return fields;
+  return { fields, complete: false };
+}
+
+function headerTooLong(path: string, text: string): DataError {
+  return new DataError(
+    'header_too_long',
+    `The first line of "${path}" is longer than ${MAX_HEADER_BYTES.toLocaleString('en')} bytes (1 MiB), ` +
+      `the limit for a header line; it starts ${JSON.stringify(`${text.slice(0, 40)}…`)}. A header lists ` +
+      'the column names and ends with a line break: check that this is a delimited text file with one ' +
+      'record per line, not a one-line export or a binary file.',
+  );
 }
 
 function checkUniqueNames(path: string, names: string[]): void {
@@ -114,7 +141,7 @@ function checkUniqueNames(path: string, names: string[]): void {
   for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
   const dups = [...count].filter(([, c]) => c > 1);
   if (dups.length === 0) return;
-  const list = dups.map(([n, c]) => `"${n}" (${c} times)`).join(', ');
+  const list = showItems(dups.map(([n, c]) => `"${clip(n)}" (${c} times)`));
   throw new DataError(
     'duplicate_columns',
     `The header of "${path}" repeats column names: ${list}. Every column needs a unique name; rename ` +

@@ -23,6 +23,11 @@ import { parseNumberTrimmed, scanNumber } from './csv-number.js';
 import type { Column } from './frame.js';
 
 const CHUNK_BYTES = 8 << 20;
+/**
+ * No record may be longer: one that is is not a table row (a dump on one line, a quote that never
+ * closes in a huge file), and carrying it from chunk to chunk would cost memory without end.
+ */
+export const MAX_RECORD_BYTES = 64 << 20;
 /** Room in front of each chunk for the record carried over from the previous one. */
 const HEAD = 1 << 20;
 const SAMPLE_ROWS = 20_000;
@@ -173,29 +178,35 @@ async function scanRecords(
   let from = HEAD;
   try {
     let { bytesRead } = await pending;
+    fileOffset += bytesRead;
+    let filled = HEAD + bytesRead;
+    // End of file: the last read returned nothing. (Not "the buffer holds no new bytes": a record
+    // carried over from the previous chunk is not new input, and taking it for some once made a
+    // file ending in a record longer than HEAD loop forever.)
+    let final = bytesRead === 0;
     for (;;) {
-      fileOffset += bytesRead;
-      const filled = HEAD + bytesRead;
-      const final = bytesRead === 0;
       if (!final) pending = readInto(next);
       const pos = scanner.scan(cur, from, filled, final);
       if (final || scanner.stopped) return;
       ({ bytesRead } = await pending);
+      fileOffset += bytesRead;
+      final = bytesRead === 0;
       // Carry the incomplete record over in front of the next chunk.
       const tail = filled - pos;
+      if (tail > MAX_RECORD_BYTES) throw recordTooLong(path, scanner.nextLine);
       if (tail <= HEAD) {
         next.set(cur.subarray(pos, filled), HEAD - tail);
         [cur, next] = [next, cur];
         from = HEAD - tail;
+        filled = HEAD + bytesRead;
       } else {
-        // A record longer than HEAD: rebuild the buffer with room for it.
+        // A record longer than HEAD: a buffer with room for it in front of the new bytes.
         const big = new Uint8Array(HEAD + tail + CHUNK_BYTES);
         big.set(cur.subarray(pos, filled), HEAD);
         big.set(next.subarray(HEAD, HEAD + bytesRead), HEAD + tail);
         cur = big;
         from = HEAD;
-        bytesRead += tail;
-        fileOffset -= tail; // fileOffset counts file bytes; the tail was counted already
+        filled = HEAD + tail + bytesRead;
       }
     }
   } finally {
@@ -215,6 +226,10 @@ class RecordScanner {
     return this.stop[0] === 1;
   }
   private line = 1; // file line of the next record
+  /** File line where the next (maybe incomplete) record starts. */
+  get nextLine(): number {
+    return this.line;
+  }
   private headerPending: boolean;
   private bomChecked = false;
   private rows = 0;
@@ -437,6 +452,15 @@ function countFields(buf: Uint8Array, start: number, end: number, D: number, Q: 
     else if (!inQuotes && (b === LF || b === CR)) break;
   }
   return n;
+}
+
+function recordTooLong(path: string, line: number): DataError {
+  return new DataError(
+    'record_too_long',
+    `The record starting on line ${line} of "${path}" is longer than ` +
+      `${MAX_RECORD_BYTES.toLocaleString('en')} bytes (64 MiB), the limit for one row. Check that the ` +
+      'file has one record per line and that every quoted field is closed.',
+  );
 }
 
 function raggedError(path: string, line: number, found: number, expected: number): DataError {

@@ -14,6 +14,7 @@ import { sha256File } from './file-hash.js';
 import { type DataFormat, detectFormat } from './format.js';
 import { type Column, type ColumnType, Frame, missingCount } from './frame.js';
 import { DEFAULT_MISSING_TOKENS } from './infer.js';
+import { clip, showName, showNames } from './show-names.js';
 import { checkHasRows, checkNoEmptyColumns, checkTarget } from './validate.js';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_ZIP_ENTRIES, extractDataEntry } from './zip-extract.js';
 
@@ -148,7 +149,7 @@ function finishColumns(
     if (seen.has(n)) {
       throw new DataError(
         'duplicate_columns',
-        `"${path}" has more than one column named "${n}"; every column needs a unique name.`,
+        `"${path}" has more than one column named ${showName(n)}; every column needs a unique name.`,
       );
     }
     seen.add(n);
@@ -157,14 +158,14 @@ function finishColumns(
     if (!seen.has(name)) {
       throw new DataError(
         'missing_column',
-        `Column "${name}" has a declared type (types) but is not in "${path}"; its columns are: ` +
-          `${raw.names.join(', ')}.`,
+        `Column ${showName(name)} has a declared type (types) but is not in "${path}"; its columns are: ` +
+          `${showNames(raw.names)}.`,
       );
     }
   }
   const tokens = new Set(missingTokens);
   const columns = raw.columns.map((col, j): Column => {
-    const ctx = { column: raw.names[j], source: `"${path}"` };
+    const ctx = { column: clip(raw.names[j]), source: `"${path}"` };
     const c = col.type === 'categorical' ? dropMissingTokens(col, tokens) : col;
     const declared = types[raw.names[j]];
     if (declared) return convertColumn(c, declared, ctx);

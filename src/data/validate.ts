@@ -4,12 +4,13 @@
  */
 import { DataError } from '../core/errors.js';
 import { cellValue, type Frame, missingCount } from './frame.js';
+import { clip, showName, showNames } from './show-names.js';
 
 export function checkHasRows(frame: Frame, path: string): void {
   if (frame.nRows > 0) return;
   throw new DataError(
     'no_rows',
-    `"${path}" has columns (${frame.names.join(', ')}) but no data rows. Check that the export ` +
+    `"${path}" has columns (${showNames(frame.names)}) but no data rows. Check that the export ` +
       'wrote its rows and that you passed the right file.',
   );
 }
@@ -20,7 +21,7 @@ export function checkNoEmptyColumns(frame: Frame, path: string, missing?: readon
     (_, j) => (missing?.[j] ?? missingCount(frame.columns[j])) === frame.nRows,
   );
   if (empty.length === 0) return;
-  const list = empty.map((n) => `"${n}"`).join(', ');
+  const list = showNames(empty, true);
   throw new DataError(
     'empty_column',
     `${empty.length === 1 ? 'Column' : 'Columns'} ${list} in "${path}" ${empty.length === 1 ? 'has' : 'have'} ` +
@@ -33,7 +34,7 @@ export function checkTarget(frame: Frame, path: string, target: string): void {
   if (!frame.has(target)) {
     throw new DataError(
       'missing_target',
-      `Target column "${target}" is not in "${path}". Its columns are: ${frame.names.join(', ')}. ` +
+      `Target column ${showName(target)} is not in "${path}". Its columns are: ${showNames(frame.names)}. ` +
         'Pass one of these as the target (--target).',
     );
   }
@@ -54,7 +55,7 @@ function examples(frame: Frame, name: string): string {
   const seen = new Set<string>();
   for (let i = 0; i < frame.nRows && seen.size < 5; i++) {
     const v = cellValue(col, i);
-    if (v !== null) seen.add(JSON.stringify(v));
+    if (v !== null) seen.add(JSON.stringify(typeof v === 'string' ? clip(v) : v));
   }
   return [...seen].join(', ') || '(none)';
 }
