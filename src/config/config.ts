@@ -186,6 +186,24 @@ function resolveEnvironmentKey(v: unknown): Environment | null {
   ]);
 }
 
+/** Alias expansions allowed in one config (the yaml package's guard against "billion laughs"). */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * YAML 1.2's core schema and nothing else: no YAML 1.1 extras (!!timestamp, !!binary, !!set, ...)
+ * even under a `%YAML 1.1` directive, so any other tag stays unresolved and is refused below
+ * rather than read as a plain string.
+ */
+function parseYaml(text: string, path: string): YAML.Document.Parsed {
+  try {
+    return YAML.parseDocument(text, { schema: 'core', resolveKnownTags: false, merge: false });
+  } catch (e) {
+    throw new ConfigError([
+      { path, code: 'yaml_syntax', message: `${path} cannot be parsed as YAML: ${(e as Error).message}` },
+    ]);
+  }
+}
+
 /** Read and parse a YAML config file; errors name the file and line. */
 export function readConfigFile(path: string): unknown {
   let text: string;
@@ -200,7 +218,7 @@ export function readConfigFile(path: string): unknown {
         : `Cannot read config file ${path}: ${(e as Error).message}`,
     );
   }
-  const doc = YAML.parseDocument(text);
+  const doc = parseYaml(text, path);
   if (doc.errors.length) {
     const e = doc.errors[0];
     const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
@@ -212,7 +230,41 @@ export function readConfigFile(path: string): unknown {
       },
     ]);
   }
-  const value = doc.toJS();
+  const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tags.length) {
+    throw new ConfigError(
+      tags.map((w) => {
+        const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? '(unknown)';
+        const shown = tag.replace(/^tag:yaml\.org,2002:/, '!!');
+        const where = w.linePos?.[0] ? ` at line ${w.linePos[0].line}, column ${w.linePos[0].col}` : '';
+        return {
+          path,
+          code: 'yaml_tag',
+          message:
+            `${path} uses the YAML tag ${shown}${where}, which tabflow does not read: a config holds ` +
+            'plain mappings, lists, strings, numbers, booleans and null (the tags !!str, !!int, !!float, ' +
+            '!!bool, !!null, !!map and !!seq are allowed). Remove the tag.',
+        };
+      }),
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const aliases = /alias/i.test((e as Error).message);
+    throw new ConfigError([
+      {
+        path,
+        code: aliases ? 'yaml_aliases' : 'yaml_syntax',
+        message: aliases
+          ? `${path} uses its aliases (*name) so much that expanding them would blow up in size, as a ` +
+            `"billion laughs" document does to exhaust memory (more than ${MAX_ALIAS_COUNT} alias ` +
+            'expansions); tabflow refuses it. Write the values out, or use fewer aliases.'
+          : `${path} cannot be read as YAML: ${(e as Error).message}`,
+      },
+    ]);
+  }
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
     throw new ConfigError([
       { path, code: 'invalid_type', message: `${path} must hold a mapping of sections (data, split, ...)` },
