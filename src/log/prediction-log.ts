@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DataError } from '../core/errors.js';
-import { LOG_COLUMNS, LOG_DDL, LOG_SCHEMA_VERSION } from './log-schema.js';
+import { capUnknownFields, LOG_COLUMNS, LOG_DDL, LOG_SCHEMA_VERSION } from './log-schema.js';
 import { migrateLog } from './migrate-log.js';
 import { openLogDb } from './open-log-db.js';
 
@@ -115,6 +115,8 @@ export class PredictionLog {
 
   append(e: PredictionLogEntry): void {
     if (this.closed) throw new DataError('log_closed', `The prediction log ${this.file} is closed`);
+    // At most MAX_UNKNOWN_FIELDS fields that are not model features are stored per row.
+    const { features, warnings, errors } = capUnknownFields(e.features ?? {}, e.warnings, e.errors);
     this.buffer.push([
       e.ts ?? Date.now(),
       e.requestId,
@@ -128,9 +130,9 @@ export class PredictionLog {
       finiteOrNull(e.interval?.upper),
       finiteOrNull(e.interval?.coverage),
       finiteOrNull(e.latencyMs),
-      JSON.stringify(e.features ?? {}),
-      e.warnings?.length ? JSON.stringify(e.warnings) : null,
-      e.errors?.length ? JSON.stringify(e.errors) : null,
+      JSON.stringify(features),
+      warnings?.length ? JSON.stringify(warnings) : null,
+      errors?.length ? JSON.stringify(errors) : null,
       e.modelVersion ?? null,
       e.stage ?? null,
       e.arm ?? null,

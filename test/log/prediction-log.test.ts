@@ -182,7 +182,16 @@ test('exports: csv (a column per feature), json, ndjson, parquet', async () => {
   assert.equal(csv.length, 31);
   const header = csv[0].split(',');
   assert.deepEqual(header.slice(6, 9), ['run_id', 'model_version', 'stage']);
-  assert.deepEqual(header.slice(15), ['age', 'cement', 'mix', 'input_prediction', 'warnings', 'errors']);
+  assert.deepEqual(header.slice(15), [
+    'age',
+    'cement',
+    'mix',
+    'input_prediction',
+    'unknown_fields',
+    'unknown_fields_omitted',
+    'warnings',
+    'errors',
+  ]);
   assert.match(csv[2], /,"a,""b""",clash,/);
   await exportLog(db, join(dir, 'out.json'), { since: Date.UTC(2026, 0, 1) + 20_000 });
   const js = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
