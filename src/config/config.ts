@@ -7,6 +7,11 @@ import YAML from 'yaml';
 import { type CleanConfig, resolveCleanConfig } from '../clean/data-cleaner.js';
 import { ConfigError, DataError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+import {
+  DEFAULT_MAX_COMPRESSION_RATIO,
+  DEFAULT_MAX_UNCOMPRESSED_BYTES,
+  DEFAULT_MAX_ZIP_ENTRIES,
+} from '../data/zip-extract.js';
 import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/experiment-config.js';
 import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
@@ -34,6 +39,26 @@ export const DATA_PARAMS = {
   },
   delimiter: { type: 'string?', default: null, doc: 'CSV delimiter; null = detect' },
   zip_entry: { type: 'string?', default: null, doc: 'file inside a ZIP to read when it holds several' },
+  max_zip_entries: {
+    type: 'number',
+    default: DEFAULT_MAX_ZIP_ENTRIES,
+    integer: true,
+    min: 1,
+    doc: 'ZIP: refuse an archive with more entries than this (zip bomb guard)',
+  },
+  max_uncompressed_bytes: {
+    type: 'number',
+    default: DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    integer: true,
+    min: 1,
+    doc: 'ZIP: refuse an entry that unpacks to more bytes than this (4 GiB; zip bomb guard)',
+  },
+  max_compression_ratio: {
+    type: 'number?',
+    default: DEFAULT_MAX_COMPRESSION_RATIO,
+    min: 1,
+    doc: 'ZIP: refuse an entry compressed more than this many to 1 once past 1 MiB (real tables: ~4-50); null = no cap',
+  },
 } as const satisfies ParamTable;
 
 export const TRAINING_PARAMS = {

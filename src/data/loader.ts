@@ -16,7 +16,12 @@ import { type Column, type ColumnType, Frame, missingCount } from './frame.js';
 import { DEFAULT_MISSING_TOKENS } from './infer.js';
 import { clip, showName, showNames } from './show-names.js';
 import { checkHasRows, checkNoEmptyColumns, checkTarget } from './validate.js';
-import { DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_ZIP_ENTRIES, extractDataEntry } from './zip-extract.js';
+import {
+  DEFAULT_MAX_COMPRESSION_RATIO,
+  DEFAULT_MAX_UNCOMPRESSED_BYTES,
+  DEFAULT_MAX_ZIP_ENTRIES,
+  extractDataEntry,
+} from './zip-extract.js';
 
 export interface LoadOptions {
   /** Read the file as this format whatever its extension. */
@@ -46,9 +51,13 @@ export interface LoadOptions {
    * half the memory (bench/load-csv.ts).
    */
   csvEngine?: 'tabflow' | 'duckdb';
-  /** ZIP bomb guards (defaults 10,000 entries, 4 GiB). */
+  /**
+   * ZIP bomb guards: entries in the archive (default 10,000), bytes the chosen entry unpacks to
+   * (default 4 GiB) and its compression ratio (default 100 to 1, judged past 1 MiB; null = no cap).
+   */
   maxZipEntries?: number;
   maxUncompressedBytes?: number;
+  maxCompressionRatio?: number | null;
 }
 
 export interface ColumnReport {
@@ -94,6 +103,8 @@ export class DataLoader {
       const entry = await extractDataEntry(path, opts.zipEntry, {
         maxEntries: opts.maxZipEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
         maxUncompressedBytes: opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
+        maxCompressionRatio:
+          opts.maxCompressionRatio === undefined ? DEFAULT_MAX_COMPRESSION_RATIO : opts.maxCompressionRatio,
       });
       try {
         await checkNotEmpty(entry.file, `${path}!${entry.entry}`);

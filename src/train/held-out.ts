@@ -9,10 +9,14 @@ import type { MetadataJson } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { DataCleaner } from '../clean/data-cleaner.js';
 import { resolveConfig, type TabflowConfig } from '../config/config.js';
+import { loadOptionsOf } from '../config/load-options.js';
 import { DataError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
-import { DataLoader, type LoadOptions } from '../data/loader.js';
+import { DataLoader } from '../data/loader.js';
 import { DataSplitter } from '../split/data-splitter.js';
+
+/** Re-exported: training and retraining import it from here. */
+export { loadOptionsOf };
 
 export type SplitPart = 'train' | 'val' | 'test';
 
@@ -31,16 +35,6 @@ export interface HeldOutExpectation {
   dataSha256?: string;
   /** The recorded row-index hash of each part asked for. */
   splitHashes?: Partial<Record<SplitPart, string>>;
-}
-
-/** The DataLoader options a config implies; training and held-out recomputation share them. */
-export function loadOptionsOf(cfg: TabflowConfig): LoadOptions {
-  return {
-    format: cfg.data.format === 'auto' ? undefined : cfg.data.format,
-    delimiter: cfg.data.delimiter ?? undefined,
-    zipEntry: cfg.data.zip_entry ?? undefined,
-    target: cfg.data.target ?? undefined,
-  };
 }
 
 /** One part of a run's split; see heldOutParts. */

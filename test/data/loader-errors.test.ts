@@ -143,7 +143,7 @@ describe('DataLoader bad input', () => {
       maxZipEntries: 10,
     });
     const big = tmp.write('big.zip', zipSync({ 'big.csv': strToU8(`a\n${'1\n'.repeat(50_000)}`) }));
-    await rejectsWith(big, 'zip_too_large', [/big\.csv/, /1000 bytes/], { maxUncompressedBytes: 1000 });
+    await rejectsWith(big, 'zip_too_large', [/big\.csv/, /1,000 bytes/], { maxUncompressedBytes: 1000 });
   });
 
   test('corrupt ZIP and corrupt Parquet are wrapped, not raw', async () => {

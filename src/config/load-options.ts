@@ -1,0 +1,19 @@
+/**
+ * The DataLoader options a config implies. Training, the rebuild of a run's held-out rows and
+ * retraining all load through this one mapping, so they read a file the same way.
+ */
+import type { LoadOptions } from '../data/loader.js';
+import type { TabflowConfig } from './config.js';
+
+export function loadOptionsOf(cfg: TabflowConfig): LoadOptions {
+  const d = cfg.data;
+  return {
+    format: d.format === 'auto' ? undefined : d.format,
+    delimiter: d.delimiter ?? undefined,
+    zipEntry: d.zip_entry ?? undefined,
+    target: d.target ?? undefined,
+    maxZipEntries: d.max_zip_entries,
+    maxUncompressedBytes: d.max_uncompressed_bytes,
+    maxCompressionRatio: d.max_compression_ratio,
+  };
+}
