@@ -1,6 +1,8 @@
 /**
  * Load one run's artifacts from a folder (a run folder or models/production) and check that they
- * belong together: every file present, and each one's sha256 equal to what metadata.json recorded.
+ * belong together: metadata.json's sha256 equal to what the folder records for it (registry.json's
+ * `metadata_sha256` in a release, metadata.json.sha256 beside it), then every other file present
+ * and its sha256 equal to what metadata.json recorded. See `verifyMetadata` for the guarantee.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,9 @@ import { REGISTRY_STAMP_FILE } from '../registry/registry-stamp.js';
 import {
   artifactFilesOf,
   METADATA_FILE,
+  METADATA_SEAL_FILE,
   type MetadataJson,
+  parseSeal,
   type ResultsJson,
   sha256,
 } from './run-artifacts.js';
@@ -44,7 +48,9 @@ export function loadArtifacts(dir: string): RunArtifacts {
       throw new ArtifactError('missing_artifact', `${dir} is incomplete: ${name} is missing`);
     return readFileSync(p);
   };
-  const metadata = parseJson(read(METADATA_FILE), `${dir}/${METADATA_FILE}`) as MetadataJson;
+  const metaBytes = read(METADATA_FILE);
+  verifyMetadata(dir, real, sha256(metaBytes));
+  const metadata = parseJson(metaBytes, `${dir}/${METADATA_FILE}`) as MetadataJson;
   const bytes: Record<string, Buffer> = {};
   for (const f of artifactFilesOf(metadata)) {
     bytes[f] = read(f);
@@ -73,6 +79,60 @@ export function loadArtifacts(dir: string): RunArtifacts {
     results,
     config: YAML.parse(bytes['config.yaml'].toString('utf8')),
   };
+}
+
+/**
+ * metadata.json must match every record of its sha256 the folder holds, and at least one must
+ * exist: `metadata_sha256` in registry.json (a release: the hash the registry recorded when the
+ * run was registered) and metadata.json.sha256 (written with the run by `tabflow train`, copied
+ * into releases). This catches any edit of metadata.json alone (a conformal `q`, a contract
+ * `max`), a corrupt file and a partial copy. It is a checksum, not a signature: whoever can
+ * rewrite metadata.json and its recorded hash too can change a release; the registry's own
+ * record (registry.sqlite) is checked again at every promotion.
+ */
+function verifyMetadata(dir: string, real: string, got: string): void {
+  const file = join(real, METADATA_FILE);
+  const records: [string, string][] = [];
+  const stampPath = join(real, REGISTRY_STAMP_FILE);
+  if (existsSync(stampPath)) {
+    const stamp = parseJson(readFileSync(stampPath), `${dir}/${REGISTRY_STAMP_FILE}`) as {
+      metadata_sha256?: unknown;
+    };
+    if (typeof stamp?.metadata_sha256 === 'string') {
+      records.push([`${REGISTRY_STAMP_FILE} (metadata_sha256)`, stamp.metadata_sha256]);
+    }
+  }
+  const sealPath = join(real, METADATA_SEAL_FILE);
+  if (existsSync(sealPath)) {
+    const want = parseSeal(readFileSync(sealPath, 'utf8'));
+    if (want === null) {
+      throw new ArtifactError(
+        'bad_seal',
+        `${sealPath} is not a sha256 of metadata.json: expected one line "<64 hex digits>  metadata.json"; ` +
+          'the artifact is corrupt',
+      );
+    }
+    records.push([METADATA_SEAL_FILE, want]);
+  }
+  if (!records.length) {
+    throw new ArtifactError(
+      'unverified_metadata',
+      `${file} cannot be verified: ${dir} has neither ${METADATA_SEAL_FILE} nor a ${REGISTRY_STAMP_FILE} ` +
+        `with metadata_sha256 (a partial copy, or a folder written by an older tabflow). Copy the whole run ` +
+        `folder; or, if you trust this metadata.json, record its hash: ` +
+        `(cd ${real} && sha256sum ${METADATA_FILE} > ${METADATA_SEAL_FILE})`,
+    );
+  }
+  for (const [source, want] of records) {
+    if (want !== got) {
+      throw new ArtifactError(
+        'artifact_mismatch',
+        `${file} has changed since it was written: its sha256 is ${got.slice(0, 12)}…, ${source} ` +
+          `records ${want.slice(0, 12)}…. metadata.json holds the data contract and the interval ` +
+          'calibration, so an edited copy is refused: restore it from the run folder or a backup, or re-train.',
+      );
+    }
+  }
 }
 
 /** A release folder's registry.json (when present) must name the run its files belong to. */

@@ -14,6 +14,11 @@ export const ARTIFACT_FILES = ['model.json', 'preprocessor.json', 'config.yaml',
 export type ArtifactFile = (typeof ARTIFACT_FILES)[number];
 export const METADATA_FILE = 'metadata.json';
 /**
+ * metadata.json's own sha256, written beside it in `sha256sum` format (`sha256sum -c` checks it):
+ * metadata.json vouches for every other file, this file vouches for metadata.json.
+ */
+export const METADATA_SEAL_FILE = 'metadata.json.sha256';
+/**
  * Files a run may have besides the four: checked like them when metadata.json lists them (a run
  * trained before they existed simply has none).
  */
@@ -119,6 +124,17 @@ export interface TargetStats {
   min: number;
   max: number;
   quantiles: Record<string, number>;
+}
+
+/** The seal of a metadata.json: `<sha256>  metadata.json` and a newline. */
+export function sealText(metadataSha256: string): string {
+  return `${metadataSha256}  ${METADATA_FILE}\n`;
+}
+
+/** The sha256 a seal records, or null when the text is not a seal of metadata.json. */
+export function parseSeal(text: string): string | null {
+  const m = /^([0-9a-f]{64}) [ *]metadata\.json\r?\n?$/.exec(text);
+  return m ? m[1] : null;
 }
 
 export function sha256(data: string | Uint8Array): string {

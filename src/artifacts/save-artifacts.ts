@@ -24,10 +24,12 @@ import {
   type ArtifactFile,
   METADATA_FILE,
   METADATA_FORMAT_VERSION,
+  METADATA_SEAL_FILE,
   type MetadataJson,
   type OptionalArtifactFile,
   PROFILE_FILE,
   type ResultsJson,
+  sealText,
   sha256,
   targetStats,
 } from './run-artifacts.js';
@@ -167,7 +169,9 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     ...(input.explainBackground ? { explain_background: input.explainBackground } : {}),
     artifacts,
   };
-  const all = { ...files, [METADATA_FILE]: stringifyArtifact(metadata) };
+  const metaText = stringifyArtifact(metadata);
+  // metadata.json vouches for the other files; its seal, written last, vouches for it.
+  const all = { ...files, [METADATA_FILE]: metaText, [METADATA_SEAL_FILE]: sealText(sha256(metaText)) };
   const root = config.output.dir;
   const name = checkModelName(config.registry.name);
   const registry = ModelRegistry.open(root);

@@ -1,6 +1,8 @@
 /**
  * registry.json: written by the registry into every release folder, so whoever loads a stage
- * folder (the server, `tabflow predict`) knows which registered version it holds.
+ * folder (the server, `tabflow predict`) knows which registered version it holds, and can check
+ * that the folder's metadata.json is the registered one (`metadata_sha256`, copied from the
+ * registry's record; absent in stamps written before it existed).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,8 @@ export interface RegistryStamp {
   stage: Stage;
   run_id: string;
   published_at: string;
+  /** sha256 of the release's metadata.json as the registry recorded it at registration. */
+  metadata_sha256?: string;
 }
 
 export function stampText(s: Omit<RegistryStamp, 'format_version'>): string {
@@ -45,6 +49,13 @@ export function readRegistryStamp(dir: string): RegistryStamp | null {
     throw new ArtifactError(
       'bad_stamp',
       `${join(dir, REGISTRY_STAMP_FILE)} lacks run_id or version: the release folder is corrupt`,
+    );
+  }
+  if (s.metadata_sha256 !== undefined && !/^[0-9a-f]{64}$/.test(String(s.metadata_sha256))) {
+    throw new ArtifactError(
+      'bad_stamp',
+      `${join(dir, REGISTRY_STAMP_FILE)} has metadata_sha256 ${JSON.stringify(s.metadata_sha256)}; ` +
+        'expected 64 hex digits: the release folder is corrupt',
     );
   }
   if (s.format_version > REGISTRY_STAMP_FORMAT) {

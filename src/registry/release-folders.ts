@@ -11,7 +11,10 @@ import {
   ARTIFACT_FILES,
   artifactFilesOf,
   METADATA_FILE,
+  METADATA_SEAL_FILE,
   type MetadataJson,
+  parseSeal,
+  sealText,
   sha256,
 } from '../artifacts/run-artifacts.js';
 import { RELEASES } from '../artifacts/stage-link.js';
@@ -31,8 +34,9 @@ export function releaseName(stage: Stage, version: number): string {
 }
 
 /**
- * Read a run folder's five files and prove they are the registered ones: metadata.json's sha256
- * equals what the registry recorded at register time, every other file's equals metadata.json's.
+ * Read a run folder's files and prove they are the registered ones: metadata.json's sha256
+ * equals what the registry recorded at register time (and its seal, metadata.json.sha256, when
+ * the run has one), every other file's equals metadata.json's.
  */
 export function readVerifiedRun(runDir: string, metadataSha256: string): Record<string, Buffer> {
   const files: Record<string, Buffer> = {};
@@ -50,6 +54,21 @@ export function readVerifiedRun(runDir: string, metadataSha256: string): Record<
       `${join(runDir, METADATA_FILE)} has changed since it was registered: its sha256 is ` +
         `${got.slice(0, 12)}…, the registry recorded ${metadataSha256.slice(0, 12)}…`,
     );
+  }
+  const sealPath = join(runDir, METADATA_SEAL_FILE);
+  if (existsSync(sealPath)) {
+    files[METADATA_SEAL_FILE] = readFileSync(sealPath);
+    const sealed = parseSeal(files[METADATA_SEAL_FILE].toString('utf8'));
+    if (sealed !== got) {
+      throw new ArtifactError(
+        'artifact_mismatch',
+        `${sealPath} records ${String(sealed).slice(0, 12)}… for metadata.json, the registry ` +
+          `${metadataSha256.slice(0, 12)}…: the run folder was changed after registration`,
+      );
+    }
+  } else {
+    // A run trained before seals existed: its release carries one, from the registry's record.
+    files[METADATA_SEAL_FILE] = Buffer.from(sealText(got));
   }
   const meta = JSON.parse(files[METADATA_FILE].toString('utf8')) as MetadataJson;
   for (const f of artifactFilesOf(meta)) {
@@ -76,7 +95,14 @@ export interface ReleaseInput {
   root: string;
   release: string;
   files: Record<string, Buffer>;
-  stamp: { name: string; version: number; stage: Stage; run_id: string; published_at: string };
+  stamp: {
+    name: string;
+    version: number;
+    stage: Stage;
+    run_id: string;
+    published_at: string;
+    metadata_sha256: string;
+  };
 }
 
 export function writeRelease(r: ReleaseInput): string {
@@ -89,12 +115,20 @@ export function writeRelease(r: ReleaseInput): string {
   return dir;
 }
 
-/** A release folder that holds version `version` of run `runId`, all files present. */
-export function isCompleteRelease(root: string, release: string, runId: string, version: number): boolean {
+/**
+ * A release folder that holds version `v.version` of run `v.run_id`, all files present, stamped
+ * with the registered metadata.json sha256 (a stamp without one, or with another, is rewritten).
+ */
+export function isCompleteRelease(
+  root: string,
+  release: string,
+  v: { run_id: string; version: number; metadata_sha256: string },
+): boolean {
   const dir = join(root, RELEASES, release);
   try {
     const stamp = readRegistryStamp(dir);
-    if (!stamp || stamp.run_id !== runId || stamp.version !== version) return false;
+    if (!stamp || stamp.run_id !== v.run_id || stamp.version !== v.version) return false;
+    if (stamp.metadata_sha256 !== v.metadata_sha256) return false;
     return [METADATA_FILE, ...ARTIFACT_FILES].every((f) => existsSync(join(dir, f)));
   } catch {
     return false;

@@ -45,7 +45,14 @@ export class StageFolders {
       root: this.root,
       release,
       files,
-      stamp: { name: v.name, version: v.version, stage, run_id: v.run_id, published_at: ts },
+      stamp: {
+        name: v.name,
+        version: v.version,
+        stage,
+        run_id: v.run_id,
+        published_at: ts,
+        metadata_sha256: v.metadata_sha256,
+      },
     });
     faultPoint('release-written');
     swapStageLink(this.root, stage, release, { beforeRename: () => faultPoint('link-created') });
@@ -122,7 +129,7 @@ export class StageFolders {
       if (row) {
         if (link !== row.release) return true;
         const v = this.store.getVersion(row.version);
-        if (!v || !isCompleteRelease(this.root, row.release, v.run_id, v.version)) return true;
+        if (!v || !isCompleteRelease(this.root, row.release, v)) return true;
       } else if (link !== null && isRegistryRelease(this.root, link)) return true;
     }
     return hasLeftovers(this.root);
@@ -138,7 +145,7 @@ export class StageFolders {
     }
     const v = this.version(row.version);
     let release = row.release;
-    if (!isCompleteRelease(this.root, release, v.run_id, v.version)) {
+    if (!isCompleteRelease(this.root, release, v)) {
       // The database's release is gone (deleted by hand): rebuild it from the run folder.
       release = releaseName(stage, v.version);
       writeRelease({
@@ -151,6 +158,7 @@ export class StageFolders {
           stage,
           run_id: v.run_id,
           published_at: new Date().toISOString(),
+          metadata_sha256: v.metadata_sha256,
         },
       });
       this.store.setStage({ ...row, release });

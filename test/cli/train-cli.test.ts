@@ -55,6 +55,7 @@ describe('tabflow train', () => {
     assert.deepEqual(files, [
       'config.yaml',
       'metadata.json',
+      'metadata.json.sha256',
       'model.json',
       'preprocessor.json',
       'profile.json',
