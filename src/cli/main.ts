@@ -63,8 +63,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--model <dir>', 'run folder or models/production')
     .option('--data <file>', 'data file: .csv .tsv .zip .parquet .json .ndjson')
     .option('--out <file>', 'predictions file: .csv .json .ndjson .parquet', 'predictions.csv')
-    .option('--interval', 'add the conformal prediction interval (lower, upper)')
-    .option('--explain', 'add per-column attributions (attr_<column>) and base_value')
+    .option('--interval', 'write the conformal interval: lower, upper, coverage (the default)')
+    .option('--no-interval', 'leave the interval columns out')
+    .option('--explain', 'add per-column attributions (attr_<column>) and base_value (slower)')
     .option('--chunk-rows <n>', 'rows per chunk (default 65536)')
     .option(
       '--policy <list>',

@@ -1,6 +1,8 @@
 /**
- * `tabflow predict --model DIR --data FILE [--out FILE] [--interval] [--explain]`: batch
- * predictions of a file with the saved run, a validation summary on stdout, progress on stderr.
+ * `tabflow predict --model DIR --data FILE [--out FILE] [--no-interval] [--explain]`: batch
+ * predictions of a file with the saved run, each with its conformal interval (lower, upper and the
+ * nominal coverage as columns) unless `--no-interval`, a validation summary on stdout, progress
+ * on stderr.
  */
 import { relative } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -13,6 +15,7 @@ export interface PredictOptions {
   model?: string;
   data?: string;
   out?: string;
+  /** false with --no-interval; true (--interval) or absent: intervals when the run has them. */
   interval?: boolean;
   explain?: boolean;
   chunkRows?: string;
@@ -37,9 +40,10 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
     );
   }
   const pipeline = InferencePipeline.load(opts.model, { policy: parsePolicy(opts.policy) });
-  if (opts.interval && !pipeline.intervals) {
+  const interval = opts.interval !== false;
+  if (interval && !pipeline.intervals) {
     process.stderr.write(
-      'warning: this run has no interval calibration (interval_method: none); no intervals\n',
+      'note: this run has no interval calibration (interval_method: none): predictions without intervals\n',
     );
   }
   if (opts.explain && !pipeline.canExplain) {
@@ -51,7 +55,7 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
   let lastPct = -1;
   const res = await predictFile(pipeline, opts.data, {
     out,
-    interval: opts.interval,
+    interval,
     explain: opts.explain,
     chunkRows,
     onProgress: (done, fraction) => {
@@ -68,6 +72,7 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
 }
 
 const fmt = (n: number) => n.toLocaleString('en');
+const fmtPct = (x: number) => `${Number((x * 100).toFixed(2))}%`;
 
 export function summaryText(r: PredictFileResult, p: InferencePipeline, out: string): string {
   const s = r.summary;
@@ -85,6 +90,13 @@ export function summaryText(r: PredictFileResult, p: InferencePipeline, out: str
       .map((i) => `  ${i.row < 0 ? 'all rows' : `row ${i.row}`}: ${i.message}`);
     lines.push('first issues:', ...examples);
   } else lines.push('no validation issues');
+  if (r.columns.includes('coverage') && p.intervals) {
+    const c = p.intervals.json;
+    lines.push(
+      `intervals: ${fmtPct(c.coverage)} split-conformal (${c.mode}) in lower, upper; ` +
+        `coverage ${c.coverage} in every predicted row (--no-interval leaves them out)`,
+    );
+  }
   lines.push(
     `predictions written to ${relative(process.cwd(), out) || out} (${r.idColumn ?? 'row'} column kept)`,
   );

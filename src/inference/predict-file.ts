@@ -19,7 +19,12 @@ import { type Cell, createWriter, type PredictionWriter } from './prediction-wri
 export interface PredictFileOptions {
   /** Output file (.csv .json .ndjson .parquet). */
   out: string;
+  /**
+   * Write the conformal interval (`lower`, `upper`, and its nominal `coverage` in every predicted
+   * row) when the run was calibrated. Default true: a prediction comes with its interval.
+   */
   interval?: boolean;
+  /** Per-input attributions (`attr_<column>`) and `base_value`; slow, so opt-in. */
   explain?: boolean;
   /** Rows per chunk (default 65,536). */
   chunkRows?: number;
@@ -106,7 +111,7 @@ class ChunkSink {
       );
     const start = this.rows;
     const b = this.p.predictFrame(part, {
-      interval: this.opts.interval,
+      interval: this.opts.interval !== false,
       explain: this.opts.explain,
       ignore: this.idColumn ? [this.idColumn] : [],
       rowOffset: start,
@@ -116,7 +121,7 @@ class ChunkSink {
       this.columns = [
         this.idColumn ?? 'row',
         'prediction',
-        ...(b.interval ? ['lower', 'upper'] : []),
+        ...(b.interval ? ['lower', 'upper', 'coverage'] : []),
         'status',
         'issues',
         ...(b.attributions ? [...b.attributions.names.map((a) => `attr_${a}`), 'base_value'] : []),
@@ -207,7 +212,14 @@ function chunkCells(part: Frame, b: BatchPrediction, idColumn: string | undefine
     perRow[i] += `${perRow[i] ? ';' : ''}${is.field}:${is.code}`;
   }
   const out: Cell[][] = [id, Array.from(b.prediction)];
-  if (b.interval) out.push(Array.from(b.interval.lower), Array.from(b.interval.upper));
+  if (b.interval) {
+    const { lower, upper, coverage } = b.interval;
+    out.push(
+      Array.from(lower),
+      Array.from(upper),
+      Array.from(b.rejected, (r) => (r ? null : coverage)),
+    );
+  }
   out.push(
     Array.from(b.rejected, (r) => (r ? 'rejected' : 'ok')),
     perRow,

@@ -66,7 +66,18 @@ describe('tabflow predict', () => {
     assert.match(r.stderr, /predicting: 300 rows done \(100% of the input\)/);
     const { frame } = await DataLoader.load(join(dir, 'p.csv'));
     assert.equal(frame.nRows, 300);
-    assert.deepEqual(frame.names.slice(0, 6), ['id', 'prediction', 'lower', 'upper', 'status', 'issues']);
+    assert.deepEqual(frame.names.slice(0, 7), [
+      'id',
+      'prediction',
+      'lower',
+      'upper',
+      'coverage',
+      'status',
+      'issues',
+    ]);
+    assert.match(r.stdout, /intervals: 90% split-conformal .* coverage 0\.9 in every predicted row/);
+    assert.equal(frame.cell('coverage', 0), 0.9);
+    assert.equal(frame.cell('coverage', 3), null, 'a rejected row has no interval');
     assert.ok(frame.names.includes('attr_cement') && frame.names.includes('base_value'));
     assert.equal(frame.cell('id', 3), 'c3');
     assert.equal(frame.cell('status', 3), 'rejected');
@@ -99,7 +110,8 @@ describe('tabflow predict', () => {
       out,
       ...extra,
     ];
-    assert.equal(tabflow(args('p.ndjson', ['--chunk-rows', '7']), dir).code, 0);
+    // The interval is the default; --no-interval leaves it out.
+    assert.equal(tabflow(args('p.ndjson', ['--chunk-rows', '7', '--no-interval']), dir).code, 0);
     assert.equal(tabflow(args('p.parquet'), dir).code, 0);
     const csv = (await DataLoader.load(join(dir, 'p.csv'))).frame;
     const nd = readFileSync(join(dir, 'p.ndjson'), 'utf8')
@@ -115,6 +127,8 @@ describe('tabflow predict', () => {
     assert.equal(pq.nRows, 300);
     assert.equal(pq.cell('prediction', 10), nd[10].prediction);
     assert.equal(pq.cell('id', 10), 'c10');
+    assert.equal(pq.cell('lower', 10), csv.cell('lower', 10));
+    assert.equal(pq.cell('coverage', 10), 0.9);
     assert.deepEqual(
       readdirSync(dir).filter((f) => f.includes('.tmp')),
       [],
