@@ -31,6 +31,7 @@ import { selectOnHoldout } from './holdout-selection.js';
 import { ModelTrainer, type TrainedCandidate, type TrainerEvent } from './model-trainer.js';
 import type { Part, Selection, Stage, StageRunner } from './selection.js';
 import { chooseMethod, type MethodChoice } from './selection-method.js';
+import { checkTargetVaries } from './target-check.js';
 
 export type { Stage };
 
@@ -135,6 +136,8 @@ export class TrainingPipeline {
     );
     const frame = cleaned.frame;
     const yAll = numericTarget(frame.get(target), target);
+    checkTargetVaries(yAll, target, 'rows after cleaning');
+    checkTargetVaries(yAll, target, `TRAIN rows (${split.report.strategy} split)`, split.train);
     const features = frame.drop([target, ...split.dropColumns]);
     const part = (rows: Uint32Array): Part => ({
       rows,
