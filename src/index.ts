@@ -61,11 +61,14 @@ export {
 export * from './inference/index.js';
 export {
   exportLog,
+  type LogDurability,
   type LogQuery,
   type LogRecord,
+  LogWriteError,
   openLogForReading,
   PredictionLog,
   type PredictionLogEntry,
+  type PredictionLogOptions,
   parseSince,
   readLog,
   summarizeLog,

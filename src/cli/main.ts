@@ -105,6 +105,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--log-db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
     .option('--no-log', 'do not record predictions')
     .option(
+      '--log-durability <mode>',
+      'buffered (rows written in batches; kill -9 loses < 128) or ack (answered once logged); default: log.durability',
+    )
+    .option(
       '--log-level <level>',
       'fatal, error, warn, info, debug, trace, silent (default: serve.log_level)',
     )

@@ -9,9 +9,10 @@
  *                                plain folder (a run folder) is served as it is, without reload
  *   neither                      --stage production
  * Defaults for host, port, log level and the reload poll come from the `serve` section of
- * --config (with --env / TABFLOW_ENV applied); flags win. Serving production from a models
- * folder, the server also runs the A/B experiment of `<models dir>/experiment.json` (tabflow ab),
- * polled like the stage link. With TABFLOW_ADMIN_TOKEN set,
+ * --config, the prediction log's durability and batching from its `log` section (with --env /
+ * TABFLOW_ENV applied); flags win. Serving production from a models folder, the server also
+ * runs the A/B experiment of `<models dir>/experiment.json` (tabflow ab), polled like the stage
+ * link. With TABFLOW_ADMIN_TOKEN set,
  * POST /admin/reload and /admin/promote exist (promotion goes through the registry in the
  * models folder).
  */
@@ -23,7 +24,7 @@ import { readConfigFile } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/index.js';
-import { PredictionLog } from '../log/index.js';
+import { type LogConfig, type LogDurability, PredictionLog, resolveLogConfig } from '../log/index.js';
 import { resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { readRegistryStamp } from '../registry/index.js';
 import {
@@ -53,6 +54,8 @@ export interface ServeOptions {
   logDb?: string;
   /** false with --no-log. */
   log?: boolean;
+  /** buffered | ack (default: the config's log.durability). */
+  logDurability?: string;
   logLevel?: string;
   bodyLimit?: string;
   workers?: string;
@@ -137,7 +140,12 @@ async function serveHere(
   const first = source.current();
   const logFile = logFileOf(opts, target, first.dir);
   const log = logFile
-    ? new PredictionLog(logFile, { onError: (e) => logger.error({ err: e }, 'prediction log flush failed') })
+    ? new PredictionLog(logFile, {
+        durability: cfg.log.durability,
+        batchSize: cfg.log.batch_size,
+        flushMs: cfg.log.flush_ms,
+        onError: (e) => logger.error({ err: e }, 'prediction log flush failed'),
+      })
     : null;
   const admin = adminOptions(target, cfg.raw);
   // A/B experiments are between production and a challenger: only a production server runs them.
@@ -202,7 +210,7 @@ async function serveHere(
       `tabflow serve: ${first.pipeline.modelName}${version} (run ${first.pipeline.runId}) at ${url}\n` +
         abLine +
         `  ${follow} · admin ${admin ? 'on' : 'off (set TABFLOW_ADMIN_TOKEN)'}\n` +
-        `  docs ${url}/docs · prediction log ${logFile ?? 'off (--no-log)'} · Ctrl-C to stop\n`,
+        `  docs ${url}/docs · prediction log ${logFile ? `${logFile} (${cfg.log.durability})` : 'off (--no-log)'} · Ctrl-C to stop\n`,
     );
   } else {
     process.stderr.write(`tabflow serve: worker ${process.env.TABFLOW_WORKER} ready\n`);
@@ -219,8 +227,12 @@ async function serveHere(
 /** The `serve` section of --config with the environment's overrides; defaults without a config. */
 function serveConfig(
   opts: ServeOptions,
-): ServeConfig & { raw: Record<string, unknown>; environment: string | null } {
+): ServeConfig & { log: LogConfig; raw: Record<string, unknown>; environment: string | null } {
   const env = selectedEnvironment(opts.env);
+  const withFlags = (log: LogConfig): LogConfig => ({
+    ...log,
+    durability: durabilityOption(opts.logDurability) ?? log.durability,
+  });
   if (!opts.config) {
     if (opts.env) {
       throw new UsageError(
@@ -228,10 +240,21 @@ function serveConfig(
         `--env ${opts.env} needs --config: the overrides live there`,
       );
     }
-    return { ...resolveServeConfig(undefined), raw: {}, environment: null };
+    const log = withFlags(resolveLogConfig(undefined));
+    return { ...resolveServeConfig(undefined), log, raw: {}, environment: null };
   }
   const raw = applyEnvironment(readConfigFile(opts.config), env);
-  return { ...resolveServeConfig(raw.serve), raw, environment: env };
+  const log = withFlags(resolveLogConfig(raw.log));
+  return { ...resolveServeConfig(raw.serve), log, raw, environment: env };
+}
+
+function durabilityOption(text: string | undefined): LogDurability | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'buffered' || text === 'ack') return text;
+  throw new UsageError(
+    'bad_log_durability',
+    `--log-durability ${JSON.stringify(text)} is not allowed: expected buffered or ack`,
+  );
 }
 
 function resolveTarget(opts: ServeOptions): Target {

@@ -14,6 +14,7 @@ import {
 } from '../data/zip-extract.js';
 import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/experiment-config.js';
 import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
+import { type LogConfig, resolveLogConfig } from '../log/log-config.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { type RetrainConfig, resolveRetrainConfig } from '../loop/retrain-config.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
@@ -123,6 +124,8 @@ export interface TabflowConfig {
   inference: InferenceConfig;
   registry: RegistryConfig;
   serve: ServeConfig;
+  /** The prediction log of `tabflow serve`: durability and batching. */
+  log: LogConfig;
   monitoring: MonitoringConfig;
   experiment: ExperimentConfig;
   retrain: RetrainConfig;
@@ -142,6 +145,7 @@ const SECTIONS = [
   'inference',
   'registry',
   'serve',
+  'log',
   'monitoring',
   'experiment',
   'retrain',
@@ -190,6 +194,7 @@ export function resolveConfig(raw: unknown = {}, opts: { env?: string } = {}): T
     inference: section(() => resolveInferenceConfig(r.inference, 'inference')),
     registry: section(() => resolveRegistryConfig(r.registry, 'registry')),
     serve: section(() => resolveServeConfig(r.serve, 'serve')),
+    log: section(() => resolveLogConfig(r.log, 'log')),
     monitoring: section(() => resolveMonitoringConfig(r.monitoring, 'monitoring')),
     experiment: section(() => resolveExperimentConfig(r.experiment, 'experiment')),
     retrain: section(() => resolveRetrainConfig(r.retrain, 'retrain')),

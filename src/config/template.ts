@@ -7,6 +7,7 @@ import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
 import type { ParamTable } from '../core/params.js';
 import { EXPERIMENT_PARAMS } from '../experiment/experiment-config.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
+import { LOG_PARAMS } from '../log/log-config.js';
 import { MONITORING_PARAMS } from '../loop/monitoring-config.js';
 import { RETRAIN_PARAMS } from '../loop/retrain-config.js';
 import { modelKinds } from '../models/registry.js';
@@ -70,6 +71,12 @@ export function configTemplate(): string {
     section('registry', 'Model registry: versions, stages and the production gate', REGISTRY_PARAMS),
     '',
     section('serve', '`tabflow serve` defaults (command-line flags override them)', SERVE_PARAMS),
+    '',
+    section(
+      'log',
+      '`tabflow serve` prediction log: what a crash (kill -9) can lose, and the batching (graceful stops lose nothing)',
+      LOG_PARAMS,
+    ),
     '',
     section(
       'monitoring',

@@ -161,7 +161,13 @@ export class FeedbackStore {
     }
     const rows = rowsOf.all(id) as number[];
     if (!rows.length) {
-      return reject('unknown_request', `No logged prediction has request_id ${JSON.stringify(id)}`);
+      // Also what a prediction lost by a crash before its row was written looks like (log.durability).
+      return reject(
+        'unknown_request',
+        `No logged prediction has request_id ${JSON.stringify(id)}: the id is unknown, or its ` +
+          'prediction was answered but never logged (a server killed under log.durability: ' +
+          'buffered loses the rows it had not written yet); the actual is not stored',
+      );
     }
     let row: number;
     if (item.row === undefined || item.row === null) {

@@ -1,8 +1,16 @@
 /** The prediction log: every served prediction in an embedded SQLite database. */
 export { EXPORT_FORMATS, exportLog } from './export-log.js';
+export {
+  LOG_DURABILITY,
+  LOG_PARAMS,
+  type LogConfig,
+  type LogDurability,
+  resolveLogConfig,
+} from './log-config.js';
 export { LOG_SCHEMA_VERSION, type LoggedPrediction } from './log-schema.js';
 export {
   type LogIssue,
+  LogWriteError,
   PredictionLog,
   type PredictionLogEntry,
   type PredictionLogOptions,

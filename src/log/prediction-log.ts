@@ -2,9 +2,14 @@
  * Append-only prediction log on SQLite (better-sqlite3, WAL). Entries are buffered in memory and
  * written in one transaction per batch — when the buffer reaches `batchSize`, every `flushMs`,
  * and on `close()` — so logging costs the request path a JSON.stringify and an array push.
+ *
+ * Durability `ack` (log-config.ts): the caller awaits `committed()` after its appends; rows of
+ * every caller waiting in the same event-loop turn are written in one transaction (group commit),
+ * then all of them are released, or all fail together.
  */
 import type Database from 'better-sqlite3';
-import { DataError } from '../core/errors.js';
+import { DataError, TabflowError } from '../core/errors.js';
+import type { LogDurability } from './log-config.js';
 import { capUnknownFields, LOG_COLUMNS, LOG_DDL, LOG_SCHEMA_VERSION } from './log-schema.js';
 import { migrateLog } from './migrate-log.js';
 import { openLogDb } from './open-log-db.js';
@@ -56,6 +61,22 @@ export interface PredictionLogOptions {
   busyTimeoutMs?: number;
   /** Called when a write from `append` or the timer fails (the rows stay buffered for the next try). */
   onError?: (e: Error) => void;
+  /**
+   * `buffered` (default): `committed()` resolves at once; a crash loses the rows not yet written
+   * (fewer than `batchSize`, none older than `flushMs`). `ack`: `committed()` resolves once every
+   * row appended before it is committed; a failed write discards those rows and rejects.
+   */
+  durability?: LogDurability;
+}
+
+/** An `ack` write failed: the request must not be answered as if its prediction were logged. */
+export class LogWriteError extends TabflowError {
+  override readonly httpStatus = 503;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
 }
 
 type Row = (string | number | null)[];
@@ -74,6 +95,10 @@ export class PredictionLog {
   private written = 0;
   private dropped = 0;
   private closed = false;
+  readonly durability: LogDurability;
+  /** ack: callers waiting for the rows they appended; released by the next write. */
+  private waiters: Waiter[] = [];
+  private commitScheduled = false;
 
   constructor(file: string, opts: PredictionLogOptions = {}) {
     this.file = file;
@@ -81,6 +106,7 @@ export class PredictionLog {
     this.maxBuffered = Math.max(this.batchSize, opts.maxBuffered ?? 200_000);
     this.flushAt = this.batchSize;
     this.onError = opts.onError ?? (() => {});
+    this.durability = opts.durability ?? 'buffered';
     this.db = openLogDb(file, opts.busyTimeoutMs);
     this.db.exec(LOG_DDL);
     migrateLog(this.db, LOG_SCHEMA_VERSION);
@@ -104,7 +130,7 @@ export class PredictionLog {
     return this.written;
   }
 
-  /** Rows given up because writes kept failing (see `maxBuffered`). */
+  /** Rows given up: writes kept failing past `maxBuffered` (buffered), or a write failed (ack). */
   get droppedCount(): number {
     return this.dropped;
   }
@@ -138,7 +164,26 @@ export class PredictionLog {
       e.arm ?? null,
       e.experimentId ?? null,
     ]);
-    if (this.buffer.length >= this.flushAt) this.tryFlush();
+    // ack: the write happens in committed()'s group commit, so a request's rows commit together.
+    if (this.durability === 'buffered' && this.buffer.length >= this.flushAt) this.tryFlush();
+  }
+
+  /**
+   * Resolves once every row appended so far is committed (`ack`), at once (`buffered`). Callers
+   * in the same event-loop turn share one transaction. Rejects with a LogWriteError (503) when
+   * the write fails; the rows are then discarded, not retried: their requests were not answered.
+   */
+  committed(): Promise<void> {
+    if (this.durability === 'buffered' || !this.buffer.length) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      setImmediate(() => {
+        this.commitScheduled = false;
+        this.tryFlush();
+      });
+    });
   }
 
   /** A write from `append` or the timer: a failure goes to `onError`, never to the caller. */
@@ -155,6 +200,7 @@ export class PredictionLog {
    * the rows stay buffered and the error is thrown.
    */
   flush(): number {
+    if (this.durability === 'ack') return this.groupCommit();
     if (!this.buffer.length || !this.db.open) return 0;
     const rows = this.buffer;
     this.buffer = [];
@@ -173,6 +219,34 @@ export class PredictionLog {
       throw e;
     }
     this.written += rows.length;
+    return rows.length;
+  }
+
+  /** ack: write the buffer, then release its waiters; on failure drop the rows and reject them. */
+  private groupCommit(): number {
+    const rows = this.buffer;
+    const waiters = this.waiters;
+    this.buffer = [];
+    this.waiters = [];
+    if (!rows.length) {
+      for (const w of waiters) w.resolve();
+      return 0;
+    }
+    try {
+      if (!this.db.open) throw new Error('the database is closed');
+      this.insertMany(rows);
+    } catch (e) {
+      this.dropped += rows.length;
+      const err = new LogWriteError(
+        'log_write_failed',
+        `The prediction could not be logged to ${this.file} (log.durability: ack), so it is not ` +
+          `answered; retry the request. SQLite: ${(e as Error).message}`,
+      );
+      for (const w of waiters) w.reject(err);
+      throw err;
+    }
+    this.written += rows.length;
+    for (const w of waiters) w.resolve();
     return rows.length;
   }
 

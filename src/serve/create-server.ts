@@ -324,6 +324,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         errors: r.errors,
       });
     }
+    // log.durability ack: no answer before its rows are committed (a failed write → 503).
+    if (log?.durability === 'ack') await log.committed();
     return { results, rejected, warned, experiment: ex };
   };
 
