@@ -26,12 +26,12 @@ import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/ex
 import { type GateConfig, gateConfigOf } from '../registry/gate.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
 import { LOG_FILE } from '../serve/default-log-path.js';
+import { addModelsDirOption, type ModelsDirFlags, modelsRootOf } from './models-dir.js';
 
 /** Exit code of a conclusion that kept the champion. */
 export const EXIT_KEPT_CHAMPION = 3;
 
-interface Common {
-  dir?: string;
+interface Common extends ModelsDirFlags {
   db?: string;
   config?: string;
   env?: string;
@@ -40,9 +40,12 @@ interface Common {
 
 export function addAbCommand(program: Command, setCode: (code: number) => void): void {
   const common = (c: Command) =>
-    c
-      .option('--dir <dir>', 'models folder (registry, production stage, prediction log)', 'models')
-      .option('--db <file>', 'prediction log (default: <dir>/predictions.sqlite)')
+    addModelsDirOption(
+      c,
+      'models folder: registry, production stage, prediction log (default: output.dir of --config, else models)',
+      ['--dir'],
+    )
+      .option('--db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
       .option('--config <file>', 'stopping rule (experiment section) and gate (registry section)')
       .option('--env <name>', 'apply environments.<name> of --config (or TABFLOW_ENV)')
       .option('--json', 'print JSON');
@@ -131,7 +134,7 @@ export function addAbCommand(program: Command, setCode: (code: number) => void):
 }
 
 function root(o: Common): string {
-  return resolve(o.dir ?? 'models');
+  return modelsRootOf(o, o.config ? rawConfig(o) : null);
 }
 
 function logFile(o: Common): string {

@@ -3,18 +3,18 @@
  * request id column, an actual column and (for multi-row requests) a row column. Each line gets a
  * verdict; the summary counts them by reason, so a bad export is visible at a glance.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { DataError, UsageError } from '../core/errors.js';
 import { cellValue } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { type FeedbackItem, FeedbackStore } from '../log/feedback.js';
 import { LOG_FILE } from '../serve/default-log-path.js';
+import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
-export interface FeedbackOptions {
+export interface FeedbackOptions extends ModelsDirFlags {
   data?: string;
   db?: string;
-  dir?: string;
   idColumn?: string;
   rowColumn?: string;
   actualColumn?: string;
@@ -22,6 +22,7 @@ export interface FeedbackOptions {
 }
 
 export async function feedbackCommand(opts: FeedbackOptions): Promise<number> {
+  const root = modelsDirOf(opts) ?? DEFAULT_MODELS_DIR;
   if (!opts.data) {
     throw new UsageError('no_data', 'tabflow feedback needs --data FILE (columns request_id, actual[, row])');
   }
@@ -56,7 +57,7 @@ export async function feedbackCommand(opts: FeedbackOptions): Promise<number> {
       ...(rows ? { row: cellValue(rows, i) } : {}),
     });
   }
-  const file = resolve(opts.db ?? `${opts.dir ?? 'models'}/${LOG_FILE}`);
+  const file = resolve(opts.db ?? join(root, LOG_FILE));
   const store = new FeedbackStore(file);
   try {
     const report = store.record(items, { source: `file:${opts.data}` });

@@ -9,6 +9,7 @@ import { TabflowError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { addAbCommand } from './ab-command.js';
 import { addModelsCommand } from './models-command.js';
+import { addModelsDirOption, modelsDirOf } from './models-dir.js';
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedPipes();
@@ -18,7 +19,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let code = 0;
-  program
+  const train = program
     .command('train')
     .description(
       'load → clean → split → preprocess (train only) → train candidates → evaluate → select → save',
@@ -29,8 +30,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--models <list>', 'comma-separated candidates to train, e.g. ridge,gbdt')
     .option('--split-column <column>', 'column holding train/val/test per row (not used as a feature)')
     .option('--seed <n>', 'seed for the split and every model')
-    .option('--out <dir>', 'artifact root (default: models)')
-    .option('--promote', 'promote this run to <out>/production through the gate even if one exists')
+    .option('--promote', 'promote this run to <models dir>/production through the gate even if one exists')
     .option('--json', 'print results.json to stdout instead of the leaderboard')
     .option(
       '--env <name>',
@@ -42,10 +42,14 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       'registry tag of the new version (repeatable)',
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
-    )
-    .action(async (opts) => {
-      code = await (await import('./train-command.js')).trainCommand(opts);
-    });
+    );
+  addModelsDirOption(
+    train,
+    'models folder: runs, stages, registry (default: output.dir of --config, else models)',
+    ['--out', '--dir'],
+  ).action(async (opts) => {
+    code = await (await import('./train-command.js')).trainCommand(opts);
+  });
   program
     .command('init')
     .description('write a commented config.yaml with every option and its default')
@@ -74,26 +78,26 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action(async (opts) => {
       code = await (await import('./predict-command.js')).predictCommand(opts);
     });
-  program
+  const report = program
     .command('report')
     .description(
       'one run as an HTML page: leaderboard, predicted vs actual on TEST, residuals, coverage, importances',
     )
-    .option('--model <dir>', 'run folder (default: --stage of --dir)')
-    .option('--dir <dir>', 'models folder', 'models')
+    .option('--model <dir>', 'run folder (default: --stage of --models-dir)')
     .option('--stage <stage>', 'stage to report on (default production)')
-    .option('--out <file>', 'HTML file (default report-<run id>.html)')
-    .action(async (opts) => {
+    .option('--out <file>', 'HTML file (default report-<run id>.html)');
+  addModelsDirOption(report, 'models folder holding the stage (default: models)', ['--dir']).action(
+    async (opts) => {
       code = await (await import('./report-command.js')).reportCommand(opts);
-    });
-  program
+    },
+  );
+  const serve = program
     .command('serve')
     .description(
       'HTTP service for a stage or saved model: /predict, /invocations (MLflow), /docs, /metrics; ' +
         'follows promotions (hot reload); logs predictions with their version',
     )
     .option('--stage <stage>', 'serve this stage of --models-dir and follow it: dev, staging, production')
-    .option('--models-dir <dir>', 'models folder holding the stages (default: models)')
     .option('--model <dir>', 'run folder (served as is) or stage link (followed) instead of --stage')
     .option('--config <file>', 'config.yaml whose serve section sets the defaults below')
     .option(
@@ -118,10 +122,15 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     )
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', String(1024 * 1024))
     .option('--workers <n>', 'server processes sharing the port (one per core at most)', '1')
-    .option('--no-micro-batch', 'score each request alone instead of batching those arriving together')
-    .action(async (opts) => {
-      code = await (await import('./serve-command.js')).serveCommand(opts);
-    });
+    .option('--no-micro-batch', 'score each request alone instead of batching those arriving together');
+  addModelsDirOption(serve, 'models folder holding the stages (default: models)', ['--dir']).action(
+    async (opts) => {
+      code = await (await import('./serve-command.js')).serveCommand({
+        ...opts,
+        modelsDir: modelsDirOf(opts),
+      });
+    },
+  );
   program
     .command('logs')
     .description('summarise or export the prediction log')
@@ -137,54 +146,57 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .action(async (opts) => {
       code = await (await import('./logs-command.js')).logsCommand(opts);
     });
-  program
+  const feedback = program
     .command('feedback')
     .description('record ground truth for served predictions from a file (request_id, actual[, row])')
     .option('--data <file>', 'labels file: .csv .tsv .zip .parquet .json .ndjson')
-    .option('--dir <dir>', 'models folder whose prediction log gets the actuals', 'models')
-    .option('--db <file>', 'prediction log file (default: <dir>/predictions.sqlite)')
+    .option('--db <file>', 'prediction log file (default: <models dir>/predictions.sqlite)')
     .option('--id-column <name>', 'column holding the request id', 'request_id')
     .option('--row-column <name>', 'column holding the row within a multi-row request', 'row')
     .option('--actual-column <name>', 'column holding the observed value', 'actual')
-    .option('--json', 'print every verdict as JSON')
-    .action(async (opts) => {
-      code = await (await import('./feedback-command.js')).feedbackCommand(opts);
-    });
-  program
+    .option('--json', 'print every verdict as JSON');
+  addModelsDirOption(feedback, 'models folder whose prediction log gets the actuals (default: models)', [
+    '--dir',
+  ]).action(async (opts) => {
+    code = await (await import('./feedback-command.js')).feedbackCommand(opts);
+  });
+  const monitor = program
     .command('monitor')
     .description(
       'drift of served inputs vs the training profile, and live accuracy from feedback; exit 3 on alarm',
     )
-    .option('--dir <dir>', 'models folder', 'models')
     .option('--stage <stage>', 'stage whose model is monitored', 'production')
     .option('--model <dir>', 'monitor this run or stage folder instead')
-    .option('--db <file>', 'prediction log (default: <dir>/predictions.sqlite)')
+    .option('--db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
     .option('--since <when>', 'only predictions since a duration ago (30m, 24h, 7d) or an ISO date')
     .option('--until <when>', 'only predictions before a duration ago or an ISO date')
     .option('--window <n>', 'latest predictions (and actuals) judged (default: monitoring.window, 1000)')
     .option('--report <file>', 'also write an HTML report with plots')
     .option('--config <file>', "thresholds from this config (default: the monitored run's config)")
     .option('--env <name>', 'apply environments.<name> of --config (or TABFLOW_ENV)')
-    .option('--json', 'print the whole result as JSON')
-    .action(async (opts) => {
-      code = await (await import('./monitor-command.js')).monitorCommand(opts);
-    });
-  program
+    .option('--json', 'print the whole result as JSON');
+  addModelsDirOption(monitor, 'models folder holding the stage and the prediction log (default: models)', [
+    '--dir',
+  ]).action(async (opts) => {
+    code = await (await import('./monitor-command.js')).monitorCommand(opts);
+  });
+  const retrain = program
     .command('retrain')
     .description(
       'retrain production on new data → gate on fresh held-out rows → A/B test, promote or register',
     )
-    .option('--dir <dir>', 'models folder', 'models')
     .option('--data <file>', 'new labelled rows (same columns as the training data)')
     .option('--from-feedback', 'add served inputs whose actuals came back as feedback')
     .option('--since <when>', 'only feedback since a duration ago (7d) or an ISO date')
-    .option('--db <file>', 'prediction log (default: <dir>/predictions.sqlite)')
+    .option('--db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
     .option('--models <list>', "train these candidates instead of the production config's")
     .option('--then <action>', 'after the gate passes: ab, promote or none (default: retrain.on_gate_pass)')
-    .option('--json', 'print the result as JSON')
-    .action(async (opts) => {
-      code = await (await import('./retrain-command.js')).retrainCommand(opts);
-    });
+    .option('--json', 'print the result as JSON');
+  addModelsDirOption(retrain, 'models folder: production, registry, prediction log (default: models)', [
+    '--dir',
+  ]).action(async (opts) => {
+    code = await (await import('./retrain-command.js')).retrainCommand(opts);
+  });
   addAbCommand(program, (c) => {
     code = c;
   });

@@ -6,7 +6,7 @@
  * 3 promotion refused by the production gate (the version stays registered; nothing moved).
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readConfigFile } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
@@ -19,6 +19,7 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { checkStage } from '../registry/names.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
 import { REGISTRY_DB_FILE } from '../registry/sqlite-store.js';
+import { addModelsDirOption, type ModelsDirFlags, modelsDirOf, modelsRootOf } from './models-dir.js';
 import { diffText, historyTable, promotionLines, versionDetails, versionsTable } from './models-format.js';
 
 /** Exit code of a promotion the gate refused. */
@@ -33,8 +34,7 @@ export function modelsCommand(): number {
   return 0;
 }
 
-interface Common {
-  dir?: string;
+interface Common extends ModelsDirFlags {
   env?: string;
   config?: string;
   json?: boolean;
@@ -47,9 +47,7 @@ function configOf(o: Common): Record<string, unknown> | null {
 }
 
 function rootOf(o: Common): string {
-  const cfg = configOf(o);
-  const fromConfig = (cfg?.output as { dir?: unknown } | undefined)?.dir;
-  return resolve(o.dir ?? (typeof fromConfig === 'string' ? fromConfig : 'models'));
+  return modelsRootOf(o, configOf(o));
 }
 
 /** Open an existing registry (reading commands never create one). */
@@ -59,7 +57,7 @@ function openExisting(o: Common): ModelRegistry {
     throw new UsageError(
       'no_registry',
       `No model registry in ${root} (no ${REGISTRY_DB_FILE}): train a model there first ` +
-        `(tabflow train --out ${o.dir ?? 'models'}) or pass --dir`,
+        `(tabflow train --models-dir ${modelsDirOf(o) ?? 'models'}) or pass --models-dir`,
     );
   }
   return ModelRegistry.open(root);
@@ -87,11 +85,11 @@ function print(o: Common, json: unknown, text: () => string): number {
 /** The `models` command and its subcommands; `setCode` receives each action's exit code. */
 export function addModelsCommand(program: Command, setCode: (code: number) => void): void {
   const common = (c: Command) =>
-    c
-      .option(
-        '--dir <dir>',
-        'models root holding registry.sqlite (default: models, or output.dir of --config)',
-      )
+    addModelsDirOption(
+      c,
+      'models folder holding registry.sqlite (default: output.dir of --config, else models)',
+      ['--dir'],
+    )
       .option('--config <file>', 'config.yaml: output.dir and the registry gate, with --env applied')
       .option(
         '--env <name>',

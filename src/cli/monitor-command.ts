@@ -16,11 +16,11 @@ import { type MonitoringResult, monitoredModelOf, runMonitoring } from '../loop/
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { monitoringHtml } from '../report/monitor-html.js';
 import { LOG_FILE } from '../serve/default-log-path.js';
+import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
 export const EXIT_ALARM = 3;
 
-export interface MonitorOptions {
-  dir?: string;
+export interface MonitorOptions extends ModelsDirFlags {
   stage?: string;
   model?: string;
   db?: string;
@@ -34,13 +34,13 @@ export interface MonitorOptions {
 }
 
 export async function monitorCommand(opts: MonitorOptions): Promise<number> {
-  const root = opts.dir ?? 'models';
+  const root = modelsDirOf(opts) ?? DEFAULT_MODELS_DIR;
   const stage = opts.stage ?? 'production';
   const modelDir = opts.model ?? join(root, stage);
   if (!existsSync(modelDir)) {
     throw new UsageError(
       'no_model',
-      `No model at ${modelDir}: pass --model DIR, or --stage of a models folder (--dir) that has one`,
+      `No model at ${modelDir}: pass --model DIR, or --stage of a models folder (--models-dir) that has one`,
     );
   }
   const model = monitoredModelOf(modelDir);

@@ -9,10 +9,10 @@ import { writeFileAtomic } from '../artifacts/atomic.js';
 import { UsageError } from '../core/errors.js';
 import { runReportHtml } from '../report/run-html.js';
 import { buildRunReport } from '../report/run-report.js';
+import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
-export interface ReportOptions {
+export interface ReportOptions extends ModelsDirFlags {
   model?: string;
-  dir?: string;
   stage?: string;
   out?: string;
 }
@@ -21,11 +21,12 @@ export async function reportCommand(opts: ReportOptions): Promise<number> {
   if (opts.model !== undefined && opts.stage !== undefined) {
     throw new UsageError('model_and_stage', 'Pass --model DIR or --stage NAME, not both');
   }
-  const modelDir = opts.model ?? join(opts.dir ?? 'models', opts.stage ?? 'production');
+  const root = modelsDirOf(opts) ?? DEFAULT_MODELS_DIR;
+  const modelDir = opts.model ?? join(root, opts.stage ?? 'production');
   if (!existsSync(modelDir)) {
     throw new UsageError(
       'no_model',
-      `No model at ${modelDir}: pass --model DIR (a run folder), or --stage of a models folder (--dir) that has one`,
+      `No model at ${modelDir}: pass --model DIR (a run folder), or --stage of a models folder (--models-dir) that has one`,
     );
   }
   const report = await buildRunReport(modelDir);

@@ -7,10 +7,10 @@ import { relative } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { parseSince } from '../log/read-log.js';
 import { type RetrainOptions, retrain } from '../loop/retrain.js';
+import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 import { createReporter } from './reporter.js';
 
-export interface RetrainCliOptions {
-  dir?: string;
+export interface RetrainCliOptions extends ModelsDirFlags {
   data?: string;
   fromFeedback?: boolean;
   since?: string;
@@ -23,6 +23,7 @@ export interface RetrainCliOptions {
 const ACTIONS = ['ab', 'promote', 'none'] as const;
 
 export async function retrainCommand(opts: RetrainCliOptions): Promise<number> {
+  const root = modelsDirOf(opts) ?? DEFAULT_MODELS_DIR;
   if (opts.then !== undefined && !(ACTIONS as readonly string[]).includes(opts.then)) {
     throw new UsageError(
       'bad_then',
@@ -32,7 +33,7 @@ export async function retrainCommand(opts: RetrainCliOptions): Promise<number> {
   const reporter = createReporter();
   try {
     const r = await retrain({
-      root: opts.dir ?? 'models',
+      root,
       newData: opts.data,
       fromFeedback: opts.fromFeedback,
       since: opts.since ? parseSince(opts.since) : undefined,

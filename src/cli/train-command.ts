@@ -7,17 +7,17 @@ import type { SaveResult } from '../artifacts/save-artifacts.js';
 import { filterCandidates } from '../train/candidates.js';
 import { TrainingPipeline } from '../train/training-pipeline.js';
 import { leaderboard } from './leaderboard.js';
+import { type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 import { promotionLines } from './models-format.js';
 import { createReporter } from './reporter.js';
 
-export interface TrainOptions {
+export interface TrainOptions extends ModelsDirFlags {
   data?: string;
   target?: string;
   config?: string;
   models?: string;
   splitColumn?: string;
   seed?: string;
-  out?: string;
   promote?: boolean;
   json?: boolean;
   /** dev | staging | production: applies `environments.<env>` of the config (else TABFLOW_ENV). */
@@ -55,7 +55,8 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
     set('training', 'seed', seed);
     set('split', 'seed', seed);
   }
-  if (opts.out) set('output', 'dir', opts.out);
+  const modelsDir = modelsDirOf(opts, ['out', 'dir']);
+  if (modelsDir) set('output', 'dir', modelsDir);
   if (opts.promote) set('output', 'promote', 'always');
   if (opts.name) set('registry', 'name', opts.name);
   const cfg = resolveConfig(raw);

@@ -3,6 +3,7 @@
  * owns its section's schema; this module only composes them and reports every problem at once.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { type CleanConfig, resolveCleanConfig } from '../clean/data-cleaner.js';
 import { ConfigError, DataError, type Issue } from '../core/errors.js';
@@ -23,6 +24,7 @@ import { resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
 import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
 import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
 import { resolveSelectionConfig, type SelectionConfig } from '../train/selection-config.js';
+import { resolveConfigPaths } from './config-paths.js';
 import { applyEnvironment, ENVIRONMENTS, type Environment, selectedEnvironment } from './environments.js';
 
 export const DATA_PARAMS = {
@@ -234,7 +236,10 @@ function parseYaml(text: string, path: string): YAML.Document.Parsed {
   }
 }
 
-/** Read and parse a YAML config file; errors name the file and line. */
+/**
+ * Read and parse a YAML config file; errors name the file and line. Relative paths in it
+ * (data.path, output.dir, also under environments) come back absolute, against the file's folder.
+ */
 export function readConfigFile(path: string): unknown {
   let text: string;
   try {
@@ -300,7 +305,7 @@ export function readConfigFile(path: string): unknown {
       { path, code: 'invalid_type', message: `${path} must hold a mapping of sections (data, split, ...)` },
     ]);
   }
-  return value ?? {};
+  return resolveConfigPaths((value ?? {}) as Record<string, unknown>, dirname(resolve(path)));
 }
 
 /** The resolved config as YAML (config.yaml of a run: the full resolved config). */

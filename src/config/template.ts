@@ -31,7 +31,8 @@ function section(name: string, doc: string, table: ParamTable, extra: string[] =
 export function configTemplate(): string {
   return [
     '# tabflow config. Every key is optional; shown values are the defaults.',
-    '# Command-line flags (--data, --target, --seed, --split-column, --models, --out, --promote) override it.',
+    '# Command-line flags (--data, --target, --seed, --split-column, --models, --models-dir, --promote) override it.',
+    '# Relative paths here (data.path, output.dir) are relative to the folder of this file.',
     '',
     section('data', 'STEP 1 — loading', DATA_PARAMS),
     '',
