@@ -40,6 +40,7 @@ import {
   runWorkers,
   StageFollower,
 } from '../serve/index.js';
+import { adminExposureWarning, describeListen, listenInfo } from '../serve/listen-address.js';
 import { LOG_LEVELS, resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
 import { registryPromoter } from './serve-promoter.js';
 
@@ -193,9 +194,10 @@ async function serveHere(
     throw e;
   }
   primary?.ready();
-  const addr = app.server.address();
-  const url =
-    typeof addr === 'object' && addr ? `http://${fmtHost(addr.address)}:${addr.port}` : String(addr);
+  // The addresses really bound: the port --port 0 got, every interface behind 0.0.0.0.
+  const where = listenInfo(app.addresses());
+  const url = where.url;
+  const exposure = adminExposureWarning(where, admin !== null);
   // With --workers, the first worker speaks for all of them.
   if (!cluster.isWorker || process.env.TABFLOW_WORKER === '1') {
     const version = first.version === null ? '' : ` v${first.version}`;
@@ -207,7 +209,8 @@ async function serveHere(
       ? `  A/B ${ab.id}: challenger v${ab.challenger.version} ${ab.shadow ? 'in shadow' : `at ${ab.weight * 100}%`}\n`
       : '';
     process.stderr.write(
-      `tabflow serve: ${first.pipeline.modelName}${version} (run ${first.pipeline.runId}) at ${url}\n` +
+      `tabflow serve: ${first.pipeline.modelName}${version} (run ${first.pipeline.runId}) at ${describeListen(where)}\n` +
+        (exposure ? `  warning: ${exposure}\n` : '') +
         abLine +
         `  ${follow} · admin ${admin ? 'on' : 'off (set TABFLOW_ADMIN_TOKEN)'}\n` +
         `  docs ${url}/docs · prediction log ${logFile ? `${logFile} (${cfg.log.durability})` : 'off (--no-log)'} · Ctrl-C to stop\n`,
@@ -335,8 +338,4 @@ function intOption(flag: string, text: string, min: number, max: number): number
     );
   }
   return n;
-}
-
-function fmtHost(a: string): string {
-  return a.includes(':') ? `[${a}]` : a;
 }

@@ -14,6 +14,7 @@ import { bearerChecker } from './bearer-auth.js';
 import type { ExperimentSource } from './experiment-follower.js';
 import type { ModelSource, ReloadResult } from './model-source.js';
 import { summarize } from './model-view.js';
+import { redactUrl } from './redact-url.js';
 import { RequestError } from './request-error.js';
 
 export const ADMIN_STAGES = ['dev', 'staging', 'production'] as const;
@@ -56,7 +57,7 @@ export function registerAdminRoutes(
   const authorize = async (req: FastifyRequest, reply: FastifyReply) => {
     const verdict = check(req.headers.authorization);
     if (verdict === 'ok') return;
-    req.log.warn({ verdict, url: req.url }, 'admin request refused');
+    req.log.warn({ verdict, url: redactUrl(req.url, [opts.token]) }, 'admin request refused');
     if (verdict === 'wrong') {
       return reply.code(403).send({
         error: 'forbidden',

@@ -1,5 +1,6 @@
 /**
- * `Authorization: Bearer <token>` for the admin routes. Both tokens are hashed to sha256 first,
+ * `Authorization: Bearer <token>` for the admin routes. The scheme is case-insensitive and may be
+ * followed by several spaces (RFC 7235 §2.1: `bearer`, `BEARER` are the same scheme). Both tokens are hashed to sha256 first,
  * so the comparison takes the same time whatever the received token's length or content
  * (timingSafeEqual needs equal lengths; comparing digests gives that without leaking the length).
  */
@@ -7,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 export type BearerVerdict = 'ok' | 'missing' | 'malformed' | 'wrong';
 
-const BEARER = /^Bearer ([\x21-\x7e]+)$/;
+const BEARER = /^bearer +([\x21-\x7e]+)$/i;
 
 export function bearerChecker(token: string): (header: string | string[] | undefined) => BearerVerdict {
   if (!token) throw new Error('bearerChecker: the admin token is empty');

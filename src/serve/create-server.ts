@@ -37,6 +37,7 @@ import { errorResponse } from './error-response.js';
 import type { ExperimentSource } from './experiment-follower.js';
 import type { ExplainThread } from './explain-thread.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
+import { adminExposureWarning, listenInfo } from './listen-address.js';
 import { ServerMetrics } from './metrics.js';
 import { mlflowRecords } from './mlflow-records.js';
 import { fixedModel, type ModelSource, type ServedModel } from './model-source.js';
@@ -51,6 +52,7 @@ import {
   predictBodySchema,
 } from './openapi-schemas.js';
 import type { ModelPipeline, RowPrediction } from './pipeline-port.js';
+import { redactUrl } from './redact-url.js';
 import { RequestError } from './request-error.js';
 import { type InputRecord, type PredictFlags, predictBody, queryFlags } from './request-records.js';
 
@@ -217,13 +219,20 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Secrets a client may have put in a URL (?access_token=, the admin token) never reach the log.
+  const secrets = opts.admin?.token ? [opts.admin.token] : [];
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const url = redactUrl(req.url, secrets);
     req.log.info(
-      { method: req.method, url: req.url, status: reply.statusCode, ms: round3(reply.elapsedTime) },
+      { method: req.method, url, status: reply.statusCode, ms: round3(reply.elapsedTime) },
       'request',
     );
+  });
+  app.addHook('onListen', async () => {
+    const warning = adminExposureWarning(listenInfo(app.addresses()), Boolean(opts.admin?.token));
+    if (warning) app.log.warn(warning);
   });
   app.addHook('preClose', async () => {
     closing = true;
