@@ -5,6 +5,7 @@
  */
 import { DataError } from '../core/errors.js';
 import { type Column, Frame, isMissing } from '../data/frame.js';
+import type { DecimalMark } from '../data/infer.js';
 import { type CleanConfig, defaultCleanConfig } from './clean-config.js';
 import type { CleaningReport, ColumnChanges } from './cleaning-report.js';
 import { duplicateMask } from './duplicate-rows.js';
@@ -14,11 +15,18 @@ import { recodeCategorical } from './recode-categorical.js';
 export { type CleanConfig, resolveCleanConfig } from './clean-config.js';
 export type { CleaningReport } from './cleaning-report.js';
 
+export interface CleanOptions {
+  /** Decimal mark of numbers written as text (data.decimal), for type fixes. */
+  decimal?: DecimalMark;
+}
+
 export class DataCleaner {
   readonly config: CleanConfig;
+  private readonly decimal: DecimalMark;
 
-  constructor(config: CleanConfig = defaultCleanConfig()) {
+  constructor(config: CleanConfig = defaultCleanConfig(), opts: CleanOptions = {}) {
     this.config = config;
+    this.decimal = opts.decimal ?? '.';
   }
 
   clean(frame: Frame, target: string): { frame: Frame; report: CleaningReport } {
@@ -44,9 +52,17 @@ export class DataCleaner {
       }
       const to = cfg.types[names[j]];
       if (to && to !== col.type) {
-        const r = fixType(names[j], col, to);
+        const r = fixType(names[j], col, to, this.decimal);
         touch(names[j]).typeFixed = { from: col.type, to, unparseable: r.unparseable };
         col = r.column;
+      } else if (!to && names[j] === target && col.type === 'categorical') {
+        // A target that is numbers once its missing tokens are gone ("?" listed in
+        // missing_tokens) is numeric: that is what listing the token asks for.
+        const r = fixType(target, col, 'numeric', this.decimal);
+        if (r.unparseable === 0) {
+          touch(target).typeFixed = { from: col.type, to: 'numeric', unparseable: 0 };
+          col = r.column;
+        }
       }
       cols[j] = col;
     }

@@ -11,6 +11,7 @@ import {
   type ColumnType,
   columnLength,
 } from '../data/frame.js';
+import type { DecimalMark } from '../data/infer.js';
 import { parseBoolean, parseDatetime, parseNumber } from './parse-cell.js';
 
 export interface FixResult {
@@ -18,11 +19,12 @@ export interface FixResult {
   unparseable: number;
 }
 
-export function fixType(name: string, col: Column, to: ColumnType): FixResult {
+/** `decimal`: the decimal mark of numbers written as text (data.decimal). */
+export function fixType(name: string, col: Column, to: ColumnType, decimal: DecimalMark = '.'): FixResult {
   if (col.type === to) return { column: col, unparseable: 0 };
   switch (col.type) {
     case 'categorical':
-      return fromText(col, to);
+      return fromText(col, to, decimal);
     case 'numeric':
       return fromNumeric(name, col.values, to);
     case 'boolean':
@@ -40,7 +42,7 @@ function unsupported(name: string, from: ColumnType, to: ColumnType): never {
   );
 }
 
-function fromText(col: CategoricalColumn, to: ColumnType): FixResult {
+function fromText(col: CategoricalColumn, to: ColumnType, decimal: DecimalMark): FixResult {
   const { codes, dictionary } = col;
   const n = codes.length;
   if (to === 'boolean') {
@@ -57,7 +59,7 @@ function fromText(col: CategoricalColumn, to: ColumnType): FixResult {
     }
     return { column: { type: 'boolean', values: v }, unparseable: bad };
   }
-  const lv = Float64Array.from(dictionary, to === 'numeric' ? parseNumber : parseDatetime);
+  const lv = Float64Array.from(dictionary, to === 'numeric' ? (s) => parseNumber(s, decimal) : parseDatetime);
   const v = new Float64Array(n);
   let bad = 0;
   for (let i = 0; i < n; i++) {

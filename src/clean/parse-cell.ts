@@ -3,11 +3,14 @@
  * 0 and accepts hex): a cell either is plainly a number / boolean / ISO date, or it is unparseable.
  */
 
+import { type DecimalMark, parseNumber as parseDataNumber } from '../data/infer.js';
+
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Decimal number, or NaN. */
-export function parseNumber(s: string): number {
+/** Decimal number, or NaN. With decimal ',' the rules of data.decimal apply ("1.234,5"). */
+export function parseNumber(s: string, decimal: DecimalMark = '.'): number {
   const t = s.trim();
+  if (decimal === ',') return parseDataNumber(t, ',');
   return NUMBER_RE.test(t) ? Number(t) : Number.NaN;
 }
 

@@ -41,6 +41,12 @@ export const DATA_PARAMS = {
     doc: 'file format; auto = from the extension',
   },
   delimiter: { type: 'string?', default: null, doc: 'CSV delimiter; null = detect' },
+  decimal: {
+    type: 'enum',
+    default: '.',
+    values: ['.', ','],
+    doc: 'decimal mark of numbers in text files: "," reads 79,99 and 1.234,5 (then "." only groups thousands)',
+  },
   zip_entry: { type: 'string?', default: null, doc: 'file inside a ZIP to read when it holds several' },
   max_zip_entries: {
     type: 'number',

@@ -13,13 +13,15 @@ import {
   cellValue,
   columnLength,
 } from './frame.js';
-import { inferStringType, parseBooleanLoose, parseDatetime, parseNumber } from './infer.js';
+import { type DecimalMark, inferStringType, parseBooleanLoose, parseDatetime, parseNumber } from './infer.js';
 
 /** Where a column came from, for error messages. */
 export interface ColumnContext {
   column: string;
   /** The file (or "records") the column was read from. */
   source: string;
+  /** Decimal mark of numbers written as text (default '.'). */
+  decimal?: DecimalMark;
 }
 
 /** Codes whose dictionary entry is a missing token become -1; the dictionary is compacted. */
@@ -38,7 +40,10 @@ export function dropMissingTokens(col: CategoricalColumn, tokens: ReadonlySet<st
 /** A categorical column whose values all read as numbers/booleans/dates becomes that type. */
 export function refineCategorical(col: CategoricalColumn, ctx: ColumnContext): Column {
   const used = usedEntries(col);
-  const type = inferStringType(used.map((k) => col.dictionary[k]));
+  const type = inferStringType(
+    used.map((k) => col.dictionary[k]),
+    ctx.decimal,
+  );
   return type === 'categorical' ? col : convertColumn(col, type, ctx);
 }
 
@@ -78,7 +83,13 @@ export function convertColumn(col: Column, to: ColumnType, ctx: ColumnContext): 
 }
 
 function fromCategorical(col: CategoricalColumn, to: ColumnType, ctx: ColumnContext): Column {
-  const parse = to === 'numeric' ? parseNumber : to === 'datetime' ? parseDatetime : parseBooleanLoose;
+  const decimal = ctx.decimal ?? '.';
+  const parse =
+    to === 'numeric'
+      ? (s: string) => parseNumber(s, decimal)
+      : to === 'datetime'
+        ? parseDatetime
+        : parseBooleanLoose;
   const dictValues = new Float64Array(col.dictionary.length);
   const bad: string[] = [];
   for (const k of usedEntries(col)) {

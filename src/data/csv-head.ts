@@ -7,6 +7,7 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../core/errors.js';
+import type { DecimalMark } from './infer.js';
 import { clip, showItems } from './show-names.js';
 
 /** The header (first line) must end within this many bytes: it is read in one piece. */
@@ -18,6 +19,8 @@ export interface CsvDialect {
   delimiter: string;
   quote: string;
   header: boolean;
+  /** Decimal mark of the numbers (data.decimal). */
+  decimal: DecimalMark;
 }
 
 export interface CsvHead extends CsvDialect {
@@ -29,7 +32,7 @@ export interface CsvHead extends CsvDialect {
 
 export async function readCsvHead(
   path: string,
-  opts: { delimiter?: string; quote?: string; header?: boolean },
+  opts: { delimiter?: string; quote?: string; header?: boolean; decimal?: DecimalMark },
 ): Promise<CsvHead> {
   const fh = await open(path, 'r');
   let text: string;
@@ -54,8 +57,9 @@ export async function readCsvHead(
   }
   const quote = opts.quote ?? '"';
   const header = opts.header ?? true;
+  const decimal = opts.decimal ?? '.';
   const delimiter =
-    opts.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : detectDelimiter(text, quote));
+    opts.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : detectDelimiter(text, quote, decimal));
   const { fields, complete } = firstRecordOf(text, delimiter, quote);
   // A first line that does not end in the head is cut short: its last name would be wrong, and
   // such a file (a one-line dump, a binary file) is not a table anyway.
@@ -66,29 +70,56 @@ export async function readCsvHead(
   let lines = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   const estimatedRows = Math.ceil((size / Math.max(1, headBytes)) * Math.max(1, lines) * 1.02);
-  return { delimiter, quote, header, names, estimatedRows };
+  return { delimiter, quote, header, decimal, names, estimatedRows };
 }
 
-/** The candidate seen most often outside quotes on the first line (',' when none is). */
-export function detectDelimiter(text: string, quote: string): string {
-  const counts = new Map<string, number>();
-  let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === quote) inQuotes = !inQuotes;
-    else if (!inQuotes && (ch === '\n' || ch === '\r')) break;
-    else if (!inQuotes && DELIMITER_CANDIDATES.includes(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+/** Lines of the head looked at to choose the delimiter. */
+const SNIFF_LINES = 20;
+
+/**
+ * The delimiter: among the candidates found on the first line, the one that splits every line of
+ * the head into as many fields as the header (most fields first); when none is consistent, the one
+ * seen most often on the first line (',' when none is). With a decimal comma, ',' is only chosen
+ * when nothing else is found: "1,5;2,5" is two fields, not three.
+ */
+export function detectDelimiter(text: string, quote: string, decimal: DecimalMark = '.'): string {
+  const lines = headLines(text, SNIFF_LINES);
+  const counts = DELIMITER_CANDIDATES.map((d) => lines.map((line) => countOutsideQuotes(line, d, quote)));
+  const usable = DELIMITER_CANDIDATES.map((d, k) => counts[k][0] > 0 && !(decimal === ',' && d === ','));
+  let best = -1;
+  for (let k = 0; k < DELIMITER_CANDIDATES.length; k++) {
+    if (!usable[k] || counts[k].some((c) => c !== counts[k][0])) continue;
+    if (best < 0 || counts[k][0] > counts[best][0]) best = k;
   }
-  let best = ',';
-  let bestCount = 0;
-  for (const d of DELIMITER_CANDIDATES) {
-    const c = counts.get(d) ?? 0;
-    if (c > bestCount) {
-      best = d;
-      bestCount = c;
+  if (best < 0) {
+    for (let k = 0; k < DELIMITER_CANDIDATES.length; k++) {
+      if (usable[k] && (best < 0 || counts[k][0] > counts[best][0])) best = k;
     }
   }
-  return best;
+  return best < 0 ? ',' : DELIMITER_CANDIDATES[best];
+}
+
+/** Up to `max` non-blank lines; the last is left out when the text cuts it short. */
+function headLines(text: string, max: number): string[] {
+  const lines = text.split(/\r?\n|\r/, max + 1);
+  const out = lines.length > max ? lines.slice(0, max) : lines.slice(0, -1);
+  const kept = out.filter((l) => l.trim() !== '');
+  return kept.length ? kept : [lines[0] ?? ''];
+}
+
+/**
+ * Occurrences of `d` outside quotes on one line. A quoted field spanning lines makes the count of
+ * its lines differ: that delimiter is then only chosen by the fallback, as before.
+ */
+function countOutsideQuotes(line: string, d: string, quote: string): number {
+  let n = 0;
+  let inQuotes = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === quote) inQuotes = !inQuotes;
+    else if (!inQuotes && ch === d) n++;
+  }
+  return n;
 }
 
 /** Fields of the first record (RFC 4180 quoting: a doubled quote inside quotes is a literal one). */

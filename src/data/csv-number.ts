@@ -288,3 +288,43 @@ export function parseNumberTrimmed(b: Uint8Array, start: number, end: number): n
   while (end > start && (b[end - 1] === SPACE || b[end - 1] === TAB)) end--;
   return parseNumberBytes(b, start, end);
 }
+
+const COMMA = 44;
+let commaScratch = new Uint8Array(64);
+
+/**
+ * As `parseNumberTrimmed` for numbers written with a decimal comma (data.decimal ','): "79,99",
+ * "-1.234.567,5", "2,5e3". A '.' is a thousands separator only between groups of three digits; any
+ * other '.' makes the field text (NaN). The field is rewritten into the '.' grammar in a scratch
+ * buffer and parsed by the same correctly rounded code.
+ */
+export function parseNumberCommaTrimmed(b: Uint8Array, start: number, end: number): number {
+  while (start < end && (b[start] === SPACE || b[start] === TAB)) start++;
+  while (end > start && (b[end - 1] === SPACE || b[end - 1] === TAB)) end--;
+  if (end - start > commaScratch.length) commaScratch = new Uint8Array(2 * (end - start));
+  const out = commaScratch;
+  let w = 0;
+  let i = start;
+  if (i < end && (b[i] === MINUS || b[i] === PLUS)) out[w++] = b[i++];
+  let intDigits = 0;
+  let sinceDot = -1; // digits since the last thousands '.', -1 before the first
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c >= ZERO && c <= ZERO + 9) {
+      out[w++] = c;
+      intDigits++;
+      if (sinceDot >= 0) sinceDot++;
+    } else if (c === DOT) {
+      if (sinceDot >= 0 ? sinceDot !== 3 : intDigits === 0 || intDigits > 3) return Number.NaN;
+      sinceDot = 0;
+    } else break;
+  }
+  if (sinceDot >= 0 && sinceDot !== 3) return Number.NaN;
+  if (i < end && b[i] === COMMA) {
+    out[w++] = DOT;
+    i++;
+  }
+  // Fraction digits and exponent are copied as they are; parseNumberBytes rejects anything else.
+  for (; i < end; i++) out[w++] = b[i] === DOT || b[i] === COMMA ? 0 : b[i];
+  return parseNumberBytes(out, 0, w);
+}

@@ -19,7 +19,7 @@ import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
 import { BATCH, type Batch, MissingTokens, NumberSink, type Sink, TextSink } from './csv-columns.js';
 import type { CsvHead } from './csv-head.js';
-import { parseNumberTrimmed, scanNumber } from './csv-number.js';
+import { parseNumberCommaTrimmed, parseNumberTrimmed, scanNumber } from './csv-number.js';
 import type { Column } from './frame.js';
 
 const CHUNK_BYTES = 8 << 20;
@@ -236,6 +236,8 @@ class RecordScanner {
   private capacity: number;
   private readonly D: number;
   private readonly Q: number;
+  /** 1 when numbers use a decimal comma (data.decimal ','): they skip the '.' fast path. */
+  private readonly comma: number;
   private readonly batch: Batch;
   private readonly flags: Uint8Array;
   /** 1 for columns parsed as numbers during the scan. */
@@ -254,6 +256,7 @@ class RecordScanner {
   ) {
     this.D = head.delimiter.charCodeAt(0);
     this.Q = head.quote === '' ? -1 : head.quote.charCodeAt(0);
+    this.comma = head.decimal === ',' ? 1 : 0;
     this.headerPending = head.header;
     this.stops[this.D] = 1;
     this.stops[LF] = 1;
@@ -292,7 +295,8 @@ class RecordScanner {
   }
 
   private scanRecords(buf: Uint8Array, from: number, filled: number, final: boolean): number {
-    const { D, Q, ncols, stops, numeric } = this;
+    const { D, Q, ncols, stops, numeric, comma } = this;
+    const parseTrimmed = comma === 1 ? parseNumberCommaTrimmed : parseNumberTrimmed;
     const fValue = this.batch.value;
     const fStart = this.batch.start;
     const fEnd = this.batch.end;
@@ -353,7 +357,7 @@ class RecordScanner {
           fEnd[base + n] = q;
           fFlags[n] = doubled ? 2 : 1;
           anyDoubled ||= doubled;
-          if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : parseNumberTrimmed(buf, p + 1, q);
+          if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : parseTrimmed(buf, p + 1, q);
           n++;
           p = q + 1;
           if (p >= filled && !final) return pos;
@@ -369,7 +373,10 @@ class RecordScanner {
           }
         } else {
           let q = p;
-          if (numeric[n] === 1) {
+          if (numeric[n] === 1 && comma === 1) {
+            while (q < filled && stops[buf[q]] === 0) q++;
+            fValue[base + n] = parseNumberCommaTrimmed(buf, p, q);
+          } else if (numeric[n] === 1) {
             // Parse while scanning; if the number stops short of the field's end, it is text.
             q = scanNumber(buf, p, filled, fValue, base + n);
             if (q >= filled || stops[buf[q]] === 0) {
@@ -381,7 +388,7 @@ class RecordScanner {
             while (q < filled && stops[buf[q]] === 0) q++;
           }
           if (q >= filled && !final) return pos;
-          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseNumberTrimmed(buf, p, q); // last field of the file
+          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseTrimmed(buf, p, q); // last field of the file
           fStart[base + n] = p;
           fEnd[base + n] = q;
           fFlags[n] = 0;
@@ -415,7 +422,7 @@ class RecordScanner {
           if (fFlags[j] !== 2) continue;
           const k = base + j;
           fEnd[k] = unescapeQuotes(buf, fStart[k], fEnd[k], Q);
-          if (numeric[j] === 1) fValue[k] = parseNumberTrimmed(buf, fStart[k], fEnd[k]);
+          if (numeric[j] === 1) fValue[k] = parseTrimmed(buf, fStart[k], fEnd[k]);
         }
       }
       if (this.rows === this.capacity) {

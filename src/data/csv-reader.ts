@@ -9,11 +9,13 @@ import type { CsvParseResult } from './csv-parser.js';
 import { parseCsv } from './csv-parser.js';
 import type { RawTable } from './duckdb-reader.js';
 import type { ColumnType } from './frame.js';
+import type { DecimalMark } from './infer.js';
 
 export interface CsvReadOptions {
   delimiter?: string;
   quote?: string;
   header?: boolean;
+  decimal?: DecimalMark;
   missingTokens: readonly string[];
   types: Readonly<Record<string, ColumnType>>;
 }

@@ -72,7 +72,10 @@ async function readCsv(
     );
     throw err;
   }
-  const types = names.map((n, j) => (opts.types[n] ? 'VARCHAR' : (sniffed.types[j] ?? 'VARCHAR')));
+  // A decimal comma is not DuckDB's grammar ("1.234,5"): read text, and the loader's type
+  // refinement parses it with the same rules as tabflow's own reader.
+  const asText = (n: string) => opts.types[n] !== undefined || head.decimal === ',';
+  const types = names.map((n, j) => (asText(n) ? 'VARCHAR' : (sniffed.types[j] ?? 'VARCHAR')));
   for (;;) {
     const from = `FROM ${csvSource(path, dialect, names, types, sniffed.formats)}`;
     const plans = names.map((n, j) => planColumn(n, types[j]));

@@ -40,10 +40,26 @@ export function detectFormat(path: string, override?: string): DataFormat {
   const format = formatOfExtension(path);
   if (format) return format;
   const ext = extname(path) || '(none)';
+  const readable = 'CSV/TSV/TXT, ZIP (holding one of the others), Parquet, JSON and NDJSON';
+  if (SPREADSHEET_EXTENSIONS.includes(ext.toLowerCase())) {
+    throw new DataError(
+      'unsupported_format',
+      `"${path}" is a spreadsheet workbook (${ext}), which tabflow does not read; it reads ${readable} ` +
+        `files. ${SAVE_AS_CSV}`,
+    );
+  }
   throw new DataError(
     'unknown_extension',
     `Cannot tell the format of "${path}" from its extension ${ext}. Supported extensions are ` +
-      `${Object.keys(FORMAT_BY_EXTENSION).join(', ')}. Rename the file, convert it to one of these, or ` +
-      `set the format explicitly (format: csv|zip|parquet|json|ndjson, --format on the CLI).`,
+      `${Object.keys(FORMAT_BY_EXTENSION).join(', ')}. Rename the file or convert it to one of these; if ` +
+      'it already is one, set data.format in the config (csv, zip, parquet, json or ndjson).',
   );
 }
+
+/** Workbooks people pass by mistake: named, with how to convert, instead of "unknown extension". */
+const SPREADSHEET_EXTENSIONS = ['.xlsx', '.xlsm', '.xlsb', '.xls', '.ods', '.numbers'];
+
+/** How to turn a workbook into a file tabflow reads. */
+export const SAVE_AS_CSV =
+  'Save the sheet as CSV (Excel: File › Save As › "CSV UTF-8"; LibreOffice: File › Save As › "Text CSV"; ' +
+  "pandas: pd.read_excel(f).to_csv('data.csv', index=False)) and pass that file.";

@@ -15,9 +15,28 @@ const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const ISO_DATETIME_RE =
   /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
-/** The number a string spells, or NaN when it is not a plain decimal number. */
-export function parseNumber(s: string): number {
+/**
+ * The decimal mark of numbers written as text (data.decimal). With ',' ("79,99", the usual European
+ * CSV) a '.' is read as a thousands separator, and only in groups of three digits ("1.234.567,5");
+ * any other '.' ("1.5") makes the cell text, since it cannot be told from a mistyped separator.
+ */
+export type DecimalMark = '.' | ',';
+
+export const DECIMAL_MARKS: readonly DecimalMark[] = ['.', ','];
+
+const COMMA_NUMBER_RE = /^[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The number a string spells, or NaN when it is not a plain decimal number (with that mark). */
+export function parseNumber(s: string, decimal: DecimalMark = '.'): number {
+  if (decimal === ',') {
+    return COMMA_NUMBER_RE.test(s) ? Number(s.replace(/\./g, '').replace(',', '.')) : Number.NaN;
+  }
   return NUMBER_RE.test(s) ? Number(s) : Number.NaN;
+}
+
+/** Whether a string is a number written with a decimal comma ("79,99", "1.234,5"). */
+export function isCommaDecimal(s: string): boolean {
+  return s.includes(',') && COMMA_NUMBER_RE.test(s);
 }
 
 /** 1 for true, 0 for false, -1 when the string is not a boolean word. */
@@ -63,9 +82,10 @@ export function parseDatetime(s: string): number {
 }
 
 /** The type a set of distinct non-missing strings implies (empty set → categorical). */
-export function inferStringType(values: readonly string[]): ColumnType {
+export function inferStringType(values: readonly string[], decimal: DecimalMark = '.'): ColumnType {
   if (values.length === 0) return 'categorical';
-  if (values.every((s) => NUMBER_RE.test(s))) return 'numeric';
+  const numberRe = decimal === ',' ? COMMA_NUMBER_RE : NUMBER_RE;
+  if (values.every((s) => numberRe.test(s))) return 'numeric';
   if (values.every((s) => parseBoolean(s) >= 0)) return 'boolean';
   if (values.every((s) => !Number.isNaN(parseDatetime(s)))) return 'datetime';
   return 'categorical';

@@ -13,9 +13,9 @@ import type { RawTable, ReadOptions } from './duckdb-reader.js';
 import { sha256File } from './file-hash.js';
 import { type DataFormat, detectFormat } from './format.js';
 import { type Column, type ColumnType, Frame, missingCount } from './frame.js';
-import { DEFAULT_MISSING_TOKENS } from './infer.js';
+import { DEFAULT_MISSING_TOKENS, type DecimalMark } from './infer.js';
 import { clip, showName, showNames } from './show-names.js';
-import { checkHasRows, checkNoEmptyColumns, checkTarget } from './validate.js';
+import { checkHasRows, checkNoEmptyColumns, checkTarget, type TargetCleaning } from './validate.js';
 import {
   DEFAULT_MAX_COMPRESSION_RATIO,
   DEFAULT_MAX_UNCOMPRESSED_BYTES,
@@ -38,8 +38,18 @@ export interface LoadOptions {
   zipEntry?: string;
   /** Declared column types; they replace inference for those columns. */
   types?: Record<string, ColumnType>;
-  /** When given: must exist and be numeric. */
+  /** When given: must exist and be numeric (or become numeric through `targetCleaning`). */
   target?: string;
+  /**
+   * What cleaning will do to the target (training passes cleaning.missing_tokens / types): a
+   * target that only needs those to be numeric passes the load check.
+   */
+  targetCleaning?: TargetCleaning;
+  /**
+   * Decimal mark of numbers written as text (default '.'). With ',' ("79,99") a '.' is a thousands
+   * separator in groups of three ("1.234,5"); see infer.ts DecimalMark.
+   */
+  decimal?: DecimalMark;
   /**
    * Accept columns with no value at all (default false: an error, since nothing can be learned
    * from them). Inference sets it: a batch may legitimately have a column that is all missing.
@@ -118,11 +128,12 @@ export class DataLoader {
     } else {
       raw = await readTable(path, format, readOpts);
     }
-    const frame = finishColumns(raw, path, missingTokens, types);
+    const decimal = opts.decimal ?? '.';
+    const frame = finishColumns(raw, path, missingTokens, types, decimal);
     checkHasRows(frame, path);
     const missing = frame.columns.map(missingCount);
     if (!opts.allowEmptyColumns) checkNoEmptyColumns(frame, path, missing);
-    if (opts.target !== undefined) checkTarget(frame, path, opts.target);
+    if (opts.target !== undefined) checkTarget(frame, path, opts.target, opts.targetCleaning, decimal);
     const report: LoadReport = {
       path,
       format,
@@ -154,6 +165,7 @@ function finishColumns(
   path: string,
   missingTokens: readonly string[],
   types: Readonly<Record<string, ColumnType>>,
+  decimal: DecimalMark,
 ): Frame {
   const seen = new Set<string>();
   for (const n of raw.names) {
@@ -176,7 +188,7 @@ function finishColumns(
   }
   const tokens = new Set(missingTokens);
   const columns = raw.columns.map((col, j): Column => {
-    const ctx = { column: clip(raw.names[j]), source: `"${path}"` };
+    const ctx = { column: clip(raw.names[j]), source: `"${path}"`, decimal };
     const c = col.type === 'categorical' ? dropMissingTokens(col, tokens) : col;
     const declared = types[raw.names[j]];
     if (declared) return convertColumn(c, declared, ctx);

@@ -14,7 +14,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { DataError } from '../core/errors.js';
-import { type DataFormat, formatOfExtension } from './format.js';
+import { type DataFormat, formatOfExtension, SAVE_AS_CSV } from './format.js';
 
 export const DEFAULT_MAX_ZIP_ENTRIES = 10_000;
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 4 * 1024 ** 3;
@@ -114,7 +114,7 @@ function chooseEntry(path: string, entries: yauzl.Entry[], wanted: string | unde
     if (!hit) {
       throw new DataError(
         'zip_entry_not_found',
-        `"${path}" has no entry named "${wanted}" (zipEntry). Its files are: ${listing}.`,
+        `"${path}" has no entry named "${wanted}" (data.zip_entry). Its files are: ${listing}.`,
       );
     }
     const f = formatOfExtension(hit.fileName);
@@ -122,7 +122,7 @@ function chooseEntry(path: string, entries: yauzl.Entry[], wanted: string | unde
       throw new DataError(
         'zip_entry_not_data',
         `Entry "${wanted}" in "${path}" is not a data file (.csv, .tsv, .txt, .parquet, .pq, .json, ` +
-          '.ndjson or .jsonl); choose another entry with zipEntry (--zip-entry).',
+          '.ndjson or .jsonl); choose another entry with data.zip_entry in the config.',
       );
     }
     return hit;
@@ -136,15 +136,26 @@ function chooseEntry(path: string, entries: yauzl.Entry[], wanted: string | unde
     throw new DataError(
       'zip_no_data_file',
       `"${path}" contains no data file (.csv, .tsv, .txt, .parquet, .pq, .json, .ndjson, .jsonl). ` +
-        `Its files are: ${listing}. Add the data file to the archive, or name an entry with zipEntry ` +
-        '(--zip-entry).',
+        `Its files are: ${listing}. ${excelHint(entries)}Add the data file to the archive, or name an ` +
+        'entry with data.zip_entry in the config.',
     );
   }
   throw new DataError(
     'zip_several_data_files',
     `"${path}" contains ${data.length} data files: ${data.map((e) => e.fileName).join(', ')}. Say which ` +
-      'one to load with zipEntry in the config (--zip-entry on the CLI).',
+      `one to load with data.zip_entry in the config (data: {zip_entry: "${data[0].fileName}"}).`,
   );
+}
+
+/** An .xlsx/.ods workbook is itself a ZIP: say so instead of only listing its XML parts. */
+function excelHint(entries: yauzl.Entry[]): string {
+  const names = new Set(entries.map((e) => e.fileName));
+  if (names.has('xl/workbook.xml'))
+    return `It is an Excel workbook (.xlsx), which tabflow does not read: ${SAVE_AS_CSV} `;
+  if (names.has('content.xml') && names.has('mimetype')) {
+    return `It is an OpenDocument file (.ods), which tabflow does not read: ${SAVE_AS_CSV} `;
+  }
+  return '';
 }
 
 function uniqueByBase(files: yauzl.Entry[], wanted: string): yauzl.Entry | undefined {

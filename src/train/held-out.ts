@@ -67,7 +67,7 @@ export async function heldOutParts(
         `recorded ${expect.dataSha256.slice(0, 12)}…), so its ${parts.join('/')} rows cannot be rebuilt; pass --eval-data FILE`,
     );
   }
-  const cleaned = new DataCleaner(cfg.cleaning).clean(loaded.frame, target);
+  const cleaned = new DataCleaner(cfg.cleaning, { decimal: cfg.data.decimal }).clean(loaded.frame, target);
   const split = new DataSplitter(cfg.split).split(cleaned.frame, target);
   const yCol = cleaned.frame.get(target);
   if (yCol.type !== 'numeric') {

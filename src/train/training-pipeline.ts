@@ -123,7 +123,7 @@ export class TrainingPipeline {
     );
     const cleaned = await this.stage(
       'clean',
-      () => new DataCleaner(cfg.cleaning).clean(loaded.frame, target),
+      () => new DataCleaner(cfg.cleaning, { decimal: cfg.data.decimal }).clean(loaded.frame, target),
       (r) =>
         `${r.report.rowsBefore.toLocaleString('en')} → ${r.report.rowsAfter.toLocaleString('en')} rows ` +
         `(${r.report.duplicatesDropped} duplicates, ${r.report.missingTargetDropped} missing target dropped)`,

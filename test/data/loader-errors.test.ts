@@ -32,9 +32,16 @@ describe('DataLoader bad input', () => {
     await rejectsWith(tmp.path('nope.csv'), 'file_not_found', [/nope\.csv/, /does not exist/]);
   });
 
-  test('unknown extension lists the allowed ones; an unknown format override too', async () => {
-    const path = tmp.write('data.xlsx', 'a,b\n1,2\n');
-    await rejectsWith(path, 'unknown_extension', [/data\.xlsx/, /\.xlsx/, /\.csv/, /\.parquet/, /\.jsonl/]);
+  test('unknown extension lists the allowed ones and names data.format; an unknown format override too', async () => {
+    const path = tmp.write('data.dat', 'a,b\n1,2\n');
+    await rejectsWith(path, 'unknown_extension', [
+      /data\.dat/,
+      /\.dat/,
+      /\.csv/,
+      /\.parquet/,
+      /\.jsonl/,
+      /data\.format/,
+    ]);
     await rejectsWith(path, 'unknown_format', [/"excel"/, /csv, zip, parquet, json, ndjson/], {
       format: 'excel' as LoadOptions['format'],
     });
@@ -121,7 +128,21 @@ describe('DataLoader bad input', () => {
     await rejectsWith(path, 'zip_no_data_file', [/nodata\.zip/, /notes\.md/, /img\/a\.png/]);
   });
 
-  test('ZIP with several data files lists them and says to set zipEntry / --zip-entry', async () => {
+  test('an Excel workbook says it is not read, which formats are, and how to convert', async () => {
+    const path = tmp.write('prices.xlsx', zipSync({ 'xl/workbook.xml': strToU8('<workbook/>') }));
+    await rejectsWith(path, 'unsupported_format', [
+      /prices\.xlsx/,
+      /not read/,
+      /CSV\/TSV/,
+      /Parquet/,
+      /Save the sheet as CSV/,
+    ]);
+    // The same workbook renamed to .zip: its XML parts are not "no data file" but an Excel workbook.
+    const zip = tmp.write('prices.zip', zipSync({ 'xl/workbook.xml': strToU8('<workbook/>') }));
+    await rejectsWith(zip, 'zip_no_data_file', [/Excel workbook/, /Save the sheet as CSV/]);
+  });
+
+  test('ZIP with several data files lists them and says to set data.zip_entry', async () => {
     const path = tmp.write(
       'many.zip',
       zipSync({ 'a.csv': strToU8('x\n1\n'), 'b.parquet': new Uint8Array(8) }),
@@ -130,8 +151,8 @@ describe('DataLoader bad input', () => {
       /many\.zip/,
       /a\.csv/,
       /b\.parquet/,
-      /zipEntry/,
-      /--zip-entry/,
+      /data\.zip_entry/,
+      /zip_entry: "a\.csv"/,
     ]);
     await rejectsWith(path, 'zip_entry_not_found', [/"c\.csv"/, /a\.csv, b\.parquet/], { zipEntry: 'c.csv' });
   });
