@@ -113,6 +113,8 @@ export interface MetadataJson {
   calibration?: CalibrationJson;
   /** TRAIN rows of the model matrix for model-agnostic explanations (SVR, k-NN only). */
   explain_background?: BackgroundJson;
+  /** The name and tags the run registers under, so a rebuilt registry can restore them. */
+  registration?: { name: string; tags: Record<string, string> };
   artifacts: Record<ArtifactFile, { sha256: string; bytes: number }> &
     Partial<Record<OptionalArtifactFile, { sha256: string; bytes: number }>>;
 }

@@ -167,6 +167,7 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     timings: input.timings,
     ...(cal ? { calibration: cal } : {}),
     ...(input.explainBackground ? { explain_background: input.explainBackground } : {}),
+    registration: { name: config.registry.name, tags: { ...(input.tags ?? {}) } },
     artifacts,
   };
   const metaText = stringifyArtifact(metadata);

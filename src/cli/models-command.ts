@@ -20,7 +20,14 @@ import { checkStage } from '../registry/names.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
 import { REGISTRY_DB_FILE } from '../registry/sqlite-store.js';
 import { addModelsDirOption, type ModelsDirFlags, modelsDirOf, modelsRootOf } from './models-dir.js';
-import { diffText, historyTable, promotionLines, versionDetails, versionsTable } from './models-format.js';
+import {
+  diffText,
+  historyTable,
+  promotionLines,
+  rebuildLines,
+  versionDetails,
+  versionsTable,
+} from './models-format.js';
 
 /** Exit code of a promotion the gate refused. */
 export const EXIT_GATE_REFUSED = 3;
@@ -99,7 +106,7 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
   const models = program
     .command('models')
     .description(
-      'model families, and the registry: list | show | diff | promote | rollback | history | alias',
+      'model families, and the registry: list | show | diff | promote | rollback | history | alias | rebuild',
     )
     .argument('[subcommand]')
     .action((sub?: string) => {
@@ -107,7 +114,7 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
         throw new UsageError(
           'unknown_command',
           `tabflow models ${JSON.stringify(sub)} is not a command; commands: ` +
-            'families, list, show, diff, promote, rollback, history, alias',
+            'families, list, show, diff, promote, rollback, history, alias, rebuild',
         );
       }
       setCode(modelsCommand());
@@ -207,6 +214,16 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
         return print(o, h, () => historyTable(h));
       }),
     );
+  });
+  common(
+    models
+      .command('rebuild')
+      .description(
+        'rebuild an emptied or unreadable registry.sqlite from the run folders and stage links (aliases and history are not restored)',
+      ),
+  ).action((o: Common) => {
+    const r = ModelRegistry.rebuild(rootOf(o));
+    setCode(print(o, r, () => rebuildLines(r).join('\n')));
   });
   common(
     models

@@ -2,10 +2,10 @@
  * Human output of `tabflow models ...` (tables and one-line decisions); `--json` prints the
  * library's records instead.
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import Table from 'cli-table3';
 import { describeGate, type GateResult } from '../registry/gate.js';
-import type { PromotionDecision, VersionRecord } from '../registry/model-registry.js';
+import type { PromotionDecision, RebuildReport, VersionRecord } from '../registry/model-registry.js';
 import type { RegistryEvent } from '../registry/store.js';
 import type { VersionDiff } from '../registry/version-diff.js';
 
@@ -173,4 +173,19 @@ export function promotionLines(d: PromotionDecision, root: string): string[] {
         `${d.stage} → ${dir}`,
       ];
   }
+}
+
+/** What `tabflow models rebuild` did, one line each. */
+export function rebuildLines(r: RebuildReport): string[] {
+  const lines = [`rebuilt ${where(r.registry)} from the folders of ${where(dirname(r.registry))}`];
+  if (r.moved_aside) lines.push(`  the unreadable registry file was kept as ${where(r.moved_aside)}`);
+  for (const id of r.restored_runs) lines.push(`  run folder ${id} rewritten from its release copy`);
+  for (const v of r.registered)
+    lines.push(`  registered ${r.name} v${v.version}: run ${v.run_id} (${v.trained_at})`);
+  for (const s of r.stages) lines.push(`  ${s.stage} → v${s.version} (${s.release})`);
+  for (const f of r.reconciled)
+    lines.push(`  ${f.stage}: link moved from ${f.was ?? 'nothing'} to ${f.now ?? 'nothing'}`);
+  for (const s of r.skipped) lines.push(`  skipped ${where(s.path)}: ${s.reason}`);
+  lines.push('  aliases and the event history are not in the folders: set aliases again if you used them');
+  return lines;
 }

@@ -15,9 +15,11 @@ import { loadArtifacts } from '../artifacts/load-artifacts.js';
 import { METADATA_FILE, sha256 } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { RELEASES } from '../artifacts/stage-link.js';
-import { UsageError } from '../core/errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
+import { refuseLostRegistry, shownPath } from './lost-registry.js';
 import { checkAlias, checkModelName, checkStage, parseRef, type Stage } from './names.js';
+import { type RebuildReport, rebuildRegistry } from './rebuild.js';
 import type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
 import { resolveRegistryConfig } from './registry-config.js';
 import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
@@ -25,6 +27,7 @@ import { StageFolders } from './stage-folders.js';
 import type { NewEvent, RegistryEvent, RegistryStore, StageRow, StoredVersion } from './store.js';
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
+export type { RebuildReport } from './rebuild.js';
 export type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
 
 export interface PromoteOptions {
@@ -50,24 +53,47 @@ export class ModelRegistry {
   readonly reconciled: ReconcileFix[];
   private readonly folders: StageFolders;
 
-  private constructor(root: string, store: RegistryStore) {
+  private constructor(root: string, store: RegistryStore, repair: boolean) {
     this.root = root;
     this.store = store;
     this.folders = new StageFolders(root, store, (v) => this.get(v));
-    this.reconciled = this.folders.reconcile(defaultActor());
+    // An emptied registry must not "repair" the links of the versions it forgot by deleting them.
+    if (repair) refuseLostRegistry(root, store);
+    this.reconciled = repair ? this.folders.reconcile(defaultActor()) : [];
   }
 
-  /** Open (creating if needed) the registry of a models root, and repair stage links after a crash. */
+  /**
+   * Open (creating if needed) the registry of a models root, and repair stage links after a crash.
+   * A registry that is unreadable, or empty while stage links to registered releases exist, is a
+   * DataError pointing to `ModelRegistry.rebuild`.
+   */
   static open(root: string, opts: OpenOptions = {}): ModelRegistry {
     const abs = resolve(root);
     mkdirSync(abs, { recursive: true });
-    const store = opts.store ?? new SqliteRegistryStore(join(abs, REGISTRY_DB_FILE));
+    const store = opts.store ?? openStore(abs);
     try {
-      return new ModelRegistry(abs, store);
+      return new ModelRegistry(abs, store, true);
     } catch (e) {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Rebuild an emptied or unreadable registry from the folders of `root`: every run folder under
+   * runs/ verified and registered again (oldest first), stage rows restored from the stage links'
+   * registry.json stamps, a deleted run folder of a stage rewritten from its release. An
+   * unreadable registry file is kept beside it (`registry.sqlite.damaged-<time>`). Refused when
+   * the registry holds versions. Stop servers and other tabflow processes of the root first.
+   */
+  static rebuild(root: string, o: { actor?: string } = {}): RebuildReport {
+    const abs = resolve(root);
+    return rebuildRegistry(
+      abs,
+      (store) => new ModelRegistry(abs, store, false),
+      () => ModelRegistry.open(abs),
+      o.actor ?? defaultActor(),
+    );
   }
 
   /** The model name this root holds (fixed by the first registration), null when empty. */
@@ -365,6 +391,20 @@ export class ModelRegistry {
       else if (e.type === 'rollback') stack.pop();
     }
     return stack;
+  }
+}
+
+/** The SQLite store of a root; an unreadable file says how to rebuild it. */
+function openStore(root: string): SqliteRegistryStore {
+  try {
+    return new SqliteRegistryStore(join(root, REGISTRY_DB_FILE));
+  } catch (e) {
+    if (!(e instanceof DataError) || e.code !== 'registry_open') throw e;
+    throw new DataError(
+      'registry_open',
+      `${e.message}. If the file is damaged, rebuild it from the run folders: ` +
+        `tabflow models rebuild --dir ${shownPath(root)} (the damaged file is kept beside it)`,
+    );
   }
 }
 

@@ -49,6 +49,8 @@ export type EventType =
   | 'alias'
   | 'unalias'
   | 'reconcile'
+  // ModelRegistry.rebuild: a stage row restored from its link's registry.json.
+  | 'rebuild'
   // A/B experiments (src/experiment): started, stopped, concluded — with their numbers in details.
   | 'ab_start'
   | 'ab_stop'

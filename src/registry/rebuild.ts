@@ -1,0 +1,232 @@
+/**
+ * Rebuild a lost registry from the folders (`tabflow models rebuild`): every run folder under
+ * runs/ is verified and registered again, oldest run first (versions get the numbers they had
+ * when every run was registered in order), and each stage link whose release is stamped
+ * (registry.json) is restored as that stage's row. A stage's run folder that was deleted is first
+ * rewritten from its release copy. Tags come back from metadata.json (`registration`); aliases
+ * and the event history cannot be rebuilt.
+ */
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDirAtomic } from '../artifacts/atomic.js';
+import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
+import { readRunConfig } from '../artifacts/run-config.js';
+import { RELEASES } from '../artifacts/stage-link.js';
+import { DataError, TabflowError, UsageError } from '../core/errors.js';
+import { RUNS_DIR, registryTraces } from './lost-registry.js';
+import type { ModelRegistry } from './model-registry.js';
+import type { Stage } from './names.js';
+import type { ReconcileFix } from './records.js';
+import { type RegistryStamp, readRegistryStamp } from './registry-stamp.js';
+import { readVerifiedRun } from './release-folders.js';
+import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
+
+export interface RebuildReport {
+  registry: string;
+  /** Where an unreadable registry file was moved (kept for inspection), else null. */
+  moved_aside: string | null;
+  name: string | null;
+  registered: { version: number; run_id: string; trained_at: string }[];
+  stages: { stage: Stage; version: number; release: string }[];
+  /** Run folders rewritten from a release copy (their folder under runs/ was gone). */
+  restored_runs: string[];
+  /** Folders that could not be registered or stages that could not be restored, and why. */
+  skipped: { path: string; reason: string }[];
+  /** Stage links the first open after the rebuild repaired (a release stamped with another number). */
+  reconciled: ReconcileFix[];
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Rebuild `<root>/registry.sqlite` from the folders. Refused (UsageError) when the registry holds
+ * versions. `openBare` opens the registry without the lost-registry check and the link repair.
+ */
+export function rebuildRegistry(
+  root: string,
+  openBare: (store: SqliteRegistryStore) => ModelRegistry,
+  openRepaired: () => ModelRegistry,
+  actor: string,
+): RebuildReport {
+  const file = join(root, REGISTRY_DB_FILE);
+  if (!existsSync(root)) throw new UsageError('no_models_dir', `${root} does not exist: nothing to rebuild`);
+  const { store, movedAside } = openOrMoveAside(file);
+  const report: RebuildReport = {
+    registry: file,
+    moved_aside: movedAside,
+    name: null,
+    registered: [],
+    stages: [],
+    restored_runs: [],
+    skipped: [],
+    reconciled: [],
+  };
+  const reg = openBare(store);
+  try {
+    const n = store.listVersions().length;
+    if (n > 0) {
+      throw new UsageError(
+        'registry_not_empty',
+        `The model registry ${file} holds ${n} version${n === 1 ? '' : 's'}: nothing to rebuild ` +
+          '(rebuild only restores an emptied or unreadable registry)',
+      );
+    }
+    store.writeTransaction(() => rebuildInto(root, reg, report, actor));
+  } finally {
+    reg.close();
+  }
+  // The normal open now agrees links and rows (a release stamped with an older number is rewritten).
+  const after = openRepaired();
+  report.reconciled = after.reconciled;
+  after.close();
+  return report;
+}
+
+function rebuildInto(root: string, reg: ModelRegistry, report: RebuildReport, actor: string): void {
+  const traces = registryTraces(root);
+  const stamps = new Map<string, { stamp: RegistryStamp; release: string }>();
+  for (const release of traces.releases) {
+    const stamp = safeStamp(join(root, RELEASES, release), report);
+    if (stamp && !stamps.has(stamp.run_id)) stamps.set(stamp.run_id, { stamp, release });
+  }
+  const linked = traces.links.flatMap((l) => {
+    const stamp = safeStamp(join(root, RELEASES, l.release), report);
+    return stamp ? [{ ...l, stamp }] : [];
+  });
+  // A linked release's run folder first, so the stage can be restored.
+  for (const { stamp, release } of [...linked, ...stamps.values()]) {
+    restoreRun(root, stamp, release, report);
+  }
+  const runs = readRuns(root, report);
+  const name = linked[0]?.stamp.name ?? [...stamps.values()][0]?.stamp.name ?? configName(runs);
+  report.name = name;
+  const versionOf = new Map<string, number>();
+  for (const r of runs) {
+    try {
+      readVerifiedRun(r.dir, sha256(r.bytes));
+      const v = reg.register(r.dir, { name, tags: r.meta.registration?.tags ?? {}, actor });
+      versionOf.set(r.meta.run_id, v.version);
+      report.registered.push({ version: v.version, run_id: v.run_id, trained_at: v.trained_at });
+    } catch (e) {
+      if (!(e instanceof TabflowError)) throw e;
+      report.skipped.push({ path: r.dir, reason: e.message });
+    }
+  }
+  for (const l of linked) {
+    const version = versionOf.get(l.stamp.run_id);
+    const v = version === undefined ? null : reg.store.getVersion(version);
+    if (!v) {
+      report.skipped.push({
+        path: join(root, l.stage),
+        reason: `${l.stage} points to run ${l.stamp.run_id}, which could not be registered: link left as it is`,
+      });
+      continue;
+    }
+    if (l.stamp.metadata_sha256 && l.stamp.metadata_sha256 !== v.metadata_sha256) {
+      report.skipped.push({
+        path: join(root, l.stage),
+        reason: `${l.stage}'s release records another metadata.json than run ${v.run_id} holds: stage not restored`,
+      });
+      continue;
+    }
+    reg.store.setStage({
+      stage: l.stage,
+      version: v.version,
+      release: l.release,
+      since: l.stamp.published_at,
+    });
+    reg.store.addEvent({
+      ts: new Date().toISOString(),
+      type: 'rebuild',
+      stage: l.stage,
+      version: v.version,
+      actor,
+      details: { release: l.release, stamped_version: l.stamp.version },
+    });
+    report.stages.push({ stage: l.stage, version: v.version, release: l.release });
+  }
+}
+
+/** Open the registry file; an unreadable one is renamed aside (with its -wal/-shm) and replaced. */
+function openOrMoveAside(file: string): { store: SqliteRegistryStore; movedAside: string | null } {
+  try {
+    return { store: new SqliteRegistryStore(file), movedAside: null };
+  } catch (e) {
+    if (!(e instanceof DataError) || e.code !== 'registry_open') throw e;
+  }
+  const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  }
+  return { store: new SqliteRegistryStore(file), movedAside: aside };
+}
+
+function safeStamp(dir: string, report: RebuildReport): RegistryStamp | null {
+  try {
+    const s = readRegistryStamp(dir);
+    if (s && RUN_ID.test(s.run_id) && !s.run_id.includes('..')) return s;
+    report.skipped.push({ path: dir, reason: `registry.json names run ${JSON.stringify(s?.run_id)}` });
+  } catch (e) {
+    if (!(e instanceof TabflowError)) throw e;
+    report.skipped.push({ path: dir, reason: e.message });
+  }
+  return null;
+}
+
+/** Rewrite runs/<run-id> from a verified release copy when the run folder is gone. */
+function restoreRun(root: string, stamp: RegistryStamp, release: string, report: RebuildReport): void {
+  const runDir = join(root, RUNS_DIR, stamp.run_id);
+  if (existsSync(runDir)) return;
+  const dir = join(root, RELEASES, release);
+  try {
+    const meta = readFileSync(join(dir, METADATA_FILE));
+    writeDirAtomic(runDir, readVerifiedRun(dir, stamp.metadata_sha256 ?? sha256(meta)));
+    report.restored_runs.push(stamp.run_id);
+  } catch (e) {
+    if (!(e instanceof TabflowError) && (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    report.skipped.push({ path: dir, reason: `cannot restore run ${stamp.run_id}: ${(e as Error).message}` });
+  }
+}
+
+interface RunFolder {
+  dir: string;
+  bytes: Buffer;
+  meta: MetadataJson;
+}
+
+/** Every run folder with a readable metadata.json, oldest run first. */
+function readRuns(root: string, report: RebuildReport): RunFolder[] {
+  const out: RunFolder[] = [];
+  for (const n of registryTraces(root).runs) {
+    const dir = join(root, RUNS_DIR, n);
+    try {
+      const bytes = readFileSync(join(dir, METADATA_FILE));
+      const meta = JSON.parse(bytes.toString('utf8')) as MetadataJson;
+      if (typeof meta?.run_id !== 'string' || typeof meta.created_at !== 'string') {
+        throw new Error('it lacks run_id or created_at');
+      }
+      out.push({ dir, bytes, meta });
+    } catch (e) {
+      report.skipped.push({ path: dir, reason: `unreadable ${METADATA_FILE}: ${(e as Error).message}` });
+    }
+  }
+  return out.sort(
+    (a, b) =>
+      a.meta.created_at.localeCompare(b.meta.created_at) || a.meta.run_id.localeCompare(b.meta.run_id),
+  );
+}
+
+/** The name the newest run was trained under (its config's registry.name), else `default`. */
+function configName(runs: RunFolder[]): string {
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const m = runs[i].meta.registration?.name;
+    if (m) return m;
+    try {
+      const name = (readRunConfig(runs[i].dir).registry as { name?: unknown } | undefined)?.name;
+      if (typeof name === 'string') return name;
+    } catch {
+      // an unreadable config: try an older run
+    }
+  }
+  return 'default';
+}
