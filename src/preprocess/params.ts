@@ -28,7 +28,7 @@ export const PREPROCESS_PARAMS = {
     type: 'enum',
     default: 'none',
     values: ['none', 'iqr', 'quantile'],
-    doc: 'clip numbers at bounds learned on train: iqr [Q1 - k·IQR, Q3 + k·IQR], quantile [q_low, q_high]',
+    doc: 'clip numbers at bounds learned on train: iqr [Q1 - k·IQR, Q3 + k·IQR], quantile [clip_quantile_low, clip_quantile_high]',
   },
   iqr_factor: { type: 'number', default: 1.5, min: 0, doc: 'k of the IQR bounds (outliers: iqr)' },
   clip_quantile_low: {
