@@ -7,16 +7,18 @@
  * An unknown request id is a rejected item with its reason, not a 404: a batch of actuals is
  * judged item by item. 200 when at least one item was accepted, 400 (every reason listed) when
  * none was. Without a prediction log (--no-log) both answer 503 and say why.
+ *
+ * A monitoring report is computed on a worker thread (monitoring-thread.ts), so a large window
+ * never holds /health or /predict; `window` is capped at MAX_MONITORING_WINDOW.
  */
 import { existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { readRunConfig } from '../artifacts/run-config.js';
 import { type FeedbackItem, FeedbackStore } from '../log/feedback.js';
 import type { PredictionLog } from '../log/prediction-log.js';
 import { parseSince } from '../log/read-log.js';
-import { type MonitoredModel, monitoredModelOf, runMonitoring } from '../loop/monitoring.js';
-import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
+import type { MonitoringConfig } from '../loop/monitoring-config.js';
 import type { ModelView } from './model-view.js';
+import { MonitoringThread } from './monitoring-thread.js';
 import { badRequest, RequestError } from './request-error.js';
 import { describe } from './request-records.js';
 
@@ -29,14 +31,19 @@ export interface FeedbackRouteOptions {
   maxItems: number;
 }
 
+/** Largest `?window=` of GET /monitoring: 100,000 rows take about two seconds to judge. */
+export const MAX_MONITORING_WINDOW = 100_000;
+
 export function registerFeedbackRoutes(app: FastifyInstance, o: FeedbackRouteOptions): void {
   let store: FeedbackStore | null = null;
   const storeOf = (log: PredictionLog) => {
     store ??= new FeedbackStore(log.file);
     return store;
   };
+  const monitoring = new MonitoringThread();
   app.addHook('onClose', async () => {
     store?.close();
+    await monitoring.close();
   });
   const noLog = (reply: FastifyReply, id: string, what: string) =>
     reply.code(503).send({
@@ -87,14 +94,15 @@ export function registerFeedbackRoutes(app: FastifyInstance, o: FeedbackRouteOpt
     },
   );
 
-  let cached: { dir: string; model: MonitoredModel; cfg: MonitoringConfig } | null = null;
   app.get(
     '/monitoring',
     {
       schema: {
         summary: 'Drift and live accuracy of the model served now (as `tabflow monitor --json`)',
         description:
-          'Query: window (latest predictions judged), since / until (30m, 24h, 7d or an ISO date).',
+          `Query: window (latest predictions judged, 1 to ${MAX_MONITORING_WINDOW}), since / until ` +
+          '(30m, 24h, 7d or an ISO date). Computed off the request thread; 503 monitoring_busy when ' +
+          'too many reports are already being computed.',
       },
     },
     async (req, reply) => {
@@ -120,10 +128,7 @@ export function registerFeedbackRoutes(app: FastifyInstance, o: FeedbackRouteOpt
           .code(503)
           .send({ error: 'no_log', message: `No prediction log at ${o.log.file} yet`, request_id: id });
       }
-      if (cached?.dir !== dir) {
-        cached = { dir, model: monitoredModelOf(dir), cfg: o.monitoring ?? ownMonitoringConfig(dir) };
-      }
-      return runMonitoring(cached.model, o.log.file, cached.cfg, q);
+      return monitoring.run({ dir, logFile: o.log.file, cfg: o.monitoring ?? null, query: q });
     },
   );
 }
@@ -171,12 +176,12 @@ function monitoringQuery(query: unknown): { window?: number; since?: number; unt
   const q = (query ?? {}) as Record<string, unknown>;
   const out: { window?: number; since?: number; until?: number } = {};
   if (q.window !== undefined) {
-    const w = Number(q.window);
-    if (!Number.isInteger(w) || w < 1) {
+    const w = typeof q.window === 'string' ? Number(q.window) : Number.NaN;
+    if (!Number.isInteger(w) || w < 1 || w > MAX_MONITORING_WINDOW) {
       throw badRequest(
         'query.window',
         'bad_window',
-        `?window= must be an integer ≥ 1, got ${describe(q.window)}`,
+        `?window= must be an integer from 1 to ${MAX_MONITORING_WINDOW}, got ${describe(q.window)}`,
       );
     }
     out.window = w;
@@ -191,9 +196,4 @@ function monitoringQuery(query: unknown): { window?: number; since?: number; unt
     }
   }
   return out;
-}
-
-/** The `monitoring` section of the served run's config.yaml (defaults when it has none). */
-function ownMonitoringConfig(dir: string): MonitoringConfig {
-  return resolveMonitoringConfig(readRunConfig(dir).monitoring ?? {});
 }
