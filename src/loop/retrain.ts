@@ -123,6 +123,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       candidateVersion: challenger.version,
       incumbentDir: reg.stageDir('production'),
       gate: gateConfigOf(cfg.registry),
+      // Labelled feedback the challenger was not trained on joins the gate's rows.
+      feedbackLog: o.logFile,
     });
     const numbers =
       `${gate.metric} ${fmt(gate.candidate)} (v${challenger.version}) vs ${fmt(gate.incumbent)} ` +

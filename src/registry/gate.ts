@@ -1,21 +1,33 @@
 /**
  * The production gate (MLflow's MetricThreshold): the candidate and the current production
- * version score the SAME held-out rows — the candidate's TEST split rebuilt from its own config
- * (hash-checked), minus any row production itself was trained or tuned on (a retrained candidate's
- * TEST split can hold some), or a file given with --eval-data — and the candidate must beat
- * production by a minimum absolute and relative improvement of the configured metric.
+ * version score the SAME rows, rows neither was trained or tuned on — both runs' TEST rows
+ * (rebuilt from their own configs, hash-checked) and recent labelled feedback from the prediction
+ * log, minus every row either fitted on (gate-rows.ts) — or a file given with --eval-data; the
+ * candidate must beat production by a minimum absolute and relative improvement of the metric.
+ * Scoring only the candidate's own TEST rows let a model trained on a slice of the data (small
+ * stones) pass on that slice against a production model that is better everywhere else.
  */
-import { existsSync } from 'node:fs';
 import type { MetadataJson } from '../artifacts/run-artifacts.js';
-import { readRunConfig } from '../artifacts/run-config.js';
-import { resolveConfig } from '../config/config.js';
 import { DataError } from '../core/errors.js';
-import { cellValue, type Frame, numeric } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
-import { heldOutParts, runTestRows } from '../train/held-out.js';
+import { defaultLogPath } from '../serve/default-log-path.js';
+import {
+  describeSource,
+  type FeedbackOptions,
+  fileScored,
+  GATE_FEEDBACK_DAYS,
+  GATE_FEEDBACK_MAX_ROWS,
+  type GateRowSource,
+  heldOutByBoth,
+  type Model,
+  type ScoredRows,
+} from './gate-rows.js';
 import type { RegistryConfig } from './registry-config.js';
+import { readRegistryStamp } from './registry-stamp.js';
+
+export { GATE_FEEDBACK_DAYS, GATE_FEEDBACK_MAX_ROWS, type GateRowSource } from './gate-rows.js';
 
 export interface GateConfig {
   metric: MetricName;
@@ -42,26 +54,22 @@ export interface GateResult {
   /** improvement_abs / |incumbent|. */
   improvement_rel: number;
   thresholds: { min_improvement_abs: number; min_improvement_rel: number };
-  /** Rows both models scored; rows either rejected (or without a target) are left out of both. */
   /**
-   * `seen_by_incumbent`: rows of the candidate's TEST split that production trained or was tuned
-   * on (same content in its TRAIN or VAL rows), left out so the comparison is fair; null when
-   * production's data could not be rebuilt to check.
+   * Rows both models scored (`used`); rows either rejected or without a target (`excluded`); rows
+   * left out because production (`seen_by_incumbent`) or the candidate (`seen_by_candidate`)
+   * trained or was tuned on them — summed over `sources`, which says where every row came from.
    */
-  rows: { used: number; excluded: number; seen_by_incumbent?: number | null };
-  /** `test-of-v7` or `file:<path>`. */
+  rows: {
+    used: number;
+    excluded: number;
+    seen_by_incumbent?: number | null;
+    seen_by_candidate?: number;
+    sources?: GateRowSource[];
+  };
+  /** The sources that gave rows: `test-of-v7`, `test-of-v7 120 + test-of-v6 80 + feedback 40`, `file:<path>`. */
   eval: string;
-  /**
-   * For `test-of-…`: whether production was trained on the same data file and split. When not,
-   * some of these rows may have been in production's training set, which favours production.
-   */
+  /** Whether both runs were trained on the same data file and split (null with --eval-data). */
   same_split: boolean | null;
-}
-
-interface EvalRows {
-  features: Frame;
-  y: Float64Array;
-  label: string;
 }
 
 export interface GateInput {
@@ -69,8 +77,17 @@ export interface GateInput {
   candidateVersion: number;
   incumbentDir: string;
   gate: GateConfig;
-  /** Score on this file instead of the candidate's TEST rows. */
+  /** Score on this file instead of the held-out rows and feedback. */
   evalData?: string;
+  /** Production's version, for labels (default: from the release's registry.json). */
+  incumbentVersion?: number;
+  /**
+   * The prediction log whose labelled feedback joins the gate's rows (default: the models root's
+   * predictions.sqlite, next to production); `false` leaves feedback out.
+   */
+  feedbackLog?: string | false;
+  /** Clock for "recent" feedback, ms since the epoch (default: now). */
+  now?: number;
 }
 
 export async function evaluateGate(inp: GateInput): Promise<GateResult> {
@@ -84,45 +101,24 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
         `they cannot be compared; use --force to promote anyway`,
     );
   }
-  let rows = inp.evalData
-    ? await fileRows(inp.evalData, target)
-    : await testRows(inp.candidateDir, candidate.metadata, inp.candidateVersion);
-  let seen: number | null | undefined;
-  if (!inp.evalData && !sameSplit(candidate.metadata, incumbent.metadata)) {
-    // A retrained candidate's TEST split can hold rows production learned from: leave them out.
-    const fit = await fittedRows(inp.incumbentDir, incumbent.metadata);
-    if (fit) {
-      const before = rows.y.length;
-      rows = withoutRows(rows, fit, target);
-      seen = before - rows.y.length;
-    } else seen = null;
-  }
-  const a = candidate.predictFrame(rows.features);
-  const b = incumbent.predictFrame(rows.features);
-  const n = rows.y.length;
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (!a.rejected[i] && !b.rejected[i] && Number.isFinite(rows.y[i])) keep.push(i);
-  }
-  if (!keep.length) {
-    throw new DataError(
-      'gate_no_rows',
-      `No row of ${rows.label} could be scored by both models (${n} rows, all rejected or without a target)`,
-    );
-  }
-  const y = Float64Array.from(keep, (i) => rows.y[i]);
+  const incVersion = inp.incumbentVersion ?? readRegistryStamp(inp.incumbentDir)?.version;
+  const cand: Model = { pipeline: candidate, dir: inp.candidateDir, name: `v${inp.candidateVersion}` };
+  const inc: Model = {
+    pipeline: incumbent,
+    dir: inp.incumbentDir,
+    name: incVersion === undefined ? 'production' : `v${incVersion}`,
+  };
+  const rows = inp.evalData
+    ? await fileRows(inp.evalData, target, cand, inc)
+    : await heldOutByBoth(cand, inc, feedbackOf(inp));
   const metric = getMetric(inp.gate.metric, 'registry.gate_metric');
-  const sc = metric.compute(
-    y,
-    Float64Array.from(keep, (i) => a.prediction[i]),
-  );
-  const si = metric.compute(
-    y,
-    Float64Array.from(keep, (i) => b.prediction[i]),
-  );
+  const sc = metric.compute(rows.y, rows.candidate);
+  const si = metric.compute(rows.y, rows.incumbent);
   const abs = metric.greaterIsBetter ? sc - si : si - sc;
   const rel = si === 0 ? (abs > 0 ? Number.POSITIVE_INFINITY : abs < 0 ? -1 : 0) : abs / Math.abs(si);
   const { min_improvement_abs: minAbs, min_improvement_rel: minRel } = inp.gate;
+  const sum = (k: 'rejected' | 'seen_by_incumbent' | 'seen_by_candidate') =>
+    rows.sources.reduce((t, s) => t + s[k], 0);
   return {
     // "Deploy if better": a tie (an identical model, say) keeps production; thresholds ask for more.
     passed: Number.isFinite(sc) && abs > 0 && abs >= minAbs && rel >= minRel,
@@ -134,13 +130,37 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
     improvement_rel: rel,
     thresholds: { min_improvement_abs: minAbs, min_improvement_rel: minRel },
     rows: {
-      used: keep.length,
-      excluded: n - keep.length,
-      ...(seen !== undefined ? { seen_by_incumbent: seen } : {}),
+      used: rows.y.length,
+      excluded: sum('rejected'),
+      // With --eval-data the one source is the file, named in `eval`.
+      ...(inp.evalData
+        ? {}
+        : {
+            seen_by_incumbent: sum('seen_by_incumbent'),
+            seen_by_candidate: sum('seen_by_candidate'),
+            sources: rows.sources,
+          }),
     },
-    eval: rows.label,
+    eval: evalLabel(rows.sources),
     same_split: inp.evalData ? null : sameSplit(candidate.metadata, incumbent.metadata),
   };
+}
+
+function feedbackOf(inp: GateInput): FeedbackOptions | null {
+  if (inp.feedbackLog === false) return null;
+  const now = inp.now ?? Date.now();
+  return {
+    file: inp.feedbackLog ?? defaultLogPath(inp.incumbentDir),
+    since: now - GATE_FEEDBACK_DAYS * 86_400_000,
+    maxRows: GATE_FEEDBACK_MAX_ROWS,
+  };
+}
+
+/** The sources that gave rows; with more than one, how many each. */
+function evalLabel(sources: GateRowSource[]): string {
+  const used = sources.filter((s) => s.used > 0);
+  if (used.length === 1) return used[0].source;
+  return used.map((s) => `${s.source} ${s.used}`).join(' + ');
 }
 
 function sameSplit(a: MetadataJson, b: MetadataJson): boolean {
@@ -148,54 +168,7 @@ function sameSplit(a: MetadataJson, b: MetadataJson): boolean {
   return a.data.sha256 === b.data.sha256 && h(a) !== undefined && h(a) === h(b);
 }
 
-/** The candidate's TEST rows, rebuilt from its config and checked against its recorded hashes. */
-async function testRows(dir: string, meta: MetadataJson, version: number): Promise<EvalRows> {
-  const held = await runTestRows(dir, meta, {
-    code: 'gate_data_missing',
-    who: `The gate (v${version})`,
-    orElse: 'pass --eval-data FILE',
-  });
-  return { features: held.features, y: held.y, label: `test-of-v${version}` };
-}
-
-/** Production's TRAIN and VAL rows (what it was fitted and tuned on), or null if unavailable. */
-async function fittedRows(dir: string, meta: MetadataJson): Promise<Frame[] | null> {
-  try {
-    const cfg = resolveConfig(readRunConfig(dir));
-    if (!cfg.data.path || !existsSync(cfg.data.path)) return null;
-    const hashes = (meta.split as { hashes?: { train?: string; val?: string } } | undefined)?.hashes;
-    const parts = await heldOutParts(cfg, ['train', 'val'], {
-      dataSha256: meta.data.sha256,
-      splitHashes: { train: hashes?.train, val: hashes?.val },
-    });
-    return parts.map((h) => h.features.withColumn(meta.target.name, numeric(h.y)));
-  } catch (e) {
-    if (e instanceof DataError) return null; // data changed or moved: the caller reports null
-    throw e;
-  }
-}
-
-/** `rows` minus those whose inputs and target equal a row of `fitted` (compared as text). */
-function withoutRows(rows: EvalRows, fitted: Frame[], target: string): EvalRows {
-  const names = rows.features.names;
-  const key = (f: Frame, i: number, y: number) =>
-    JSON.stringify([...names.map((c) => (f.has(c) ? cellValue(f.get(c), i) : null)), y]);
-  const known = new Set<string>();
-  for (const f of fitted) {
-    const y = f.get(target) as { values: Float64Array };
-    for (let i = 0; i < f.nRows; i++) known.add(key(f, i, y.values[i]));
-  }
-  const keep: number[] = [];
-  for (let i = 0; i < rows.y.length; i++) if (!known.has(key(rows.features, i, rows.y[i]))) keep.push(i);
-  if (keep.length === rows.y.length) return rows;
-  return {
-    ...rows,
-    features: rows.features.take(Uint32Array.from(keep)),
-    y: Float64Array.from(keep, (i) => rows.y[i]),
-  };
-}
-
-async function fileRows(path: string, target: string): Promise<EvalRows> {
+async function fileRows(path: string, target: string, cand: Model, inc: Model): Promise<ScoredRows> {
   const loaded = await DataLoader.load(path, { target });
   const col = loaded.frame.get(target);
   if (col.type !== 'numeric') {
@@ -204,7 +177,7 @@ async function fileRows(path: string, target: string): Promise<EvalRows> {
       `--eval-data ${path}: target "${target}" is ${col.type}, not numeric`,
     );
   }
-  return { features: loaded.frame.drop([target]), y: col.values, label: `file:${path}` };
+  return fileScored(path, loaded.frame.drop([target]), col.values, cand, inc);
 }
 
 /** One line with the numbers, for messages and the CLI. */
@@ -220,9 +193,11 @@ export function describeGate(g: GateResult): string {
     (g.rows.seen_by_incumbent
       ? `; ${g.rows.seen_by_incumbent} rows production trained or was tuned on left out`
       : '') +
-    (g.same_split === false && g.rows.seen_by_incumbent === null
-      ? "; production's training data could not be rebuilt, so some of these rows may be in its " +
-        'training set (favours production)'
+    (g.rows.seen_by_candidate
+      ? `; ${g.rows.seen_by_candidate} rows the candidate trained or was tuned on left out`
+      : '') +
+    (g.rows.sources?.length
+      ? `; rows by source — ${g.rows.sources.map((s) => describeSource(s)).join('; ')}`
       : '')
   );
 }
