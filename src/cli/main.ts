@@ -120,7 +120,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       '--reload-poll-ms <ms>',
       'how often to check the stage for a new version; 0 = only on /admin/reload',
     )
-    .option('--body-limit <bytes>', 'largest request body; larger ones get 413', String(1024 * 1024))
+    .option(
+      '--body-limit <bytes>',
+      'largest request body in bytes; larger ones get 413 (default: serve.body_limit, 1 MiB)',
+    )
     .option('--workers <n>', 'server processes sharing the port (one per core at most)', '1')
     .option('--no-micro-batch', 'score each request alone instead of batching those arriving together');
   addModelsDirOption(serve, 'models folder holding the stages (default: models)', ['--dir']).action(

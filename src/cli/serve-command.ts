@@ -82,7 +82,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const cfg = serveConfig(opts);
   const host = opts.host ?? cfg.host;
   const port = intOption('--port', opts.port ?? String(cfg.port), 0, 65535);
-  const bodyLimit = intOption('--body-limit', opts.bodyLimit ?? String(1024 * 1024), 1, 1 << 30);
+  const bodyLimit = intOption('--body-limit', opts.bodyLimit ?? String(cfg.body_limit), 1, 1 << 30);
   const pollMs = intOption('--reload-poll-ms', opts.reloadPollMs ?? String(cfg.reload_poll_ms), 0, 3_600_000);
   const level = opts.logLevel ?? cfg.log_level;
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {

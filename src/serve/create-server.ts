@@ -26,6 +26,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import type { TSchema } from 'typebox';
 import type { Arm } from '../experiment/assign.js';
 import type { PredictionLog } from '../log/prediction-log.js';
 import type { MonitoringConfig } from '../loop/monitoring-config.js';
@@ -38,12 +39,13 @@ import type { ExperimentSource } from './experiment-follower.js';
 import type { ExplainThread } from './explain-thread.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
 import { adminExposureWarning, listenInfo } from './listen-address.js';
-import { ServerMetrics } from './metrics.js';
+import { type ClusterMetrics, type ServerSample, ServerMetrics } from './metrics.js';
 import { mlflowRecords } from './mlflow-records.js';
 import { fixedModel, type ModelSource, type ServedModel } from './model-source.js';
 import { type ModelView, modelView, type ViewOptions } from './model-view.js';
 import { docForModel } from './openapi-doc.js';
 import {
+  CsvBodySchema,
   ErrorSchema,
   FlagsQuerySchema,
   InvocationsResponseSchema,
@@ -87,6 +89,8 @@ export interface ServerOptions {
   experiments?: ExperimentSource | null;
   /** Thresholds of GET /monitoring (default: the served run's own `monitoring` section). */
   monitoring?: MonitoringConfig;
+  /** `tabflow serve --workers N`: /metrics answers for every worker (cluster-primary.ts). */
+  clusterMetrics?: ClusterMetrics | null;
 }
 
 /** Shadow predictions still running, per server: `serverIdle(app)` waits for them. */
@@ -99,6 +103,22 @@ export async function serverIdle(app: FastifyInstance): Promise<void> {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const JSON_TYPE = 'application/json';
+const CSV_TYPE = 'text/csv';
+/** Routes that read `text/csv` bodies (a header line, then one row per record). */
+const CSV_ROUTES = new Set(['/predict', '/invocations']);
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/** A prediction route's body in the OpenAPI document: JSON, or CSV with a header line. */
+function bodyContent(json: TSchema) {
+  return { content: { [JSON_TYPE]: { schema: json }, [CSV_TYPE]: { schema: CsvBodySchema } } };
+}
+
+/** The body was sent as CSV (the parser then handed it over as text). */
+function isCsv(req: FastifyRequest): boolean {
+  return /^\s*(text|application)\/csv\b/i.test(req.headers['content-type'] ?? '');
+}
 
 export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
   if (!opts.source && !opts.pipeline) throw new TypeError('createServer needs a pipeline or a source');
@@ -112,7 +132,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     ...(isInstance
       ? { loggerInstance: logger as FastifyBaseLogger }
       : { logger: logger as boolean | Record<string, unknown> }),
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // One log line per request, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
@@ -154,7 +174,11 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     stage: v.summary.stage ?? '',
     tabflow_version: VERSION,
   });
-  const metrics = new ServerMetrics(info(view));
+  const metrics = new ServerMetrics(info(view), () => serverSample(), {
+    experiments: Boolean(opts.experiments),
+    log: Boolean(opts.log),
+  });
+  opts.clusterMetrics?.share(metrics.registry);
   /** The model a request uses from start to end: read once per request. */
   const current = (): ModelView => {
     const served = source.current();
@@ -212,8 +236,17 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     transformSpecification: (spec) => docForModel(spec as never, current()),
   });
 
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_req, body, done) => {
-    done(null, body);
+  // Bodies are JSON or CSV: fastify's text/plain parser would hand a route a string it takes for JSON.
+  app.removeContentTypeParser('text/plain');
+  // CSV only where a route reads it; elsewhere a 415 naming what the route accepts.
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (req, body, done) => {
+    if (CSV_ROUTES.has(req.routeOptions.url ?? '')) return done(null, body);
+    done(
+      Object.assign(new Error('Unsupported Media Type'), {
+        statusCode: 415,
+        code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      }),
+    );
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -245,19 +278,37 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     log?.close();
   });
 
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   app.setErrorHandler((err, req, reply) => {
-    const { status, body } = errorResponse(err, String(req.id));
+    const { status, body } = errorResponse(err, String(req.id), {
+      bodyLimit,
+      accepts: CSV_ROUTES.has(req.routeOptions.url ?? '') ? [JSON_TYPE, CSV_TYPE] : [JSON_TYPE],
+      contentType: req.headers['content-type'],
+    });
     if (status >= 500) req.log.error({ err }, 'request failed');
     else req.log.debug({ error: body.error }, 'client error');
     return reply.code(status).type('application/json').send(body);
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    // A known path asked with another method: 405 and the methods it has (RFC 9110 §15.5.6).
+    const allow = HTTP_METHODS.filter((method) => app.hasRoute({ method, url: path }));
+    if (allow.length) {
+      return reply
+        .code(405)
+        .header('allow', allow.join(', '))
+        .send({
+          error: 'method_not_allowed',
+          message: `${path.slice(0, 200)} does not answer ${req.method.slice(0, 20)}; use ${allow.join(' or ')}`,
+          request_id: req.id,
+        });
+    }
+    return reply.code(404).send({
       error: 'not_found',
-      message: `No route ${req.method} ${req.url.split('?')[0].slice(0, 200)}; see GET /openapi.json for the API`,
+      message: `No route ${req.method} ${path.slice(0, 200)}; see GET /openapi.json for the API`,
       request_id: req.id,
-    }),
-  );
+    });
+  });
 
   /** Predict, count, log: shared by both prediction routes. */
   const score = async (
@@ -407,7 +458,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
           'against the data contract: rows that break a reject rule get status "rejected" and their ' +
           'errors; warnings ride along with predictions. If every row is rejected the answer is a 400.',
         querystring: FlagsQuerySchema,
-        body: predictBodySchema(record),
+        body: bodyContent(predictBodySchema(record)),
         response: { 200: PredictResponseSchema, 400: ErrorSchema, 413: ErrorSchema },
       },
     },
@@ -415,7 +466,9 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       const m = current();
       const ex = currentArms();
       const query = queryFlags(req.query);
-      const { records, flags } = predictBody(req.body, m.featureNames);
+      const { records, flags } = isCsv(req)
+        ? { records: csvRecords(req.body as string, m.features), flags: {} }
+        : predictBody(req.body, m.featureNames);
       const { results, rejected, warned } = await score(
         req,
         reply,
@@ -454,7 +507,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         description:
           'dataframe_split, dataframe_records, instances or inputs as JSON, or text/csv with a header ' +
           'line. Answers {predictions: [number, ...]}; any rejected row makes the whole request a 400.',
-        body: invocationsBodySchema(record),
+        body: bodyContent(invocationsBodySchema(record)),
         response: { 200: InvocationsResponseSchema, 400: ErrorSchema },
       },
     },
@@ -462,10 +515,9 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       const m = current();
       const ex = currentArms();
       const query = queryFlags(req.query);
-      const records =
-        typeof req.body === 'string'
-          ? csvRecords(req.body, m.features)
-          : mlflowRecords(req.body, m.featureOrder);
+      const records = isCsv(req)
+        ? csvRecords(req.body as string, m.features)
+        : mlflowRecords(req.body, m.featureOrder);
       const { results, rejected, warned } = await score(req, reply, '/invocations', records, query, m, ex);
       if (warned) reply.header('x-tabflow-warnings', String(warned));
       if (rejected) {
@@ -522,32 +574,35 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       experiment: experimentMetadata(),
     };
   });
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    current(); // the info line names the model served now
+  /** What /metrics reads at scrape time besides its own counters (metrics.ts). */
+  const serverSample = (): ServerSample => {
     const served = source.current();
-    const reloads = source.counters;
-    const extra: Record<string, number> = {
-      tabflow_model_generation: served.generation,
-      tabflow_model_loaded_timestamp_seconds: served.loadedAt / 1000,
+    const c = experiments?.counters;
+    return {
+      generation: served.generation,
+      loadedAt: served.loadedAt,
+      reloads: { ok: source.counters.swaps, failed: source.counters.failures },
+      experiment: c && {
+        active: experiments?.current() != null,
+        loads: { ok: c.loads, failed: c.failures },
+        shadowFailures,
+        rows: armRows,
+      },
+      log: log ? { pending: log.pending, written: log.writtenCount, dropped: log.droppedCount } : undefined,
     };
-    const counters: Record<string, number> = {
-      'tabflow_model_reloads_total{result="ok"}': reloads.swaps,
-      'tabflow_model_reloads_total{result="failed"}': reloads.failures,
-    };
-    if (experiments) {
-      const c = experiments.counters;
-      extra.tabflow_experiment_active = experiments.current() ? 1 : 0;
-      counters['tabflow_experiment_loads_total{result="ok"}'] = c.loads;
-      counters['tabflow_experiment_loads_total{result="failed"}'] = c.failures;
-      counters.tabflow_experiment_shadow_failures_total = shadowFailures;
-      for (const [arm, n] of armRows) counters[`tabflow_experiment_rows_total{arm="${arm}"}`] = n;
+  };
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (req, reply) => {
+    current(); // the info line names the model served now
+    reply.type(metrics.registry.contentType);
+    if (!opts.clusterMetrics) return metrics.render();
+    try {
+      return await opts.clusterMetrics.collect();
+    } catch (e) {
+      // Another worker did not answer in time: this worker's own numbers, marked as such.
+      req.log.warn({ err: e }, 'metrics of the other workers unavailable');
+      reply.header('x-tabflow-metrics-scope', 'worker');
+      return metrics.render();
     }
-    if (log) {
-      extra.tabflow_prediction_log_pending_rows = log.pending;
-      extra.tabflow_prediction_log_written_rows = log.writtenCount;
-      extra.tabflow_prediction_log_dropped_rows = log.droppedCount;
-    }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(extra, counters));
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () =>
     docForModel(app.swagger() as never, current()),

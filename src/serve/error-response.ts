@@ -24,7 +24,21 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_VALIDATION: 'invalid_request',
 };
 
-export function errorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody } {
+/** What the server knows about the request that failed, for messages that say what to do instead. */
+export interface ErrorContext {
+  /** The body limit in bytes (a 413 states it and how to raise it). */
+  bodyLimit?: number;
+  /** Media types the route accepts (a 415 names them). */
+  accepts?: readonly string[];
+  /** The request's Content-Type, as sent. */
+  contentType?: string;
+}
+
+export function errorResponse(
+  err: unknown,
+  requestId: string,
+  ctx: ErrorContext = {},
+): { status: number; body: ErrorBody } {
   if (err instanceof TabflowError) {
     const issues = (err as { issues?: unknown[] }).issues;
     return {
@@ -38,7 +52,14 @@ export function errorResponse(err: unknown, requestId: string): { status: number
     const code = typeof e.code === 'string' ? (FASTIFY_CODES[e.code] ?? e.code.toLowerCase()) : 'bad_request';
     // JSON.parse's SyntaxError arrives with statusCode 400 and no FST code.
     const error = e.name === 'SyntaxError' ? 'invalid_json' : code;
-    const message = typeof e.message === 'string' ? e.message.slice(0, 500) : 'Bad request';
+    const message =
+      status === 413
+        ? tooLargeMessage(ctx.bodyLimit)
+        : status === 415 && ctx.accepts
+          ? unsupportedMessage(ctx.contentType, ctx.accepts)
+          : typeof e.message === 'string'
+            ? e.message.slice(0, 500)
+            : 'Bad request';
     return { status, body: { error, message, request_id: requestId } };
   }
   return {
@@ -49,4 +70,30 @@ export function errorResponse(err: unknown, requestId: string): { status: number
       request_id: requestId,
     },
   };
+}
+
+/** The 413 message: the limit, and the three places it is raised. */
+export function tooLargeMessage(limit: number | undefined): string {
+  const size = limit === undefined ? 'the limit' : `the limit of ${limit} bytes (${humanBytes(limit)})`;
+  return (
+    `The request body is larger than ${size}; send fewer rows per request, or raise the limit: ` +
+    'tabflow serve --body-limit <bytes>, serve.body_limit in the config, createServer({bodyLimit})'
+  );
+}
+
+function unsupportedMessage(contentType: string | undefined, accepts: readonly string[]): string {
+  const sent = contentType
+    ? `Content-Type ${JSON.stringify(contentType.slice(0, 100))}`
+    : 'A body without a Content-Type';
+  return `${sent} is not accepted here; send ${accepts.join(' or ')}`;
+}
+
+function humanBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${round2(n / (1024 * 1024))} MiB`;
+  if (n >= 1024) return `${round2(n / 1024)} KiB`;
+  return `${n} B`;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }

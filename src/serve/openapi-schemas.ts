@@ -159,6 +159,13 @@ export const InvocationsResponseSchema = Type.Object({
   }),
 });
 
+export const CsvBodySchema = Type.String({
+  description:
+    'text/csv: a header line naming the features, then one row per record (RFC 4180 quoting); ' +
+    "cells are typed by the model's features, empty or NA cells are missing",
+  examples: ['cement,water,age\n540,162,28\n'],
+});
+
 export const FlagsQuerySchema = Type.Object({
   interval: Type.Optional(Type.Boolean()),
   explain: Type.Optional(Type.Boolean()),

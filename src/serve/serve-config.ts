@@ -10,6 +10,14 @@ export const SERVE_PARAMS = {
   host: { type: 'string', default: '127.0.0.1', doc: 'address to bind (loopback unless you say otherwise)' },
   port: { type: 'number', default: 8080, integer: true, min: 0, max: 65535, doc: 'TCP port (0 = any free)' },
   log_level: { type: 'enum', default: 'info', values: LOG_LEVELS, doc: 'server log level' },
+  body_limit: {
+    type: 'number',
+    default: 1024 * 1024,
+    integer: true,
+    min: 1,
+    max: 1 << 30,
+    doc: 'largest request body in bytes (larger → 413); the --body-limit flag wins',
+  },
   reload_poll_ms: {
     type: 'number',
     default: 1000,
