@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadArtifacts } from '../src/artifacts/load-artifacts.js';
-import { resolveConfig } from '../src/config/config.js';
+import { resolveConfigUnknown } from '../src/config/config.js';
 import { type Serialized, stringifyArtifact } from '../src/core/codec.js';
 import { treeEnsembleOf } from '../src/explain/index.js';
 import { closePool } from '../src/models/forest/index.js';
@@ -111,7 +111,7 @@ function writeAndLoad(root: string, name: string, toJson: () => unknown) {
 async function measure(model: string): Promise<Record<string, unknown>> {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-artifact-size-'));
   try {
-    const cfg = resolveConfig({
+    const cfg = resolveConfigUnknown({
       data: { path: join(ROOT, 'examples/data/diamonds.csv'), target: 'price' },
       models: [model],
       output: { dir: root },

@@ -10,7 +10,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../src/config/config.js';
+import { resolveConfigUnknown } from '../src/config/config.js';
 import { buildRunReport } from '../src/report/run-report.js';
 import { TrainingPipeline } from '../src/train/training-pipeline.js';
 import { writeResult } from './write-result.js';
@@ -25,7 +25,7 @@ async function main() {
   for (const [dataset, target] of Object.entries(TARGETS)) {
     for (const mode of MODES) {
       for (const seed of seeds) {
-        const cfg = resolveConfig({
+        const cfg = resolveConfigUnknown({
           data: { path: new URL(`../examples/data/${dataset}.csv`, import.meta.url).pathname, target },
           models,
           split: { seed },

@@ -33,7 +33,21 @@ export { loadArtifacts, type RunArtifacts } from './artifacts/load-artifacts.js'
 export { hasProduction, publishProduction } from './artifacts/production.js';
 export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
 export { type SaveResult, saveArtifacts } from './artifacts/save-artifacts.js';
-export { configToYaml, readConfigFile, resolveConfig, type TabflowConfig } from './config/config.js';
+export {
+  configToYaml,
+  readConfigFile,
+  resolveConfig,
+  resolveConfigUnknown,
+  type TabflowConfig,
+} from './config/config.js';
+export type {
+  CandidateInput,
+  CandidateKind,
+  ConfigSectionsInput,
+  ParamInput,
+  ParamsInput,
+  TabflowConfigInput,
+} from './config/config-input.js';
 export {
   applyEnvironment,
   ENVIRONMENTS,

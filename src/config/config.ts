@@ -24,6 +24,7 @@ import { resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
 import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
 import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
 import { resolveSelectionConfig, type SelectionConfig } from '../train/selection-config.js';
+import type { TabflowConfigInput } from './config-input.js';
 import { resolveConfigPaths } from './config-paths.js';
 import { applyEnvironment, ENVIRONMENTS, type Environment, selectedEnvironment } from './environments.js';
 
@@ -161,10 +162,20 @@ const SECTIONS = [
 ];
 
 /**
- * Resolve a raw config object (from YAML) into a fully defaulted, validated config. With `env`
- * (or TABFLOW_ENV) the matching `environments.<env>` block is merged over the base first.
+ * Resolve a config written in TypeScript into a fully defaulted, validated config. The input is
+ * typed from the parameter tables, so a misspelt key or model name fails to compile; the same
+ * run-time checks as for a file still apply. With `env` (or TABFLOW_ENV) the matching
+ * `environments.<env>` block is merged over the base first.
  */
-export function resolveConfig(raw: unknown = {}, opts: { env?: string } = {}): TabflowConfig {
+export function resolveConfig(raw: TabflowConfigInput = {}, opts: { env?: string } = {}): TabflowConfig {
+  return resolveConfigUnknown(raw, opts);
+}
+
+/**
+ * {@link resolveConfig} for a value whose shape is not known at compile time (a parsed YAML or
+ * JSON file, a request body): checked at run time only, every problem reported at once.
+ */
+export function resolveConfigUnknown(raw: unknown = {}, opts: { env?: string } = {}): TabflowConfig {
   const issues: Issue[] = [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError([

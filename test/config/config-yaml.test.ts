@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readConfigFile, resolveConfig } from '../../src/config/config.js';
+import { readConfigFile, resolveConfigUnknown } from '../../src/config/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { tabflowInProcess } from '../helpers/cli.js';
 import '../../src/models/index.js';
@@ -65,7 +65,7 @@ describe('config YAML', () => {
       'aliases.yaml',
       'data: {path: &file d.csv, target: &y price}\nsplit: {strategy: random, seed: &s 7}\ntraining: {seed: *s}\n',
     );
-    const cfg = resolveConfig(readConfigFile(path));
+    const cfg = resolveConfigUnknown(readConfigFile(path));
     assert.equal(cfg.training.seed, 7);
     assert.equal(cfg.split.seed, 7);
     assert.equal(cfg.data.target, 'price');
@@ -95,7 +95,7 @@ describe('config YAML', () => {
       'core.yaml',
       'data:\n  target: !!str 2024\n  path: !!str data.csv\ntraining: {seed: !!int "5"}\n',
     );
-    const cfg = resolveConfig(readConfigFile(path));
+    const cfg = resolveConfigUnknown(readConfigFile(path));
     assert.equal(cfg.data.target, '2024');
     assert.equal(cfg.training.seed, 5);
   });

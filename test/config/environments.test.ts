@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
-import { configToYaml, resolveConfig } from '../../src/config/config.js';
+import { configToYaml, resolveConfig, resolveConfigUnknown } from '../../src/config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../../src/config/environments.js';
 import { configTemplate } from '../../src/config/template.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -37,7 +37,7 @@ function issuesOf(fn: () => unknown): string[] {
 
 describe('per-environment config', () => {
   it('merges the chosen environment over the base: mappings key by key, lists replaced', () => {
-    const cfg = resolveConfig(RAW, { env: 'production' });
+    const cfg = resolveConfigUnknown(RAW, { env: 'production' });
     assert.equal(cfg.environment, 'production');
     assert.equal(cfg.data.path, '/srv/data/full.csv');
     assert.equal(cfg.data.target, 'price', 'keys the environment does not set stay from the base');
@@ -52,7 +52,7 @@ describe('per-environment config', () => {
   });
 
   it('uses the base config as written when no environment is chosen', () => {
-    const cfg = resolveConfig(RAW, { env: '' });
+    const cfg = resolveConfigUnknown(RAW, { env: '' });
     assert.equal(cfg.environment, null);
     assert.equal(cfg.data.path, 'data/sample.csv');
     assert.equal(cfg.serve.log_level, 'info');
@@ -76,15 +76,18 @@ describe('per-environment config', () => {
     assert.match(flag[0], /--env = "prod" is not an environment; allowed: dev, staging, production/);
     const envVar = issuesOf(() => selectedEnvironment(undefined, { TABFLOW_ENV: 'qa' }));
     assert.match(envVar[0], /TABFLOW_ENV = "qa"/);
-    const block = issuesOf(() => resolveConfig({ environments: { prod: {} } }));
+    const block = issuesOf(() => resolveConfigUnknown({ environments: { prod: {} } }));
     assert.match(block[0], /environments\.prod: "prod" is not an environment/);
-    const bad = issuesOf(() => resolveConfig({ environments: { dev: [1] } }));
+    const bad = issuesOf(() => resolveConfigUnknown({ environments: { dev: [1] } }));
     assert.match(bad[0], /environments\.dev must be a mapping/);
   });
 
   it('validates the merged result, naming the key an environment got wrong', () => {
     const issues = issuesOf(() =>
-      resolveConfig({ environments: { staging: { serve: { log_level: 'loud' } } } }, { env: 'staging' }),
+      resolveConfigUnknown(
+        { environments: { staging: { serve: { log_level: 'loud' } } } },
+        { env: 'staging' },
+      ),
     );
     assert.equal(issues.length, 1);
     assert.match(issues[0], /serve\.log_level/);
@@ -92,7 +95,7 @@ describe('per-environment config', () => {
   });
 
   it('a saved run config (environment already applied) resolves to the same config', () => {
-    const cfg = resolveConfig(RAW, { env: 'production' });
+    const cfg = resolveConfigUnknown(RAW, { env: 'production' });
     const again = resolveConfig(YAML.parse(configToYaml(cfg)));
     assert.deepEqual(again, cfg);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import YAML from 'yaml';
-import { resolveConfig } from '../../src/config/config.js';
+import { resolveConfig, resolveConfigUnknown } from '../../src/config/config.js';
 import { configTemplate } from '../../src/config/template.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { resolveExperimentConfig } from '../../src/experiment/experiment-config.js';
@@ -22,7 +22,7 @@ test('experiment section: defaults, every bad value named, in the config and its
       e instanceof ConfigError && /max_samples = 50 .* ≥ min_samples \(200\)/.test(e.message),
   );
   assert.throws(
-    () => resolveConfig({ experiment: { alpha: 0, metric: 'r2', weight: 1 } }),
+    () => resolveConfigUnknown({ experiment: { alpha: 0, metric: 'r2', weight: 1 } }),
     (e: ConfigError) =>
       e instanceof ConfigError &&
       ['experiment.alpha', 'experiment.metric', 'experiment.weight'].every((p) =>

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/config/config.js';
+import { resolveConfigUnknown } from '../../src/config/config.js';
 import { type RunSummary, TrainingPipeline } from '../../src/train/training-pipeline.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
@@ -23,7 +23,7 @@ export async function trainFile(
   extra: Record<string, unknown> = {},
 ): Promise<RunSummary & { root: string }> {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-inference-'));
-  const cfg = resolveConfig({
+  const cfg = resolveConfigUnknown({
     ...extra,
     data: { path, target },
     models,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { resolveConfig } from '../../src/config/config.js';
+import { resolveConfig, resolveConfigUnknown } from '../../src/config/config.js';
 import { configTemplate } from '../../src/config/template.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { LogWriteError, PredictionLog, type PredictionLogEntry } from '../../src/log/index.js';
@@ -108,7 +108,7 @@ test('config: log.durability is validated, defaults to buffered, and tabflow ini
   assert.deepEqual(cfg.log, { durability: 'ack', batch_size: 128, flush_ms: 200 });
   assert.equal(resolveConfig({}).log.durability, 'buffered');
   assert.throws(
-    () => resolveConfig({ log: { durability: 'sync' } }),
+    () => resolveConfigUnknown({ log: { durability: 'sync' } }),
     (e: unknown) =>
       e instanceof ConfigError &&
       /log\.durability = "sync" is not allowed: expected one of buffered, ack/.test(e.message),

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { resolveConfig } from '../../src/config/config.js';
+import { resolveConfigUnknown } from '../../src/config/config.js';
 import { retrain, type StartAbInput } from '../../src/loop/retrain.js';
 import { ModelRegistry } from '../../src/registry/model-registry.js';
 import { TrainingPipeline } from '../../src/train/training-pipeline.js';
@@ -25,7 +25,7 @@ function splitConcrete(dir: string): { old: string; fresh: string } {
 
 async function trainProduction(dir: string, data: string): Promise<string> {
   const root = join(dir, 'models');
-  const cfg = resolveConfig({
+  const cfg = resolveConfigUnknown({
     data: { path: data, target: 'compressive_strength' },
     models: [GBDT, 'linear'],
     output: { dir: root },

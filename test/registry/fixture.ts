@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/config/config.js';
+import { resolveConfigUnknown } from '../../src/config/config.js';
 import { TrainingPipeline } from '../../src/train/training-pipeline.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
@@ -14,7 +14,7 @@ export const CONCRETE = join(DATA_DIR, 'concrete.csv');
 export const TARGET = 'compressive_strength';
 
 export async function trainInto(root: string, models: string[], extra: Record<string, unknown> = {}) {
-  const cfg = resolveConfig({
+  const cfg = resolveConfigUnknown({
     ...extra,
     data: { path: CONCRETE, target: TARGET },
     models,

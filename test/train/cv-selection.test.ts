@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadArtifacts } from '../../src/artifacts/load-artifacts.js';
-import { resolveConfig } from '../../src/config/config.js';
+import { resolveConfig, resolveConfigUnknown } from '../../src/config/config.js';
 import { ConfigError, DataError } from '../../src/core/errors.js';
 import { InferencePipeline } from '../../src/inference/inference-pipeline.js';
 import { FittedEnsemble } from '../../src/models/ensemble/fitted-ensemble.js';
@@ -25,7 +25,7 @@ after(() => tmp.remove());
 
 async function train(extra: Record<string, unknown> = {}, data = CONCRETE): Promise<RunSummary> {
   const out = tmp.path(`models-${Math.random().toString(36).slice(2)}`);
-  const cfg = resolveConfig({
+  const cfg = resolveConfigUnknown({
     models: MODELS,
     ...extra,
     data: { path: data, target: TARGET, ...((extra.data as object) ?? {}) },
