@@ -39,7 +39,7 @@ import type { ExperimentSource } from './experiment-follower.js';
 import type { ExplainThread } from './explain-thread.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
 import { adminExposureWarning, listenInfo } from './listen-address.js';
-import { type ClusterMetrics, type ServerSample, ServerMetrics } from './metrics.js';
+import { ServerMetrics } from './metrics.js';
 import { mlflowRecords } from './mlflow-records.js';
 import { fixedModel, type ModelSource, type ServedModel } from './model-source.js';
 import { type ModelView, modelView, type ViewOptions } from './model-view.js';
@@ -89,8 +89,6 @@ export interface ServerOptions {
   experiments?: ExperimentSource | null;
   /** Thresholds of GET /monitoring (default: the served run's own `monitoring` section). */
   monitoring?: MonitoringConfig;
-  /** `tabflow serve --workers N`: /metrics answers for every worker (cluster-primary.ts). */
-  clusterMetrics?: ClusterMetrics | null;
 }
 
 /** Shadow predictions still running, per server: `serverIdle(app)` waits for them. */
@@ -174,11 +172,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     stage: v.summary.stage ?? '',
     tabflow_version: VERSION,
   });
-  const metrics = new ServerMetrics(info(view), () => serverSample(), {
-    experiments: Boolean(opts.experiments),
-    log: Boolean(opts.log),
-  });
-  opts.clusterMetrics?.share(metrics.registry);
+  const metrics = new ServerMetrics(info(view));
   /** The model a request uses from start to end: read once per request. */
   const current = (): ModelView => {
     const served = source.current();
@@ -574,35 +568,32 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       experiment: experimentMetadata(),
     };
   });
-  /** What /metrics reads at scrape time besides its own counters (metrics.ts). */
-  const serverSample = (): ServerSample => {
-    const served = source.current();
-    const c = experiments?.counters;
-    return {
-      generation: served.generation,
-      loadedAt: served.loadedAt,
-      reloads: { ok: source.counters.swaps, failed: source.counters.failures },
-      experiment: c && {
-        active: experiments?.current() != null,
-        loads: { ok: c.loads, failed: c.failures },
-        shadowFailures,
-        rows: armRows,
-      },
-      log: log ? { pending: log.pending, written: log.writtenCount, dropped: log.droppedCount } : undefined,
-    };
-  };
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (req, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
     current(); // the info line names the model served now
-    reply.type(metrics.registry.contentType);
-    if (!opts.clusterMetrics) return metrics.render();
-    try {
-      return await opts.clusterMetrics.collect();
-    } catch (e) {
-      // Another worker did not answer in time: this worker's own numbers, marked as such.
-      req.log.warn({ err: e }, 'metrics of the other workers unavailable');
-      reply.header('x-tabflow-metrics-scope', 'worker');
-      return metrics.render();
+    const served = source.current();
+    const reloads = source.counters;
+    const extra: Record<string, number> = {
+      tabflow_model_generation: served.generation,
+      tabflow_model_loaded_timestamp_seconds: served.loadedAt / 1000,
+    };
+    const counters: Record<string, number> = {
+      'tabflow_model_reloads_total{result="ok"}': reloads.swaps,
+      'tabflow_model_reloads_total{result="failed"}': reloads.failures,
+    };
+    if (experiments) {
+      const c = experiments.counters;
+      extra.tabflow_experiment_active = experiments.current() ? 1 : 0;
+      counters['tabflow_experiment_loads_total{result="ok"}'] = c.loads;
+      counters['tabflow_experiment_loads_total{result="failed"}'] = c.failures;
+      counters.tabflow_experiment_shadow_failures_total = shadowFailures;
+      for (const [arm, n] of armRows) counters[`tabflow_experiment_rows_total{arm="${arm}"}`] = n;
     }
+    if (log) {
+      extra.tabflow_prediction_log_pending_rows = log.pending;
+      extra.tabflow_prediction_log_written_rows = log.writtenCount;
+      extra.tabflow_prediction_log_dropped_rows = log.droppedCount;
+    }
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(extra, counters));
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () =>
     docForModel(app.swagger() as never, current()),
