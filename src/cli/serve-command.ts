@@ -178,6 +178,8 @@ async function serveHere(
     admin,
     experiments,
     monitoring: cfg.raw.monitoring !== undefined ? resolveMonitoringConfig(cfg.raw.monitoring) : undefined,
+    // With --workers, /metrics answers for all of them.
+    clusterMetrics: primary?.metrics,
   });
   const closed = closeOnSignals(app);
   try {

@@ -12,7 +12,6 @@ import { STAGES, type Stage } from './names.js';
 import type { Decision, ReconcileFix, VersionRecord } from './records.js';
 import {
   isCompleteRelease,
-  isMoveLeftover,
   isRegistryRelease,
   pruneReleases,
   readVerifiedRun,
@@ -170,7 +169,7 @@ export class StageFolders {
   }
 }
 
-/** A killed stage move's temporary entry in the root or in .releases. */
+/** Any `.tmp-` entry in the root or in .releases (a killed writer's leftovers). */
 function hasLeftovers(root: string): boolean {
   for (const dir of [root, join(root, RELEASES)]) {
     let names: string[] = [];
@@ -179,7 +178,7 @@ function hasLeftovers(root: string): boolean {
     } catch {
       // no such folder
     }
-    if (names.some((n) => isMoveLeftover(dir !== root, n))) return true;
+    if (names.some((n) => n.startsWith('.tmp-'))) return true;
   }
   return false;
 }

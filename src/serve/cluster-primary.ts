@@ -12,17 +12,33 @@
  * Reload: a worker that reloaded on an admin request (`POST /admin/reload`, `/admin/promote`)
  * says so over IPC, and the primary passes it on to every other worker, so one request moves
  * them all at once instead of each at its next poll.
+ *
+ * Metrics: the worker that gets `GET /metrics` asks the primary, which gathers every worker's
+ * registry (prom-client's AggregatorRegistry) and answers with the aggregate: counters summed
+ * over workers, gauges combined by their `aggregator`, runtime metrics of each worker combined
+ * the same way (process CPU summed, event-loop lag averaged). The primary's own process is not
+ * in it.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry, type Registry } from 'prom-client';
+import type { ClusterMetrics } from './metrics.js';
 
 export const SHUTDOWN_MESSAGE = 'tabflow:shutdown';
 export const RELOAD_MESSAGE = 'tabflow:reload';
+const METRICS_REQUEST = 'tabflow:metrics';
+const METRICS_RESPONSE = 'tabflow:metrics-response';
+/** A worker waits this long for the aggregate (prom-client gives up on a silent worker after 5 s). */
+const METRICS_TIMEOUT_MS = 6000;
+
+type MetricsMessage = { type: typeof METRICS_REQUEST; id: number };
+type MetricsAnswer = { type: typeof METRICS_RESPONSE; id: number; text?: string; error?: string };
 
 /** `banner` is said once the signal handlers are in place, so a caller that reacts to it cannot race them. */
 export function runWorkers(n: number, say: (line: string) => void, banner?: string): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let failed = false;
+    const aggregator = new AggregatorRegistry();
     const alive = new Set<Worker>();
     const listening = new WeakSet<Worker>();
     const done = () => {
@@ -33,7 +49,18 @@ export function runWorkers(n: number, say: (line: string) => void, banner?: stri
     const fork = (slot: number) => {
       const w = cluster.fork({ TABFLOW_WORKER: String(slot) });
       alive.add(w);
-      w.on('message', (m) => {
+      w.on('message', (m: MetricsMessage | unknown) => {
+        if ((m as MetricsMessage)?.type === METRICS_REQUEST) {
+          const id = (m as MetricsMessage).id;
+          const answer = (a: Omit<MetricsAnswer, 'type' | 'id'>) => {
+            if (w.isConnected()) w.send({ type: METRICS_RESPONSE, id, ...a });
+          };
+          aggregator.clusterMetrics().then(
+            (text) => answer({ text }),
+            (e: Error) => answer({ error: e.message }),
+          );
+          return;
+        }
         if (m !== RELOAD_MESSAGE) return;
         for (const other of alive) if (other !== w && other.isConnected()) other.send(RELOAD_MESSAGE);
       });
@@ -88,6 +115,8 @@ export interface PrimaryLink {
   onReload(reload: () => void): void;
   /** Tell the other workers (through the primary) that this one reloaded on an admin request. */
   announceReload(): void;
+  /** /metrics for every worker, through the primary. */
+  metrics: ClusterMetrics;
 }
 
 export function followPrimary(): PrimaryLink {
@@ -121,6 +150,46 @@ export function followPrimary(): PrimaryLink {
     },
     announceReload() {
       if (process.connected) process.send?.(RELOAD_MESSAGE);
+    },
+    metrics: workerMetrics(),
+  };
+}
+
+/** A worker's side of the metrics exchange: share its registry, ask the primary for the aggregate. */
+function workerMetrics(): ClusterMetrics {
+  let seq = 0;
+  const waiting = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void }>();
+  process.on('message', (m: MetricsAnswer | unknown) => {
+    const a = m as MetricsAnswer;
+    if (a?.type !== METRICS_RESPONSE) return;
+    const w = waiting.get(a.id);
+    waiting.delete(a.id);
+    if (a.error !== undefined) w?.reject(new Error(`the primary could not gather metrics: ${a.error}`));
+    else w?.resolve(a.text ?? '');
+  });
+  return {
+    share(registry: Registry) {
+      // Constructed in a worker, it answers the primary's requests with the registries set here.
+      new AggregatorRegistry();
+      AggregatorRegistry.setRegistries(registry);
+    },
+    collect() {
+      if (!process.connected) return Promise.reject(new Error('no primary to ask'));
+      const id = ++seq;
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(new Error(`no answer from the primary in ${METRICS_TIMEOUT_MS} ms`));
+        }, METRICS_TIMEOUT_MS);
+        const done =
+          <T>(f: (x: T) => void) =>
+          (x: T) => {
+            clearTimeout(timer);
+            f(x);
+          };
+        waiting.set(id, { resolve: done(resolve), reject: done(reject) });
+        process.send?.({ type: METRICS_REQUEST, id });
+      });
     },
   };
 }

@@ -39,7 +39,7 @@ import type { ExperimentSource } from './experiment-follower.js';
 import type { ExplainThread } from './explain-thread.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
 import { adminExposureWarning, listenInfo } from './listen-address.js';
-import { ServerMetrics } from './metrics.js';
+import { type ClusterMetrics, ServerMetrics, type ServerSample } from './metrics.js';
 import { mlflowRecords } from './mlflow-records.js';
 import { fixedModel, type ModelSource, type ServedModel } from './model-source.js';
 import { type ModelView, modelView, type ViewOptions } from './model-view.js';
@@ -89,6 +89,8 @@ export interface ServerOptions {
   experiments?: ExperimentSource | null;
   /** Thresholds of GET /monitoring (default: the served run's own `monitoring` section). */
   monitoring?: MonitoringConfig;
+  /** `tabflow serve --workers N`: /metrics answers for every worker (cluster-primary.ts). */
+  clusterMetrics?: ClusterMetrics | null;
 }
 
 /** Shadow predictions still running, per server: `serverIdle(app)` waits for them. */
@@ -172,7 +174,11 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     stage: v.summary.stage ?? '',
     tabflow_version: VERSION,
   });
-  const metrics = new ServerMetrics(info(view));
+  const metrics = new ServerMetrics(info(view), () => serverSample(), {
+    experiments: Boolean(opts.experiments),
+    log: Boolean(opts.log),
+  });
+  opts.clusterMetrics?.share(metrics.registry);
   /** The model a request uses from start to end: read once per request. */
   const current = (): ModelView => {
     const served = source.current();
@@ -448,11 +454,9 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       schema: {
         summary: 'Predict one row or many',
         description:
-          'Send one record, a list of records, or {records, interval, explain} (JSON), or text/csv. Each ' +
-          'row is validated against the data contract: rows that break a reject rule get status ' +
-          '"rejected" and their errors; warnings ride along with predictions. Each predicted row has ' +
-          'its conformal interval unless interval is false (body or query); attributions only with ' +
-          'explain. If every row is rejected the answer is a 400.',
+          'Send one record, a list of records, or {records, interval, explain}. Each row is validated ' +
+          'against the data contract: rows that break a reject rule get status "rejected" and their ' +
+          'errors; warnings ride along with predictions. If every row is rejected the answer is a 400.',
         querystring: FlagsQuerySchema,
         body: bodyContent(predictBodySchema(record)),
         response: { 200: PredictResponseSchema, 400: ErrorSchema, 413: ErrorSchema },
@@ -465,14 +469,19 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       const { records, flags } = isCsv(req)
         ? { records: csvRecords(req.body as string, m.features), flags: {} }
         : predictBody(req.body, m.featureNames);
-      // The seed's inference answers with the interval: on unless the request says interval: false.
-      const asked = { interval: true, ...query, ...flags };
-      const { results, rejected, warned } = await score(req, reply, '/predict', records, asked, m, ex);
+      const { results, rejected, warned } = await score(
+        req,
+        reply,
+        '/predict',
+        records,
+        { ...query, ...flags },
+        m,
+        ex,
+      );
       const body = {
         request_id: String(req.id),
         model: m.summary,
         ...(ex ? { experiment: experimentSummary(ex) } : {}),
-        intervals: asked.interval ? intervalsOf(m) : null,
         rows: results.length,
         rejected,
         warned,
@@ -565,32 +574,35 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       experiment: experimentMetadata(),
     };
   });
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    current(); // the info line names the model served now
+  /** What /metrics reads at scrape time besides its own counters (metrics.ts). */
+  const serverSample = (): ServerSample => {
     const served = source.current();
-    const reloads = source.counters;
-    const extra: Record<string, number> = {
-      tabflow_model_generation: served.generation,
-      tabflow_model_loaded_timestamp_seconds: served.loadedAt / 1000,
+    const c = experiments?.counters;
+    return {
+      generation: served.generation,
+      loadedAt: served.loadedAt,
+      reloads: { ok: source.counters.swaps, failed: source.counters.failures },
+      experiment: c && {
+        active: experiments?.current() != null,
+        loads: { ok: c.loads, failed: c.failures },
+        shadowFailures,
+        rows: armRows,
+      },
+      log: log ? { pending: log.pending, written: log.writtenCount, dropped: log.droppedCount } : undefined,
     };
-    const counters: Record<string, number> = {
-      'tabflow_model_reloads_total{result="ok"}': reloads.swaps,
-      'tabflow_model_reloads_total{result="failed"}': reloads.failures,
-    };
-    if (experiments) {
-      const c = experiments.counters;
-      extra.tabflow_experiment_active = experiments.current() ? 1 : 0;
-      counters['tabflow_experiment_loads_total{result="ok"}'] = c.loads;
-      counters['tabflow_experiment_loads_total{result="failed"}'] = c.failures;
-      counters.tabflow_experiment_shadow_failures_total = shadowFailures;
-      for (const [arm, n] of armRows) counters[`tabflow_experiment_rows_total{arm="${arm}"}`] = n;
+  };
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (req, reply) => {
+    current(); // the info line names the model served now
+    reply.type(metrics.registry.contentType);
+    if (!opts.clusterMetrics) return metrics.render();
+    try {
+      return await opts.clusterMetrics.collect();
+    } catch (e) {
+      // Another worker did not answer in time: this worker's own numbers, marked as such.
+      req.log.warn({ err: e }, 'metrics of the other workers unavailable');
+      reply.header('x-tabflow-metrics-scope', 'worker');
+      return metrics.render();
     }
-    if (log) {
-      extra.tabflow_prediction_log_pending_rows = log.pending;
-      extra.tabflow_prediction_log_written_rows = log.writtenCount;
-      extra.tabflow_prediction_log_dropped_rows = log.droppedCount;
-    }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(extra, counters));
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () =>
     docForModel(app.swagger() as never, current()),
@@ -629,14 +641,6 @@ function experimentSummary(ex: ArmsView) {
     key_field: e.key_field,
     challenger: ex.challenger.summary,
   };
-}
-
-/** The intervals a model gives: nominal coverage and mode (absolute | adaptive); null when uncalibrated. */
-function intervalsOf(m: ModelView): { coverage: number; mode: string | null } | null {
-  const md = m.served.pipeline.metadata as { calibration?: { coverage?: unknown; mode?: unknown } } | null;
-  const c = md?.calibration;
-  if (!c || typeof c.coverage !== 'number') return null;
-  return { coverage: c.coverage, mode: typeof c.mode === 'string' ? c.mode : null };
 }
 
 function round3(x: number): number {

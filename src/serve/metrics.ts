@@ -1,44 +1,126 @@
 /**
- * Prometheus text exposition without a client library: counters and one latency histogram,
- * kept in Maps keyed by the label string so the hot path does one lookup per update.
+ * Prometheus metrics on prom-client: the default process and Node.js runtime metrics
+ * (`process_cpu_user_seconds_total`, `nodejs_eventloop_lag_seconds`, heap, GC, handles, ...)
+ * beside tabflow's own, under the names dashboards already use. Each server has its own
+ * registry (several servers in one process, as in tests, never share counts).
+ *
+ * Request and row counters are updated on the hot path through label children cached per label
+ * set; values that live elsewhere (reload counters, experiment and log state) are read when the
+ * registry is scraped. With `tabflow serve --workers N` the answer sums every worker's registry
+ * (cluster-primary.ts); the `aggregator` of each gauge says how a worker's value combines.
  */
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  Registry as PromRegistry,
+  type Registry,
+} from 'prom-client';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-interface Histogram {
-  counts: Float64Array;
-  sum: number;
-  count: number;
+/** What the server knows at scrape time about its model source, experiments and log. */
+export interface ServerSample {
+  generation: number;
+  /** ms since the epoch. */
+  loadedAt: number;
+  reloads: { ok: number; failed: number };
+  /** Absent when the server runs no experiments. */
+  experiment?: {
+    active: boolean;
+    loads: { ok: number; failed: number };
+    shadowFailures: number;
+    rows: ReadonlyMap<string, number>;
+  };
+  /** Absent without a prediction log. */
+  log?: { pending: number; written: number; dropped: number };
 }
 
+type Labels = Record<string, string>;
+type Child = { inc(n?: number): void };
+
 export class ServerMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly latency = new Map<string, Histogram>();
-  private readonly rows = new Map<string, number>();
-  private readonly rejected = new Map<string, number>();
-  private readonly warned = new Map<string, number>();
-  /** Label strings by their parts, built once: the hot path allocates nothing. */
-  private readonly keys = new Map<string, Map<string, Map<number, string>>>();
-  private readonly codeKeys = new Map<string, Map<string, string>>();
+  readonly registry: Registry;
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly latency: Histogram<'route'>;
+  private readonly rows: Counter<'status'>;
+  private readonly rejected: Counter<'code'>;
+  private readonly warned: Counter<'code'>;
+  /** Label children by their parts, made once: the hot path does lookups only. */
+  private readonly requestChildren = new Map<string, Child>();
+  private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
+  private readonly codeChildren = new Map<Counter<string>, Map<string, Child>>();
   private readonly started = Date.now();
 
-  constructor(private info: Record<string, string>) {}
+  /**
+   * `info` labels `tabflow_model_info`; `sample` is read on every scrape; `experiments` and `log`
+   * say whether those families exist at all (absent rather than zero when the server has none).
+   */
+  constructor(
+    private info: Labels,
+    sample: () => ServerSample,
+    opts: { experiments?: boolean; log?: boolean; registry?: Registry } = {},
+  ) {
+    const registry = opts.registry ?? new PromRegistry();
+    this.registry = registry;
+    collectDefaultMetrics({ register: registry });
+    const registers = [registry];
+    this.requests = new Counter({
+      name: 'tabflow_http_requests_total',
+      help: 'HTTP requests by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'tabflow_http_request_duration_seconds',
+      help: 'HTTP request latency by route.',
+      labelNames: ['route'],
+      buckets: BUCKETS,
+      registers,
+    });
+    const byCode = (name: string, help: string, label: 'status' | 'code') =>
+      new Counter({ name, help, labelNames: [label], registers });
+    this.rows = byCode('tabflow_prediction_rows_total', 'Rows scored, by status (ok, rejected).', 'status');
+    this.rejected = byCode('tabflow_rejected_rows_total', 'Rejected rows by validation code.', 'code');
+    this.warned = byCode('tabflow_warned_rows_total', 'Rows predicted with a warning, by code.', 'code');
+    const self = this;
+    new Gauge({
+      name: 'tabflow_model_info',
+      help: 'The model being served (value is always 1).',
+      labelNames: ['model', 'run_id', 'version', 'stage', 'tabflow_version'],
+      aggregator: 'max',
+      registers,
+      collect() {
+        this.reset();
+        this.set(self.info, 1);
+      },
+    });
+    gauge(registry, 'tabflow_uptime_seconds', 'Seconds since the server started.', 'max', () => {
+      return (Date.now() - this.started) / 1000;
+    });
+    sampled(registry, sample, opts);
+  }
 
   /** The served model changed (hot reload): `tabflow_model_info` names the new one. */
-  setInfo(info: Record<string, string>): void {
+  setInfo(info: Labels): void {
     this.info = info;
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    inc(this.requests, this.requestKey(method, route, status));
-    let h = this.latency.get(route);
-    if (!h) {
-      h = { counts: new Float64Array(BUCKETS.length), sum: 0, count: 0 };
-      this.latency.set(route, h);
+    const key = `${method} ${route} ${status}`;
+    let c = this.requestChildren.get(key);
+    if (!c) {
+      c = this.requests.labels(method, route, String(status));
+      this.requestChildren.set(key, c);
     }
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
-    h.sum += seconds;
-    h.count++;
+    c.inc();
+    let h = this.latencyChildren.get(route);
+    if (!h) {
+      h = this.latency.labels(route);
+      this.latencyChildren.set(route, h);
+    }
+    h.observe(seconds);
   }
 
   /** Count one predicted row and its issue codes (each code once per row). */
@@ -47,102 +129,149 @@ export class ServerMetrics {
     errors: readonly { code: string }[],
     warnings: readonly { code: string }[],
   ): void {
-    inc(this.rows, this.codeKey('status', status));
+    this.child(this.rows, status).inc();
     this.countCodes(this.rejected, errors);
     this.countCodes(this.warned, warnings);
   }
 
-  private countCodes(m: Map<string, number>, issues: readonly { code: string }[]): void {
+  /** The Prometheus text exposition of this server's registry. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  private countCodes(counter: Counter<'code'>, issues: readonly { code: string }[]): void {
     for (let i = 0; i < issues.length; i++) {
       const code = issues[i].code;
       let seen = false;
       for (let j = 0; j < i && !seen; j++) seen = issues[j].code === code;
-      if (!seen) inc(m, this.codeKey('code', code));
+      if (!seen) this.child(counter, code).inc();
     }
   }
 
-  private requestKey(method: string, route: string, status: number): string {
-    const byRoute = getOrAdd(this.keys, method, () => new Map<string, Map<number, string>>());
-    const byStatus = getOrAdd(byRoute, route, () => new Map<number, string>());
-    return getOrAdd(byStatus, status, () => labels({ method, route, status: String(status) }));
-  }
-
-  private codeKey(name: string, value: string): string {
-    const byValue = getOrAdd(this.codeKeys, name, () => new Map<string, string>());
-    return getOrAdd(byValue, value, () => labels({ [name]: value }));
-  }
-
-  /** `extra` are gauges, `counters` counters, each `name` or `name{labels}` → value. */
-  render(extra: Record<string, number> = {}, counters: Record<string, number> = {}): string {
-    const out: string[] = [];
-    const family = (name: string, type: string, help: string, m: Map<string, number>) => {
-      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const [k, v] of m) out.push(`${name}${k} ${v}`);
-    };
-    family(
-      'tabflow_http_requests_total',
-      'counter',
-      'HTTP requests by method, route and status.',
-      this.requests,
-    );
-    out.push(
-      '# HELP tabflow_http_request_duration_seconds HTTP request latency by route.',
-      '# TYPE tabflow_http_request_duration_seconds histogram',
-    );
-    for (const [route, h] of this.latency) {
-      const k = labels({ route });
-      const inner = k.slice(1, -1);
-      BUCKETS.forEach((b, i) => {
-        out.push(`tabflow_http_request_duration_seconds_bucket{${inner},le="${b}"} ${h.counts[i]}`);
-      });
-      out.push(`tabflow_http_request_duration_seconds_bucket{${inner},le="+Inf"} ${h.count}`);
-      out.push(`tabflow_http_request_duration_seconds_sum${k} ${h.sum}`);
-      out.push(`tabflow_http_request_duration_seconds_count${k} ${h.count}`);
+  private child(counter: Counter<string>, value: string): Child {
+    let byValue = this.codeChildren.get(counter);
+    if (!byValue) {
+      byValue = new Map();
+      this.codeChildren.set(counter, byValue);
     }
-    family('tabflow_prediction_rows_total', 'counter', 'Rows scored, by status (ok, rejected).', this.rows);
-    family('tabflow_rejected_rows_total', 'counter', 'Rejected rows by validation code.', this.rejected);
-    family('tabflow_warned_rows_total', 'counter', 'Rows predicted with a warning, by code.', this.warned);
-    out.push(
-      '# HELP tabflow_model_info The model being served (value is always 1).',
-      '# TYPE tabflow_model_info gauge',
-      `tabflow_model_info${labels(this.info)} 1`,
-      '# HELP tabflow_uptime_seconds Seconds since the server started.',
-      '# TYPE tabflow_uptime_seconds gauge',
-      `tabflow_uptime_seconds ${(Date.now() - this.started) / 1000}`,
+    let c = byValue.get(value);
+    if (!c) {
+      c = counter.labels(value);
+      byValue.set(value, c);
+    }
+    return c;
+  }
+}
+
+type Aggregator = 'sum' | 'max' | 'min';
+
+/** A gauge whose value is read at scrape time. */
+function gauge(registry: Registry, name: string, help: string, aggregator: Aggregator, read: () => number) {
+  new Gauge({
+    name,
+    help,
+    aggregator,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+/** A counter whose values (per label set) are kept elsewhere and read at scrape time. */
+function counter(
+  registry: Registry,
+  name: string,
+  help: string,
+  label: string,
+  read: () => Iterable<[string, number]>,
+) {
+  new Counter({
+    name,
+    help,
+    labelNames: label ? [label] : [],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [value, n] of read()) this.inc(label ? { [label]: value } : {}, n);
+    },
+  });
+}
+
+/** The families read from `sample()`: model source, experiments, prediction log. */
+function sampled(
+  registry: Registry,
+  sample: () => ServerSample,
+  opts: { experiments?: boolean; log?: boolean },
+) {
+  // A sample is a few field reads: each family takes its own.
+  const s = sample;
+  gauge(
+    registry,
+    'tabflow_model_generation',
+    'Models loaded so far (1 = the first).',
+    'max',
+    () => s().generation,
+  );
+  gauge(
+    registry,
+    'tabflow_model_loaded_timestamp_seconds',
+    'When the served model was loaded (the oldest worker with --workers).',
+    'min',
+    () => s().loadedAt / 1000,
+  );
+  counter(registry, 'tabflow_model_reloads_total', 'Model reloads by result.', 'result', () => [
+    ['ok', s().reloads.ok],
+    ['failed', s().reloads.failed],
+  ]);
+  if (opts.experiments) {
+    const ex = () => s().experiment;
+    gauge(
+      registry,
+      'tabflow_experiment_active',
+      'Whether an A/B experiment runs (1) or not (0).',
+      'max',
+      () => (ex()?.active ? 1 : 0),
     );
-    const typed = (m: Record<string, number>, type: string) => {
-      const seen = new Set<string>();
-      for (const [name, v] of Object.entries(m)) {
-        const base = name.split('{')[0];
-        if (!seen.has(base)) out.push(`# TYPE ${base} ${type}`);
-        seen.add(base);
-        out.push(`${name} ${v}`);
-      }
-    };
-    typed(extra, 'gauge');
-    typed(counters, 'counter');
-    return `${out.join('\n')}\n`;
+    counter(registry, 'tabflow_experiment_loads_total', 'Experiment loads by result.', 'result', () => [
+      ['ok', ex()?.loads.ok ?? 0],
+      ['failed', ex()?.loads.failed ?? 0],
+    ]);
+    counter(
+      registry,
+      'tabflow_experiment_shadow_failures_total',
+      'Shadow predictions that failed.',
+      '',
+      () => [['', ex()?.shadowFailures ?? 0]],
+    );
+    counter(registry, 'tabflow_experiment_rows_total', 'Rows scored per experiment arm.', 'arm', () => [
+      ...(ex()?.rows ?? []),
+    ]);
+  }
+  if (opts.log) {
+    const log = () => s().log ?? { pending: 0, written: 0, dropped: 0 };
+    gauge(
+      registry,
+      'tabflow_prediction_log_pending_rows',
+      'Rows waiting to be written.',
+      'sum',
+      () => log().pending,
+    );
+    gauge(
+      registry,
+      'tabflow_prediction_log_written_rows',
+      'Rows written by this server.',
+      'sum',
+      () => log().written,
+    );
+    gauge(registry, 'tabflow_prediction_log_dropped_rows', 'Rows given up.', 'sum', () => log().dropped);
   }
 }
 
-function getOrAdd<K, V>(m: Map<K, V>, key: K, make: () => V): V {
-  let v = m.get(key);
-  if (v === undefined) {
-    v = make();
-    m.set(key, v);
-  }
-  return v;
-}
-
-function inc(m: Map<string, number>, key: string): void {
-  m.set(key, (m.get(key) ?? 0) + 1);
-}
-
-function labels(l: Record<string, string>): string {
-  const parts = Object.entries(l).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return `{${parts.join(',')}}`;
-}
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/** How a worker of `tabflow serve --workers N` answers /metrics for all of them (cluster-primary.ts). */
+export interface ClusterMetrics {
+  /** The registry this worker reports when the primary gathers every worker's metrics. */
+  share(registry: Registry): void;
+  /** Every worker's metrics, aggregated by the primary (sums; gauges by their `aggregator`). */
+  collect(): Promise<string>;
 }
