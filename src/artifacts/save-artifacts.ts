@@ -37,7 +37,16 @@ import {
 export interface SaveInput {
   config: TabflowConfig;
   now: Date;
-  loaded: { path: string; format: string; sha256: string; bytes: number; rows: number; columns: unknown[] };
+  loaded: {
+    path: string;
+    format: string;
+    sha256: string;
+    bytes: number;
+    rows: number;
+    columns: unknown[];
+    encoding?: string;
+    encodingNote?: string;
+  };
   cleaning: unknown;
   split: unknown;
   /** How the best candidate was chosen (cross-validation or the VAL holdout) and why. */
@@ -148,6 +157,10 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
       bytes: input.loaded.bytes,
       rows: input.loaded.rows,
       columns: input.loaded.columns.length,
+      // How the text was read: inference reads its files the same way (predict-file.ts).
+      decimal: config.data.decimal,
+      ...(input.loaded.encoding ? { encoding: input.loaded.encoding } : {}),
+      ...(input.loaded.encodingNote ? { encoding_note: input.loaded.encodingNote } : {}),
     },
     target: { name: input.target, train: targetStats(input.yTrain) },
     cleaning: input.cleaning,

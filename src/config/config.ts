@@ -48,6 +48,12 @@ export const DATA_PARAMS = {
     values: ['.', ','],
     doc: 'decimal mark of numbers in text files: "," reads 79,99 and 1.234,5 (then "." only groups thousands)',
   },
+  encoding: {
+    type: 'enum',
+    default: 'auto',
+    values: ['auto', 'utf-8', 'latin1', 'windows-1252', 'utf-16le', 'utf-16be'],
+    doc: 'text encoding of CSV/JSON files; auto = UTF-8, UTF-16 by its BOM, windows-1252 (with a note) when not valid UTF-8',
+  },
   zip_entry: { type: 'string?', default: null, doc: 'file inside a ZIP to read when it holds several' },
   max_zip_entries: {
     type: 'number',

@@ -11,6 +11,7 @@ export function loadOptionsOf(cfg: TabflowConfig): LoadOptions {
     format: d.format === 'auto' ? undefined : d.format,
     delimiter: d.delimiter ?? undefined,
     decimal: d.decimal,
+    encoding: d.encoding,
     zipEntry: d.zip_entry ?? undefined,
     target: d.target ?? undefined,
     // The load check must accept a target that cleaning will make numeric (its advice names these).

@@ -5,6 +5,9 @@
  * values are keyed by an FNV-1a hash and compared byte by byte against a pool. Open addressing on
  * typed arrays throughout.
  */
+import { isUtf8 } from 'node:buffer';
+import type { BytesDecoder } from './encoding.js';
+
 const EMPTY = -1;
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -19,6 +22,10 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
 
 export class ByteDictionary {
   readonly values: string[] = [];
+  /** The first value that was not valid UTF-8 (a copy of its bytes), when decoding as UTF-8. */
+  invalidUtf8: Uint8Array | null = null;
+  /** `decoder`: for a single-byte encoding (data.encoding); null = UTF-8. */
+  constructor(private readonly decoder: BytesDecoder = null) {}
   // Short values: packed bytes (2 words) and length per slot.
   private shortKeys = new Uint32Array(2048);
   private shortLens = new Uint8Array(1024);
@@ -147,7 +154,17 @@ export class ByteDictionary {
   }
 
   private newValue(bytes: Uint8Array, start: number, end: number): number {
-    this.values.push(decode(bytes, start, end));
+    let value: string;
+    if (isAscii(bytes, start, end)) value = decode(bytes, start, end);
+    else if (this.decoder) value = this.decoder(bytes.subarray(start, end));
+    else {
+      // Only a non-ASCII value can be invalid UTF-8 (decoded, it would hold U+FFFD): checked once
+      // per distinct value, so a UTF-8 file pays nothing per cell for the encoding check.
+      const sub = bytes.subarray(start, end);
+      if (this.invalidUtf8 === null && !isUtf8(sub)) this.invalidUtf8 = sub.slice();
+      value = utf8.decode(sub);
+    }
+    this.values.push(value);
     return this.values.length - 1;
   }
 }
@@ -159,6 +176,11 @@ function grown<T extends Int32Array | Uint32Array | Uint8Array>(a: T, n: number)
 }
 
 const utf8 = new TextDecoder();
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] > 127) return false;
+  return true;
+}
 
 /** Short ASCII (most category labels) without a decoder call: ~10× cheaper per new value. */
 function decode(bytes: Uint8Array, start: number, end: number): string {

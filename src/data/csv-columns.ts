@@ -3,6 +3,7 @@
  * dictionary codes, both fed a batch of records at a time; and missing-token matching on bytes.
  */
 import { ByteDictionary } from './byte-dictionary.js';
+import type { BytesDecoder } from './encoding.js';
 import type { Column } from './frame.js';
 import { parseNumber } from './infer.js';
 
@@ -110,8 +111,17 @@ export class NumberSink implements Sink {
  */
 export class TextSink implements Sink {
   private codes = new Int32Array(0);
-  private readonly dict = new ByteDictionary();
-  constructor(private readonly missing: MissingTokens) {}
+  private readonly dict: ByteDictionary;
+  constructor(
+    private readonly missing: MissingTokens,
+    decoder: BytesDecoder = null,
+  ) {
+    this.dict = new ByteDictionary(decoder);
+  }
+  /** The first value that was not valid UTF-8 (decoding as UTF-8), else null. */
+  get invalidUtf8(): Uint8Array | null {
+    return this.dict.invalidUtf8;
+  }
   ensure(rows: number): void {
     this.codes = grow(this.codes, rows);
   }

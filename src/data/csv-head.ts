@@ -4,9 +4,18 @@
  * and it silently renames duplicate header names. Here we fix the dialect, take the header names
  * as written, and reject empty files and duplicate names with messages that say what to do.
  */
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../core/errors.js';
+import {
+  bomEncoding,
+  decoderOf,
+  firstInvalidUtf8,
+  notUtf8Error,
+  type TextEncoding,
+  type UsedEncoding,
+} from './encoding.js';
 import type { DecimalMark } from './infer.js';
 import { clip, showItems } from './show-names.js';
 
@@ -28,22 +37,40 @@ export interface CsvHead extends CsvDialect {
   names: string[];
   /** Rows guessed from the file size and the line lengths seen in the head (for preallocation). */
   estimatedRows: number;
+  /** How the head was decoded: the file's encoding as far as the head tells. */
+  encoding: UsedEncoding;
 }
 
 export async function readCsvHead(
   path: string,
-  opts: { delimiter?: string; quote?: string; header?: boolean; decimal?: DecimalMark },
+  opts: {
+    delimiter?: string;
+    quote?: string;
+    header?: boolean;
+    decimal?: DecimalMark;
+    /** A single-byte encoding, utf-8 or auto (UTF-16 is transcoded before). */
+    encoding?: TextEncoding;
+  },
 ): Promise<CsvHead> {
   const fh = await open(path, 'r');
   let text: string;
   let size: number;
   let headBytes: number;
+  let encoding: UsedEncoding;
   try {
     size = (await fh.stat()).size;
     const buf = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    text = buf.subarray(0, bytesRead).toString('utf8');
     headBytes = bytesRead;
+    const bom = bomEncoding(buf) === 'utf-8' ? 3 : 0;
+    encoding = await headEncoding(
+      path,
+      buf.subarray(bom, bytesRead),
+      size > bytesRead,
+      opts.encoding ?? 'auto',
+    );
+    const decode = decoderOf(encoding);
+    text = decode ? decode(buf.subarray(bom, bytesRead)) : buf.subarray(bom, bytesRead).toString('utf8');
   } finally {
     await fh.close();
   }
@@ -70,7 +97,25 @@ export async function readCsvHead(
   let lines = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   const estimatedRows = Math.ceil((size / Math.max(1, headBytes)) * Math.max(1, lines) * 1.02);
-  return { delimiter, quote, header, decimal, names, estimatedRows };
+  return { delimiter, quote, header, decimal, names, estimatedRows, encoding };
+}
+
+/**
+ * The encoding the head is in: a declared single-byte one as is; else UTF-8 if the head is valid
+ * UTF-8 (up to its last full line: a character may be cut at the end), else windows-1252 under
+ * auto, and an error under utf-8.
+ */
+async function headEncoding(
+  path: string,
+  head: Buffer,
+  cutShort: boolean,
+  declared: TextEncoding,
+): Promise<UsedEncoding> {
+  if (declared === 'latin1' || declared === 'windows-1252') return declared;
+  const end = cutShort ? head.lastIndexOf(0x0a) + 1 : head.length;
+  if (isUtf8(head.subarray(0, end))) return 'utf-8';
+  if (declared === 'utf-8') throw notUtf8Error(path, await firstInvalidUtf8(path), ', in the first lines');
+  return 'windows-1252';
 }
 
 /** Lines of the head looked at to choose the delimiter. */

@@ -20,6 +20,7 @@ import { DataError } from '../core/errors.js';
 import { BATCH, type Batch, MissingTokens, NumberSink, type Sink, TextSink } from './csv-columns.js';
 import type { CsvHead } from './csv-head.js';
 import { parseNumberCommaTrimmed, parseNumberTrimmed, scanNumber } from './csv-number.js';
+import type { BytesDecoder } from './encoding.js';
 import type { Column } from './frame.js';
 
 const CHUNK_BYTES = 8 << 20;
@@ -38,6 +39,8 @@ export interface CsvParseOptions {
   missingTokens: readonly string[];
   /** Column indexes to read as text whatever they look like (declared types). */
   textColumns: ReadonlySet<number>;
+  /** Decoder of text values for a single-byte encoding; null/absent = UTF-8. */
+  decoder?: BytesDecoder;
 }
 
 export interface CsvParseResult {
@@ -45,6 +48,8 @@ export interface CsvParseResult {
   rows: number;
   /** Numeric columns that met a non-number after sampling: parse again with these as text. */
   demoted: number[];
+  /** Decoding as UTF-8: the first text value that was not valid UTF-8, and its column. */
+  invalidUtf8?: { column: number; bytes: Uint8Array };
 }
 
 export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOptions): Promise<CsvParseResult> {
@@ -60,7 +65,7 @@ export async function parseCsv(path: string, head: CsvHead, opts: CsvParseOption
     if (restarts === 2) {
       for (const j of await sampleTextColumns(path, head, missing, text)) text.add(j);
     }
-    const res = await parseOnce(path, head, missing, text, restarts < 2);
+    const res = await parseOnce(path, head, missing, text, restarts < 2, opts.decoder ?? null);
     if (res.early.length === 0) return res;
     for (const j of res.early) text.add(j);
   }
@@ -76,6 +81,7 @@ async function parseOnce(
   missing: MissingTokens,
   text: ReadonlySet<number>,
   restartEarly: boolean,
+  decoder: BytesDecoder,
 ): Promise<CsvParseResult & { early: number[] }> {
   const ncols = head.names.length;
   const numeric = head.names.map((_, j) => !text.has(j));
@@ -87,7 +93,7 @@ async function parseOnce(
           if (restartEarly && row < SAMPLE_ROWS) early.push(j);
           else demoted.add(j);
         })
-      : new TextSink(missing),
+      : new TextSink(missing, decoder),
   );
   let rows = 0;
   await scanRecords(
@@ -105,11 +111,16 @@ async function parseOnce(
     },
     numeric,
   );
+  const invalid = sinks.findIndex((s) => s instanceof TextSink && s.invalidUtf8 !== null);
   return {
     columns: sinks.map((s) => s.finish(rows)),
     rows,
     demoted: [...demoted].sort((a, b) => a - b),
     early,
+    invalidUtf8:
+      invalid < 0
+        ? undefined
+        : { column: invalid, bytes: (sinks[invalid] as TextSink).invalidUtf8 as Uint8Array },
   };
 }
 

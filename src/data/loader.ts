@@ -4,12 +4,21 @@
  * and runs the initial validation. Every problem a user can cause is a DataError that names the
  * file or column and says what to do; DuckDB and yauzl errors never escape raw.
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { convertColumn, dropMissingTokens, refineCategorical } from './convert.js';
 import { readCsvFile } from './csv-reader.js';
 import type { RawTable, ReadOptions } from './duckdb-reader.js';
+import {
+  firstInvalidUtf8,
+  notUtf8Error,
+  readBom,
+  type TextEncoding,
+  transcodeToUtf8,
+  type UsedEncoding,
+} from './encoding.js';
 import { sha256File } from './file-hash.js';
 import { type DataFormat, detectFormat } from './format.js';
 import { type Column, type ColumnType, Frame, missingCount } from './frame.js';
@@ -51,6 +60,11 @@ export interface LoadOptions {
    */
   decimal?: DecimalMark;
   /**
+   * Text encoding of CSV/JSON files (default auto: UTF-8, UTF-16 by its BOM, and windows-1252 with
+   * a note in the report when the file is not valid UTF-8); see encoding.ts.
+   */
+  encoding?: TextEncoding;
+  /**
    * Accept columns with no value at all (default false: an error, since nothing can be learned
    * from them). Inference sets it: a batch may legitimately have a column that is all missing.
    */
@@ -85,6 +99,10 @@ export interface LoadReport {
   rows: number;
   columns: ColumnReport[];
   seconds: number;
+  /** Text formats: the encoding the file was read with. */
+  encoding?: UsedEncoding;
+  /** Set when `auto` fell back from UTF-8: what was found and what was used. */
+  encodingNote?: string;
   /** ZIP: the entry that was loaded, and its format. */
   zipEntry?: string;
   entryFormat?: Exclude<DataFormat, 'zip'>;
@@ -104,7 +122,7 @@ export class DataLoader {
     const missingTokens = opts.missingTokens ?? [...DEFAULT_MISSING_TOKENS];
     const types = opts.types ?? {};
     const readOpts = { ...opts, missingTokens, types };
-    let raw: RawTable;
+    let raw: TextTable;
     // Hashed on another thread while the file is parsed (see file-hash.ts).
     const sha256 = sha256File(path, bytes);
     sha256.catch(() => undefined);
@@ -118,7 +136,7 @@ export class DataLoader {
       });
       try {
         await checkNotEmpty(entry.file, `${path}!${entry.entry}`);
-        raw = await readTable(entry.file, entry.format, readOpts);
+        raw = await readText(entry.file, entry.format, readOpts);
       } catch (err) {
         throw err instanceof DataError ? renamePath(err, entry.file, `${path}!${entry.entry}`) : err;
       } finally {
@@ -126,7 +144,7 @@ export class DataLoader {
       }
       zipInfo = { zipEntry: entry.entry, entryFormat: entry.format };
     } else {
-      raw = await readTable(path, format, readOpts);
+      raw = await readText(path, format, readOpts);
     }
     const decimal = opts.decimal ?? '.';
     const frame = finishColumns(raw, path, missingTokens, types, decimal);
@@ -142,9 +160,60 @@ export class DataLoader {
       rows: frame.nRows,
       columns: frame.names.map((name, j) => ({ name, type: frame.columns[j].type, missing: missing[j] })),
       seconds: (performance.now() - t0) / 1000,
+      ...(raw.encoding ? { encoding: raw.encoding } : {}),
+      ...(raw.encodingNote ? { encodingNote: raw.encodingNote } : {}),
       ...zipInfo,
     };
     return { frame, report };
+  }
+}
+
+type TextTable = RawTable & Pick<LoadReport, 'encoding' | 'encodingNote'>;
+
+/**
+ * `readTable` with the file's text encoding settled: tabflow's CSV reader decodes single-byte
+ * encodings itself; UTF-16 files, and non-UTF-8 files for DuckDB (CSV engine duckdb, JSON), are
+ * transcoded to a temporary UTF-8 file first, so only those pay for decoding.
+ */
+async function readText(
+  path: string,
+  format: Exclude<DataFormat, 'zip'>,
+  opts: LoadOptions & ReadOptions,
+): Promise<TextTable> {
+  if (format === 'parquet') return readTable(path, format, opts);
+  const bom = await readBom(path);
+  const enc = bom === 'utf-16le' || bom === 'utf-16be' ? bom : (opts.encoding ?? 'auto');
+  const ownCsv = format === 'csv' && opts.csvEngine !== 'duckdb';
+  if (enc === 'utf-16le' || enc === 'utf-16be' || (!ownCsv && (enc === 'latin1' || enc === 'windows-1252'))) {
+    return { ...(await readTranscoded(path, format, opts, enc)), encoding: enc };
+  }
+  if (ownCsv) return readCsvFile(path, { ...opts, encoding: enc });
+  // DuckDB reads UTF-8 only: check first (a pass over the file, on these slower paths only).
+  const bad = await firstInvalidUtf8(path);
+  if (bad < 0) return { ...(await readTable(path, format, opts)), encoding: 'utf-8' };
+  if (enc === 'utf-8') throw notUtf8Error(path, bad, '');
+  return {
+    ...(await readTranscoded(path, format, opts, 'windows-1252')),
+    encoding: 'windows-1252',
+    encodingNote: `not valid UTF-8 (byte offset ${bad}): read as windows-1252 (data.encoding: auto); set data.encoding to pin it`,
+  };
+}
+
+async function readTranscoded(
+  path: string,
+  format: Exclude<DataFormat, 'zip'>,
+  opts: LoadOptions & ReadOptions,
+  from: UsedEncoding,
+): Promise<RawTable> {
+  const dir = await mkdtemp(join(tmpdir(), 'tabflow-text-'));
+  const file = join(dir, basename(path));
+  try {
+    await transcodeToUtf8(path, from, file);
+    return await readTable(file, format, { ...opts, encoding: 'utf-8' });
+  } catch (err) {
+    throw err instanceof DataError ? renamePath(err, file, path) : err;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -153,7 +222,8 @@ async function readTable(
   format: Exclude<DataFormat, 'zip'>,
   opts: LoadOptions & ReadOptions,
 ): Promise<RawTable> {
-  if (format === 'csv' && opts.csvEngine !== 'duckdb') return readCsvFile(path, opts);
+  if (format === 'csv' && opts.csvEngine !== 'duckdb')
+    return readCsvFile(path, { ...opts, encoding: 'utf-8' });
   // Loaded on first use: DuckDB's native library adds ~40 ms and tens of MB to a CSV-only process.
   const { readWithDuckDb } = await import('./duckdb-reader.js');
   return readWithDuckDb(path, format, opts);

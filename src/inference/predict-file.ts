@@ -6,11 +6,12 @@
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { formatOfExtension } from '../data/format.js';
 import { cellValue, type Frame } from '../data/frame.js';
-import { DataLoader } from '../data/loader.js';
+import { readBom, transcodeToUtf8 } from '../data/encoding.js';
+import { DataLoader, type LoadOptions } from '../data/loader.js';
 import { fileChunks } from './file-chunks.js';
 import type { BatchPrediction, InferencePipeline } from './inference-pipeline.js';
 import { type ContractIssue, emptySummary, mergeSummaries, type ValidationSummary } from './issues.js';
@@ -64,7 +65,9 @@ export async function predictFile(
     if (streamed) {
       const dir = mkdtempSync(join(tmpdir(), 'tabflow-predict-'));
       try {
-        for await (const piece of fileChunks(dataPath, chunk, dir, { header: format === 'csv' })) {
+        // Pieces are cut at newline bytes: a UTF-16 file is made UTF-8 first.
+        const source = await utf8Source(dataPath, dir);
+        for await (const piece of fileChunks(source, chunk, dir, { header: format === 'csv' })) {
           sink.add(await loadForContract(piece.file, pipeline));
           rmSync(piece.file, { force: true });
           opts.onProgress?.(sink.rows, piece.bytesRead / fileSize(dataPath));
@@ -173,13 +176,35 @@ function fileSize(path: string): number {
  * re-read as text, so "007" stays "007" instead of becoming the level "7".
  */
 async function loadForContract(path: string, p: InferencePipeline): Promise<Frame> {
-  const { frame } = await DataLoader.load(path, { allowEmptyColumns: true });
+  const text = textOptions(p);
+  const { frame } = await DataLoader.load(path, { allowEmptyColumns: true, ...text });
   const retype = p.contract.features.filter(
     (f) => f.type === 'categorical' && frame.has(f.name) && frame.typeOf(f.name) !== 'categorical',
   );
   if (!retype.length) return frame;
   const types = Object.fromEntries(retype.map((f) => [f.name, 'categorical' as const]));
-  return (await DataLoader.load(path, { allowEmptyColumns: true, types })).frame;
+  return (await DataLoader.load(path, { allowEmptyColumns: true, types, ...text })).frame;
+}
+
+/**
+ * Read input files as the run read its training data: its data.decimal, and its encoding when the
+ * config pinned a single-byte one; otherwise auto, which detects UTF-16 and non-UTF-8 files per
+ * file as training did (a run that fell back to windows-1252 has an encoding_note).
+ */
+function textOptions(p: InferencePipeline): Pick<LoadOptions, 'decimal' | 'encoding'> {
+  const data = p.metadata.data;
+  const decimal = data.decimal === ',' ? ',' : '.';
+  const pinned = (data.encoding === 'latin1' || data.encoding === 'windows-1252') && !data.encoding_note;
+  return { decimal, encoding: pinned ? (data.encoding as 'latin1' | 'windows-1252') : 'auto' };
+}
+
+/** `path`, or a UTF-8 copy of it in `dir` when it starts with a UTF-16 byte-order mark. */
+async function utf8Source(path: string, dir: string): Promise<string> {
+  const bom = await readBom(path);
+  if (bom !== 'utf-16le' && bom !== 'utf-16be') return path;
+  const out = join(dir, `utf8-${basename(path)}`);
+  await transcodeToUtf8(path, bom, out);
+  return out;
 }
 
 /** A file missing a required column (under a reject policy) cannot be predicted at all. */

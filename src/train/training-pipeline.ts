@@ -119,7 +119,8 @@ export class TrainingPipeline {
       'load',
       () => DataLoader.load(path, loadOptionsOf(cfg)),
       (r: LoadedData) =>
-        `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format})`,
+        `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format}` +
+        `${r.report.encoding ? `, ${r.report.encoding}` : ''})${r.report.encodingNote ? ` — note: ${r.report.encodingNote}` : ''}`,
     );
     const cleaned = await this.stage(
       'clean',
