@@ -18,7 +18,6 @@ import type { TrainedCandidate } from '../train/model-trainer.js';
 import type { MethodChoice } from '../train/selection-method.js';
 import { selectionWarnings } from '../train/selection-warnings.js';
 import { VERSION } from '../version.js';
-import { writeDirAtomic } from './atomic.js';
 import { hasProduction } from './production.js';
 import {
   type ArtifactFile,
@@ -196,12 +195,13 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
       throw new UsageError(
         'other_model',
         `${root} holds the registered model "${held}"; registering "${name}" there is not allowed: ` +
-          `one models folder holds one model, so use another --out (or --name ${held})`,
+          `one models folder holds one model, so use another --models-dir (or --name ${held})`,
       );
     }
     const runDir = join(root, 'runs', runId);
-    writeDirAtomic(runDir, all);
-    const v = registry.register(runDir, { name, tags: input.tags });
+    // Written and registered under the registry's lock: a kill leaves a `.tmp-` folder or a complete
+    // run, both cleaned up (removed, registered) by the next open.
+    const v = registry.saveRun(runDir, all, { name, tags: input.tags });
     const stages: Stage[] = [];
     if (config.registry.stage_on_train === 'dev') {
       await registry.promote(v.version, 'dev', { reason: 'trained' });

@@ -25,6 +25,7 @@ import {
   historyTable,
   promotionLines,
   rebuildLines,
+  recoveryLine,
   versionDetails,
   versionsTable,
 } from './models-format.js';
@@ -79,6 +80,7 @@ function withRegistry(o: Common, fn: (r: ModelRegistry) => number | Promise<numb
         : `repaired ${f.stage}: its link pointed to ${f.was ?? 'nothing'}, now ${f.now ?? 'removed'}\n`,
     );
   }
+  for (const n of r.recovered) process.stderr.write(`${recoveryLine(n)}\n`);
   return Promise.resolve()
     .then(() => fn(r))
     .finally(() => r.close());

@@ -5,7 +5,12 @@
 import { dirname, relative } from 'node:path';
 import Table from 'cli-table3';
 import { describeGate, type GateResult } from '../registry/gate.js';
-import type { PromotionDecision, RebuildReport, VersionRecord } from '../registry/model-registry.js';
+import type {
+  PromotionDecision,
+  RebuildReport,
+  RecoveryNote,
+  VersionRecord,
+} from '../registry/model-registry.js';
 import type { RegistryEvent } from '../registry/store.js';
 import type { VersionDiff } from '../registry/version-diff.js';
 
@@ -188,4 +193,13 @@ export function rebuildLines(r: RebuildReport): string[] {
   for (const s of r.skipped) lines.push(`  skipped ${where(s.path)}: ${s.reason}`);
   lines.push('  aliases and the event history are not in the folders: set aliases again if you used them');
   return lines;
+}
+
+/** What opening the registry did with a killed save's leftover under runs/. */
+export function recoveryLine(n: RecoveryNote): string {
+  if (n.action === 'removed_tmp')
+    return `removed ${where(n.path)}: a run folder a killed save left half-written`;
+  if (n.action === 'registered')
+    return `registered ${where(n.path)} as v${n.version}: its save was killed before registering it`;
+  return `warning: moved ${where(n.path)} to ${where(n.moved_to ?? '')}: ${n.reason}`;
 }

@@ -4,6 +4,7 @@ import { applyEnvironment, selectedEnvironment } from '../config/environments.js
 import { UsageError } from '../core/errors.js';
 import '../models/index.js';
 import type { SaveResult } from '../artifacts/save-artifacts.js';
+import { checkModelName, checkTags } from '../registry/names.js';
 import { filterCandidates } from '../train/candidates.js';
 import { TrainingPipeline } from '../train/training-pipeline.js';
 import { leaderboard } from './leaderboard.js';
@@ -58,7 +59,7 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
   const modelsDir = modelsDirOf(opts, ['out', 'dir']);
   if (modelsDir) set('output', 'dir', modelsDir);
   if (opts.promote) set('output', 'promote', 'always');
-  if (opts.name) set('registry', 'name', opts.name);
+  if (opts.name !== undefined) set('registry', 'name', checkModelName(opts.name, '--name'));
   const cfg = resolveConfig(raw);
   if (opts.models) {
     const names = opts.models
@@ -136,5 +137,5 @@ export function parseTags(items: readonly string[] = []): Record<string, string>
     }
     tags[item.slice(0, eq)] = item.slice(eq + 1);
   }
-  return tags;
+  return checkTags(tags, '--tag');
 }

@@ -2,7 +2,7 @@
  * The model registry: versions of one named model per models root, stages dev / staging /
  * production mirrored by folders, aliases, the production gate, rollback and history.
  */
-export { FAULT_STEPS, type FaultStep } from './fault.js';
+export { FAULT_STEPS, type FaultStep, SAVE_FAULT_STEPS } from './fault.js';
 export { describeGate, evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 export {
   type Decision,
@@ -18,6 +18,7 @@ export {
   checkAlias,
   checkModelName,
   checkStage,
+  checkTags,
   isStage,
   type ParsedRef,
   parseRef,

@@ -11,17 +11,21 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { writeDirAtomic } from '../artifacts/atomic.js';
 import { loadArtifacts } from '../artifacts/load-artifacts.js';
-import { METADATA_FILE, sha256 } from '../artifacts/run-artifacts.js';
+import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { RELEASES } from '../artifacts/stage-link.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { faultPoint } from './fault.js';
 import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 import { refuseLostRegistry, shownPath } from './lost-registry.js';
-import { checkAlias, checkModelName, checkStage, parseRef, type Stage } from './names.js';
+import { checkAlias, checkModelName, checkStage, checkTags, parseRef, type Stage } from './names.js';
 import { type RebuildReport, rebuildRegistry } from './rebuild.js';
 import type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
 import { resolveRegistryConfig } from './registry-config.js';
+import { readVerifiedRun } from './release-folders.js';
+import { hasRunLeftovers, type RecoveryNote, recoverRuns } from './run-recovery.js';
 import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
 import { StageFolders } from './stage-folders.js';
 import type { NewEvent, RegistryEvent, RegistryStore, StageRow, StoredVersion } from './store.js';
@@ -29,6 +33,7 @@ import { diffVersions, type VersionDiff } from './version-diff.js';
 
 export type { RebuildReport } from './rebuild.js';
 export type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
+export type { RecoveryNote } from './run-recovery.js';
 
 export interface PromoteOptions {
   force?: boolean;
@@ -51,6 +56,8 @@ export class ModelRegistry {
   readonly store: RegistryStore;
   /** What `open` repaired: stage links that disagreed with the database after a crash. */
   readonly reconciled: ReconcileFix[];
+  /** What `open` did with the leftovers of a killed save under runs/. */
+  readonly recovered: RecoveryNote[];
   private readonly folders: StageFolders;
 
   private constructor(root: string, store: RegistryStore, repair: boolean) {
@@ -60,6 +67,7 @@ export class ModelRegistry {
     // An emptied registry must not "repair" the links of the versions it forgot by deleting them.
     if (repair) refuseLostRegistry(root, store);
     this.reconciled = repair ? this.folders.reconcile(defaultActor()) : [];
+    this.recovered = repair ? this.recoverRuns(defaultActor()) : [];
   }
 
   /**
@@ -118,45 +126,34 @@ export class ModelRegistry {
     const tags = checkTags(o.tags ?? {});
     const a = loadArtifacts(runDir);
     const metaBytes = readFileSync(join(a.dir, METADATA_FILE));
-    const m = a.metadata;
+    const actor = o.actor ?? defaultActor();
+    return this.get(
+      this.insertRun({ dir: a.dir, meta: a.metadata, metaBytes, config: a.config, name, tags, actor }),
+    );
+  }
+
+  /**
+   * Write a trained run's folder (atomically) and register it, as one step under the write lock:
+   * a registry opened meanwhile sees no folder or a registered one, never an unregistered run, so
+   * it may remove any `.tmp-` entry under runs/ (a dead writer's). The files are verified against
+   * metadata.json as written; the model is not loaded.
+   */
+  saveRun(
+    runDir: string,
+    files: Record<string, string | Uint8Array>,
+    o: { name: string; tags?: Record<string, string>; actor?: string },
+  ): VersionRecord {
+    const name = checkModelName(o.name);
+    const tags = checkTags(o.tags ?? {});
+    const dir = resolve(runDir);
     const version = this.store.writeTransaction(() => {
-      const held = this.store.getMeta('model_name');
-      if (held !== null && held !== name) {
-        throw new UsageError(
-          'other_model',
-          `${this.root} holds the registered model "${held}"; registering "${name}" there is not allowed: ` +
-            `one models folder holds one model, so train "${name}" with another --out`,
-        );
-      }
-      const existing = this.store.findRun(m.run_id);
-      if (existing) return existing.version;
-      if (held === null) this.store.setMeta('model_name', name);
-      const inRoot = relative(this.root, a.dir);
-      const v = this.store.insertVersion({
-        name,
-        run_id: m.run_id,
-        run_dir: inRoot.startsWith('..') || isAbsolute(inRoot) ? a.dir : inRoot,
-        registered_at: new Date().toISOString(),
-        actor: o.actor ?? defaultActor(),
-        metadata_sha256: sha256(metaBytes),
-        artifacts: m.artifacts,
-        model_kind: m.selected_model.kind,
-        model_name: m.selected_model.name,
-        params: m.selected_model.params ?? {},
-        metrics: (m.selected_model.metrics ?? {}) as Record<string, Record<string, number>>,
-        data_sha256: m.data.sha256,
-        config_sha256: sha256(JSON.stringify(a.config ?? {})),
-        trained_at: m.created_at,
-        tags,
+      let first = true;
+      writeDirAtomic(dir, files, () => {
+        if (first) faultPoint('run-partial');
+        first = false;
       });
-      this.store.addEvent({
-        ts: new Date().toISOString(),
-        type: 'register',
-        version: v,
-        actor: o.actor ?? defaultActor(),
-        details: { run_id: m.run_id, model: m.selected_model.name },
-      });
-      return v;
+      faultPoint('run-saved');
+      return this.insertVerified(dir, name, tags, o.actor ?? defaultActor());
     });
     return this.get(version);
   }
@@ -360,6 +357,86 @@ export class ModelRegistry {
 
   // ---- internals ----
 
+  /** A run folder whose files match its metadata.json, registered without loading the model. */
+  private insertVerified(
+    dir: string,
+    name: string,
+    tags: Record<string, string>,
+    actor: string,
+    details?: Record<string, unknown>,
+  ): number {
+    const metaBytes = readFileSync(join(dir, METADATA_FILE));
+    readVerifiedRun(dir, sha256(metaBytes));
+    const meta = JSON.parse(metaBytes.toString('utf8')) as MetadataJson;
+    const config = readRunConfig(dir);
+    return this.insertRun({ dir, meta, metaBytes, config, name, tags, actor, details });
+  }
+
+  /** The version row and its event; the run registered before returns its version. */
+  private insertRun(p: {
+    dir: string;
+    meta: MetadataJson;
+    metaBytes: Buffer;
+    config: unknown;
+    name: string;
+    tags: Record<string, string>;
+    actor: string;
+    details?: Record<string, unknown>;
+  }): number {
+    const { meta: m, name } = p;
+    return this.store.writeTransaction(() => {
+      const held = this.store.getMeta('model_name');
+      if (held !== null && held !== name) {
+        throw new UsageError(
+          'other_model',
+          `${this.root} holds the registered model "${held}"; registering "${name}" there is not allowed: ` +
+            `one models folder holds one model, so train "${name}" with another --models-dir`,
+        );
+      }
+      const existing = this.store.findRun(m.run_id);
+      if (existing) return existing.version;
+      if (held === null) this.store.setMeta('model_name', name);
+      const inRoot = relative(this.root, p.dir);
+      const v = this.store.insertVersion({
+        name,
+        run_id: m.run_id,
+        run_dir: inRoot.startsWith('..') || isAbsolute(inRoot) ? p.dir : inRoot,
+        registered_at: new Date().toISOString(),
+        actor: p.actor,
+        metadata_sha256: sha256(p.metaBytes),
+        artifacts: m.artifacts,
+        model_kind: m.selected_model.kind,
+        model_name: m.selected_model.name,
+        params: m.selected_model.params ?? {},
+        metrics: (m.selected_model.metrics ?? {}) as Record<string, Record<string, number>>,
+        data_sha256: m.data.sha256,
+        config_sha256: sha256(JSON.stringify(p.config ?? {})),
+        trained_at: m.created_at,
+        tags: p.tags,
+      });
+      this.store.addEvent({
+        ts: new Date().toISOString(),
+        type: 'register',
+        version: v,
+        actor: p.actor,
+        details: { run_id: m.run_id, model: m.selected_model.name, ...(p.details ?? {}) },
+      });
+      return v;
+    });
+  }
+
+  /** Leftovers of a killed save under runs/: temp folders removed, complete runs registered. */
+  private recoverRuns(actor: string): RecoveryNote[] {
+    if (!hasRunLeftovers(this.root, this.store)) return [];
+    return this.store.writeTransaction(() =>
+      recoverRuns(this.root, this.store, (dir, meta, name) =>
+        this.insertVerified(dir, checkModelName(name), checkTags(meta.registration?.tags ?? {}), actor, {
+          recovered: 'saved by a process that died before registering it',
+        }),
+      ),
+    );
+  }
+
   private stageRow(stage: Stage): StageRow | undefined {
     return this.store.getStages().find((r) => r.stage === stage);
   }
@@ -403,21 +480,9 @@ function openStore(root: string): SqliteRegistryStore {
     throw new DataError(
       'registry_open',
       `${e.message}. If the file is damaged, rebuild it from the run folders: ` +
-        `tabflow models rebuild --dir ${shownPath(root)} (the damaged file is kept beside it)`,
+        `tabflow models rebuild --models-dir ${shownPath(root)} (the damaged file is kept beside it)`,
     );
   }
-}
-
-function checkTags(tags: Record<string, string>): Record<string, string> {
-  for (const [k, v] of Object.entries(tags)) {
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(k) || typeof v !== 'string') {
-      throw new UsageError(
-        'bad_tag',
-        `tag ${JSON.stringify(k)} = ${JSON.stringify(v)} is not allowed: keys are 1-64 letters, digits, . _ -; values strings`,
-      );
-    }
-  }
-  return { ...tags };
 }
 
 function now(): string {

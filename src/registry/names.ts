@@ -23,10 +23,10 @@ export function checkStage(s: unknown, what = 'stage'): Stage {
   );
 }
 
-function checkPattern(s: unknown, what: string): string {
+function checkPattern(s: unknown, what: string, code = `bad_${what.replace(/\s+/g, '_')}`): string {
   if (typeof s !== 'string' || !NAME.test(s) || s.includes('..')) {
     throw new UsageError(
-      `bad_${what.replace(/\s+/g, '_')}`,
+      code,
       `${what} ${JSON.stringify(s)} is not allowed: use 1-64 letters, digits, '.', '_' or '-', ` +
         `starting with a letter or digit (no path separators, no '..')`,
     );
@@ -34,9 +34,31 @@ function checkPattern(s: unknown, what: string): string {
   return s;
 }
 
-/** A registered model's name. */
-export function checkModelName(s: unknown): string {
-  return checkPattern(s, 'model name');
+/** A registered model's name; `what` names where it came from (`--name`, `registry.name`). */
+export function checkModelName(s: unknown, what = 'model name'): string {
+  return checkPattern(s, what, 'bad_model_name');
+}
+
+const TAG_KEY = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_TAG_VALUE = 256;
+
+/**
+ * Registry tags: keys of 1-64 letters, digits, `.`, `_`, `-`; values strings of at most 256
+ * characters without control characters. `what` names where they came from (`--tag`).
+ */
+export function checkTags(tags: Record<string, unknown>, what = 'tag'): Record<string, string> {
+  for (const [k, v] of Object.entries(tags)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    const badValue = typeof v !== 'string' || v.length > MAX_TAG_VALUE || /[\u0000-\u001f\u007f]/.test(v);
+    if (!TAG_KEY.test(k) || badValue) {
+      throw new UsageError(
+        'bad_tag',
+        `${what} ${JSON.stringify(k)} = ${JSON.stringify(v)} is not allowed: keys are 1-64 letters, digits, ` +
+          `'.', '_' or '-'; values are strings of at most ${MAX_TAG_VALUE} characters without control characters`,
+      );
+    }
+  }
+  return { ...(tags as Record<string, string>) };
 }
 
 /** An alias: a name that is neither a stage nor shaped like a version (`7`, `v7`). */

@@ -3,8 +3,10 @@
  * lands, and the gate a promotion to production must pass (MLflow's MetricThreshold, applied to
  * the candidate and the current production version on the same held-out rows).
  */
+import { ConfigError } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 import { METRIC_NAMES } from '../metrics/regression.js';
+import { checkModelName } from './names.js';
 
 export const REGISTRY_PARAMS = {
   name: {
@@ -41,5 +43,14 @@ export const REGISTRY_PARAMS = {
 export type RegistryConfig = ParamsOf<typeof REGISTRY_PARAMS>;
 
 export function resolveRegistryConfig(raw: unknown, prefix = 'registry'): RegistryConfig {
-  return resolveParams(REGISTRY_PARAMS, raw, prefix);
+  const cfg = resolveParams(REGISTRY_PARAMS, raw, prefix);
+  // The name becomes part of queries and messages: checked here, before any data is loaded.
+  try {
+    checkModelName(cfg.name, `${prefix}.name`);
+  } catch (e) {
+    throw new ConfigError([
+      { path: `${prefix}.name`, code: 'bad_model_name', message: (e as Error).message },
+    ]);
+  }
+  return cfg;
 }

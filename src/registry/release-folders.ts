@@ -140,13 +140,22 @@ export function isRegistryRelease(root: string, release: string): boolean {
   return existsSync(join(root, RELEASES, release, REGISTRY_STAMP_FILE));
 }
 
-/** Remove temporary files and folders a killed process left behind (call under the write lock). */
+/**
+ * A temporary entry a stage move writes under the write lock: a release folder being written, a
+ * stage link about to be renamed. Other `.tmp-` files in the root (experiment.json written by an
+ * A/B command) are not the registry's and are left alone.
+ */
+export function isMoveLeftover(inReleases: boolean, name: string): boolean {
+  return inReleases ? name.startsWith('.tmp-') : /^\.tmp-(dev|staging|production)-/.test(name);
+}
+
+/** Remove temporary files and folders a killed stage move left behind (call under the write lock). */
 export function removeLeftovers(root: string): string[] {
   const removed: string[] = [];
   for (const dir of [root, join(root, RELEASES)]) {
     if (!existsSync(dir)) continue;
     for (const n of readdirSync(dir)) {
-      if (!n.startsWith('.tmp-')) continue;
+      if (!isMoveLeftover(dir !== root, n)) continue;
       rmSync(join(dir, n), { recursive: true, force: true });
       removed.push(join(dir === root ? '' : RELEASES, n));
     }

@@ -12,6 +12,7 @@ import { STAGES, type Stage } from './names.js';
 import type { Decision, ReconcileFix, VersionRecord } from './records.js';
 import {
   isCompleteRelease,
+  isMoveLeftover,
   isRegistryRelease,
   pruneReleases,
   readVerifiedRun,
@@ -169,7 +170,7 @@ export class StageFolders {
   }
 }
 
-/** Any `.tmp-` entry in the root or in .releases (a killed writer's leftovers). */
+/** A killed stage move's temporary entry in the root or in .releases. */
 function hasLeftovers(root: string): boolean {
   for (const dir of [root, join(root, RELEASES)]) {
     let names: string[] = [];
@@ -178,7 +179,7 @@ function hasLeftovers(root: string): boolean {
     } catch {
       // no such folder
     }
-    if (names.some((n) => n.startsWith('.tmp-'))) return true;
+    if (names.some((n) => isMoveLeftover(dir !== root, n))) return true;
   }
   return false;
 }

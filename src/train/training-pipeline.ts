@@ -21,6 +21,7 @@ import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
+import { checkRegistrable } from '../registry/preflight.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
 import type { CvEvent } from './cv/cross-validate.js';
@@ -81,6 +82,8 @@ export class TrainingPipeline {
 
   async run(): Promise<RunSummary> {
     const cfg = this.config;
+    // A run that could not be registered (bad name or tag, another model's folder) fails now.
+    checkRegistrable(cfg.output.dir, cfg.registry.name, this.tags);
     // Cross-validation's workers load while the data does.
     if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
     const rows = await this.prepareRows();

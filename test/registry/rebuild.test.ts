@@ -48,7 +48,7 @@ describe('a lost registry', () => {
             /stage links production → \.releases\/production-v1-\S+ \(default v1, run /,
           );
           assert.match(e.message, /3 run folders in runs\//);
-          assert.match(e.message, /tabflow models rebuild --dir/);
+          assert.match(e.message, /tabflow models rebuild --models-dir/);
           return true;
         },
       );
@@ -106,7 +106,7 @@ describe('a lost registry', () => {
       list.stderr,
       new RegExp(`Cannot open the model registry ${join(root, DB)}: file is not a database`),
     );
-    assert.match(list.stderr, /tabflow models rebuild --dir/);
+    assert.match(list.stderr, /tabflow models rebuild --models-dir/);
     const rb = await tabflow(['models', 'rebuild'], dirname(root));
     assert.equal(rb.code, 0, rb.stderr);
     assert.match(rb.stdout, /unreadable registry file was kept as models\/registry\.sqlite\.damaged-/);
