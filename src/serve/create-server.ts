@@ -454,9 +454,11 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       schema: {
         summary: 'Predict one row or many',
         description:
-          'Send one record, a list of records, or {records, interval, explain}. Each row is validated ' +
-          'against the data contract: rows that break a reject rule get status "rejected" and their ' +
-          'errors; warnings ride along with predictions. If every row is rejected the answer is a 400.',
+          'Send one record, a list of records, or {records, interval, explain} (JSON), or text/csv. Each ' +
+          'row is validated against the data contract: rows that break a reject rule get status ' +
+          '"rejected" and their errors; warnings ride along with predictions. Each predicted row has ' +
+          'its conformal interval unless interval is false (body or query); attributions only with ' +
+          'explain. If every row is rejected the answer is a 400.',
         querystring: FlagsQuerySchema,
         body: bodyContent(predictBodySchema(record)),
         response: { 200: PredictResponseSchema, 400: ErrorSchema, 413: ErrorSchema },
@@ -469,19 +471,14 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       const { records, flags } = isCsv(req)
         ? { records: csvRecords(req.body as string, m.features), flags: {} }
         : predictBody(req.body, m.featureNames);
-      const { results, rejected, warned } = await score(
-        req,
-        reply,
-        '/predict',
-        records,
-        { ...query, ...flags },
-        m,
-        ex,
-      );
+      // The seed's inference answers with the interval: on unless the request says interval: false.
+      const asked = { interval: true, ...query, ...flags };
+      const { results, rejected, warned } = await score(req, reply, '/predict', records, asked, m, ex);
       const body = {
         request_id: String(req.id),
         model: m.summary,
         ...(ex ? { experiment: experimentSummary(ex) } : {}),
+        intervals: asked.interval ? intervalsOf(m) : null,
         rows: results.length,
         rejected,
         warned,
@@ -641,6 +638,14 @@ function experimentSummary(ex: ArmsView) {
     key_field: e.key_field,
     challenger: ex.challenger.summary,
   };
+}
+
+/** The intervals a model gives: nominal coverage and mode (absolute | adaptive); null when uncalibrated. */
+function intervalsOf(m: ModelView): { coverage: number; mode: string | null } | null {
+  const md = m.served.pipeline.metadata as { calibration?: { coverage?: unknown; mode?: unknown } } | null;
+  const c = md?.calibration;
+  if (!c || typeof c.coverage !== 'number') return null;
+  return { coverage: c.coverage, mode: typeof c.mode === 'string' ? c.mode : null };
 }
 
 function round3(x: number): number {

@@ -108,6 +108,21 @@ export const PredictResponseSchema = Type.Object({
       { description: 'the A/B experiment running, if any' },
     ),
   ),
+  intervals: Type.Union(
+    [
+      Type.Object({
+        coverage: Type.Number({ description: 'nominal coverage of every interval, e.g. 0.9' }),
+        mode: Type.Union([Type.String(), Type.Null()], {
+          description: 'absolute (one width) or adaptive (widths scaled per row)',
+        }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'the conformal intervals in this answer; null with interval: false or for a model without calibration',
+    },
+  ),
   rows: Type.Number(),
   rejected: Type.Number(),
   warned: Type.Number(),
@@ -131,8 +146,12 @@ export function predictBodySchema(record: TSchema): TSchema {
     Type.Object(
       {
         records: Type.Array(record),
-        interval: Type.Optional(Type.Boolean({ description: 'add a conformal prediction interval' })),
-        explain: Type.Optional(Type.Boolean({ description: 'add per-feature attributions' })),
+        interval: Type.Optional(
+          Type.Boolean({
+            description: 'the conformal prediction interval (default true; false leaves it out)',
+          }),
+        ),
+        explain: Type.Optional(Type.Boolean({ description: 'add per-feature attributions (default false)' })),
       },
       { description: 'rows with options' },
     ),
@@ -167,6 +186,11 @@ export const CsvBodySchema = Type.String({
 });
 
 export const FlagsQuerySchema = Type.Object({
-  interval: Type.Optional(Type.Boolean()),
-  explain: Type.Optional(Type.Boolean()),
+  interval: Type.Optional(
+    Type.Boolean({
+      description:
+        '/predict: intervals unless false; /invocations: full row results with intervals when true',
+    }),
+  ),
+  explain: Type.Optional(Type.Boolean({ description: 'per-feature attributions (default false)' })),
 });

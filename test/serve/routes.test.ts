@@ -66,14 +66,22 @@ describe('POST /predict', () => {
     }
   });
 
-  test('?interval=true&explain=1 in the query; no interval unless asked', async () => {
+  test('?interval=true&explain=1 in the query; an interval unless interval=false, attributions only if asked', async () => {
     const q = json(
       await app.inject({ method: 'POST', url: '/predict?interval=true&explain=1', payload: rows[1] }),
     );
     assert.ok(q.predictions[0].interval);
     assert.ok(q.predictions[0].attributions);
     const plain = json(await app.inject({ method: 'POST', url: '/predict', payload: rows[1] }));
-    assert.equal(plain.predictions[0].interval, undefined);
+    assert.deepEqual(
+      plain.predictions[0].interval,
+      pipeline.predict([rows[1]], { interval: true })[0].interval,
+    );
+    assert.equal(plain.predictions[0].attributions, undefined);
+    assert.equal(plain.intervals.coverage, 0.9);
+    const off = json(await app.inject({ method: 'POST', url: '/predict?interval=false', payload: rows[1] }));
+    assert.equal(off.predictions[0].interval, undefined);
+    assert.equal(off.intervals, null);
     const bad = await app.inject({ method: 'POST', url: '/predict?interval=maybe', payload: rows[1] });
     assert.equal(bad.statusCode, 400);
     assert.equal(json(bad).issues[0].path, 'query.interval');
