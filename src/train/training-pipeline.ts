@@ -21,7 +21,6 @@ import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
-import { checkRegistrable } from '../registry/preflight.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
 import type { CvEvent } from './cv/cross-validate.js';
@@ -33,6 +32,7 @@ import { ModelTrainer, type TrainedCandidate, type TrainerEvent } from './model-
 import type { Part, Selection, Stage, StageRunner } from './selection.js';
 import { chooseMethod, type MethodChoice } from './selection-method.js';
 import { checkTargetVaries } from './target-check.js';
+import { type InMemoryReport, loadInMemory, type TrainingData } from './training-data.js';
 
 export type { Stage };
 
@@ -56,8 +56,15 @@ export interface RunSummary extends SaveResult {
   trained: TrainedCandidate[];
 }
 
+/** In-memory training data of `fit`, in place of `data.path`. */
+interface InMemorySource {
+  X: TrainingData;
+  y?: ArrayLike<number | null>;
+}
+
 export class TrainingPipeline {
   readonly config: TabflowConfig;
+  private readonly options: PipelineOptions;
   private readonly onEvent: (e: PipelineEvent) => void;
   private readonly now: () => Date;
   private readonly tags: Record<string, string>;
@@ -65,6 +72,7 @@ export class TrainingPipeline {
 
   constructor(config: TabflowConfig, options: PipelineOptions = {}) {
     this.config = config;
+    this.options = options;
     this.onEvent = options.onEvent ?? (() => {});
     this.now = options.now ?? (() => new Date());
     this.tags = options.tags ?? {};
@@ -80,13 +88,35 @@ export class TrainingPipeline {
     return r;
   }
 
+  /**
+   * Train from data in memory, as scikit-learn's `fit(X, y)`: records, a columns object or a
+   * Frame, with the target column inside `X` (named by `data.target`) or given apart as `y`
+   * (then named `data.target`, else "target"). `data.path` is not read; the run records the
+   * sha256 of the canonical records, and its saved config names no data file.
+   */
+  async fit(X: TrainingData, y?: ArrayLike<number | null>): Promise<RunSummary> {
+    const data = this.config.data;
+    const target = data.target ?? (y !== undefined ? 'target' : null);
+    if (!target) {
+      throw new DataError(
+        'no_target',
+        'No target given: set data.target to the target column of the data, or pass its values as y: fit(X, y)',
+      );
+    }
+    const config = { ...this.config, data: { ...data, path: null, target } };
+    return new TrainingPipeline(config, this.options).execute({ X, y });
+  }
+
+  /** Train from the file `data.path` of the config. */
   async run(): Promise<RunSummary> {
+    return this.execute();
+  }
+
+  private async execute(source?: InMemorySource): Promise<RunSummary> {
     const cfg = this.config;
-    // A run that could not be registered (bad name or tag, another model's folder) fails now.
-    checkRegistrable(cfg.output.dir, cfg.registry.name, this.tags);
     // Cross-validation's workers load while the data does.
     if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
-    const rows = await this.prepareRows();
+    const rows = await this.prepareRows(source);
     const choice = this.chooseMethod(rows);
     this.onEvent({ type: 'method', choice });
     const ctx = {
@@ -108,10 +138,10 @@ export class TrainingPipeline {
   }
 
   /** load → clean → split, and the parts as feature frames and targets. */
-  private async prepareRows() {
+  private async prepareRows(source?: InMemorySource) {
     const cfg = this.config;
     const { path, target } = cfg.data;
-    if (!path)
+    if (!path && !source)
       throw new DataError('no_data', 'No data file given: pass --data FILE or set data.path in the config');
     if (!target)
       throw new DataError(
@@ -120,10 +150,10 @@ export class TrainingPipeline {
       );
     const loaded = await this.stage(
       'load',
-      () => DataLoader.load(path, loadOptionsOf(cfg)),
-      (r: LoadedData) =>
-        `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format}` +
-        `${r.report.encoding ? `, ${r.report.encoding}` : ''})${r.report.encodingNote ? ` — note: ${r.report.encodingNote}` : ''}`,
+      async (): Promise<LoadedData | Loaded> =>
+        source ? loadInMemory(source.X, source.y, target) : DataLoader.load(path!, loadOptionsOf(cfg)),
+      (r: LoadedData | Loaded) =>
+        `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format})`,
     );
     const cleaned = await this.stage(
       'clean',
@@ -196,7 +226,7 @@ export class TrainingPipeline {
   private async finish(
     sel: Selection,
     r: {
-      loaded: LoadedData;
+      loaded: LoadedData | Loaded;
       cleaned: { report: unknown };
       split: { report: unknown };
       choice: MethodChoice;
@@ -277,6 +307,12 @@ export class TrainingPipeline {
         `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
     );
   }
+}
+
+/** Data loaded from memory rather than a file. */
+interface Loaded {
+  frame: Frame;
+  report: InMemoryReport;
 }
 
 /** Model-matrix widths per encoding, roughly (before preprocessing: one-hot counts the levels). */
