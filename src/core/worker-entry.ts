@@ -6,9 +6,34 @@
 import type { WorkerOptions } from 'node:worker_threads';
 
 const fromSource = (callerUrl: string) => callerUrl.endsWith('.ts');
-/** The parent's node flags minus the test runner's and watch mode's. */
-const inheritedFlags = () =>
-  process.execArgv.filter((a) => !a.startsWith('--test') && !a.startsWith('--watch'));
+/** Flags a worker needs to run the same code: loaders, module conditions, source maps. */
+const WORKER_FLAG =
+  /^(--import|--require|-r|--loader|--experimental-loader|--conditions|-C|--enable-source-maps)(=|$)/;
+/** Those of them whose value may follow as the next argument. */
+const TAKES_VALUE = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '-C',
+]);
+
+/**
+ * The parent's node flags a worker needs. Not all of them: a worker refuses process-wide flags
+ * (ERR_WORKER_INVALID_EXEC_ARGV), and Node 24's test runner hands its files an execArgv holding
+ * every option's default (`--stack-trace-limit=10`, `--secure-heap=0`, ...).
+ */
+export function inheritedFlags(argv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (!WORKER_FLAG.test(argv[i])) continue;
+    kept.push(argv[i]);
+    if (TAKES_VALUE.has(argv[i]) && i + 1 < argv.length) kept.push(argv[++i]);
+  }
+  return kept;
+}
 
 /** For a pool that imports the file itself (Piscina): the file and the flags its workers need. */
 export function workerModule(callerUrl: string, name: string): { filename: string; execArgv?: string[] } {
