@@ -70,6 +70,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--interval', 'write the conformal interval: lower, upper, coverage (the default)')
     .option('--no-interval', 'leave the interval columns out')
     .option('--explain', 'add per-column attributions (attr_<column>) and base_value (slower)')
+    .option(
+      '--explain-threads <n>',
+      'threads computing attributions (default: one per CPU core; 0: this one)',
+    )
     .option('--chunk-rows <n>', 'rows per chunk (default 65536)')
     .option(
       '--policy <list>',

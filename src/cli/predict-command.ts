@@ -18,6 +18,8 @@ export interface PredictOptions {
   /** false with --no-interval; true (--interval) or absent: intervals when the run has them. */
   interval?: boolean;
   explain?: boolean;
+  /** Threads computing attributions (default: one per CPU core; 0: the main thread). */
+  explainThreads?: string;
   chunkRows?: string;
   /** `check=action,...`, e.g. `out_of_range=clip,unknown_category=reject`. */
   policy?: string;
@@ -39,6 +41,13 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
       `--chunk-rows ${opts.chunkRows} is not allowed: expected a positive integer`,
     );
   }
+  const explainThreads = opts.explainThreads === undefined ? undefined : Number(opts.explainThreads);
+  if (explainThreads !== undefined && !(Number.isInteger(explainThreads) && explainThreads >= 0)) {
+    throw new UsageError(
+      'bad_explain_threads',
+      `--explain-threads ${opts.explainThreads} is not allowed: expected an integer ≥ 0 (0: no extra threads)`,
+    );
+  }
   const pipeline = InferencePipeline.load(opts.model, { policy: parsePolicy(opts.policy) });
   const interval = opts.interval !== false;
   if (interval && !pipeline.intervals) {
@@ -51,20 +60,14 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
       `warning: no explanations for ${pipeline.model.kind} models in batch yet; none written\n`,
     );
   }
-  const tty = process.stderr.isTTY;
-  let lastPct = -1;
+  const tty = process.stderr.isTTY === true;
   const res = await predictFile(pipeline, opts.data, {
     out,
     interval,
     explain: opts.explain,
+    explainThreads,
     chunkRows,
-    onProgress: (done, fraction) => {
-      const pct = Math.floor(100 * fraction);
-      if (pct === lastPct) return;
-      lastPct = pct;
-      const line = `predicting: ${done.toLocaleString('en')} rows done (${pct}% of the input)`;
-      process.stderr.write(tty ? `\r${line}` : `${line}\n`);
-    },
+    onProgress: progressLine(tty, (line) => process.stderr.write(line)),
   });
   if (tty) process.stderr.write('\n');
   process.stdout.write(`${summaryText(res, pipeline, out)}\n`);
@@ -72,6 +75,48 @@ export async function predictCommand(opts: PredictOptions): Promise<number> {
 }
 
 const fmt = (n: number) => n.toLocaleString('en');
+
+/**
+ * `predicting: 12,800 rows done (23% of the input), 14 s elapsed, about 47 s left` on stderr: on
+ * a terminal one line rewritten at most every 200 ms; otherwise a line per percent.
+ */
+export function progressLine(
+  tty: boolean,
+  write: (s: string) => void,
+  now: () => number = () => performance.now(),
+): (done: number, fraction: number) => void {
+  const t0 = now();
+  let lastPct = -1;
+  let lastAt = Number.NEGATIVE_INFINITY;
+  return (done, fraction) => {
+    const pct = Math.floor(100 * fraction);
+    const t = now();
+    if (pct === lastPct && (!tty || t - lastAt < 200)) return;
+    lastPct = pct;
+    lastAt = t;
+    const elapsed = (t - t0) / 1000;
+    // The rate so far predicts the rest; too early (under 1% or a second) it only guesses.
+    const eta =
+      fraction >= 1
+        ? ''
+        : fraction >= 0.01 && elapsed >= 1
+          ? `, about ${duration((elapsed * (1 - fraction)) / fraction)} left`
+          : '';
+    const line =
+      `predicting: ${fmt(done)} rows done (${pct}% of the input)` +
+      (elapsed >= 1 ? `, ${duration(elapsed)} elapsed` : '') +
+      eta;
+    write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+  };
+}
+
+/** 47 s, 3 min 05 s, 1 h 02 min. */
+function duration(s: number): string {
+  if (s < 60) return `${Math.round(s)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(Math.floor(s - 60 * m)).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
 const fmtPct = (x: number) => `${Number((x * 100).toFixed(2))}%`;
 
 export function summaryText(r: PredictFileResult, p: InferencePipeline, out: string): string {

@@ -27,6 +27,8 @@ export interface ExplainOptions {
   readonly background?: Matrix;
   /** Seed of the sampling method (exact methods ignore it). */
   readonly seed?: number;
+  /** Number of X's first row in the whole batch: the sampling method seeds each row by it. */
+  readonly firstRow?: number;
   /** Permutations per row for the sampling method (default 2 × background rows). */
   readonly nSamples?: number;
 }

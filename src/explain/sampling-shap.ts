@@ -19,6 +19,12 @@ export interface SamplingOptions {
   /** Permutations per explained row; rounded up to a multiple of 2 × background rows. */
   readonly nSamples?: number;
   readonly seed?: number;
+  /**
+   * Number of X's first row in the whole batch (default 0). Each row draws its orders from its own
+   * stream, seeded by the seed and this row number, so a row's attributions do not depend on how a
+   * batch is cut into chunks or spread over threads.
+   */
+  readonly firstRow?: number;
   /** group[j] = group of matrix column j (default: each column alone). */
   readonly group?: Int32Array;
   readonly nGroups?: number;
@@ -65,7 +71,8 @@ export function samplingShap(model: FittedRegressor, X: Matrix, opts: SamplingOp
   for (let b = 0; b < B; b++) base += fBg[b];
   base /= B;
 
-  const rng = new Rng(opts.seed ?? 0);
+  const seed = opts.seed ?? 0;
+  const firstRow = opts.firstRow ?? 0;
   const values = new Float64Array(X.rows * G);
   // Intermediate points of every chain (the endpoints b and x are known): chains × (G − 1) rows.
   const inner = Math.max(0, G - 1);
@@ -75,6 +82,7 @@ export function samplingShap(model: FittedRegressor, X: Matrix, opts: SamplingOp
   for (let i = 0; i < X.rows; i++) {
     const x = X.data.subarray(i * p, (i + 1) * p);
     const fx = model.predict({ rows: 1, cols: p, data: x })[0];
+    const rng = rowRng(seed, firstRow + i);
     let c = 0;
     for (let b = 0; b < B; b++) {
       for (let k = 0; k < pairsPerBg; k++) {
@@ -104,6 +112,14 @@ export function samplingShap(model: FittedRegressor, X: Matrix, opts: SamplingOp
     for (let g = 0; g < G; g++) values[i * G + g] = phi[g] / chains;
   }
   return { baseValue: base, values, nGroups: G, nSamples: chains };
+}
+
+/** The order stream of batch row `row`: a SplitMix-style mix of seed and row number. */
+function rowRng(seed: number, row: number): Rng {
+  let h = (seed ^ Math.imul(row + 1, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return new Rng((h ^ (h >>> 16)) >>> 0);
 }
 
 /** Rows of chain c: start from background row b, switch groups to x in the chain's order. */

@@ -41,6 +41,8 @@ export interface FrameOptions extends PredictOptions {
   ignore?: readonly string[];
   /** Added to the row numbers of issues (chunks of a larger file). */
   rowOffset?: number;
+  /** Keep the model matrix in the result (`X`), to explain it elsewhere (`explainMatrix`, threads). */
+  matrix?: boolean;
 }
 
 export interface PredictionResult {
@@ -55,6 +57,13 @@ export interface PredictionResult {
   model: { name: string; run_id: string };
 }
 
+/** Per-input attributions of a batch: rows × names, row-major. */
+export interface Attributions {
+  names: string[];
+  values: Float64Array;
+  baseValue: number;
+}
+
 export interface BatchPrediction {
   rows: number;
   /** NaN where the row was rejected. */
@@ -64,7 +73,9 @@ export interface BatchPrediction {
   /** 1 = predicted with at least one warning. */
   warned: Uint8Array;
   interval?: { lower: Float64Array; upper: Float64Array; coverage: number };
-  attributions?: { names: string[]; values: Float64Array; baseValue: number };
+  attributions?: Attributions;
+  /** The model matrix the predictions came from, with `matrix: true`. */
+  X?: Matrix;
   /** Every issue; file-level ones (a missing or extra column) once with row -1. */
   issues: ContractIssue[];
   /** Whether an issue rejected its row (policy reject, or a non-finite model output). */
@@ -222,7 +233,8 @@ export class InferencePipeline {
       const { lower, upper } = this.intervals.bounds(prediction, X);
       out.interval = { lower, upper, coverage: this.intervals.coverage };
     }
-    if (opts.explain && this.canExplain) out.attributions = this.explain(X);
+    if (opts.explain && this.canExplain) out.attributions = this.explainMatrix(X);
+    if ((opts as FrameOptions).matrix) out.X = X;
     for (let i = 0; i < n; i++) {
       if (!sink.rejected[i]) continue;
       prediction[i] = Number.NaN;
@@ -231,10 +243,15 @@ export class InferencePipeline {
     return out;
   }
 
-  private explain(X: Matrix): BatchPrediction['attributions'] {
+  /**
+   * Attributions of rows of the model matrix (`BatchPrediction.X`); `firstRow` is the number of
+   * X's first row in the whole batch, so a batch explained in pieces gives the same numbers.
+   */
+  explainMatrix(X: Matrix, firstRow = 0): Attributions {
     const e = explainInputs(this.model, X, this.preprocessor.features, {
       background: this.background ?? undefined,
       seed: this.metadata.seed,
+      firstRow,
     });
     return { names: e.names, values: e.values, baseValue: e.baseValue };
   }

@@ -5,13 +5,14 @@
  * records that are loaded, validated and predicted one at a time, so memory stays bounded.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DataError } from '../core/errors.js';
+import { readBom, transcodeToUtf8 } from '../data/encoding.js';
 import { formatOfExtension } from '../data/format.js';
 import { cellValue, type Frame } from '../data/frame.js';
-import { readBom, transcodeToUtf8 } from '../data/encoding.js';
 import { DataLoader, type LoadOptions } from '../data/loader.js';
+import { ExplainPool } from '../explain/explain-pool.js';
 import { fileChunks } from './file-chunks.js';
 import type { BatchPrediction, InferencePipeline } from './inference-pipeline.js';
 import { type ContractIssue, emptySummary, mergeSummaries, type ValidationSummary } from './issues.js';
@@ -27,11 +28,20 @@ export interface PredictFileOptions {
   interval?: boolean;
   /** Per-input attributions (`attr_<column>`) and `base_value`; slow, so opt-in. */
   explain?: boolean;
+  /**
+   * Threads that compute the attributions (default: one per CPU core; 0: this thread). Each loads
+   * the model; the numbers are the same whatever the count.
+   */
+  explainThreads?: number;
   /** Rows per chunk (default 65,536). */
   chunkRows?: number;
   /** CSV/NDJSON files of at least this many bytes are streamed (default 64 MiB). */
   streamBytes?: number;
-  /** Rows done so far; `fraction` of the input read (streamed files do not know their row count). */
+  /**
+   * Rows done so far and the `fraction` of the work done (of the input read, for streamed files,
+   * which do not know their row count). With `explain` it is also called as blocks of rows are
+   * explained, not only once per chunk.
+   */
   onProgress?: (done: number, fraction: number) => void;
   /** Issues kept for the report (all are counted in the summary; default 1,000). */
   maxIssues?: number;
@@ -67,10 +77,14 @@ export async function predictFile(
       try {
         // Pieces are cut at newline bytes: a UTF-16 file is made UTF-8 first.
         const source = await utf8Source(dataPath, dir);
+        const size = fileSize(source);
+        let before = 0;
         for await (const piece of fileChunks(source, chunk, dir, { header: format === 'csv' })) {
-          sink.add(await loadForContract(piece.file, pipeline));
+          const frame = await loadForContract(piece.file, pipeline);
+          const after = piece.bytesRead / size;
+          await sink.add(frame, (rows) => before + ((after - before) * rows) / frame.nRows);
           rmSync(piece.file, { force: true });
-          opts.onProgress?.(sink.rows, piece.bytesRead / fileSize(dataPath));
+          before = after;
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -79,14 +93,16 @@ export async function predictFile(
       const frame = await loadForContract(dataPath, pipeline);
       for (let start = 0; start < frame.nRows; start += chunk) {
         const end = Math.min(frame.nRows, start + chunk);
-        sink.add(start === 0 && end === frame.nRows ? frame : frame.take(range(start, end)));
-        opts.onProgress?.(end, end / frame.nRows);
+        const part = start === 0 && end === frame.nRows ? frame : frame.take(range(start, end));
+        await sink.add(part, (rows) => (start + rows) / frame.nRows);
       }
     }
     await sink.finish();
   } catch (e) {
     sink.abort();
     throw e;
+  } finally {
+    await sink.close();
   }
   return { ...sink.result(), streamed, seconds: (performance.now() - t0) / 1000 };
 }
@@ -94,6 +110,7 @@ export async function predictFile(
 /** Predicts chunk after chunk into one writer, merging the validation summaries. */
 class ChunkSink {
   rows = 0;
+  private pool: ExplainPool | null = null;
   private summary = emptySummary();
   private readonly issues: ContractIssue[] = [];
   private writer: PredictionWriter | null = null;
@@ -106,21 +123,28 @@ class ChunkSink {
     private readonly opts: PredictFileOptions,
   ) {}
 
-  add(part: Frame): void {
+  /** Predict (and explain) one chunk; `fraction(rows)` is the work done once `rows` of it are. */
+  async add(part: Frame, fraction: (rows: number) => number): Promise<void> {
     const first = this.writer === null;
     if (first)
       this.idColumn = ID_NAMES.find(
         (n) => part.has(n) && !this.p.contract.features.some((f) => f.name === n),
       );
     const start = this.rows;
+    const explain = this.opts.explain === true && this.p.canExplain;
     const b = this.p.predictFrame(part, {
       interval: this.opts.interval !== false,
-      explain: this.opts.explain,
+      matrix: explain,
       ignore: this.idColumn ? [this.idColumn] : [],
       rowOffset: start,
     });
+    if (first) refuseBadFile(b.issues, this.p, this.path);
+    const progress = (rows: number) => this.opts.onProgress?.(start + rows, fraction(rows));
+    if (explain) {
+      this.pool ??= new ExplainPool(this.p, this.opts.explainThreads ?? availableParallelism());
+      b.attributions = await this.pool.explain(b.X!, start, progress);
+    } else progress(part.nRows);
     if (first) {
-      refuseBadFile(b.issues, this.p, this.path);
       this.columns = [
         this.idColumn ?? 'row',
         'prediction',
@@ -149,6 +173,10 @@ class ChunkSink {
 
   abort(): void {
     this.writer?.abort();
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   result() {
