@@ -1,38 +1,20 @@
 /**
- * tabflow's public API. The folders follow the seed's data flow:
- *   data (DataLoader) → clean (DataCleaner) → split (DataSplitter) → preprocess
- *   (ProductionPreprocessor) → models (Regressor families) → train (ModelTrainer,
- *   TrainingPipeline) → metrics → artifacts (save / load one run's files together).
+ * tabflow's public API: what a user of the library needs, following the seed's data flow
+ *   config → data (DataLoader) → clean → split → preprocess → models → TrainingPipeline
+ *   → artifacts → InferencePipeline → registry, serving, prediction log, monitoring, A/B, retrain.
+ * Building blocks behind it (statistics, stage internals, storage classes, fault injection) are in
+ * `tabflow/internal`, without a stability promise.
  */
-
-export {
-  CLEAN_PARAMS,
-  type CleanConfig,
-  type CleaningReport,
-  type ColumnChanges,
-  DataCleaner,
-  DEFAULT_MISSING_TOKENS as CLEAN_MISSING_TOKENS,
-  defaultCleanConfig,
-  duplicateMask,
-  resolveCleanConfig,
-  type TypeFix,
-} from './clean/index.js';
-export type { Serialized } from './core/codec.js';
-export * from './core/errors.js';
-export { column, fromRows, type Matrix, matrix, row, takeRows } from './core/matrix.js';
-export { describeParams, type ParamSpec, type ParamTable, resolveParams } from './core/params.js';
-export { Rng } from './core/random.js';
-export * from './data/frame.js';
-export * from './data/index.js';
-export * from './preprocess/index.js';
-export * from './split/index.js';
 
 import './models/index.js';
 
+// Artifacts of a run.
 export { loadArtifacts, type RunArtifacts } from './artifacts/load-artifacts.js';
-export { hasProduction, publishProduction } from './artifacts/production.js';
 export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
-export { type SaveResult, saveArtifacts } from './artifacts/save-artifacts.js';
+export type { SaveResult } from './artifacts/save-artifacts.js';
+// Data and the stages that work on their own.
+export { type CleaningReport, DataCleaner } from './clean/index.js';
+// Configuration: typed input, run-time check, template.
 export {
   configToYaml,
   readConfigFile,
@@ -48,60 +30,63 @@ export type {
   ParamsInput,
   TabflowConfigInput,
 } from './config/config-input.js';
-export {
-  applyEnvironment,
-  ENVIRONMENTS,
-  type Environment,
-  selectedEnvironment,
-} from './config/environments.js';
+export { ENVIRONMENTS, type Environment } from './config/environments.js';
 export { configTemplate } from './config/template.js';
-export * from './experiment/index.js';
+// Errors: every one a TabflowError with a code and an exit code.
+export * from './core/errors.js';
+// Models: the families, and the interface a custom family implements.
+export { type Matrix, matrix } from './core/matrix.js';
+export type { ParamSpec, ParamTable } from './core/params.js';
+export { type ColumnType, Frame } from './data/frame.js';
+export { frameFromRecords, type RecordsOptions } from './data/from-records.js';
 export {
-  DEFAULT_BACKGROUND_ROWS,
-  type ExplainMethod,
-  type ExplainOptions,
-  type Explanation,
-  explain,
-  explainInputs,
-  explainMethod,
-  foldToInputs,
-  type InputExplanation,
-  needsBackground,
-  type PermutationImportance,
-  type PermutationImportanceOptions,
-  permutationImportance,
-  pickBackground,
-} from './explain/index.js';
-export * from './inference/index.js';
+  type ColumnReport,
+  DataLoader,
+  type LoadedData,
+  type LoadOptions,
+  type LoadReport,
+} from './data/loader.js';
+// Monitoring, A/B tests, retraining.
+export {
+  concludeExperiment,
+  type ExperimentStatus,
+  experimentStatus,
+  startExperiment,
+  stopExperiment,
+} from './experiment/index.js';
+// Inference.
+export type { Explanation } from './explain/index.js';
+export {
+  type BatchPrediction,
+  type ContractIssue,
+  type FrameOptions,
+  InferencePipeline,
+  type PredictionResult,
+  type PredictOptions,
+} from './inference/index.js';
+export { type PredictFileOptions, type PredictFileResult, predictFile } from './inference/predict-file.js';
+export { type FeedbackItem, FeedbackStore } from './log/feedback.js';
 export {
   exportLog,
-  type LogDurability,
   type LogQuery,
   type LogRecord,
-  LogWriteError,
+  type LogSummary,
   openLogForReading,
   PredictionLog,
   type PredictionLogEntry,
-  type PredictionLogOptions,
-  parseSince,
   readLog,
   summarizeLog,
 } from './log/index.js';
-export * from './loop/index.js';
-export * from './metrics/regression.js';
 export {
-  type BuildEnsembleOptions,
-  blendPredictions,
-  type EnsembleMember,
-  expandedFeatures,
-  expandOnehot,
-  FittedEnsemble,
-  type GreedySelection,
-  type GreedySelectionOptions,
-  greedyEnsembleSelection,
-  type OnehotLayout,
-  onehotLayout,
-} from './models/ensemble/index.js';
+  type MonitoringResult,
+  monitoredModelOf,
+  type RetrainOptions,
+  type RetrainResult,
+  resolveMonitoringConfig,
+  retrain,
+  runMonitoring,
+} from './loop/index.js';
+export { type MetricName, mae, r2, rmse } from './metrics/regression.js';
 export {
   createModel,
   getFamily,
@@ -110,74 +95,41 @@ export {
   modelKinds,
   registerModel,
 } from './models/registry.js';
-export type {
-  FeatureInfo,
-  FitContext,
-  FittedRegressor,
-  InputEncoding,
-  Regressor,
-} from './models/regressor.js';
-export * from './monitor/index.js';
+export type { FitContext, FittedRegressor, InputEncoding, Regressor } from './models/regressor.js';
+export { FittedPreprocessor, ProductionPreprocessor } from './preprocess/index.js';
+// Registry: versions, stages, the production gate.
 export {
-  checkAlias,
-  checkModelName,
-  type Decision as PromotionOutcome,
-  describeGate,
-  evaluateGate,
-  FAULT_STEPS,
-  type GateConfig,
   type GateResult,
-  gateConfigOf,
-  isStage,
   ModelRegistry,
-  type NewEvent,
-  type NewVersion,
   type PromoteOptions,
   type PromotionDecision,
-  parseRef,
-  REGISTRY_DB_FILE,
-  REGISTRY_STAMP_FILE,
-  type RegistryConfig,
   type RegistryEvent,
-  type RegistryStamp,
-  type RegistryStore,
-  readRegistryStamp,
-  SqliteRegistryStore,
   STAGES,
   type Stage as RegistryStage,
-  type StageRow,
-  type StoredVersion,
-  type VersionDiff,
   type VersionRecord,
 } from './registry/index.js';
+// Reports.
 export { monitoringHtml } from './report/monitor-html.js';
 export { runReportHtml } from './report/run-html.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
-export {
-  closeOnSignals,
-  createServer,
-  defaultLogPath,
-  type ModelPipeline,
-  type RowPrediction,
-  type ServerOptions,
-} from './serve/index.js';
-export { type CandidateSpec, defaultCandidates, resolveCandidates } from './train/candidates.js';
-export { type Fold, type FoldOptions, kFolds } from './train/cv/folds.js';
-export {
-  type CandidateResult,
-  type CvScore,
-  importanceBySource,
-  ModelTrainer,
-  type PreparedData,
-  type TrainedCandidate,
-} from './train/model-trainer.js';
-export { SELECTION_PARAMS, type SelectionConfig } from './train/selection-config.js';
-export type { MethodChoice } from './train/selection-method.js';
-export type { SelectionWarning } from './train/selection-warnings.js';
+// Serving and the prediction log.
+export { closeOnSignals, createServer, type ServerOptions } from './serve/index.js';
+export { DataSplitter, type SplitReport, type SplitResult } from './split/index.js';
+// Training.
+export type { CandidateSpec } from './train/candidates.js';
+export type { CandidateResult, TrainedCandidate } from './train/model-trainer.js';
+export type {
+  InMemoryFormat,
+  TrainingColumns,
+  TrainingData,
+  TrainingRecords,
+} from './train/training-data.js';
 export {
   type PipelineEvent,
+  type PipelineOptions,
   type RunSummary,
   type Stage,
   TrainingPipeline,
 } from './train/training-pipeline.js';
+
 export { VERSION } from './version.js';

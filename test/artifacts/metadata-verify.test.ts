@@ -13,7 +13,7 @@ import {
   type MetadataJson,
   ModelRegistry,
   readRegistryStamp,
-} from '../../src/index.js';
+} from '../../src/internal.js';
 import { tabflow } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { TARGETS, trainRun } from '../inference/train-run.js';

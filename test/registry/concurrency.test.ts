@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadArtifacts, ModelRegistry, readRegistryStamp } from '../../src/index.js';
+import { loadArtifacts, ModelRegistry, readRegistryStamp } from '../../src/internal.js';
 import { startChild } from './child.js';
 import { threeVersions, tmpEntries } from './fixture.js';
 

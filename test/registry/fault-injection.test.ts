@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FAULT_STEPS, loadArtifacts, ModelRegistry, readRegistryStamp } from '../../src/index.js';
+import { FAULT_STEPS, loadArtifacts, ModelRegistry, readRegistryStamp } from '../../src/internal.js';
 import { runChild } from './child.js';
 import { threeVersions, tmpEntries } from './fixture.js';
 

@@ -23,7 +23,7 @@ import {
   readRegistryStamp,
   rmse,
   UsageError,
-} from '../../src/index.js';
+} from '../../src/internal.js';
 import { pruneReleases } from '../../src/registry/release-folders.js';
 import { CONCRETE, TARGET, threeVersions, tmpEntries, trainInto } from './fixture.js';
 

@@ -4,7 +4,7 @@
  *   promote-child.ts <root> churn <n> <seed>               n random promotions/rollbacks of staging and production
  * Prints one JSON line: what it did.
  */
-import { ModelRegistry, Rng, TabflowError } from '../../src/index.js';
+import { ModelRegistry, Rng, TabflowError } from '../../src/internal.js';
 
 const [root, cmd, ...args] = process.argv.slice(2);
 const r = ModelRegistry.open(root);

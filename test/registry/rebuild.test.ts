@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DataError, loadArtifacts, ModelRegistry, SqliteRegistryStore, UsageError } from '../../src/index.js';
+import {
+  DataError,
+  loadArtifacts,
+  ModelRegistry,
+  SqliteRegistryStore,
+  UsageError,
+} from '../../src/internal.js';
 import { tabflowAsync as tabflow } from '../helpers/cli.js';
 import { threeVersions } from './fixture.js';
 

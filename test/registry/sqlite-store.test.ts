@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteRegistryStore } from '../../src/index.js';
+import { SqliteRegistryStore } from '../../src/internal.js';
 import { storeConformance, version } from './store-conformance.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'tabflow-store-')), 'registry.sqlite');

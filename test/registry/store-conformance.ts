@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { NewVersion, RegistryStore } from '../../src/index.js';
+import type { NewVersion, RegistryStore } from '../../src/internal.js';
 
 export function version(runId: string): NewVersion {
   return {

@@ -1,0 +1,184 @@
+/**
+ * `tabflow/internal`: every building block behind the public API (src/index.ts), for tests,
+ * benchmarks and advanced use: stage internals, statistics (`betaInc`, `ksTest`, ...), fault
+ * injection (`FAULT_STEPS`), storage classes. No stability promise: names here may change in any
+ * release. Everything public is re-exported here too, so one import can reach both.
+ */
+
+export {
+  CLEAN_PARAMS,
+  type CleanConfig,
+  type CleaningReport,
+  type ColumnChanges,
+  DataCleaner,
+  DEFAULT_MISSING_TOKENS as CLEAN_MISSING_TOKENS,
+  defaultCleanConfig,
+  duplicateMask,
+  resolveCleanConfig,
+  type TypeFix,
+} from './clean/index.js';
+export type { Serialized } from './core/codec.js';
+export * from './core/errors.js';
+export { column, fromRows, type Matrix, matrix, row, takeRows } from './core/matrix.js';
+export { describeParams, type ParamSpec, type ParamTable, resolveParams } from './core/params.js';
+export { Rng } from './core/random.js';
+export * from './data/frame.js';
+export * from './data/index.js';
+export * from './index.js';
+export * from './preprocess/index.js';
+export * from './split/index.js';
+
+import './models/index.js';
+
+export { loadArtifacts, type RunArtifacts } from './artifacts/load-artifacts.js';
+export { hasProduction, publishProduction } from './artifacts/production.js';
+export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
+export { type SaveResult, saveArtifacts } from './artifacts/save-artifacts.js';
+export {
+  configToYaml,
+  readConfigFile,
+  resolveConfig,
+  resolveConfigUnknown,
+  type TabflowConfig,
+} from './config/config.js';
+export type {
+  CandidateInput,
+  CandidateKind,
+  ConfigSectionsInput,
+  ParamInput,
+  ParamsInput,
+  TabflowConfigInput,
+} from './config/config-input.js';
+export {
+  applyEnvironment,
+  ENVIRONMENTS,
+  type Environment,
+  selectedEnvironment,
+} from './config/environments.js';
+export { configTemplate } from './config/template.js';
+export * from './experiment/index.js';
+export {
+  DEFAULT_BACKGROUND_ROWS,
+  type ExplainMethod,
+  type ExplainOptions,
+  type Explanation,
+  explain,
+  explainInputs,
+  explainMethod,
+  foldToInputs,
+  type InputExplanation,
+  needsBackground,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+  permutationImportance,
+  pickBackground,
+} from './explain/index.js';
+export * from './inference/index.js';
+export {
+  exportLog,
+  type LogDurability,
+  type LogQuery,
+  type LogRecord,
+  LogWriteError,
+  openLogForReading,
+  PredictionLog,
+  type PredictionLogEntry,
+  type PredictionLogOptions,
+  parseSince,
+  readLog,
+  summarizeLog,
+} from './log/index.js';
+export * from './loop/index.js';
+export * from './metrics/regression.js';
+export {
+  type BuildEnsembleOptions,
+  blendPredictions,
+  type EnsembleMember,
+  expandedFeatures,
+  expandOnehot,
+  FittedEnsemble,
+  type GreedySelection,
+  type GreedySelectionOptions,
+  greedyEnsembleSelection,
+  type OnehotLayout,
+  onehotLayout,
+} from './models/ensemble/index.js';
+export {
+  createModel,
+  getFamily,
+  loadModel,
+  type ModelFamily,
+  modelKinds,
+  registerModel,
+} from './models/registry.js';
+export type {
+  FeatureInfo,
+  FitContext,
+  FittedRegressor,
+  InputEncoding,
+  Regressor,
+} from './models/regressor.js';
+export * from './monitor/index.js';
+export {
+  checkAlias,
+  checkModelName,
+  type Decision as PromotionOutcome,
+  describeGate,
+  evaluateGate,
+  FAULT_STEPS,
+  type GateConfig,
+  type GateResult,
+  gateConfigOf,
+  isStage,
+  ModelRegistry,
+  type NewEvent,
+  type NewVersion,
+  type PromoteOptions,
+  type PromotionDecision,
+  parseRef,
+  REGISTRY_DB_FILE,
+  REGISTRY_STAMP_FILE,
+  type RegistryConfig,
+  type RegistryEvent,
+  type RegistryStamp,
+  type RegistryStore,
+  readRegistryStamp,
+  SqliteRegistryStore,
+  STAGES,
+  type Stage as RegistryStage,
+  type StageRow,
+  type StoredVersion,
+  type VersionDiff,
+  type VersionRecord,
+} from './registry/index.js';
+export { monitoringHtml } from './report/monitor-html.js';
+export { runReportHtml } from './report/run-html.js';
+export { buildRunReport, type RunReport } from './report/run-report.js';
+export {
+  closeOnSignals,
+  createServer,
+  defaultLogPath,
+  type ModelPipeline,
+  type RowPrediction,
+  type ServerOptions,
+} from './serve/index.js';
+export { type CandidateSpec, defaultCandidates, resolveCandidates } from './train/candidates.js';
+export { type Fold, type FoldOptions, kFolds } from './train/cv/folds.js';
+export {
+  type CandidateResult,
+  type CvScore,
+  importanceBySource,
+  ModelTrainer,
+  type PreparedData,
+  type TrainedCandidate,
+} from './train/model-trainer.js';
+export { SELECTION_PARAMS, type SelectionConfig } from './train/selection-config.js';
+export type { MethodChoice } from './train/selection-method.js';
+export type { SelectionWarning } from './train/selection-warnings.js';
+export {
+  type PipelineEvent,
+  type RunSummary,
+  type Stage,
+  TrainingPipeline,
+} from './train/training-pipeline.js';
+export { VERSION } from './version.js';
