@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { PredictionLog } from '../../src/log/index.js';
 import { createServer } from '../../src/serve/index.js';
+import { reportFigures } from '../helpers/reliability.js';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
 const RUNS = 10_000;
@@ -139,7 +140,7 @@ const request = fc.record({
   body: rawText,
 });
 
-test(`${RUNS} malformed payloads: no 5xx, JSON answers, bounded heap`, async () => {
+test(`${RUNS} malformed payloads: no 5xx, JSON answers, bounded heap`, async (t) => {
   const gc = exposeGc();
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -176,6 +177,13 @@ test(`${RUNS} malformed payloads: no 5xx, JSON answers, bounded heap`, async () 
   gc();
   const grown = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   assert.ok(grown < 64, `heap grew by ${grown.toFixed(1)} MiB over ${RUNS} requests`);
+  const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([code, n]) => `${code}×${n}`);
+  reportFigures(t, {
+    run: 'HTTP payload fuzz (POST /predict, /invocations)',
+    cases: RUNS,
+    failures: [...statuses].filter(([code]) => code >= 500).reduce((s, [, n]) => s + n, 0),
+    detail: `answers ${byStatus.join(' ')}; heap +${grown.toFixed(1)} MiB`,
+  });
 });
 
 function exposeGc(): () => void {

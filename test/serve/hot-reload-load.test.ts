@@ -16,13 +16,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { before, type TestContext, test } from 'node:test';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { openLogForReading, PredictionLog, readLog } from '../../src/log/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { createServer, type ModelSource, StageFollower } from '../../src/serve/index.js';
 import { tabflow } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
+import { reportFigures } from '../helpers/reliability.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 import { pointStage, releaseFromRun } from './stage-fixture.js';
 
@@ -71,6 +72,8 @@ interface Answer {
  * (and waits until the server serves the new version); check everything listed above.
  */
 async function underTraffic(
+  t: TestContext,
+  run: string,
   root: string,
   moves: number,
   move: (k: number, base: string, source: ModelSource) => Promise<number>,
@@ -193,22 +196,24 @@ async function underTraffic(
     logged++;
   }
   db.close();
-  assert.equal(
-    logged,
-    answers.reduce((s, a) => s + a.rows, 0),
-  );
+  const answeredRows = answers.reduce((s, a) => s + a.rows, 0);
+  assert.equal(logged, answeredRows);
   const v1 = answers.filter((a) => a.version === 1).length;
-  console.log(
-    `${answers.length} requests (${logged} rows) in ${seconds.toFixed(1)} s from ${CLIENTS} clients, ` +
-      `${failures.length} failed, ${source.counters.swaps} swaps; v1 ${v1}, v2 ${answers.length - v1} ` +
-      `answers; ${checked} checked against their window`,
-  );
+  reportFigures(t, {
+    run,
+    cases: answers.length,
+    failures: failures.length,
+    lost: answeredRows - logged,
+    detail:
+      `${moves} stage moves, ${CLIENTS} clients, ${seconds.toFixed(1)} s; ${logged} rows logged; ` +
+      `v1 ${v1}, v2 ${answers.length - v1} answers; ${checked} checked against their swap window`,
+  });
   return swaps.map((s) => s.version);
 }
 
 test('links moved by hand under traffic (polling and /admin/reload): zero failures, versions in answers and log', {
   timeout: 60_000,
-}, async () => {
+}, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-hot-'));
   const publish = (v: number) => {
     const run = runs.get(v);
@@ -220,7 +225,7 @@ test('links moved by hand under traffic (polling and /admin/reload): zero failur
     );
   };
   publish(1);
-  const versions = await underTraffic(root, 10, async (k, base) => {
+  const versions = await underTraffic(t, 'load: stage links moved by hand', root, 10, async (k, base) => {
     const v = k % 2 === 0 ? 2 : 1;
     publish(v);
     if (k % 2 === 1) {
@@ -238,10 +243,10 @@ test('links moved by hand under traffic (polling and /admin/reload): zero failur
 
 test('registry promote and rollback under traffic: zero failures, versions in answers and log', {
   timeout: 60_000,
-}, async () => {
+}, async (t) => {
   const reg = ModelRegistry.open(registryRoot);
   try {
-    const versions = await underTraffic(registryRoot, 6, async (k) => {
+    const versions = await underTraffic(t, 'load: registry promote/rollback', registryRoot, 6, async (k) => {
       if (k % 2 === 0) {
         const d = await reg.promote(2, 'production', {
           force: true,
