@@ -41,6 +41,7 @@ import {
   StageFollower,
 } from '../serve/index.js';
 import { adminExposureWarning, describeListen, listenInfo } from '../serve/listen-address.js';
+import { summarize } from '../serve/model-view.js';
 import { LOG_LEVELS, resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
 import { registryPromoter } from './serve-promoter.js';
 
@@ -203,6 +204,7 @@ async function serveHere(
   // With --workers, the first worker speaks for all of them.
   if (!cluster.isWorker || process.env.TABFLOW_WORKER === '1') {
     const version = first.version === null ? '' : ` v${first.version}`;
+    const named = summarize(first);
     const follow = source.follows
       ? `following ${source.follows} (every ${pollMs} ms${admin ? ', POST /admin/reload' : ''})`
       : 'fixed model (no reload)';
@@ -211,7 +213,7 @@ async function serveHere(
       ? `  A/B ${ab.id}: challenger v${ab.challenger.version} ${ab.shadow ? 'in shadow' : `at ${ab.weight * 100}%`}\n`
       : '';
     process.stderr.write(
-      `tabflow serve: ${first.pipeline.modelName}${version} (run ${first.pipeline.runId}) at ${describeListen(where)}\n` +
+      `tabflow serve: ${named.name ?? named.family}${version} (${named.family}, run ${named.run_id}) at ${describeListen(where)}\n` +
         (exposure ? `  warning: ${exposure}\n` : '') +
         abLine +
         `  ${follow} · admin ${admin ? 'on' : 'off (set TABFLOW_ADMIN_TOKEN)'}\n` +

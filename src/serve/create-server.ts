@@ -27,7 +27,6 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { TSchema } from 'typebox';
-import type { Arm } from '../experiment/assign.js';
 import type { PredictionLog } from '../log/prediction-log.js';
 import type { MonitoringConfig } from '../loop/monitoring-config.js';
 import { VERSION } from '../version.js';
@@ -168,7 +167,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   };
   let view = newView(source.current());
   const info = (v: ModelView) => ({
-    model: v.summary.name,
+    model: v.served.pipeline.modelName,
     run_id: v.summary.run_id,
     version: v.summary.version === null ? '' : String(v.summary.version),
     stage: v.summary.stage ?? '',
@@ -219,7 +218,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: `tabflow model ${first.name} (run ${first.run_id})`,
+        title: `tabflow model ${first.name ?? first.family} (run ${first.run_id})`,
         version: VERSION,
         description:
           'Predictions from a tabflow model. Input records follow the data contract learned at training.',
@@ -341,18 +340,17 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     reply.header('x-tabflow-run-id', m.summary.run_id);
     if (m.summary.version !== null) reply.header('x-tabflow-model-version', String(m.summary.version));
     const experimentId = ex?.active.experiment.id ?? null;
+    // Each row names the registered model, family, run and version that produced it.
     if (ex && rowArms) {
       reply.header('x-tabflow-experiment', ex.active.experiment.id);
       results = results.map((r, i) => ({
         ...r,
-        model: armModel(r, rowArms[i] === 'challenger' ? ex.challenger : m, rowArms[i]),
+        model: { ...(rowArms[i] === 'challenger' ? ex.challenger : m).summary, arm: rowArms[i] },
       }));
       for (const a of rowArms) armRows.set(a, (armRows.get(a) ?? 0) + 1);
       if (ex.active.experiment.shadow) shadow(String(req.id), route, input, flags, ex);
-    } else if (m.summary.version !== null) {
-      // Each row names the version that produced it, experiment or not.
-      const { version, stage } = m.summary;
-      results = results.map((r) => ({ ...r, model: { ...r.model, version, stage } }));
+    } else {
+      results = results.map((r) => ({ ...r, model: m.summary }));
     }
     const ts = Date.now();
     const latencyMs = reply.elapsedTime;
@@ -363,14 +361,16 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       if (r.status === 'rejected') rejected++;
       if (r.warnings.length) warned++;
       metrics.observeRow(r.status, r.errors, r.warnings);
-      const by = rowArms?.[i] === 'challenger' && ex ? ex.challenger.summary : m.summary;
+      const byView = rowArms?.[i] === 'challenger' && ex ? ex.challenger : m;
+      const by = byView.summary;
       log?.append({
         requestId: String(req.id),
         row: i,
         ts,
         route,
-        modelName: r.model?.name ?? by.name,
-        runId: r.model?.run_id ?? by.run_id,
+        // The log's model_name stays the selected candidate ("gbdt"), as before.
+        modelName: byView.served.pipeline.modelName,
+        runId: by.run_id,
         modelVersion: by.version,
         stage: by.stage,
         arm: rowArms?.[i] ?? null,
@@ -415,8 +415,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
               requestId,
               row: i,
               route,
-              modelName: r.model?.name ?? c.name,
-              runId: r.model?.run_id ?? c.run_id,
+              modelName: ex.challenger.served.pipeline.modelName,
+              runId: c.run_id,
               modelVersion: c.version,
               stage: c.stage,
               arm: 'shadow',
@@ -622,11 +622,6 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       last_error: c.lastError,
     };
   }
-}
-
-/** How a row names the model that scored it during an experiment. */
-function armModel(r: RowPrediction, v: ModelView, arm: Arm) {
-  return { ...r.model, version: v.summary.version, stage: v.summary.stage, arm };
 }
 
 function experimentSummary(ex: ArmsView) {

@@ -11,9 +11,15 @@ import type { ServedModel } from './model-source.js';
 import { recordSchema } from './openapi-schemas.js';
 import type { ContractFeature } from './pipeline-port.js';
 
-/** How every response and log row names the model: `model` in /predict, /ready, /metadata. */
+/** How every response names the model: `model` in /predict (and each row), /ready, /metadata. */
 export interface ModelSummary {
-  name: string;
+  /**
+   * The registered model name (`tabflow train --name`, default "default"): the release's
+   * registry.json, else the run's metadata.json registration; null for a run saved without one.
+   */
+  name: string | null;
+  /** The model family selected at training ("gbdt", "ridge", "ensemble"). */
+  family: string;
   run_id: string;
   /** Registered version, null when the folder has no registry.json. */
   version: number | null;
@@ -57,8 +63,15 @@ export function modelView(served: ServedModel, o: ViewOptions): ModelView {
 }
 
 export function summarize(served: ServedModel): ModelSummary {
+  const md = served.pipeline.metadata as {
+    registration?: { name?: unknown };
+    selected_model?: { kind?: unknown };
+  } | null;
+  const registered = md?.registration?.name;
+  const kind = md?.selected_model?.kind;
   return {
-    name: served.pipeline.modelName,
+    name: served.stamp?.name ?? (typeof registered === 'string' ? registered : null),
+    family: typeof kind === 'string' ? kind : served.pipeline.modelName,
     run_id: served.pipeline.runId,
     version: served.version,
     stage: served.stage,

@@ -28,7 +28,7 @@ export function docForModel(base: Doc, view: ModelView): Doc {
     ...base,
     info: {
       ...base.info,
-      title: `tabflow model ${m.name} (run ${m.run_id}${version})`,
+      title: `tabflow model ${m.name ?? m.family} (${m.family}, run ${m.run_id}${version})`,
       'x-tabflow-model': m,
     },
     paths: {

@@ -70,7 +70,8 @@ export const RowPredictionSchema = Type.Object(
     errors: Type.Array(IssueSchema),
     model: Type.Object(
       {
-        name: Type.String(),
+        name: Type.Union([Type.String(), Type.Null()], { description: 'registered model name' }),
+        family: Type.Optional(Type.String({ description: 'model family, e.g. gbdt' })),
         run_id: Type.String(),
         version: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
         stage: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -87,7 +88,10 @@ export const RowPredictionSchema = Type.Object(
 );
 
 export const ModelSummarySchema = Type.Object({
-  name: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()], {
+    description: 'registered model name (tabflow train --name); null for a run saved without one',
+  }),
+  family: Type.String({ description: 'model family selected at training, e.g. gbdt, ridge, ensemble' }),
   run_id: Type.String(),
   version: Type.Union([Type.Integer(), Type.Null()], { description: 'registered version; null if unknown' }),
   stage: Type.Union([Type.String(), Type.Null()], { description: 'stage served as; null if unknown' }),

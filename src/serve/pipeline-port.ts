@@ -27,8 +27,18 @@ export interface RowPrediction {
   base_value?: number;
   warnings: RowIssue[];
   errors: RowIssue[];
-  /** During an A/B experiment also the version, stage and arm that answered the row. */
-  model: { name: string; run_id: string; version?: number | null; stage?: string | null; arm?: string };
+  /**
+   * The model that answered the row. The pipeline gives its selected candidate's name; the server
+   * replaces it with the registered name and adds the family, version, stage (and arm in an A/B test).
+   */
+  model: {
+    name: string | null;
+    family?: string;
+    run_id: string;
+    version?: number | null;
+    stage?: string | null;
+    arm?: string;
+  };
 }
 
 export interface PredictOptions {

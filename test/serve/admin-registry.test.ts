@@ -57,7 +57,8 @@ test('admin promote through the registry: refused by the gate (409), forced, pas
     return { status: r.statusCode, body: JSON.parse(r.body) };
   };
   assert.deepEqual(await predict(), {
-    name: 'gbdt',
+    name: 'default',
+    family: 'gbdt',
     run_id: source.current().pipeline.runId,
     version: 1,
     stage: 'production',
@@ -75,7 +76,8 @@ test('admin promote through the registry: refused by the gate (409), forced, pas
   assert.equal(forced.body.decision.decision, 'forced');
   assert.deepEqual([forced.body.reload.status, forced.body.reload.model.version], ['loaded', 2]);
   assert.deepEqual(await predict(), {
-    name: 'ridge',
+    name: 'default',
+    family: 'ridge',
     run_id: source.current().pipeline.runId,
     version: 2,
     stage: 'production',

@@ -180,7 +180,13 @@ test('POST /admin/promote: validated body, the injected registry decides, then t
   assert.equal(ok.status, 200);
   assert.equal(ok.body.decision.decision, 'forced');
   assert.equal(ok.body.reload.status, 'loaded');
-  assert.deepEqual(ok.body.reload.model, { name: 'fake', run_id: 'run-b', version: 2, stage: 'production' });
+  assert.deepEqual(ok.body.reload.model, {
+    name: 'concrete',
+    family: 'fake',
+    run_id: 'run-b',
+    version: 2,
+    stage: 'production',
+  });
   assert.deepEqual(
     { ...asked[1], actor: asked[1].actor.split(' ')[0] },
     { version: 2, stage: 'production', force: true, reason: 'hotfix', actor: 'admin-api' },

@@ -48,7 +48,7 @@ describe('serving an ensemble', () => {
     });
     assert.equal(r.statusCode, 200);
     const body = json(r);
-    assert.equal(body.model.name, 'ensemble');
+    assert.equal(body.model.family, 'ensemble');
     const want = pipeline.predict(rows);
     body.predictions.forEach((p: Record<string, unknown>, i: number) => {
       assert.equal(p.prediction, want[i].prediction);

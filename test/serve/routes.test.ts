@@ -30,13 +30,16 @@ describe('POST /predict', () => {
     assert.equal(body.rows, 1);
     assert.equal(body.predictions[0].status, 'ok');
     assert.equal(body.predictions[0].prediction, want.prediction);
-    // A pipeline handed in has no registry stamp: version and stage are unknown.
+    // A pipeline handed in has no registry stamp: version and stage are unknown; the name is the
+    // one the run was registered under (metadata.json), the family apart.
     assert.deepEqual(body.model, {
-      name: pipeline.modelName,
+      name: 'default',
+      family: 'gbdt',
       run_id: pipeline.runId,
       version: null,
       stage: null,
     });
+    assert.deepEqual(body.predictions[0].model, body.model);
     assert.equal(r.headers['x-tabflow-run-id'], pipeline.runId);
     assert.equal(r.headers['x-tabflow-model-version'], undefined);
     assert.equal(body.request_id, r.headers['x-request-id']);

@@ -286,7 +286,13 @@ test('/ready, /metadata, /metrics and the OpenAPI document follow the swap', asy
   pointStage(root, 'production', bDir);
   await src.reload();
   const ready = JSON.parse(await get('/ready'));
-  assert.deepEqual(ready.model, { name: 'fake', run_id: 'run-b', version: 2, stage: 'production' });
+  assert.deepEqual(ready.model, {
+    name: 'concrete',
+    family: 'fake',
+    run_id: 'run-b',
+    version: 2,
+    stage: 'production',
+  });
   const md = JSON.parse(await get('/metadata'));
   assert.equal(md.registry.version, 2);
   assert.equal(md.serving.generation, 2);
