@@ -2,7 +2,7 @@
  * `tabflow logs`: what the prediction log holds (rows per run, time span, the latest rows), or an
  * export of it to .csv, .json, .ndjson or .parquet.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { UsageError } from '../core/errors.js';
 import {
@@ -14,8 +14,9 @@ import {
   summarizeLog,
 } from '../log/index.js';
 import { defaultLogPath, LOG_FILE } from '../serve/default-log-path.js';
+import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
-export interface LogsOptions {
+export interface LogsOptions extends ModelsDirFlags {
   db?: string;
   model?: string;
   since?: string;
@@ -29,7 +30,8 @@ export interface LogsOptions {
 }
 
 export async function logsCommand(opts: LogsOptions): Promise<number> {
-  const file = resolve(opts.db ?? (opts.model ? defaultLogPath(opts.model) : `models/${LOG_FILE}`));
+  const root = modelsDirOf(opts) ?? DEFAULT_MODELS_DIR;
+  const file = resolve(opts.db ?? (opts.model ? defaultLogPath(opts.model) : join(root, LOG_FILE)));
   const q: LogQuery = {
     since: opts.since ? parseSince(opts.since) : undefined,
     until: opts.until ? parseSince(opts.until) : undefined,

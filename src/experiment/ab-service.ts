@@ -294,7 +294,7 @@ function openRegistry(root: string): ModelRegistry {
     throw new UsageError(
       'no_champion',
       `No model registry in ${resolve(root)} (${REGISTRY_DB_FILE} is missing), so no production version ` +
-        'to test against: train and promote a model there first (tabflow train --out <dir>)',
+        'to test against: train and promote a model there first (tabflow train --models-dir <dir>)',
     );
   }
   return ModelRegistry.open(root);

@@ -42,6 +42,7 @@ const COMMANDS = [
   ['serve'],
   ['monitor'],
   ['feedback'],
+  ['logs'],
   ['retrain'],
   ['models', 'list'],
   ['models', 'promote'],
@@ -103,6 +104,13 @@ describe('--models-dir everywhere, config paths against the config file', () => 
     const fb = await tabflowInProcess(['feedback', '--data', labels, '--models-dir', models, '--json']);
     assert.equal(fb.code, 2, fb.stderr); // nothing accepted: no prediction has that id
     assert.equal(JSON.parse(fb.stdout).file, join(models, 'predictions.sqlite'));
+    const missing = join(tmp, 'no-models');
+    const logs = await tabflowInProcess(['logs', '--models-dir', missing]);
+    assert.equal(logs.code, 2, logs.stderr);
+    assert.ok(
+      logs.stderr.includes(`No prediction log at ${join(missing, 'predictions.sqlite')}`),
+      logs.stderr,
+    );
   });
 
   it('a config output.dir is the models folder of `models` and `ab` too', async () => {
