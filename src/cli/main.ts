@@ -42,6 +42,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       'registry tag of the new version (repeatable)',
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
+    )
+    .option(
+      '--allow-data-change',
+      "register the run even if its target or input columns differ from the model's previous version",
     );
   addModelsDirOption(
     train,
@@ -138,10 +142,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       });
     },
   );
-  const logs = program
+  program
     .command('logs')
     .description('summarise or export the prediction log')
-    .option('--db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
+    .option('--db <file>', 'prediction log (default: models/predictions.sqlite)')
     .option('--model <dir>', 'find the log next to this model folder instead')
     .option('--since <when>', 'only rows since a duration ago (30m, 1h, 2d) or an ISO date')
     .option('--until <when>', 'only rows before a duration ago or an ISO date')
@@ -149,12 +153,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--model-version <n>', 'only rows served by this registered version (3 or v3)')
     .option('--limit <n>', 'latest rows to print', '20')
     .option('--export <file>', 'write the rows to .csv, .json, .ndjson or .parquet')
-    .option('--json', 'print the summary and latest rows as JSON');
-  addModelsDirOption(logs, 'models folder whose prediction log is read (default: models)', ['--dir']).action(
-    async (opts) => {
+    .option('--json', 'print the summary and latest rows as JSON')
+    .action(async (opts) => {
       code = await (await import('./logs-command.js')).logsCommand(opts);
-    },
-  );
+    });
   const feedback = program
     .command('feedback')
     .description('record ground truth for served predictions from a file (request_id, actual[, row])')

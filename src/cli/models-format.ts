@@ -30,12 +30,27 @@ const where = (p: string): string => relative(process.cwd(), p) || '.';
 
 export function versionsTable(list: VersionRecord[]): string {
   if (!list.length) return 'no versions registered yet (tabflow train registers every run)';
-  const t = table(['version', 'stages', 'aliases', 'model', 'test rmse', 'test r2', 'trained', 'run']);
+  const t = table([
+    'version',
+    'stages',
+    'aliases',
+    'target',
+    'data',
+    'model',
+    'test rmse',
+    'test r2',
+    'trained',
+    'run',
+  ]);
   for (const v of list) {
     t.push([
       `v${v.version}`,
       v.stages.join(', '),
       v.aliases.join(', '),
+      v.target ?? '—',
+      v.data_file === undefined
+        ? '—'
+        : `${v.data_file}${v.data_rows === undefined ? '' : ` (${v.data_rows.toLocaleString('en')} rows)`}`,
       `${v.model_name} (${v.model_kind})`,
       num(v.metrics?.test?.rmse),
       num(v.metrics?.test?.r2),
@@ -54,6 +69,9 @@ export function versionDetails(v: VersionRecord): string {
     `  stages       ${v.stages.join(', ') || '—'}`,
     `  aliases      ${v.aliases.join(', ') || '—'}`,
     `  trained      ${v.trained_at}`,
+    `  target       ${v.target ?? '—'}`,
+    `  data         ${v.data_file ?? '—'}${v.data_rows === undefined ? '' : ` (${v.data_rows.toLocaleString('en')} rows)`}`,
+    `  columns      ${v.features ? `${v.features.length}: ${v.features.join(', ')}` : '—'}`,
     `  registered   ${v.registered_at} by ${v.actor}`,
     `  data sha256  ${v.data_sha256}`,
     `  config hash  ${v.config_sha256}`,

@@ -27,6 +27,8 @@ export interface TrainOptions extends ModelsDirFlags {
   name?: string;
   /** Registry tags, `key=value` each. */
   tag?: string[];
+  /** Register even if the target or input columns differ from the previous version. */
+  allowDataChange?: boolean;
 }
 
 /** Config file, then command-line flags on top. */
@@ -59,6 +61,7 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
   const modelsDir = modelsDirOf(opts, ['out', 'dir']);
   if (modelsDir) set('output', 'dir', modelsDir);
   if (opts.promote) set('output', 'promote', 'always');
+  if (opts.allowDataChange) set('registry', 'allow_data_change', true);
   if (opts.name !== undefined) set('registry', 'name', checkModelName(opts.name, '--name'));
   const cfg = resolveConfig(raw);
   if (opts.models) {

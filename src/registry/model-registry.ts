@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
 import { loadArtifacts } from '../artifacts/load-artifacts.js';
 import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
@@ -59,6 +59,7 @@ export class ModelRegistry {
   /** What `open` did with the leftovers of a killed save under runs/. */
   readonly recovered: RecoveryNote[];
   private readonly folders: StageFolders;
+  private readonly datasets = new Map<string, ReturnType<typeof datasetOf> | object>();
 
   private constructor(root: string, store: RegistryStore, repair: boolean) {
     this.root = root;
@@ -413,6 +414,7 @@ export class ModelRegistry {
         config_sha256: sha256(JSON.stringify(p.config ?? {})),
         trained_at: m.created_at,
         tags: p.tags,
+        ...datasetOf(m),
       });
       this.store.addEvent({
         ts: new Date().toISOString(),
@@ -446,12 +448,28 @@ export class ModelRegistry {
     stages: StageRow[],
     aliases: { alias: string; version: number }[],
   ): VersionRecord {
+    const run_path = resolve(this.root, v.run_dir);
     return {
+      ...(v.target === undefined ? this.olderDataset(v.run_id, run_path) : {}),
       ...v,
-      run_path: resolve(this.root, v.run_dir),
+      run_path,
       stages: stages.filter((s) => s.version === v.version).map((s) => s.stage),
       aliases: aliases.filter((a) => a.version === v.version).map((a) => a.alias),
     };
+  }
+
+  /** Target and data of a version registered before the registry recorded them (its metadata.json). */
+  private olderDataset(runId: string, runPath: string): ReturnType<typeof datasetOf> | object {
+    let d = this.datasets.get(runId);
+    if (!d) {
+      try {
+        d = datasetOf(JSON.parse(readFileSync(join(runPath, METADATA_FILE), 'utf8')) as MetadataJson);
+      } catch {
+        d = {}; // the run folder is gone or damaged: shown without them
+      }
+      this.datasets.set(runId, d);
+    }
+    return d;
   }
 
   /** The gate a version's own config asks for (its `registry` section, as trained). */
@@ -469,6 +487,16 @@ export class ModelRegistry {
     }
     return stack;
   }
+}
+
+/** What a run was trained on, as the registry records it. */
+function datasetOf(m: MetadataJson): Pick<StoredVersion, 'target' | 'data_file' | 'data_rows' | 'features'> {
+  return {
+    target: m.target.name,
+    data_file: basename(m.data.path),
+    data_rows: m.data.rows,
+    features: m.features.map((f) => f.name),
+  };
 }
 
 /** The SQLite store of a root; an unreadable file says how to rebuild it. */

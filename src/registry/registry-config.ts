@@ -14,6 +14,11 @@ export const REGISTRY_PARAMS = {
     default: 'default',
     doc: 'model name every run registers under as a new version (--name overrides); letters, digits, . _ -',
   },
+  allow_data_change: {
+    type: 'boolean',
+    default: false,
+    doc: 'register a run whose target or input columns differ from the previous version (--allow-data-change); otherwise refused before training',
+  },
   stage_on_train: {
     type: 'enum',
     default: 'dev',

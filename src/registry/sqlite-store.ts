@@ -71,6 +71,17 @@ CREATE INDEX IF NOT EXISTS events_stage ON events (stage, id);
 
 const JSON_COLUMNS = ['artifacts', 'params', 'metrics', 'tags'] as const;
 
+/**
+ * Columns added after schema version 1, nullable (rows registered before them have none): added
+ * in place on open, so an older tabflow still reads the file (it ignores columns it does not know).
+ */
+const ADDED_COLUMNS: Record<string, string> = {
+  target: 'TEXT',
+  data_file: 'TEXT',
+  data_rows: 'INTEGER',
+  features: 'TEXT',
+};
+
 type Row = Record<string, unknown>;
 
 export interface SqliteStoreOptions {
@@ -93,6 +104,7 @@ export class SqliteRegistryStore implements RegistryStore {
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(DDL);
+      this.addColumns();
       this.db
         .prepare('INSERT OR IGNORE INTO registry_meta (key, value) VALUES (?, ?)')
         .run('schema_version', String(SCHEMA_VERSION));
@@ -107,6 +119,21 @@ export class SqliteRegistryStore implements RegistryStore {
         `The model registry ${file} has schema version ${v}; this tabflow reads up to ${SCHEMA_VERSION}: upgrade tabflow`,
       );
     }
+  }
+
+  /** Add the columns of ADDED_COLUMNS a file lacks (under the write lock: two openers race). */
+  private addColumns(): void {
+    const have = () =>
+      new Set((this.db.prepare('PRAGMA table_info(versions)').all() as Row[]).map((r) => String(r.name)));
+    if (Object.keys(ADDED_COLUMNS).every((c) => have().has(c))) return;
+    this.db
+      .transaction(() => {
+        const cols = have();
+        for (const [c, type] of Object.entries(ADDED_COLUMNS)) {
+          if (!cols.has(c)) this.db.exec(`ALTER TABLE versions ADD COLUMN ${c} ${type}`);
+        }
+      })
+      .immediate();
   }
 
   writeTransaction<T>(fn: () => T): T {
@@ -138,6 +165,7 @@ export class SqliteRegistryStore implements RegistryStore {
     const version = Number(next.n);
     const row: Row = { ...v, version };
     for (const c of JSON_COLUMNS) row[c] = JSON.stringify(v[c]);
+    if (v.features !== undefined) row.features = JSON.stringify(v.features);
     const cols = Object.keys(row);
     this.db
       .prepare(`INSERT INTO versions (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`)
@@ -242,6 +270,9 @@ export class SqliteRegistryStore implements RegistryStore {
 function toVersion(r: Row): StoredVersion {
   const out = { ...r } as Record<string, unknown>;
   for (const c of JSON_COLUMNS) out[c] = JSON.parse(String(r[c]));
+  for (const c of Object.keys(ADDED_COLUMNS)) if (out[c] === null || out[c] === undefined) delete out[c];
+  if (typeof out.features === 'string') out.features = JSON.parse(out.features);
+  if (out.data_rows !== undefined) out.data_rows = Number(out.data_rows);
   out.version = Number(r.version);
   return out as unknown as StoredVersion;
 }

@@ -22,6 +22,15 @@ export interface NewVersion {
   config_sha256: string;
   trained_at: string;
   tags: Record<string, string>;
+  /**
+   * What the run was trained on: target column, data file name, rows loaded, input columns.
+   * Absent for versions registered before they were recorded (ModelRegistry reads them from the
+   * run's metadata.json then).
+   */
+  target?: string;
+  data_file?: string;
+  data_rows?: number;
+  features?: string[];
 }
 
 export interface StoredVersion extends NewVersion {

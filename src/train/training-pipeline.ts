@@ -15,12 +15,14 @@ import { type Column, cellValue, columnLength, type Frame } from '../data/frame.
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
 import { permutationImportance } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
+import { checkRegistrable, checkSameDataset } from '../registry/preflight.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
 import type { CvEvent } from './cv/cross-validate.js';
@@ -114,9 +116,22 @@ export class TrainingPipeline {
 
   private async execute(source?: InMemorySource): Promise<RunSummary> {
     const cfg = this.config;
+    // A run that could not be registered (bad name or tag, another model's folder) fails now.
+    checkRegistrable(cfg.output.dir, cfg.registry.name, this.tags);
     // Cross-validation's workers load while the data does.
     if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
     const rows = await this.prepareRows(source);
+    // Another dataset under this model's name (other target or columns) fails before any fit.
+    checkSameDataset(
+      cfg.output.dir,
+      {
+        target: rows.target,
+        features: rows.all.frame.names,
+        dataFile: basename(rows.loaded.report.path),
+        rows: rows.loaded.report.rows,
+      },
+      cfg.registry.allow_data_change,
+    );
     const choice = this.chooseMethod(rows);
     this.onEvent({ type: 'method', choice });
     const ctx = {
