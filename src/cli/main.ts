@@ -142,10 +142,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       });
     },
   );
-  program
+  const logs = program
     .command('logs')
     .description('summarise or export the prediction log')
-    .option('--db <file>', 'prediction log (default: models/predictions.sqlite)')
+    .option('--db <file>', 'prediction log (default: <models dir>/predictions.sqlite)')
     .option('--model <dir>', 'find the log next to this model folder instead')
     .option('--since <when>', 'only rows since a duration ago (30m, 1h, 2d) or an ISO date')
     .option('--until <when>', 'only rows before a duration ago or an ISO date')
@@ -153,10 +153,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .option('--model-version <n>', 'only rows served by this registered version (3 or v3)')
     .option('--limit <n>', 'latest rows to print', '20')
     .option('--export <file>', 'write the rows to .csv, .json, .ndjson or .parquet')
-    .option('--json', 'print the summary and latest rows as JSON')
-    .action(async (opts) => {
+    .option('--json', 'print the summary and latest rows as JSON');
+  addModelsDirOption(logs, 'models folder whose prediction log is read (default: models)', ['--dir']).action(
+    async (opts) => {
       code = await (await import('./logs-command.js')).logsCommand(opts);
-    });
+    },
+  );
   const feedback = program
     .command('feedback')
     .description('record ground truth for served predictions from a file (request_id, actual[, row])')
