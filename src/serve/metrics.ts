@@ -4,8 +4,8 @@
  * beside tabflow's own, under the names dashboards already use. Each server has its own
  * registry (several servers in one process, as in tests, never share counts).
  *
- * Request and row counters are updated on the hot path through label children cached per label
- * set; values that live elsewhere (reload counters, experiment and log state) are read when the
+ * Request and row counts are plain numbers on the hot path, handed to prom-client counters when
+ * scraped (the latency histogram is prom-client's own); values that live elsewhere (reload counters, experiment and log state) are read when the
  * registry is scraped. With `tabflow serve --workers N` the answer sums every worker's registry
  * (cluster-primary.ts); the `aggregator` of each gauge says how a worker's value combines.
  */
@@ -38,19 +38,57 @@ export interface ServerSample {
 }
 
 type Labels = Record<string, string>;
-type Child = { inc(n?: number): void };
+
+/**
+ * Counts per label set in plain numbers, handed to a prom-client counter when it is scraped: an
+ * update is a Map lookup and an increment (a prom-client `inc` hashes its labels, ~0.7 µs).
+ */
+class Counts {
+  private readonly entries: { labels: Labels; n: number }[] = [];
+  private readonly byValue = new Map<string, { labels: Labels; n: number }>();
+
+  constructor(registry: Registry, name: string, help: string, labelNames: string[]) {
+    const entries = this.entries;
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { labels, n } of entries) this.inc(labels, n);
+      },
+    });
+  }
+
+  /** The count of one label set, to increment (`n++`); keep it to skip the lookup next time. */
+  entry(labels: Labels): { labels: Labels; n: number } {
+    const e = { labels, n: 0 };
+    this.entries.push(e);
+    return e;
+  }
+
+  /** One count more for a family with a single label. */
+  inc(label: string, value: string): void {
+    let e = this.byValue.get(value);
+    if (!e) {
+      e = this.entry({ [label]: value });
+      this.byValue.set(value, e);
+    }
+    e.n++;
+  }
+}
 
 export class ServerMetrics {
   readonly registry: Registry;
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly requests: Counts;
   private readonly latency: Histogram<'route'>;
-  private readonly rows: Counter<'status'>;
-  private readonly rejected: Counter<'code'>;
-  private readonly warned: Counter<'code'>;
-  /** Label children by their parts, made once: the hot path does lookups only. */
-  private readonly requestChildren = new Map<string, Child>();
+  private readonly rows: Counts;
+  private readonly rejected: Counts;
+  private readonly warned: Counts;
+  /** Per method, route and status: the request count and the route's histogram child, made once. */
+  private readonly requestEntries = new Map<string, Map<string, Map<number, { n: number }>>>();
   private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
-  private readonly codeChildren = new Map<Counter<string>, Map<string, Child>>();
   private readonly started = Date.now();
 
   /**
@@ -65,32 +103,41 @@ export class ServerMetrics {
     const registry = opts.registry ?? new PromRegistry();
     this.registry = registry;
     collectDefaultMetrics({ register: registry });
-    const registers = [registry];
-    this.requests = new Counter({
-      name: 'tabflow_http_requests_total',
-      help: 'HTTP requests by method, route and status.',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
+    this.requests = new Counts(
+      registry,
+      'tabflow_http_requests_total',
+      'HTTP requests by method, route and status.',
+      ['method', 'route', 'status'],
+    );
     this.latency = new Histogram({
       name: 'tabflow_http_request_duration_seconds',
       help: 'HTTP request latency by route.',
       labelNames: ['route'],
       buckets: BUCKETS,
-      registers,
+      registers: [registry],
     });
-    const byCode = (name: string, help: string, label: 'status' | 'code') =>
-      new Counter({ name, help, labelNames: [label], registers });
-    this.rows = byCode('tabflow_prediction_rows_total', 'Rows scored, by status (ok, rejected).', 'status');
-    this.rejected = byCode('tabflow_rejected_rows_total', 'Rejected rows by validation code.', 'code');
-    this.warned = byCode('tabflow_warned_rows_total', 'Rows predicted with a warning, by code.', 'code');
+    this.rows = new Counts(
+      registry,
+      'tabflow_prediction_rows_total',
+      'Rows scored, by status (ok, rejected).',
+      ['status'],
+    );
+    this.rejected = new Counts(registry, 'tabflow_rejected_rows_total', 'Rejected rows by validation code.', [
+      'code',
+    ]);
+    this.warned = new Counts(
+      registry,
+      'tabflow_warned_rows_total',
+      'Rows predicted with a warning, by code.',
+      ['code'],
+    );
     const self = this;
     new Gauge({
       name: 'tabflow_model_info',
       help: 'The model being served (value is always 1).',
       labelNames: ['model', 'run_id', 'version', 'stage', 'tabflow_version'],
       aggregator: 'max',
-      registers,
+      registers: [registry],
       collect() {
         this.reset();
         this.set(self.info, 1);
@@ -108,13 +155,12 @@ export class ServerMetrics {
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let c = this.requestChildren.get(key);
-    if (!c) {
-      c = this.requests.labels(method, route, String(status));
-      this.requestChildren.set(key, c);
-    }
-    c.inc();
+    const byRoute = getOrAdd(this.requestEntries, method, () => new Map());
+    const byStatus = getOrAdd(byRoute, route, () => new Map());
+    const e = getOrAdd(byStatus, status, () =>
+      this.requests.entry({ method, route, status: String(status) }),
+    );
+    e.n++;
     let h = this.latencyChildren.get(route);
     if (!h) {
       h = this.latency.labels(route);
@@ -129,37 +175,32 @@ export class ServerMetrics {
     errors: readonly { code: string }[],
     warnings: readonly { code: string }[],
   ): void {
-    this.child(this.rows, status).inc();
-    this.countCodes(this.rejected, errors);
-    this.countCodes(this.warned, warnings);
+    this.rows.inc('status', status);
+    countCodes(this.rejected, errors);
+    countCodes(this.warned, warnings);
   }
 
   /** The Prometheus text exposition of this server's registry. */
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
 
-  private countCodes(counter: Counter<'code'>, issues: readonly { code: string }[]): void {
-    for (let i = 0; i < issues.length; i++) {
-      const code = issues[i].code;
-      let seen = false;
-      for (let j = 0; j < i && !seen; j++) seen = issues[j].code === code;
-      if (!seen) this.child(counter, code).inc();
-    }
+function getOrAdd<K, V>(m: Map<K, V>, key: K, make: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) {
+    v = make();
+    m.set(key, v);
   }
+  return v;
+}
 
-  private child(counter: Counter<string>, value: string): Child {
-    let byValue = this.codeChildren.get(counter);
-    if (!byValue) {
-      byValue = new Map();
-      this.codeChildren.set(counter, byValue);
-    }
-    let c = byValue.get(value);
-    if (!c) {
-      c = counter.labels(value);
-      byValue.set(value, c);
-    }
-    return c;
+function countCodes(counts: Counts, issues: readonly { code: string }[]): void {
+  for (let i = 0; i < issues.length; i++) {
+    const code = issues[i].code;
+    let seen = false;
+    for (let j = 0; j < i && !seen; j++) seen = issues[j].code === code;
+    if (!seen) counts.inc('code', code);
   }
 }
 
