@@ -56,7 +56,9 @@ export async function heldOutParts(
   if (!path || !target) {
     throw new DataError(
       'no_data',
-      'The run config names no data file or target, so its held-out rows cannot be rebuilt; pass --eval-data FILE',
+      path
+        ? 'The run config names no target, so its held-out rows cannot be rebuilt; pass --eval-data FILE where a command takes it (models promote, ab conclude)'
+        : 'The run was trained from data in memory (its config names no data file), so its held-out rows cannot be rebuilt; pass --eval-data FILE where a command takes it (models promote, ab conclude)',
     );
   }
   const loaded = await DataLoader.load(path, loadOptionsOf(cfg));

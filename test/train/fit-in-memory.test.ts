@@ -8,7 +8,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DataError, Frame, InferencePipeline, resolveConfig, TrainingPipeline } from '../../src/index.js';
+import {
+  buildRunReport,
+  DataError,
+  Frame,
+  InferencePipeline,
+  resolveConfig,
+  TrainingPipeline,
+} from '../../src/index.js';
 import { canonicalSha256, loadInMemory } from '../../src/train/training-data.js';
 import { TmpDir } from '../data/tmp-files.js';
 import { runScript } from '../helpers/cli.js';
@@ -51,6 +58,8 @@ describe('TrainingPipeline.fit (in-memory data)', () => {
     assert.equal(meta.data.sha256, loadInMemory(records, undefined, TARGET).report.sha256);
     // The saved config names no data file: nothing rebuilds this run from a wrong one.
     assert.match(readFileSync(join(fromRecords.runDir, 'config.yaml'), 'utf8'), /^ {2}path: null$/m);
+    const report = await buildRunReport(fromRecords.runDir);
+    assert.match(report.test_note ?? '', /trained from data in memory \(its config names no data file\)/);
   });
 
   it('records, columns (plain or typed arrays), a Frame, or features with y apart hash alike', () => {
