@@ -15,6 +15,7 @@ import { InferencePipeline } from '../../src/inference/index.js';
 import { FeedbackStore } from '../../src/log/feedback.js';
 import { PredictionLog } from '../../src/log/index.js';
 import { createServer } from '../../src/serve/index.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
 const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
@@ -144,4 +145,10 @@ test('log.durability ack: a write that fails answers 503 naming the log, not an 
   assert.equal(ok.statusCode, 200, ok.body);
   await app.close();
   assert.deepEqual([...loggedIds(file).keys()], [JSON.parse(ok.body).request_id]);
+});
+
+test('serve --log-durability takes buffered or ack; anything else is exit 2 naming the flag', async () => {
+  const r = await tabflowInProcess(['serve', '--model', model.production, '--log-durability', 'sync']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--log-durability "sync" is not allowed: expected buffered or ack/);
 });
