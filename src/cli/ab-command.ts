@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { readRunConfig } from '../artifacts/run-config.js';
-import { readConfigFile, resolveConfig } from '../config/config.js';
+import { readConfigFile, resolveConfigUnknown } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import {
@@ -153,7 +153,7 @@ function rawConfig(o: Common): Record<string, unknown> | null {
 /** --config's experiment section, else the production run's, else the defaults. */
 function experimentConfig(o: Common): ExperimentConfig {
   const raw = rawConfig(o);
-  if (raw) return resolveConfig(raw).experiment;
+  if (raw) return resolveConfigUnknown(raw).experiment;
   return resolveExperimentConfig(readRunConfig(join(root(o), 'production')).experiment ?? {});
 }
 

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { writeFileAtomic } from '../artifacts/atomic.js';
 import { readRunConfig } from '../artifacts/run-config.js';
-import { readConfigFile, resolveConfig } from '../config/config.js';
+import { readConfigFile, resolveConfigUnknown } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import { parseSince } from '../log/read-log.js';
@@ -72,7 +72,7 @@ export async function monitorCommand(opts: MonitorOptions): Promise<number> {
 /** The run's own monitoring section, unless --config (and --env / TABFLOW_ENV) say otherwise. */
 function monitoringConfig(modelDir: string, opts: MonitorOptions): MonitoringConfig {
   if (opts.config) {
-    return resolveConfig(applyEnvironment(readConfigFile(opts.config), selectedEnvironment(opts.env)))
+    return resolveConfigUnknown(applyEnvironment(readConfigFile(opts.config), selectedEnvironment(opts.env)))
       .monitoring;
   }
   return resolveMonitoringConfig(readRunConfig(modelDir).monitoring ?? {});

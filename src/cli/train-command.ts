@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { readConfigFile, resolveConfig, type TabflowConfig } from '../config/config.js';
+import { readConfigFile, resolveConfigUnknown, type TabflowConfig } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import '../models/index.js';
@@ -63,7 +63,7 @@ export function buildConfig(opts: TrainOptions): TabflowConfig {
   if (opts.promote) set('output', 'promote', 'always');
   if (opts.allowDataChange) set('registry', 'allow_data_change', true);
   if (opts.name !== undefined) set('registry', 'name', checkModelName(opts.name, '--name'));
-  const cfg = resolveConfig(raw);
+  const cfg = resolveConfigUnknown(raw);
   if (opts.models) {
     const names = opts.models
       .split(',')
