@@ -114,7 +114,13 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
     return seen;
   };
   for (let i = 0; i < 20; i++)
-    assert.deepEqual(await predict(i), { name: 'ridge', run_id: a.runId, version: 1, stage: 'production' });
+    assert.deepEqual(await predict(i), {
+      name: 'concrete',
+      family: 'ridge',
+      run_id: a.runId,
+      version: 1,
+      stage: 'production',
+    });
   assert.equal((await pids(1)).size, 2, 'both workers serve v1');
 
   pointStage(
