@@ -55,7 +55,7 @@ export function refuseLostRegistry(root: string, store: RegistryStore): void {
   throw new DataError(
     'registry_lost',
     `The model registry ${store.location} holds no versions, but ${root} holds ${found.join(', ')}: ` +
-      'the registry file was emptied or replaced. Nothing was changed. Rebuild it from the run ' +
+      'the registry file was emptied or replaced. No link or folder was changed. Rebuild it from the run ' +
       `folders with: tabflow models rebuild --models-dir ${shownPath(root)}`,
   );
 }
