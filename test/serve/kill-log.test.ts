@@ -16,6 +16,7 @@ import { FeedbackStore } from '../../src/log/feedback.js';
 import { PredictionLog } from '../../src/log/index.js';
 import { createServer } from '../../src/serve/index.js';
 import { tabflowInProcess } from '../helpers/cli.js';
+import { reportFigures } from '../helpers/reliability.js';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
 const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
@@ -91,7 +92,7 @@ function loggedIds(file: string): Map<string, number> {
 
 const N = 60;
 
-test('log.durability ack: SIGKILL right after N answered predictions → all N requests and their rows are logged', async () => {
+test('log.durability ack: SIGKILL right after N answered predictions → all N requests and their rows are logged', async (t) => {
   // A batch and a timer that would never write by themselves: only the ack commits rows.
   const s = await serve('ack', { durability: 'ack', batch_size: 100000, flush_ms: 60000 });
   assert.match(s.stderr(), /prediction log .*ack\.sqlite \(ack\)/);
@@ -101,6 +102,14 @@ test('log.durability ack: SIGKILL right after N answered predictions → all N r
   assert.equal(answered.length, N);
   for (const a of answered) assert.equal(logged.get(a.id), a.rows, `request ${a.id}`);
   assert.equal(logged.size, N);
+  const rows = answered.reduce((sum, a) => sum + a.rows, 0);
+  reportFigures(t, {
+    run: 'kill -9 of tabflow serve, log.durability ack',
+    cases: N,
+    failures: N - answered.length,
+    lost: N - answered.filter((a) => logged.get(a.id) === a.rows).length,
+    detail: `${N} requests (${rows} rows) answered 200, then SIGKILL; feedback accepted for every logged id`,
+  });
 
   const store = new FeedbackStore(s.db);
   const report = store.record(
@@ -111,12 +120,20 @@ test('log.durability ack: SIGKILL right after N answered predictions → all N r
   assert.equal(report.accepted, N / 3);
 });
 
-test('log.durability buffered: the same kill loses the unwritten rows, and feedback for a lost id says so', async () => {
+test('log.durability buffered: the same kill loses the unwritten rows, and feedback for a lost id says so', async (t) => {
   const s = await serve('buffered', { durability: 'buffered', batch_size: 100000, flush_ms: 60000 });
   assert.match(s.stderr(), /prediction log .*buffered\.sqlite \(buffered\)/);
   const answered = await predictMany(s.base, N);
   await kill9(s.child);
   assert.equal(loggedIds(s.db).size, 0, 'every answered row was still in the buffer');
+  reportFigures(t, {
+    run: 'kill -9 of tabflow serve, log.durability buffered (batch and timer never fire)',
+    cases: N,
+    failures: 0,
+    lost: answered.length,
+    detail:
+      'the worst case the default allows is < log.batch_size rows from the last log.flush_ms; feedback for a lost id is refused as never logged',
+  });
 
   const store = new FeedbackStore(s.db);
   const report = store.record([{ request_id: answered[0].id, actual: 30 }]);
