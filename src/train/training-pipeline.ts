@@ -168,7 +168,8 @@ export class TrainingPipeline {
       async (): Promise<LoadedData | Loaded> =>
         source ? loadInMemory(source.X, source.y, target) : DataLoader.load(path!, loadOptionsOf(cfg)),
       (r: LoadedData | Loaded) =>
-        `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format})`,
+        `${r.frame.nRows.toLocaleString('en')} rows × ${r.frame.nCols} columns (${r.report.format}` +
+        `${r.report.encoding ? `, ${r.report.encoding}` : ''})${r.report.encodingNote ? ` — note: ${r.report.encodingNote}` : ''}`,
     );
     const cleaned = await this.stage(
       'clean',
@@ -327,7 +328,7 @@ export class TrainingPipeline {
 /** Data loaded from memory rather than a file. */
 interface Loaded {
   frame: Frame;
-  report: InMemoryReport;
+  report: InMemoryReport & Partial<Pick<LoadedData['report'], 'encoding' | 'encodingNote'>>;
 }
 
 /** Model-matrix widths per encoding, roughly (before preprocessing: one-hot counts the levels). */

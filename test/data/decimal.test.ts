@@ -7,7 +7,8 @@ import { TmpDir } from './tmp-files.js';
 const tmp = new TmpDir();
 after(() => tmp.remove());
 
-const EU = 'Preis (€, brutto);Gewicht (kg, netto);Stadt\n79,99;1.234,5;Köln\n-0,5;2;Berlin\n1.000;"3,25";Bonn\n';
+const EU =
+  'Preis (€, brutto);Gewicht (kg, netto);Stadt\n79,99;1.234,5;Köln\n-0,5;2;Berlin\n1.000;"3,25";Bonn\n';
 
 for (const csvEngine of ['tabflow', 'duckdb'] as const) {
   describe(`decimal comma (${csvEngine})`, () => {
