@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadArtifacts, ModelRegistry, readRegistryStamp } from '../../src/internal.js';
+import { reportFigures } from '../helpers/reliability.js';
 import { startChild } from './child.js';
 import { threeVersions, tmpEntries } from './fixture.js';
 
 const MOVES = 40;
 
 describe('concurrent promotions and rollbacks', () => {
-  it('never corrupt the registry or the stage folders', async () => {
+  it('never corrupt the registry or the stage folders', async (t) => {
     const root = await threeVersions();
     let running = true;
     const children = Promise.all([
@@ -78,6 +79,15 @@ describe('concurrent promotions and rollbacks', () => {
         }
         assert.equal(stack.at(-1), held.version);
       }
+      reportFigures(t, {
+        run: 'load: 2 processes promoting and rolling back at once',
+        cases: 2 * MOVES,
+        failures: done.reduce((n, d) => n + d.failed.length, 0),
+        lost: done[0].moves + done[1].moves - (moves.length - 4),
+        detail:
+          `${done[0].moves + done[1].moves} moves applied, ${done[0].refusedByRule + done[1].refusedByRule} ` +
+          `refused by the registry's rules; ${reads} loads of the stage folders alongside, none incomplete or mixed`,
+      });
     } finally {
       r.close();
     }
