@@ -61,13 +61,19 @@ export async function tabflowAsync(args: string[], cwd: string): Promise<CliResu
   return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `tabflow ...args` in this process (no tsx start-up per call), capturing what it prints. */
+/**
+ * `tabflow ...args` in this process (no tsx start-up per call), capturing the text it prints.
+ * Binary writes pass through: the test runner (Node 24) reports a file's events to its parent as
+ * serialized buffers on this same stdout, and swallowing them would corrupt both.
+ */
 export async function tabflowInProcess(args: string[]): Promise<CliResult> {
   const out = { stdout: '', stderr: '' };
   const orig = { stdout: process.stdout.write, stderr: process.stderr.write };
   const capture = (key: 'stdout' | 'stderr') =>
-    ((s: string) => {
-      out[key] += s;
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      if (typeof chunk !== 'string')
+        return (orig[key] as (...a: unknown[]) => boolean).call(process[key], chunk, ...rest);
+      out[key] += chunk;
       return true;
     }) as typeof process.stdout.write;
   process.stdout.write = capture('stdout');
