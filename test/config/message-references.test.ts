@@ -19,6 +19,11 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /** Flags of other programs that messages legitimately quote (node, npm). */
 const FOREIGN_FLAGS = new Set([
   '--import',
+  '--require',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '--enable-source-maps',
   '--test',
   '--watch',
   '--max-old-space-size',
