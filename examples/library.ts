@@ -14,7 +14,7 @@ const records = csv.slice(1).map((line) => {
 const config = resolveConfig({
   data: { target: 'compressive_strength' }, // typed: a misspelt key or model name fails tsc
   models: ['ridge', { model: 'gbdt', params: { max_iter: 100 } }],
-  output: { dir: 'models' },
+  output: { dir: 'models-concrete' },
 });
 const run = await new TrainingPipeline(config).fit(records); // or .fit(features, y)
 const r2 = run.best.result.metrics?.test?.r2;

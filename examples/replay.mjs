@@ -9,7 +9,7 @@
 //   node examples/replay.mjs --data examples/data/diamonds.csv --where "carat<1" --write small.csv
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cellValue, csvLine, DataLoader } from 'tabflow';
+import { cellValue, csvLine, DataLoader } from 'tabflow/internal';
 
 const { values: a } = parseArgs({
   options: {
