@@ -82,7 +82,7 @@ function render(r: MonitoringResult, report?: string): string {
   const out: string[] = [];
   const v = r.model.version === null ? '' : ` v${r.model.version}`;
   out.push(
-    `${r.model.name}${v} (run ${r.model.run_id}): ${r.status.replace('_', ' ').toUpperCase()} — ` +
+    `${r.model.name ?? r.model.family}${v} (${r.model.family}, run ${r.model.run_id}): ${r.status.replace('_', ' ').toUpperCase()} — ` +
       `${r.window.rows} predictions in the window, ${r.live.current.n} with actuals`,
   );
   for (const a of r.alarms) out.push(`  ALARM ${a.kind}: ${a.message}`);

@@ -22,7 +22,10 @@ export { PROFILE_FILE };
 
 /** What monitoring needs to know about the served model. */
 export interface MonitoredModel {
-  name: string;
+  /** The registered model name (registry.json, else metadata.json's registration); null if none. */
+  name: string | null;
+  /** The model family, e.g. gbdt. */
+  family: string;
   runId: string;
   version: number | null;
   profile: ReferenceProfile | null;
@@ -55,10 +58,12 @@ export function monitoredModelOf(dir: string): MonitoredModel {
     profile = loadReferenceProfile(JSON.parse(bytes.toString('utf8')));
   }
   const test = md.selected_model.metrics?.test as Record<string, number> | undefined;
+  const stamp = readRegistryStamp(real);
   return {
-    name: md.selected_model.name,
+    name: stamp?.name ?? md.registration?.name ?? null,
+    family: md.selected_model.kind ?? md.selected_model.name,
     runId: md.run_id,
-    version: readRegistryStamp(real)?.version ?? null,
+    version: stamp?.version ?? null,
     profile,
     test: test ? { rmse: test.rmse, r2: test.r2, mae: test.mae } : null,
     coverage: md.calibration?.coverage ?? null,
@@ -80,7 +85,7 @@ export interface Alarm {
 
 export interface MonitoringResult {
   generated_at: string;
-  model: { name: string; run_id: string; version: number | null };
+  model: { name: string | null; family: string; run_id: string; version: number | null };
   window: { requested: number; rows: number; first: string | null; last: string | null };
   drift: DriftReport | null;
   /** Why there is no drift report (no profile stored, empty window). */
@@ -200,7 +205,7 @@ export function runMonitoring(
     : `${current.n} actuals for this version; live accuracy is judged from ${cfg.min_feedback} (monitoring.min_feedback)`;
   return {
     generated_at: (q.now ?? new Date()).toISOString(),
-    model: { name: model.name, run_id: model.runId, version: model.version },
+    model: { name: model.name, family: model.family, run_id: model.runId, version: model.version },
     window: {
       requested: window,
       rows: records.length,

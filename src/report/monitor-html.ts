@@ -12,7 +12,7 @@ import { barChart, binChart, COLORS, esc, lineChart } from './svg.js';
 const MAX_DISTRIBUTIONS = 12;
 
 export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: number } = {}): string {
-  const title = `tabflow monitoring — ${r.model.name}${r.model.version !== null ? ` v${r.model.version}` : ''}`;
+  const title = `tabflow monitoring — ${r.model.name ?? r.model.family}${r.model.version !== null ? ` v${r.model.version}` : ''}`;
   const body: string[] = [];
   body.push(`<h1>${esc(title)}</h1>`);
   body.push(

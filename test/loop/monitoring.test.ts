@@ -83,6 +83,8 @@ describe('monitoring (drift + live accuracy from the prediction log)', () => {
     serveAndLog(InferencePipeline.load(prodDir), log, small, 'small');
     log.close();
     const calm = runMonitoring(model, logFile, cfg);
+    // The registered name (the production release's), and the family apart, as the server answers.
+    assert.deepEqual([calm.model.name, calm.model.family, calm.model.version], ['default', 'ridge', 1]);
     assert.equal(calm.window.rows, 600);
     assert.equal(calm.drift?.dataset.drifted, false, JSON.stringify(calm.drift?.dataset));
     assert.equal(calm.status, 'ok');
