@@ -102,7 +102,9 @@ function table(results: RunResult[]): string {
       ]);
     }
   }
-  return rows.map((c) => `| ${c.join(' | ')} |`).join('\n');
+  const lines = rows.map((c) => `| ${c.join(' | ')} |`);
+  lines.splice(1, 0, `|${rows[0].map(() => '---').join('|')}|`);
+  return lines.join('\n');
 }
 
 const wanted = process.argv.slice(2);
