@@ -35,7 +35,9 @@ function parseExposition(text: string): { types: Map<string, string>; samples: S
     const labels: Record<string, string> = {};
     for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)",?/g)) labels[k] = v;
     const value = m[3] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[3]);
-    assert.ok(!Number.isNaN(value) || m[3] === 'NaN', `bad value in ${line}`);
+    // Prometheus reads NaN in any case (Go's ParseFloat); prom-client writes "Nan" for a runtime
+    // gauge that has no sample yet (event-loop lag right after start-up).
+    assert.ok(!Number.isNaN(value) || m[3].toLowerCase() === 'nan', `bad value in ${line}`);
     samples.push({ name: m[1], labels, value });
   }
   return { types, samples };
