@@ -93,6 +93,12 @@ class NodeStore {
   /** Categorical splits: node → go-left table over bins. Rare, so a Map is fine. */
   cat = new Map<number, Uint8Array>();
 
+  /** Empty again for the next tree (`add` sets every field a node reads, so nothing is cleared). */
+  reset(): void {
+    this.n = 0;
+    this.cat.clear();
+  }
+
   add(g: number, h: number, cnt: number, start: number, end: number, depth: number, l2: number): number {
     if (this.n === this.feature.length) this.grow();
     const i = this.n++;
@@ -152,6 +158,8 @@ export class TreeGrower {
   private readonly scratch = new SplitScratch();
   private readonly sparseScratch = new SparseScratch();
   private readonly candidates: Int32Array;
+  /** Node storage reused by every tree this grower grows (finish copies what a tree keeps). */
+  private nodeStore: NodeStore | null = null;
   /** Bin counts over all rows, for root histograms (computed on first use). */
   private rootCounts: Float64Array | null = null;
 
@@ -203,7 +211,7 @@ export class TreeGrower {
     const rng = opts.rng ?? null;
     // A binary tree on nRows rows has at most 2·nRows − 1 nodes (and 2·leaves − 1, 2^(depth+1) − 1).
     const depthCap = opts.maxDepth < 30 ? 2 ** (opts.maxDepth + 1) : Number.POSITIVE_INFINITY;
-    const nodes = new NodeStore(Math.max(64, Math.min(2 * nRows, 2 * maxLeaves, depthCap)));
+    const nodes = this.takeNodes(Math.max(64, Math.min(2 * nRows, 2 * maxLeaves, depthCap)));
 
     let G = 0;
     let H = 0;
@@ -431,6 +439,17 @@ export class TreeGrower {
     for (const m of fMask) if (m) this.maskPool.push(m);
     if (parentMask) this.maskPool.push(parentMask);
     return this.finish(nodes, rows);
+  }
+
+  /** The reused node storage, emptied, with room for `capacity` nodes before it regrows. */
+  private takeNodes(capacity: number): NodeStore {
+    const s = this.nodeStore;
+    if (s && s.feature.length >= capacity) {
+      s.reset();
+      return s;
+    }
+    this.nodeStore = new NodeStore(capacity);
+    return this.nodeStore;
   }
 
   /** A per-feature constant mask: a copy of the parent's, or all zeros. */

@@ -10,7 +10,7 @@
  */
 import type { Rng } from '../../core/random.js';
 import type { BinMapper, BinnedData } from './binning.js';
-import { recordSplit, type SplitConstraints, type SplitInfo, score } from './splitting.js';
+import { drawRandomBin, recordSplit, type SplitConstraints, type SplitInfo, score } from './splitting.js';
 
 const MIN_CAT_SUPPORT = 10;
 const CAT_SMOOTH = 10;
@@ -289,13 +289,7 @@ function numericSplit(
       if (bmin >= 0 && nM > 0) first = last = nb - 1;
       else return;
     } else {
-      const thr = mapper.thresholds[j];
-      const a = bmin === 0 ? mapper.minValue[j] : thr[bmin - 1];
-      const z = bmax === nb - 1 ? mapper.maxValue[j] : thr[bmax];
-      const u = a + rng.next() * (z - a);
-      let b = bmin;
-      while (b < bmax - 1 && thr[b] < u) b++;
-      first = last = b;
+      first = last = drawRandomBin(mapper, j, bmin, bmax, rng);
     }
   }
   // Dense scan semantics: a candidate at bin b sees the sums of all bins ≤ b; between present
@@ -405,12 +399,7 @@ function randomNumeric(
       t = nb - 1; // only "missing vs the rest" is left
     else return nM;
   } else {
-    const thr = mapper.thresholds[j];
-    const a = bmin === 0 ? mapper.minValue[j] : thr[bmin - 1];
-    const z = bmax === nb - 1 ? mapper.maxValue[j] : thr[bmax];
-    const u = a + rng.next() * (z - a);
-    t = bmin;
-    while (t < bmax - 1 && thr[t] < u) t++;
+    t = drawRandomBin(mapper, j, bmin, bmax, rng);
   }
   let gL = 0;
   let hL = 0;

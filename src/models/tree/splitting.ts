@@ -167,13 +167,7 @@ function numericSplit(
         first = last = nb - 1; // only "missing vs rest" is left
       else return;
     } else {
-      const thr = mapper.thresholds[j];
-      const a = bmin === 0 ? mapper.minValue[j] : thr[bmin - 1];
-      const z = bmax === nb - 1 ? mapper.maxValue[j] : thr[bmax];
-      const u = a + rng.next() * (z - a);
-      let b = bmin;
-      while (b < bmax - 1 && thr[b] < u) b++;
-      first = last = b;
+      first = last = drawRandomBin(mapper, j, bmin, bmax, rng);
     }
   }
   let gL = 0;
@@ -407,4 +401,26 @@ function randomCategorical(
   out.catLeft.fill(0);
   out.catLeft.set(left);
   finishCategorical(out, hist, lo, nb, j, gain, gL, hL, nL, G, H, N);
+}
+
+/**
+ * Extra trees' split of feature j in a node whose values span bins bmin < bmax: a threshold u
+ * drawn uniformly between the node's smallest and largest value, as the bin of the first edge
+ * ≥ u (at most bmax − 1). Binary search over the sorted edges: a forest's small nodes would
+ * otherwise scan up to 255 bins each.
+ */
+export function drawRandomBin(mapper: BinMapper, j: number, bmin: number, bmax: number, rng: Rng): number {
+  const nb = mapper.nBins[j];
+  const thr = mapper.thresholds[j];
+  const a = bmin === 0 ? mapper.minValue[j] : thr[bmin - 1];
+  const z = bmax === nb - 1 ? mapper.maxValue[j] : thr[bmax];
+  const u = a + rng.next() * (z - a);
+  let lo = bmin;
+  let hi = bmax - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (thr[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
