@@ -27,6 +27,12 @@ export interface ModelFamily {
    * as no validation rows are left; without this hook the params are used unchanged.
    */
   refitParams?(params: Record<string, unknown>, foldIterations: readonly number[]): Record<string, unknown>;
+  /**
+   * Params for a fit that held-out rows score (a cross-validation fold): what only a final model
+   * reports is skipped (forests' out-of-bag score). The fitted model must predict exactly as with
+   * `params`; without this hook the params are used unchanged.
+   */
+  foldParams?(params: Record<string, unknown>): Record<string, unknown>;
   load(json: Serialized): FittedRegressor;
 }
 

@@ -9,6 +9,11 @@ export { FittedForest } from './fitted-forest.js';
 export { ForestRegressor } from './forest.js';
 export { closePool } from './pool.js';
 
+/** A fold's model is scored on its held-out rows: its out-of-bag score would go unread (same trees). */
+function withoutOob(params: Record<string, unknown>): Record<string, unknown> {
+  return params.oob_score ? { ...params, oob_score: false } : params;
+}
+
 export const randomForest: ModelFamily = {
   kind: 'random_forest',
   description: 'Random forest: bootstrap-sampled trees with best splits, averaged; out-of-bag R²',
@@ -16,6 +21,7 @@ export const randomForest: ModelFamily = {
   input: 'ordinal',
   create: (params) => new ForestRegressor('random_forest', params as ForestParams, 'best'),
   load: (json: Serialized) => FittedForest.load('random_forest', json),
+  foldParams: withoutOob,
 };
 
 export const extraTrees: ModelFamily = {
@@ -25,6 +31,7 @@ export const extraTrees: ModelFamily = {
   input: 'ordinal',
   create: (params) => new ForestRegressor('extra_trees', params as ForestParams, 'random'),
   load: (json: Serialized) => FittedForest.load('extra_trees', json),
+  foldParams: withoutOob,
 };
 
 export const forestFamilies: readonly ModelFamily[] = [randomForest, extraTrees];

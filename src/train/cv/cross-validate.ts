@@ -96,11 +96,12 @@ export async function crossValidate(input: CrossValidateInput): Promise<CvCandid
       r.error = `cross-validation stopped after ${folds.length - left[c]} of ${folds.length} folds: the run's time budget was used up`;
     }
     if (r.status !== 'ok') return finish(f, c);
-    const m = data.get(f).get(getFamily(r.spec.model).input)!;
+    const family = getFamily(r.spec.model);
+    const m = data.get(f).get(family.input)!;
     const fitJob: FitJob = {
       name: r.spec.name,
       model: r.spec.model,
-      params: r.spec.params,
+      params: family.foldParams?.(r.spec.params) ?? r.spec.params,
       features: m.features,
       X: m.fit.X,
       y: m.fit.y,

@@ -44,9 +44,11 @@ export function cvResult(
         '(its fold scores took part in choosing it, so they lean optimistic)',
     );
   }
-  if (c.iterations.length) {
-    const lo = Math.min(...c.iterations);
-    const hi = Math.max(...c.iterations);
+  // Only families that stop early refit with their folds' rounds (a single tree reports 1).
+  const rounds = family.refitParams ? c.iterations : [];
+  if (rounds.length) {
+    const lo = Math.min(...rounds);
+    const hi = Math.max(...rounds);
     notes.push(
       `folds kept ${lo === hi ? lo : `${lo}–${hi}`} boosting rounds (early stopping on each fold's held-out rows)`,
     );
@@ -73,7 +75,7 @@ export function cvResult(
       : {}),
     cv: {
       ...cvScore(c.foldScores, metric, repeats, c.seconds),
-      ...(c.iterations.length ? { iterations: c.iterations } : {}),
+      ...(rounds.length ? { iterations: rounds } : {}),
     },
     notes,
   };
