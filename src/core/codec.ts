@@ -53,13 +53,24 @@ const DEFLATE_MIN_BYTES = 4096;
 /** Raw deflate cannot expand data more than ~1032:1; a larger declared ratio is a crafted artifact. */
 const MAX_INFLATE_RATIO = 1032;
 
+let deflateInThisThread = true;
+
+/**
+ * Never deflate in this thread: for threads whose JSON is only a transport to another thread
+ * (fit workers), where compressing costs time on both sides and saves nothing. Artifacts are
+ * written by the thread that loads the model back, which deflates as usual.
+ */
+export function skipDeflateInThisThread(): void {
+  deflateInThisThread = false;
+}
+
 function encode<D extends Dtype>(
   dtype: D,
   a: ArrayBufferView & { length: number },
   o?: EncodeOptions,
 ): Enc<D> {
   const buf = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  if (o?.deflate && buf.length >= (o.minBytes ?? DEFLATE_MIN_BYTES)) {
+  if (o?.deflate && deflateInThisThread && buf.length >= (o.minBytes ?? DEFLATE_MIN_BYTES)) {
     const z = deflateRawSync(buf, { level: DEFLATE_LEVEL });
     // Keep the plain form when deflate does not pay (random mantissas).
     if (z.length < buf.length) {

@@ -7,6 +7,7 @@
  *   every candidate refitted on all of TRAIN+VAL (boosting with the rounds its folds kept) →
  *   TEST scores every final model → intervals calibrated on the best model's out-of-fold residuals.
  */
+import { ModelError } from '../core/errors.js';
 import { type Matrix, takeRows } from '../core/matrix.js';
 import type { Frame } from '../data/frame.js';
 import { calibrateOutOfFold } from '../inference/oof-conformal.js';
@@ -16,7 +17,7 @@ import { cvResult, cvScore, fmtCv, pickBest } from './cv/cv-results.js';
 import { type Fold, kFolds } from './cv/folds.js';
 import { type HalvingResult, tuneByHalving } from './cv/halving.js';
 import { fitterOn, makeRunner } from './cv/job-runner.js';
-import { refitAll } from './cv/refit.js';
+import { type RefitOptions, refitAll, refitOne } from './cv/refit.js';
 import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
 import { type CvEnsemble, cvEnsemble, ensembleOptions } from './ensemble-step.js';
 import type { CandidateResult, TrainedCandidate } from './model-trainer.js';
@@ -87,20 +88,18 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
       (m) => `${describePrepared(m)} (fitted on TRAIN+VAL)`,
     );
     const dataFor = (enc: Parameters<typeof preparedFor>[1]) => preparedFor(prepared, enc).data;
+    const refit: RefitOptions = {
+      seed: cfg.training.seed,
+      budgetS: cfg.training.candidate_time_budget_s,
+      partialChoice: best.partial ? best.name : undefined,
+      keepModel: modelsNeeded(best.name, ok, ens),
+      metricRows: (d) => trainer.metricRows(d),
+    };
     const trained = await stage(
       'refit',
-      () =>
-        refitAll(
-          cv,
-          results,
-          runner,
-          dataFor,
-          cfg.training.seed,
-          cfg.training.candidate_time_budget_s,
-          best.partial ? best.name : undefined,
-        ),
+      () => refitAll(cv, results, runner, dataFor, refit),
       (t) =>
-        `${t.filter((x) => x.fitted).length} candidates refitted on ${rows.y.length.toLocaleString('en')} TRAIN+VAL rows`,
+        `${t.filter((x) => x.fitted || x.preds).length} candidates refitted on ${rows.y.length.toLocaleString('en')} TRAIN+VAL rows`,
     );
     const ensemble = ens ? finalEnsemble(ctx, ok, trained, prepared, ens, ensName, metric) : null;
     if (ensemble) {
@@ -112,7 +111,12 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
       () => trainer.evaluateAll(trained, dataFor),
       () => 'R², RMSE, MAE, MAPE, median AE on train (TRAIN+VAL) and test',
     );
-    const chosen = chosenModel(trained, best.name, metric);
+    const chosen = await chosenModel(trained, best.name, metric, (t) =>
+      refitOne(cv.find((c) => c.spec.name === t.spec.name)!, t.result, runner, dataFor, {
+        ...refit,
+        keepModel: () => true,
+      }),
+    );
     const oof =
       chosen.spec.model === 'ensemble' && ens
         ? ens.oof[0]
@@ -238,17 +242,45 @@ function finalEnsemble(
 
 /**
  * The selected candidate's final model; if it could not be built (a refit failed), the best
- * cross-validated candidate that has one.
+ * cross-validated candidate that has one (refitted again, keeping the model, if it was only scored).
  */
-function chosenModel(trained: readonly TrainedCandidate[], name: string, metric: Metric): TrainedCandidate {
+async function chosenModel(
+  trained: TrainedCandidate[],
+  name: string,
+  metric: Metric,
+  refitKeeping: (t: TrainedCandidate) => Promise<TrainedCandidate>,
+): Promise<TrainedCandidate> {
   const hit = trained.find((t) => t.spec.name === name && t.fitted);
   if (hit) return hit;
-  const fitted = trained.filter((t) => t.fitted && t.result.cv?.complete);
-  const results: CandidateResult[] = fitted.map((t) => t.result);
+  const built = trained.filter((t) => (t.fitted || t.preds) && t.result.cv?.complete && !t.blendOf);
+  const results: CandidateResult[] = built.map((t) => t.result);
   const next = pickBest(results, null, metric);
-  const t = fitted.find((x) => x.spec.name === next.name)!;
+  let t = built.find((x) => x.spec.name === next.name)!;
+  if (!t.fitted) {
+    const preds = t.preds;
+    t = await refitKeeping(t);
+    if (!t.fitted) {
+      throw new ModelError(
+        'refit_failed',
+        `The final models of ${name} and ${next.name} could not be built: ${t.result.error}`,
+      );
+    }
+    t.preds = preds;
+    trained[trained.findIndex((x) => x.spec.name === t.spec.name)] = t;
+  }
   t.result.notes.push(`selected in place of ${name}, whose final model could not be built`);
   return t;
+}
+
+/** The final models this thread needs: the selected candidate's and the ensemble's weighted members'. */
+function modelsNeeded(
+  best: string,
+  ok: readonly CvCandidate[],
+  ens: CvEnsemble | null,
+): (name: string) => boolean {
+  const names = new Set([best]);
+  if (ens) ok.forEach((c, m) => ens.weights[m] > 0 && names.add(c.spec.name));
+  return (name) => names.has(name);
 }
 
 /** TRAIN ∪ VAL as ascending cleaned-row indices (both parts are ascending). */

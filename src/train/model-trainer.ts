@@ -288,7 +288,9 @@ export class ModelTrainer {
   /** R², RMSE, MAE, MAPE and median AE on train, val and test for every fitted candidate. */
   evaluateAll(trained: TrainedCandidate[], data: (enc: InputEncoding) => PreparedData): void {
     for (const t of trained) {
-      if (!t.fitted) continue;
+      // A final model scored where it was fitted brings its predictions instead (cross-validation).
+      const ready = t.fitted ? undefined : t.preds;
+      if (!t.fitted && !ready) continue;
       const d = data(t.result.encoding);
       const metrics: Partial<Record<SplitName, MetricValues>> = {};
       try {
@@ -296,9 +298,9 @@ export class ModelTrainer {
         for (const split of ['train', 'val', 'test'] as const) {
           const { X, y } = split === 'train' ? this.trainSample(d) : d[split];
           if (y.length === 0) continue;
-          const p = blended(t, split) ?? t.fitted.predict(X);
+          const p = blended(t, split) ?? ready?.[split] ?? t.fitted!.predict(X);
           t.preds = { ...t.preds, [split]: p };
-          if (split === 'test') t.result.predict_seconds = (performance.now() - t0) / 1000;
+          if (split === 'test' && !ready) t.result.predict_seconds = (performance.now() - t0) / 1000;
           if (!p.every(Number.isFinite)) throw new Error(`predictions on ${split} contain non-finite values`);
           metrics[split] = scoreAll(y, p);
         }
@@ -307,11 +309,17 @@ export class ModelTrainer {
         t.result.status = 'failed';
         t.result.error = `evaluation failed: ${e instanceof Error ? e.message : String(e)}`;
         t.fitted = undefined;
+        t.preds = undefined;
       }
     }
   }
 
   private readonly samples = new WeakMap<PreparedData, XY>();
+
+  /** The matrices evaluateAll scores a candidate on: its TRAIN sample and TEST. */
+  metricRows(d: PreparedData): { train: Matrix; test: Matrix } {
+    return { train: this.trainSample(d).X, test: d.test.X };
+  }
 
   /** Seeded sample of TRAIN rows for train metrics (the same rows for every candidate). */
   private trainSample(d: PreparedData): XY {

@@ -19,6 +19,11 @@ export interface FitJob {
   readonly y: Float64Array;
   /** Rows to predict; also the early-stopping rows of models that stop early. */
   readonly held?: { readonly X: Matrix; readonly y: Float64Array };
+  /**
+   * Matrices to predict once the fit is done, which the fit never sees (a final model's metric
+   * rows), so a model need not travel back to be evaluated.
+   */
+  readonly predict?: readonly Matrix[];
   readonly seed: number;
   /** Seconds the fit may take (null: no limit). */
   readonly budgetS: number | null;
@@ -37,6 +42,9 @@ export interface FitOutcome {
   readonly iterations?: number;
   /** Importance per matrix column (final refits). */
   readonly importances?: Float64Array;
+  /** Predictions of each `predict` matrix, and the seconds they took. */
+  readonly predictions?: readonly Float64Array[];
+  readonly predictSeconds?: number;
 }
 
 /** A job's outcome plus the fitted model (in-process) or its JSON (from a worker). */
@@ -61,13 +69,18 @@ export async function runFitJob(job: FitJob, keep: 'model' | 'json' | 'none'): P
     if (pred && !pred.every(Number.isFinite)) {
       throw new Error('predictions on the held-out rows contain non-finite values');
     }
+    const seconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const predictions = job.predict?.map((X) => fitted.predict(X));
     return {
       ok: true,
-      seconds: (performance.now() - t0) / 1000,
+      seconds,
       pred,
       notes: fitted.notes,
       iterations: fitted.iterations,
-      importances: keep === 'none' ? undefined : fitted.featureImportances(),
+      importances: keep === 'none' && !job.predict ? undefined : fitted.featureImportances(),
+      predictions,
+      predictSeconds: predictions ? (performance.now() - t1) / 1000 : undefined,
       fitted: keep === 'model' ? fitted : undefined,
       json: keep === 'json' ? fitted.toJSON() : undefined,
     };
