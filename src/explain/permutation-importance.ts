@@ -47,6 +47,36 @@ export function permutationImportance(
   features: readonly FeatureInfo[],
   opts: PermutationImportanceOptions = {},
 ): PermutationImportance {
+  const steps = importanceSteps(model, X, y, features, opts);
+  for (let s = steps.next(); ; s = steps.next()) if (s.done) return s.value;
+}
+
+/**
+ * The same result as `permutationImportance`, handing the event loop back between shuffles, so
+ * work on other threads (calibration's fits) is dispatched while it runs.
+ */
+export async function permutationImportanceAsync(
+  model: FittedRegressor,
+  X: Matrix,
+  y: Float64Array,
+  features: readonly FeatureInfo[],
+  opts: PermutationImportanceOptions = {},
+): Promise<PermutationImportance> {
+  const steps = importanceSteps(model, X, y, features, opts);
+  for (let s = steps.next(); ; s = steps.next()) {
+    if (s.done) return s.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The computation, yielding after each shuffle's prediction. */
+function* importanceSteps(
+  model: FittedRegressor,
+  X: Matrix,
+  y: Float64Array,
+  features: readonly FeatureInfo[],
+  opts: PermutationImportanceOptions,
+): Generator<void, PermutationImportance, void> {
   const metric = getMetric(opts.metric ?? 'r2', 'permutation_importance.metric');
   const nInputs = sourceGroups(features).names.length;
   const maxRows = opts.maxRows ?? defaultRows(nInputs, opts.repeats ?? 5);
@@ -89,6 +119,7 @@ export function permutationImportance(
         for (const j of cols) work[i * p + j] = Xs.data[src + j];
       }
       drops[r] = sign * (baseline - metric.compute(ys, model.predict(shuffled)));
+      yield;
     }
     for (let i = 0; i < n; i++) for (const j of cols) work[i * p + j] = Xs.data[i * p + j];
     let mean = 0;

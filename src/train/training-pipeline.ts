@@ -17,7 +17,7 @@ import '../models/index.js';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
-import { permutationImportance } from '../explain/permutation-importance.js';
+import { permutationImportanceAsync } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
@@ -252,8 +252,8 @@ export class TrainingPipeline {
     const cfg = this.config;
     const { loaded, cleaned, split, choice, target } = r;
     const { best, trained, chosen } = sel;
-    const intervals = await this.calibrate(sel);
-    await this.importance(sel);
+    // Calibration fits on the worker threads while importance predicts on this one.
+    const [intervals] = await Promise.all([this.calibrate(sel), this.importance(sel)]);
     const saved = await this.stage(
       'save',
       () =>
@@ -318,7 +318,7 @@ export class TrainingPipeline {
     const fitted = best.fitted!;
     best.result.permutation_importance = await this.stage(
       'importance',
-      () => permutationImportance(fitted, test.X, test.y, features, { seed: this.config.training.seed }),
+      () => permutationImportanceAsync(fitted, test.X, test.y, features, { seed: this.config.training.seed }),
       (r) =>
         `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
     );
