@@ -279,7 +279,7 @@ function modelsNeeded(
   ens: CvEnsemble | null,
 ): (name: string) => boolean {
   const names = new Set([best]);
-  if (ens) ok.forEach((c, m) => ens.weights[m] > 0 && names.add(c.spec.name));
+  if (ens) for (const [m, c] of ok.entries()) if (ens.weights[m] > 0) names.add(c.spec.name);
   return (name) => names.has(name);
 }
 
