@@ -7,8 +7,7 @@
  * row by row, to rounding: exactly as additive as the members are.
  */
 import type { Matrix } from '../core/matrix.js';
-import type { FittedEnsemble } from '../models/ensemble/fitted-ensemble.js';
-import type { FittedRegressor } from '../models/regressor.js';
+import type { FittedRegressor, WeightedMembers } from '../models/regressor.js';
 
 /** Attributions on groups of columns: rows × nGroups, row-major. */
 export interface GroupedAttributions {
@@ -31,14 +30,14 @@ export type GroupedExplainer = (
  * and is expanded for one-hot members like X.
  */
 export function explainEnsemble(
-  model: FittedEnsemble,
+  model: WeightedMembers,
   X: Matrix,
   background: Matrix | undefined,
   group: Int32Array,
   nGroups: number,
   explainMember: GroupedExplainer,
 ): GroupedAttributions {
-  const { inputOf } = model.layout;
+  const { inputOf } = model;
   const wideGroup = Int32Array.from(inputOf, (j) => group[j]);
   const xCache: { X?: Matrix } = {};
   const bgCache: { X?: Matrix } = {};

@@ -7,7 +7,6 @@
  */
 import { checkFeatureCount, ModelError, ValidationError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { FittedEnsemble } from '../models/ensemble/fitted-ensemble.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 import { explainEnsemble, type GroupedAttributions } from './ensemble-explainer.js';
 import {
@@ -18,7 +17,7 @@ import {
   type InputExplanation,
   sourceGroups,
 } from './explanation.js';
-import { columnMeans, explainLinear, isLinear } from './linear-explainer.js';
+import { columnMeans, explainLinear, linearTermsOf } from './linear-explainer.js';
 import { samplingShap } from './sampling-shap.js';
 import { explainTrees, treeEnsembleOf } from './tree-explainer.js';
 
@@ -35,29 +34,37 @@ export interface ExplainOptions {
 
 /** The method `explain` uses for this model. */
 export function explainMethod(model: FittedRegressor): ExplainMethod {
-  if (model instanceof FittedEnsemble) return 'ensemble';
-  if (treeEnsembleOf(model)) return 'tree_shap';
-  if (isLinear(model)) return 'linear';
-  return 'sampling_shap';
+  switch (model.structure?.kind) {
+    case 'members':
+      return 'ensemble';
+    case 'trees':
+      return 'tree_shap';
+    case 'linear':
+      return 'linear';
+    default:
+      return 'sampling_shap';
+  }
 }
 
 /** True when explaining this model needs a background sample at inference time. */
 export function needsBackground(model: FittedRegressor): boolean {
-  if (model instanceof FittedEnsemble) return model.members.some((m) => needsBackground(m.model));
+  const s = model.structure;
+  if (s?.kind === 'members') return s.members.some((m) => needsBackground(m.model));
   return explainMethod(model) === 'sampling_shap';
 }
 
 /** Attributions per model-matrix column: baseValue + Σ_j values[i, j] = predict(X)[i]. */
 export function explain(model: FittedRegressor, X: Matrix, opts: ExplainOptions = {}): Explanation {
-  if (model instanceof FittedEnsemble) {
+  if (model.structure?.kind === 'members') {
     const identity = Int32Array.from({ length: X.cols }, (_, j) => j);
     const r = explainGrouped(model, X, opts, identity, X.cols);
     return { ...r, rows: X.rows, nFeatures: X.cols, method: 'ensemble' };
   }
   const trees = treeEnsembleOf(model);
   if (trees) return explainTrees(trees, X, model.kind);
-  if (isLinear(model)) {
-    const ref = !model.featureMean && opts.background ? columnMeans(opts.background) : undefined;
+  const terms = linearTermsOf(model);
+  if (terms) {
+    const ref = !terms.featureMean && opts.background ? columnMeans(opts.background) : undefined;
     return explainLinear(model, X, ref);
   }
   const r = samplingShap(model, X, { ...opts, background: requireBackground(model, opts) });
@@ -110,11 +117,12 @@ function explainGrouped(
   group: Int32Array,
   nGroups: number,
 ): GroupedAttributions {
-  if (model instanceof FittedEnsemble) {
+  const s = model.structure;
+  if (s?.kind === 'members') {
     checkFeatureCount(model.kind, model.nFeatures, X.cols, 'explain');
     const bg = opts.background;
     if (bg) checkFeatureCount(`${model.kind} (background)`, model.nFeatures, bg.cols, 'explain');
-    return explainEnsemble(model, X, opts.background, group, nGroups, (m, Xm, background, g, G) =>
+    return explainEnsemble(s, X, opts.background, group, nGroups, (m, Xm, background, g, G) =>
       explainGrouped(m, Xm, { ...opts, background }, g, G),
     );
   }

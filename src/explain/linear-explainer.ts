@@ -5,21 +5,24 @@
  */
 import { checkFeatureCount, ModelError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { FittedLinear } from '../models/linear/fitted-linear.js';
-import type { FittedRegressor } from '../models/regressor.js';
+import type { FittedRegressor, LinearTerms } from '../models/regressor.js';
 import type { Explanation } from './explanation.js';
 
-export function isLinear(model: FittedRegressor): model is FittedLinear {
-  return model instanceof FittedLinear;
+/** The linear terms of a model whose structure is linear, or null for any other model. */
+export function linearTermsOf(model: FittedRegressor): LinearTerms | null {
+  const s = model.structure;
+  return s?.kind === 'linear' ? s : null;
 }
 
 /**
  * `reference` overrides the training means (e.g. a background sample's means); artifacts written
  * before the means were kept need one.
  */
-export function explainLinear(model: FittedLinear, X: Matrix, reference?: Float64Array): Explanation {
+export function explainLinear(model: FittedRegressor, X: Matrix, reference?: Float64Array): Explanation {
+  const terms = linearTermsOf(model);
+  if (!terms) throw new ModelError('not_linear', `${model.kind}: not a linear model; use explain()`);
   checkFeatureCount(model.kind, model.nFeatures, X.cols, 'explain');
-  const mean = reference ?? model.featureMean;
+  const mean = reference ?? terms.featureMean;
   if (!mean) {
     throw new ModelError(
       'no_reference',
@@ -28,8 +31,8 @@ export function explainLinear(model: FittedLinear, X: Matrix, reference?: Float6
     );
   }
   const p = X.cols;
-  const w = model.coef;
-  let base = model.intercept;
+  const w = terms.coef;
+  let base = terms.intercept;
   for (let j = 0; j < p; j++) base += w[j] * mean[j];
   const values = new Float64Array(X.rows * p);
   const data = X.data;

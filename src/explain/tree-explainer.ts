@@ -1,14 +1,12 @@
 /**
- * TreeSHAP for the additive tree models: `tree` and `gbdt` (FittedTrees: baseline + Σ trees) and
- * the forests (FittedForest: mean of the trees). Attributions of a sum are the sum of the trees'
+ * TreeSHAP for models whose structure is additive trees (`ModelStructure` 'trees'): `tree` and
+ * `gbdt` (baseline + Σ trees) and the forests (mean of the trees). Attributions of a sum are the sum of the trees'
  * attributions, so base value = baseline + Σ E[tree] (× 1/T for a forest) and
  * base + Σφ = prediction for every row, to rounding.
  */
 import { checkFeatureCount } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { FittedForest } from '../models/forest/fitted-forest.js';
 import type { FittedRegressor } from '../models/regressor.js';
-import { FittedTrees } from '../models/tree/fitted-trees.js';
 import type { TreeArrays } from '../models/tree/predictor.js';
 import type { Explanation } from './explanation.js';
 import { type PreparedTree, prepareTree, TreeShap } from './tree-shap.js';
@@ -21,16 +19,11 @@ export interface TreeEnsemble {
   readonly trees: readonly TreeArrays[];
 }
 
-/** The ensemble view of a fitted tree model, or null for any other model. */
+/** The ensemble view of a model whose structure is additive trees, or null for any other model. */
 export function treeEnsembleOf(model: FittedRegressor): TreeEnsemble | null {
-  if (model instanceof FittedTrees) {
-    return { nFeatures: model.nFeatures, offset: model.baseline, scale: 1, trees: model.trees };
-  }
-  if (model instanceof FittedForest) {
-    const trees = model.state.trees;
-    return { nFeatures: model.nFeatures, offset: 0, scale: 1 / trees.length, trees };
-  }
-  return null;
+  const s = model.structure;
+  if (s?.kind !== 'trees') return null;
+  return { nFeatures: model.nFeatures, offset: s.offset, scale: s.scale, trees: s.trees };
 }
 
 export function explainTrees(ens: TreeEnsemble, X: Matrix, kind = 'model'): Explanation {

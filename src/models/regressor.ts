@@ -5,6 +5,7 @@
  */
 import type { Serialized } from '../core/codec.js';
 import type { Matrix } from '../core/matrix.js';
+import type { TreeArrays } from './tree/predictor.js';
 
 /** What one column of the model matrix means (from the preprocessor). */
 export interface FeatureInfo {
@@ -62,8 +63,54 @@ export interface FittedRegressor {
    * refits such a model on all rows (no validation rows left) with the rounds its folds kept.
    */
   readonly iterations?: number;
+  /**
+   * What exact explainers may read of this model (see `ModelStructure`); absent: it is explained
+   * by sampling against a background.
+   */
+  readonly structure?: ModelStructure;
   /** `{kind, formatVersion, params, state}`; typed arrays via core/codec. */
   toJSON(): Serialized;
+}
+
+/**
+ * The shape of a fitted model that exact attributions are computed from: the plug-in point of
+ * explanations. A family whose fitted models expose one is explained exactly (TreeSHAP, linear
+ * terms, a weighted sum of members') without any change outside its own folder.
+ */
+export type ModelStructure = AdditiveTrees | LinearTerms | WeightedMembers;
+
+/** prediction = offset + scale × Σ trees (boosting: scale 1; a forest: 1 / trees). */
+export interface AdditiveTrees {
+  readonly kind: 'trees';
+  readonly offset: number;
+  readonly scale: number;
+  readonly trees: readonly TreeArrays[];
+}
+
+/** prediction = intercept + coef · x; `featureMean`: the training column means (the reference). */
+export interface LinearTerms {
+  readonly kind: 'linear';
+  readonly intercept: number;
+  readonly coef: Float64Array;
+  readonly featureMean?: Float64Array;
+}
+
+/** One weighted member of a `WeightedMembers` model. */
+export interface WeightedMember {
+  readonly model: FittedRegressor;
+  readonly weight: number;
+}
+
+/** prediction = Σ weight × member(member's own matrix of the input). */
+export interface WeightedMembers {
+  readonly kind: 'members';
+  readonly members: readonly WeightedMember[];
+  /** Input column of each column of an expanding member's matrix. */
+  readonly inputOf: Int32Array;
+  /** True when the member takes an expansion of the input (its columns map back through `inputOf`). */
+  expands(member: WeightedMember): boolean;
+  /** The member's matrix for input rows X; `cache` is shared by the members of one call. */
+  memberInput(member: WeightedMember, X: Matrix, cache: { X?: Matrix }): Matrix;
 }
 
 export function checkFitInput(kind: string, X: Matrix, y: Float64Array): void {

@@ -18,7 +18,7 @@ import { ArtifactError, checkFeatureCount, ModelError } from '../../core/errors.
 import type { Matrix } from '../../core/matrix.js';
 import { resolveParams } from '../../core/params.js';
 import { loadModel } from '../registry.js';
-import type { FeatureInfo, FittedRegressor, InputEncoding } from '../regressor.js';
+import type { FeatureInfo, FittedRegressor, InputEncoding, WeightedMembers } from '../regressor.js';
 import {
   expandOnehot,
   foldToInputColumns,
@@ -96,6 +96,17 @@ export class FittedEnsemble implements FittedRegressor {
 
   get nFeatures(): number {
     return this.layout.slots.length;
+  }
+
+  /** Σ weight × member: attributions are the weighted sum of the members' own. */
+  get structure(): WeightedMembers {
+    return {
+      kind: 'members',
+      members: this.members,
+      inputOf: this.layout.inputOf,
+      expands: (m) => this.expands(m as EnsembleMember),
+      memberInput: (m, X, cache) => this.memberInput(m as EnsembleMember, X, cache),
+    };
   }
 
   /** True when `member` takes the one-hot expansion of the input matrix. */

@@ -14,7 +14,7 @@ import {
 } from '../../core/codec.js';
 import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import type { FittedRegressor } from '../regressor.js';
+import type { AdditiveTrees, FittedRegressor } from '../regressor.js';
 import { addTreePredictions, decodeTree, type EncodedTree, type TreeArrays } from '../tree/predictor.js';
 import { decodeTrees, type EncodedTrees, encodeTrees } from '../tree/tree-codec.js';
 import type { ForestParams } from './params.js';
@@ -64,6 +64,12 @@ export class FittedForest implements FittedRegressor {
 
   get nFeatures(): number {
     return this.state.nFeatures;
+  }
+
+  /** The mean of the trees: TreeSHAP explains it exactly. */
+  get structure(): AdditiveTrees {
+    const trees = this.state.trees;
+    return { kind: 'trees', offset: 0, scale: 1 / trees.length, trees };
   }
 
   /** Out-of-bag R² (NaN when oob_score was off or no row was ever out of bag). */

@@ -15,7 +15,7 @@ import {
 import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { type ParamTable, resolveParams } from '../../core/params.js';
-import type { FittedRegressor } from '../regressor.js';
+import type { FittedRegressor, LinearTerms } from '../regressor.js';
 
 export const LINEAR_FORMAT_VERSION = 1;
 
@@ -63,6 +63,11 @@ export class FittedLinear implements FittedRegressor {
 
   get nFeatures(): number {
     return this.coef.length;
+  }
+
+  /** intercept + coef · x: its contributions are exact. */
+  get structure(): LinearTerms {
+    return { kind: 'linear', intercept: this.intercept, coef: this.coef, featureMean: this.featureMean };
   }
 
   predict(X: Matrix): Float64Array {

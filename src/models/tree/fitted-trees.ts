@@ -13,7 +13,7 @@ import {
 import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { type ParamTable, resolveParams } from '../../core/params.js';
-import type { FittedRegressor } from '../regressor.js';
+import type { AdditiveTrees, FittedRegressor } from '../regressor.js';
 import {
   accumulateGain,
   addTreePredictions,
@@ -58,6 +58,11 @@ export class FittedTrees implements FittedRegressor {
     this.baseline = baseline;
     this.trees = trees;
     this.notes = notes;
+  }
+
+  /** Baseline + Σ trees: TreeSHAP explains it exactly. */
+  get structure(): AdditiveTrees {
+    return { kind: 'trees', offset: this.baseline, scale: 1, trees: this.trees };
   }
 
   /** Trees kept (boosting rounds, after early stopping). */
