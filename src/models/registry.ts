@@ -5,6 +5,7 @@
 import type { Serialized } from '../core/codec.js';
 import { ArtifactError, ConfigError } from '../core/errors.js';
 import { type ParamTable, resolveParams } from '../core/params.js';
+import type { SearchSpace } from '../core/search-space.js';
 import type { FittedRegressor, InputEncoding, Regressor } from './regressor.js';
 
 export interface ModelFamily {
@@ -14,6 +15,10 @@ export interface ModelFamily {
   readonly params: ParamTable;
   /** Encoding of categorical inputs this family wants. */
   readonly input: InputEncoding;
+  /** What the family is and can do (docs, `tabflow models families`, the conformance suite checks them). */
+  readonly capabilities: FamilyCapabilities;
+  /** Where tuning draws its params from; absent: the family cannot be tuned. */
+  readonly searchSpace?: SearchSpace;
   /**
    * True for a family that combines other fitted models (`ensemble`): not a default candidate of
    * its own, and never a member of another composite.
@@ -36,7 +41,25 @@ export interface ModelFamily {
   load(json: Serialized): FittedRegressor;
 }
 
+/** Capability tags of a family, checked against its fitted models by the conformance suite. */
+export interface FamilyCapabilities {
+  /** What predictions are made of. */
+  readonly basis: 'trees' | 'linear' | 'kernel' | 'neighbours' | 'members';
+  /**
+   * How its fitted models are explained: exactly (TreeSHAP, linear terms), by sampling against a
+   * background, or as its members are (a weighted sum of their attributions).
+   */
+  readonly attributions: 'exact' | 'sampled' | 'as_members';
+  /** Splits categorical codes natively (takes the ordinal encoding). */
+  readonly nativeCategoricals: boolean;
+}
+
 const families = new Map<string, ModelFamily>();
+
+/** Kinds of the families that declare a search space (tunable). */
+export function tunableKinds(): string[] {
+  return [...families.values()].filter((f) => f.searchSpace).map((f) => f.kind);
+}
 
 export function registerModel(f: ModelFamily): void {
   if (families.has(f.kind)) throw new Error(`model family "${f.kind}" registered twice`);

@@ -5,8 +5,7 @@
  */
 import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
-import { getFamily, modelKinds } from '../models/registry.js';
-import { SEARCH_SPACES } from './search-space.js';
+import { getFamily, modelKinds, tunableKinds } from '../models/registry.js';
 
 export const TUNING_PARAMS = {
   trials: {
@@ -117,11 +116,11 @@ export function resolveCandidates(raw: unknown, path = 'models'): CandidateSpec[
       const resolved = resolveParams(getFamily(kind).params, params, `${p}.params`);
       if (tuning === undefined || tuning === null) {
         out.push({ name: label, model: kind, params: resolved });
-      } else if (!SEARCH_SPACES[kind]) {
+      } else if (!getFamily(kind).searchSpace) {
         issues.push({
           path: `${p}.tuning`,
           code: 'not_tunable',
-          message: `${p}.tuning: model "${kind}" has no search space; tunable: ${Object.keys(SEARCH_SPACES).join(', ')}`,
+          message: `${p}.tuning: model "${kind}" has no search space; tunable: ${tunableKinds().join(', ')}`,
         });
       } else {
         out.push({

@@ -15,7 +15,7 @@ import { getFamily } from '../models/registry.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../models/regressor.js';
 import { deadlineSignal } from './budget.js';
 import type { CandidateSpec } from './candidates.js';
-import { SEARCH_SPACES, sampleParams } from './search-space.js';
+import { sampleParams } from '../core/search-space.js';
 
 export interface XY {
   readonly X: Matrix;
@@ -229,8 +229,8 @@ export class ModelTrainer {
     const metric = getMetric(this.options.tuneMetric ?? 'r2');
     const limit = minBudget(tuning.time_budget_s, budgetS);
     const rng = new Rng(this.options.seed ^ 0x7f4a7c15);
-    const space = SEARCH_SPACES[spec.model];
     const family = getFamily(spec.model);
+    const space = family.searchSpace!;
     const t0 = performance.now();
     const history: TuningTrial[] = [];
     let best: { fitted: FittedRegressor; score: number; params: Record<string, unknown> } | undefined;

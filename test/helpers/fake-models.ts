@@ -28,6 +28,7 @@ export function registerFakeModels(): void {
     kind: 'test_mean',
     description: 'predicts the train mean (+ shift)',
     input: 'onehot',
+    capabilities: { basis: 'linear', attributions: 'sampled', nativeCategoricals: false },
     params: { shift: { type: 'number', default: 0, doc: 'added to the mean' } },
     create: (params) => ({
       kind: 'test_mean',
@@ -47,6 +48,7 @@ export function registerFakeModels(): void {
     kind: 'test_fail',
     description: 'always fails',
     input: 'onehot',
+    capabilities: { basis: 'linear', attributions: 'sampled', nativeCategoricals: false },
     params: {},
     create: (params) => ({
       kind: 'test_fail',
@@ -63,6 +65,7 @@ export function registerFakeModels(): void {
     kind: 'test_slow',
     description: 'runs until its budget signal fires, then keeps what it has',
     input: 'ordinal',
+    capabilities: { basis: 'trees', attributions: 'sampled', nativeCategoricals: true },
     params: {},
     create: (params) => ({
       kind: 'test_slow',

@@ -44,6 +44,11 @@ export const decisionTree: ModelFamily = {
   description: 'Decision tree (CART, squared error) on histogram bins, native categorical splits',
   params: TREE_PARAMS,
   input: 'ordinal',
+  capabilities: { basis: 'trees', attributions: 'exact', nativeCategoricals: true },
+  searchSpace: {
+    max_depth: { kind: 'choice', values: [null, 4, 6, 8, 12, 16] },
+    min_samples_leaf: { kind: 'int', min: 1, max: 50 },
+  },
   create(params: Record<string, unknown>): Regressor {
     const frozen = Object.freeze({ ...params }) as Readonly<TreeParams>;
     return {

@@ -20,6 +20,7 @@ export const ensembleFamily: ModelFamily = {
     'out-of-fold predictions, then the chosen members refitted on all rows',
   params: ENSEMBLE_PARAMS,
   input: 'ordinal',
+  capabilities: { basis: 'members', attributions: 'as_members', nativeCategoricals: false },
   composite: true,
   create(params: Record<string, unknown>): Regressor {
     const frozen = Object.freeze({ ...params }) as Readonly<EnsembleParams>;

@@ -24,6 +24,18 @@ export const gbdt: ModelFamily = {
     'missing values routed, early stopping on validation rows',
   params: GBDT_PARAMS,
   input: 'ordinal',
+  capabilities: { basis: 'trees', attributions: 'exact', nativeCategoricals: true },
+  // Shallow, strongly shrunk trees (scikit-learn GradientBoosting's depth 3) are in reach: on
+  // small tabular data they often beat deep ones.
+  searchSpace: {
+    learning_rate: { kind: 'log', min: 0.02, max: 0.3 },
+    max_leaves: { kind: 'int', min: 8, max: 127 },
+    max_depth: { kind: 'choice', values: [null, null, 3, 4, 6] },
+    min_samples_leaf: { kind: 'int', min: 2, max: 100, rowsFraction: 0.02 },
+    l2: { kind: 'log', min: 1e-3, max: 10 },
+    colsample: { kind: 'uniform', min: 0.5, max: 1 },
+    subsample: { kind: 'uniform', min: 0.6, max: 1 },
+  },
   create(params: Record<string, unknown>): Regressor {
     const frozen = Object.freeze({ ...params }) as Readonly<GbdtParams>;
     return {

@@ -35,6 +35,11 @@ export const knnFamily: ModelFamily = {
   description: 'k-nearest-neighbours regression (exact; KD-tree or brute force), scikit-learn compatible',
   params: KNN_PARAMS,
   input: 'onehot',
+  capabilities: { basis: 'neighbours', attributions: 'sampled', nativeCategoricals: false },
+  searchSpace: {
+    n_neighbors: { kind: 'int', min: 2, max: 30 },
+    weights: { kind: 'choice', values: ['uniform', 'distance'] },
+  },
   create: (params) => new Knn(params as KnnParams),
   load: (json) => FittedKnn.load(json),
 };

@@ -52,6 +52,7 @@ function fitCd(
 }
 
 export const lasso = linearFamily({
+  searchSpace: { alpha: { kind: 'log', min: 1e-5, max: 10 } },
   kind: 'lasso',
   description: 'lasso (L1-penalised least squares, coordinate descent)',
   params: lassoParams,
@@ -60,6 +61,10 @@ export const lasso = linearFamily({
 });
 
 export const elasticnet = linearFamily({
+  searchSpace: {
+    alpha: { kind: 'log', min: 1e-5, max: 10 },
+    l1_ratio: { kind: 'uniform', min: 0.05, max: 0.95 },
+  },
   kind: 'elasticnet',
   description: 'elastic net (L1 + L2 penalised least squares, coordinate descent)',
   params: elasticnetParams,

@@ -6,6 +6,7 @@
 import type { Serialized } from '../../core/codec.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { ParamsOf, ParamTable } from '../../core/params.js';
+import type { SearchSpace } from '../../core/search-space.js';
 import type { ModelFamily } from '../registry.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
 import { type CenteredGram, centeredGram, columnStd } from './centered-gram.js';
@@ -20,6 +21,8 @@ export interface LinearSpec<T extends ParamTable> {
   readonly kind: string;
   readonly description: string;
   readonly params: T;
+  /** Where tuning draws from (absent: not tunable). */
+  readonly searchSpace?: SearchSpace;
   solve(g: CenteredGram, params: ParamsOf<T>, ctx: FitContext): CoefFit;
 }
 
@@ -30,6 +33,8 @@ export function linearFamily<T extends ParamTable>(spec: LinearSpec<T>): ModelFa
     description: spec.description,
     params: table,
     input: 'onehot',
+    capabilities: { basis: 'linear', attributions: 'exact', nativeCategoricals: false },
+    ...(spec.searchSpace ? { searchSpace: spec.searchSpace } : {}),
     create(params: Record<string, unknown>): Regressor {
       const frozen = Object.freeze({ ...params });
       return {

@@ -16,6 +16,7 @@ export const ridgeParams = {
 } as const;
 
 export const ridge = linearFamily({
+  searchSpace: { alpha: { kind: 'log', min: 1e-3, max: 1e3 } },
   kind: 'ridge',
   description: 'ridge regression (L2-penalised least squares, Cholesky solve)',
   params: ridgeParams,

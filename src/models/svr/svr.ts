@@ -256,6 +256,8 @@ export const svrFamily: ModelFamily = {
     'ε-SVR (RBF or linear kernel) by libsvm-style SMO; above max_rows a seeded subsample (or Nyström)',
   params: SVR_PARAMS,
   input: 'onehot',
+  capabilities: { basis: 'kernel', attributions: 'sampled', nativeCategoricals: false },
+  searchSpace: { C: { kind: 'log', min: 0.1, max: 100 }, epsilon: { kind: 'log', min: 0.01, max: 1 } },
   create: (params) => new Svr(params as SvrParams),
   load: (json) => FittedSvr.load(json),
 };

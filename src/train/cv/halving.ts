@@ -13,7 +13,7 @@ import { isBetter } from '../../metrics/regression.js';
 import { getFamily } from '../../models/registry.js';
 import type { CandidateSpec } from '../candidates.js';
 import type { TuningTrial } from '../model-trainer.js';
-import { SEARCH_SPACES, sampleParams } from '../search-space.js';
+import { sampleParams } from '../../core/search-space.js';
 import { type CrossValidateInput, crossValidate } from './cross-validate.js';
 
 /** Survivors per rung: the best 1/ETA. */
@@ -35,7 +35,7 @@ export async function tuneByHalving(
   const tuning = spec.tuning!;
   const family = getFamily(spec.model);
   const rng = new Rng(input.seed ^ 0x7f4a7c15);
-  const space = SEARCH_SPACES[spec.model];
+  const space = family.searchSpace!;
   const trials = Array.from({ length: tuning.trials }, (_, t) =>
     t === 0
       ? spec.params
