@@ -140,6 +140,39 @@ class NodeStore {
   }
 }
 
+/** One tree's growth: what the steps of `TreeGrower.grow` share. */
+interface Growth {
+  readonly grad: Float64Array;
+  readonly hess: Float64Array | null;
+  readonly hConst: number;
+  readonly rows: Uint32Array;
+  readonly nRows: number;
+  readonly opts: GrowerOptions;
+  /** The tree's features, how many, and how many each node draws from them. */
+  readonly feats: Int32Array;
+  readonly nf: number;
+  readonly k: number;
+  readonly maxLeaves: number;
+  /** Leaf-wise (limited leaves) rather than depth-first. */
+  readonly bestFirst: boolean;
+  /** The rng of random thresholds (extra trees), else null; `sampler` draws feature subsets. */
+  readonly rng: Rng | null;
+  readonly sampler: Rng | null;
+  readonly nodes: NodeStore;
+  readonly identityRoot: boolean;
+  /** The helper thread may build half of this tree's large histograms. */
+  readonly canShare: boolean;
+  readonly sparseRows: number;
+  /** Frontier: splittable nodes with their histogram, best split and constant-feature mask. */
+  readonly fNode: number[];
+  readonly fHist: (Float64Array | null)[];
+  readonly fSplit: SplitInfo[];
+  readonly fMask: (Uint8Array | null)[];
+  /** Constant-feature mask of the node whose children are being considered (sparse nodes). */
+  parentMask: Uint8Array | null;
+  leaves: number;
+}
+
 /**
  * Reusable grower for one binned training set: holds the scratch buffers (histogram pool,
  * ordered gradients, partition buffer) so growing many trees allocates almost nothing.
@@ -187,6 +220,11 @@ export class TreeGrower {
    * Grow a tree on `rows[0..nRows)` (row ids into the binned data; permuted in place).
    * `hess === null` means every hessian equals `hConst` (squared loss: cheaper histograms).
    * `features` restricts the tree to a column subset (default all).
+   *
+   * The steps (scikit-learn's grower.py): the root's best split is computed and pushed on the
+   * frontier; then `splitNext` splits the frontier node chosen (largest gain, or depth-first
+   * when leaves are unlimited) and computes its children's best splits, until the frontier is
+   * empty or the leaves run out; `finish` turns the nodes into predictor arrays.
    */
   grow(
     grad: Float64Array,
@@ -197,46 +235,50 @@ export class TreeGrower {
     opts: GrowerOptions,
     features?: Int32Array,
   ): GrownTree {
-    const mapper = this.mapper;
-    const p = mapper.nFeatures;
+    const g = this.startGrowth(grad, hess, hConst, rows, nRows, opts, features);
+    if (this.canSplit(g, 0)) {
+      if (this.isSparse(g, 0)) this.computeBestSplitAndPush(g, 0, null);
+      else {
+        const hist = this.takeHist();
+        this.buildHistogramOf(g, 0, hist);
+        this.computeBestSplitAndPush(g, 0, hist);
+      }
+    }
+    while (g.fNode.length > 0 && g.leaves < g.maxLeaves) this.splitNext(g);
+    for (const h of g.fHist) if (h) this.histPool.push(h);
+    for (const sp of g.fSplit) this.splitPool.push(sp);
+    for (const m of g.fMask) if (m) this.maskPool.push(m);
+    if (g.parentMask) this.maskPool.push(g.parentMask);
+    return this.finish(g.nodes, rows);
+  }
+
+  /** The state of one tree's growth, with its root node added. */
+  private startGrowth(
+    grad: Float64Array,
+    hess: Float64Array | null,
+    hConst: number,
+    rows: Uint32Array,
+    nRows: number,
+    opts: GrowerOptions,
+    features?: Int32Array,
+  ): Growth {
+    const p = this.mapper.nFeatures;
     const feats = features ?? Int32Array.from({ length: p }, (_, j) => j);
     const nf = feats.length;
-    const l2 = opts.l2;
     const maxLeaves = opts.maxLeaves > 0 ? opts.maxLeaves : Number.POSITIVE_INFINITY;
-    const bestFirst = Number.isFinite(maxLeaves);
     const random = opts.splitter === 'random';
     const k = Math.min(nf, Math.max(1, Math.floor(opts.maxFeatures ?? nf)));
     if ((random || k < nf) && !opts.rng)
       throw new RangeError('grow: maxFeatures < features or random splits need an rng');
-    const rng = opts.rng ?? null;
     // A binary tree on nRows rows has at most 2·nRows − 1 nodes (and 2·leaves − 1, 2^(depth+1) − 1).
     const depthCap = opts.maxDepth < 30 ? 2 ** (opts.maxDepth + 1) : Number.POSITIVE_INFINITY;
     const nodes = this.takeNodes(Math.max(64, Math.min(2 * nRows, 2 * maxLeaves, depthCap)));
-
     let G = 0;
     let H = 0;
     for (let i = 0; i < nRows; i++) G += grad[rows[i]];
     if (hess) for (let i = 0; i < nRows; i++) H += hess[rows[i]];
     else H = hConst * nRows;
-    nodes.add(G, H, nRows, 0, nRows, 0, l2);
-
-    // Frontier: splittable nodes with their histogram and best split.
-    const fNode: number[] = [];
-    const fHist: (Float64Array | null)[] = [];
-    const fSplit: SplitInfo[] = [];
-    // Sparse nodes: features found constant (a feature constant in a node is constant below it).
-    const fMask: (Uint8Array | null)[] = [];
-    let parentMask: Uint8Array | null = null;
-    let leaves = 1;
-
-    const canSplit = (node: number): boolean =>
-      nodes.depth[node] < opts.maxDepth &&
-      nodes.count[node] >= 2 * opts.minSamplesLeaf &&
-      nodes.h[node] >= 2 * opts.minHessian &&
-      leaves < maxLeaves;
-
-    // The root over all rows in order (no subsample) reuses cached bin counts.
-    const identityRoot = nRows === this.data.nRows && isIdentity(rows, nRows);
+    nodes.add(G, H, nRows, 0, nRows, 0, opts.l2);
     const helper = this.helper;
     const canShare =
       helper !== null &&
@@ -244,201 +286,228 @@ export class TreeGrower {
       rows === helper.buf.rows &&
       (!hess || hess === helper.buf.hess);
     if (canShare) helper.buf.feats.set(feats);
+    return {
+      grad,
+      hess,
+      hConst,
+      rows,
+      nRows,
+      opts,
+      feats,
+      nf,
+      k,
+      maxLeaves,
+      bestFirst: Number.isFinite(maxLeaves),
+      rng: random ? (opts.rng ?? null) : null,
+      sampler: opts.rng ?? null,
+      nodes,
+      // The root over all rows in order (no subsample) reuses cached bin counts.
+      identityRoot: nRows === this.data.nRows && isIdentity(rows, nRows),
+      canShare,
+      sparseRows: opts.sparseRows ?? 0,
+      fNode: [],
+      fHist: [],
+      fSplit: [],
+      fMask: [],
+      parentMask: null,
+      leaves: 1,
+    };
+  }
+
+  private canSplit(g: Growth, node: number): boolean {
+    const { nodes, opts } = g;
+    return (
+      nodes.depth[node] < opts.maxDepth &&
+      nodes.count[node] >= 2 * opts.minSamplesLeaf &&
+      nodes.h[node] >= 2 * opts.minHessian &&
+      g.leaves < g.maxLeaves
+    );
+  }
+
+  private isSparse(g: Growth, node: number): boolean {
+    return g.nodes.count[node] <= g.sparseRows;
+  }
+
+  /** The histogram of a node's rows (large nodes: the helper thread builds half the features). */
+  private buildHistogramOf(g: Growth, node: number, hist: Float64Array): void {
+    const { nodes, nf, feats, hess, hConst, grad, rows } = g;
+    const mapper = this.mapper;
+    const helper = this.helper;
     const half = nf >> 1;
-    const build = (node: number, hist: Float64Array): void => {
+    const s = nodes.start[node];
+    const e = nodes.end[node];
+    const root = node === 0 && g.identityRoot;
+    if (root && !this.rootCounts) {
+      const counts = allRowCounts(this.data, mapper.offsets);
+      this.rootCounts = helper ? helper.buf.counts : counts;
+      this.rootCounts.set(counts);
+    }
+    const off =
+      g.canShare && (e - s) * nf >= MIN_SHARED_CELLS ? (helper as HistogramHelper).offsetOf(hist) : -1;
+    const mine = off >= 0 ? half : nf;
+    const counts = this.rootCounts as Float64Array;
+    if (root) {
+      if (off >= 0) helper?.post(1, off, 0, g.nRows, half, nf, hess !== null, hConst);
+      buildRootHistogram(hist, this.data, mapper.offsets, feats, mine, grad, hess, hConst, counts);
+    } else {
+      gatherOrdered(this.og, grad, rows, s, e);
+      if (hess) gatherOrdered(this.oh, hess, rows, s, e);
+      if (off >= 0) helper?.post(2, off, s, e, half, nf, hess !== null, hConst);
+      const oh = hess ? this.oh : null;
+      buildHistogram(hist, this.data, mapper.offsets, feats, mine, rows, s, e, this.og, oh, hConst);
+    }
+    // The helper may not have been scheduled yet (busy machine): then do its half here.
+    if (off >= 0 && helper?.claimOrWait()) {
+      const rest = feats.subarray(half);
+      const oh = hess ? this.oh : null;
+      if (root)
+        buildRootHistogram(hist, this.data, mapper.offsets, rest, nf - half, grad, hess, hConst, counts);
+      else buildHistogram(hist, this.data, mapper.offsets, rest, nf - half, rows, s, e, this.og, oh, hConst);
+    }
+  }
+
+  /**
+   * A node's best split, from its histogram or (a sparse node, `hist` null) from its rows: pushed
+   * on the frontier when there is one, else the node stays a leaf and its buffers are released.
+   */
+  private computeBestSplitAndPush(g: Growth, node: number, hist: Float64Array | null): void {
+    const { nodes, opts, k, nf, feats } = g;
+    const split = this.splitPool.pop() ?? new SplitInfo();
+    const cand = k < nf ? this.sampleFeatures(feats, k, g.sampler as Rng) : feats;
+    const G = nodes.g[node];
+    const H = nodes.h[node];
+    const N = nodes.count[node];
+    let mask: Uint8Array | null = null;
+    if (hist) findBestSplit(hist, this.mapper, cand, k, G, H, N, opts, split, this.scratch, g.rng);
+    else {
       const s = nodes.start[node];
       const e = nodes.end[node];
-      const root = node === 0 && identityRoot;
-      if (root && !this.rootCounts) {
-        const counts = allRowCounts(this.data, mapper.offsets);
-        this.rootCounts = helper ? helper.buf.counts : counts;
-        this.rootCounts.set(counts);
-      }
-      // Large nodes: the helper thread builds the second half of the features meanwhile.
-      const off = canShare && (e - s) * nf >= MIN_SHARED_CELLS ? helper.offsetOf(hist) : -1;
-      const mine = off >= 0 ? half : nf;
-      if (root) {
-        if (off >= 0) helper?.post(1, off, 0, nRows, half, nf, hess !== null, hConst);
-        buildRootHistogram(
-          hist,
-          this.data,
-          mapper.offsets,
-          feats,
-          mine,
-          grad,
-          hess,
-          hConst,
-          this.rootCounts as Float64Array,
-        );
-      } else {
-        gatherOrdered(this.og, grad, rows, s, e);
-        if (hess) gatherOrdered(this.oh, hess, rows, s, e);
-        if (off >= 0) helper?.post(2, off, s, e, half, nf, hess !== null, hConst);
-        const oh = hess ? this.oh : null;
-        buildHistogram(hist, this.data, mapper.offsets, feats, mine, rows, s, e, this.og, oh, hConst);
-      }
-      // The helper may not have been scheduled yet (busy machine): then do its half here.
-      if (off >= 0 && helper?.claimOrWait()) {
-        const rest = feats.subarray(half);
-        const counts = this.rootCounts as Float64Array;
-        const oh = hess ? this.oh : null;
-        if (root)
-          buildRootHistogram(hist, this.data, mapper.offsets, rest, nf - half, grad, hess, hConst, counts);
-        else
-          buildHistogram(hist, this.data, mapper.offsets, rest, nf - half, rows, s, e, this.og, oh, hConst);
-      }
-    };
-
-    const sparseRows = opts.sparseRows ?? 0;
-    const isSparse = (node: number): boolean => nodes.count[node] <= sparseRows;
-
-    // Evaluate a node with a ready histogram (or, for a sparse node, null: split from its rows):
-    // keep it in the frontier, or release it as a leaf.
-    const consider = (node: number, hist: Float64Array | null): void => {
-      const split = this.splitPool.pop() ?? new SplitInfo();
-      const cand = k < nf ? this.sampleFeatures(feats, k, rng as Rng) : feats;
-      const G = nodes.g[node];
-      const H = nodes.h[node];
-      const N = nodes.count[node];
-      let mask: Uint8Array | null = null;
-      if (hist) findBestSplit(hist, mapper, cand, k, G, H, N, opts, split, this.scratch, random ? rng : null);
-      else {
-        const s = nodes.start[node];
-        const e = nodes.end[node];
-        gatherOrdered(this.og, grad, rows, s, e);
-        if (hess) gatherOrdered(this.oh, hess, rows, s, e);
-        const oh = hess ? this.oh : null;
-        const sc = this.sparseScratch;
-        mask = this.takeMask(parentMask);
-        findBestSplitSparse(
-          this.data,
-          mapper,
-          rows,
-          s,
-          e,
-          this.og,
-          oh,
-          hConst,
-          cand,
-          k,
-          G,
-          H,
-          N,
-          opts,
-          split,
-          sc,
-          random ? rng : null,
-          mask,
-        );
-      }
-      if (split.found) {
-        fNode.push(node);
-        fHist.push(hist);
-        fSplit.push(split);
-        fMask.push(mask);
-      } else {
-        this.splitPool.push(split);
-        if (hist) this.histPool.push(hist);
-        if (mask) this.maskPool.push(mask);
-      }
-    };
-
-    if (canSplit(0)) {
-      if (isSparse(0)) consider(0, null);
-      else {
-        const hist = this.takeHist();
-        build(0, hist);
-        consider(0, hist);
-      }
+      gatherOrdered(this.og, g.grad, g.rows, s, e);
+      if (g.hess) gatherOrdered(this.oh, g.hess, g.rows, s, e);
+      const oh = g.hess ? this.oh : null;
+      mask = this.takeMask(g.parentMask);
+      const sc = this.sparseScratch;
+      findBestSplitSparse(
+        this.data,
+        this.mapper,
+        g.rows,
+        s,
+        e,
+        this.og,
+        oh,
+        g.hConst,
+        cand,
+        k,
+        G,
+        H,
+        N,
+        opts,
+        split,
+        sc,
+        g.rng,
+        mask,
+      );
     }
-
-    while (fNode.length > 0 && leaves < maxLeaves) {
-      let pick = fNode.length - 1;
-      if (bestFirst) {
-        // Largest gain first; ties go to the older node (deterministic).
-        for (let q = fNode.length - 2; q >= 0; q--) if (fSplit[q].gain >= fSplit[pick].gain) pick = q;
-      }
-      const node = fNode[pick];
-      const hist = fHist[pick];
-      const split = fSplit[pick];
-      // The previous node's children have been considered (they copied its mask): recycle it.
-      if (parentMask) this.maskPool.push(parentMask);
-      parentMask = fMask[pick];
-      if (pick === fNode.length - 1) {
-        // Depth-first (every forest node): pop, as splice allocates an array per call.
-        fNode.pop();
-        fHist.pop();
-        fSplit.pop();
-        fMask.pop();
-      } else {
-        fNode.splice(pick, 1);
-        fHist.splice(pick, 1);
-        fSplit.splice(pick, 1);
-        fMask.splice(pick, 1);
-      }
-
-      const mid = this.partition(rows, nodes.start[node], nodes.end[node], split);
-      const d = nodes.depth[node] + 1;
-      const l = nodes.add(split.gL, split.hL, mid - nodes.start[node], nodes.start[node], mid, d, l2);
-      const r = nodes.add(split.gR, split.hR, nodes.end[node] - mid, mid, nodes.end[node], d, l2);
-      nodes.feature[node] = split.feature;
-      nodes.bin[node] = split.bin;
-      nodes.missingLeft[node] = split.missingLeft ? 1 : 0;
-      nodes.gain[node] = split.gain;
-      nodes.left[node] = l;
-      nodes.right[node] = r;
-      if (split.isCategorical) nodes.cat.set(node, split.catLeft.slice(0, mapper.nBins[split.feature] + 1));
+    if (split.found) {
+      g.fNode.push(node);
+      g.fHist.push(hist);
+      g.fSplit.push(split);
+      g.fMask.push(mask);
+    } else {
       this.splitPool.push(split);
-      leaves++;
-
-      const okL = canSplit(l);
-      const okR = canSplit(r);
-      if (!okL && !okR) {
-        if (hist) this.histPool.push(hist);
-        continue;
-      }
-      // Subtraction trick: build the smaller child from rows, the larger is parent − smaller.
-      const smallIsLeft = nodes.count[l] <= nodes.count[r];
-      const small = smallIsLeft ? l : r;
-      const large = smallIsLeft ? r : l;
-      const okSmall = smallIsLeft ? okL : okR;
-      const okLarge = smallIsLeft ? okR : okL;
-      if (!okLarge || isSparse(large) || !hist) {
-        // The larger child needs no histogram: no subtraction, so none for the smaller unless dense.
-        if (hist) this.histPool.push(hist);
-        if (okLarge) {
-          if (isSparse(large)) consider(large, null);
-          else {
-            const hl = this.takeHist();
-            build(large, hl);
-            consider(large, hl);
-          }
-        }
-        if (okSmall) {
-          if (isSparse(small)) consider(small, null);
-          else {
-            const hs = this.takeHist();
-            build(small, hs);
-            consider(small, hs);
-          }
-        }
-        continue;
-      }
-      const hs = this.takeHist();
-      build(small, hs);
-      subtractHistogram(hist, hist, hs, mapper.offsets, feats, nf);
-      consider(large, hist);
-      if (okSmall && !isSparse(small)) consider(small, hs);
-      else {
-        this.histPool.push(hs);
-        if (okSmall) consider(small, null);
-      }
+      if (hist) this.histPool.push(hist);
+      if (mask) this.maskPool.push(mask);
     }
-    for (const h of fHist) if (h) this.histPool.push(h);
-    for (const s of fSplit) this.splitPool.push(s);
-    for (const m of fMask) if (m) this.maskPool.push(m);
-    if (parentMask) this.maskPool.push(parentMask);
-    return this.finish(nodes, rows);
+  }
+
+  /** Split the next frontier node (largest gain first; ties to the older node) and consider its children. */
+  private splitNext(g: Growth): void {
+    const { fNode, fHist, fSplit, fMask, nodes } = g;
+    let pick = fNode.length - 1;
+    if (g.bestFirst) {
+      for (let q = fNode.length - 2; q >= 0; q--) if (fSplit[q].gain >= fSplit[pick].gain) pick = q;
+    }
+    const node = fNode[pick];
+    const hist = fHist[pick];
+    const split = fSplit[pick];
+    // The previous node's children have been considered (they copied its mask): recycle it.
+    if (g.parentMask) this.maskPool.push(g.parentMask);
+    g.parentMask = fMask[pick];
+    if (pick === fNode.length - 1) {
+      // Depth-first (every forest node): pop, as splice allocates an array per call.
+      fNode.pop();
+      fHist.pop();
+      fSplit.pop();
+      fMask.pop();
+    } else {
+      fNode.splice(pick, 1);
+      fHist.splice(pick, 1);
+      fSplit.splice(pick, 1);
+      fMask.splice(pick, 1);
+    }
+    const start = nodes.start[node];
+    const end = nodes.end[node];
+    const mid = this.partition(g.rows, start, end, split);
+    const d = nodes.depth[node] + 1;
+    const l2 = g.opts.l2;
+    const l = nodes.add(split.gL, split.hL, mid - start, start, mid, d, l2);
+    const r = nodes.add(split.gR, split.hR, end - mid, mid, end, d, l2);
+    nodes.feature[node] = split.feature;
+    nodes.bin[node] = split.bin;
+    nodes.missingLeft[node] = split.missingLeft ? 1 : 0;
+    nodes.gain[node] = split.gain;
+    nodes.left[node] = l;
+    nodes.right[node] = r;
+    if (split.isCategorical)
+      nodes.cat.set(node, split.catLeft.slice(0, this.mapper.nBins[split.feature] + 1));
+    this.splitPool.push(split);
+    g.leaves++;
+    this.considerChildren(g, l, r, hist);
+  }
+
+  /**
+   * Best splits of a new node pair. Subtraction trick: the smaller child's histogram is built
+   * from its rows, the larger's is the parent's minus it; sparse children split from their rows.
+   */
+  private considerChildren(g: Growth, l: number, r: number, hist: Float64Array | null): void {
+    const okL = this.canSplit(g, l);
+    const okR = this.canSplit(g, r);
+    if (!okL && !okR) {
+      if (hist) this.histPool.push(hist);
+      return;
+    }
+    const smallIsLeft = g.nodes.count[l] <= g.nodes.count[r];
+    const small = smallIsLeft ? l : r;
+    const large = smallIsLeft ? r : l;
+    const okSmall = smallIsLeft ? okL : okR;
+    const okLarge = smallIsLeft ? okR : okL;
+    if (!okLarge || this.isSparse(g, large) || !hist) {
+      // The larger child needs no histogram: no subtraction, so none for the smaller unless dense.
+      if (hist) this.histPool.push(hist);
+      if (okLarge) this.considerAlone(g, large);
+      if (okSmall) this.considerAlone(g, small);
+      return;
+    }
+    const hs = this.takeHist();
+    this.buildHistogramOf(g, small, hs);
+    subtractHistogram(hist, hist, hs, this.mapper.offsets, g.feats, g.nf);
+    this.computeBestSplitAndPush(g, large, hist);
+    if (okSmall && !this.isSparse(g, small)) this.computeBestSplitAndPush(g, small, hs);
+    else {
+      this.histPool.push(hs);
+      if (okSmall) this.computeBestSplitAndPush(g, small, null);
+    }
+  }
+
+  /** A node's best split without a parent histogram to subtract from. */
+  private considerAlone(g: Growth, node: number): void {
+    if (this.isSparse(g, node)) {
+      this.computeBestSplitAndPush(g, node, null);
+      return;
+    }
+    const h = this.takeHist();
+    this.buildHistogramOf(g, node, h);
+    this.computeBestSplitAndPush(g, node, h);
   }
 
   /** The reused node storage, emptied, with room for `capacity` nodes before it regrows. */
