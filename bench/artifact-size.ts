@@ -25,7 +25,7 @@ import { type Serialized, stringifyArtifact } from '../src/core/codec.js';
 import { treeEnsembleOf } from '../src/explain/index.js';
 import { closePool } from '../src/models/forest/index.js';
 import '../src/models/index.js';
-import { loadModel } from '../src/models/registry.js';
+import { loadModel } from '../src/models/families.js';
 import type { FittedRegressor } from '../src/models/regressor.js';
 import { encodeTree } from '../src/models/tree/predictor.js';
 import { TrainingPipeline } from '../src/train/training-pipeline.js';

@@ -41,7 +41,7 @@ import { DataLoader } from '../src/data/loader.js';
 import { getMetric, METRICS, type Metric, r2 } from '../src/metrics/regression.js';
 import { blendPredictions, greedyEnsembleSelection } from '../src/models/ensemble/greedy-selection.js';
 import '../src/models/index.js';
-import { getFamily } from '../src/models/registry.js';
+import { getFamily } from '../src/models/families.js';
 import type { FittedRegressor } from '../src/models/regressor.js';
 import { ProductionPreprocessor } from '../src/preprocess/index.js';
 import { DataSplitter } from '../src/split/data-splitter.js';

@@ -17,7 +17,7 @@ import { explain, explainInputs, permutationImportance, pickBackground } from '.
 import '../src/models/index.js';
 import { Rng } from '../src/core/random.js';
 import { treeEnsembleOf } from '../src/explain/index.js';
-import { createModel } from '../src/models/registry.js';
+import { createModel } from '../src/models/families.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../src/models/regressor.js';
 import { leafCount, treeDepth } from '../src/models/tree/predictor.js';
 import { ProductionPreprocessor, resolvePreprocessConfig } from '../src/preprocess/index.js';

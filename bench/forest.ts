@@ -19,7 +19,7 @@ import { r2 } from '../src/metrics/regression.js';
 import { closePool, type FittedForest } from '../src/models/forest/index.js';
 import { getPool } from '../src/models/forest/pool.js';
 import '../src/models/index.js';
-import { createModel, getFamily } from '../src/models/registry.js';
+import { createModel, getFamily } from '../src/models/families.js';
 import { loadSplit } from './forest-data.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { type Matrix, matrix } from '../src/core/matrix.js';
 import { r2 } from '../src/metrics/regression.js';
 import '../src/models/index.js';
-import { createModel } from '../src/models/registry.js';
+import { createModel } from '../src/models/families.js';
 import type { FeatureInfo } from '../src/models/regressor.js';
 import { writeResult } from './write-result.js';
 

@@ -19,7 +19,7 @@ import { type Matrix, matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/random.js';
 import { r2 } from '../src/metrics/regression.js';
 import '../src/models/index.js';
-import { createModel } from '../src/models/registry.js';
+import { createModel } from '../src/models/families.js';
 import { writeResult } from './write-result.js';
 
 const { values: args } = parseArgs({

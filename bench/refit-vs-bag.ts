@@ -27,7 +27,7 @@ import { METRICS, r2 } from '../src/metrics/regression.js';
 import { blendPredictions } from '../src/models/ensemble/greedy-selection.js';
 import { closePool } from '../src/models/forest/index.js';
 import '../src/models/index.js';
-import { getFamily } from '../src/models/registry.js';
+import { getFamily } from '../src/models/families.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../src/models/regressor.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../src/preprocess/index.js';
 import { DataSplitter } from '../src/split/data-splitter.js';

@@ -19,8 +19,8 @@ import { parseArgs } from 'node:util';
 import { matrix } from '../src/core/matrix.js';
 import { r2 } from '../src/metrics/regression.js';
 import '../src/models/index.js';
+import { createModel } from '../src/models/families.js';
 import type { FittedKnn } from '../src/models/knn/fitted.js';
-import { createModel } from '../src/models/registry.js';
 import type { FittedSvr } from '../src/models/svr/fitted.js';
 import { writeResult } from './write-result.js';
 

@@ -93,8 +93,9 @@ export {
   loadModel,
   type ModelFamily,
   modelKinds,
+  registerFamily,
   registerModel,
-} from './models/registry.js';
+} from './models/families.js';
 export type { FitContext, FittedRegressor, InputEncoding, Regressor } from './models/regressor.js';
 export { FittedPreprocessor, ProductionPreprocessor } from './preprocess/index.js';
 // Registry: versions, stages, the production gate.

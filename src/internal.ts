@@ -109,8 +109,9 @@ export {
   loadModel,
   type ModelFamily,
   modelKinds,
+  registerFamily,
   registerModel,
-} from './models/registry.js';
+} from './models/families.js';
 export type {
   FeatureInfo,
   FitContext,

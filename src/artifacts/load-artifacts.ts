@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { ArtifactError } from '../core/errors.js';
 import '../models/index.js';
-import { loadModel } from '../models/registry.js';
+import { loadModel } from '../models/families.js';
 import type { FittedRegressor } from '../models/regressor.js';
 import { type FittedPreprocessor, loadPreprocessor } from '../preprocess/index.js';
 import { REGISTRY_STAMP_FILE } from '../registry/registry-stamp.js';

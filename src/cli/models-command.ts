@@ -13,7 +13,7 @@ import { applyEnvironment, selectedEnvironment } from '../config/environments.js
 import { UsageError } from '../core/errors.js';
 import { describeParams } from '../core/params.js';
 import '../models/index.js';
-import { getFamily, modelKinds } from '../models/registry.js';
+import { getFamily, modelKinds } from '../models/families.js';
 import { type GateConfig, gateConfigOf } from '../registry/gate.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { checkStage } from '../registry/names.js';

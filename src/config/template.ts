@@ -10,7 +10,7 @@ import { INFERENCE_PARAMS } from '../inference/params.js';
 import { LOG_PARAMS } from '../log/log-config.js';
 import { MONITORING_PARAMS } from '../loop/monitoring-config.js';
 import { RETRAIN_PARAMS } from '../loop/retrain-config.js';
-import { modelKinds } from '../models/registry.js';
+import { modelKinds } from '../models/families.js';
 import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { REGISTRY_PARAMS } from '../registry/registry-config.js';
 import { SERVE_PARAMS } from '../serve/serve-config.js';

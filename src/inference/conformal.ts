@@ -17,7 +17,7 @@ import { decodeNumber, encodeNumber, type JsonNumber, type Serialized } from '..
 import { ArtifactError } from '../core/errors.js';
 import { type Matrix, takeRows } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
-import { createModel, loadModel } from '../models/registry.js';
+import { createModel, loadModel } from '../models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 
 export type IntervalMode = 'absolute' | 'adaptive';

@@ -18,7 +18,7 @@ import { Rng } from '../core/random.js';
 import { sampleParams } from '../core/search-space.js';
 import { r2 } from '../metrics/regression.js';
 import '../models/index.js';
-import { createModel, getFamily, loadModel } from '../models/registry.js';
+import { createModel, getFamily, loadModel } from '../models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 
 /** Rows to learn from and to score on, numeric columns named by `names`. */

@@ -5,7 +5,7 @@
  */
 import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
-import { getFamily, modelKinds, tunableKinds } from '../models/registry.js';
+import { getFamily, modelKinds, tunableKinds } from '../models/families.js';
 
 export const TUNING_PARAMS = {
   trials: {

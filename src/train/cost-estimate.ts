@@ -5,7 +5,7 @@
  * machine (2 cores, Node 20), from single-thread fits on concrete (800 × 8) and ames (2,300 × 73
  * ordinal / 304 one-hot): good to a factor of about two, which is what a go / no-go needs.
  */
-import { getFamily } from '../models/registry.js';
+import { getFamily } from '../models/families.js';
 import type { CandidateSpec } from './candidates.js';
 
 type Cost = (n: number, p: number, params: Record<string, unknown>) => number;

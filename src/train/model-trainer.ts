@@ -9,13 +9,13 @@ import type { Matrix } from '../core/matrix.js';
 import { takeRows } from '../core/matrix.js';
 import { resolveParams } from '../core/params.js';
 import { Rng } from '../core/random.js';
+import { sampleParams } from '../core/search-space.js';
 import type { PermutationImportance } from '../explain/permutation-importance.js';
 import { getMetric, isBetter, type MetricName, type MetricValues, scoreAll } from '../metrics/regression.js';
-import { getFamily } from '../models/registry.js';
+import { getFamily } from '../models/families.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../models/regressor.js';
 import { deadlineSignal } from './budget.js';
 import type { CandidateSpec } from './candidates.js';
-import { sampleParams } from '../core/search-space.js';
 
 export interface XY {
   readonly X: Matrix;

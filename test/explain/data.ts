@@ -7,7 +7,7 @@ import { takeRows } from '../../src/core/matrix.js';
 import type { Frame } from '../../src/data/frame.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../../src/models/regressor.js';
 import '../../src/models/index.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/families.js';
 import { ProductionPreprocessor, resolvePreprocessConfig } from '../../src/preprocess/index.js';
 import { readBundled } from '../helpers/csv-frame.js';
 import { concrete, splitIdx } from '../helpers/datasets.js';

@@ -11,7 +11,7 @@ import { type Matrix, takeRows } from '../../src/core/matrix.js';
 import { explain, explainInputs, explainMethod, needsBackground } from '../../src/explain/index.js';
 import '../../src/models/index.js';
 import { type EnsembleMember, FittedEnsemble } from '../../src/models/ensemble/fitted-ensemble.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../../src/models/regressor.js';
 import { ProductionPreprocessor, resolvePreprocessConfig } from '../../src/preprocess/index.js';
 import { amesSplit } from '../models/ensemble-data.js';

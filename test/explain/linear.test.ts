@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelError } from '../../src/core/errors.js';
 import { explain, explainInputs, foldToInputs, pickBackground } from '../../src/explain/index.js';
+import { loadModel } from '../../src/models/families.js';
 import { FittedLinear } from '../../src/models/linear/fitted-linear.js';
-import { loadModel } from '../../src/models/registry.js';
 import { diamonds, efficiencyGap, fitModel } from './data.js';
 
 describe('linear contributions on diamonds (one-hot)', async () => {

@@ -5,7 +5,7 @@
  */
 import { checkFeatureCount, ModelError } from '../../src/core/errors.js';
 import type { Matrix } from '../../src/core/matrix.js';
-import { getFamily, modelKinds, registerModel } from '../../src/models/registry.js';
+import { getFamily, modelKinds, registerFamily } from '../../src/models/families.js';
 import type { FitContext, FittedRegressor } from '../../src/models/regressor.js';
 
 function meanModel(kind: string, mean: number, nFeatures: number, notes: string[] = []): FittedRegressor {
@@ -24,7 +24,7 @@ function meanModel(kind: string, mean: number, nFeatures: number, notes: string[
 
 export function registerFakeModels(): void {
   if (modelKinds().includes('test_mean')) return;
-  registerModel({
+  registerFamily({
     kind: 'test_mean',
     description: 'predicts the train mean (+ shift)',
     input: 'onehot',
@@ -44,7 +44,7 @@ export function registerFakeModels(): void {
       return meanModel('test_mean', st.mean, st.nFeatures);
     },
   });
-  registerModel({
+  registerFamily({
     kind: 'test_fail',
     description: 'always fails',
     input: 'onehot',
@@ -61,7 +61,7 @@ export function registerFakeModels(): void {
       throw new Error('never saved');
     },
   });
-  registerModel({
+  registerFamily({
     kind: 'test_slow',
     description: 'runs until its budget signal fires, then keeps what it has',
     input: 'ordinal',

@@ -4,7 +4,7 @@ import { matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import '../../src/models/index.js';
 import { calibrateIntervals, conformalQuantile, Intervals } from '../../src/inference/index.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/families.js';
 import { concrete } from '../helpers/datasets.js';
 
 describe('conformalQuantile', () => {

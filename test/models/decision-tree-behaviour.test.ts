@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { fromRows } from '../../src/core/matrix.js';
 import { r2 } from '../../src/metrics/regression.js';
 import '../../src/models/index.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/families.js';
 import type { FeatureInfo } from '../../src/models/regressor.js';
 import type { FittedTrees } from '../../src/models/tree/fitted-trees.js';
 import { leafCount, treeDepth } from '../../src/models/tree/predictor.js';

@@ -12,7 +12,7 @@ import type { Matrix } from '../../src/core/matrix.js';
 import { sourceGroups } from '../../src/explain/explanation.js';
 import '../../src/models/index.js';
 import { type EnsembleMember, FittedEnsemble } from '../../src/models/ensemble/fitted-ensemble.js';
-import { createModel, loadModel } from '../../src/models/registry.js';
+import { createModel, loadModel } from '../../src/models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../../src/models/regressor.js';
 import { ProductionPreprocessor, resolvePreprocessConfig } from '../../src/preprocess/index.js';
 import { amesSplit } from './ensemble-data.js';

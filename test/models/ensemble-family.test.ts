@@ -10,7 +10,7 @@ import { r2 } from '../../src/metrics/regression.js';
 import '../../src/models/index.js';
 import { FittedEnsemble } from '../../src/models/ensemble/fitted-ensemble.js';
 import { parseMemberSpecs } from '../../src/models/ensemble/member-specs.js';
-import { createModel, getFamily, modelKinds } from '../../src/models/registry.js';
+import { createModel, getFamily, modelKinds } from '../../src/models/families.js';
 import { ProductionPreprocessor, resolvePreprocessConfig } from '../../src/preprocess/index.js';
 import { defaultCandidates } from '../../src/train/candidates.js';
 import { concrete } from '../helpers/datasets.js';

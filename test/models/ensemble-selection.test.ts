@@ -10,7 +10,7 @@ import { METRICS, r2, rmse } from '../../src/metrics/regression.js';
 import '../../src/models/index.js';
 import { foldsOf } from '../../src/models/ensemble/fit-ensemble.js';
 import { blendPredictions, greedyEnsembleSelection } from '../../src/models/ensemble/greedy-selection.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/families.js';
 import type { FeatureInfo } from '../../src/models/regressor.js';
 import { concrete, standardize } from '../helpers/datasets.js';
 

@@ -12,7 +12,7 @@ import { type Matrix, matrix, takeRows } from '../../src/core/matrix.js';
 import { r2 } from '../../src/metrics/regression.js';
 import { FittedForest } from '../../src/models/forest/index.js';
 import '../../src/models/index.js';
-import { createModel } from '../../src/models/registry.js';
+import { createModel } from '../../src/models/families.js';
 import type { FeatureInfo } from '../../src/models/regressor.js';
 import { treeDepth } from '../../src/models/tree/predictor.js';
 import { concrete, friedman1, splitIdx } from '../helpers/datasets.js';

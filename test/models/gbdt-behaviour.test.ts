@@ -6,7 +6,7 @@ import { type Matrix, matrix, takeRows } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import { mae, r2 } from '../../src/metrics/regression.js';
 import '../../src/models/index.js';
-import { createModel, loadModel } from '../../src/models/registry.js';
+import { createModel, loadModel } from '../../src/models/families.js';
 import type { FeatureInfo } from '../../src/models/regressor.js';
 import { friedman1 } from '../helpers/datasets.js';
 

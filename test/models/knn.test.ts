@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { ConfigError, ValidationError } from '../../src/core/errors.js';
 import { fromRows, type Matrix, takeRows } from '../../src/core/matrix.js';
 import '../../src/models/index.js';
+import { createModel } from '../../src/models/families.js';
 import type { FittedKnn } from '../../src/models/knn/fitted.js';
-import { createModel } from '../../src/models/registry.js';
 import { friedman1, splitIdx } from '../helpers/datasets.js';
 import { conformance } from './conformance.js';
 

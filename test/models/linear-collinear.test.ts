@@ -11,8 +11,8 @@ import { type Matrix, matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import '../../src/models/index.js';
 import { r2 } from '../../src/metrics/regression.js';
+import { createModel } from '../../src/models/families.js';
 import type { FittedLinear } from '../../src/models/linear/index.js';
-import { createModel } from '../../src/models/registry.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 const TARGET = 'Sale_Price';

@@ -9,8 +9,8 @@ import { type Matrix, matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import '../../src/models/index.js';
 import { r2 } from '../../src/metrics/regression.js';
+import { createModel, getFamily, loadModel } from '../../src/models/families.js';
 import type { FittedLinear } from '../../src/models/linear/index.js';
-import { createModel, getFamily, loadModel } from '../../src/models/registry.js';
 import { amesSubset } from '../fixtures/linear/fixtures.js';
 import { concrete, friedman1, standardize } from '../helpers/datasets.js';
 

@@ -8,10 +8,10 @@ import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import '../../src/models/index.js';
+import { createModel } from '../../src/models/families.js';
 import { minNormSolve } from '../../src/models/linear/dense-solve.js';
 import type { FittedLinear } from '../../src/models/linear/index.js';
 import { symmetricEigen } from '../../src/models/linear/symmetric-eigen.js';
-import { createModel } from '../../src/models/registry.js';
 
 /** XᵀX of an (n+5)×n Gaussian X whose last `dependent` columns are sums of earlier ones. */
 function gram(n: number, dependent: number, seed: number): Float64Array {

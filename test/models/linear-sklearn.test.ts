@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Matrix, matrix } from '../../src/core/matrix.js';
 import '../../src/models/index.js';
+import { createModel } from '../../src/models/families.js';
 import type { FittedLinear } from '../../src/models/linear/index.js';
-import { createModel } from '../../src/models/registry.js';
 import { amesSubset, type ExpectedFit, expected, maxRelDiff } from '../fixtures/linear/fixtures.js';
 import { concrete, standardize } from '../helpers/datasets.js';
 

@@ -6,7 +6,7 @@ import { ConfigError, ModelError, ValidationError } from '../../src/core/errors.
 import { fromRows, type Matrix, takeRows } from '../../src/core/matrix.js';
 import '../../src/models/index.js';
 import { r2 } from '../../src/metrics/regression.js';
-import { createModel, loadModel } from '../../src/models/registry.js';
+import { createModel, loadModel } from '../../src/models/families.js';
 import type { FittedSvr } from '../../src/models/svr/fitted.js';
 import { friedman1, splitIdx } from '../helpers/datasets.js';
 import { conformance } from './conformance.js';

@@ -13,7 +13,7 @@ import { takeRows } from '../../src/core/matrix.js';
 import { explain, treeEnsembleOf } from '../../src/explain/index.js';
 import { closePool } from '../../src/models/forest/index.js';
 import '../../src/models/index.js';
-import { loadModel } from '../../src/models/registry.js';
+import { loadModel } from '../../src/models/families.js';
 import type { FittedRegressor } from '../../src/models/regressor.js';
 import { encodeTree, type TreeArrays } from '../../src/models/tree/predictor.js';
 import { type CompactTree, decodeTrees, encodeTrees } from '../../src/models/tree/tree-codec.js';

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { getFamily, registerFamily } from '../../src/models/families.js';
 import { choleskySolve } from '../../src/models/linear/dense-solve.js';
 import { linearFamily } from '../../src/models/linear/family.js';
-import { getFamily, registerModel } from '../../src/models/registry.js';
 import { checkModelFamily, friedman1 } from '../../src/testing/index.js';
 
-registerModel(
+registerFamily(
   linearFamily({
     kind: 'ridge_plugin',
     description: 'ridge with alpha = 10 (a family registered from outside tabflow)',

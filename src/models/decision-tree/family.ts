@@ -5,7 +5,7 @@
  */
 import type { Serialized } from '../../core/codec.js';
 import type { Matrix } from '../../core/matrix.js';
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
 import { binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees, loadTrees } from '../tree/fitted-trees.js';

@@ -6,7 +6,7 @@
  */
 import type { Serialized } from '../../core/codec.js';
 import type { Matrix } from '../../core/matrix.js';
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import type { FitContext, Regressor } from '../regressor.js';
 import { fitEnsemble } from './fit-ensemble.js';
 import { FittedEnsemble } from './fitted-ensemble.js';

@@ -10,7 +10,7 @@ import { ModelError } from '../../core/errors.js';
 import { type Matrix, takeRows } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
 import { METRICS } from '../../metrics/regression.js';
-import { createModel, getFamily } from '../registry.js';
+import { createModel, getFamily } from '../families.js';
 import { checkFitInput, type FeatureInfo, type FitContext, type Regressor } from '../regressor.js';
 import { type EnsembleMember, FittedEnsemble } from './fitted-ensemble.js';
 import { greedyEnsembleSelection } from './greedy-selection.js';

@@ -17,7 +17,7 @@ import {
 import { ArtifactError, checkFeatureCount, ModelError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { resolveParams } from '../../core/params.js';
-import { loadModel } from '../registry.js';
+import { loadModel } from '../families.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding, WeightedMembers } from '../regressor.js';
 import {
   expandOnehot,

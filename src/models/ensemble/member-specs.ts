@@ -6,7 +6,7 @@
  */
 import { ConfigError, type Issue } from '../../core/errors.js';
 import { resolveParams } from '../../core/params.js';
-import { getFamily, modelKinds } from '../registry.js';
+import { getFamily, modelKinds } from '../families.js';
 
 export interface MemberSpec {
   /** The spec text as written (trimmed): unique among the members; the member's name in the artifact. */

@@ -1,7 +1,7 @@
 /** Forest model families: `random_forest` (bootstrap, best splits) and `extra_trees` (random splits). */
 import type { Serialized } from '../../core/codec.js';
 import type { SearchSpace } from '../../core/search-space.js';
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import { FittedForest } from './fitted-forest.js';
 import { ForestRegressor } from './forest.js';
 import { EXTRA_TREES_PARAMS, type ForestParams, RANDOM_FOREST_PARAMS } from './params.js';

@@ -1,7 +1,7 @@
 /** `gbdt`: histogram gradient boosting (sklearn HistGradientBoostingRegressor / LightGBM style). */
 import type { Serialized } from '../../core/codec.js';
 import type { Matrix } from '../../core/matrix.js';
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import type { FitContext, Regressor } from '../regressor.js';
 import { type FittedTrees, loadTrees } from '../tree/fitted-trees.js';
 import { fitGbdt } from './boost.js';

@@ -1,7 +1,7 @@
 /** k-nearest-neighbours regression (exact search; KD-tree or brute force, chosen by dimension). */
 import type { Matrix } from '../../core/matrix.js';
 import { checkFiniteX } from '../check-finite.js';
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
 import { FittedKnn } from './fitted.js';
 import { KNN_PARAMS, type KnnParams } from './params.js';

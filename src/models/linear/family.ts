@@ -7,7 +7,7 @@ import type { Serialized } from '../../core/codec.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { ParamsOf, ParamTable } from '../../core/params.js';
 import type { SearchSpace } from '../../core/search-space.js';
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
 import { type CenteredGram, centeredGram, columnStd } from './centered-gram.js';
 import { FittedLinear, loadLinear } from './fitted-linear.js';

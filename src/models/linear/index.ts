@@ -1,5 +1,5 @@
 /** The linear model family: OLS, ridge, lasso and elastic net, all on one-hot inputs. */
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import { elasticnet, lasso } from './elasticnet.js';
 import { ols } from './ols.js';
 import { ridge } from './ridge.js';

@@ -9,7 +9,7 @@ import { ModelError } from '../../core/errors.js';
 import { type Matrix, matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
 import { checkFiniteX } from '../check-finite.js';
-import type { ModelFamily } from '../registry.js';
+import type { ModelFamily } from '../families.js';
 import { checkFitInput, type FitContext, type Regressor } from '../regressor.js';
 import { FittedSvr, type SvrState } from './fitted.js';
 import { type Kernel, rowSquares, scaleGamma } from './kernel.js';

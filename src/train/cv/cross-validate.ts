@@ -8,7 +8,7 @@
  */
 import type { Frame } from '../../data/frame.js';
 import type { Metric } from '../../metrics/regression.js';
-import { getFamily } from '../../models/registry.js';
+import { getFamily } from '../../models/families.js';
 import type { InputEncoding } from '../../models/regressor.js';
 import type { PreprocessConfig } from '../../preprocess/index.js';
 import type { CandidateSpec } from '../candidates.js';

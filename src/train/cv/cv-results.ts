@@ -6,7 +6,7 @@
  */
 import { ModelError } from '../../core/errors.js';
 import { isBetter, type Metric } from '../../metrics/regression.js';
-import { getFamily } from '../../models/registry.js';
+import { getFamily } from '../../models/families.js';
 import type { CandidateResult, CvScore } from '../model-trainer.js';
 import type { CvCandidate } from './cross-validate.js';
 import type { HalvingResult } from './halving.js';

@@ -5,7 +5,7 @@
  */
 import type { Serialized } from '../../core/codec.js';
 import type { Matrix } from '../../core/matrix.js';
-import { getFamily } from '../../models/registry.js';
+import { getFamily } from '../../models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../../models/regressor.js';
 import { deadlineSignal } from '../budget.js';
 

@@ -9,11 +9,11 @@
  */
 import { resolveParams } from '../../core/params.js';
 import { Rng } from '../../core/random.js';
+import { sampleParams } from '../../core/search-space.js';
 import { isBetter } from '../../metrics/regression.js';
-import { getFamily } from '../../models/registry.js';
+import { getFamily } from '../../models/families.js';
 import type { CandidateSpec } from '../candidates.js';
 import type { TuningTrial } from '../model-trainer.js';
-import { sampleParams } from '../../core/search-space.js';
 import { type CrossValidateInput, crossValidate } from './cross-validate.js';
 
 /** Survivors per rung: the best 1/ETA. */

@@ -10,7 +10,7 @@ import type { Matrix } from '../../core/matrix.js';
 import { resolveParams } from '../../core/params.js';
 import { workerModule } from '../../core/worker-entry.js';
 import type { Fitter } from '../../inference/conformal.js';
-import { getFamily, loadModel } from '../../models/registry.js';
+import { getFamily, loadModel } from '../../models/families.js';
 import { type FitJob, type FitResult, runFitJob } from './fit-job.js';
 
 export interface JobRunner {

@@ -6,7 +6,7 @@
  * was fitted: its predictions on the metric rows come back instead of the model.
  */
 import type { Matrix } from '../../core/matrix.js';
-import { getFamily } from '../../models/registry.js';
+import { getFamily } from '../../models/families.js';
 import type { InputEncoding } from '../../models/regressor.js';
 import type { CandidateResult, PreparedData, TrainedCandidate } from '../model-trainer.js';
 import { importanceBySource } from '../model-trainer.js';

@@ -1,6 +1,7 @@
 /**
  * Model families by name (LightGBM's factory per concept): `kind` → how to create a regressor
  * from params and how to load a fitted one from JSON. Unknown names fail loudly, listing the known.
+ * (Not to be confused with the model registry of `src/registry/`, which stores trained versions.)
  */
 import type { Serialized } from '../core/codec.js';
 import { ArtifactError, ConfigError } from '../core/errors.js';
@@ -61,10 +62,14 @@ export function tunableKinds(): string[] {
   return [...families.values()].filter((f) => f.searchSpace).map((f) => f.kind);
 }
 
-export function registerModel(f: ModelFamily): void {
+/** Make a family available by its kind (a plug-in registers its own before training). */
+export function registerFamily(f: ModelFamily): void {
   if (families.has(f.kind)) throw new Error(`model family "${f.kind}" registered twice`);
   families.set(f.kind, f);
 }
+
+/** @deprecated The former name of `registerFamily`. */
+export const registerModel = registerFamily;
 
 export function modelKinds(): string[] {
   return [...families.keys()];
