@@ -128,8 +128,8 @@ export type {
 export {
   type PipelineEvent,
   type PipelineOptions,
+  type PipelineStage,
   type RunSummary,
-  type Stage,
   TrainingPipeline,
 } from './train/training-pipeline.js';
 

@@ -178,8 +178,8 @@ export type { MethodChoice } from './train/selection-method.js';
 export type { SelectionWarning } from './train/selection-warnings.js';
 export {
   type PipelineEvent,
+  type PipelineStage,
   type RunSummary,
-  type Stage,
   TrainingPipeline,
 } from './train/training-pipeline.js';
 export { VERSION } from './version.js';

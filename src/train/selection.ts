@@ -10,7 +10,7 @@ import type { FittedPreprocessor } from '../preprocess/index.js';
 import type { ModelTrainer, PreparedData, TrainedCandidate, TrainerEvent } from './model-trainer.js';
 import type { MethodChoice } from './selection-method.js';
 
-export type Stage =
+export type PipelineStage =
   | 'load'
   | 'clean'
   | 'split'
@@ -28,7 +28,7 @@ export type Stage =
 
 /** Runs one pipeline stage: timed, announced, summarised. */
 export type StageRunner = <T>(
-  stage: Stage,
+  stage: PipelineStage,
   fn: () => T | Promise<T>,
   summary: (r: T) => string,
 ) => Promise<T>;

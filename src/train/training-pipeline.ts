@@ -31,16 +31,16 @@ import { selectByCv } from './cv-selection.js';
 import { loadOptionsOf } from './held-out.js';
 import { selectOnHoldout } from './holdout-selection.js';
 import { ModelTrainer, type TrainedCandidate, type TrainerEvent } from './model-trainer.js';
-import type { Part, Selection, Stage, StageRunner } from './selection.js';
+import type { Part, PipelineStage, Selection, StageRunner } from './selection.js';
 import { chooseMethod, type MethodChoice } from './selection-method.js';
 import { checkTargetVaries } from './target-check.js';
 import { type InMemoryReport, loadInMemory, type TrainingData } from './training-data.js';
 
-export type { Stage };
+export type { PipelineStage };
 
 export type PipelineEvent =
-  | { type: 'stage_start'; stage: Stage }
-  | { type: 'stage_end'; stage: Stage; seconds: number; summary: string }
+  | { type: 'stage_start'; stage: PipelineStage }
+  | { type: 'stage_end'; stage: PipelineStage; seconds: number; summary: string }
   | { type: 'method'; choice: MethodChoice }
   | TrainerEvent
   | CvEvent;
@@ -80,7 +80,11 @@ export class TrainingPipeline {
     this.tags = options.tags ?? {};
   }
 
-  private async stage<T>(stage: Stage, fn: () => T | Promise<T>, summary: (r: T) => string): Promise<T> {
+  private async stage<T>(
+    stage: PipelineStage,
+    fn: () => T | Promise<T>,
+    summary: (r: T) => string,
+  ): Promise<T> {
     this.onEvent({ type: 'stage_start', stage });
     const t0 = performance.now();
     const r = await fn();
