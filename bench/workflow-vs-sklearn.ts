@@ -5,7 +5,10 @@
  * seed 42); another seed s is a fresh random 70/10/20 split with both tools' models at seed s.
  *
  *   node --import tsx bench/workflow-vs-sklearn.ts [--models a,b] [--datasets diamonds,ames,concrete]
- *        [--seeds 7,1,2,3,4,5] [--tag name] [--skip-sklearn] [--config tabflow.yaml]
+ *        [--seeds 7,1,2,3,4,5] [--tag name] [--skip-sklearn] [--config tabflow.yaml] [--repeats 1]
+ *
+ * `--repeats N` runs each side N times per split, alternating (sklearn, tabflow, sklearn, ...) so
+ * both see the same machine load, and compares the median walls (the scores are deterministic).
  *
  * Writes bench/results/workflow-vs-sklearn[-<tag>].json and prints a markdown table. Needs
  * /usr/bin/python3 with scikit-learn, XGBoost and pandas (Debian's packages).
@@ -35,6 +38,7 @@ const tag = arg(
 const datasets = arg('datasets', 'diamonds,ames,concrete').split(',');
 const seeds = arg('seeds', '7').split(',').map(Number);
 const skipSklearn = process.argv.includes('--skip-sklearn');
+const repeats = Math.max(1, Number(arg('repeats', '1')));
 // A tabflow config for every run (e.g. selection.repeats), its path as given.
 const configFile = arg('config', '');
 // sklearn's name for each tabflow model where they differ.
@@ -152,14 +156,33 @@ function runTabflow(split: string, target: string, seed: number) {
   };
 }
 
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
 const out: Record<string, unknown>[] = [];
 for (const ds of datasets) {
   for (const seed of seeds) {
     const split = prepSplit(ds, seed);
     // The reference split (7) keeps both tools' default model seeds (42), as REFERENCE.md.
     const modelSeed = seed === 7 ? 42 : seed;
-    const sk = skipSklearn ? null : runSklearn(split, DATASETS[ds], modelSeed);
-    const tf = runTabflow(split, DATASETS[ds], modelSeed);
+    const skWalls: number[] = [];
+    const tfWalls: number[] = [];
+    let sk: ReturnType<typeof runSklearn> | null = null;
+    let tf: ReturnType<typeof runTabflow> | null = null;
+    for (let r = 0; r < repeats; r++) {
+      if (!skipSklearn) {
+        sk = runSklearn(split, DATASETS[ds], modelSeed);
+        skWalls.push(sk.wall_s);
+      }
+      tf = runTabflow(split, DATASETS[ds], modelSeed);
+      tfWalls.push(tf.wall_s);
+    }
+    if (!tf) throw new Error('no run');
+    if (sk) sk.wall_s = median(skWalls);
+    tf.wall_s = median(tfWalls);
     const row = {
       dataset: ds,
       seed,
@@ -170,6 +193,7 @@ for (const ds of datasets) {
         tf.ensemble_test_r2 === null ? null : tf.ensemble_test_r2 - tf.best_single_test_r2,
       selected_minus_sklearn_best_on_test: sk ? tf.selected_test_r2 - sk.best_test_r2 : null,
       wall_ratio_tabflow_over_sklearn: sk ? tf.wall_s / sk.wall_s : null,
+      ...(repeats > 1 ? { walls: { tabflow: tfWalls, sklearn: skWalls } } : {}),
     };
     out.push(row);
     console.log(
@@ -188,4 +212,4 @@ for (const ds of datasets) {
   }
 }
 rmSync(tmp, { recursive: true, force: true });
-writeResult(`workflow-vs-sklearn-${tag}`, { models: models || 'default', seeds, runs: out });
+writeResult(`workflow-vs-sklearn-${tag}`, { models: models || 'default', seeds, repeats, runs: out });
