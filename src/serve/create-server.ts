@@ -6,9 +6,9 @@
  *   POST /predict       one record, a list, or {records, interval?, explain?} → per-row results
  *   POST /invocations   MLflow scoring protocol (JSON formats and text/csv) → {predictions}
  *   POST /feedback      ground truth for logged predictions → a verdict per item
- *   GET  /monitoring    drift and live accuracy of the served model (feedback-routes.ts)
+ *   GET  /monitoring    drift and live accuracy of the served model (routes/feedback.ts)
  *   GET  /health /ready /metadata /metrics /openapi.json /docs
- *   POST /admin/reload /admin/promote   only with an admin token (admin-routes.ts)
+ *   POST /admin/reload /admin/promote   only with an admin token (routes/admin.ts)
  *
  * Each request takes the current model once, when its handler starts, and uses it for
  * everything (contract, batcher, response, log row): a reload never mixes two models in one
@@ -30,13 +30,11 @@ import type { TSchema } from 'typebox';
 import type { PredictionLog } from '../log/prediction-log.js';
 import type { MonitoringConfig } from '../loop/monitoring-config.js';
 import { VERSION } from '../version.js';
-import { type AdminOptions, registerAdminRoutes } from './admin-routes.js';
 import { type ArmsView, predictWith, scoreArms } from './arm-scoring.js';
 import { csvRecords } from './csv-records.js';
 import { errorResponse } from './error-response.js';
 import type { ExperimentSource } from './experiment-follower.js';
 import type { ExplainThread } from './explain-thread.js';
-import { registerFeedbackRoutes } from './feedback-routes.js';
 import { adminExposureWarning, listenInfo } from './listen-address.js';
 import { type ClusterMetrics, ServerMetrics, type ServerSample } from './metrics.js';
 import { mlflowRecords } from './mlflow-records.js';
@@ -56,6 +54,8 @@ import type { ModelPipeline, RowPrediction } from './pipeline-port.js';
 import { redactUrl } from './redact-url.js';
 import { RequestError } from './request-error.js';
 import { type InputRecord, type PredictFlags, predictBody, queryFlags } from './request-records.js';
+import { type AdminOptions, registerAdminRoutes } from './routes/admin.js';
+import { registerFeedbackRoutes } from './routes/feedback.js';
 
 export interface ServerOptions {
   /** A model served for ever; give this or `source`. */

@@ -9,13 +9,13 @@
  * when the token is wrong. The check runs before the body is read.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Issue } from '../core/errors.js';
-import { bearerChecker } from './bearer-auth.js';
-import type { ExperimentSource } from './experiment-follower.js';
-import type { ModelSource, ReloadResult } from './model-source.js';
-import { summarize } from './model-view.js';
-import { redactUrl } from './redact-url.js';
-import { RequestError } from './request-error.js';
+import type { Issue } from '../../core/errors.js';
+import { bearerChecker } from '../bearer-auth.js';
+import type { ExperimentSource } from '../experiment-follower.js';
+import type { ModelSource, ReloadResult } from '../model-source.js';
+import { summarize } from '../model-view.js';
+import { redactUrl } from '../redact-url.js';
+import { RequestError } from '../request-error.js';
 
 export const ADMIN_STAGES = ['dev', 'staging', 'production'] as const;
 

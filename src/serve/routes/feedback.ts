@@ -13,14 +13,14 @@
  */
 import { existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type FeedbackItem, FeedbackStore } from '../log/feedback.js';
-import type { PredictionLog } from '../log/prediction-log.js';
-import { parseSince } from '../log/read-log.js';
-import type { MonitoringConfig } from '../loop/monitoring-config.js';
-import type { ModelView } from './model-view.js';
-import { MonitoringThread } from './monitoring-thread.js';
-import { badRequest, RequestError } from './request-error.js';
-import { describe } from './request-records.js';
+import { type FeedbackItem, FeedbackStore } from '../../log/feedback.js';
+import type { PredictionLog } from '../../log/prediction-log.js';
+import { parseSince } from '../../log/read-log.js';
+import type { MonitoringConfig } from '../../loop/monitoring-config.js';
+import type { ModelView } from '../model-view.js';
+import { MonitoringThread } from '../monitoring-thread.js';
+import { badRequest, RequestError } from '../request-error.js';
+import { describe } from '../request-records.js';
 
 export interface FeedbackRouteOptions {
   log: PredictionLog | null;
