@@ -42,8 +42,8 @@ import {
 } from '../serve/index.js';
 import { adminExposureWarning, describeListen, listenInfo } from '../serve/listen-address.js';
 import { summarize } from '../serve/model-view.js';
+import { registryPromoter } from '../serve/registry-promoter.js';
 import { LOG_LEVELS, resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
-import { registryPromoter } from './serve-promoter.js';
 
 export interface ServeOptions {
   model?: string;
