@@ -43,5 +43,6 @@ export {
   type PromoteDecision,
   type PromoteRequest,
 } from './routes/admin.js';
-export { closeOnSignals, type ShutdownOptions } from './shutdown.js';
+export { closeOnSignals, type ShutdownOptions, type SignalWatch, watchSignals } from './shutdown.js';
 export { type FollowOptions, type SourceLogger, StageFollower } from './stage-follower.js';
+export { type RunningServer, type StartServerOptions, startServer } from './start-server.js';
