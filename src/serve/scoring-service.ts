@@ -45,6 +45,7 @@ export interface Scored {
   warned: number;
 }
 
+/** Scores, counts and logs the rows of the prediction routes; runs the shadow predictions. */
 export class ScoringService {
   private readonly armRows = new Map<string, number>();
   private shadowFailures = 0;

@@ -26,6 +26,7 @@ export interface ServedViewsOptions {
   logger: FastifyBaseLogger;
 }
 
+/** The champion and challenger views of a server, kept in step with their sources. */
 export class ServedViews {
   private view: ModelView;
   private arms: ArmsView | null = null;
