@@ -113,8 +113,15 @@ export {
 export { monitoringHtml } from './report/monitor-html.js';
 export { runReportHtml } from './report/run-html.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
-// Serving and the prediction log.
-export { closeOnSignals, createServer, type ServerOptions } from './serve/index.js';
+// Serving and the prediction log: `startServer` is `tabflow serve` from code, `createServer` the
+// fastify instance around sources you open yourself.
+export {
+  closeOnSignals,
+  createServer,
+  type ServerOptions,
+  type StartServerOptions,
+  startServer,
+} from './serve/index.js';
 export { DataSplitter, type SplitReport, type SplitResult } from './split/index.js';
 // Training.
 export type { CandidateSpec } from './train/candidates.js';

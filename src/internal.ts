@@ -161,7 +161,10 @@ export {
   defaultLogPath,
   type ModelPipeline,
   type RowPrediction,
+  type RunningServer,
   type ServerOptions,
+  type StartServerOptions,
+  startServer,
 } from './serve/index.js';
 export { type CandidateSpec, defaultCandidates, resolveCandidates } from './train/candidates.js';
 export { type Fold, type FoldOptions, kFolds } from './train/cv/folds.js';

@@ -21,6 +21,7 @@ export interface ArmsView {
   readonly challenger: ModelView;
 }
 
+/** A request's rows scored by their arms. */
 export interface ArmsScore {
   /** In request order; `row` and issue rows are request row indices. */
   results: RowPrediction[];
@@ -30,6 +31,10 @@ export interface ArmsScore {
   input: InputRecord[];
 }
 
+/**
+ * `records` scored by the model of `v`: on its explain thread for explanations, else through its
+ * micro-batcher (or the pipeline directly).
+ */
 export function predictWith(
   v: ModelView,
   records: readonly InputRecord[],
@@ -39,6 +44,10 @@ export function predictWith(
   return v.batcher ? v.batcher.predict(records, opts) : v.served.pipeline.predict(records, opts);
 }
 
+/**
+ * Each row of `records` scored by its arm's model (the champion alone outside an experiment or in
+ * shadow mode), merged back in request order.
+ */
 export async function scoreArms(
   champion: ModelView,
   ex: ArmsView | null,

@@ -6,10 +6,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** What an `Authorization` header amounts to. */
 export type BearerVerdict = 'ok' | 'missing' | 'malformed' | 'wrong';
 
 const BEARER = /^bearer +([\x21-\x7e]+)$/i;
 
+/** A checker of `Authorization` headers against `token` (which must not be empty). */
 export function bearerChecker(token: string): (header: string | string[] | undefined) => BearerVerdict {
   if (!token) throw new Error('bearerChecker: the admin token is empty');
   const want = digest(token);

@@ -23,7 +23,9 @@ import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { ClusterMetrics } from './metrics.js';
 
+/** IPC message from the primary: close gracefully. */
 export const SHUTDOWN_MESSAGE = 'tabflow:shutdown';
+/** IPC message both ways: a worker reloaded on an admin request; the others reload too. */
 export const RELOAD_MESSAGE = 'tabflow:reload';
 const METRICS_REQUEST = 'tabflow:metrics';
 const METRICS_RESPONSE = 'tabflow:metrics-response';
@@ -119,6 +121,7 @@ export interface PrimaryLink {
   metrics: ClusterMetrics;
 }
 
+/** In a worker: the link to the primary (stop requests, reloads of other workers, /metrics of all). */
 export function followPrimary(): PrimaryLink {
   let isReady = false;
   let pending = false;

@@ -9,6 +9,10 @@ import type { InputRecord } from './request-records.js';
 
 const MISSING = new Set(['', 'NA', 'N/A', 'null', 'NULL', 'NaN', 'nan']);
 
+/**
+ * The records of a CSV body, cells typed by `features`; no data row, a duplicate column or a row
+ * of another width is a 400.
+ */
 export function csvRecords(text: string, features: readonly ContractFeature[]): InputRecord[] {
   const rows = parseCsv(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   while (rows.length && rows[rows.length - 1].length === 1 && rows[rows.length - 1][0] === '') rows.pop();

@@ -5,8 +5,10 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 
+/** The prediction log's file name in a models folder. */
 export const LOG_FILE = 'predictions.sqlite';
 
+/** The prediction log of the models folder that `modelDir` (a stage, release or run folder) belongs to. */
 export function defaultLogPath(modelDir: string): string {
   const dir = resolve(modelDir);
   const parent = dirname(dir);

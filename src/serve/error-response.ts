@@ -6,6 +6,7 @@
  */
 import { TabflowError } from '../core/errors.js';
 
+/** The body of every error answer. */
 export interface ErrorBody {
   error: string;
   message: string;
@@ -34,6 +35,7 @@ export interface ErrorContext {
   contentType?: string;
 }
 
+/** The status and body answering `err` for request `requestId`. */
 export function errorResponse(
   err: unknown,
   requestId: string,

@@ -17,12 +17,14 @@ import type { ModelPipeline } from './pipeline-port.js';
 import { nextBackoff, SerialChecks } from './serial-checks.js';
 import type { SourceLogger } from './stage-follower.js';
 
+/** The experiment running now, with its challenger loaded. */
 export interface ActiveExperiment {
   readonly experiment: Experiment;
   /** The challenger, loaded from `experiment.challenger.dir`. */
   readonly challenger: ServedModel;
 }
 
+/** What the follower has done since start (for /metadata and /metrics). */
 export interface ExperimentCounters {
   /** Experiments loaded (a start or a change). */
   readonly loads: number;
@@ -32,6 +34,7 @@ export interface ExperimentCounters {
   readonly lastError: string | null;
 }
 
+/** Where a server gets its A/B experiment (an ExperimentFollower, or a stub in tests). */
 export interface ExperimentSource {
   /** The running experiment, null when none (or when it failed to load). */
   current(): ActiveExperiment | null;
@@ -42,12 +45,14 @@ export interface ExperimentSource {
   close(): void;
 }
 
+/** The outcome of one read of experiment.json. */
 export interface ExperimentCheck {
   status: 'unchanged' | 'loaded' | 'unloaded' | 'failed' | 'none';
   experiment: ActiveExperiment | null;
   error?: string;
 }
 
+/** What `ExperimentFollower.open` follows and how often. */
 export interface ExperimentFollowOptions {
   /** The models root holding experiment.json. */
   root: string;
@@ -57,6 +62,7 @@ export interface ExperimentFollowOptions {
   logger?: SourceLogger;
 }
 
+/** Follows `<root>/experiment.json`: the challenger loaded completely, then swapped in by one assignment. */
 export class ExperimentFollower implements ExperimentSource {
   readonly file: string;
   private active: ActiveExperiment | null = null;

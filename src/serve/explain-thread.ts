@@ -28,6 +28,7 @@ interface Job {
   opts: PredictOptions;
 }
 
+/** A worker thread scoring explain requests for one served model, one job at a time. */
 export class ExplainThread {
   private worker: Worker | null = null;
   /** Set once the worker cannot serve (did not load, crashed, closed): score in-thread from then on. */

@@ -1,10 +1,5 @@
 /** The HTTP service: fastify around a model source (fixed, or a followed stage), with a prediction log. */
-export {
-  ADMIN_STAGES,
-  type AdminOptions,
-  type PromoteDecision,
-  type PromoteRequest,
-} from './admin-routes.js';
+
 export { type BearerVerdict, bearerChecker } from './bearer-auth.js';
 export {
   followPrimary,
@@ -42,5 +37,12 @@ export type {
   RowPrediction,
 } from './pipeline-port.js';
 export { RequestError } from './request-error.js';
-export { closeOnSignals, type ShutdownOptions } from './shutdown.js';
+export {
+  ADMIN_STAGES,
+  type AdminOptions,
+  type PromoteDecision,
+  type PromoteRequest,
+} from './routes/admin.js';
+export { closeOnSignals, type ShutdownOptions, type SignalWatch, watchSignals } from './shutdown.js';
 export { type FollowOptions, type SourceLogger, StageFollower } from './stage-follower.js';
+export { type RunningServer, type StartServerOptions, startServer } from './start-server.js';

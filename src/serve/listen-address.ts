@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os';
 
+/** Where a listening server can be reached. */
 export interface ListenInfo {
   /** The URL to print first and to build links from (loopback when bound). */
   url: string;

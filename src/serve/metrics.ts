@@ -79,6 +79,7 @@ class Counts {
   }
 }
 
+/** One server's Prometheus registry: request, row and model families beside prom-client's runtime metrics. */
 export class ServerMetrics {
   readonly registry: Registry;
   private readonly requests: Counts;

@@ -17,6 +17,7 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Scores the requests of one event-loop turn in one `predict` call of one model's pipeline. */
 export class MicroBatcher {
   /** Waiting requests, by the interval flag (the only option batched requests may differ in). */
   private readonly queues: [Pending[], Pending[]] = [[], []];

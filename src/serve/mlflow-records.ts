@@ -9,6 +9,7 @@ import { checkRecords, describe, type InputRecord } from './request-records.js';
 
 const KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 
+/** The records of an MLflow scoring body; positional rows take `featureOrder`. */
 export function mlflowRecords(body: unknown, featureOrder: readonly string[]): InputRecord[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(

@@ -4,6 +4,7 @@
  */
 import type { ContractFeature, ModelPipeline } from './pipeline-port.js';
 
+/** The model's input columns: the data contract's, else metadata.json's. */
 export function modelFeatures(pipeline: ModelPipeline): ContractFeature[] {
   const fromContract = featureList((pipeline.contract as { features?: unknown } | null)?.features);
   if (fromContract.length) return fromContract;

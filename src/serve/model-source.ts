@@ -8,6 +8,7 @@
 import type { RegistryStamp } from '../registry/registry-stamp.js';
 import type { ModelPipeline } from './pipeline-port.js';
 
+/** A model as served: its pipeline, where it came from, and when it was loaded. */
 export interface ServedModel {
   readonly pipeline: ModelPipeline;
   /** registry.json of the folder, null when it has none. */
@@ -23,8 +24,10 @@ export interface ServedModel {
   readonly loadedAt: number;
 }
 
+/** What a reload did: nothing new, a swap, a failed load (old model kept), or nothing to follow. */
 export type ReloadStatus = 'unchanged' | 'loaded' | 'failed' | 'fixed';
 
+/** The outcome of `ModelSource.reload()`. */
 export interface ReloadResult {
   status: ReloadStatus;
   /** The model served after the check. */
@@ -35,6 +38,7 @@ export interface ReloadResult {
   error?: string;
 }
 
+/** Swaps and failed loads of a source since start (for /metrics). */
 export interface ReloadCounters {
   /** Swaps to a new model since start (the first load not counted). */
   readonly swaps: number;
@@ -43,6 +47,7 @@ export interface ReloadCounters {
   readonly lastError: string | null;
 }
 
+/** Where the server gets its model: `current()` read once per request, `reload()` to look now. */
 export interface ModelSource {
   current(): ServedModel;
   /**

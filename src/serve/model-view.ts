@@ -26,6 +26,7 @@ export interface ModelSummary {
   stage: string | null;
 }
 
+/** What the routes derive from one served model, built once per model. */
 export interface ModelView {
   readonly served: ServedModel;
   readonly summary: ModelSummary;
@@ -38,12 +39,14 @@ export interface ModelView {
   readonly explainer: ExplainThread | null;
 }
 
+/** How views are built: micro-batching, explain threads. */
 export interface ViewOptions {
   microBatch: boolean;
   /** Give models loaded from a folder an explain thread; told why a job fell back to in-thread. */
   explainThreads?: { onFallback: (reason: string) => void } | null;
 }
 
+/** The view of `served`. */
 export function modelView(served: ServedModel, o: ViewOptions): ModelView {
   const { pipeline } = served;
   const features = modelFeatures(pipeline);
@@ -62,6 +65,7 @@ export function modelView(served: ServedModel, o: ViewOptions): ModelView {
   };
 }
 
+/** How responses name `served`. */
 export function summarize(served: ServedModel): ModelSummary {
   const md = served.pipeline.metadata as {
     registration?: { name?: unknown };

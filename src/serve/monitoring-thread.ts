@@ -43,6 +43,7 @@ export class MonitoringError extends TabflowError {
   }
 }
 
+/** Computes GET /monitoring reports on a worker thread, one at a time. */
 export class MonitoringThread {
   private worker: Worker | null = null;
   private readonly jobs = new Map<number, Pending>();

@@ -4,6 +4,10 @@
  * categories) and the title belong to the new model, so both are replaced here, per model, in a
  * copy — the plugin's cached document is never modified.
  */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../version.js';
 import type { ModelView } from './model-view.js';
 import { invocationsBodySchema, predictBodySchema } from './openapi-schemas.js';
 
@@ -14,6 +18,38 @@ type Doc = Record<string, unknown> & {
 
 const cache = new WeakMap<object, WeakMap<ModelView, Doc>>();
 
+/**
+ * Registers @fastify/swagger (on the root instance, before the routes, so it sees all of them)
+ * and the Swagger UI at /docs, whose document names the model `current()` serves now.
+ */
+export async function registerOpenApi(
+  app: FastifyInstance,
+  current: () => ModelView,
+  o: { adminToken: boolean },
+): Promise<void> {
+  const first = current().summary;
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: `tabflow model ${first.name ?? first.family} (run ${first.run_id})`,
+        version: VERSION,
+        description:
+          'Predictions from a tabflow model. Input records follow the data contract learned at training.',
+      },
+      ...(o.adminToken
+        ? { components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } } }
+        : {}),
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    transformSpecificationClone: false,
+    transformSpecification: (spec) => docForModel(spec as never, current()),
+  });
+}
+
+/** `base` (the plugin's document) with the title and request bodies of the model `view`. */
 export function docForModel(base: Doc, view: ModelView): Doc {
   let byView = cache.get(base);
   if (!byView) {

@@ -7,6 +7,7 @@
 import { type TSchema, Type } from 'typebox';
 import type { ContractFeature } from './pipeline-port.js';
 
+/** The OpenAPI schema of one input record, from the contract's features. */
 export function recordSchema(features: readonly ContractFeature[]): TSchema {
   const props: Record<string, TSchema> = {};
   const example: Record<string, unknown> = {};
@@ -56,6 +57,7 @@ const IssueSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** One row of a /predict answer. */
 export const RowPredictionSchema = Type.Object(
   {
     row: Type.Number(),
@@ -87,6 +89,7 @@ export const RowPredictionSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** How answers name the model (`ModelSummary`). */
 export const ModelSummarySchema = Type.Object({
   name: Type.Union([Type.String(), Type.Null()], {
     description: 'registered model name (tabflow train --name); null for a run saved without one',
@@ -97,6 +100,7 @@ export const ModelSummarySchema = Type.Object({
   stage: Type.Union([Type.String(), Type.Null()], { description: 'stage served as; null if unknown' }),
 });
 
+/** The answer of POST /predict. */
 export const PredictResponseSchema = Type.Object({
   request_id: Type.String(),
   model: ModelSummarySchema,
@@ -133,6 +137,7 @@ export const PredictResponseSchema = Type.Object({
   predictions: Type.Array(RowPredictionSchema),
 });
 
+/** Every error answer (`ErrorBody`). */
 export const ErrorSchema = Type.Object(
   {
     error: Type.String({ description: 'stable machine-readable code' }),
@@ -143,6 +148,7 @@ export const ErrorSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** The JSON body of POST /predict for records shaped like `record`. */
 export function predictBodySchema(record: TSchema): TSchema {
   return Type.Union([
     record,
@@ -162,6 +168,7 @@ export function predictBodySchema(record: TSchema): TSchema {
   ]);
 }
 
+/** The JSON body of POST /invocations (MLflow formats) for records shaped like `record`. */
 export function invocationsBodySchema(record: TSchema): TSchema {
   return Type.Union([
     Type.Object({
@@ -176,12 +183,14 @@ export function invocationsBodySchema(record: TSchema): TSchema {
   ]);
 }
 
+/** The answer of POST /invocations. */
 export const InvocationsResponseSchema = Type.Object({
   predictions: Type.Array(Type.Union([Type.Number(), Type.Null(), RowPredictionSchema]), {
     description: 'one number per row; full row results when ?interval or ?explain is set',
   }),
 });
 
+/** A text/csv body: a header line, then one row per record. */
 export const CsvBodySchema = Type.String({
   description:
     'text/csv: a header line naming the features, then one row per record (RFC 4180 quoting); ' +
@@ -189,6 +198,7 @@ export const CsvBodySchema = Type.String({
   examples: ['cement,water,age\n540,162,28\n'],
 });
 
+/** The `?interval=&explain=` query of the prediction routes. */
 export const FlagsQuerySchema = Type.Object({
   interval: Type.Optional(
     Type.Boolean({

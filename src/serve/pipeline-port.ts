@@ -12,12 +12,14 @@ export interface RowIssue {
   message: string;
 }
 
+/** A conformal prediction interval and its nominal coverage. */
 export interface PredictionInterval {
   lower: number;
   upper: number;
   coverage: number;
 }
 
+/** One row's result: its status, prediction, interval, attributions and issues. */
 export interface RowPrediction {
   row: number;
   status: 'ok' | 'rejected';
@@ -41,6 +43,7 @@ export interface RowPrediction {
   };
 }
 
+/** What a predict call adds to the predictions. */
 export interface PredictOptions {
   interval?: boolean;
   explain?: boolean;
@@ -57,6 +60,7 @@ export interface ContractFeature {
   [k: string]: unknown;
 }
 
+/** The part of `InferencePipeline` the server calls. */
 export interface ModelPipeline {
   readonly runId: string;
   readonly modelName: string;

@@ -8,6 +8,7 @@
 /** Parameter names whose values are secrets: OAuth's access_token, api keys, passwords, signatures. */
 const SECRET_PARAM = /token|secret|passw|pwd|api[-_]?key|auth|credential|signature|^sig$|^key$|session/i;
 
+/** What a redacted value becomes in a logged URL. */
 export const REDACTED = '[REDACTED]';
 
 /** `url` with secret query values and every occurrence of `secrets` (raw or percent-encoded) redacted. */

@@ -1,6 +1,7 @@
 /** A request the server cannot read (wrong shape, bad query flag, ...): always HTTP 400. */
 import { type Issue, TabflowError } from '../core/errors.js';
 
+/** A request the server cannot read, with every issue found. */
 export class RequestError extends TabflowError {
   override readonly exitCode = 2;
   override readonly httpStatus = 400;
@@ -16,6 +17,7 @@ export class RequestError extends TabflowError {
   }
 }
 
+/** A RequestError with one issue. */
 export function badRequest(path: string, code: string, message: string): RequestError {
   return new RequestError([{ path, code, message }]);
 }

@@ -6,8 +6,10 @@
 import type { Issue } from '../core/errors.js';
 import { badRequest, RequestError } from './request-error.js';
 
+/** One input row as sent: field name → scalar value. */
 export type InputRecord = Record<string, unknown>;
 
+/** What a prediction request asks for besides predictions. */
 export interface PredictFlags {
   interval: boolean;
   explain: boolean;
@@ -113,6 +115,7 @@ export function queryFlags(query: unknown): Partial<PredictFlags> {
   return flags;
 }
 
+/** A value as messages name it: `the string "abc"`, `a list`, `number 7`. */
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';

@@ -6,6 +6,7 @@
 
 const MAX_BACKOFF_MS = 30_000;
 
+/** Runs checks one at a time, on a poll timer and on demand. */
 export class SerialChecks<R> {
   private queue: Promise<unknown> = Promise.resolve();
   private running = 0;

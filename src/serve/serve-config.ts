@@ -4,8 +4,10 @@
  */
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
+/** The log levels `serve.log_level` and `--log-level` accept. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The `serve` config section: each parameter with its default, rule and doc. */
 export const SERVE_PARAMS = {
   host: { type: 'string', default: '127.0.0.1', doc: 'address to bind (loopback unless you say otherwise)' },
   port: { type: 'number', default: 8080, integer: true, min: 0, max: 65535, doc: 'TCP port (0 = any free)' },
@@ -27,8 +29,10 @@ export const SERVE_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** The `serve` section, resolved. */
 export type ServeConfig = ParamsOf<typeof SERVE_PARAMS>;
 
+/** The `serve` section of a config with defaults filled in; bad values are a ConfigError naming them. */
 export function resolveServeConfig(raw: unknown, prefix = 'serve'): ServeConfig {
   return resolveParams(SERVE_PARAMS, raw, prefix);
 }

@@ -19,12 +19,14 @@ import type { ModelSource, ReloadCounters, ReloadResult, ServedModel } from './m
 import type { ModelPipeline } from './pipeline-port.js';
 import { nextBackoff, SerialChecks } from './serial-checks.js';
 
+/** The logger a follower reports loads and failures to (pino fits). */
 export interface SourceLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
+/** What `StageFollower.open` follows and how often. */
 export interface FollowOptions {
   /** The stage link (or any folder path; a plain folder never changes). */
   link: string;
@@ -37,6 +39,7 @@ export interface FollowOptions {
   logger?: SourceLogger;
 }
 
+/** A model source following a stage link: a moved-to folder loaded completely, then swapped in. */
 export class StageFollower implements ModelSource {
   readonly follows: string;
   private model: ServedModel;

@@ -12,29 +12,33 @@
  * never holds /health or /predict; `window` is capped at MAX_MONITORING_WINDOW.
  */
 import { existsSync } from 'node:fs';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type FeedbackItem, FeedbackStore } from '../log/feedback.js';
-import type { PredictionLog } from '../log/prediction-log.js';
-import { parseSince } from '../log/read-log.js';
-import type { MonitoringConfig } from '../loop/monitoring-config.js';
-import type { ModelView } from './model-view.js';
-import { MonitoringThread } from './monitoring-thread.js';
-import { badRequest, RequestError } from './request-error.js';
-import { describe } from './request-records.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { type FeedbackItem, FeedbackStore } from '../../log/feedback.js';
+import type { PredictionLog } from '../../log/prediction-log.js';
+import { parseSince } from '../../log/read-log.js';
+import type { MonitoringConfig } from '../../loop/monitoring-config.js';
+import type { ModelView } from '../model-view.js';
+import { MonitoringThread } from '../monitoring-thread.js';
+import { badRequest, RequestError } from '../request-error.js';
+import { describe } from '../request-records.js';
 
+/** What the feedback and monitoring routes read. */
 export interface FeedbackRouteOptions {
+  /** The server's prediction log; null (--no-log): both routes answer 503. */
   log: PredictionLog | null;
   /** The model served now (read once per request). */
   current: () => ModelView;
   /** Thresholds for /monitoring; default: the served run's own `monitoring` section. */
   monitoring?: MonitoringConfig;
+  /** Most feedback items in one request. */
   maxItems: number;
 }
 
 /** Largest `?window=` of GET /monitoring: 100,000 rows take about two seconds to judge. */
 export const MAX_MONITORING_WINDOW = 100_000;
 
-export function registerFeedbackRoutes(app: FastifyInstance, o: FeedbackRouteOptions): void {
+/** POST /feedback and GET /monitoring, both over the prediction log. */
+export const feedbackRoutes: FastifyPluginAsync<FeedbackRouteOptions> = async (app, o) => {
   let store: FeedbackStore | null = null;
   const storeOf = (log: PredictionLog) => {
     store ??= new FeedbackStore(log.file);
@@ -45,13 +49,6 @@ export function registerFeedbackRoutes(app: FastifyInstance, o: FeedbackRouteOpt
     store?.close();
     await monitoring.close();
   });
-  const noLog = (reply: FastifyReply, id: string, what: string) =>
-    reply.code(503).send({
-      error: 'no_log',
-      message: `${what} reads the prediction log, and this server keeps none (started with --no-log)`,
-      request_id: id,
-    });
-
   app.post(
     '/feedback',
     {
@@ -63,37 +60,8 @@ export function registerFeedbackRoutes(app: FastifyInstance, o: FeedbackRouteOpt
           'reason: unknown_request, unknown_row, duplicate, not_numeric, ...); 400 when none is accepted.',
       },
     },
-    async (req, reply) => {
-      const id = String(req.id);
-      if (!o.log || o.log.file === ':memory:') return noLog(reply, id, 'Feedback');
-      const items = feedbackItems(req.body, o.maxItems);
-      // A prediction answered a moment ago may still be in the log's buffer.
-      try {
-        o.log.flush();
-      } catch (e) {
-        req.log.warn({ err: e }, 'prediction log flush before feedback failed');
-      }
-      const report = storeOf(o.log).record(items, { source: 'api' });
-      const body = { request_id: id, ...report };
-      if (report.accepted === 0) {
-        const reasons = report.verdicts.map((v) =>
-          v.status === 'rejected' ? `item ${v.index}: ${v.message}` : '',
-        );
-        return reply.code(400).send({
-          error: 'feedback_rejected',
-          message: `Every feedback item was rejected: ${reasons.join('; ')}`,
-          issues: report.verdicts.map((v) =>
-            v.status === 'rejected'
-              ? { path: `feedback[${v.index}]`, code: v.code, message: v.message }
-              : null,
-          ),
-          ...body,
-        });
-      }
-      return body;
-    },
+    feedbackHandler(o, storeOf),
   );
-
   app.get(
     '/monitoring',
     {
@@ -105,32 +73,74 @@ export function registerFeedbackRoutes(app: FastifyInstance, o: FeedbackRouteOpt
           'too many reports are already being computed.',
       },
     },
-    async (req, reply) => {
-      const id = String(req.id);
-      if (!o.log || o.log.file === ':memory:') return noLog(reply, id, 'Monitoring');
-      const m = o.current();
-      const dir = m.served.dir;
-      if (dir === null) {
-        return reply.code(503).send({
-          error: 'no_model_dir',
-          message: 'The served model was handed in without its folder, so its reference profile is unknown',
-          request_id: id,
-        });
-      }
-      const q = monitoringQuery(req.query);
-      try {
-        o.log.flush();
-      } catch (e) {
-        req.log.warn({ err: e }, 'prediction log flush before monitoring failed');
-      }
-      if (!existsSync(o.log.file)) {
-        return reply
-          .code(503)
-          .send({ error: 'no_log', message: `No prediction log at ${o.log.file} yet`, request_id: id });
-      }
-      return monitoring.run({ dir, logFile: o.log.file, cfg: o.monitoring ?? null, query: q });
-    },
+    monitoringHandler(o, monitoring),
   );
+};
+
+function noLog(reply: FastifyReply, id: string, what: string) {
+  return reply.code(503).send({
+    error: 'no_log',
+    message: `${what} reads the prediction log, and this server keeps none (started with --no-log)`,
+    request_id: id,
+  });
+}
+
+/** A prediction answered a moment ago may still be in the log's buffer. */
+function flushBefore(log: PredictionLog, req: FastifyRequest, what: string): void {
+  try {
+    log.flush();
+  } catch (e) {
+    req.log.warn({ err: e }, `prediction log flush before ${what} failed`);
+  }
+}
+
+function feedbackHandler(o: FeedbackRouteOptions, storeOf: (log: PredictionLog) => FeedbackStore) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const id = String(req.id);
+    if (!o.log || o.log.file === ':memory:') return noLog(reply, id, 'Feedback');
+    const items = feedbackItems(req.body, o.maxItems);
+    flushBefore(o.log, req, 'feedback');
+    const report = storeOf(o.log).record(items, { source: 'api' });
+    const body = { request_id: id, ...report };
+    if (report.accepted === 0) {
+      const reasons = report.verdicts.map((v) =>
+        v.status === 'rejected' ? `item ${v.index}: ${v.message}` : '',
+      );
+      return reply.code(400).send({
+        error: 'feedback_rejected',
+        message: `Every feedback item was rejected: ${reasons.join('; ')}`,
+        issues: report.verdicts.map((v) =>
+          v.status === 'rejected' ? { path: `feedback[${v.index}]`, code: v.code, message: v.message } : null,
+        ),
+        ...body,
+      });
+    }
+    return body;
+  };
+}
+
+function monitoringHandler(o: FeedbackRouteOptions, monitoring: MonitoringThread) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const id = String(req.id);
+    if (!o.log || o.log.file === ':memory:') return noLog(reply, id, 'Monitoring');
+    const m = o.current();
+    const dir = m.served.dir;
+    if (dir === null) {
+      return reply.code(503).send({
+        error: 'no_model_dir',
+        message: 'The served model was handed in without its folder, so its reference profile is unknown',
+        request_id: id,
+      });
+    }
+    const q = monitoringQuery(req.query);
+    flushBefore(o.log, req, 'monitoring');
+    if (!existsSync(o.log.file)) {
+      return reply
+        .code(503)
+        .send({ error: 'no_log', message: `No prediction log at ${o.log.file} yet`, request_id: id });
+    }
+    return monitoring.run({ dir, logFile: o.log.file, cfg: o.monitoring ?? null, query: q });
+  };
 }
 
 /** `{feedback: [...]}`, a list, or one item. */

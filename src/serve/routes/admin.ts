@@ -8,17 +8,19 @@
  * Both need `Authorization: Bearer <token>`: 401 when it is missing or not a bearer header, 403
  * when the token is wrong. The check runs before the body is read.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Issue } from '../core/errors.js';
-import { bearerChecker } from './bearer-auth.js';
-import type { ExperimentSource } from './experiment-follower.js';
-import type { ModelSource, ReloadResult } from './model-source.js';
-import { summarize } from './model-view.js';
-import { redactUrl } from './redact-url.js';
-import { RequestError } from './request-error.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Issue } from '../../core/errors.js';
+import { bearerChecker } from '../bearer-auth.js';
+import type { ExperimentSource } from '../experiment-follower.js';
+import type { ModelSource, ReloadResult } from '../model-source.js';
+import { summarize } from '../model-view.js';
+import { redactUrl } from '../redact-url.js';
+import { RequestError } from '../request-error.js';
 
+/** The stages `/admin/promote` can promote to. */
 export const ADMIN_STAGES = ['dev', 'staging', 'production'] as const;
 
+/** A promotion asked through `POST /admin/promote`, checked. */
 export interface PromoteRequest {
   /** A version number, `v7`, or an alias name. */
   version: number | string;
@@ -35,6 +37,7 @@ export interface PromoteDecision {
   [k: string]: unknown;
 }
 
+/** How the admin routes authenticate, promote and tell others of a reload. */
 export interface AdminOptions {
   /** The bearer token (TABFLOW_ADMIN_TOKEN). */
   token: string;
@@ -47,17 +50,46 @@ export interface AdminOptions {
 const REF = /^(?:v?[1-9]\d{0,8}|[A-Za-z][A-Za-z0-9._-]{0,63})$/;
 const MAX_REASON = 1000;
 
-export function registerAdminRoutes(
-  app: FastifyInstance,
-  opts: AdminOptions,
-  source: ModelSource,
-  experiments: ExperimentSource | null = null,
-): void {
-  const check = bearerChecker(opts.token);
-  const authorize = async (req: FastifyRequest, reply: FastifyReply) => {
+/** What the admin plugin acts on. */
+export interface AdminRoutesOptions {
+  /** Read at each request (`onReload` may be set after the server is built). */
+  admin: AdminOptions;
+  source: ModelSource;
+  experiments: ExperimentSource | null;
+}
+
+/** POST /admin/reload and POST /admin/promote, behind the bearer token. */
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o) => {
+  const authorize = bearerGuard(o.admin.token);
+  const security = [{ adminToken: [] }];
+  app.post(
+    '/admin/reload',
+    {
+      onRequest: authorize,
+      schema: { summary: 'Load the stage now if it moved (admin token)', security },
+    },
+    reloadHandler(o),
+  );
+  app.post(
+    '/admin/promote',
+    {
+      onRequest: authorize,
+      schema: {
+        summary: 'Promote a version to a stage through the registry gate, then reload (admin token)',
+        security,
+      },
+    },
+    promoteHandler(o),
+  );
+};
+
+/** An onRequest hook answering 401 (no bearer token) or 403 (a wrong one) before the body is read. */
+function bearerGuard(token: string) {
+  const check = bearerChecker(token);
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     const verdict = check(req.headers.authorization);
     if (verdict === 'ok') return;
-    req.log.warn({ verdict, url: redactUrl(req.url, [opts.token]) }, 'admin request refused');
+    req.log.warn({ verdict, url: redactUrl(req.url, [token]) }, 'admin request refused');
     if (verdict === 'wrong') {
       return reply.code(403).send({
         error: 'forbidden',
@@ -77,78 +109,67 @@ export function registerAdminRoutes(
         request_id: String(req.id),
       });
   };
-  const reloadBody = (r: ReloadResult) => ({
+}
+
+function reloadBody(r: ReloadResult) {
+  return {
     status: r.status,
     model: summarize(r.model),
     previous: r.previous ? summarize(r.previous) : null,
     ...(r.error ? { load_error: r.error } : {}),
-  });
-  const security = [{ adminToken: [] }];
+  };
+}
 
-  app.post(
-    '/admin/reload',
-    {
-      onRequest: authorize,
-      schema: { summary: 'Load the stage now if it moved (admin token)', security },
-    },
-    async (req, reply) => {
-      const r = await source.reload({ force: true });
-      req.log.info({ status: r.status, run_id: r.model.pipeline.runId }, 'admin reload');
-      opts.onReload?.();
-      // The experiment too: a `tabflow ab start|stop` takes effect now rather than at the next poll.
-      const x = experiments ? await experiments.reload({ force: true }) : null;
-      const experiment = x
-        ? {
-            experiment: { status: x.status, id: x.experiment?.experiment.id ?? null, error: x.error ?? null },
-          }
-        : {};
-      if (r.status === 'failed') {
-        return reply.code(500).send({
-          error: 'reload_failed',
-          message: `The new model did not load; still serving run ${r.model.pipeline.runId}: ${r.error}`,
-          request_id: String(req.id),
-          ...reloadBody(r),
-          ...experiment,
-        });
-      }
-      return { ...reloadBody(r), ...experiment };
-    },
-  );
+function reloadHandler({ admin, source, experiments }: AdminRoutesOptions) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const r = await source.reload({ force: true });
+    req.log.info({ status: r.status, run_id: r.model.pipeline.runId }, 'admin reload');
+    admin.onReload?.();
+    // The experiment too: a `tabflow ab start|stop` takes effect now rather than at the next poll.
+    const x = experiments ? await experiments.reload({ force: true }) : null;
+    const experiment = x
+      ? {
+          experiment: { status: x.status, id: x.experiment?.experiment.id ?? null, error: x.error ?? null },
+        }
+      : {};
+    if (r.status === 'failed') {
+      return reply.code(500).send({
+        error: 'reload_failed',
+        message: `The new model did not load; still serving run ${r.model.pipeline.runId}: ${r.error}`,
+        request_id: String(req.id),
+        ...reloadBody(r),
+        ...experiment,
+      });
+    }
+    return { ...reloadBody(r), ...experiment };
+  };
+}
 
-  app.post(
-    '/admin/promote',
-    {
-      onRequest: authorize,
-      schema: {
-        summary: 'Promote a version to a stage through the registry gate, then reload (admin token)',
-        security,
-      },
-    },
-    async (req, reply) => {
-      if (!opts.promote) {
-        return reply.code(501).send({
-          error: 'registry_not_available',
-          message: 'This server has no model registry to promote through',
-          request_id: String(req.id),
-        });
-      }
-      const body = promoteBody(req.body, `admin-api ${req.ip}`);
-      const decision = await opts.promote(body);
-      req.log.info({ ...body, decision: decision.decision }, 'admin promote');
-      const reload = reloadBody(await source.reload({ force: true }));
-      opts.onReload?.();
-      if (decision.decision === 'refused') {
-        return reply.code(409).send({
-          error: 'gate_refused',
-          message: `Promotion of ${body.version} to ${body.stage} refused by the gate (force: true overrides)`,
-          request_id: String(req.id),
-          decision,
-          reload,
-        });
-      }
-      return { decision, reload };
-    },
-  );
+function promoteHandler({ admin, source }: AdminRoutesOptions) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!admin.promote) {
+      return reply.code(501).send({
+        error: 'registry_not_available',
+        message: 'This server has no model registry to promote through',
+        request_id: String(req.id),
+      });
+    }
+    const body = promoteBody(req.body, `admin-api ${req.ip}`);
+    const decision = await admin.promote(body);
+    req.log.info({ ...body, decision: decision.decision }, 'admin promote');
+    const reload = reloadBody(await source.reload({ force: true }));
+    admin.onReload?.();
+    if (decision.decision === 'refused') {
+      return reply.code(409).send({
+        error: 'gate_refused',
+        message: `Promotion of ${body.version} to ${body.stage} refused by the gate (force: true overrides)`,
+        request_id: String(req.id),
+        decision,
+        reload,
+      });
+    }
+    return { decision, reload };
+  };
 }
 
 /** `{version, stage, force?, reason?}`, every problem reported. */

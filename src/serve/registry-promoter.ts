@@ -1,5 +1,5 @@
 /**
- * `POST /admin/promote` for `tabflow serve`: the registry of the models folder, opened per request
+ * `POST /admin/promote` for `tabflow serve` and `startServer`: the registry of the models folder, opened per request
  * (a server holds no registry connection between promotions), promoting with the gate of the
  * `registry` config section when --config has one, else each candidate's own config.
  *
@@ -10,13 +10,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TabflowError } from '../core/errors.js';
 import { gateConfigOf, ModelRegistry, REGISTRY_DB_FILE, resolveRegistryConfig } from '../registry/index.js';
-import type { PromoteDecision, PromoteRequest } from '../serve/index.js';
+import type { PromoteDecision, PromoteRequest } from './routes/admin.js';
 
 /** No registry to promote through: 501. */
 class RegistryUnavailable extends TabflowError {
   override readonly httpStatus = 501;
 }
 
+/** The promotion of the admin routes, through the registry in `root` (`rawConfig.registry`: the gate). */
 export function registryPromoter(
   root: string,
   rawConfig: Record<string, unknown>,
