@@ -1,5 +1,4 @@
-/** The registry's records as callers see them: versions with their stages, move decisions, repairs. */
-import type { GateResult } from './gate.js';
+/** The registry's records as callers see them: versions with their stages, stage moves, repairs. */
 import type { Stage } from './names.js';
 import type { StoredVersion } from './store.js';
 
@@ -12,7 +11,11 @@ export interface VersionRecord extends StoredVersion {
 
 export type Decision = 'passed' | 'refused' | 'forced' | 'no_incumbent' | 'ungated' | 'rollback';
 
-export interface PromotionDecision extends Partial<GateResult> {
+/**
+ * A recorded stage move (or a refused one): what the registry stored. A promotion's gate numbers
+ * are added by the promotion layer (`PromotionDecision` in src/promotion).
+ */
+export interface StageMove {
   decision: Decision;
   /** Whether the stage moved (false only for a refused promotion). */
   applied: boolean;

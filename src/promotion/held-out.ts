@@ -5,8 +5,8 @@
  * scores two models "on the same held-out rows" can prove they are the same rows.
  */
 import { existsSync } from 'node:fs';
-import type { MetadataJson } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
+import type { MetadataJson } from '../artifacts/run-folder.js';
 import { DataCleaner } from '../clean/data-cleaner.js';
 import { resolveConfig, type TabflowConfig } from '../config/config.js';
 import { loadOptionsOf } from '../config/load-options.js';
@@ -14,9 +14,6 @@ import { DataError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { DataSplitter } from '../split/data-splitter.js';
-
-/** Re-exported: training and retraining import it from here. */
-export { loadOptionsOf };
 
 export type SplitPart = 'train' | 'val' | 'test';
 
