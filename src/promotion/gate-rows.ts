@@ -53,6 +53,7 @@ export interface ScoredRows {
   notes: string[];
 }
 
+/** A model the gate scores: its pipeline, folder and label. */
 export interface Model {
   pipeline: InferencePipeline;
   dir: string;
@@ -60,6 +61,7 @@ export interface Model {
   name: string;
 }
 
+/** Which labelled feedback of the prediction log joins the gate's rows. */
 export interface FeedbackOptions {
   /** The prediction log (absent file: no feedback rows). */
   file: string;

@@ -30,12 +30,14 @@ import {
 
 export { GATE_FEEDBACK_DAYS, GATE_FEEDBACK_MAX_ROWS, type GateRowSource } from './gate-rows.js';
 
+/** The gate's metric and thresholds (the `registry` config section's `gate_*` keys). */
 export interface GateConfig {
   metric: MetricName;
   min_improvement_abs: number;
   min_improvement_rel: number;
 }
 
+/** The gate a resolved `registry` config section asks for. */
 export function gateConfigOf(r: RegistryConfig): GateConfig {
   return {
     metric: r.gate_metric,
@@ -44,6 +46,7 @@ export function gateConfigOf(r: RegistryConfig): GateConfig {
   };
 }
 
+/** The gate's decision and the numbers behind it. */
 export interface GateResult {
   passed: boolean;
   metric: MetricName;
@@ -73,6 +76,7 @@ export interface GateResult {
   same_split: boolean | null;
 }
 
+/** What the gate compares: the candidate's and production's folders, and on which rows. */
 export interface GateInput {
   candidateDir: string;
   candidateVersion: number;

@@ -15,8 +15,10 @@ import type { Frame } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { DataSplitter } from '../split/data-splitter.js';
 
+/** A part of a run's split. */
 export type SplitPart = 'train' | 'val' | 'test';
 
+/** One part of a run's split, rebuilt: its raw features, target, row indices and hashes. */
 export interface HeldOutRows {
   part: SplitPart;
   /** Raw (cleaned, unpreprocessed) feature columns of the part: what a client would send. */
@@ -28,6 +30,7 @@ export interface HeldOutRows {
   splitHash: string;
 }
 
+/** What the run recorded, to check the rebuilt rows against. */
 export interface HeldOutExpectation {
   dataSha256?: string;
   /** The recorded row-index hash of each part asked for. */

@@ -43,10 +43,12 @@ export interface StageMoveInput {
   actor?: string;
 }
 
+/** How to open a registry: another store than the root's SQLite file. */
 export interface OpenOptions {
   store?: RegistryStore;
 }
 
+/** Versions of one named model in a models root, their stages, aliases and recorded moves. */
 export class ModelRegistry {
   readonly root: string;
   readonly store: RegistryStore;
@@ -106,10 +108,12 @@ export class ModelRegistry {
     return this.store.getMeta('model_name');
   }
 
+  /** The stage's folder (a link to its release), `<root>/<stage>`. */
   stageDir(stage: Stage): string {
     return join(this.root, checkStage(stage));
   }
 
+  /** Close the store. */
   close(): void {
     this.store.close();
   }
@@ -151,6 +155,7 @@ export class ModelRegistry {
     return this.get(version);
   }
 
+  /** Every version, oldest first, with its stages and aliases. */
   list(): VersionRecord[] {
     const stages = this.store.getStages();
     const aliases = this.store.getAliases();
@@ -189,6 +194,7 @@ export class ModelRegistry {
     return this.record(v, this.store.getStages(), this.store.getAliases());
   }
 
+  /** The version a stage holds, or null. */
   stageVersion(stage: Stage): VersionRecord | null {
     const row = this.stageRow(checkStage(stage));
     return row ? this.get(row.version) : null;
@@ -257,6 +263,7 @@ export class ModelRegistry {
     return done;
   }
 
+  /** Point an alias at a version (recorded as an event). */
   setAlias(alias: string, ref: string | number, o: { actor?: string } = {}): VersionRecord {
     const a = checkAlias(alias);
     const v = this.get(ref);
@@ -275,6 +282,7 @@ export class ModelRegistry {
     return this.get(v.version);
   }
 
+  /** Remove an alias (recorded as an event). */
   removeAlias(alias: string, o: { actor?: string } = {}): void {
     const a = checkAlias(alias);
     this.store.writeTransaction(() => {
@@ -310,6 +318,7 @@ export class ModelRegistry {
     return this.store.listEvents({ limit: o.limit, stage: o.stage && checkStage(o.stage) });
   }
 
+  /** Params, metrics, data and config differences of two versions. */
   diff(a: string | number, b: string | number): VersionDiff {
     const va = this.get(a);
     const vb = this.get(b);
@@ -468,6 +477,7 @@ function now(): string {
   return new Date().toISOString();
 }
 
+/** Who a recorded event names by default: TABFLOW_ACTOR, else the user name. */
 export function defaultActor(): string {
   if (process.env.TABFLOW_ACTOR) return process.env.TABFLOW_ACTOR;
   try {

@@ -2,6 +2,7 @@
 import type { Stage } from './names.js';
 import type { StoredVersion } from './store.js';
 
+/** A registered version as callers see it: its stored row, run folder, stages and aliases. */
 export interface VersionRecord extends StoredVersion {
   /** Absolute path of the run folder. */
   run_path: string;
@@ -9,6 +10,7 @@ export interface VersionRecord extends StoredVersion {
   aliases: string[];
 }
 
+/** How a stage move was decided. */
 export type Decision = 'passed' | 'refused' | 'forced' | 'no_incumbent' | 'ungated' | 'rollback';
 
 /**
@@ -29,6 +31,7 @@ export interface StageMove {
   gate_error?: string;
 }
 
+/** A stage link `open` repaired after a crash. */
 export interface ReconcileFix {
   stage: Stage;
   /** Where the link pointed (null: nowhere) and where it points now (null: removed). */

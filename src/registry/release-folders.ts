@@ -33,6 +33,7 @@ export function readVerifiedRun(runDir: string, metadataSha256: string): Record<
   return RunFolder.open(runDir, { registered: metadataSha256 }).files();
 }
 
+/** A release folder to write: the run's files and the stamp. */
 export interface ReleaseInput {
   root: string;
   release: string;
@@ -47,6 +48,7 @@ export interface ReleaseInput {
   };
 }
 
+/** Write a release folder atomically; returns its path. */
 export function writeRelease(r: ReleaseInput): string {
   const dir = join(r.root, RELEASES, r.release);
   let first = true;
