@@ -41,6 +41,7 @@ import { DataLoader } from '../src/data/loader.js';
 import { getMetric, METRICS, type Metric, r2 } from '../src/metrics/regression.js';
 import { blendPredictions, greedyEnsembleSelection } from '../src/models/ensemble/greedy-selection.js';
 import '../src/models/index.js';
+import { loadOptionsOf } from '../src/config/load-options.js';
 import { getFamily } from '../src/models/families.js';
 import type { FittedRegressor } from '../src/models/regressor.js';
 import { ProductionPreprocessor } from '../src/preprocess/index.js';
@@ -50,7 +51,6 @@ import { crossValidate } from '../src/train/cv/cross-validate.js';
 import { type Fold, kFolds } from '../src/train/cv/folds.js';
 import { closeFitPool, type JobRunner, poolRunner } from '../src/train/cv/job-runner.js';
 import { cvEnsemble } from '../src/train/ensemble-step.js';
-import { loadOptionsOf } from '../src/train/held-out.js';
 import { writeResult } from './write-result.js';
 
 const DATASETS: Record<string, { file: string; target: string }> = {

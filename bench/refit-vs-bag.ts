@@ -27,6 +27,7 @@ import { METRICS, r2 } from '../src/metrics/regression.js';
 import { blendPredictions } from '../src/models/ensemble/greedy-selection.js';
 import { closePool } from '../src/models/forest/index.js';
 import '../src/models/index.js';
+import { loadOptionsOf } from '../src/config/load-options.js';
 import { getFamily } from '../src/models/families.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../src/models/regressor.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../src/preprocess/index.js';
@@ -36,7 +37,6 @@ import { type FitJob, runFitJob } from '../src/train/cv/fit-job.js';
 import { prepareFold } from '../src/train/cv/fold-data.js';
 import { kFolds } from '../src/train/cv/folds.js';
 import { cvEnsemble, ensembleOptions } from '../src/train/ensemble-step.js';
-import { loadOptionsOf } from '../src/train/held-out.js';
 import { writeResult } from './write-result.js';
 
 const DATASETS: Record<string, { file: string; target: string }> = {

@@ -10,8 +10,7 @@ import './models/index.js';
 
 // Artifacts of a run.
 export { loadArtifacts, type RunArtifacts } from './artifacts/load-artifacts.js';
-export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
-export type { SaveResult } from './artifacts/save-artifacts.js';
+export type { MetadataJson, ResultsJson } from './artifacts/run-folder.js';
 // Data and the stages that work on their own.
 export { type CleaningReport, DataCleaner } from './clean/index.js';
 // Configuration: typed input, run-time check, template.
@@ -98,12 +97,12 @@ export {
 } from './models/families.js';
 export type { FitContext, FittedRegressor, InputEncoding, Regressor } from './models/regressor.js';
 export { FittedPreprocessor, ProductionPreprocessor } from './preprocess/index.js';
-// Registry: versions, stages, the production gate.
+// Promotion: the production gate and the one way to move a stage.
+export { type GateResult, type PromoteOptions, type PromotionDecision, promote } from './promotion/index.js';
+export type { SaveResult } from './promotion/register-run.js';
+// Registry: versions, stages, history.
 export {
-  type GateResult,
   ModelRegistry,
-  type PromoteOptions,
-  type PromotionDecision,
   type RegistryEvent,
   STAGES,
   type Stage as RegistryStage,

@@ -31,9 +31,8 @@ export * from './split/index.js';
 import './models/index.js';
 
 export { loadArtifacts, type RunArtifacts } from './artifacts/load-artifacts.js';
-export { hasProduction, publishProduction } from './artifacts/production.js';
-export type { MetadataJson, ResultsJson } from './artifacts/run-artifacts.js';
-export { type SaveResult, saveArtifacts } from './artifacts/save-artifacts.js';
+export type { MetadataJson, ResultsJson } from './artifacts/run-folder.js';
+export { saveArtifacts } from './artifacts/save-artifacts.js';
 export {
   configToYaml,
   readConfigFile,
@@ -121,21 +120,27 @@ export type {
 } from './models/regressor.js';
 export * from './monitor/index.js';
 export {
-  checkAlias,
-  checkModelName,
-  type Decision as PromotionOutcome,
   describeGate,
   evaluateGate,
-  FAULT_STEPS,
+  GATE_CHANNEL,
   type GateConfig,
   type GateResult,
   gateConfigOf,
+  type PromoteOptions,
+  type PromotionDecision,
+  promote,
+  type SaveResult,
+  saveAndRegister,
+} from './promotion/index.js';
+export {
+  checkAlias,
+  checkModelName,
+  type Decision as PromotionOutcome,
+  FAULT_STEPS,
   isStage,
   ModelRegistry,
   type NewEvent,
   type NewVersion,
-  type PromoteOptions,
-  type PromotionDecision,
   parseRef,
   REGISTRY_DB_FILE,
   REGISTRY_STAMP_FILE,
@@ -147,6 +152,7 @@ export {
   SqliteRegistryStore,
   STAGES,
   type Stage as RegistryStage,
+  type StageMove,
   type StageRow,
   type StoredVersion,
   type VersionDiff,

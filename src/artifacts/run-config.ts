@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { ArtifactError } from '../core/errors.js';
 
+/** A run folder's config.yaml as a raw mapping (not verified: `RunFolder.open(dir).config` is). */
 export function readRunConfig(dir: string): Record<string, unknown> {
   const path = join(dir, 'config.yaml');
   let text: string;

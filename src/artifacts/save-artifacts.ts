@@ -1,26 +1,23 @@
 /**
- * TrainingPipeline.save_artifacts (the seed's STEP 7): one run's files written together into
- * models/runs/<run-id>/ (atomically), registered as the next version of the configured model
- * (models/registry.sqlite), moved into stage dev, and promoted to production when there is no
- * production version yet (`output.promote: if_none`) or through the gate (`always`, --promote).
+ * TrainingPipeline.save_artifacts (the seed's STEP 7): one run's files built together — model,
+ * preprocessor, config, results, profile, metadata.json recording every other file's sha256, and
+ * its seal — and written as one folder `<output.dir>/runs/<run-id>/`, atomically. Registering the
+ * run and moving stages is the promotion layer's (src/promotion/register-run.ts), which writes the
+ * folder under the registry's lock through `SaveOptions.write`.
  */
 import { join } from 'node:path';
 import { configToYaml, type TabflowConfig } from '../config/config.js';
-import { encodeNumber, stringifyArtifact } from '../core/codec.js';
-import { TabflowError, UsageError } from '../core/errors.js';
-import type { BackgroundJson } from '../inference/background.js';
-import type { CalibrationJson, IntervalQuality } from '../inference/conformal.js';
+import { encodeNumber, type Serialized, stringifyArtifact } from '../core/codec.js';
 import { getMetric } from '../metrics/regression.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
-import { ModelRegistry, type PromotionDecision } from '../registry/model-registry.js';
-import { checkModelName, type Stage } from '../registry/names.js';
-import type { TrainedCandidate } from '../train/model-trainer.js';
-import type { MethodChoice } from '../train/selection-method.js';
-import { selectionWarnings } from '../train/selection-warnings.js';
 import { VERSION } from '../version.js';
-import { hasProduction } from './production.js';
+import { writeDirAtomic } from './atomic.js';
 import {
   type ArtifactFile,
+  type BackgroundJson,
+  type CalibrationJson,
+  type CandidateJson,
+  type IntervalQuality,
   METADATA_FILE,
   METADATA_FORMAT_VERSION,
   METADATA_SEAL_FILE,
@@ -28,11 +25,13 @@ import {
   type OptionalArtifactFile,
   PROFILE_FILE,
   type ResultsJson,
+  type SelectionWarningJson,
   sealText,
   sha256,
-  targetStats,
-} from './run-artifacts.js';
+  type TargetStats,
+} from './run-folder.js';
 
+/** Everything a run folder records, as the training pipeline hands it over. */
 export interface SaveInput {
   config: TabflowConfig;
   now: Date;
@@ -49,15 +48,19 @@ export interface SaveInput {
   cleaning: unknown;
   split: unknown;
   /** How the best candidate was chosen (cross-validation or the VAL holdout) and why. */
-  selection: MethodChoice;
+  selection: { method: 'cv' | 'holdout'; folds?: number; repeats?: number; reason: string };
   /** Standard error of the selected candidate's selection score. */
   selectionSe: number;
+  /** Candidates not selected that scored better on TEST by more than `selectionSe`. */
+  warnings: SelectionWarningJson[];
   target: string;
   yTrain: Float64Array;
   preprocessor: FittedPreprocessor;
   modelFeatures: string[];
-  best: TrainedCandidate;
-  trained: TrainedCandidate[];
+  /** The selected candidate: its spec's name and family, its record and its fitted model's JSON. */
+  best: { name: string; kind: string; result: CandidateJson; model: Serialized };
+  /** Every candidate's record, in training order. */
+  models: CandidateJson[];
   timings: Record<string, number>;
   /** Prediction intervals: the calibration, and its coverage/width on TEST (results.json). */
   intervals?: { calibration: CalibrationJson; test: IntervalQuality };
@@ -65,29 +68,33 @@ export interface SaveInput {
   featureQuantiles?: Record<string, Record<string, number>>;
   /** Background rows for model-agnostic explanations. */
   explainBackground?: BackgroundJson;
-  /** Registry tags of the new version. */
+  /** Registry tags the run records (metadata.json `registration`). */
   tags?: Record<string, string>;
   /** Reference profile for drift monitoring (src/monitor), saved as profile.json. */
   profile?: Record<string, unknown>;
 }
 
-export interface SaveResult {
+/** A run's files, built and not yet written. */
+export interface RunFiles {
   runId: string;
-  runDir: string;
-  /** Set when this run was published to models/production. */
-  productionDir?: string;
-  promoted: boolean;
-  /** The registered model name and this run's version of it. */
-  modelName: string;
-  version: number;
-  /** Stages this version entered (dev, production). */
-  stages: Stage[];
-  /** The production decision, when promotion was attempted (refused: `applied` false). */
-  promotion?: PromotionDecision;
-  /** Why the production gate could not be evaluated (the version stays registered). */
-  promotionError?: string;
+  /** File name → content, metadata.json and its seal last. */
+  files: Record<string, string>;
   results: ResultsJson;
   metadata: MetadataJson;
+}
+
+/** A run folder written. */
+export interface SavedRun extends RunFiles {
+  runDir: string;
+}
+
+/** How `saveArtifacts` writes the folder. */
+export interface SaveOptions {
+  /**
+   * Writes folder `runDir` holding exactly `files`, atomically (default: `writeDirAtomic`). The
+   * promotion layer passes one that writes and registers under the registry's lock.
+   */
+  write?: (runDir: string, files: Record<string, string>) => void;
 }
 
 /** `20261126-071502-3fa2c1`: sortable by time, unique by content. */
@@ -96,41 +103,21 @@ export function makeRunId(now: Date, salt: string): string {
   return `${t}-${sha256(`${salt}${now.getTime()}${process.pid}${Math.random()}`).slice(0, 6)}`;
 }
 
-export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
-  const { config, best, trained } = input;
+/** Build a run's files and write them as `<config.output.dir>/runs/<run-id>/`. */
+export function saveArtifacts(input: SaveInput, o: SaveOptions = {}): SavedRun {
+  const run = buildRunFiles(input);
+  const runDir = join(input.config.output.dir, 'runs', run.runId);
+  (o.write ?? writeDirAtomic)(runDir, run.files);
+  return { ...run, runDir };
+}
+
+/** The files of a run folder, metadata.json recording every other file's sha256, its seal last. */
+export function buildRunFiles(input: SaveInput): RunFiles {
+  const { config } = input;
   const runId = makeRunId(input.now, input.loaded.sha256);
-  const { metric } = config.selection;
-  const choice = input.selection;
-  const on = choice.method === 'cv' ? 'cv' : config.selection.on;
-  const results: ResultsJson = {
-    run_id: runId,
-    selection: {
-      metric,
-      on,
-      method: choice.method,
-      ...(choice.method === 'cv' ? { folds: choice.folds, repeats: choice.repeats } : {}),
-      reason: choice.reason,
-      best: best.spec.name,
-      greater_is_better: getMetric(metric).greaterIsBetter,
-      se: encodeNumber(input.selectionSe),
-    },
-    models: trained.map((t) => t.result),
-  };
-  const warnings = selectionWarnings(
-    results.models,
-    best.spec.name,
-    metric,
-    input.selectionSe,
-    choice.method,
-  );
-  if (warnings.length) results.warnings = warnings;
-  const cal = input.intervals?.calibration;
-  if (cal && input.intervals) {
-    const test = input.intervals.test;
-    results.intervals = { mode: cal.mode, coverage: cal.coverage, calibration_rows: cal.n, test };
-  }
+  const results = resultsOf(input, runId);
   const files: Record<ArtifactFile, string> & Partial<Record<OptionalArtifactFile, string>> = {
-    'model.json': stringifyArtifact(best.fitted!.toJSON()),
+    'model.json': stringifyArtifact(input.best.model),
     'preprocessor.json': stringifyArtifact(input.preprocessor.toJSON()),
     'config.yaml': `# tabflow ${VERSION} — full resolved config of run ${runId}\n${configToYaml(config)}`,
     'results.json': stringifyArtifact(results),
@@ -142,7 +129,57 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
       { sha256: sha256(text), bytes: Buffer.byteLength(text) },
     ]),
   ) as MetadataJson['artifacts'];
-  const metadata: MetadataJson = {
+  const metadata = metadataOf(input, runId, results, artifacts);
+  const metaText = stringifyArtifact(metadata);
+  // metadata.json vouches for the other files; its seal, written last, vouches for it.
+  return {
+    runId,
+    files: { ...files, [METADATA_FILE]: metaText, [METADATA_SEAL_FILE]: sealText(sha256(metaText)) },
+    results,
+    metadata,
+  };
+}
+
+function resultsOf(input: SaveInput, runId: string): ResultsJson {
+  const { metric } = input.config.selection;
+  const choice = input.selection;
+  const results: ResultsJson = {
+    run_id: runId,
+    selection: {
+      metric,
+      on: selectedOn(input),
+      method: choice.method,
+      ...(choice.method === 'cv' ? { folds: choice.folds, repeats: choice.repeats } : {}),
+      reason: choice.reason,
+      best: input.best.name,
+      greater_is_better: getMetric(metric).greaterIsBetter,
+      se: encodeNumber(input.selectionSe),
+    },
+    models: input.models,
+  };
+  if (input.warnings.length) results.warnings = input.warnings;
+  const cal = input.intervals?.calibration;
+  if (cal && input.intervals) {
+    const test = input.intervals.test;
+    results.intervals = { mode: cal.mode, coverage: cal.coverage, calibration_rows: cal.n, test };
+  }
+  return results;
+}
+
+/** The split the selection scored on: the folds under cross-validation, else `selection.on`. */
+function selectedOn(input: SaveInput): string {
+  return input.selection.method === 'cv' ? 'cv' : input.config.selection.on;
+}
+
+function metadataOf(
+  input: SaveInput,
+  runId: string,
+  results: ResultsJson,
+  artifacts: MetadataJson['artifacts'],
+): MetadataJson {
+  const { config, best } = input;
+  const cal = input.intervals?.calibration;
+  return {
     format_version: METADATA_FORMAT_VERSION,
     run_id: runId,
     created_at: input.now.toISOString(),
@@ -169,12 +206,16 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     ) as MetadataJson['features'],
     model_features: input.modelFeatures,
     selected_model: {
-      name: best.spec.name,
-      kind: best.spec.model,
+      name: best.name,
+      kind: best.kind,
       params: best.result.params,
       metrics: best.result.metrics,
       ...(best.result.cv ? { cv: best.result.cv } : {}),
-      selected_by: { metric, on, method: choice.method },
+      selected_by: {
+        metric: results.selection.metric,
+        on: results.selection.on,
+        method: input.selection.method,
+      },
     },
     timings: input.timings,
     ...(cal ? { calibration: cal } : {}),
@@ -182,63 +223,28 @@ export async function saveArtifacts(input: SaveInput): Promise<SaveResult> {
     registration: { name: config.registry.name, tags: { ...(input.tags ?? {}) } },
     artifacts,
   };
-  const metaText = stringifyArtifact(metadata);
-  // metadata.json vouches for the other files; its seal, written last, vouches for it.
-  const all = { ...files, [METADATA_FILE]: metaText, [METADATA_SEAL_FILE]: sealText(sha256(metaText)) };
-  const root = config.output.dir;
-  const name = checkModelName(config.registry.name);
-  const registry = ModelRegistry.open(root);
-  try {
-    // Refuse a second model name before writing anything.
-    const held = registry.modelName;
-    if (held !== null && held !== name) {
-      throw new UsageError(
-        'other_model',
-        `${root} holds the registered model "${held}"; registering "${name}" there is not allowed: ` +
-          `one models folder holds one model, so use another --models-dir (or --name ${held})`,
-      );
-    }
-    const runDir = join(root, 'runs', runId);
-    // Written and registered under the registry's lock: a kill leaves a `.tmp-` folder or a complete
-    // run, both cleaned up (removed, registered) by the next open.
-    const v = registry.saveRun(runDir, all, { name, tags: input.tags });
-    const stages: Stage[] = [];
-    if (config.registry.stage_on_train === 'dev') {
-      await registry.promote(v.version, 'dev', { reason: 'trained' });
-      stages.push('dev');
-    }
-    const mode = config.output.promote;
-    let promotion: PromotionDecision | undefined;
-    let promotionError: string | undefined;
-    // if_none: a production folder published before the registry existed counts as one.
-    const none = !registry.stageVersion('production') && !hasProduction(root);
-    if (mode === 'always' || (mode === 'if_none' && none)) {
-      try {
-        promotion = await registry.promote(v.version, 'production', {
-          reason: mode === 'always' ? 'tabflow train --promote' : 'first production version',
-        });
-      } catch (e) {
-        // The gate could not run (data changed, ...): the version stays registered, unpromoted.
-        if (!(e instanceof TabflowError)) throw e;
-        promotionError = e.message;
-      }
-    }
-    const promoted = promotion?.applied === true;
-    if (promoted) stages.push('production');
-    return {
-      runId,
-      runDir,
-      productionDir: promoted ? registry.stageDir('production') : undefined,
-      promoted,
-      modelName: name,
-      version: v.version,
-      stages,
-      promotion,
-      promotionError,
-      results,
-      metadata,
-    };
-  } finally {
-    registry.close();
-  }
+}
+
+/** Count, mean, std, min, max and quantiles of the TRAIN target (metadata.json `target.train`). */
+export function targetStats(y: Float64Array): TargetStats {
+  const n = y.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (y[i] - mean) ** 2;
+  const s = Float64Array.from(y).sort();
+  const q = (p: number) => {
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    return s[lo] + (h - lo) * ((s[Math.min(lo + 1, n - 1)] ?? s[lo]) - s[lo]);
+  };
+  return {
+    count: n,
+    mean,
+    std: Math.sqrt(v / Math.max(1, n - 1)),
+    min: s[0],
+    max: s[n - 1],
+    quantiles: { '0.01': q(0.01), '0.25': q(0.25), '0.5': q(0.5), '0.75': q(0.75), '0.99': q(0.99) },
+  };
 }

@@ -7,8 +7,10 @@
 import { existsSync, lstatSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+/** The folder under a models root that holds release folders. */
 export const RELEASES = '.releases';
 
+/** Hooks into a link swap (fault-injection tests). */
 export interface SwapHooks {
   /** Runs once the new link exists under its temporary name, before the rename. */
   beforeRename?: () => void;

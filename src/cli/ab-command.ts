@@ -23,7 +23,7 @@ import {
   stopExperiment,
 } from '../experiment/ab-service.js';
 import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/experiment-config.js';
-import { type GateConfig, gateConfigOf } from '../registry/gate.js';
+import { type GateConfig, gateConfigOf } from '../promotion/gate.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
 import { LOG_FILE } from '../serve/default-log-path.js';
 import { addModelsDirOption, type ModelsDirFlags, modelsRootOf } from './models-dir.js';

@@ -4,7 +4,7 @@
  * bar of R² for a quick visual comparison.
  */
 import Table from 'cli-table3';
-import { type ResultsJson, selectionScore } from '../artifacts/run-artifacts.js';
+import { type ResultsJson, selectionScore } from '../artifacts/run-folder.js';
 
 const BAR = 16;
 

@@ -14,7 +14,8 @@ import { UsageError } from '../core/errors.js';
 import { describeParams } from '../core/params.js';
 import '../models/index.js';
 import { getFamily, modelKinds } from '../models/families.js';
-import { type GateConfig, gateConfigOf } from '../registry/gate.js';
+import { type GateConfig, gateConfigOf } from '../promotion/gate.js';
+import { promote } from '../promotion/promote.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { checkStage } from '../registry/names.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
@@ -168,7 +169,7 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
       const gate = gateFromConfig(o);
       setCode(
         await withRegistry(o, async (r) => {
-          const d = await r.promote(ref, stage, {
+          const d = await promote(r, ref, stage, {
             force: o.force,
             reason: o.reason,
             evalData: o.evalData,

@@ -4,13 +4,9 @@
  */
 import { dirname, relative } from 'node:path';
 import Table from 'cli-table3';
-import { describeGate, type GateResult } from '../registry/gate.js';
-import type {
-  PromotionDecision,
-  RebuildReport,
-  RecoveryNote,
-  VersionRecord,
-} from '../registry/model-registry.js';
+import { describeGate, type GateResult } from '../promotion/gate.js';
+import type { PromotionDecision } from '../promotion/promote.js';
+import type { RebuildReport, RecoveryNote, VersionRecord } from '../registry/model-registry.js';
 import type { RegistryEvent } from '../registry/store.js';
 import type { VersionDiff } from '../registry/version-diff.js';
 

@@ -3,7 +3,7 @@ import { readConfigFile, resolveConfigUnknown, type TabflowConfig } from '../con
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
 import '../models/index.js';
-import type { SaveResult } from '../artifacts/save-artifacts.js';
+import type { SaveResult } from '../promotion/register-run.js';
 import { checkModelName, checkTags } from '../registry/names.js';
 import { filterCandidates } from '../train/candidates.js';
 import { TrainingPipeline } from '../train/training-pipeline.js';

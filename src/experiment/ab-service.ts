@@ -16,9 +16,9 @@ import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
 import { openLogForReading } from '../log/read-log.js';
 import { type AbVerdict, type ArmComparison, compareArms } from '../monitor/ab-test.js';
 import type { LiveMetrics, Scored } from '../monitor/live-metrics.js';
-import type { GateConfig } from '../registry/gate.js';
+import type { GateConfig } from '../promotion/gate.js';
+import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry } from '../registry/model-registry.js';
-import type { PromotionDecision } from '../registry/records.js';
 import { REGISTRY_DB_FILE } from '../registry/sqlite-store.js';
 import { LOG_FILE } from '../serve/default-log-path.js';
 import {
@@ -238,7 +238,7 @@ export async function concludeExperiment(root: string, o: ConcludeOptions = {}):
         `production moved to v${status.production.version} during the experiment ` +
         `(champion was v${e.champion.version}); champion kept, nothing promoted — ${nums}`;
     } else if (status.verdict === 'challenger_better') {
-      promotion = await reg.promote(e.challenger.version, 'production', {
+      promotion = await promote(reg, e.challenger.version, 'production', {
         reason: `A/B ${e.id}: ${nums}`,
         actor: o.actor,
         evalData: o.evalData,

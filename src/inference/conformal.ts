@@ -13,7 +13,8 @@
  * (1 − α) interval: it prefers narrow intervals, and pays for every miss by how far it missed.
  * Choosing between two candidates costs the guarantee next to nothing.
  */
-import { decodeNumber, encodeNumber, type JsonNumber, type Serialized } from '../core/codec.js';
+import type { CalibrationJson, IntervalQuality } from '../artifacts/run-folder.js';
+import { decodeNumber, encodeNumber } from '../core/codec.js';
 import { ArtifactError } from '../core/errors.js';
 import { type Matrix, takeRows } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
@@ -24,36 +25,8 @@ export type IntervalMode = 'absolute' | 'adaptive';
 /** What the config asks for: a mode, or `auto` to choose on VAL. */
 export type IntervalMethod = IntervalMode | 'auto';
 
-/** What metadata.json `calibration` holds. */
-export interface CalibrationJson {
-  method: 'split_conformal';
-  mode: IntervalMode;
-  coverage: number;
-  /**
-   * Where the scores come from: the VAL residuals of the selected model (holdout), or its
-   * out-of-fold residuals over TRAIN+VAL (cross-validated selection). Absent: val.
-   */
-  calibrated_on?: 'val' | 'out_of_fold';
-  /** Rows the quantile was taken over, and the rank used. */
-  n: number;
-  rank: number;
-  q: JsonNumber;
-  /** adaptive: σ(x) model on the model matrix, and the floor that keeps σ away from 0. */
-  difficulty?: { model: Serialized; floor: number };
-  /**
-   * auto: the mean cross-fitted interval score of each mode on VAL (lower is better), or why
-   * absolute was kept without comparing.
-   */
-  chosen_by?:
-    | { criterion: 'interval_score'; absolute: JsonNumber; adaptive: JsonNumber; over?: 'folds' | 'halves' }
-    | { criterion: 'too_few_val_rows'; rows: number; min: number };
-}
-
-export interface IntervalQuality {
-  coverage: number;
-  mean_width: number;
-  n: number;
-}
+/** What metadata.json `calibration` holds, and interval quality on TEST: the run folder's format. */
+export type { CalibrationJson, IntervalQuality };
 
 /** The ⌈(n+1)·coverage⌉-th smallest score, or +∞ when that rank exceeds n. */
 export function conformalQuantile(scores: Float64Array, coverage: number): { q: number; rank: number } {

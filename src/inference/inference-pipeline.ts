@@ -8,7 +8,7 @@
  * the other rows of the same request are predicted as usual.
  */
 import { loadArtifacts, type RunArtifacts } from '../artifacts/load-artifacts.js';
-import type { MetadataJson, ResultsJson } from '../artifacts/run-artifacts.js';
+import type { MetadataJson, ResultsJson } from '../artifacts/run-folder.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Frame } from '../data/frame.js';
 import { DEFAULT_MISSING_TOKENS } from '../data/infer.js';

@@ -4,9 +4,10 @@
  * live accuracy from the actuals that came back as feedback — per version, over time, and
  * against what TEST promised at training. Every alarm says which number crossed which line.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_FILE, type MetadataJson, PROFILE_FILE, sha256 } from '../artifacts/run-artifacts.js';
+import { readReleaseStamp } from '../artifacts/release-stamp.js';
+import { METADATA_FILE, PROFILE_FILE, RunFolder } from '../artifacts/run-folder.js';
 import { ArtifactError } from '../core/errors.js';
 import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
 import { openLogForReading, readLog } from '../log/read-log.js';
@@ -15,7 +16,6 @@ import { type DriftReport, detectDrift } from '../monitor/drift-report.js';
 import { type LiveMetrics, liveMetrics } from '../monitor/live-metrics.js';
 import { loadReferenceProfile } from '../monitor/profile-codec.js';
 import type { ReferenceProfile } from '../monitor/reference-profile.js';
-import { readRegistryStamp } from '../registry/registry-stamp.js';
 import { driftParamsOf, type MonitoringConfig } from './monitoring-config.js';
 
 export { PROFILE_FILE };
@@ -43,22 +43,11 @@ export function monitoredModelOf(dir: string): MonitoredModel {
   if (!existsSync(join(dir, METADATA_FILE))) {
     throw new ArtifactError('missing_artifacts', `No model at ${dir}: metadata.json is missing`);
   }
-  const real = realpathSync(dir);
-  const md = JSON.parse(readFileSync(join(real, METADATA_FILE), 'utf8')) as MetadataJson;
-  let profile: ReferenceProfile | null = null;
-  if (existsSync(join(real, PROFILE_FILE))) {
-    const bytes = readFileSync(join(real, PROFILE_FILE));
-    const want = md.artifacts[PROFILE_FILE]?.sha256;
-    if (want && want !== sha256(bytes)) {
-      throw new ArtifactError(
-        'artifact_mismatch',
-        `${dir}/${PROFILE_FILE} does not belong to run ${md.run_id} (sha256 differs from metadata.json)`,
-      );
-    }
-    profile = loadReferenceProfile(JSON.parse(bytes.toString('utf8')));
-  }
+  const run = RunFolder.open(dir);
+  const md = run.metadata;
+  const profile = run.has(PROFILE_FILE) ? loadReferenceProfile(run.json(PROFILE_FILE)) : null;
   const test = md.selected_model.metrics?.test as Record<string, number> | undefined;
-  const stamp = readRegistryStamp(real);
+  const stamp = readReleaseStamp(run.real);
   return {
     name: stamp?.name ?? md.registration?.name ?? null,
     family: md.selected_model.kind ?? md.selected_model.name,

@@ -7,14 +7,15 @@
 import { join } from 'node:path';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { resolveConfig, type TabflowConfig } from '../config/config.js';
+import { loadOptionsOf } from '../config/load-options.js';
 import { UsageError } from '../core/errors.js';
 import { startExperiment } from '../experiment/ab-service.js';
 import { FeedbackStore } from '../log/feedback.js';
-import { evaluateGate, type GateResult, gateConfigOf } from '../registry/gate.js';
-import { ModelRegistry, type PromotionDecision, type VersionRecord } from '../registry/model-registry.js';
+import { evaluateGate, type GateResult, gateConfigOf } from '../promotion/gate.js';
+import { type PromotionDecision, promote } from '../promotion/promote.js';
+import { ModelRegistry, type VersionRecord } from '../registry/model-registry.js';
 import { LOG_FILE } from '../serve/default-log-path.js';
 import { filterCandidates } from '../train/candidates.js';
-import { loadOptionsOf } from '../train/held-out.js';
 import { type PipelineEvent, TrainingPipeline } from '../train/training-pipeline.js';
 import { buildRetrainData, type RetrainDataReport } from './retrain-data.js';
 
@@ -144,8 +145,10 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
         summary: `gate refused v${challenger.version}: ${numbers}; production stays v${champion.version}`,
       };
     } else if (onPass === 'promote') {
-      const promotion = await reg.promote(challenger.version, 'production', {
+      // The gate just run decides: it is not evaluated a second time.
+      const promotion = await promote(reg, challenger.version, 'production', {
         reason: `retrain: ${numbers}`,
+        evaluated: { incumbent: champion.version, gate },
       });
       const action = promotion.applied ? 'promoted' : 'kept';
       result = { ...base, action, promotion, summary: `${action} v${challenger.version}: ${numbers}` };

@@ -1,17 +1,17 @@
 /**
  * The model registry: versions of one named model per models root, stages dev / staging /
- * production mirrored by folders, aliases, the production gate, rollback and history.
+ * production mirrored by folders, aliases, recorded stage moves, rollback and history. The gate
+ * that decides a promotion is src/promotion's.
  */
 export { FAULT_STEPS, type FaultStep, SAVE_FAULT_STEPS } from './fault.js';
-export { describeGate, evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 export {
   type Decision,
   defaultActor,
   ModelRegistry,
   type OpenOptions,
-  type PromoteOptions,
-  type PromotionDecision,
   type ReconcileFix,
+  type StageMove,
+  type StageMoveInput,
   type VersionRecord,
 } from './model-registry.js';
 export {

@@ -12,19 +12,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
-import { loadArtifacts } from '../artifacts/load-artifacts.js';
-import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
-import { RELEASES } from '../artifacts/stage-link.js';
+import { METADATA_FILE, type MetadataJson, RunFolder, sha256 } from '../artifacts/run-folder.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { faultPoint } from './fault.js';
-import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 import { refuseLostRegistry, shownPath } from './lost-registry.js';
 import { checkAlias, checkModelName, checkStage, checkTags, parseRef, type Stage } from './names.js';
 import { type RebuildReport, rebuildRegistry } from './rebuild.js';
-import type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
-import { resolveRegistryConfig } from './registry-config.js';
-import { readVerifiedRun } from './release-folders.js';
+import type { Decision, ReconcileFix, StageMove, VersionRecord } from './records.js';
 import { hasRunLeftovers, type RecoveryNote, recoverRuns } from './run-recovery.js';
 import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
 import { StageFolders } from './stage-folders.js';
@@ -32,25 +27,28 @@ import type { NewEvent, RegistryEvent, RegistryStore, StageRow, StoredVersion } 
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
 export type { RebuildReport } from './rebuild.js';
-export type { Decision, PromotionDecision, ReconcileFix, VersionRecord } from './records.js';
+export type { Decision, ReconcileFix, StageMove, VersionRecord } from './records.js';
 export type { RecoveryNote } from './run-recovery.js';
 
-export interface PromoteOptions {
-  force?: boolean;
-  reason?: string;
+/** A stage move as the promotion layer decided it (see `ModelRegistry.moveStage`). */
+export interface StageMoveInput {
+  version: number;
+  stage: Stage;
+  /** The version the stage must still hold for the move to apply (null: empty). */
+  expected: number | null;
+  decision: Exclude<Decision, 'rollback'>;
+  /** Stored with the event: the gate's numbers, or why it could not run. */
+  details?: Record<string, unknown>;
+  reason?: string | null;
   actor?: string;
-  /** Score the gate on this file instead of the candidate's TEST rows. */
-  evalData?: string;
-  /** Gate for a promotion to production (default: the candidate's own config, registry section). */
-  gate?: GateConfig;
 }
 
+/** How to open a registry: another store than the root's SQLite file. */
 export interface OpenOptions {
   store?: RegistryStore;
 }
 
-const MAX_GATE_ATTEMPTS = 5;
-
+/** Versions of one named model in a models root, their stages, aliases and recorded moves. */
 export class ModelRegistry {
   readonly root: string;
   readonly store: RegistryStore;
@@ -110,10 +108,12 @@ export class ModelRegistry {
     return this.store.getMeta('model_name');
   }
 
+  /** The stage's folder (a link to its release), `<root>/<stage>`. */
   stageDir(stage: Stage): string {
     return join(this.root, checkStage(stage));
   }
 
+  /** Close the store. */
   close(): void {
     this.store.close();
   }
@@ -125,12 +125,8 @@ export class ModelRegistry {
   ): VersionRecord {
     const name = checkModelName(o.name);
     const tags = checkTags(o.tags ?? {});
-    const a = loadArtifacts(runDir);
-    const metaBytes = readFileSync(join(a.dir, METADATA_FILE));
-    const actor = o.actor ?? defaultActor();
-    return this.get(
-      this.insertRun({ dir: a.dir, meta: a.metadata, metaBytes, config: a.config, name, tags, actor }),
-    );
+    const run = RunFolder.open(runDir);
+    return this.get(this.insertRun({ run, name, tags, actor: o.actor ?? defaultActor() }));
   }
 
   /**
@@ -159,6 +155,7 @@ export class ModelRegistry {
     return this.get(version);
   }
 
+  /** Every version, oldest first, with its stages and aliases. */
   list(): VersionRecord[] {
     const stages = this.store.getStages();
     const aliases = this.store.getAliases();
@@ -197,74 +194,43 @@ export class ModelRegistry {
     return this.record(v, this.store.getStages(), this.store.getAliases());
   }
 
+  /** The version a stage holds, or null. */
   stageVersion(stage: Stage): VersionRecord | null {
     const row = this.stageRow(checkStage(stage));
     return row ? this.get(row.version) : null;
   }
 
   /**
-   * Move `ref` into `stage`. To production, the gate compares it with the current production
-   * version first: a refusal is recorded and returned (applied: false), not thrown; `force`
-   * promotes anyway and records the numbers it overrode.
+   * Record a stage move decided elsewhere (the promotion layer's gate, src/promotion): under the
+   * write lock, when `stage` still holds version `expected` (null: empty), a `refused` decision
+   * is recorded as an event and nothing moves; any other decision moves version `version` into
+   * `stage` (release folder, link swap, row and event). Returns null and records nothing when the
+   * stage moved meanwhile: decide again. `details` (the gate's numbers) are stored with the event.
    */
-  async promote(ref: string | number, stage: Stage, o: PromoteOptions = {}): Promise<PromotionDecision> {
-    const st = checkStage(stage);
-    const cand = this.get(ref);
-    const actor = o.actor ?? defaultActor();
-    const reason = o.reason ?? null;
-    for (let attempt = 1; ; attempt++) {
+  moveStage(m: StageMoveInput): StageMove | null {
+    const st = checkStage(m.stage);
+    const cand = this.get(m.version);
+    const reason = m.reason ?? null;
+    const actor = m.actor ?? defaultActor();
+    const details = m.details ?? {};
+    const done = this.store.writeTransaction((): StageMove | null => {
       const inc = this.stageRow(st);
-      if (inc?.version === cand.version) {
-        throw new UsageError('already_in_stage', `Version ${cand.version} is already in ${st}`);
+      if ((inc?.version ?? null) !== m.expected) return null;
+      const base = { stage: st, version: cand.version, from_version: inc?.version ?? null, reason, actor };
+      const decision = m.decision;
+      if (decision === 'refused') {
+        const id = this.store.addEvent({ ts: now(), type: 'promote', decision, details, ...base });
+        return { ...base, decision, applied: false, event_id: id };
       }
-      let gate: GateResult | undefined;
-      let gateError: string | undefined;
-      let decision: Decision;
-      if (st !== 'production') decision = 'ungated';
-      else if (!inc) decision = 'no_incumbent';
-      else {
-        try {
-          gate = await evaluateGate({
-            candidateDir: cand.run_path,
-            candidateVersion: cand.version,
-            incumbentDir: join(this.root, RELEASES, inc.release),
-            gate: o.gate ?? this.gateOf(cand),
-            evalData: o.evalData,
-          });
-        } catch (e) {
-          if (!o.force) throw e;
-          gateError = (e as Error).message;
-        }
-        // `forced` only when the gate did not pass: forcing a candidate that passes is just a pass.
-        decision = gate?.passed ? 'passed' : o.force ? 'forced' : 'refused';
-      }
-      const details = { ...(gate ?? {}), ...(gateError ? { gate_error: gateError } : {}) };
-      const done = this.store.writeTransaction((): PromotionDecision | null => {
-        // Another process may have moved the stage while the gate ran: then judge again.
-        if ((this.stageRow(st)?.version ?? null) !== (inc?.version ?? null)) return null;
-        const base = { stage: st, version: cand.version, from_version: inc?.version ?? null, reason, actor };
-        if (decision === 'refused') {
-          const id = this.store.addEvent({ ts: now(), type: 'promote', decision, details, ...base });
-          return { ...details, ...base, decision, applied: false, event_id: id };
-        }
-        const id = this.folders.move(cand, st, inc, { type: 'promote', decision, details, reason, actor });
-        return { ...details, ...base, decision, applied: true, event_id: id };
-      });
-      if (done) {
-        if (done.applied) this.folders.prune();
-        return done;
-      }
-      if (attempt >= MAX_GATE_ATTEMPTS) {
-        throw new UsageError(
-          'stage_busy',
-          `Stage ${st} kept moving while the gate ran (${attempt} attempts); try again`,
-        );
-      }
-    }
+      const id = this.folders.move(cand, st, inc, { type: 'promote', decision, details, reason, actor });
+      return { ...base, decision, applied: true, event_id: id };
+    });
+    if (done?.applied) this.folders.prune();
+    return done;
   }
 
   /** Move `stage` back to the version that held it before the current one. */
-  rollback(stage: Stage, o: { reason?: string; actor?: string } = {}): PromotionDecision {
+  rollback(stage: Stage, o: { reason?: string; actor?: string } = {}): StageMove {
     const st = checkStage(stage);
     const actor = o.actor ?? defaultActor();
     const reason = o.reason ?? null;
@@ -297,6 +263,7 @@ export class ModelRegistry {
     return done;
   }
 
+  /** Point an alias at a version (recorded as an event). */
   setAlias(alias: string, ref: string | number, o: { actor?: string } = {}): VersionRecord {
     const a = checkAlias(alias);
     const v = this.get(ref);
@@ -315,6 +282,7 @@ export class ModelRegistry {
     return this.get(v.version);
   }
 
+  /** Remove an alias (recorded as an event). */
   removeAlias(alias: string, o: { actor?: string } = {}): void {
     const a = checkAlias(alias);
     this.store.writeTransaction(() => {
@@ -350,6 +318,7 @@ export class ModelRegistry {
     return this.store.listEvents({ limit: o.limit, stage: o.stage && checkStage(o.stage) });
   }
 
+  /** Params, metrics, data and config differences of two versions. */
   diff(a: string | number, b: string | number): VersionDiff {
     const va = this.get(a);
     const vb = this.get(b);
@@ -366,25 +335,21 @@ export class ModelRegistry {
     actor: string,
     details?: Record<string, unknown>,
   ): number {
-    const metaBytes = readFileSync(join(dir, METADATA_FILE));
-    readVerifiedRun(dir, sha256(metaBytes));
-    const meta = JSON.parse(metaBytes.toString('utf8')) as MetadataJson;
-    const config = readRunConfig(dir);
-    return this.insertRun({ dir, meta, metaBytes, config, name, tags, actor, details });
+    // Consistent in itself (its seal, when it has one, and every file): the registry records it.
+    const run = RunFolder.open(dir, { registered: sha256(readFileSync(join(dir, METADATA_FILE))) });
+    return this.insertRun({ run, name, tags, actor, details });
   }
 
   /** The version row and its event; the run registered before returns its version. */
   private insertRun(p: {
-    dir: string;
-    meta: MetadataJson;
-    metaBytes: Buffer;
-    config: unknown;
+    run: RunFolder;
     name: string;
     tags: Record<string, string>;
     actor: string;
     details?: Record<string, unknown>;
   }): number {
-    const { meta: m, name } = p;
+    const { run, name } = p;
+    const m = run.metadata;
     return this.store.writeTransaction(() => {
       const held = this.store.getMeta('model_name');
       if (held !== null && held !== name) {
@@ -397,21 +362,21 @@ export class ModelRegistry {
       const existing = this.store.findRun(m.run_id);
       if (existing) return existing.version;
       if (held === null) this.store.setMeta('model_name', name);
-      const inRoot = relative(this.root, p.dir);
+      const inRoot = relative(this.root, run.real);
       const v = this.store.insertVersion({
         name,
         run_id: m.run_id,
-        run_dir: inRoot.startsWith('..') || isAbsolute(inRoot) ? p.dir : inRoot,
+        run_dir: inRoot.startsWith('..') || isAbsolute(inRoot) ? run.real : inRoot,
         registered_at: new Date().toISOString(),
         actor: p.actor,
-        metadata_sha256: sha256(p.metaBytes),
+        metadata_sha256: sha256(run.file(METADATA_FILE)),
         artifacts: m.artifacts,
         model_kind: m.selected_model.kind,
         model_name: m.selected_model.name,
         params: m.selected_model.params ?? {},
         metrics: (m.selected_model.metrics ?? {}) as Record<string, Record<string, number>>,
         data_sha256: m.data.sha256,
-        config_sha256: sha256(JSON.stringify(p.config ?? {})),
+        config_sha256: sha256(JSON.stringify(run.config ?? {})),
         trained_at: m.created_at,
         tags: p.tags,
         ...datasetOf(m),
@@ -439,7 +404,8 @@ export class ModelRegistry {
     );
   }
 
-  private stageRow(stage: Stage): StageRow | undefined {
+  /** The version a stage holds and the release folder its link points to; undefined when empty. */
+  stageRow(stage: Stage): StageRow | undefined {
     return this.store.getStages().find((r) => r.stage === stage);
   }
 
@@ -470,12 +436,6 @@ export class ModelRegistry {
       this.datasets.set(runId, d);
     }
     return d;
-  }
-
-  /** The gate a version's own config asks for (its `registry` section, as trained). */
-  private gateOf(v: VersionRecord): GateConfig {
-    const cfg = readRunConfig(v.run_path);
-    return gateConfigOf(resolveRegistryConfig(cfg?.registry ?? {}, `v${v.version} config.yaml registry`));
   }
 
   /** Versions the stage held, as a stack: promotions push, rollbacks pop. */
@@ -517,6 +477,7 @@ function now(): string {
   return new Date().toISOString();
 }
 
+/** Who a recorded event names by default: TABFLOW_ACTOR, else the user name. */
 export function defaultActor(): string {
   if (process.env.TABFLOW_ACTOR) return process.env.TABFLOW_ACTOR;
   try {

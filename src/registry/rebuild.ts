@@ -9,8 +9,8 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
-import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
+import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-folder.js';
 import { RELEASES } from '../artifacts/stage-link.js';
 import { DataError, TabflowError, UsageError } from '../core/errors.js';
 import { RUNS_DIR, registryTraces } from './lost-registry.js';

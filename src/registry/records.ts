@@ -1,8 +1,8 @@
-/** The registry's records as callers see them: versions with their stages, move decisions, repairs. */
-import type { GateResult } from './gate.js';
+/** The registry's records as callers see them: versions with their stages, stage moves, repairs. */
 import type { Stage } from './names.js';
 import type { StoredVersion } from './store.js';
 
+/** A registered version as callers see it: its stored row, run folder, stages and aliases. */
 export interface VersionRecord extends StoredVersion {
   /** Absolute path of the run folder. */
   run_path: string;
@@ -10,9 +10,14 @@ export interface VersionRecord extends StoredVersion {
   aliases: string[];
 }
 
+/** How a stage move was decided. */
 export type Decision = 'passed' | 'refused' | 'forced' | 'no_incumbent' | 'ungated' | 'rollback';
 
-export interface PromotionDecision extends Partial<GateResult> {
+/**
+ * A recorded stage move (or a refused one): what the registry stored. A promotion's gate numbers
+ * are added by the promotion layer (`PromotionDecision` in src/promotion).
+ */
+export interface StageMove {
   decision: Decision;
   /** Whether the stage moved (false only for a refused promotion). */
   applied: boolean;
@@ -26,6 +31,7 @@ export interface PromotionDecision extends Partial<GateResult> {
   gate_error?: string;
 }
 
+/** A stage link `open` repaired after a crash. */
 export interface ReconcileFix {
   stage: Stage;
   /** Where the link pointed (null: nowhere) and where it points now (null: removed). */

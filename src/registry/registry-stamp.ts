@@ -1,68 +1,16 @@
 /**
- * registry.json: written by the registry into every release folder, so whoever loads a stage
- * folder (the server, `tabflow predict`) knows which registered version it holds, and can check
- * that the folder's metadata.json is the registered one (`metadata_sha256`, copied from the
- * registry's record; absent in stamps written before it existed).
+ * registry.json, the stamp the registry writes into every release folder. Its format lives with
+ * the run folder's (`src/artifacts/release-stamp.ts`); here it is typed with the registry's stages.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ArtifactError } from '../core/errors.js';
+import { type ReleaseStamp, readReleaseStamp } from '../artifacts/release-stamp.js';
 import type { Stage } from './names.js';
 
-export const REGISTRY_STAMP_FILE = 'registry.json';
-export const REGISTRY_STAMP_FORMAT = 1;
+export { REGISTRY_STAMP_FILE, REGISTRY_STAMP_FORMAT, stampText } from '../artifacts/release-stamp.js';
 
-export interface RegistryStamp {
-  format_version: number;
-  name: string;
-  version: number;
-  stage: Stage;
-  run_id: string;
-  published_at: string;
-  /** sha256 of the release's metadata.json as the registry recorded it at registration. */
-  metadata_sha256?: string;
-}
-
-export function stampText(s: Omit<RegistryStamp, 'format_version'>): string {
-  return `${JSON.stringify({ format_version: REGISTRY_STAMP_FORMAT, ...s }, null, 2)}\n`;
-}
+/** A release's registry.json: name, version, stage, run id and metadata.json's registered sha256. */
+export type RegistryStamp = ReleaseStamp<Stage>;
 
 /** The stamp of a release folder; null when the folder has none (a run folder, an old release). */
 export function readRegistryStamp(dir: string): RegistryStamp | null {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, REGISTRY_STAMP_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  let s: RegistryStamp;
-  try {
-    s = JSON.parse(text) as RegistryStamp;
-  } catch (e) {
-    throw new ArtifactError(
-      'bad_json',
-      `${join(dir, REGISTRY_STAMP_FILE)} is not valid JSON (${(e as Error).message})`,
-    );
-  }
-  if (typeof s !== 'object' || s === null || typeof s.run_id !== 'string' || !Number.isInteger(s.version)) {
-    throw new ArtifactError(
-      'bad_stamp',
-      `${join(dir, REGISTRY_STAMP_FILE)} lacks run_id or version: the release folder is corrupt`,
-    );
-  }
-  if (s.metadata_sha256 !== undefined && !/^[0-9a-f]{64}$/.test(String(s.metadata_sha256))) {
-    throw new ArtifactError(
-      'bad_stamp',
-      `${join(dir, REGISTRY_STAMP_FILE)} has metadata_sha256 ${JSON.stringify(s.metadata_sha256)}; ` +
-        'expected 64 hex digits: the release folder is corrupt',
-    );
-  }
-  if (s.format_version > REGISTRY_STAMP_FORMAT) {
-    throw new ArtifactError(
-      'newer_format',
-      `${join(dir, REGISTRY_STAMP_FILE)} has format_version ${s.format_version}; this tabflow reads up to ${REGISTRY_STAMP_FORMAT}`,
-    );
-  }
-  return s;
+  return readReleaseStamp(dir) as RegistryStamp | null;
 }

@@ -4,21 +4,11 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
-import {
-  ARTIFACT_FILES,
-  artifactFilesOf,
-  METADATA_FILE,
-  METADATA_SEAL_FILE,
-  type MetadataJson,
-  parseSeal,
-  sealText,
-  sha256,
-} from '../artifacts/run-artifacts.js';
+import { ARTIFACT_FILES, METADATA_FILE, RunFolder } from '../artifacts/run-folder.js';
 import { RELEASES } from '../artifacts/stage-link.js';
-import { ArtifactError } from '../core/errors.js';
 import { faultPoint } from './fault.js';
 import type { Stage } from './names.js';
 import { REGISTRY_STAMP_FILE, readRegistryStamp, stampText } from './registry-stamp.js';
@@ -29,6 +19,7 @@ import { REGISTRY_STAMP_FILE, readRegistryStamp, stampText } from './registry-st
  */
 export const PRUNE_POLICY = { keep: 5, minAgeMs: 10 * 60_000 };
 
+/** `<stage>-v<N>-<time><random>`: a new release folder's name. */
 export function releaseName(stage: Stage, version: number): string {
   return `${stage}-v${version}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 }
@@ -36,61 +27,13 @@ export function releaseName(stage: Stage, version: number): string {
 /**
  * Read a run folder's files and prove they are the registered ones: metadata.json's sha256
  * equals what the registry recorded at register time (and its seal, metadata.json.sha256, when
- * the run has one), every other file's equals metadata.json's.
+ * the run has one), every other file's equals metadata.json's (`RunFolder.open` with `registered`).
  */
 export function readVerifiedRun(runDir: string, metadataSha256: string): Record<string, Buffer> {
-  const files: Record<string, Buffer> = {};
-  for (const f of [METADATA_FILE, ...ARTIFACT_FILES]) {
-    const p = join(runDir, f);
-    if (!existsSync(p)) {
-      throw new ArtifactError('missing_artifact', `${runDir} is incomplete: ${f} is missing`);
-    }
-    files[f] = readFileSync(p);
-  }
-  const got = sha256(files[METADATA_FILE]);
-  if (got !== metadataSha256) {
-    throw new ArtifactError(
-      'artifact_mismatch',
-      `${join(runDir, METADATA_FILE)} has changed since it was registered: its sha256 is ` +
-        `${got.slice(0, 12)}…, the registry recorded ${metadataSha256.slice(0, 12)}…`,
-    );
-  }
-  const sealPath = join(runDir, METADATA_SEAL_FILE);
-  if (existsSync(sealPath)) {
-    files[METADATA_SEAL_FILE] = readFileSync(sealPath);
-    const sealed = parseSeal(files[METADATA_SEAL_FILE].toString('utf8'));
-    if (sealed !== got) {
-      throw new ArtifactError(
-        'artifact_mismatch',
-        `${sealPath} records ${String(sealed).slice(0, 12)}… for metadata.json, the registry ` +
-          `${metadataSha256.slice(0, 12)}…: the run folder was changed after registration`,
-      );
-    }
-  } else {
-    // A run trained before seals existed: its release carries one, from the registry's record.
-    files[METADATA_SEAL_FILE] = Buffer.from(sealText(got));
-  }
-  const meta = JSON.parse(files[METADATA_FILE].toString('utf8')) as MetadataJson;
-  for (const f of artifactFilesOf(meta)) {
-    if (!files[f]) {
-      const p = join(runDir, f);
-      if (!existsSync(p))
-        throw new ArtifactError('missing_artifact', `${runDir} is incomplete: ${f} is missing`);
-      files[f] = readFileSync(p);
-    }
-    const want = (meta.artifacts as Record<string, { sha256: string } | undefined>)?.[f]?.sha256;
-    const have = sha256(files[f]);
-    if (want !== have) {
-      throw new ArtifactError(
-        'artifact_mismatch',
-        `${join(runDir, f)} does not belong to run ${meta.run_id}: its sha256 is ${have.slice(0, 12)}…, ` +
-          `metadata.json records ${String(want).slice(0, 12)}…`,
-      );
-    }
-  }
-  return files;
+  return RunFolder.open(runDir, { registered: metadataSha256 }).files();
 }
 
+/** A release folder to write: the run's files and the stamp. */
 export interface ReleaseInput {
   root: string;
   release: string;
@@ -105,6 +48,7 @@ export interface ReleaseInput {
   };
 }
 
+/** Write a release folder atomically; returns its path. */
 export function writeRelease(r: ReleaseInput): string {
   const dir = join(r.root, RELEASES, r.release);
   let first = true;

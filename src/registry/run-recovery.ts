@@ -10,8 +10,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
+import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-folder.js';
 import { TabflowError } from '../core/errors.js';
 import { RUNS_DIR, registryTraces } from './lost-registry.js';
 import { readVerifiedRun } from './release-folders.js';

@@ -5,11 +5,11 @@
  * by the saved pipeline: predicted vs actual, residuals and interval coverage per prediction
  * decile. When the data file is gone or changed, the report says so and shows the rest.
  */
-import { type ResultsJson, selectionScore } from '../artifacts/run-artifacts.js';
+import { type ResultsJson, selectionScore } from '../artifacts/run-folder.js';
 import { DataError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { mae, r2, rmse } from '../metrics/regression.js';
-import { runTestRows } from '../train/held-out.js';
+import { runTestRows } from '../promotion/held-out.js';
 import type { CandidateResult } from '../train/model-trainer.js';
 
 export interface LeaderboardRow {

@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TabflowError } from '../core/errors.js';
-import { gateConfigOf, ModelRegistry, REGISTRY_DB_FILE, resolveRegistryConfig } from '../registry/index.js';
+import { gateConfigOf, promote } from '../promotion/index.js';
+import { ModelRegistry, REGISTRY_DB_FILE, resolveRegistryConfig } from '../registry/index.js';
 import type { PromoteDecision, PromoteRequest } from './routes/admin.js';
 
 /** No registry to promote through: 501. */
@@ -36,7 +37,7 @@ export function registryPromoter(
     }
     const reg = ModelRegistry.open(root);
     try {
-      const decision = await reg.promote(req.version, req.stage, {
+      const decision = await promote(reg, req.version, req.stage, {
         force: req.force,
         reason: req.reason,
         actor: req.actor,

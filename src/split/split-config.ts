@@ -4,7 +4,13 @@
  */
 import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, resolveParams } from '../core/params.js';
-import { STRATEGY_NAMES } from './strategies/index.js';
+
+/**
+ * The split strategies, by name (src/split/strategies/ implements one per name and checks it
+ * implements exactly these). Declared here, with the config, so the config does not import the
+ * strategies, which import the config's type.
+ */
+export const STRATEGY_NAMES = ['random', 'stratified', 'time', 'group', 'column'] as const;
 
 export const SPLIT_PARAMS = {
   strategy: {

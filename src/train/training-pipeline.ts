@@ -16,23 +16,24 @@ import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { type SaveResult, saveArtifacts } from '../artifacts/save-artifacts.js';
+import { loadOptionsOf } from '../config/load-options.js';
 import { permutationImportanceAsync } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
+import { type SaveResult, saveAndRegister } from '../promotion/register-run.js';
 import { checkRegistrable, checkSameDataset } from '../registry/preflight.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
 import type { CvEvent } from './cv/cross-validate.js';
 import { warmFitPool } from './cv/job-runner.js';
 import { selectByCv } from './cv-selection.js';
-import { loadOptionsOf } from './held-out.js';
 import { selectOnHoldout } from './holdout-selection.js';
 import { ModelTrainer, type TrainedCandidate, type TrainerEvent } from './model-trainer.js';
 import type { Part, PipelineStage, Selection, StageRunner } from './selection.js';
 import { chooseMethod, type MethodChoice } from './selection-method.js';
+import { selectionWarnings } from './selection-warnings.js';
 import { checkTargetVaries } from './target-check.js';
 import { type InMemoryReport, loadInMemory, type TrainingData } from './training-data.js';
 
@@ -261,7 +262,7 @@ export class TrainingPipeline {
     const saved = await this.stage(
       'save',
       () =>
-        saveArtifacts({
+        saveAndRegister({
           config: cfg,
           now: this.now(),
           tags: this.tags,
@@ -270,12 +271,24 @@ export class TrainingPipeline {
           split: split.report,
           selection: choice,
           selectionSe: sel.se,
+          warnings: selectionWarnings(
+            trained.map((t) => t.result),
+            best.spec.name,
+            cfg.selection.metric,
+            sel.se,
+            choice.method,
+          ),
           target,
           yTrain: sel.fitted.y,
           preprocessor: chosen.pre,
           modelFeatures: chosen.data.features.map((f) => f.name),
-          best,
-          trained,
+          best: {
+            name: best.spec.name,
+            kind: best.spec.model,
+            result: best.result,
+            model: best.fitted!.toJSON(),
+          },
+          models: trained.map((t) => t.result),
           timings: this.timings,
           intervals,
           featureQuantiles: trainQuantiles(sel.fitted.frame),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeDirAtomic, writeFileAtomic } from '../../src/artifacts/atomic.js';
-import { currentRelease, hasProduction, publishProduction } from '../../src/artifacts/production.js';
+import { currentRelease, hasProduction, publishProduction } from '../helpers/legacy-production.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tabflow-atomic-'));
 

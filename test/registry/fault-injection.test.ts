@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FAULT_STEPS, loadArtifacts, ModelRegistry, readRegistryStamp } from '../../src/internal.js';
+import { FAULT_STEPS, loadArtifacts, ModelRegistry, promote, readRegistryStamp } from '../../src/internal.js';
 import { runChild } from './child.js';
 import { threeVersions, tmpEntries } from './fixture.js';
 
@@ -66,7 +66,7 @@ for (const [stage, oldVersion] of [
             );
           // And the registry still works: the same promotion now succeeds (or is already done).
           if (!committed) {
-            const d = await reg.promote(2, stage, { force: true });
+            const d = await promote(reg, 2, stage, { force: true });
             assert.equal(d.applied, true);
           }
           assert.equal(loadArtifacts(dir).metadata.run_id, ids[2]);

@@ -12,7 +12,8 @@ import { promotionLines } from '../../src/cli/models-format.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { FeedbackStore } from '../../src/log/feedback.js';
 import { PredictionLog } from '../../src/log/prediction-log.js';
-import { describeGate, type GateResult } from '../../src/registry/gate.js';
+import { describeGate, type GateResult } from '../../src/promotion/gate.js';
+import { promote } from '../../src/promotion/promote.js';
 import { ModelRegistry } from '../../src/registry/model-registry.js';
 import { TrainingPipeline } from '../../src/train/training-pipeline.js';
 import { DATA_DIR } from '../helpers/datasets.js';
@@ -92,7 +93,7 @@ describe('production gate: rows neither model trained on', () => {
     const v2 = await train(root, join(dir, 'all.csv'));
     const r = ModelRegistry.open(root);
     try {
-      const up = await r.promote(2, 'production', { reason: 'won the A/B test' });
+      const up = await promote(r, 2, 'production', { reason: 'won the A/B test' });
       assert.equal(up.decision, 'passed', describeGate(up as GateResult));
       // Live traffic, answered by v2, whose prices came back: rows neither file holds.
       logFeedback(
@@ -102,7 +103,7 @@ describe('production gate: rows neither model trained on', () => {
         v2.runId,
       );
 
-      const back = await r.promote(1, 'production', { reason: 'roll back to the old model' });
+      const back = await promote(r, 1, 'production', { reason: 'roll back to the old model' });
       const text = describeGate(back as GateResult);
       assert.equal(back.decision, 'refused', text);
       assert.equal(back.applied, false);
@@ -144,7 +145,7 @@ describe('production gate: rows neither model trained on', () => {
       );
 
       // Without the feedback (feedbackLog: false) the held-out rows alone still refuse v1.
-      const { evaluateGate } = await import('../../src/registry/gate.js');
+      const { evaluateGate } = await import('../../src/promotion/gate.js');
       const noFb = await evaluateGate({
         candidateDir: r.get(1).run_path,
         candidateVersion: 1,
@@ -179,7 +180,7 @@ describe('production gate: rows neither model trained on', () => {
     await train(root, join(dir, 'xyz.csv'), true);
     const r = ModelRegistry.open(root);
     try {
-      await assert.rejects(r.promote(2, 'production'), (e: Error & { code?: string }) => {
+      await assert.rejects(promote(r, 2, 'production'), (e: Error & { code?: string }) => {
         assert.equal(e.code, 'gate_no_rows');
         assert.match(e.message, /No row can score v2 against v1 fairly/);
         assert.match(e.message, /test-of-v2: \d+ rows, 0 used, \d+ rejected or without a target/);

@@ -19,12 +19,13 @@ import {
   InferencePipeline,
   loadArtifacts,
   ModelRegistry,
-  publishProduction,
+  promote,
   readRegistryStamp,
   rmse,
   UsageError,
 } from '../../src/internal.js';
 import { pruneReleases } from '../../src/registry/release-folders.js';
+import { publishProduction } from '../helpers/legacy-production.js';
 import { CONCRETE, TARGET, threeVersions, tmpEntries, trainInto } from './fixture.js';
 
 const testRows = (r: ModelRegistry, v: number) =>
@@ -79,7 +80,7 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
     const root = await threeVersions();
     const r = ModelRegistry.open(root);
     try {
-      const up = await r.promote(2, 'production', { reason: 'gbdt is better' });
+      const up = await promote(r, 2, 'production', { reason: 'gbdt is better' });
       assert.equal(up.decision, 'passed');
       assert.equal(up.applied, true);
       assert.equal(up.from_version, 1);
@@ -93,21 +94,21 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       assert.ok(up.improvement_abs! > 0 && up.improvement_rel! > 0.3);
       assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(2).run_id);
 
-      const down = await r.promote(1, 'production');
+      const down = await promote(r, 1, 'production');
       assert.equal(down.decision, 'refused');
       assert.equal(down.applied, false);
       assert.ok(down.candidate! > down.incumbent!);
       assert.ok(down.improvement_abs! < 0);
       assert.equal(r.stageVersion('production')!.version, 2, 'a refusal moves nothing');
 
-      const forced = await r.promote(1, 'production', { force: true, reason: 'incident 42' });
+      const forced = await promote(r, 1, 'production', { force: true, reason: 'incident 42' });
       assert.equal(forced.decision, 'forced');
       assert.equal(forced.applied, true);
       assert.ok(forced.candidate! > forced.incumbent!, 'forced decisions keep the numbers they overrode');
       assert.equal(r.stageVersion('production')!.version, 1);
 
       // A relative threshold the candidate cannot meet refuses even a better model.
-      const strict = await r.promote(2, 'production', {
+      const strict = await promote(r, 2, 'production', {
         gate: { metric: 'r2', min_improvement_abs: 0, min_improvement_rel: 5 },
       });
       assert.equal(strict.decision, 'refused');
@@ -141,7 +142,7 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
     writeFileSync(file, `${[lines[0], ...rows].join('\n')}\n`);
     const r = ModelRegistry.open(root);
     try {
-      const d = await r.promote('v2', 'production', { evalData: file });
+      const d = await promote(r, 'v2', 'production', { evalData: file });
       assert.equal(d.eval, `file:${file}`);
       assert.deepEqual(d.rows, { used: 299, excluded: 1 });
       assert.equal(d.same_split, null);
@@ -162,8 +163,8 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
     const root = await threeVersions();
     const r = ModelRegistry.open(root);
     try {
-      await r.promote(2, 'production');
-      await r.promote(3, 'production', { force: true });
+      await promote(r, 2, 'production');
+      await promote(r, 3, 'production', { force: true });
       assert.equal(r.stageVersion('production')!.version, 3);
       const back = r.rollback('production', { reason: 'latency' });
       assert.deepEqual([back.decision, back.from_version, back.version], ['rollback', 3, 2]);
@@ -252,9 +253,9 @@ describe('ModelRegistry: safety', () => {
       for (const ref of ['../1', '/1', 'v0', '-1', 'a/b', '..', 'v1/../../x']) {
         assert.throws(() => r.get(ref), UsageError, ref);
       }
-      await assert.rejects(r.promote('../../etc', 'production'), /not allowed/);
+      await assert.rejects(promote(r, '../../etc', 'production'), /not allowed/);
       await assert.rejects(
-        r.promote(1, '../x' as never),
+        promote(r, 1, '../x' as never),
         /is not a stage; allowed: dev, staging, production/,
       );
       assert.throws(() => r.get(9), /Version 9 does not exist: versions are 1 to 3/);
@@ -271,10 +272,10 @@ describe('ModelRegistry: safety', () => {
       const run = r.get(2).run_path;
       const meta = readFileSync(join(run, 'metadata.json'), 'utf8');
       writeFileSync(join(run, 'metadata.json'), meta.replace('"seed": 42', '"seed": 43'));
-      await assert.rejects(r.promote(2, 'staging'), /metadata\.json has changed since it was registered/);
+      await assert.rejects(promote(r, 2, 'staging'), /metadata\.json has changed since it was registered/);
       writeFileSync(join(run, 'metadata.json'), meta);
       writeFileSync(join(run, 'results.json'), readFileSync(join(r.get(1).run_path, 'results.json')));
-      await assert.rejects(r.promote(2, 'staging'), /results\.json does not belong to run/);
+      await assert.rejects(promote(r, 2, 'staging'), /results\.json does not belong to run/);
       assert.equal(r.stageVersion('staging'), null);
     } finally {
       r.close();
@@ -361,7 +362,7 @@ describe('tabflow train registration', () => {
       assert.equal(r.stageVersion('dev')!.version, 3);
       // Another split seed: rows production trained or was tuned on are left out of the comparison.
       const other = await trainInto(root, ['ridge'], { split: { seed: 7 }, output: { promote: 'never' } });
-      const d = await r.promote(other.version, 'production', { force: true });
+      const d = await promote(r, other.version, 'production', { force: true });
       assert.equal(d.same_split, false);
       const seen = d.rows?.seen_by_incumbent ?? 0;
       // About 80% of the other split's TEST rows were in production's TRAIN or VAL rows.
@@ -395,7 +396,7 @@ describe('tabflow train registration', () => {
   it('promote always goes through the gate: a worse run stays registered, unpromoted', async () => {
     const root = await threeVersions();
     const r0 = ModelRegistry.open(root);
-    await r0.promote(2, 'production');
+    await promote(r0, 2, 'production');
     r0.close();
     const run = await trainInto(root, ['ridge'], { output: { promote: 'always' } });
     assert.equal(run.promoted, false);

@@ -4,13 +4,13 @@
  *   promote-child.ts <root> churn <n> <seed>               n random promotions/rollbacks of staging and production
  * Prints one JSON line: what it did.
  */
-import { ModelRegistry, Rng, TabflowError } from '../../src/internal.js';
+import { ModelRegistry, promote, Rng, TabflowError } from '../../src/internal.js';
 
 const [root, cmd, ...args] = process.argv.slice(2);
 const r = ModelRegistry.open(root);
 try {
   if (cmd === 'promote') {
-    const d = await r.promote(args[0], args[1] as 'production', { force: args[2] === 'force' });
+    const d = await promote(r, args[0], args[1] as 'production', { force: args[2] === 'force' });
     process.stdout.write(`${JSON.stringify(d)}\n`);
   } else if (cmd === 'churn') {
     const rng = new Rng(Number(args[1]));
@@ -21,7 +21,7 @@ try {
       const stage = i % 5 === 4 ? 'production' : 'staging';
       try {
         if (rng.next() < 0.35) r.rollback(stage);
-        else await r.promote(1 + Math.floor(rng.next() * n), stage, { force: true });
+        else await promote(r, 1 + Math.floor(rng.next() * n), stage, { force: true });
         done.moves++;
       } catch (e) {
         // Rule refusals (already there, nothing to roll back) are expected; anything else is a failure.

@@ -11,6 +11,7 @@ import {
   DataError,
   loadArtifacts,
   ModelRegistry,
+  promote,
   SqliteRegistryStore,
   UsageError,
 } from '../../src/internal.js';
@@ -90,7 +91,7 @@ describe('a lost registry', () => {
     try {
       assert.equal(r.stageVersion('production')!.version, 1);
       assert.equal(r.modelName, 'default');
-      const d = await r.promote(2, 'production');
+      const d = await promote(r, 2, 'production');
       assert.equal(d.applied, true);
     } finally {
       r.close();

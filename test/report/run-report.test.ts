@@ -8,7 +8,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ResultsJson } from '../../src/artifacts/run-artifacts.js';
+import type { ResultsJson } from '../../src/artifacts/run-folder.js';
 import { runReportHtml } from '../../src/report/run-html.js';
 import { buildRunReport } from '../../src/report/run-report.js';
 import { tabflow } from '../helpers/cli.js';

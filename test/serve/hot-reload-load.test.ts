@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { before, type TestContext, test } from 'node:test';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { openLogForReading, PredictionLog, readLog } from '../../src/log/index.js';
+import { promote } from '../../src/promotion/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { createServer, type ModelSource, StageFollower } from '../../src/serve/index.js';
 import { tabflow } from '../helpers/cli.js';
@@ -248,7 +249,7 @@ test('registry promote and rollback under traffic: zero failures, versions in an
   try {
     const versions = await underTraffic(t, 'load: registry promote/rollback', registryRoot, 6, async (k) => {
       if (k % 2 === 0) {
-        const d = await reg.promote(2, 'production', {
+        const d = await promote(reg, 2, 'production', {
           force: true,
           reason: `load test ${k}`,
           actor: 'test',

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { before, test } from 'node:test';
-import { PROFILE_FILE } from '../../src/artifacts/run-artifacts.js';
+import { PROFILE_FILE } from '../../src/artifacts/run-folder.js';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { PredictionLog } from '../../src/log/index.js';
 import { createServer, fixedModel } from '../../src/serve/index.js';

@@ -41,7 +41,7 @@ export interface PromoteDecision {
 export interface AdminOptions {
   /** The bearer token (TABFLOW_ADMIN_TOKEN). */
   token: string;
-  /** Gated promotion (the CLI wires ModelRegistry.promote); absent → /admin/promote answers 501. */
+  /** Gated promotion (startServer wires promote() of src/promotion); absent → /admin/promote answers 501. */
   promote?: (req: PromoteRequest) => Promise<PromoteDecision>;
   /** Told after each admin reload (`serve --workers N`: the other workers then reload too). */
   onReload?: () => void;

@@ -5,8 +5,8 @@
  * scores two models "on the same held-out rows" can prove they are the same rows.
  */
 import { existsSync } from 'node:fs';
-import type { MetadataJson } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
+import type { MetadataJson } from '../artifacts/run-folder.js';
 import { DataCleaner } from '../clean/data-cleaner.js';
 import { resolveConfig, type TabflowConfig } from '../config/config.js';
 import { loadOptionsOf } from '../config/load-options.js';
@@ -15,11 +15,10 @@ import type { Frame } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { DataSplitter } from '../split/data-splitter.js';
 
-/** Re-exported: training and retraining import it from here. */
-export { loadOptionsOf };
-
+/** A part of a run's split. */
 export type SplitPart = 'train' | 'val' | 'test';
 
+/** One part of a run's split, rebuilt: its raw features, target, row indices and hashes. */
 export interface HeldOutRows {
   part: SplitPart;
   /** Raw (cleaned, unpreprocessed) feature columns of the part: what a client would send. */
@@ -31,6 +30,7 @@ export interface HeldOutRows {
   splitHash: string;
 }
 
+/** What the run recorded, to check the rebuilt rows against. */
 export interface HeldOutExpectation {
   dataSha256?: string;
   /** The recorded row-index hash of each part asked for. */

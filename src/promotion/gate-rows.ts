@@ -10,14 +10,15 @@
  * (a subset, a retrain's combined file) or a logged request is matched to the rows it repeats.
  */
 import { existsSync } from 'node:fs';
-import type { MetadataJson } from '../artifacts/run-artifacts.js';
 import { readRunConfig } from '../artifacts/run-config.js';
+import type { MetadataJson } from '../artifacts/run-folder.js';
 import { resolveConfig } from '../config/config.js';
+import { loadOptionsOf } from '../config/load-options.js';
 import { DataError } from '../core/errors.js';
 import { type Column, cellValue, type Frame } from '../data/frame.js';
 import type { InferencePipeline } from '../inference/inference-pipeline.js';
 import { FeedbackStore } from '../log/feedback.js';
-import { type HeldOutRows, heldOutParts, loadOptionsOf } from '../train/held-out.js';
+import { type HeldOutRows, heldOutParts } from './held-out.js';
 
 /** Feedback older than this is not "recent": the gate leaves it out. */
 export const GATE_FEEDBACK_DAYS = 30;
@@ -52,6 +53,7 @@ export interface ScoredRows {
   notes: string[];
 }
 
+/** A model the gate scores: its pipeline, folder and label. */
 export interface Model {
   pipeline: InferencePipeline;
   dir: string;
@@ -59,6 +61,7 @@ export interface Model {
   name: string;
 }
 
+/** Which labelled feedback of the prediction log joins the gate's rows. */
 export interface FeedbackOptions {
   /** The prediction log (absent file: no feedback rows). */
   file: string;

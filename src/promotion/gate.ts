@@ -7,11 +7,14 @@
  * Scoring only the candidate's own TEST rows let a model trained on a slice of the data (small
  * stones) pass on that slice against a production model that is better everywhere else.
  */
-import type { MetadataJson } from '../artifacts/run-artifacts.js';
+import { channel } from 'node:diagnostics_channel';
+import { readReleaseStamp } from '../artifacts/release-stamp.js';
+import type { MetadataJson } from '../artifacts/run-folder.js';
 import { DataError } from '../core/errors.js';
 import { DataLoader } from '../data/loader.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
+import type { RegistryConfig } from '../registry/registry-config.js';
 import { defaultLogPath } from '../serve/default-log-path.js';
 import {
   describeSource,
@@ -24,17 +27,17 @@ import {
   type Model,
   type ScoredRows,
 } from './gate-rows.js';
-import type { RegistryConfig } from './registry-config.js';
-import { readRegistryStamp } from './registry-stamp.js';
 
 export { GATE_FEEDBACK_DAYS, GATE_FEEDBACK_MAX_ROWS, type GateRowSource } from './gate-rows.js';
 
+/** The gate's metric and thresholds (the `registry` config section's `gate_*` keys). */
 export interface GateConfig {
   metric: MetricName;
   min_improvement_abs: number;
   min_improvement_rel: number;
 }
 
+/** The gate a resolved `registry` config section asks for. */
 export function gateConfigOf(r: RegistryConfig): GateConfig {
   return {
     metric: r.gate_metric,
@@ -43,6 +46,7 @@ export function gateConfigOf(r: RegistryConfig): GateConfig {
   };
 }
 
+/** The gate's decision and the numbers behind it. */
 export interface GateResult {
   passed: boolean;
   metric: MetricName;
@@ -72,6 +76,7 @@ export interface GateResult {
   same_split: boolean | null;
 }
 
+/** What the gate compares: the candidate's and production's folders, and on which rows. */
 export interface GateInput {
   candidateDir: string;
   candidateVersion: number;
@@ -90,7 +95,18 @@ export interface GateInput {
   now?: number;
 }
 
+/**
+ * Every evaluation of the gate is published on this `node:diagnostics_channel` channel as
+ * `{candidateDir, incumbentDir}` before it runs (tests count evaluations; tracing can log them).
+ */
+export const GATE_CHANNEL = 'tabflow:gate';
+const gateChannel = channel(GATE_CHANNEL);
+
+/** Score the candidate and production on the same rows and apply the thresholds. */
 export async function evaluateGate(inp: GateInput): Promise<GateResult> {
+  if (gateChannel.hasSubscribers) {
+    gateChannel.publish({ candidateDir: inp.candidateDir, incumbentDir: inp.incumbentDir });
+  }
   const candidate = InferencePipeline.load(inp.candidateDir);
   const incumbent = InferencePipeline.load(inp.incumbentDir);
   const target = candidate.metadata.target.name;
@@ -101,7 +117,7 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
         `they cannot be compared; use --force to promote anyway`,
     );
   }
-  const incVersion = inp.incumbentVersion ?? readRegistryStamp(inp.incumbentDir)?.version;
+  const incVersion = inp.incumbentVersion ?? readReleaseStamp(inp.incumbentDir)?.version;
   const cand: Model = { pipeline: candidate, dir: inp.candidateDir, name: `v${inp.candidateVersion}` };
   const inc: Model = {
     pipeline: incumbent,

@@ -1,13 +1,13 @@
 /**
- * models/production: the artifacts a server loads. It is a symbolic link to a complete release
- * folder under models/.releases/, swapped atomically (see stage-link.ts). The model registry
- * (src/registry) moves it with every promotion; `publishProduction` is the registry-less way,
- * kept for library callers that publish a run directly.
+ * A production folder as tabflow published it before the model registry existed: a link
+ * `models/production` to a release folder under models/.releases/ without registry.json, swapped
+ * atomically (src/artifacts/stage-link.ts). tabflow itself publishes stages only through the
+ * registry now (one way to publish a stage); tests build such legacy folders with this.
  */
 import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDirAtomic } from './atomic.js';
-import { RELEASES, stageLinkTarget, swapStageLink } from './stage-link.js';
+import { writeDirAtomic } from '../../src/artifacts/atomic.js';
+import { RELEASES, stageLinkTarget, swapStageLink } from '../../src/artifacts/stage-link.js';
 
 export const PRODUCTION = 'production';
 const KEEP_RELEASES = 5;

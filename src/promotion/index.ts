@@ -1,0 +1,18 @@
+/**
+ * Promotion: the production gate (candidate vs production on rows neither trained on, MLflow's
+ * MetricThreshold), the one `promote()` every caller moves stages through, and what a training
+ * run does once saved (register, dev, production when configured).
+ */
+export {
+  describeGate,
+  evaluateGate,
+  GATE_CHANNEL,
+  type GateConfig,
+  type GateInput,
+  type GateResult,
+  type GateRowSource,
+  gateConfigOf,
+} from './gate.js';
+export { type HeldOutRows, heldOutParts, heldOutRows, runTestRows, type SplitPart } from './held-out.js';
+export { gateOf, type PromoteOptions, type PromotionDecision, promote } from './promote.js';
+export { type SaveResult, saveAndRegister } from './register-run.js';

@@ -1,0 +1,102 @@
+/**
+ * What `tabflow train` does with a trained run once its files are built: write the run folder and
+ * register it as the next version of the configured model, as one step under the registry's
+ * write lock (a kill leaves a `.tmp-` folder or a complete run, both cleaned up by the next
+ * open); move it into dev (`registry.stage_on_train`); and promote it to production when there is
+ * none yet (`output.promote: if_none`) or always through the gate (`always`, --promote).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type SavedRun, type SaveInput, saveArtifacts } from '../artifacts/save-artifacts.js';
+import { TabflowError, UsageError } from '../core/errors.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { checkModelName, type Stage } from '../registry/names.js';
+import type { VersionRecord } from '../registry/records.js';
+import { type PromotionDecision, promote } from './promote.js';
+
+/** A saved run, registered, and what happened to production. */
+export interface SaveResult extends Omit<SavedRun, 'files'> {
+  /** Set when this run was published to models/production. */
+  productionDir?: string;
+  promoted: boolean;
+  /** The registered model name and this run's version of it. */
+  modelName: string;
+  version: number;
+  /** Stages this version entered (dev, production). */
+  stages: Stage[];
+  /** The production decision, when promotion was attempted (refused: `applied` false). */
+  promotion?: PromotionDecision;
+  /** Why the production gate could not be evaluated (the version stays registered). */
+  promotionError?: string;
+}
+
+/** Save a trained run into `config.output.dir`, register it and move its stages (see above). */
+export async function saveAndRegister(input: SaveInput): Promise<SaveResult> {
+  const { config } = input;
+  const root = config.output.dir;
+  const name = checkModelName(config.registry.name);
+  const registry = ModelRegistry.open(root);
+  try {
+    // Refuse a second model name before writing anything.
+    const held = registry.modelName;
+    if (held !== null && held !== name) {
+      throw new UsageError(
+        'other_model',
+        `${root} holds the registered model "${held}"; registering "${name}" there is not allowed: ` +
+          `one models folder holds one model, so use another --models-dir (or --name ${held})`,
+      );
+    }
+    let v: VersionRecord | undefined;
+    const saved = saveArtifacts(input, {
+      write: (runDir, files) => {
+        v = registry.saveRun(runDir, files, { name, tags: input.tags });
+      },
+    });
+    const version = v!.version;
+    const stages: Stage[] = [];
+    if (config.registry.stage_on_train === 'dev') {
+      await promote(registry, version, 'dev', { reason: 'trained' });
+      stages.push('dev');
+    }
+    const { promotion, promotionError } = await promoteTrained(registry, version, config.output.promote);
+    const promoted = promotion?.applied === true;
+    if (promoted) stages.push('production');
+    return {
+      runId: saved.runId,
+      runDir: saved.runDir,
+      productionDir: promoted ? registry.stageDir('production') : undefined,
+      promoted,
+      modelName: name,
+      version,
+      stages,
+      promotion,
+      promotionError,
+      results: saved.results,
+      metadata: saved.metadata,
+    };
+  } finally {
+    registry.close();
+  }
+}
+
+/** `output.promote`: never; if_none (no production yet); always (through the gate). */
+async function promoteTrained(
+  registry: ModelRegistry,
+  version: number,
+  mode: 'never' | 'if_none' | 'always',
+): Promise<{ promotion?: PromotionDecision; promotionError?: string }> {
+  // if_none: a production folder published before the registry existed counts as one.
+  const none = !registry.stageVersion('production') && !existsSync(join(registry.root, 'production'));
+  if (!(mode === 'always' || (mode === 'if_none' && none))) return {};
+  try {
+    return {
+      promotion: await promote(registry, version, 'production', {
+        reason: mode === 'always' ? 'tabflow train --promote' : 'first production version',
+      }),
+    };
+  } catch (e) {
+    // The gate could not run (data changed, ...): the version stays registered, unpromoted.
+    if (!(e instanceof TabflowError)) throw e;
+    return { promotionError: e.message };
+  }
+}
