@@ -23,9 +23,9 @@ import {
   stopExperiment,
 } from '../experiment/ab-service.js';
 import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/experiment-config.js';
+import { LOG_FILE } from '../log/default-log-path.js';
 import { type GateConfig, gateConfigOf } from '../promotion/gate.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
-import { LOG_FILE } from '../serve/default-log-path.js';
 import { addModelsDirOption, type ModelsDirFlags, modelsRootOf } from './models-dir.js';
 
 /** Exit code of a conclusion that kept the champion. */

@@ -8,8 +8,8 @@ import Table from 'cli-table3';
 import { DataError, UsageError } from '../core/errors.js';
 import { cellValue } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
+import { LOG_FILE } from '../log/default-log-path.js';
 import { type FeedbackItem, FeedbackStore } from '../log/feedback.js';
-import { LOG_FILE } from '../serve/default-log-path.js';
 import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
 export interface FeedbackOptions extends ModelsDirFlags {

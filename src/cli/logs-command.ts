@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { UsageError } from '../core/errors.js';
+import { defaultLogPath, LOG_FILE } from '../log/default-log-path.js';
 import {
   exportLog,
   type LogQuery,
@@ -13,7 +14,6 @@ import {
   readLog,
   summarizeLog,
 } from '../log/index.js';
-import { defaultLogPath, LOG_FILE } from '../serve/default-log-path.js';
 import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
 export interface LogsOptions extends ModelsDirFlags {

@@ -11,11 +11,11 @@ import { readRunConfig } from '../artifacts/run-config.js';
 import { readConfigFile, resolveConfigUnknown } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
+import { LOG_FILE } from '../log/default-log-path.js';
 import { parseSince } from '../log/read-log.js';
 import { type MonitoringResult, monitoredModelOf, runMonitoring } from '../loop/monitoring.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { monitoringHtml } from '../report/monitor-html.js';
-import { LOG_FILE } from '../serve/default-log-path.js';
 import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
 export const EXIT_ALARM = 3;

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { LOG_FILE } from '../log/default-log-path.js';
 import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
 import { openLogForReading } from '../log/read-log.js';
 import { type AbVerdict, type ArmComparison, compareArms } from '../monitor/ab-test.js';
@@ -20,7 +21,6 @@ import type { GateConfig } from '../promotion/gate.js';
 import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { REGISTRY_DB_FILE } from '../registry/sqlite-store.js';
-import { LOG_FILE } from '../serve/default-log-path.js';
 import {
   checkWeight,
   EXPERIMENT_FORMAT_VERSION,

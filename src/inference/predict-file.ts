@@ -12,7 +12,7 @@ import { readBom, transcodeToUtf8 } from '../data/encoding.js';
 import { formatOfExtension } from '../data/format.js';
 import { cellValue, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadOptions } from '../data/loader.js';
-import { ExplainPool } from '../explain/explain-pool.js';
+import { ExplainPool } from './explain-pool.js';
 import { fileChunks } from './file-chunks.js';
 import type { BatchPrediction, InferencePipeline } from './inference-pipeline.js';
 import { type ContractIssue, emptySummary, mergeSummaries, type ValidationSummary } from './issues.js';

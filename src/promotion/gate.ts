@@ -13,9 +13,9 @@ import type { MetadataJson } from '../artifacts/run-folder.js';
 import { DataError } from '../core/errors.js';
 import { DataLoader } from '../data/loader.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
+import { defaultLogPath } from '../log/default-log-path.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
 import type { RegistryConfig } from '../registry/registry-config.js';
-import { defaultLogPath } from '../serve/default-log-path.js';
 import {
   describeSource,
   type FeedbackOptions,

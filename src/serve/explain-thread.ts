@@ -87,7 +87,7 @@ export class ExplainThread {
   }
 
   private start(): Worker {
-    const [entry, options] = workerScript(import.meta.url, '../explain/explain-worker');
+    const [entry, options] = workerScript(import.meta.url, '../inference/explain-worker');
     const w = new Worker(entry, { ...options, workerData: { dir: this.dir } });
     // The server keeps the process alive; an idle explain thread should not.
     w.unref();

@@ -1,5 +1,6 @@
 /** The HTTP service: fastify around a model source (fixed, or a followed stage), with a prediction log. */
 
+export { defaultLogPath, LOG_FILE } from '../log/default-log-path.js';
 export { type BearerVerdict, bearerChecker } from './bearer-auth.js';
 export {
   followPrimary,
@@ -9,7 +10,6 @@ export {
   SHUTDOWN_MESSAGE,
 } from './cluster-primary.js';
 export { createServer, type ServerOptions, serverIdle } from './create-server.js';
-export { defaultLogPath, LOG_FILE } from './default-log-path.js';
 export { errorResponse } from './error-response.js';
 export {
   type ActiveExperiment,

@@ -13,8 +13,8 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { defaultLogPath } from '../log/default-log-path.js';
 import { STAGES } from '../registry/names.js';
-import { defaultLogPath } from './default-log-path.js';
 
 /** The folder or link to serve, resolved. */
 export interface ServeTarget {

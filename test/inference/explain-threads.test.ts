@@ -12,7 +12,7 @@ import { before, describe, it } from 'node:test';
 import { progressLine } from '../../src/cli/predict-command.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { DataLoader } from '../../src/data/loader.js';
-import { ExplainPool } from '../../src/explain/explain-pool.js';
+import { ExplainPool } from '../../src/inference/explain-pool.js';
 import { InferencePipeline } from '../../src/inference/inference-pipeline.js';
 import { predictFile } from '../../src/inference/predict-file.js';
 import { TrainingPipeline } from '../../src/train/training-pipeline.js';

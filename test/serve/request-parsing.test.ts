@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { defaultLogPath } from '../../src/log/default-log-path.js';
 import { csvRecords, parseCsv } from '../../src/serve/csv-records.js';
-import { defaultLogPath } from '../../src/serve/default-log-path.js';
 import { mlflowRecords } from '../../src/serve/mlflow-records.js';
 import { predictBody, queryFlags } from '../../src/serve/request-records.js';
 

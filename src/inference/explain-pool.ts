@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../core/matrix.js';
 import { workerScript } from '../core/worker-entry.js';
-import type { Attributions, InferencePipeline } from '../inference/inference-pipeline.js';
+import type { Attributions, InferencePipeline } from './inference-pipeline.js';
 
 /** Rows per block: small enough for progress to move every second or so on slow models. */
 export const EXPLAIN_BLOCK_ROWS = 256;

@@ -8,8 +8,7 @@
  * work on its own thread, where an error takes its usual form.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InferencePipeline } from '../inference/inference-pipeline.js';
-import type { PredictOptions } from '../serve/pipeline-port.js';
+import { InferencePipeline, type PredictOptions } from './inference-pipeline.js';
 
 /** Rows of a model matrix to explain; `first` is the number of its first row in the batch. */
 export interface MatrixJob {
