@@ -28,8 +28,8 @@ import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
 import type { TUNING_PARAMS } from '../train/candidates.js';
 import { SELECTION_PARAMS } from '../train/selection-config.js';
-import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './config.js';
 import type { Environment } from './environments.js';
+import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './sections.js';
 
 /**
  * The parameter table of every section that is one table, by section name. `cleaning` adds three

@@ -16,7 +16,7 @@ import { REGISTRY_PARAMS } from '../registry/registry-config.js';
 import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
 import { SELECTION_PARAMS } from '../train/selection-config.js';
-import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './config.js';
+import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './sections.js';
 
 function section(name: string, doc: string, table: ParamTable, extra: string[] = []): string {
   const lines = [`# ${doc}`, `${name}:`];

@@ -14,12 +14,12 @@ import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-folde
 import { RELEASES } from '../artifacts/stage-link.js';
 import { DataError, TabflowError, UsageError } from '../core/errors.js';
 import { RUNS_DIR, registryTraces } from './lost-registry.js';
-import type { ModelRegistry } from './model-registry.js';
 import type { Stage } from './names.js';
-import type { ReconcileFix } from './records.js';
+import type { ReconcileFix, VersionRecord } from './records.js';
 import { type RegistryStamp, readRegistryStamp } from './registry-stamp.js';
 import { readVerifiedRun } from './release-folders.js';
 import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
+import type { RegistryStore } from './store.js';
 
 export interface RebuildReport {
   registry: string;
@@ -38,14 +38,22 @@ export interface RebuildReport {
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** What rebuilding needs of a model registry (declared here so this module does not import it). */
+export interface RebuildTarget {
+  readonly store: RegistryStore;
+  /** Register a run folder as the next version of `name`. */
+  register(runDir: string, o: { name: string; tags?: Record<string, string>; actor?: string }): VersionRecord;
+  close(): void;
+}
+
 /**
  * Rebuild `<root>/registry.sqlite` from the folders. Refused (UsageError) when the registry holds
  * versions. `openBare` opens the registry without the lost-registry check and the link repair.
  */
 export function rebuildRegistry(
   root: string,
-  openBare: (store: SqliteRegistryStore) => ModelRegistry,
-  openRepaired: () => ModelRegistry,
+  openBare: (store: SqliteRegistryStore) => RebuildTarget,
+  openRepaired: () => RebuildTarget & { readonly reconciled: RebuildReport['reconciled'] },
   actor: string,
 ): RebuildReport {
   const file = join(root, REGISTRY_DB_FILE);
@@ -82,7 +90,7 @@ export function rebuildRegistry(
   return report;
 }
 
-function rebuildInto(root: string, reg: ModelRegistry, report: RebuildReport, actor: string): void {
+function rebuildInto(root: string, reg: RebuildTarget, report: RebuildReport, actor: string): void {
   const traces = registryTraces(root);
   const stamps = new Map<string, { stamp: RegistryStamp; release: string }>();
   for (const release of traces.releases) {
