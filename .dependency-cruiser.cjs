@@ -1,0 +1,65 @@
+/**
+ * The layer rules of src/ (ARCHITECTURE.md draws them), checked by `npm test`:
+ *   npm run arch   (dependency-cruiser 16 with typescript 5.9 beside it: tools/depcruise-ts5.mjs)
+ * Each rule names a folder and the folders it may import; anything else fails the suite.
+ */
+const layer = (name, folder, allowed, comment) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: `^src/${folder}/` },
+  to: { path: '^src/', pathNot: [`^src/(${[folder, ...allowed].join('|')})/`, '^src/version\\.ts$'] },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'No import cycles, type-only imports included.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'src-is-the-product',
+      comment: 'src/ never imports the tests, the benchmarks or the examples.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench|examples)/' },
+    },
+    layer('core-is-the-foundation', 'core', [], 'errors, matrices, codecs, params, rng: imports nothing of tabflow'),
+    layer('data', 'data', ['core'], 'loading files into frames'),
+    layer('metrics', 'metrics', ['core'], 'regression metrics'),
+    layer('log', 'log', ['core'], 'the prediction log and feedback store'),
+    layer('clean', 'clean', ['core', 'data'], 'dedupe, types, validation (nothing learned)'),
+    layer('split', 'split', ['core', 'data'], 'train/val/test'),
+    layer('monitor', 'monitor', ['core', 'data'], 'reference profiles and drift'),
+    layer('models', 'models', ['core', 'metrics'], 'model families: fit, predict, serialise'),
+    layer('preprocess', 'preprocess', ['core', 'data', 'models'], 'fitted on TRAIN only'),
+    layer('explain', 'explain', ['core', 'metrics', 'models'], 'attributions from a model structure'),
+    layer('inference', 'inference', ['core', 'data', 'clean', 'preprocess', 'models', 'explain', 'artifacts'], 'load a run, validate, predict'),
+    layer('registry', 'registry', ['core', 'metrics', 'artifacts'], 'versions and stages: storage only, no training or inference'),
+    layer('promotion', 'promotion', ['core', 'data', 'clean', 'split', 'metrics', 'log', 'inference', 'artifacts', 'registry', 'config'], 'the gate and promote()'),
+    layer('experiment', 'experiment', ['core', 'log', 'monitor', 'artifacts', 'registry', 'promotion'], 'A/B tests'),
+    {
+      name: 'cli-is-the-top',
+      comment: 'Only the package entry points import the CLI.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(cli/|index\\.ts|internal\\.ts)' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'serve-is-a-shell',
+      comment: 'The server is a shell over the library: only the CLI, the entry points and config (its section) import it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(serve/|cli/|config/|index\\.ts|internal\\.ts)' },
+      to: { path: '^src/serve/' },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+  },
+};
