@@ -4,6 +4,7 @@
  * candidate is recorded and the run goes on.
  */
 
+import type { CvScoreJson, TuningTrialJson } from '../artifacts/run-json.js';
 import { ModelError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { takeRows } from '../core/matrix.js';
@@ -61,34 +62,11 @@ export interface CandidateResult {
   notes: string[];
 }
 
-export interface CvScore {
-  metric: string;
-  mean: number;
-  /** Sample standard deviation over folds. */
-  sd: number;
-  /** Standard error of the mean: sd / √folds. */
-  se: number;
-  /** Score on each fold, repeat-major (NaN: the fold did not run). */
-  folds: number[];
-  repeats: number;
-  /** False when the time budget ran out before every fold ran (then the candidate is not selectable). */
-  complete: boolean;
-  /** Fit seconds summed over folds. */
-  seconds: number;
-  /** Boosting rounds each fold's model kept (families that stop early); the refit grows their mean. */
-  iterations?: number[];
-}
+/** Cross-validated selection metric of a candidate: the results.json record (artifacts owns the format). */
+export type CvScore = CvScoreJson;
 
-export interface TuningTrial {
-  params: Record<string, unknown>;
-  val_score?: number;
-  /** Cross-validated tuning: mean selection metric over the folds the trial reached, and how many. */
-  cv_score?: number;
-  folds?: number;
-  fit_seconds: number;
-  status: 'ok' | 'failed';
-  error?: string;
-}
+/** One trial of a candidate's tuning, as results.json records it. */
+export type TuningTrial = TuningTrialJson;
 
 export interface TrainedCandidate {
   spec: CandidateSpec;

@@ -3,20 +3,13 @@
  * scores better on TEST than the selected one by more than the selection's own standard error,
  * the run says so (CLI, results.json, report) and keeps its choice.
  */
+
+import type { SelectionWarningJson } from '../artifacts/run-json.js';
 import { getMetric, isBetter, type MetricName } from '../metrics/regression.js';
 import type { CandidateResult } from './model-trainer.js';
 
-export interface SelectionWarning {
-  code: 'test_beats_selected';
-  candidate: string;
-  selected: string;
-  metric: string;
-  candidate_test: number;
-  selected_test: number;
-  /** The standard error the gap was compared with. */
-  se: number;
-  message: string;
-}
+/** A candidate not selected that beat the selected one on TEST (the results.json record). */
+export type SelectionWarning = SelectionWarningJson;
 
 /**
  * `se`: the standard error of the selected candidate's selection score (cross-validation:

@@ -236,14 +236,7 @@ export class TreeGrower {
     features?: Int32Array,
   ): GrownTree {
     const g = this.startGrowth(grad, hess, hConst, rows, nRows, opts, features);
-    if (this.canSplit(g, 0)) {
-      if (this.isSparse(g, 0)) this.computeBestSplitAndPush(g, 0, null);
-      else {
-        const hist = this.takeHist();
-        this.buildHistogramOf(g, 0, hist);
-        this.computeBestSplitAndPush(g, 0, hist);
-      }
-    }
+    if (this.canSplit(g, 0)) this.considerAlone(g, 0);
     while (g.fNode.length > 0 && g.leaves < g.maxLeaves) this.splitNext(g);
     for (const h of g.fHist) if (h) this.histPool.push(h);
     for (const sp of g.fSplit) this.splitPool.push(sp);
