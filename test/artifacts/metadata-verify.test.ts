@@ -14,7 +14,7 @@ import {
   ModelRegistry,
   readRegistryStamp,
 } from '../../src/internal.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { TARGETS, trainRun } from '../inference/train-run.js';
 
@@ -36,7 +36,7 @@ describe('metadata.json is verified on load', () => {
     run = await trainRun('concrete', ['ridge'], { selection: { method: 'holdout' } });
   });
 
-  it('an edited conformal q in the served release is refused (library, predict), naming the file', () => {
+  it('an edited conformal q in the served release is refused (library, predict), naming the file', async () => {
     const prod = join(run.root, 'production');
     const real = realpathSync(prod);
     const before = InferencePipeline.load(prod);
@@ -51,7 +51,7 @@ describe('metadata.json is verified on load', () => {
     const csv = join(run.root, 'rows.csv');
     const lines = readFileSync(join(DATA_DIR, 'concrete.csv'), 'utf8').trim().split('\n');
     writeFileSync(csv, `${lines.slice(0, 11).join('\n')}\n`);
-    const p = tabflow(
+    const p = await tabflowInProcess(
       ['predict', '--model', prod, '--data', csv, '--out', join(run.root, 'p.csv')],
       run.root,
     );

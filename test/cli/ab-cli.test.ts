@@ -19,22 +19,23 @@ import { experimentStatus, startExperiment, stopExperiment } from '../../src/exp
 import { ModelRegistry } from '../../src/registry/index.js';
 import { serverIdle } from '../../src/serve/index.js';
 import { abServer, concreteRows, trainVersions } from '../experiment/ab-fixture.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowAsync, tabflowInProcess } from '../helpers/cli.js';
 
 const rows = concreteRows();
 let better: string;
 let worse: string;
 let cfg: string;
 
-before(() => {
-  better = trainVersions(['ridge', 'gbdt'], 'tabflow-ab-better-');
-  worse = trainVersions(['gbdt', 'ridge'], 'tabflow-ab-worse-');
+before(async () => {
+  better = await trainVersions(['ridge', 'gbdt'], 'tabflow-ab-better-');
+  worse = await trainVersions(['gbdt', 'ridge'], 'tabflow-ab-worse-');
   cfg = join(mkdtempSync(join(tmpdir(), 'tabflow-ab-cfg-')), 'config.yaml');
   writeFileSync(cfg, 'experiment:\n  min_samples: 30\n  max_samples: 60\n  alpha: 0.05\n');
 });
 
+/** `tabflow ab ...` in `root`, in-process (the same main() as bin/tabflow.js). */
 function ab(args: string[], root: string) {
-  return tabflow(['ab', ...args, '--dir', root, '--config', cfg], root);
+  return tabflowInProcess(['ab', ...args, '--dir', root, '--config', cfg], root);
 }
 
 function json(r: { code: number; stdout: string; stderr: string }) {
@@ -65,25 +66,29 @@ async function traffic(app: App, from: number, to: number): Promise<number> {
 
 describe('tabflow ab', { timeout: 120_000 }, () => {
   it('promotes a significantly better challenger through the gate, and records why', async () => {
-    const start = ab(['start', '2', '--weight', '0.5', '--key', 'customer_id'], better);
+    // This one as a child process, as a user runs it.
+    const start = await tabflowAsync(
+      ['ab', 'start', '2', '--weight', '0.5', '--key', 'customer_id', '--dir', better, '--config', cfg],
+      better,
+    );
     assert.equal(start.code, 0, start.stderr);
     assert.match(start.stdout, /challenger v2 vs champion v1 on 50% of rows, sticky by customer_id/);
-    const again = ab(['start', '2'], better);
+    const again = await ab(['start', '2'], better);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /is running .* stop or conclude it first/);
 
     const { app, source, experiments } = await abServer(better);
     assert.ok(experiments.current());
     assert.equal(await traffic(app, 0, 20), 20);
-    const early = json(ab(['status', '--json'], better));
+    const early = json(await ab(['status', '--json'], better));
     assert.equal(early.verdict, 'insufficient_data');
     assert.equal(early.ready, false);
-    const tooEarly = ab(['conclude'], better);
+    const tooEarly = await ab(['conclude'], better);
     assert.equal(tooEarly.code, 2);
     assert.match(tooEarly.stderr, /not ready to conclude.*--force/s);
 
     assert.equal(await traffic(app, 20, 300), 280);
-    const s = json(ab(['status', '--json'], better));
+    const s = json(await ab(['status', '--json'], better));
     assert.equal(s.champion.n + s.challenger.n, 300);
     assert.ok(s.challenger.n > 100 && s.champion.n > 100, `${s.champion.n} / ${s.challenger.n}`);
     assert.equal(s.champion.rows_logged, s.champion.n);
@@ -92,11 +97,11 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     assert.equal(s.comparison.t_test.name, 'welch');
     assert.ok(s.comparison.t_test.p_value < 0.05);
     assert.equal(s.ready, true);
-    const text = ab(['status'], better);
+    const text = await ab(['status'], better);
     assert.match(text.stdout, /CHALLENGER_BETTER/);
     assert.match(text.stdout, /ready to conclude/);
 
-    const done = ab(['conclude'], better);
+    const done = await ab(['conclude'], better);
     assert.equal(done.code, 0, done.stderr);
     assert.match(done.stdout, /PROMOTED v2/);
     assert.equal(existsSync(join(better, 'experiment.json')), false);
@@ -124,18 +129,18 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
   });
 
   it('keeps the champion when the shadow challenger is worse (paired test), exit 3', async () => {
-    const start = ab(['start', 'v2', '--shadow'], worse);
+    const start = await ab(['start', 'v2', '--shadow'], worse);
     assert.equal(start.code, 0, start.stderr);
     const { app } = await abServer(worse);
     assert.equal(await traffic(app, 400, 480), 80);
     await app.close();
-    const s = json(ab(['status', '--json'], worse));
+    const s = json(await ab(['status', '--json'], worse));
     assert.equal(s.design, 'shadow');
     assert.equal(s.challenger.rows_logged, 80, 'a shadow row for every answered row');
     assert.deepEqual([s.champion.n, s.challenger.n], [80, 80]);
     assert.equal(s.comparison.t_test.name, 'paired');
     assert.equal(s.verdict, 'champion_better');
-    const done = ab(['conclude', '--json'], worse);
+    const done = await ab(['conclude', '--json'], worse);
     assert.equal(done.code, 3, done.stderr);
     const out = json(done);
     assert.equal(out.outcome, 'kept_champion');
@@ -149,7 +154,7 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     assert.equal(last?.decision, 'kept_champion');
   });
 
-  it('bad input gets a clear error: no champion, the champion as challenger, bad weight, nothing to stop; stop records', () => {
+  it('bad input gets a clear error: no champion, the champion as challenger, bad weight, nothing to stop; stop records', async () => {
     // The library calls behind the CLI (in-process: one child process per case would be slow).
     const refused = (root: string, o: Parameters<typeof startExperiment>[1], msg: RegExp) =>
       assert.throws(
@@ -171,13 +176,13 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     const reg = ModelRegistry.open(noProd);
     reg.register(ModelRegistry.open(worse).get(1).run_path, { name: 'default' });
     reg.close();
-    const noChampion = ab(['start', '1'], noProd);
+    const noChampion = await ab(['start', '1'], noProd);
     assert.equal(noChampion.code, 2);
     assert.match(noChampion.stderr, /No production version .* Promote one first/s);
 
     // A stop is recorded with the numbers so far (none here: insufficient data).
-    assert.equal(ab(['start', '2', '--weight', '0.2'], worse).code, 0);
-    const stopped = ab(['stop', '--reason', 'wrong challenger'], worse);
+    assert.equal((await ab(['start', '2', '--weight', '0.2'], worse)).code, 0);
+    const stopped = await ab(['stop', '--reason', 'wrong challenger'], worse);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.equal(existsSync(join(worse, 'experiment.json')), false);
     const r = ModelRegistry.open(worse);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FeedbackStore } from '../../src/log/feedback.js';
 import { PredictionLog } from '../../src/log/prediction-log.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflow, tabflowInProcess } from '../helpers/cli.js';
 
 function setup(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-fbcli-'));
@@ -30,6 +30,7 @@ function setup(): string {
   return dir;
 }
 
+// The first test runs tabflow as a child process, as a user does; the second the same main() in-process.
 describe('tabflow feedback', () => {
   it('records the good lines and reports the bad ones by reason', () => {
     const dir = setup();
@@ -49,16 +50,16 @@ describe('tabflow feedback', () => {
     store.close();
   });
 
-  it('exits 2 naming the column when the file lacks it, and when nothing could be recorded', () => {
+  it('exits 2 naming the column when the file lacks it, and when nothing could be recorded', async () => {
     const dir = setup();
     writeFileSync(join(dir, 'labels.csv'), 'id,actual\na1,3\n');
-    const r = tabflow(['feedback', '--data', 'labels.csv'], dir);
+    const r = await tabflowInProcess(['feedback', '--data', 'labels.csv'], dir);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /has no column "request_id".*--id-column/);
-    const ok = tabflow(['feedback', '--data', 'labels.csv', '--id-column', 'id'], dir);
+    const ok = await tabflowInProcess(['feedback', '--data', 'labels.csv', '--id-column', 'id'], dir);
     assert.equal(ok.code, 0, ok.stderr);
     writeFileSync(join(dir, 'none.csv'), 'request_id,actual\nnope,3\n');
-    const none = tabflow(['feedback', '--data', 'none.csv', '--json'], dir);
+    const none = await tabflowInProcess(['feedback', '--data', 'none.csv', '--json'], dir);
     assert.equal(none.code, 2);
     assert.equal(JSON.parse(none.stdout).rejected, 1);
   });

@@ -3,14 +3,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadArtifacts, ModelRegistry } from '../../src/index.js';
-import { tabflowAsync as tabflow } from '../helpers/cli.js';
+import { tabflowInProcess as tabflow, tabflowAsync } from '../helpers/cli.js';
 import { CONCRETE, TARGET, threeVersions } from '../registry/fixture.js';
 
 const noStack = (s: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(s), `stack trace printed:\n${s}`);
 
 describe('tabflow models', () => {
   it('families: `models families` and plain `models` list the model families', async () => {
-    const [a, b] = await Promise.all([tabflow(['models', 'families'], '.'), tabflow(['models'], '.')]);
+    // As child processes, as a user runs them; the tests below run the same main() in-process.
+    const [a, b] = await Promise.all([
+      tabflowAsync(['models', 'families'], '.'),
+      tabflowAsync(['models'], '.'),
+    ]);
     for (const r of [a, b]) {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^linear — ordinary least squares/m);
@@ -66,11 +70,12 @@ describe('tabflow models', () => {
     const alias = await tabflow(['models', 'alias', 'champion', 'production'], cwd);
     assert.equal(alias.code, 0, alias.stderr);
     assert.match(alias.stdout, /champion → v2/);
-    const [show, diff, history] = await Promise.all([
-      tabflow(['models', 'show', 'champion', '--json'], cwd),
-      tabflow(['models', 'diff', '1', 'v2'], cwd),
-      tabflow(['models', 'history', '--json', '--limit', '4', '--stage', 'production'], cwd),
-    ]);
+    const show = await tabflow(['models', 'show', 'champion', '--json'], cwd);
+    const diff = await tabflow(['models', 'diff', '1', 'v2'], cwd);
+    const history = await tabflow(
+      ['models', 'history', '--json', '--limit', '4', '--stage', 'production'],
+      cwd,
+    );
     assert.equal(show.code, 0, show.stderr);
     assert.deepEqual([JSON.parse(show.stdout).version, JSON.parse(show.stdout).aliases], [2, ['champion']]);
     assert.equal(diff.code, 0, diff.stderr);
@@ -131,17 +136,16 @@ describe('tabflow models', () => {
       join(cwd, 'c.yaml'),
       'environments:\n  production:\n    registry: {gate_min_improvement_rel: 0.9}\n',
     );
-    const strict = tabflow(
+    for (const [args, message] of cases) {
+      const r = await tabflow(args, cwd);
+      assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, message);
+      noStack(r.stderr);
+    }
+    const s = await tabflow(
       ['models', 'promote', '2', '--to', 'production', '--config', 'c.yaml', '--env', 'production'],
       cwd,
     );
-    const results = await Promise.all(cases.map(([args]) => tabflow(args, cwd)));
-    results.forEach((r, i) => {
-      assert.equal(r.code, 2, `${cases[i][0].join(' ')}: exit ${r.code}\n${r.stderr}`);
-      assert.match(r.stderr, cases[i][1]);
-      noStack(r.stderr);
-    });
-    const s = await strict;
     assert.equal(s.code, 3, s.stderr);
     assert.match(s.stdout, /improvement [\d.]+ \([\d.]+%\), required ≥ 0 and ≥ 90\.00%/);
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { DataLoader } from '../../src/data/loader.js';
 import { InferencePipeline } from '../../src/inference/index.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflow, tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 const noStack = (s: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(s), `stack trace printed:\n${s}`);
@@ -25,14 +25,16 @@ function newData(path: string, n = 300): void {
   writeFileSync(path, `${out.join('\n')}\n`);
 }
 
+// The model is trained and most commands run in-process (the same main() as bin/tabflow.js); the
+// first predict runs as a child process, as a user runs it.
 describe('tabflow predict', () => {
   let dir: string;
   const model = () => join(dir, 'models', 'production');
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tabflow-predict-'));
     const config = 'inference:\n  on_null_not_allowed: reject\n';
     writeFileSync(join(dir, 'config.yaml'), config);
-    const r = tabflow(
+    const r = await tabflowInProcess(
       [
         'train',
         '--data',
@@ -111,8 +113,11 @@ describe('tabflow predict', () => {
       ...extra,
     ];
     // The interval is the default; --no-interval leaves it out.
-    assert.equal(tabflow(args('p.ndjson', ['--chunk-rows', '7', '--no-interval']), dir).code, 0);
-    assert.equal(tabflow(args('p.parquet'), dir).code, 0);
+    assert.equal(
+      (await tabflowInProcess(args('p.ndjson', ['--chunk-rows', '7', '--no-interval']), dir)).code,
+      0,
+    );
+    assert.equal((await tabflowInProcess(args('p.parquet'), dir)).code, 0);
     const csv = (await DataLoader.load(join(dir, 'p.csv'))).frame;
     const nd = readFileSync(join(dir, 'p.ndjson'), 'utf8')
       .trim()
@@ -135,8 +140,8 @@ describe('tabflow predict', () => {
     );
   });
 
-  it('--policy overrides the checks of the run for this call', () => {
-    const r = tabflow(
+  it('--policy overrides the checks of the run for this call', async () => {
+    const r = await tabflowInProcess(
       [
         'predict',
         '--model',
@@ -153,7 +158,7 @@ describe('tabflow predict', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /rows 300: predicted 297, rejected 3/);
     assert.match(r.stdout, /out_of_range\s+1\s+reject/);
-    const bad = tabflow(
+    const bad = await tabflowInProcess(
       ['predict', '--model', model(), '--data', 'new.csv', '--policy', 'wrong_type=clip'],
       dir,
     );
@@ -161,7 +166,7 @@ describe('tabflow predict', () => {
     assert.match(bad.stderr, /policy\.wrong_type = "clip" is not allowed: expected one of reject, warn/);
   });
 
-  it('exits 2 with a clear message and writes nothing for bad model folders and input files', () => {
+  it('exits 2 with a clear message and writes nothing for bad model folders and input files', async () => {
     const lines = readFileSync(join(dir, 'new.csv'), 'utf8').split('\n');
     writeFileSync(
       join(dir, 'nowater.csv'),
@@ -183,7 +188,7 @@ describe('tabflow predict', () => {
       [['--model', model(), '--data', 'new.csv', '--out', 'p.xlsx'], /cannot write "xlsx" files/],
     ];
     for (const [args, re] of cases) {
-      const r = tabflow(['predict', '--out', 'bad.csv', ...args], dir);
+      const r = await tabflowInProcess(['predict', '--out', 'bad.csv', ...args], dir);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, re);
       noStack(r.stderr);

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadArtifacts } from '../../src/artifacts/load-artifacts.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflow, tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
+// The first test runs `tabflow train` as a child process, as a user does (exit code, output, no
+// TTY); the others run the same main() in this process (no tsx start-up per command).
 const CONCRETE = join(DATA_DIR, 'concrete.csv');
 const tmp = () => mkdtempSync(join(tmpdir(), 'tabflow-cli-'));
 const noStack = (s: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(s), `stack trace printed:\n${s}`);
@@ -78,22 +80,22 @@ describe('tabflow train', () => {
     );
   });
 
-  it('keeps production unless --promote is given, and tampering is detected', () => {
+  it('keeps production unless --promote is given, and tampering is detected', async () => {
     const dir = tmp();
     const args = ['train', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'ridge'];
-    assert.equal(tabflow(args, dir).code, 0);
+    assert.equal((await tabflowInProcess(args, dir)).code, 0);
     const first = realpathSync(join(dir, 'models', 'production'));
-    const r2 = tabflow(args, dir);
+    const r2 = await tabflowInProcess(args, dir);
     assert.equal(r2.code, 0);
     assert.match(r2.stdout, /not published/);
     assert.equal(realpathSync(join(dir, 'models', 'production')), first);
     // The same model again is a tie: "deploy if better" keeps production.
-    const tie = tabflow([...args, '--promote'], dir);
+    const tie = await tabflowInProcess([...args, '--promote'], dir);
     assert.equal(tie.code, 0, tie.stderr);
     assert.match(tie.stdout, /refused/);
     assert.equal(realpathSync(join(dir, 'models', 'production')), first);
     const better = ['train', '--data', CONCRETE, '--target', 'compressive_strength', '--models', 'gbdt'];
-    assert.equal(tabflow([...better, '--promote'], dir).code, 0);
+    assert.equal((await tabflowInProcess([...better, '--promote'], dir)).code, 0);
     const third = realpathSync(join(dir, 'models', 'production'));
     assert.notEqual(third, first);
     // A file from another run makes the set invalid.
@@ -101,13 +103,13 @@ describe('tabflow train', () => {
     assert.throws(() => loadArtifacts(join(dir, 'models', 'production')), /does not belong to run/);
   });
 
-  it('trains on a fixed split column that is then not a feature', () => {
+  it('trains on a fixed split column that is then not a feature', async () => {
     const dir = tmp();
     const lines = readFileSync(CONCRETE, 'utf8').trim().split('\n');
     const parts = ['train', 'train', 'train', 'train', 'train', 'train', 'train', 'val', 'test', 'test'];
     const out = [`${lines[0]},"split"`, ...lines.slice(1).map((l, i) => `${l},${parts[i % 10]}`)];
     writeFileSync(join(dir, 'c.csv'), `${out.join('\n')}\n`);
-    const r = tabflow(
+    const r = await tabflowInProcess(
       [
         'train',
         '--data',
@@ -173,9 +175,9 @@ describe('tabflow train: bad input gives exit 2, a clear message, no stack trace
     ['bad seed', () => ['--data', CONCRETE, '--target', 'compressive_strength', '--seed', '-3'], /--seed/],
   ];
   for (const [name, args, message] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const dir = tmp();
-      const r = tabflow(['train', ...args(dir)], dir);
+      const r = await tabflowInProcess(['train', ...args(dir)], dir);
       assert.equal(r.code, 2, `exit ${r.code}\n${r.stderr}`);
       assert.match(r.stderr, message);
       noStack(r.stderr);
@@ -185,16 +187,16 @@ describe('tabflow train: bad input gives exit 2, a clear message, no stack trace
 });
 
 describe('tabflow init', () => {
-  it('writes a commented config that trains as is', () => {
+  it('writes a commented config that trains as is', async () => {
     const dir = tmp();
-    assert.equal(tabflow(['init'], dir).code, 0);
+    assert.equal((await tabflowInProcess(['init'], dir)).code, 0);
     const text = readFileSync(join(dir, 'config.yaml'), 'utf8');
     assert.match(text, /# STEP 3/);
     assert.match(text, /strategy: random/);
-    const again = tabflow(['init'], dir);
+    const again = await tabflowInProcess(['init'], dir);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /already exists/);
-    const r = tabflow(
+    const r = await tabflowInProcess(
       [
         'train',
         '--config',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
-import { tabflow } from '../helpers/cli.js';
+import { tabflow, tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 const CONFIG = `
@@ -24,11 +24,16 @@ function runConfig(dir: string): Record<string, unknown> {
   return YAML.parse(readFileSync(join(root, run, 'config.yaml'), 'utf8'));
 }
 
+// The TABFLOW_ENV run is a child process, as a user runs it; the other commands run the same
+// main() in-process.
 describe('tabflow train --env', () => {
-  it('applies the environment block, flags win over it, and the run records which environment', () => {
+  it('applies the environment block, flags win over it, and the run records which environment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tabflow-env-'));
     writeFileSync(join(dir, 'config.yaml'), CONFIG);
-    const r = tabflow(['train', '--config', 'config.yaml', '--env', 'staging', '--seed', '3'], dir);
+    const r = await tabflowInProcess(
+      ['train', '--config', 'config.yaml', '--env', 'staging', '--seed', '3'],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const cfg = runConfig(dir) as {
       environment: string;
@@ -45,7 +50,7 @@ describe('tabflow train --env', () => {
     );
   });
 
-  it('TABFLOW_ENV selects the environment when --env is absent; a bad name exits 2 naming it', () => {
+  it('TABFLOW_ENV selects the environment when --env is absent; a bad name exits 2 naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tabflow-env-'));
     writeFileSync(join(dir, 'config.yaml'), CONFIG);
     process.env.TABFLOW_ENV = 'staging';
@@ -53,7 +58,7 @@ describe('tabflow train --env', () => {
       const r = tabflow(['train', '--config', 'config.yaml'], dir);
       assert.equal(r.code, 0, r.stderr);
       assert.equal((runConfig(dir) as { environment: string }).environment, 'staging');
-      const bad = tabflow(['train', '--config', 'config.yaml', '--env', 'prod'], dir);
+      const bad = await tabflowInProcess(['train', '--config', 'config.yaml', '--env', 'prod'], dir);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /--env = "prod" is not an environment; allowed: dev, staging, production/);
     } finally {
@@ -61,17 +66,20 @@ describe('tabflow train --env', () => {
     }
   });
 
-  it('--tag labels the registered version; a malformed tag exits 2 before training', () => {
+  it('--tag labels the registered version; a malformed tag exits 2 before training', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tabflow-env-'));
     writeFileSync(join(dir, 'config.yaml'), CONFIG);
-    const r = tabflow(
+    const r = await tabflowInProcess(
       ['train', '--config', 'config.yaml', '--env', 'staging', '--tag', 'team=pricing', '--tag', 'ticket=42'],
       dir,
     );
     assert.equal(r.code, 0, r.stderr);
-    const show = tabflow(['models', 'show', '1', '--json'], dir);
+    const show = await tabflowInProcess(['models', 'show', '1', '--json'], dir);
     assert.deepEqual((JSON.parse(show.stdout) as { tags: unknown }).tags, { team: 'pricing', ticket: '42' });
-    const bad = tabflow(['train', '--config', 'config.yaml', '--env', 'staging', '--tag', 'oops'], dir);
+    const bad = await tabflowInProcess(
+      ['train', '--config', 'config.yaml', '--env', 'staging', '--tag', 'oops'],
+      dir,
+    );
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--tag "oops" is not allowed: expected key=value/);
     assert.doesNotMatch(bad.stderr, /✓ train/);

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { zipSync } from 'fflate';
 import { DataError } from '../../src/core/errors.js';
 import { DataLoader } from '../../src/data/index.js';
-import { tabflowAsync } from '../helpers/cli.js';
+import { tabflowAsync, tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { TmpDir } from './tmp-files.js';
 import { type BombInfo, writeDeflatedZip } from './zip-bomb.js';
@@ -83,28 +83,34 @@ describe('zip bomb caps', () => {
       'two.zip',
       zipSync({ 'diamonds.csv': diamondsCsv, 'README.txt': new TextEncoder().encode('notes') }),
     );
-    // Child processes, side by side (an in-process run would capture the test runner's output).
-    const [onBomb, ratio, size, entries, bad] = await Promise.all([
-      tabflowAsync(['train', '--data', bombPath, '--target', 'a'], tmp.dir),
-      tabflowAsync(['train', '--config', config('ratio.yaml', { max_compression_ratio: 3 })], tmp.dir),
-      tabflowAsync(['train', '--config', config('size.yaml', { max_uncompressed_bytes: 100_000 })], tmp.dir),
-      tabflowAsync(
-        [
-          'train',
-          '--config',
-          config('entries.yaml', { path: two, zip_entry: 'diamonds.csv', max_zip_entries: 1 }),
-        ],
-        tmp.dir,
-      ),
-      tabflowAsync(
-        [
-          'train',
-          '--config',
-          config('bad.yaml', { max_compression_ratio: 0.5, max_uncompressed_bytes: 'lots' }),
-        ],
-        tmp.dir,
-      ),
-    ]);
+    // The bomb in a child process (if the cap failed, that process would inflate it, not the test
+    // runner's), alongside the config cases run in-process, one after another.
+    const bomb = tabflowAsync(['train', '--data', bombPath, '--target', 'a'], tmp.dir);
+    const ratio = await tabflowInProcess(
+      ['train', '--config', config('ratio.yaml', { max_compression_ratio: 3 })],
+      tmp.dir,
+    );
+    const size = await tabflowInProcess(
+      ['train', '--config', config('size.yaml', { max_uncompressed_bytes: 100_000 })],
+      tmp.dir,
+    );
+    const entries = await tabflowInProcess(
+      [
+        'train',
+        '--config',
+        config('entries.yaml', { path: two, zip_entry: 'diamonds.csv', max_zip_entries: 1 }),
+      ],
+      tmp.dir,
+    );
+    const bad = await tabflowInProcess(
+      [
+        'train',
+        '--config',
+        config('bad.yaml', { max_compression_ratio: 0.5, max_uncompressed_bytes: 'lots' }),
+      ],
+      tmp.dir,
+    );
+    const onBomb = await bomb;
     for (const r of [onBomb, ratio, size, entries, bad]) {
       assert.equal(r.code, 2, `exit ${r.code}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at /);

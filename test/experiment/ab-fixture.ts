@@ -1,5 +1,5 @@
 /**
- * Models folders for the A/B tests: versions trained by `tabflow train` on concrete.csv into one
+ * Models folders for the A/B tests: versions trained by `tabflow train` (in-process) on concrete.csv into one
  * root (the first becomes production v1, the next ones are registered as v2, v3, ...), concrete
  * rows with their true targets, and an in-process server following production and its experiment.
  */
@@ -9,17 +9,17 @@ import { join } from 'node:path';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { PredictionLog } from '../../src/log/index.js';
 import { createServer, ExperimentFollower, StageFollower } from '../../src/serve/index.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 export const TARGET = 'compressive_strength';
 
-/** One version per entry of `models` (e.g. ['ridge', 'gbdt']): v1 is production. */
-export function trainVersions(models: string[], prefix = 'tabflow-ab-'): string {
+/** One version per entry of `models` (e.g. ['ridge', 'gbdt']): v1 is production. In-process. */
+export async function trainVersions(models: string[], prefix = 'tabflow-ab-'): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), prefix));
   for (const m of models) {
     const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', m];
-    const r = tabflow([...args, '--out', root], root);
+    const r = await tabflowInProcess([...args, '--out', root], root);
     if (r.code !== 0) throw new Error(`training ${m} failed (${r.code}):\n${r.stderr}`);
   }
   return root;

@@ -61,12 +61,21 @@ export async function tabflowAsync(args: string[], cwd: string): Promise<CliResu
   return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+let inProcessBusy = false;
+
 /**
  * `tabflow ...args` in this process (no tsx start-up per call), capturing the text it prints.
+ * With `cwd`, the command runs in that folder (process.chdir for the call, then back), with
+ * CI=true as `tabflow()` gives its child, and the bare `--import tsx` of this process's execArgv
+ * (which worker threads copy) resolved, as `tabflow()` passes it: a worker started in a temp
+ * folder would look for the package tsx there. Calls must not overlap (one process, one stdout,
+ * one cwd): a second call while one runs throws.
  * Binary writes pass through: the test runner (Node 24) reports a file's events to its parent as
  * serialized buffers on this same stdout, and swallowing them would corrupt both.
  */
-export async function tabflowInProcess(args: string[]): Promise<CliResult> {
+export async function tabflowInProcess(args: string[], cwd?: string): Promise<CliResult> {
+  if (inProcessBusy) throw new Error('tabflowInProcess: calls must not overlap (await each one)');
+  inProcessBusy = true;
   const out = { stdout: '', stderr: '' };
   const orig = { stdout: process.stdout.write, stderr: process.stderr.write };
   const capture = (key: 'stdout' | 'stderr') =>
@@ -76,6 +85,16 @@ export async function tabflowInProcess(args: string[]): Promise<CliResult> {
       out[key] += chunk;
       return true;
     }) as typeof process.stdout.write;
+  const origCwd = process.cwd();
+  const origCI = process.env.CI;
+  const origExecArgv = process.execArgv;
+  if (cwd !== undefined) {
+    process.chdir(cwd);
+    process.env.CI = 'true';
+    process.execArgv = origExecArgv.map((a, i) =>
+      a === '--import=tsx' ? `--import=${tsx}` : a === 'tsx' && origExecArgv[i - 1] === '--import' ? tsx : a,
+    );
+  }
   process.stdout.write = capture('stdout');
   process.stderr.write = capture('stderr');
   try {
@@ -83,5 +102,12 @@ export async function tabflowInProcess(args: string[]): Promise<CliResult> {
   } finally {
     process.stdout.write = orig.stdout;
     process.stderr.write = orig.stderr;
+    if (cwd !== undefined) {
+      process.chdir(origCwd);
+      process.execArgv = origExecArgv;
+      if (origCI === undefined) delete process.env.CI;
+      else process.env.CI = origCI;
+    }
+    inProcessBusy = false;
   }
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { tabflowAsync as tabflow } from '../helpers/cli.js';
+import { tabflowInProcess as tabflow } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { CONCRETE, TARGET } from './fixture.js';
 
@@ -33,10 +33,8 @@ describe('one model name, one dataset', () => {
     const diamonds = slice(cwd, 'diamonds.csv', 400);
     const other = ['train', '--data', diamonds, '--target', 'price', '--models', 'ridge'];
     const noAge = slice(cwd, 'concrete.csv', 1030, 'age');
-    const [refused, fewer] = await Promise.all([
-      tabflow(other, cwd),
-      tabflow(['train', '--data', noAge, '--target', TARGET, '--models', 'ridge'], cwd),
-    ]);
+    const refused = await tabflow(other, cwd);
+    const fewer = await tabflow(['train', '--data', noAge, '--target', TARGET, '--models', 'ridge'], cwd);
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(
       refused.stderr,
@@ -57,10 +55,8 @@ describe('one model name, one dataset', () => {
     const allowed = await tabflow([...other, '--allow-data-change'], cwd);
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.match(allowed.stdout, /registered default v2/);
-    const [list, json] = await Promise.all([
-      tabflow(['models', 'list'], cwd),
-      tabflow(['models', 'list', '--json'], cwd),
-    ]);
+    const list = await tabflow(['models', 'list'], cwd);
+    const json = await tabflow(['models', 'list', '--json'], cwd);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /│ v1 .*│ compressive_strength │ concrete\.csv \(1,030 rows\) │/);
     assert.match(list.stdout, /│ v2 .*│ price +│ diamonds\.csv \(400 rows\) +│/);

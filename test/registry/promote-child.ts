@@ -3,8 +3,13 @@
  *   promote-child.ts <root> promote <ref> <stage> [force]   one promotion (TABFLOW_FAULT_AT kills it mid-move)
  *   promote-child.ts <root> churn <n> <seed>               n random promotions/rollbacks of staging and production
  * Prints one JSON line: what it did.
+ * Imports from the modules, not the src/internal.js barrel: this child starts once per crash case,
+ * and the barrel also loads the server, DuckDB and the rest (about twice the start-up time).
  */
-import { ModelRegistry, promote, Rng, TabflowError } from '../../src/internal.js';
+import { TabflowError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/random.js';
+import { promote } from '../../src/promotion/index.js';
+import { ModelRegistry } from '../../src/registry/index.js';
 
 const [root, cmd, ...args] = process.argv.slice(2);
 const r = ModelRegistry.open(root);

@@ -15,7 +15,7 @@ import {
   SqliteRegistryStore,
   UsageError,
 } from '../../src/internal.js';
-import { tabflowAsync as tabflow } from '../helpers/cli.js';
+import { tabflowInProcess as tabflow } from '../helpers/cli.js';
 import { threeVersions } from './fixture.js';
 
 const DB = 'registry.sqlite';

@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ModelRegistry, resolveConfig, TrainingPipeline, UsageError } from '../../src/index.js';
-import { runScript, tabflowAsync as tabflow } from '../helpers/cli.js';
+import { runScript, tabflowInProcess as tabflow } from '../helpers/cli.js';
 import { CONCRETE, TARGET } from './fixture.js';
 
 const CLI = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
 const noStack = (s: string) => assert.doesNotMatch(s, /\n\s+at .+:\d+:\d+/);
 const train = ['train', '--data', CONCRETE, '--target', TARGET, '--models', 'ridge'];
 
-/** `tabflow train` killed at a fault step. */
+/** `tabflow train` killed at a fault step: a child process (the other commands run in-process). */
 async function killedTrain(cwd: string, step: string, extra: string[] = []) {
   const r = await runScript(CLI, [...train, ...extra], { cwd, env: { CI: 'true', TABFLOW_FAULT_AT: step } });
   assert.equal(r.signal, 'SIGKILL', `should die at ${step}: ${r.code}\n${r.stderr}`);
@@ -39,13 +39,13 @@ describe('names and tags are checked before training', () => {
       [[...train, '--tag', `note=${'x'.repeat(300)}`], /values are strings of at most 256 characters/],
       [['train', '--config', 'c.yaml'], /registry\.name "\.\.\/evil" is not allowed/],
     ];
-    const runs = await Promise.all(cases.map(([args]) => tabflow(args, cwd)));
-    runs.forEach((r, i) => {
+    for (const [args, message] of cases) {
+      const r = await tabflow(args, cwd);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, cases[i][1]);
+      assert.match(r.stderr, message);
       assert.doesNotMatch(r.stdout + r.stderr, /rows × \d+ columns/, 'the data was not loaded');
       noStack(r.stderr);
-    });
+    }
     assert.equal(existsSync(join(cwd, 'models')), false);
   });
 

@@ -11,14 +11,15 @@ import { describe, it } from 'node:test';
 import type { ResultsJson } from '../../src/artifacts/run-folder.js';
 import { runReportHtml } from '../../src/report/run-html.js';
 import { buildRunReport } from '../../src/report/run-report.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflow, tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 const TARGET = 'compressive_strength';
 
-function train(data: string): string {
+/** `tabflow train --models ridge,gbdt` on `data`, in-process, into a new models folder. */
+async function train(data: string): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-report-'));
-  const r = tabflow(
+  const r = await tabflowInProcess(
     ['train', '--data', data, '--target', TARGET, '--models', 'ridge,gbdt', '--out', root],
     root,
   );
@@ -26,9 +27,16 @@ function train(data: string): string {
   return root;
 }
 
+let concreteRoot: Promise<string> | undefined;
+/** One run on concrete.csv for the tests that only read it. */
+const concrete = () => {
+  concreteRoot ??= train(join(DATA_DIR, 'concrete.csv'));
+  return concreteRoot;
+};
+
 describe('run report', () => {
   it('rebuilds the TEST rows: metrics and coverage equal those training recorded', async () => {
-    const root = train(join(DATA_DIR, 'concrete.csv'));
+    const root = await concrete();
     const dir = join(root, 'production');
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsJson;
     const r = await buildRunReport(dir);
@@ -86,7 +94,7 @@ describe('run report', () => {
     const work = mkdtempSync(join(tmpdir(), 'tabflow-report-data-'));
     const data = join(work, 'concrete.csv');
     copyFileSync(join(DATA_DIR, 'concrete.csv'), data);
-    const root = train(data);
+    const root = await train(data);
     appendFileSync(data, '540,0,0,162,2.5,1040,676,28,79.99\n');
     const r = await buildRunReport(join(root, 'production'));
     assert.equal(r.test, null);
@@ -96,14 +104,14 @@ describe('run report', () => {
     assert.equal((html.match(/<svg /g) ?? []).length, 2, 'leaderboard and importance only');
   });
 
-  it('tabflow report writes the page and prints where; a missing model is a usage error', () => {
-    const root = train(join(DATA_DIR, 'concrete.csv'));
+  it('tabflow report writes the page and prints where; a missing model is a usage error', async () => {
+    const root = await concrete();
     const out = join(root, 'run.html');
-    const r = tabflow(['report', '--dir', root, '--out', out], root);
+    const r = tabflow(['report', '--dir', root, '--out', out], root); // a child process, as a user runs it
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(out));
     assert.match(r.stdout, /TEST rows rebuilt and scored again; interval coverage \d+\.\d%/);
-    const bad = tabflow(['report', '--model', join(root, 'runs', 'nope')], root);
+    const bad = await tabflowInProcess(['report', '--model', join(root, 'runs', 'nope')], root);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /No model at .*nope/);
   });

@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { bearerChecker, createServer, StageFollower } from '../../src/serve/index.js';
 import { adminExposureWarning, describeListen, listenInfo } from '../../src/serve/listen-address.js';
 import { REDACTED, redactUrl } from '../../src/serve/redact-url.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { TARGET } from './model-fixture.js';
 import { fakeLoader, fakePipeline, fakeRelease, pointStage } from './stage-fixture.js';
@@ -155,7 +155,7 @@ test('tabflow serve --host 0.0.0.0 --port 0 with an admin token: the port it got
 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-exposure-cli-'));
   const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', 'ridge'];
-  const r = tabflow([...args, '--out', 'models'], root);
+  const r = await tabflowInProcess([...args, '--out', 'models'], root);
   assert.equal(r.code, 0, r.stderr);
   const [runId] = readdirSync(join(root, 'models', 'runs'));
   const model = join(root, 'models', 'runs', runId);

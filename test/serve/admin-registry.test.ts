@@ -15,7 +15,7 @@ import { openLogForReading, PredictionLog, summarizeLog } from '../../src/log/in
 import { ModelRegistry } from '../../src/registry/index.js';
 import { createServer, StageFollower } from '../../src/serve/index.js';
 import { registryPromoter } from '../../src/serve/registry-promoter.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 
@@ -25,13 +25,13 @@ test('admin promote through the registry: refused by the gate (409), forced, pas
   timeout: 90_000,
 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-admin-reg-'));
-  const train = (models: string) => {
+  const train = async (models: string) => {
     const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', models];
-    const r = tabflow([...args, '--out', root], root);
+    const r = await tabflowInProcess([...args, '--out', root], root);
     if (r.code !== 0) throw new Error(`training failed (${r.code}):\n${r.stderr}`);
   };
-  train('gbdt');
-  train('ridge');
+  await train('gbdt');
+  await train('ridge');
   const source = await StageFollower.open({
     link: join(root, 'production'),
     load: (dir) => InferencePipeline.load(dir),

@@ -13,8 +13,8 @@ import Database from 'better-sqlite3';
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
 /** `tabflow serve --workers 2` on a fresh concrete model, killed at the end of the test whatever happens. */
-function startCluster(t: TestContext, port = 0) {
-  const model = trainConcrete();
+async function startCluster(t: TestContext, port = 0) {
+  const model = await trainConcrete();
   const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
   const args = [
     'serve',
@@ -41,7 +41,7 @@ function startCluster(t: TestContext, port = 0) {
 test('two workers: requests spread over both, SIGTERM → exit 0, N answered rows = N logged rows', {
   timeout: 120_000,
 }, async (t) => {
-  const { model, child, exited } = startCluster(t);
+  const { model, child, exited } = await startCluster(t);
   const logFile = join(model.root, 'predictions.sqlite');
   let stderr = '';
   // Worker 1 prints the address, worker 2 says when it listens: send traffic once both can take it.
@@ -89,7 +89,7 @@ test('two workers: requests spread over both, SIGTERM → exit 0, N answered row
 test('SIGTERM while the workers are still starting still stops them all (no hang)', {
   timeout: 60_000,
 }, async (t) => {
-  const { child, exited } = startCluster(t);
+  const { child, exited } = await startCluster(t);
   let stderr = '';
   // The primary announces the workers before forking them: stop it at once, while they load.
   await new Promise<void>((res) => {
@@ -110,7 +110,7 @@ test('a worker that cannot start (port taken) stops the server: exit 1 with the 
   await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', res));
   t.after(() => blocker.close());
   const { port } = blocker.address() as AddressInfo;
-  const { child, exited } = startCluster(t, port);
+  const { child, exited } = await startCluster(t, port);
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;

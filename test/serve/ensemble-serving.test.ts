@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { createServer } from '../../src/serve/index.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 
@@ -23,7 +23,7 @@ const json = (r: { body: string }) => JSON.parse(r.body);
 before(async () => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-serve-ensemble-'));
   const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET];
-  const r = tabflow([...args, '--models', 'gbdt,extra_trees', '--out', root], root);
+  const r = await tabflowInProcess([...args, '--models', 'gbdt,extra_trees', '--out', root], root);
   assert.equal(r.code, 0, r.stderr);
   pipeline = InferencePipeline.load(join(root, 'production'));
   app = await createServer({ pipeline });

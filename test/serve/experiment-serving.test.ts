@@ -22,8 +22,8 @@ let root: string;
 /** Each version's pipeline, loaded apart from the server: what it predicts for rows alone. */
 const direct: Record<number, InferencePipeline> = {};
 
-before(() => {
-  root = trainVersions(['gbdt', 'ridge', 'tree'], 'tabflow-ab-serve-');
+before(async () => {
+  root = await trainVersions(['gbdt', 'ridge', 'tree'], 'tabflow-ab-serve-');
   const reg = ModelRegistry.open(root);
   for (const v of [1, 2, 3]) direct[v] = InferencePipeline.load(reg.get(v).run_path);
   reg.close();
@@ -174,14 +174,24 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
     const clients = [0, 1, 2, 3].map(client);
     const ids: string[] = [v3.id];
     const wait = (ms: number) => new Promise((res) => setTimeout(res, ms));
-    for (let k = 0; k < 3; k++) {
-      ids.push(startExperiment(root, { challenger: 2 + (k % 2), weight: 0.5 }).id);
+    // At least 60 ms of traffic under experiment `id` and 15 requests answered once it is loaded
+    // (a busy machine may answer few in 60 ms; 4 windows then make the > 50 below).
+    const serveUnder = async (id: string) => {
+      while (experiments.current()?.experiment.id !== id) await wait(2);
+      const from = ok;
       await wait(60);
+      while (ok < from + 15) await wait(2);
+    };
+    for (let k = 0; k < 3; k++) {
+      const id = startExperiment(root, { challenger: 2 + (k % 2), weight: 0.5 }).id;
+      ids.push(id);
+      await serveUnder(id);
       stopExperiment(root);
       await wait(30);
     }
-    ids.push(startExperiment(root, { challenger: 3, weight: 0.5, shadow: true }).id);
-    await wait(60);
+    const last = startExperiment(root, { challenger: 3, weight: 0.5, shadow: true }).id;
+    ids.push(last);
+    await serveUnder(last);
     stop = true;
     await Promise.all(clients);
     assert.deepEqual(failures, []);

@@ -13,7 +13,7 @@ import { InferencePipeline } from '../../src/inference/index.js';
 import { ExplainThread } from '../../src/serve/explain-thread.js';
 import { createServer } from '../../src/serve/index.js';
 import { fixedModel } from '../../src/serve/model-source.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 
@@ -22,9 +22,9 @@ let dir: string;
 let pipeline: InferencePipeline;
 const rows = concreteRecords(200);
 
-before(() => {
+before(async () => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-explain-'));
-  const r = tabflow(
+  const r = await tabflowInProcess(
     ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', 'knn', '--out', root],
     root,
   );

@@ -14,8 +14,8 @@ import { abServer, concreteRows, trainVersions } from '../experiment/ab-fixture.
 const rows = concreteRows();
 let root: string;
 
-before(() => {
-  root = trainVersions(['ridge'], 'tabflow-feedback-route-');
+before(async () => {
+  root = await trainVersions(['ridge'], 'tabflow-feedback-route-');
 });
 
 type App = Awaited<ReturnType<typeof abServer>>['app'];

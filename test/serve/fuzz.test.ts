@@ -25,7 +25,7 @@ let app: FastifyInstance;
 let log: PredictionLog;
 
 before(async () => {
-  const pipeline = InferencePipeline.load(trainConcrete().production);
+  const pipeline = InferencePipeline.load((await trainConcrete()).production);
   log = new PredictionLog(join(mkdtempSync(join(tmpdir(), 'tabflow-fuzz-')), 'p.sqlite'));
   app = await createServer({ pipeline, log, bodyLimit: 256 * 1024 });
 });

@@ -22,7 +22,7 @@ import { openLogForReading, PredictionLog, readLog } from '../../src/log/index.j
 import { promote } from '../../src/promotion/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { createServer, type ModelSource, StageFollower } from '../../src/serve/index.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { reportFigures } from '../helpers/reliability.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
@@ -35,14 +35,14 @@ const CLIENTS = 8;
 let registryRoot: string;
 const runs = new Map<number, { dir: string; runId: string; expected: number[] }>();
 
-before(() => {
+before(async () => {
   registryRoot = mkdtempSync(join(tmpdir(), 'tabflow-hot-train-'));
   for (const [models, seed] of [
     ['ridge', 1],
     ['gbdt', 7],
   ] as const) {
     const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', models];
-    const r = tabflow([...args, '--seed', String(seed), '--out', registryRoot], registryRoot);
+    const r = await tabflowInProcess([...args, '--seed', String(seed), '--out', registryRoot], registryRoot);
     if (r.code !== 0) throw new Error(`training failed (${r.code}):\n${r.stderr}`);
   }
   const reg = ModelRegistry.open(registryRoot);

@@ -23,8 +23,8 @@ const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url
 const ROWS = concreteRecords(50);
 let model: { root: string; production: string };
 
-before(() => {
-  model = trainConcrete();
+before(async () => {
+  model = await trainConcrete();
 });
 
 /** `tabflow serve` on a free port with `log` settings from a config file; resolves with its URL. */

@@ -142,7 +142,7 @@ test('two servers in one process keep their own counts', async () => {
 test('tabflow serve --workers 2: /metrics sums both workers, whichever answers', {
   timeout: 180_000,
 }, async (t) => {
-  const model = trainConcrete();
+  const model = await trainConcrete();
   const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
   const args = ['serve', '--model', model.production, '--port', '0', '--workers', '2', '--log-level', 'warn'];
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry, ...args], {

@@ -15,8 +15,8 @@ let pipeline: InferencePipeline;
 const ROWS = concreteRecords(30);
 const FEATURES = Object.keys(ROWS[0]);
 
-before(() => {
-  pipeline = InferencePipeline.load(trainConcrete().production);
+before(async () => {
+  pipeline = InferencePipeline.load((await trainConcrete()).production);
 });
 
 const cell = fc.oneof(

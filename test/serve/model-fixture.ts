@@ -1,23 +1,34 @@
 /**
- * A small real model for the server tests: `tabflow train --models ridge,gbdt` on concrete.csv
- * into a temp folder (about two seconds), and rows of that file as request records.
+ * A small real model for the server tests: `tabflow train --models ridge,gbdt` on concrete.csv,
+ * run in-process once per test file (about two seconds), and a fresh copy of its models folder
+ * for each caller (copies keep the relative stage links); rows of that file as request records.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 export const TARGET = 'compressive_strength';
 
-export function trainConcrete(): { root: string; production: string } {
-  const root = mkdtempSync(join(tmpdir(), 'tabflow-serve-'));
+let template: Promise<string> | undefined;
+
+async function trainTemplate(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'tabflow-serve-template-'));
   const data = join(DATA_DIR, 'concrete.csv');
-  const r = tabflow(
+  const r = await tabflowInProcess(
     ['train', '--data', data, '--target', TARGET, '--models', 'ridge,gbdt', '--out', root],
     root,
   );
   if (r.code !== 0) throw new Error(`training the test model failed (${r.code}):\n${r.stderr}`);
+  return root;
+}
+
+/** A models folder of its own holding the trained concrete model as `production`. */
+export async function trainConcrete(): Promise<{ root: string; production: string }> {
+  template ??= trainTemplate();
+  const root = join(mkdtempSync(join(tmpdir(), 'tabflow-serve-')), 'models');
+  cpSync(await template, root, { recursive: true, verbatimSymlinks: true });
   return { root, production: join(root, 'production') };
 }
 

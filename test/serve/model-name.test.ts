@@ -13,7 +13,7 @@ import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { createServer, StageFollower } from '../../src/serve/index.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 import { fakePipeline } from './stage-fixture.js';
@@ -23,11 +23,11 @@ const json = (r: { body: string }) => JSON.parse(r.body);
 let models: string;
 let runId: string;
 
-before(() => {
+before(async () => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-model-name-'));
   models = join(root, 'models');
   const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', 'ridge'];
-  const r = tabflow([...args, '--name', 'strength', '--out', models], root);
+  const r = await tabflowInProcess([...args, '--name', 'strength', '--out', models], root);
   assert.equal(r.code, 0, r.stderr);
   [runId] = readdirSync(join(models, 'runs'));
 });

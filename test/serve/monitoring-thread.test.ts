@@ -13,7 +13,7 @@ import { PROFILE_FILE } from '../../src/artifacts/run-folder.js';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { PredictionLog } from '../../src/log/index.js';
 import { createServer, fixedModel } from '../../src/serve/index.js';
-import { tabflow } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 
@@ -21,10 +21,13 @@ const ROWS = 40_000;
 let model: string;
 let logFile: string;
 
-before(() => {
+before(async () => {
   const root = mkdtempSync(join(tmpdir(), 'tabflow-monitoring-'));
   const data = join(DATA_DIR, 'concrete.csv');
-  const r = tabflow(['train', '--data', data, '--target', TARGET, '--models', 'ridge', '--out', root], root);
+  const r = await tabflowInProcess(
+    ['train', '--data', data, '--target', TARGET, '--models', 'ridge', '--out', root],
+    root,
+  );
   assert.equal(r.code, 0, r.stderr);
   model = join(root, 'production');
   // A log of 40,000 served rows of this model (concrete's rows, slightly shifted).

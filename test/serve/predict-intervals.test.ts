@@ -17,7 +17,7 @@ const rows = concreteRecords(4);
 const json = (r: { body: string }) => JSON.parse(r.body);
 
 before(async () => {
-  pipeline = InferencePipeline.load(trainConcrete().production);
+  pipeline = InferencePipeline.load((await trainConcrete()).production);
   app = await createServer({ pipeline });
 });
 after(() => app.close());

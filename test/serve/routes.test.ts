@@ -16,7 +16,7 @@ const rows = concreteRecords(5);
 const json = (r: { body: string }) => JSON.parse(r.body);
 
 before(async () => {
-  pipeline = InferencePipeline.load(trainConcrete().production);
+  pipeline = InferencePipeline.load((await trainConcrete()).production);
   app = await createServer({ pipeline, bodyLimit: 64 * 1024 });
 });
 after(() => app.close());

@@ -13,17 +13,17 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openLogForReading, readLog, summarizeLog } from '../../src/log/index.js';
-import { tabflow, tabflowInProcess } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 import { pointStage, releaseFromRun } from './stage-fixture.js';
 
 const TOKEN = 'cli-test-admin-token-0123456789ab';
 
-function trainRun(root: string, models: string): { dir: string; runId: string } {
+async function trainRun(root: string, models: string): Promise<{ dir: string; runId: string }> {
   const args = ['train', '--data', join(DATA_DIR, 'concrete.csv'), '--target', TARGET, '--models', models];
   const out = mkdtempSync(join(root, 'train-'));
-  const r = tabflow([...args, '--out', out], root);
+  const r = await tabflowInProcess([...args, '--out', out], root);
   if (r.code !== 0) throw new Error(`training failed (${r.code}):\n${r.stderr}`);
   const [runId] = readdirSync(join(out, 'runs'));
   return { dir: join(out, 'runs', runId), runId };
@@ -32,10 +32,10 @@ function trainRun(root: string, models: string): { dir: string; runId: string } 
 const cli = tabflowInProcess;
 
 /** Runs a (ridge) and b (gbdt) trained on concrete; a is v1 in models/production. */
-function ridgeInProduction(prefix: string) {
+async function ridgeInProduction(prefix: string) {
   const root = mkdtempSync(join(tmpdir(), prefix));
-  const a = trainRun(root, 'ridge');
-  const b = trainRun(root, 'gbdt');
+  const a = await trainRun(root, 'ridge');
+  const b = await trainRun(root, 'gbdt');
   const models = join(root, 'models');
   pointStage(
     models,
@@ -75,7 +75,7 @@ function startServe(t: TestContext, args: string[], cwd: string) {
 test('serve --stage --workers 2 --config --env: config defaults, every worker follows the stage, admin needs the token', {
   timeout: 120_000,
 }, async (t) => {
-  const { root, a, b, models } = ridgeInProduction('tabflow-serve-stage-');
+  const { root, a, b, models } = await ridgeInProduction('tabflow-serve-stage-');
   writeFileSync(
     join(root, 'serve.yaml'),
     [
@@ -186,7 +186,7 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
 test('serve --workers 2 without polling: one POST /admin/reload moves every worker', {
   timeout: 120_000,
 }, async (t) => {
-  const { root, b, models } = ridgeInProduction('tabflow-serve-bcast-');
+  const { root, b, models } = await ridgeInProduction('tabflow-serve-bcast-');
   const args = ['serve', '--stage', 'production', '--models-dir', models, '--workers', '2'];
   const srv = startServe(t, [...args, '--port', '0', '--reload-poll-ms', '0', '--log-level', 'warn'], root);
   const base = await srv.base;

@@ -20,8 +20,8 @@ import { concreteRecords, trainConcrete } from './model-fixture.js';
 let model: { root: string; production: string };
 const ROWS = concreteRecords(200);
 
-before(() => {
-  model = trainConcrete();
+before(async () => {
+  model = await trainConcrete();
 });
 
 const cli = tabflowInProcess;

@@ -12,8 +12,8 @@ import { type StartServerOptions, startServer, type TabflowError } from '../../s
 import { concreteRecords, trainConcrete } from './model-fixture.js';
 
 let root: string;
-before(() => {
-  ({ root } = trainConcrete());
+before(async () => {
+  ({ root } = await trainConcrete());
 });
 
 /** Fewer handlers after than before means a leak the other way; more means one was left behind. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DataError, resolveConfig, TrainingPipeline } from '../../src/index.js';
-import { tabflowAsync } from '../helpers/cli.js';
+import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
 /** concrete.csv with its target rewritten row by row (and an optional split column). */
@@ -66,7 +66,7 @@ describe('constant target', () => {
   it('tabflow train exits 2 with the message and no stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tabflow-const-'));
     const file = concreteWith(dir, () => '1');
-    const r = await tabflowAsync(
+    const r = await tabflowInProcess(
       ['train', '--data', file, '--target', 'compressive_strength', '--models', 'ridge'],
       dir,
     );
