@@ -61,15 +61,24 @@ export async function tabflowAsync(args: string[], cwd: string): Promise<CliResu
   return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The bare `--import tsx` the test runner gives this process, resolved, as `tabflow()` passes it to
+ * its child: worker threads copy these flags (core/worker-entry.ts), and a worker started while
+ * tabflowInProcess has changed the working directory would look for the package tsx there. For
+ * the whole process, not only during a call: a pool made by an earlier test may start a thread
+ * at any time.
+ */
+process.execArgv = process.execArgv.map((a, i, all) =>
+  a === '--import=tsx' ? `--import=${tsx}` : a === 'tsx' && all[i - 1] === '--import' ? tsx : a,
+);
+
 let inProcessBusy = false;
 
 /**
  * `tabflow ...args` in this process (no tsx start-up per call), capturing the text it prints.
  * With `cwd`, the command runs in that folder (process.chdir for the call, then back), with
- * CI=true as `tabflow()` gives its child, and the bare `--import tsx` of this process's execArgv
- * (which worker threads copy) resolved, as `tabflow()` passes it: a worker started in a temp
- * folder would look for the package tsx there. Calls must not overlap (one process, one stdout,
- * one cwd): a second call while one runs throws.
+ * CI=true as `tabflow()` gives its child. Calls must not overlap (one process, one stdout, one
+ * cwd): a second call while one runs throws.
  * Binary writes pass through: the test runner (Node 24) reports a file's events to its parent as
  * serialized buffers on this same stdout, and swallowing them would corrupt both.
  */
@@ -87,13 +96,9 @@ export async function tabflowInProcess(args: string[], cwd?: string): Promise<Cl
     }) as typeof process.stdout.write;
   const origCwd = process.cwd();
   const origCI = process.env.CI;
-  const origExecArgv = process.execArgv;
   if (cwd !== undefined) {
     process.chdir(cwd);
     process.env.CI = 'true';
-    process.execArgv = origExecArgv.map((a, i) =>
-      a === '--import=tsx' ? `--import=${tsx}` : a === 'tsx' && origExecArgv[i - 1] === '--import' ? tsx : a,
-    );
   }
   process.stdout.write = capture('stdout');
   process.stderr.write = capture('stderr');
@@ -104,7 +109,6 @@ export async function tabflowInProcess(args: string[], cwd?: string): Promise<Cl
     process.stderr.write = orig.stderr;
     if (cwd !== undefined) {
       process.chdir(origCwd);
-      process.execArgv = origExecArgv;
       if (origCI === undefined) delete process.env.CI;
       else process.env.CI = origCI;
     }
