@@ -1,6 +1,6 @@
 /**
  * The layer rules of src/ (ARCHITECTURE.md draws them), checked by `npm test`:
- *   npm run arch   (dependency-cruiser 16 with typescript 5.9 beside it: tools/depcruise-ts5.mjs)
+ *   npm run arch   (dependency-cruiser 17, which reads TypeScript 6 and runs on Node 20 and 24)
  * Each rule names a folder and the folders it may import; anything else fails the suite.
  */
 const layer = (name, folder, allowed, comment) => ({
