@@ -122,6 +122,15 @@ export {
   startServer,
 } from './serve/index.js';
 export { DataSplitter, type SplitReport, type SplitResult } from './split/index.js';
+// Storage: the registry and the prediction log behind async interfaces, chosen by URI.
+export {
+  type OpenStoresOptions,
+  openStores,
+  type PredictionStore,
+  type RegistryStore,
+  type Stores,
+  type StoreUris,
+} from './store/index.js';
 // Training.
 export type { CandidateSpec } from './train/candidates.js';
 export type { CandidateResult, TrainedCandidate } from './train/model-trainer.js';

@@ -149,7 +149,6 @@ export {
   type RegistryStamp,
   type RegistryStore,
   readRegistryStamp,
-  SqliteRegistryStore,
   STAGES,
   type Stage as RegistryStage,
   type StageMove,
@@ -172,6 +171,35 @@ export {
   type StartServerOptions,
   startServer,
 } from './serve/index.js';
+export {
+  type BackendOptions,
+  type JoinedFeedback,
+  type JoinQuery,
+  type LabelledRow,
+  type LogSummary,
+  type NewFeedback,
+  type NewPrediction,
+  type OpenStoresOptions,
+  openRegistryForRebuild,
+  openStores,
+  type PredictionAccess,
+  type PredictionStore,
+  parseStoreUri,
+  STORE_SCHEMES,
+  type StoreBackend,
+  type StoreScheme,
+  type Stores,
+  type StoreUri,
+  type StoreUris,
+  storeExists,
+  storeUriOf,
+} from './store/index.js';
+export {
+  type SqlitePredictionOptions,
+  SqlitePredictionStore,
+  SqliteRegistryStore,
+  type SqliteStoreOptions,
+} from './store/sqlite/index.js';
 export { type CandidateSpec, defaultCandidates, resolveCandidates } from './train/candidates.js';
 export { type Fold, type FoldOptions, kFolds } from './train/cv/folds.js';
 export {

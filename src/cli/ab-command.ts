@@ -64,10 +64,10 @@ export function addAbCommand(program: Command, setCode: (code: number) => void):
       .option('--key <field>', 'input field (an entity id) that keeps an entity on one arm')
       .option('--reason <text>', 'why: recorded in the history'),
   ).action(
-    (ref: string, o: Common & { weight?: string; shadow?: boolean; key?: string; reason?: string }) => {
+    async (ref: string, o: Common & { weight?: string; shadow?: boolean; key?: string; reason?: string }) => {
       const cfg = experimentConfig(o);
       const weight = o.weight === undefined ? cfg.weight : Number(o.weight);
-      const e = startExperiment(root(o), {
+      const e = await startExperiment(root(o), {
         challenger: ref,
         weight,
         shadow: o.shadow,
@@ -90,8 +90,8 @@ export function addAbCommand(program: Command, setCode: (code: number) => void):
   );
   common(
     ab.command('status').description('per-arm live accuracy from feedback and the significance test'),
-  ).action((o: Common) => {
-    const s = experimentStatus(root(o), { config: experimentConfig(o), logFile: logFile(o) });
+  ).action(async (o: Common) => {
+    const s = await experimentStatus(root(o), { config: experimentConfig(o), logFile: logFile(o) });
     process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : statusText(s));
     setCode(0);
   });
@@ -100,8 +100,12 @@ export function addAbCommand(program: Command, setCode: (code: number) => void):
       .command('stop')
       .description('stop the experiment: production alone answers again (numbers recorded)')
       .option('--reason <text>', 'why: recorded in the history'),
-  ).action((o: Common & { reason?: string }) => {
-    const r = stopExperiment(root(o), { config: experimentConfig(o), logFile: logFile(o), reason: o.reason });
+  ).action(async (o: Common & { reason?: string }) => {
+    const r = await stopExperiment(root(o), {
+      config: experimentConfig(o),
+      logFile: logFile(o),
+      reason: o.reason,
+    });
     if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     else process.stdout.write(`stopped ${r.experiment.id} (event ${r.event_id}); production answers alone\n`);
     setCode(0);

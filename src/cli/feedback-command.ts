@@ -58,9 +58,9 @@ export async function feedbackCommand(opts: FeedbackOptions): Promise<number> {
     });
   }
   const file = resolve(opts.db ?? join(root, LOG_FILE));
-  const store = new FeedbackStore(file);
+  const store = await FeedbackStore.open(file);
   try {
-    const report = store.record(items, { source: `file:${opts.data}` });
+    const report = await store.record(items, { source: `file:${opts.data}` });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ file, ...report }, null, 2)}\n`);
     } else {
@@ -83,6 +83,6 @@ export async function feedbackCommand(opts: FeedbackOptions): Promise<number> {
     // Nothing recorded from a non-empty file is a failed import.
     return report.accepted === 0 && items.length > 0 ? 2 : 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

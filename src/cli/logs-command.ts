@@ -9,6 +9,7 @@ import { defaultLogPath, LOG_FILE } from '../log/default-log-path.js';
 import {
   exportLog,
   type LogQuery,
+  type LogRecord,
   openLogForReading,
   parseSince,
   readLog,
@@ -45,15 +46,16 @@ export async function logsCommand(opts: LogsOptions): Promise<number> {
       `--limit ${JSON.stringify(opts.limit)} is not allowed: expected a non-negative integer`,
     );
   }
-  const db = openLogForReading(file);
+  const db = await openLogForReading(file);
   try {
     if (opts.export) {
       const n = await exportLog(db, opts.export, q);
       process.stderr.write(`${n} predictions from ${file} written to ${opts.export}\n`);
       return 0;
     }
-    const summary = summarizeLog(db, q);
-    const latest = [...readLog(db, { ...q, limit, newestFirst: true })].reverse();
+    const summary = await summarizeLog(db, q);
+    const latest: LogRecord[] = [];
+    for await (const r of readLog(db, { ...q, limit, newestFirst: true })) latest.unshift(r);
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ file, ...summary, latest }, null, 2)}\n`);
       return 0;
@@ -107,7 +109,7 @@ export async function logsCommand(opts: LogsOptions): Promise<number> {
     }
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

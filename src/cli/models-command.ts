@@ -5,8 +5,6 @@
  * Exit codes: 0 done, 2 bad usage (unknown version, stage or alias, bad name, ...),
  * 3 promotion refused by the production gate (the version stays registered; nothing moved).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readConfigFile } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
@@ -19,7 +17,7 @@ import { promote } from '../promotion/promote.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { checkStage } from '../registry/names.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
-import { REGISTRY_DB_FILE } from '../registry/sqlite-store.js';
+import { REGISTRY_DB_FILE, registryUriOf, storeExists } from '../store/open-stores.js';
 import { addModelsDirOption, type ModelsDirFlags, modelsDirOf, modelsRootOf } from './models-dir.js';
 import {
   diffText,
@@ -60,9 +58,9 @@ function rootOf(o: Common): string {
 }
 
 /** Open an existing registry (reading commands never create one). */
-function openExisting(o: Common): ModelRegistry {
+async function openExisting(o: Common): Promise<ModelRegistry> {
   const root = rootOf(o);
-  if (!existsSync(join(root, REGISTRY_DB_FILE))) {
+  if (!(await storeExists('registry', registryUriOf(root)))) {
     throw new UsageError(
       'no_registry',
       `No model registry in ${root} (no ${REGISTRY_DB_FILE}): train a model there first ` +
@@ -72,8 +70,8 @@ function openExisting(o: Common): ModelRegistry {
   return ModelRegistry.open(root);
 }
 
-function withRegistry(o: Common, fn: (r: ModelRegistry) => number | Promise<number>): Promise<number> {
-  const r = openExisting(o);
+async function withRegistry(o: Common, fn: (r: ModelRegistry) => number | Promise<number>): Promise<number> {
+  const r = await openExisting(o);
   for (const f of r.reconciled) {
     process.stderr.write(
       f.error
@@ -82,9 +80,11 @@ function withRegistry(o: Common, fn: (r: ModelRegistry) => number | Promise<numb
     );
   }
   for (const n of r.recovered) process.stderr.write(`${recoveryLine(n)}\n`);
-  return Promise.resolve()
-    .then(() => fn(r))
-    .finally(() => r.close());
+  try {
+    return await fn(r);
+  } finally {
+    await r.close();
+  }
 }
 
 function print(o: Common, json: unknown, text: () => string): number {
@@ -129,7 +129,12 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
   common(
     models.command('list').description('registered versions with their stages, aliases and test metrics'),
   ).action(async (o: Common) =>
-    setCode(await withRegistry(o, (r) => print(o, r.list(), () => versionsTable(r.list())))),
+    setCode(
+      await withRegistry(o, async (r) => {
+        const list = await r.list();
+        return print(o, list, () => versionsTable(list));
+      }),
+    ),
   );
   common(
     models
@@ -137,8 +142,8 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
       .description('one version: run, model, metrics, hashes (ref: 7, v7, stage, alias)'),
   ).action(async (ref: string, o: Common) =>
     setCode(
-      await withRegistry(o, (r) => {
-        const v = r.get(ref);
+      await withRegistry(o, async (r) => {
+        const v = await r.get(ref);
         return print(o, v, () => versionDetails(v));
       }),
     ),
@@ -149,8 +154,8 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
       .description('params, metrics, data and config differences of two versions'),
   ).action(async (a: string, b: string, o: Common) =>
     setCode(
-      await withRegistry(o, (r) => {
-        const d = r.diff(a, b);
+      await withRegistry(o, async (r) => {
+        const d = await r.diff(a, b);
         return print(o, d, () => diffText(d));
       }),
     ),
@@ -190,8 +195,8 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
   ).action(async (o: Common & { stage: string; reason?: string }) => {
     const stage = checkStage(o.stage, '--stage');
     setCode(
-      await withRegistry(o, (r) => {
-        const d = r.rollback(stage, { reason: o.reason });
+      await withRegistry(o, async (r) => {
+        const d = await r.rollback(stage, { reason: o.reason });
         return print(o, d, () => promotionLines(d, r.root).join('\n'));
       }),
     );
@@ -212,8 +217,8 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
     }
     const stage = o.stage === undefined ? undefined : checkStage(o.stage, '--stage');
     setCode(
-      await withRegistry(o, (r) => {
-        const h = r.history({ limit, stage });
+      await withRegistry(o, async (r) => {
+        const h = await r.history({ limit, stage });
         return print(o, h, () => historyTable(h));
       }),
     );
@@ -224,8 +229,8 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
       .description(
         'rebuild an emptied or unreadable registry.sqlite from the run folders and stage links (aliases and history are not restored)',
       ),
-  ).action((o: Common) => {
-    const r = ModelRegistry.rebuild(rootOf(o));
+  ).action(async (o: Common) => {
+    const r = await ModelRegistry.rebuild(rootOf(o));
     setCode(print(o, r, () => rebuildLines(r).join('\n')));
   });
   common(
@@ -235,9 +240,9 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
       .option('--remove', 'remove the alias'),
   ).action(async (name: string, ref: string | undefined, o: Common & { remove?: boolean }) => {
     setCode(
-      await withRegistry(o, (r) => {
+      await withRegistry(o, async (r) => {
         if (o.remove) {
-          r.removeAlias(name);
+          await r.removeAlias(name);
           return print(o, { alias: name, removed: true }, () => `removed alias ${name}`);
         }
         if (ref === undefined) {
@@ -246,7 +251,7 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
             `tabflow models alias ${name} needs a version ref (7, v7, a stage) or --remove`,
           );
         }
-        const v = r.setAlias(name, ref);
+        const v = await r.setAlias(name, ref);
         return print(o, { alias: name, version: v.version }, () => `${name} → v${v.version}`);
       }),
     );

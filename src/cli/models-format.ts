@@ -7,8 +7,8 @@ import Table from 'cli-table3';
 import { describeGate, type GateResult } from '../promotion/gate.js';
 import type { PromotionDecision } from '../promotion/promote.js';
 import type { RebuildReport, RecoveryNote, VersionRecord } from '../registry/model-registry.js';
-import type { RegistryEvent } from '../registry/store.js';
 import type { VersionDiff } from '../registry/version-diff.js';
+import type { RegistryEvent } from '../store/registry-store.js';
 
 function table(head: string[]): Table.Table {
   // No colour codes: the output is often piped or read in CI logs.

@@ -56,7 +56,7 @@ export async function monitorCommand(opts: MonitorOptions): Promise<number> {
     }
   }
   const logFile = resolve(opts.db ?? join(root, LOG_FILE));
-  const result = runMonitoring(model, logFile, cfg, {
+  const result = await runMonitoring(model, logFile, cfg, {
     since: opts.since ? parseSince(opts.since) : undefined,
     until: opts.until ? parseSince(opts.until) : undefined,
     window,

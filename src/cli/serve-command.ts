@@ -87,13 +87,13 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 }
 
 /** `--workers N`: the primary forks N servers sharing the port; each follows the stage by itself. */
-function servePrimary(opts: ServeOptions, workers: number): Promise<number> {
+async function servePrimary(opts: ServeOptions, workers: number): Promise<number> {
   const target = resolveServeTarget(opts);
   // Fail here, once, on a model that does not load, rather than in every worker.
   const p = InferencePipeline.load(target.path);
   // Create the shared log here, once: a bad --log-db fails before any worker starts.
   const logFile = predictionLogFile(logFileOption(opts), target, p.dir);
-  if (logFile) new PredictionLog(logFile).close();
+  if (logFile) await (await PredictionLog.open(logFile)).close();
   const say = (line: string) => process.stderr.write(`tabflow serve: ${line}\n`);
   const what = target.follow ? `, following ${target.path}` : '';
   return runWorkers(workers, say, `${workers} workers for ${p.modelName} (run ${p.runId})${what}`);

@@ -9,18 +9,18 @@
  * start, stop and conclusion is an event in the registry's history, with its numbers.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { LOG_FILE } from '../log/default-log-path.js';
 import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
-import { openLogForReading } from '../log/read-log.js';
 import { type AbVerdict, type ArmComparison, compareArms } from '../monitor/ab-test.js';
 import type { LiveMetrics, Scored } from '../monitor/live-metrics.js';
 import type { GateConfig } from '../promotion/gate.js';
 import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry } from '../registry/model-registry.js';
-import { REGISTRY_DB_FILE } from '../registry/sqlite-store.js';
+import { openStores, REGISTRY_DB_FILE, registryUriOf, storeExists } from '../store/open-stores.js';
+import { storeUriOf } from '../store/store-uri.js';
 import {
   checkWeight,
   EXPERIMENT_FORMAT_VERSION,
@@ -101,7 +101,7 @@ export interface ConcludeResult {
 const KEY_FIELD = /^[^\s\0]{1,128}$/;
 
 /** Write experiment.json for the production version vs `o.challenger`, and record the start. */
-export function startExperiment(root: string, o: StartExperimentOptions): Experiment {
+export async function startExperiment(root: string, o: StartExperimentOptions): Promise<Experiment> {
   const weight = o.weight ?? 0.1;
   checkWeight(weight);
   const key = o.key ?? null;
@@ -115,13 +115,13 @@ export function startExperiment(root: string, o: StartExperimentOptions): Experi
   return withRegistry(root, (reg) => reg.store.writeTransaction(() => start(reg, o, weight, key)));
 }
 
-function start(
+async function start(
   reg: ModelRegistry,
   o: StartExperimentOptions,
   weight: number,
   key: string | null,
-): Experiment {
-  const champion = reg.stageVersion('production');
+): Promise<Experiment> {
+  const champion = await reg.stageVersion('production');
   if (!champion) {
     throw new UsageError(
       'no_champion',
@@ -129,7 +129,7 @@ function start(
         'version. Promote one first (tabflow models promote <version> --to production)',
     );
   }
-  const challenger = reg.get(o.challenger);
+  const challenger = await reg.get(o.challenger);
   if (challenger.version === champion.version || challenger.run_id === champion.run_id) {
     throw new UsageError(
       'same_as_champion',
@@ -164,7 +164,7 @@ function start(
   };
   writeExperiment(reg.root, e);
   const how = e.shadow ? 'shadow (challenger scores every row, champion answers)' : `weight ${weight}`;
-  reg.recordEvent({
+  await reg.recordEvent({
     type: 'ab_start',
     stage: 'production',
     version: challenger.version,
@@ -184,21 +184,21 @@ function start(
 }
 
 /** Per-arm live accuracy of the running experiment and its significance test. */
-export function experimentStatus(root: string, o: ReadOptions = {}): ExperimentStatus {
+export async function experimentStatus(root: string, o: ReadOptions = {}): Promise<ExperimentStatus> {
   const e = requireExperiment(root);
   return withRegistry(root, (reg) => statusOf(reg, e, o));
 }
 
 /** Remove experiment.json (the server goes back to the champion alone) and record the numbers so far. */
-export function stopExperiment(
+export async function stopExperiment(
   root: string,
   o: ReadOptions & { reason?: string; actor?: string } = {},
-): { experiment: Experiment; status: ExperimentStatus; event_id: number } {
+): Promise<{ experiment: Experiment; status: ExperimentStatus; event_id: number }> {
   const e = requireExperiment(root);
-  return withRegistry(root, (reg) => {
-    const status = statusOf(reg, e, o);
+  return withRegistry(root, async (reg) => {
+    const status = await statusOf(reg, e, o);
     removeExperiment(reg.root);
-    const event_id = reg.recordEvent({
+    const event_id = await reg.recordEvent({
       type: 'ab_stop',
       stage: 'production',
       version: e.challenger.version,
@@ -218,9 +218,8 @@ export function stopExperiment(
  */
 export async function concludeExperiment(root: string, o: ConcludeOptions = {}): Promise<ConcludeResult> {
   const e = requireExperiment(root);
-  const reg = openRegistry(root);
-  try {
-    const status = statusOf(reg, e, o);
+  return withRegistry(root, async (reg) => {
+    const status = await statusOf(reg, e, o);
     if (!status.ready && !o.force) {
       throw new UsageError(
         'not_ready',
@@ -254,7 +253,7 @@ export async function concludeExperiment(root: string, o: ConcludeOptions = {}):
       reason = `${status.verdict.replace(/_/g, ' ')}: champion v${e.champion.version} kept — ${nums}`;
     }
     removeExperiment(reg.root);
-    const event_id = reg.recordEvent({
+    const event_id = await reg.recordEvent({
       type: 'ab_conclude',
       stage: 'production',
       version: e.challenger.version,
@@ -270,9 +269,7 @@ export async function concludeExperiment(root: string, o: ConcludeOptions = {}):
       },
     });
     return { status, outcome, reason, promotion, event_id };
-  } finally {
-    reg.close();
-  }
+  });
 }
 
 // ---- internals ----
@@ -289,8 +286,8 @@ function requireExperiment(root: string): Experiment {
 }
 
 /** A root without a registry has no versions to test: never create one as a side effect. */
-function openRegistry(root: string): ModelRegistry {
-  if (!existsSync(join(resolve(root), REGISTRY_DB_FILE))) {
+async function openRegistry(root: string): Promise<ModelRegistry> {
+  if (!(await storeExists('registry', registryUriOf(resolve(root))))) {
     throw new UsageError(
       'no_champion',
       `No model registry in ${resolve(root)} (${REGISTRY_DB_FILE} is missing), so no production version ` +
@@ -300,19 +297,18 @@ function openRegistry(root: string): ModelRegistry {
   return ModelRegistry.open(root);
 }
 
-function withRegistry<T>(root: string, fn: (reg: ModelRegistry) => T): T {
-  const reg = openRegistry(root);
+async function withRegistry<T>(root: string, fn: (reg: ModelRegistry) => Promise<T>): Promise<T> {
+  const reg = await openRegistry(root);
   try {
-    return fn(reg);
+    return await fn(reg);
   } finally {
-    reg.close();
+    await reg.close();
   }
 }
 
-function statusOf(reg: ModelRegistry, e: Experiment, o: ReadOptions): ExperimentStatus {
+async function statusOf(reg: ModelRegistry, e: Experiment, o: ReadOptions): Promise<ExperimentStatus> {
   const cfg = o.config ?? resolveExperimentConfig({});
-  const logFile = o.logFile ?? join(reg.root, LOG_FILE);
-  const joined = readJoined(logFile, e.id);
+  const { joined, logged } = await readLogged(o.logFile ?? join(reg.root, LOG_FILE), e.id);
   const [champ, chal] = e.shadow ? pairedArms(joined) : splitArms(joined);
   const comparison = compareArms(champ, chal, {
     min_samples: cfg.min_samples,
@@ -322,11 +318,10 @@ function statusOf(reg: ModelRegistry, e: Experiment, o: ReadOptions): Experiment
     resamples: cfg.resamples,
     seed: cfg.seed,
   });
-  const logged = loggedRows(logFile, e.id);
   const planned = cfg.max_samples ?? cfg.min_samples;
   const n = Math.min(comparison.champion.n, comparison.challenger.n);
   const ready = comparison.verdict !== 'insufficient_data' && n >= planned;
-  const prod = reg.stageVersion('production')?.version ?? null;
+  const prod = (await reg.stageVersion('production'))?.version ?? null;
   const advice = ready
     ? `ready to conclude: ${n} actuals per arm reached the planned ${planned} (tabflow ab conclude)`
     : `collect ${planned - n} more actuals in the smaller arm (${n} of the planned ${planned}` +
@@ -357,13 +352,24 @@ function statusOf(reg: ModelRegistry, e: Experiment, o: ReadOptions): Experiment
   };
 }
 
-function readJoined(logFile: string, experimentId: string): JoinedFeedback | null {
-  if (!existsSync(logFile)) return null;
-  const store = new FeedbackStore(logFile);
+/**
+ * The experiment's predictions joined with their actuals, and the rows each arm logged (whether
+ * or not their actuals came back); none when there is no log yet.
+ */
+async function readLogged(
+  logFile: string,
+  experimentId: string,
+): Promise<{ joined: JoinedFeedback | null; logged: Record<string, number> }> {
+  const uri = storeUriOf(logFile);
+  if (!(await storeExists('log', uri))) return { joined: null, logged: {} };
+  const { log } = await openStores({ log: uri }, { logAccess: 'feedback' });
   try {
-    return store.joined({ experimentId });
+    return {
+      joined: await new FeedbackStore(log).joined({ experimentId }),
+      logged: await log.armCounts(experimentId),
+    };
   } finally {
-    store.close();
+    await log.close();
   }
 }
 
@@ -405,22 +411,6 @@ function pairedArms(j: JoinedFeedback | null): [Scored, Scored] {
     b.push(i);
   }
   return [gather(j, a), gather(j, b)];
-}
-
-/** Rows per arm the experiment logged (whether or not their actuals came back). */
-function loggedRows(logFile: string, experimentId: string): Record<string, number> {
-  if (!existsSync(logFile)) return {};
-  const db = openLogForReading(logFile);
-  try {
-    const cols = db.pragma('table_info(predictions)') as { name: string }[];
-    if (!cols.some((c) => c.name === 'experiment_id')) return {};
-    const rows = db
-      .prepare('SELECT arm, COUNT(*) AS n FROM predictions WHERE experiment_id = ? GROUP BY arm')
-      .all(experimentId) as { arm: string | null; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.arm ?? 'none', r.n]));
-  } finally {
-    db.close();
-  }
 }
 
 /** The numbers of a status in one line, for reasons and history. */

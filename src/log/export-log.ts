@@ -12,8 +12,8 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import type Database from 'better-sqlite3';
 import { UsageError } from '../core/errors.js';
+import type { PredictionStore } from '../store/prediction-store.js';
 import { capUnknownFields, MAX_UNKNOWN_FIELDS, OMITTED_FIELDS, type StoredIssue } from './log-schema.js';
 import { type LogQuery, type LogRecord, readLog } from './read-log.js';
 
@@ -41,7 +41,8 @@ const FIXED = [
 export const MAX_FEATURE_COLUMNS = 1000;
 const TRAILING = ['unknown_fields', 'unknown_fields_omitted', 'warnings', 'errors'] as const;
 
-export async function exportLog(db: Database.Database, out: string, q: LogQuery = {}): Promise<number> {
+/** Write the rows matching `q` to `out` in the format its extension names; returns the rows written. */
+export async function exportLog(store: PredictionStore, out: string, q: LogQuery = {}): Promise<number> {
   const ext = extname(out).toLowerCase();
   if (!(EXPORT_FORMATS as readonly string[]).includes(ext)) {
     throw new UsageError(
@@ -49,15 +50,15 @@ export async function exportLog(db: Database.Database, out: string, q: LogQuery 
       `--export ${out}: unknown format "${ext || '(none)'}"; expected one of ${EXPORT_FORMATS.join(', ')}`,
     );
   }
-  if (ext === '.parquet') return exportParquet(db, out, q);
-  const featureNames = ext === '.csv' ? collectFeatureNames(db, q) : [];
+  if (ext === '.parquet') return exportParquet(store, out, q);
+  const featureNames = ext === '.csv' ? await collectFeatureNames(store, q) : [];
   const w = createWriteStream(out);
   let n = 0;
   const write = (s: string) => (w.write(s) ? Promise.resolve() : waitDrain(w));
   if (ext === '.json') await write('[');
   if (ext === '.csv') await write(`${csvHeader(featureNames).map(csvCell).join(',')}\n`);
   const columns = new Set(featureNames);
-  for (const r of readLog(db, q)) {
+  for await (const r of readLog(store, q)) {
     if (ext === '.csv') await write(`${flatRow(r, featureNames, columns).map(csvCell).join(',')}\n`);
     else if (ext === '.ndjson') await write(`${JSON.stringify(r)}\n`);
     else await write(`${n ? ',' : ''}\n${JSON.stringify(r)}`);
@@ -104,9 +105,9 @@ function unknownOf(issues: readonly StoredIssue[]): Set<string> {
  * Feature columns: the fields that some selected row logged as a model feature (not flagged
  * `unexpected_field`), in first-seen order, at most `MAX_FEATURE_COLUMNS`.
  */
-function collectFeatureNames(db: Database.Database, q: LogQuery): string[] {
+async function collectFeatureNames(store: PredictionStore, q: LogQuery): Promise<string[]> {
   const names = new Set<string>();
-  for (const r of readLog(db, q)) {
+  for await (const r of readLog(store, q)) {
     const { features, issues } = capped(r);
     const unknown = unknownOf(issues);
     for (const k of Object.keys(features)) {
@@ -166,16 +167,16 @@ function csvCell(v: unknown): string {
 }
 
 /** Flat NDJSON in a temp folder, then DuckDB's built-in Parquet writer. */
-async function exportParquet(db: Database.Database, out: string, q: LogQuery): Promise<number> {
+async function exportParquet(store: PredictionStore, out: string, q: LogQuery): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-log-'));
   try {
     const tmp = join(dir, 'log.ndjson');
-    const featureNames = collectFeatureNames(db, q);
+    const featureNames = await collectFeatureNames(store, q);
     const header = csvHeader(featureNames);
     const columns = new Set(featureNames);
     const w = createWriteStream(tmp);
     let n = 0;
-    for (const r of readLog(db, q)) {
+    for await (const r of readLog(store, q)) {
       const row = flatRow(r, featureNames, columns);
       const obj: Record<string, unknown> = {};
       header.forEach((h, i) => {

@@ -1,4 +1,4 @@
-/** The prediction log: every served prediction in an embedded SQLite database. */
+/** The prediction log: every served prediction, through a PredictionStore (SQLite by default). */
 export { EXPORT_FORMATS, exportLog } from './export-log.js';
 export {
   LOG_DURABILITY,
@@ -7,7 +7,7 @@ export {
   type LogDurability,
   resolveLogConfig,
 } from './log-config.js';
-export { LOG_SCHEMA_VERSION, type LoggedPrediction } from './log-schema.js';
+export type { LoggedPrediction } from './log-schema.js';
 export {
   type LogIssue,
   LogWriteError,

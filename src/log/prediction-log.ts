@@ -1,18 +1,19 @@
 /**
- * Append-only prediction log on SQLite (better-sqlite3, WAL). Entries are buffered in memory and
- * written in one transaction per batch — when the buffer reaches `batchSize`, every `flushMs`,
- * and on `close()` — so logging costs the request path a JSON.stringify and an array push.
+ * Append-only prediction log over a PredictionStore (SQLite by default). Entries are buffered in
+ * memory and written in one transaction per batch — when the buffer reaches `batchSize`, every
+ * `flushMs`, and on `close()` — so logging costs the request path a JSON.stringify and an array
+ * push. One write is in flight at a time, in order; over SQLite it completes within the call.
  *
  * Durability `ack` (log-config.ts): the caller awaits `committed()` after its appends; rows of
  * every caller waiting in the same event-loop turn are written in one transaction (group commit),
  * then all of them are released, or all fail together.
  */
-import type Database from 'better-sqlite3';
 import { DataError, TabflowError } from '../core/errors.js';
+import { openStores } from '../store/open-stores.js';
+import type { NewPrediction, PredictionStore } from '../store/prediction-store.js';
+import { storeUriOf } from '../store/store-uri.js';
 import type { LogDurability } from './log-config.js';
-import { capUnknownFields, LOG_COLUMNS, LOG_DDL, LOG_SCHEMA_VERSION } from './log-schema.js';
-import { migrateLog } from './migrate-log.js';
-import { openLogDb } from './open-log-db.js';
+import { capUnknownFields } from './log-schema.js';
 
 export interface LogIssue {
   code: string;
@@ -79,13 +80,12 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
-type Row = (string | number | null)[];
-
+/** The served predictions, buffered and written in batches to a PredictionStore. */
 export class PredictionLog {
+  /** Where the rows go: the store's location (a file path for SQLite). */
   readonly file: string;
-  private readonly db: Database.Database;
-  private readonly insertMany: (rows: Row[]) => void;
-  private buffer: Row[] = [];
+  private readonly store: PredictionStore;
+  private buffer: NewPrediction[] = [];
   private readonly batchSize: number;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBuffered: number;
@@ -99,23 +99,30 @@ export class PredictionLog {
   /** ack: callers waiting for the rows they appended; released by the next write. */
   private waiters: Waiter[] = [];
   private commitScheduled = false;
+  /** Settles when the async write in flight does: writes are one at a time, in order. */
+  private writing: Promise<void> | null = null;
 
-  constructor(file: string, opts: PredictionLogOptions = {}) {
-    this.file = file;
+  /**
+   * Open the log at `fileOrUri` (a file path, or a store URI such as `sqlite:models/predictions.sqlite`),
+   * creating it when missing and bringing an older one up to this version's columns.
+   */
+  static async open(fileOrUri: string, opts: PredictionLogOptions = {}): Promise<PredictionLog> {
+    const { log } = await openStores(
+      { log: storeUriOf(fileOrUri) },
+      { logAccess: 'append', busyTimeoutMs: opts.busyTimeoutMs },
+    );
+    return new PredictionLog(log, opts);
+  }
+
+  /** A log over an opened store (`PredictionLog.open` opens one from a path or URI). */
+  constructor(store: PredictionStore, opts: PredictionLogOptions = {}) {
+    this.store = store;
+    this.file = store.location;
     this.batchSize = opts.batchSize ?? 128;
     this.maxBuffered = Math.max(this.batchSize, opts.maxBuffered ?? 200_000);
     this.flushAt = this.batchSize;
     this.onError = opts.onError ?? (() => {});
     this.durability = opts.durability ?? 'buffered';
-    this.db = openLogDb(file, opts.busyTimeoutMs);
-    this.db.exec(LOG_DDL);
-    migrateLog(this.db, LOG_SCHEMA_VERSION);
-    const insert = this.db.prepare(
-      `INSERT INTO predictions (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    this.insertMany = this.db.transaction((rows: Row[]) => {
-      for (const r of rows) insert.run(r);
-    });
     this.timer = setInterval(() => this.tryFlush(), opts.flushMs ?? 200);
     this.timer.unref();
   }
@@ -139,31 +146,32 @@ export class PredictionLog {
     return this.closed;
   }
 
+  /** Buffer one row; it is written with the next batch (`buffered`) or `committed()` (`ack`). */
   append(e: PredictionLogEntry): void {
     if (this.closed) throw new DataError('log_closed', `The prediction log ${this.file} is closed`);
     // At most MAX_UNKNOWN_FIELDS fields that are not model features are stored per row.
     const { features, warnings, errors } = capUnknownFields(e.features ?? {}, e.warnings, e.errors);
-    this.buffer.push([
-      e.ts ?? Date.now(),
-      e.requestId,
-      e.row,
-      e.route ?? null,
-      e.modelName,
-      e.runId,
-      e.status,
-      finiteOrNull(e.prediction),
-      finiteOrNull(e.interval?.lower),
-      finiteOrNull(e.interval?.upper),
-      finiteOrNull(e.interval?.coverage),
-      finiteOrNull(e.latencyMs),
-      JSON.stringify(features),
-      warnings?.length ? JSON.stringify(warnings) : null,
-      errors?.length ? JSON.stringify(errors) : null,
-      e.modelVersion ?? null,
-      e.stage ?? null,
-      e.arm ?? null,
-      e.experimentId ?? null,
-    ]);
+    this.buffer.push({
+      ts: e.ts ?? Date.now(),
+      request_id: e.requestId,
+      row: e.row,
+      route: e.route ?? null,
+      model_name: e.modelName,
+      run_id: e.runId,
+      status: e.status,
+      prediction: finiteOrNull(e.prediction),
+      lower: finiteOrNull(e.interval?.lower),
+      upper: finiteOrNull(e.interval?.upper),
+      coverage: finiteOrNull(e.interval?.coverage),
+      latency_ms: finiteOrNull(e.latencyMs),
+      features: JSON.stringify(features),
+      warnings: warnings?.length ? JSON.stringify(warnings) : null,
+      errors: errors?.length ? JSON.stringify(errors) : null,
+      model_version: e.modelVersion ?? null,
+      stage: e.stage ?? null,
+      arm: e.arm ?? null,
+      experiment_id: e.experimentId ?? null,
+    });
     // ack: the write happens in committed()'s group commit, so a request's rows commit together.
     if (this.durability === 'buffered' && this.buffer.length >= this.flushAt) this.tryFlush();
   }
@@ -189,25 +197,53 @@ export class PredictionLog {
   /** A write from `append` or the timer: a failure goes to `onError`, never to the caller. */
   private tryFlush(): void {
     try {
-      this.flush();
+      const r = this.write();
+      if (typeof r !== 'number') r.catch((e: Error) => this.onError(e));
     } catch (e) {
       this.onError(e as Error);
     }
   }
 
   /**
-   * Write everything buffered in one transaction; returns the number of rows written. On failure
-   * the rows stay buffered and the error is thrown.
+   * Write everything buffered in one transaction; resolves with the number of rows written. On
+   * failure the rows stay buffered (`buffered`; `ack` drops them and rejects their waiters) and
+   * it rejects. A flush while a write is in flight writes after it.
    */
-  flush(): number {
-    if (this.durability === 'ack') return this.groupCommit();
-    if (!this.buffer.length || !this.db.open) return 0;
+  async flush(): Promise<number> {
+    return this.write();
+  }
+
+  /**
+   * One write. Over a store that completes in the call (SQLite) it is done, or has thrown, when
+   * this returns: an append that fills a batch writes it at once, as the buffer's bounds assume.
+   * Over an async store one write is in flight at a time, in order.
+   */
+  private write(): number | Promise<number> {
+    if (this.writing) return this.writing.then(() => this.write());
+    const r = this.durability === 'ack' ? this.groupCommit() : this.writeBuffer();
+    if (typeof r === 'number') return r;
+    const settled: Promise<void> = r.then(
+      () => {},
+      () => {},
+    );
+    this.writing = settled;
+    void settled.then(() => {
+      if (this.writing === settled) this.writing = null;
+    });
+    return r;
+  }
+
+  /** buffered: write the buffer; on failure put the rows back in front of what came meanwhile. */
+  private writeBuffer(): number | Promise<number> {
+    if (!this.buffer.length || this.closed) return 0;
     const rows = this.buffer;
     this.buffer = [];
-    try {
-      this.insertMany(rows);
+    const done = () => {
       this.flushAt = this.batchSize;
-    } catch (e) {
+      this.written += rows.length;
+      return rows.length;
+    };
+    const failed = (e: unknown): never => {
       // Keep the rows for the next attempt (e.g. SQLITE_BUSY from a concurrent reader).
       this.buffer = rows.concat(this.buffer);
       const excess = this.buffer.length - this.maxBuffered;
@@ -217,13 +253,18 @@ export class PredictionLog {
       }
       this.flushAt = Math.min(this.buffer.length + this.batchSize, this.maxBuffered);
       throw e;
+    };
+    let pending: void | Promise<void>;
+    try {
+      pending = this.store.append(rows);
+    } catch (e) {
+      return failed(e);
     }
-    this.written += rows.length;
-    return rows.length;
+    return pending ? pending.then(done, failed) : done();
   }
 
   /** ack: write the buffer, then release its waiters; on failure drop the rows and reject them. */
-  private groupCommit(): number {
+  private groupCommit(): number | Promise<number> {
     const rows = this.buffer;
     const waiters = this.waiters;
     this.buffer = [];
@@ -232,10 +273,12 @@ export class PredictionLog {
       for (const w of waiters) w.resolve();
       return 0;
     }
-    try {
-      if (!this.db.open) throw new Error('the database is closed');
-      this.insertMany(rows);
-    } catch (e) {
+    const done = () => {
+      this.written += rows.length;
+      for (const w of waiters) w.resolve();
+      return rows.length;
+    };
+    const failed = (e: unknown): never => {
       this.dropped += rows.length;
       const err = new LogWriteError(
         'log_write_failed',
@@ -244,20 +287,35 @@ export class PredictionLog {
       );
       for (const w of waiters) w.reject(err);
       throw err;
+    };
+    let pending: void | Promise<void>;
+    try {
+      if (this.closed) throw new Error('the database is closed');
+      pending = this.store.append(rows);
+    } catch (e) {
+      return failed(e);
     }
-    this.written += rows.length;
-    for (const w of waiters) w.resolve();
-    return rows.length;
+    return pending ? pending.then(done, failed) : done();
   }
 
-  /** Flush, checkpoint the WAL into the main file, close. Idempotent. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Flush, make the store durable (SQLite: checkpoint the WAL into the main file), close.
+   * Idempotent. Over a store that completes in the call (SQLite) all of it is done when `close`
+   * returns, as a process exiting right after it needs. When the last write fails it rejects and
+   * the log stays open, its rows kept.
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     clearInterval(this.timer);
-    this.flush();
+    try {
+      const r = this.write();
+      // An async write: close once it (and anything appended meanwhile) is written.
+      if (typeof r !== 'number') return r.then(() => this.close());
+    } catch (e) {
+      return Promise.reject(e);
+    }
     this.closed = true;
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
+    return this.store.close();
   }
 }
 

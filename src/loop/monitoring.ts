@@ -101,20 +101,20 @@ export interface MonitorQuery {
   now?: Date;
 }
 
-export function runMonitoring(
+export async function runMonitoring(
   model: MonitoredModel,
   logFile: string,
   cfg: MonitoringConfig,
   q: MonitorQuery = {},
-): MonitoringResult {
+): Promise<MonitoringResult> {
   const window = q.window ?? cfg.window;
-  const db = openLogForReading(logFile);
+  const db = await openLogForReading(logFile);
   const records: Record<string, unknown>[] = [];
   const predictions: (number | null)[] = [];
   const times: number[] = [];
   try {
     const rows = readLog(db, { since: q.since, until: q.until, runId: model.runId, newestFirst: true });
-    for (const r of rows) {
+    for await (const r of rows) {
       if (r.status !== 'ok') continue;
       records.push(r.features);
       predictions.push(r.prediction);
@@ -122,7 +122,7 @@ export function runMonitoring(
       if (records.length >= window) break;
     }
   } finally {
-    db.close();
+    await db.close();
   }
   records.reverse();
   predictions.reverse();
@@ -142,12 +142,12 @@ export function runMonitoring(
     );
   }
 
-  const store = new FeedbackStore(logFile);
+  const store = await FeedbackStore.open(logFile);
   let joined: JoinedFeedback;
   try {
-    joined = store.joined({ since: q.since, until: q.until });
+    joined = await store.joined({ since: q.since, until: q.until });
   } finally {
-    store.close();
+    await store.close();
   }
   const mine = indicesWhere(joined, (i) => joined.runId[i] === model.runId);
   const latest = mine.slice(Math.max(0, mine.length - window));

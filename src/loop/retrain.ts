@@ -11,7 +11,7 @@ import { loadOptionsOf } from '../config/load-options.js';
 import { UsageError } from '../core/errors.js';
 import { startExperiment } from '../experiment/ab-service.js';
 import { LOG_FILE } from '../log/default-log-path.js';
-import { FeedbackStore } from '../log/feedback.js';
+import { FeedbackStore, type LabelledRows } from '../log/feedback.js';
 import { evaluateGate, type GateResult, gateConfigOf } from '../promotion/gate.js';
 import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry, type VersionRecord } from '../registry/model-registry.js';
@@ -68,11 +68,11 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       'tabflow retrain needs new labelled rows: --data FILE, --from-feedback, or both',
     );
   }
-  const registry = ModelRegistry.open(o.root);
+  const registry = await ModelRegistry.open(o.root);
   let champion: VersionRecord;
   let cfg: TabflowConfig;
   try {
-    const prod = registry.stageVersion('production');
+    const prod = await registry.stageVersion('production');
     if (!prod) {
       throw new UsageError(
         'no_production',
@@ -82,19 +82,19 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     champion = prod;
     cfg = resolveConfig(readRunConfig(champion.run_path));
   } finally {
-    registry.close();
+    await registry.close();
   }
   const target = cfg.data.target;
   if (!cfg.data.path || !target) {
     throw new UsageError('no_data', `The production run ${champion.run_id} names no data file or target`);
   }
-  let feedback: ReturnType<FeedbackStore['labelledRows']> | undefined;
+  let feedback: LabelledRows | undefined;
   if (o.fromFeedback) {
-    const store = new FeedbackStore(o.logFile ?? join(o.root, LOG_FILE));
+    const store = await FeedbackStore.open(o.logFile ?? join(o.root, LOG_FILE));
     try {
-      feedback = store.labelledRows({ since: o.since });
+      feedback = await store.labelledRows({ since: o.since });
     } finally {
-      store.close();
+      await store.close();
     }
   }
   const data = await buildRetrainData({
@@ -116,9 +116,9 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   };
   const run = await new TrainingPipeline(next, { onEvent: o.onEvent, now: o.now }).run();
 
-  const reg = ModelRegistry.open(o.root);
+  const reg = await ModelRegistry.open(o.root);
   try {
-    const challenger = reg.get(run.version);
+    const challenger = await reg.get(run.version);
     const gate = await evaluateGate({
       candidateDir: challenger.run_path,
       candidateVersion: challenger.version,
@@ -176,7 +176,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
         summary: `gate passed, v${challenger.version} registered (retrain.on_gate_pass none): ${numbers}`,
       };
     }
-    reg.recordEvent({
+    await reg.recordEvent({
       type: 'retrain',
       version: challenger.version,
       from_version: champion.version,
@@ -186,7 +186,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     });
     return result;
   } finally {
-    reg.close();
+    await reg.close();
   }
 }
 

@@ -17,7 +17,7 @@ import { loadOptionsOf } from '../config/load-options.js';
 import { DataError } from '../core/errors.js';
 import { type Column, cellValue, type Frame } from '../data/frame.js';
 import type { InferencePipeline } from '../inference/inference-pipeline.js';
-import { FeedbackStore } from '../log/feedback.js';
+import { FeedbackStore, type LabelledRows } from '../log/feedback.js';
 import { type HeldOutRows, heldOutParts } from './held-out.js';
 
 /** Feedback older than this is not "recent": the gate leaves it out. */
@@ -96,7 +96,7 @@ export async function heldOutByBoth(
   ]);
   const out = new Collector([cand, inc], runs, keyCols);
   for (const r of runs) out.addFrame(`test-of-${r.model.name}`, r.frameId, r.test);
-  if (feedback) out.addFeedback(feedback);
+  if (feedback) await out.addFeedback(feedback);
   return out.result(cand.name, inc.name);
 }
 
@@ -213,17 +213,17 @@ class Collector {
     );
   }
 
-  addFeedback(o: FeedbackOptions): void {
+  async addFeedback(o: FeedbackOptions): Promise<void> {
     if (!existsSync(o.file)) {
       this.notes.push(`no prediction log at ${o.file}`);
       return;
     }
-    const store = new FeedbackStore(o.file);
-    let rows: ReturnType<FeedbackStore['labelledRows']>;
+    const store = await FeedbackStore.open(o.file);
+    let rows: LabelledRows;
     try {
-      rows = store.labelledRows({ since: o.since });
+      rows = await store.labelledRows({ since: o.since });
     } finally {
-      store.close();
+      await store.close();
     }
     const from = Math.max(0, rows.n - o.maxRows);
     const records = rows.records.slice(from);

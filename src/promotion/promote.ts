@@ -14,7 +14,7 @@ import { defaultActor, type ModelRegistry } from '../registry/model-registry.js'
 import { checkStage, type Stage } from '../registry/names.js';
 import type { Decision, StageMove, VersionRecord } from '../registry/records.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
-import type { StageRow } from '../registry/store.js';
+import type { StageRow } from '../store/registry-store.js';
 import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 
 /** A stage move with the gate's numbers, when the gate ran. */
@@ -55,15 +55,15 @@ export async function promote(
   o: PromoteOptions = {},
 ): Promise<PromotionDecision> {
   const st = checkStage(stage);
-  const cand = reg.get(ref);
+  const cand = await reg.get(ref);
   const actor = o.actor ?? defaultActor();
   for (let attempt = 1; ; attempt++) {
-    const inc = reg.stageRow(st);
+    const inc = await reg.stageRow(st);
     if (inc?.version === cand.version) {
       throw new UsageError('already_in_stage', `Version ${cand.version} is already in ${st}`);
     }
     const { decision, details } = await judge(reg, cand, st, inc, o);
-    const done = reg.moveStage({
+    const done = await reg.moveStage({
       version: cand.version,
       stage: st,
       expected: inc?.version ?? null,

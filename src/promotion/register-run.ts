@@ -11,7 +11,6 @@ import { type SavedRun, type SaveInput, saveArtifacts } from '../artifacts/save-
 import { TabflowError, UsageError } from '../core/errors.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { checkModelName, type Stage } from '../registry/names.js';
-import type { VersionRecord } from '../registry/records.js';
 import { type PromotionDecision, promote } from './promote.js';
 
 /** A saved run, registered, and what happened to production. */
@@ -35,7 +34,7 @@ export async function saveAndRegister(input: SaveInput): Promise<SaveResult> {
   const { config } = input;
   const root = config.output.dir;
   const name = checkModelName(config.registry.name);
-  const registry = ModelRegistry.open(root);
+  const registry = await ModelRegistry.open(root);
   try {
     // Refuse a second model name before writing anything.
     const held = registry.modelName;
@@ -46,13 +45,15 @@ export async function saveAndRegister(input: SaveInput): Promise<SaveResult> {
           `one models folder holds one model, so use another --models-dir (or --name ${held})`,
       );
     }
-    let v: VersionRecord | undefined;
+    let pending: { runDir: string; files: Record<string, string | Uint8Array> } | undefined;
+    // saveArtifacts builds the files; the registry writes and registers them under its lock.
     const saved = saveArtifacts(input, {
       write: (runDir, files) => {
-        v = registry.saveRun(runDir, files, { name, tags: input.tags });
+        pending = { runDir, files };
       },
     });
-    const version = v!.version;
+    const v = await registry.saveRun(pending!.runDir, pending!.files, { name, tags: input.tags });
+    const version = v.version;
     const stages: Stage[] = [];
     if (config.registry.stage_on_train === 'dev') {
       await promote(registry, version, 'dev', { reason: 'trained' });
@@ -75,7 +76,7 @@ export async function saveAndRegister(input: SaveInput): Promise<SaveResult> {
       metadata: saved.metadata,
     };
   } finally {
-    registry.close();
+    await registry.close();
   }
 }
 
@@ -86,7 +87,7 @@ async function promoteTrained(
   mode: 'never' | 'if_none' | 'always',
 ): Promise<{ promotion?: PromotionDecision; promotionError?: string }> {
   // if_none: a production folder published before the registry existed counts as one.
-  const none = !registry.stageVersion('production') && !existsSync(join(registry.root, 'production'));
+  const none = !(await registry.stageVersion('production')) && !existsSync(join(registry.root, 'production'));
   if (!(mode === 'always' || (mode === 'if_none' && none))) return {};
   try {
     return {

@@ -3,6 +3,18 @@
  * production mirrored by folders, aliases, recorded stage moves, rollback and history. The gate
  * that decides a promotion is src/promotion's.
  */
+
+export { REGISTRY_DB_FILE, registryUriOf } from '../store/open-stores.js';
+export type {
+  AliasRow,
+  EventType,
+  NewEvent,
+  NewVersion,
+  RegistryEvent,
+  RegistryStore,
+  StageRow,
+  StoredVersion,
+} from '../store/registry-store.js';
 export { FAULT_STEPS, type FaultStep, SAVE_FAULT_STEPS } from './fault.js';
 export {
   type Decision,
@@ -35,16 +47,5 @@ export {
   type RegistryStamp,
   readRegistryStamp,
 } from './registry-stamp.js';
-export { REGISTRY_DB_FILE, SqliteRegistryStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { StageFolders } from './stage-folders.js';
-export type {
-  AliasRow,
-  EventType,
-  NewEvent,
-  NewVersion,
-  RegistryEvent,
-  RegistryStore,
-  StageRow,
-  StoredVersion,
-} from './store.js';
 export type { MetricChange, ValueChange, VersionDiff, VersionSummary } from './version-diff.js';

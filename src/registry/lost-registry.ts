@@ -9,10 +9,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { RELEASES, stageLinkTarget } from '../artifacts/stage-link.js';
 import { DataError } from '../core/errors.js';
+import type { RegistryStore } from '../store/registry-store.js';
 import { STAGES, type Stage } from './names.js';
 import { readRegistryStamp } from './registry-stamp.js';
 import { isRegistryRelease } from './release-folders.js';
-import type { RegistryStore } from './store.js';
 
 export const RUNS_DIR = 'runs';
 
@@ -26,6 +26,7 @@ export interface RegistryTraces {
   runs: string[];
 }
 
+/** Stage links, releases and run folders found in `root`. */
 export function registryTraces(root: string): RegistryTraces {
   const links: RegistryTraces['links'] = [];
   // Production first: it is the one that matters most when reading the message.
@@ -42,8 +43,8 @@ export function registryTraces(root: string): RegistryTraces {
  * Throws when the store holds no version while the folders show registered ones: a DataError
  * (exit 2) naming the file, what was found and the command that rebuilds it.
  */
-export function refuseLostRegistry(root: string, store: RegistryStore): void {
-  if (store.listVersions().length > 0) return;
+export async function refuseLostRegistry(root: string, store: RegistryStore): Promise<void> {
+  if ((await store.listVersions()).length > 0) return;
   const t = registryTraces(root);
   if (!t.links.length && !t.releases.length) return;
   const links = t.links.map((l) => `${l.stage} → ${RELEASES}/${l.release}${stampNote(root, l.release)}`);

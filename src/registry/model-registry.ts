@@ -15,15 +15,21 @@ import { writeDirAtomic } from '../artifacts/atomic.js';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { METADATA_FILE, type MetadataJson, RunFolder, sha256 } from '../artifacts/run-folder.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { openStores, registryUriOf } from '../store/open-stores.js';
+import type {
+  NewEvent,
+  RegistryEvent,
+  RegistryStore,
+  StageRow,
+  StoredVersion,
+} from '../store/registry-store.js';
 import { faultPoint } from './fault.js';
 import { refuseLostRegistry, shownPath } from './lost-registry.js';
 import { checkAlias, checkModelName, checkStage, checkTags, parseRef, type Stage } from './names.js';
 import { type RebuildReport, rebuildRegistry } from './rebuild.js';
 import type { Decision, ReconcileFix, StageMove, VersionRecord } from './records.js';
 import { hasRunLeftovers, type RecoveryNote, recoverRuns } from './run-recovery.js';
-import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
 import { StageFolders } from './stage-folders.js';
-import type { NewEvent, RegistryEvent, RegistryStore, StageRow, StoredVersion } from './store.js';
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
 export type { RebuildReport } from './rebuild.js';
@@ -45,7 +51,11 @@ export interface StageMoveInput {
 
 /** How to open a registry: another store than the root's SQLite file. */
 export interface OpenOptions {
-  store?: RegistryStore;
+  /**
+   * An opened store, or the URI of one (`sqlite:/srv/models/registry.sqlite`, see `openStores`).
+   * Default: `sqlite:<root>/registry.sqlite`.
+   */
+  store?: RegistryStore | string;
 }
 
 /** Versions of one named model in a models root, their stages, aliases and recorded moves. */
@@ -53,35 +63,45 @@ export class ModelRegistry {
   readonly root: string;
   readonly store: RegistryStore;
   /** What `open` repaired: stage links that disagreed with the database after a crash. */
-  readonly reconciled: ReconcileFix[];
+  readonly reconciled: ReconcileFix[] = [];
   /** What `open` did with the leftovers of a killed save under runs/. */
-  readonly recovered: RecoveryNote[];
+  readonly recovered: RecoveryNote[] = [];
   private readonly folders: StageFolders;
   private readonly datasets = new Map<string, ReturnType<typeof datasetOf> | object>();
+  /** The model name as last read or written (the first registration fixes it). */
+  private name: string | null;
 
-  private constructor(root: string, store: RegistryStore, repair: boolean) {
+  private constructor(root: string, store: RegistryStore, name: string | null) {
     this.root = root;
     this.store = store;
+    this.name = name;
     this.folders = new StageFolders(root, store, (v) => this.get(v));
-    // An emptied registry must not "repair" the links of the versions it forgot by deleting them.
-    if (repair) refuseLostRegistry(root, store);
-    this.reconciled = repair ? this.folders.reconcile(defaultActor()) : [];
-    this.recovered = repair ? this.recoverRuns(defaultActor()) : [];
+  }
+
+  /** A registry over `store`, without the repairs of `open` (rebuild starts from there). */
+  private static async bare(root: string, store: RegistryStore): Promise<ModelRegistry> {
+    return new ModelRegistry(root, store, await store.getMeta('model_name'));
   }
 
   /**
    * Open (creating if needed) the registry of a models root, and repair stage links after a crash.
    * A registry that is unreadable, or empty while stage links to registered releases exist, is a
-   * DataError pointing to `ModelRegistry.rebuild`.
+   * DataError pointing to `ModelRegistry.rebuild`. `opts.store` names another store (a URI or
+   * an opened one); the folders stay in `root`.
    */
-  static open(root: string, opts: OpenOptions = {}): ModelRegistry {
+  static async open(root: string, opts: OpenOptions = {}): Promise<ModelRegistry> {
     const abs = resolve(root);
     mkdirSync(abs, { recursive: true });
-    const store = opts.store ?? openStore(abs);
+    const store = typeof opts.store === 'object' ? opts.store : await openStore(abs, opts.store);
     try {
-      return new ModelRegistry(abs, store, true);
+      const reg = await ModelRegistry.bare(abs, store);
+      // An emptied registry must not "repair" the links of the versions it forgot by deleting them.
+      await refuseLostRegistry(abs, store);
+      reg.reconciled.push(...(await reg.folders.reconcile(defaultActor())));
+      reg.recovered.push(...(await reg.recoverRuns(defaultActor())));
+      return reg;
     } catch (e) {
-      store.close();
+      await store.close();
       throw e;
     }
   }
@@ -93,19 +113,23 @@ export class ModelRegistry {
    * unreadable registry file is kept beside it (`registry.sqlite.damaged-<time>`). Refused when
    * the registry holds versions. Stop servers and other tabflow processes of the root first.
    */
-  static rebuild(root: string, o: { actor?: string } = {}): RebuildReport {
+  static rebuild(root: string, o: { actor?: string } = {}): Promise<RebuildReport> {
     const abs = resolve(root);
     return rebuildRegistry(
       abs,
-      (store) => new ModelRegistry(abs, store, false),
+      (store) => ModelRegistry.bare(abs, store),
       () => ModelRegistry.open(abs),
       o.actor ?? defaultActor(),
     );
   }
 
-  /** The model name this root holds (fixed by the first registration), null when empty. */
+  /**
+   * The model name this root holds (fixed by the first registration), null when empty: as read
+   * when the registry was opened, or as this instance registered it. It only ever changes from
+   * null, and every registration checks it again under the write lock.
+   */
   get modelName(): string | null {
-    return this.store.getMeta('model_name');
+    return this.name;
   }
 
   /** The stage's folder (a link to its release), `<root>/<stage>`. */
@@ -114,19 +138,19 @@ export class ModelRegistry {
   }
 
   /** Close the store. */
-  close(): void {
-    this.store.close();
+  close(): Promise<void> {
+    return this.store.close();
   }
 
   /** Register a run folder as the next version; a run registered before returns its version. */
-  register(
+  async register(
     runDir: string,
     o: { name: string; tags?: Record<string, string>; actor?: string },
-  ): VersionRecord {
+  ): Promise<VersionRecord> {
     const name = checkModelName(o.name);
     const tags = checkTags(o.tags ?? {});
     const run = RunFolder.open(runDir);
-    return this.get(this.insertRun({ run, name, tags, actor: o.actor ?? defaultActor() }));
+    return this.get(await this.insertRun({ run, name, tags, actor: o.actor ?? defaultActor() }));
   }
 
   /**
@@ -135,15 +159,15 @@ export class ModelRegistry {
    * it may remove any `.tmp-` entry under runs/ (a dead writer's). The files are verified against
    * metadata.json as written; the model is not loaded.
    */
-  saveRun(
+  async saveRun(
     runDir: string,
     files: Record<string, string | Uint8Array>,
     o: { name: string; tags?: Record<string, string>; actor?: string },
-  ): VersionRecord {
+  ): Promise<VersionRecord> {
     const name = checkModelName(o.name);
     const tags = checkTags(o.tags ?? {});
     const dir = resolve(runDir);
-    const version = this.store.writeTransaction(() => {
+    const version = await this.store.writeTransaction(() => {
       let first = true;
       writeDirAtomic(dir, files, () => {
         if (first) faultPoint('run-partial');
@@ -156,25 +180,26 @@ export class ModelRegistry {
   }
 
   /** Every version, oldest first, with its stages and aliases. */
-  list(): VersionRecord[] {
-    const stages = this.store.getStages();
-    const aliases = this.store.getAliases();
-    return this.store.listVersions().map((v) => this.record(v, stages, aliases));
+  async list(): Promise<VersionRecord[]> {
+    const stages = await this.store.getStages();
+    const aliases = await this.store.getAliases();
+    return (await this.store.listVersions()).map((v) => this.record(v, stages, aliases));
   }
 
   /** A version by number, `v7`, stage name or alias. */
-  get(ref: string | number): VersionRecord {
+  async get(ref: string | number): Promise<VersionRecord> {
     const r = parseRef(ref);
     let version: number;
     if (r.kind === 'version') version = r.version;
     else if (r.kind === 'stage') {
-      const row = this.stageRow(r.stage);
+      const row = await this.stageRow(r.stage);
       if (!row) throw new UsageError('empty_stage', `No version is in stage ${r.stage}`);
       version = row.version;
     } else {
-      const row = this.store.getAliases().find((x) => x.alias === r.alias);
+      const aliases = await this.store.getAliases();
+      const row = aliases.find((x) => x.alias === r.alias);
       if (!row) {
-        const known = this.store.getAliases().map((x) => x.alias);
+        const known = aliases.map((x) => x.alias);
         throw new UsageError(
           'unknown_ref',
           `${JSON.stringify(r.alias)} is neither a version, a stage nor an alias` +
@@ -183,20 +208,20 @@ export class ModelRegistry {
       }
       version = row.version;
     }
-    const v = this.store.getVersion(version);
+    const v = await this.store.getVersion(version);
     if (!v) {
-      const n = this.store.listVersions().length;
+      const n = (await this.store.listVersions()).length;
       throw new UsageError(
         'unknown_version',
         `Version ${version} does not exist: ${n ? `versions are 1 to ${n}` : 'nothing is registered yet'}`,
       );
     }
-    return this.record(v, this.store.getStages(), this.store.getAliases());
+    return this.record(v, await this.store.getStages(), await this.store.getAliases());
   }
 
   /** The version a stage holds, or null. */
-  stageVersion(stage: Stage): VersionRecord | null {
-    const row = this.stageRow(checkStage(stage));
+  async stageVersion(stage: Stage): Promise<VersionRecord | null> {
+    const row = await this.stageRow(checkStage(stage));
     return row ? this.get(row.version) : null;
   }
 
@@ -207,37 +232,43 @@ export class ModelRegistry {
    * `stage` (release folder, link swap, row and event). Returns null and records nothing when the
    * stage moved meanwhile: decide again. `details` (the gate's numbers) are stored with the event.
    */
-  moveStage(m: StageMoveInput): StageMove | null {
+  async moveStage(m: StageMoveInput): Promise<StageMove | null> {
     const st = checkStage(m.stage);
-    const cand = this.get(m.version);
+    const cand = await this.get(m.version);
     const reason = m.reason ?? null;
     const actor = m.actor ?? defaultActor();
     const details = m.details ?? {};
-    const done = this.store.writeTransaction((): StageMove | null => {
-      const inc = this.stageRow(st);
+    const done = await this.store.writeTransaction(async (): Promise<StageMove | null> => {
+      const inc = await this.stageRow(st);
       if ((inc?.version ?? null) !== m.expected) return null;
       const base = { stage: st, version: cand.version, from_version: inc?.version ?? null, reason, actor };
       const decision = m.decision;
       if (decision === 'refused') {
-        const id = this.store.addEvent({ ts: now(), type: 'promote', decision, details, ...base });
+        const id = await this.store.addEvent({ ts: now(), type: 'promote', decision, details, ...base });
         return { ...base, decision, applied: false, event_id: id };
       }
-      const id = this.folders.move(cand, st, inc, { type: 'promote', decision, details, reason, actor });
+      const id = await this.folders.move(cand, st, inc, {
+        type: 'promote',
+        decision,
+        details,
+        reason,
+        actor,
+      });
       return { ...base, decision, applied: true, event_id: id };
     });
-    if (done?.applied) this.folders.prune();
+    if (done?.applied) await this.folders.prune();
     return done;
   }
 
   /** Move `stage` back to the version that held it before the current one. */
-  rollback(stage: Stage, o: { reason?: string; actor?: string } = {}): StageMove {
+  async rollback(stage: Stage, o: { reason?: string; actor?: string } = {}): Promise<StageMove> {
     const st = checkStage(stage);
     const actor = o.actor ?? defaultActor();
     const reason = o.reason ?? null;
-    const done = this.store.writeTransaction(() => {
-      const cur = this.stageRow(st);
+    const done = await this.store.writeTransaction(async () => {
+      const cur = await this.stageRow(st);
       if (!cur) throw new UsageError('empty_stage', `No version is in stage ${st}: nothing to roll back`);
-      const stack = this.stageStack(st);
+      const stack = await this.stageStack(st);
       if (stack[stack.length - 1] !== cur.version) stack.push(cur.version);
       const target = stack.length >= 2 ? stack[stack.length - 2] : undefined;
       if (target === undefined) {
@@ -246,8 +277,13 @@ export class ModelRegistry {
           `Stage ${st} has no previous version to roll back to (v${cur.version} is the first it held)`,
         );
       }
-      const rec = this.get(target);
-      const id = this.folders.move(rec, st, cur, { type: 'rollback', decision: 'rollback', reason, actor });
+      const rec = await this.get(target);
+      const id = await this.folders.move(rec, st, cur, {
+        type: 'rollback',
+        decision: 'rollback',
+        reason,
+        actor,
+      });
       return {
         decision: 'rollback' as const,
         applied: true,
@@ -259,18 +295,18 @@ export class ModelRegistry {
         event_id: id,
       };
     });
-    this.folders.prune();
+    await this.folders.prune();
     return done;
   }
 
   /** Point an alias at a version (recorded as an event). */
-  setAlias(alias: string, ref: string | number, o: { actor?: string } = {}): VersionRecord {
+  async setAlias(alias: string, ref: string | number, o: { actor?: string } = {}): Promise<VersionRecord> {
     const a = checkAlias(alias);
-    const v = this.get(ref);
-    this.store.writeTransaction(() => {
-      const was = this.store.getAliases().find((x) => x.alias === a)?.version ?? null;
-      this.store.setAlias({ alias: a, version: v.version, updated_at: now() });
-      this.store.addEvent({
+    const v = await this.get(ref);
+    await this.store.writeTransaction(async () => {
+      const was = (await this.store.getAliases()).find((x) => x.alias === a)?.version ?? null;
+      await this.store.setAlias({ alias: a, version: v.version, updated_at: now() });
+      await this.store.addEvent({
         ts: now(),
         type: 'alias',
         version: v.version,
@@ -283,14 +319,14 @@ export class ModelRegistry {
   }
 
   /** Remove an alias (recorded as an event). */
-  removeAlias(alias: string, o: { actor?: string } = {}): void {
+  async removeAlias(alias: string, o: { actor?: string } = {}): Promise<void> {
     const a = checkAlias(alias);
-    this.store.writeTransaction(() => {
-      const was = this.store.getAliases().find((x) => x.alias === a);
-      if (!was || !this.store.removeAlias(a)) {
+    await this.store.writeTransaction(async () => {
+      const was = (await this.store.getAliases()).find((x) => x.alias === a);
+      if (!was || !(await this.store.removeAlias(a))) {
         throw new UsageError('unknown_alias', `Alias ${JSON.stringify(a)} is not set`);
       }
-      this.store.addEvent({
+      await this.store.addEvent({
         ts: now(),
         type: 'unalias',
         from_version: was.version,
@@ -304,7 +340,7 @@ export class ModelRegistry {
    * Record an event that is not a stage move (an A/B start, stop or conclusion), with its numbers
    * in `details`; returns its id. Stage moves record their own events.
    */
-  recordEvent(e: Omit<NewEvent, 'ts'> & { ts?: string }): number {
+  async recordEvent(e: Omit<NewEvent, 'ts'> & { ts?: string }): Promise<number> {
     if (e.type === 'promote' || e.type === 'rollback') {
       throw new UsageError('bad_event', `A ${e.type} event is recorded by the stage move itself`);
     }
@@ -314,14 +350,14 @@ export class ModelRegistry {
   }
 
   /** Recorded events, oldest first (`limit`: the newest that many). */
-  history(o: { limit?: number; stage?: Stage } = {}): RegistryEvent[] {
+  async history(o: { limit?: number; stage?: Stage } = {}): Promise<RegistryEvent[]> {
     return this.store.listEvents({ limit: o.limit, stage: o.stage && checkStage(o.stage) });
   }
 
   /** Params, metrics, data and config differences of two versions. */
-  diff(a: string | number, b: string | number): VersionDiff {
-    const va = this.get(a);
-    const vb = this.get(b);
+  async diff(a: string | number, b: string | number): Promise<VersionDiff> {
+    const va = await this.get(a);
+    const vb = await this.get(b);
     return diffVersions(va, vb, readRunConfig(va.run_path), readRunConfig(vb.run_path));
   }
 
@@ -334,7 +370,7 @@ export class ModelRegistry {
     tags: Record<string, string>,
     actor: string,
     details?: Record<string, unknown>,
-  ): number {
+  ): Promise<number> {
     // Consistent in itself (its seal, when it has one, and every file): the registry records it.
     const run = RunFolder.open(dir, { registered: sha256(readFileSync(join(dir, METADATA_FILE))) });
     return this.insertRun({ run, name, tags, actor, details });
@@ -347,11 +383,11 @@ export class ModelRegistry {
     tags: Record<string, string>;
     actor: string;
     details?: Record<string, unknown>;
-  }): number {
+  }): Promise<number> {
     const { run, name } = p;
     const m = run.metadata;
-    return this.store.writeTransaction(() => {
-      const held = this.store.getMeta('model_name');
+    return this.store.writeTransaction(async () => {
+      const held = await this.store.getMeta('model_name');
       if (held !== null && held !== name) {
         throw new UsageError(
           'other_model',
@@ -359,11 +395,12 @@ export class ModelRegistry {
             `one models folder holds one model, so train "${name}" with another --models-dir`,
         );
       }
-      const existing = this.store.findRun(m.run_id);
+      const existing = await this.store.findRun(m.run_id);
       if (existing) return existing.version;
-      if (held === null) this.store.setMeta('model_name', name);
+      if (held === null) await this.store.setMeta('model_name', name);
+      this.name = name;
       const inRoot = relative(this.root, run.real);
-      const v = this.store.insertVersion({
+      const v = await this.store.insertVersion({
         name,
         run_id: m.run_id,
         run_dir: inRoot.startsWith('..') || isAbsolute(inRoot) ? run.real : inRoot,
@@ -381,7 +418,7 @@ export class ModelRegistry {
         tags: p.tags,
         ...datasetOf(m),
       });
-      this.store.addEvent({
+      await this.store.addEvent({
         ts: new Date().toISOString(),
         type: 'register',
         version: v,
@@ -393,8 +430,8 @@ export class ModelRegistry {
   }
 
   /** Leftovers of a killed save under runs/: temp folders removed, complete runs registered. */
-  private recoverRuns(actor: string): RecoveryNote[] {
-    if (!hasRunLeftovers(this.root, this.store)) return [];
+  private async recoverRuns(actor: string): Promise<RecoveryNote[]> {
+    if (!(await hasRunLeftovers(this.root, this.store))) return [];
     return this.store.writeTransaction(() =>
       recoverRuns(this.root, this.store, (dir, meta, name) =>
         this.insertVerified(dir, checkModelName(name), checkTags(meta.registration?.tags ?? {}), actor, {
@@ -405,8 +442,8 @@ export class ModelRegistry {
   }
 
   /** The version a stage holds and the release folder its link points to; undefined when empty. */
-  stageRow(stage: Stage): StageRow | undefined {
-    return this.store.getStages().find((r) => r.stage === stage);
+  async stageRow(stage: Stage): Promise<StageRow | undefined> {
+    return (await this.store.getStages()).find((r) => r.stage === stage);
   }
 
   private record(
@@ -439,9 +476,9 @@ export class ModelRegistry {
   }
 
   /** Versions the stage held, as a stack: promotions push, rollbacks pop. */
-  private stageStack(stage: Stage): number[] {
+  private async stageStack(stage: Stage): Promise<number[]> {
     const stack: number[] = [];
-    for (const e of this.store.listEvents({ stage })) {
+    for (const e of await this.store.listEvents({ stage })) {
       if (e.type === 'promote' && e.decision !== 'refused' && e.version !== null) stack.push(e.version);
       else if (e.type === 'rollback') stack.pop();
     }
@@ -459,10 +496,10 @@ function datasetOf(m: MetadataJson): Pick<StoredVersion, 'target' | 'data_file' 
   };
 }
 
-/** The SQLite store of a root; an unreadable file says how to rebuild it. */
-function openStore(root: string): SqliteRegistryStore {
+/** The store of a root (its SQLite file unless `uri` names another); an unreadable one says how to rebuild it. */
+async function openStore(root: string, uri = registryUriOf(root)): Promise<RegistryStore> {
   try {
-    return new SqliteRegistryStore(join(root, REGISTRY_DB_FILE));
+    return (await openStores({ registry: uri })).registry;
   } catch (e) {
     if (!(e instanceof DataError) || e.code !== 'registry_open') throw e;
     throw new DataError(

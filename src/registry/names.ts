@@ -4,9 +4,9 @@
  * (`../x`, `/etc`, `a/b`, `a\b`) or collide with a stage folder.
  */
 import { UsageError } from '../core/errors.js';
+import { STAGES, type Stage } from '../store/registry-store.js';
 
-export const STAGES = ['dev', 'staging', 'production'] as const;
-export type Stage = (typeof STAGES)[number];
+export { STAGES, type Stage };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const VERSION_REF = /^[vV]?([1-9][0-9]{0,8})$/;

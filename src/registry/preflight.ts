@@ -5,18 +5,25 @@
  * refuses a lost registry and cleans a killed save's leftovers); once it is loaded, whether the
  * target and input columns are those of the model's previous version.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { registryUriOf, storeExists } from '../store/open-stores.js';
 import { ModelRegistry } from './model-registry.js';
 import { checkModelName, checkTags } from './names.js';
-import { REGISTRY_DB_FILE } from './sqlite-store.js';
+import type { VersionRecord } from './records.js';
 
-export function checkRegistrable(root: string, name: string, tags: Record<string, string>): void {
+/**
+ * The name and tags a run would be registered under, and whether `root` holds another model
+ * (opening its registry, when it has one, also cleans a killed save's leftovers).
+ */
+export async function checkRegistrable(
+  root: string,
+  name: string,
+  tags: Record<string, string>,
+): Promise<void> {
   checkModelName(name, 'model name (--name, registry.name)');
   checkTags(tags, 'tag (--tag)');
-  if (!existsSync(join(root, REGISTRY_DB_FILE))) return;
-  const reg = ModelRegistry.open(root);
+  if (!(await storeExists('registry', registryUriOf(root)))) return;
+  const reg = await ModelRegistry.open(root);
   try {
     const held = reg.modelName;
     if (held !== null && held !== name) {
@@ -27,7 +34,7 @@ export function checkRegistrable(root: string, name: string, tags: Record<string
       );
     }
   } finally {
-    reg.close();
+    await reg.close();
   }
 }
 
@@ -45,14 +52,14 @@ export interface RunDataset {
  * version before it; otherwise (concrete trained into a folder of diamonds models) it is refused
  * before training, unless `allow` (--allow-data-change, registry.allow_data_change).
  */
-export function checkSameDataset(root: string, run: RunDataset, allow: boolean): void {
-  if (allow || !existsSync(join(root, REGISTRY_DB_FILE))) return;
-  const reg = ModelRegistry.open(root);
-  let prev: ReturnType<ModelRegistry['list']>[number] | undefined;
+export async function checkSameDataset(root: string, run: RunDataset, allow: boolean): Promise<void> {
+  if (allow || !(await storeExists('registry', registryUriOf(root)))) return;
+  const reg = await ModelRegistry.open(root);
+  let prev: VersionRecord | undefined;
   try {
-    prev = reg.list().at(-1);
+    prev = (await reg.list()).at(-1);
   } finally {
-    reg.close();
+    await reg.close();
   }
   if (!prev?.target || !prev.features) return;
   const before = new Set(prev.features);

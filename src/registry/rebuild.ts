@@ -6,20 +6,20 @@
  * rewritten from its release copy. Tags come back from metadata.json (`registration`); aliases
  * and the event history cannot be rebuilt.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-folder.js';
 import { RELEASES } from '../artifacts/stage-link.js';
-import { DataError, TabflowError, UsageError } from '../core/errors.js';
+import { TabflowError, UsageError } from '../core/errors.js';
+import { openRegistryForRebuild, REGISTRY_DB_FILE, registryUriOf } from '../store/open-stores.js';
+import type { RegistryStore } from '../store/registry-store.js';
 import { RUNS_DIR, registryTraces } from './lost-registry.js';
 import type { Stage } from './names.js';
 import type { ReconcileFix, VersionRecord } from './records.js';
 import { type RegistryStamp, readRegistryStamp } from './registry-stamp.js';
 import { readVerifiedRun } from './release-folders.js';
-import { REGISTRY_DB_FILE, SqliteRegistryStore } from './sqlite-store.js';
-import type { RegistryStore } from './store.js';
 
 export interface RebuildReport {
   registry: string;
@@ -42,23 +42,26 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export interface RebuildTarget {
   readonly store: RegistryStore;
   /** Register a run folder as the next version of `name`. */
-  register(runDir: string, o: { name: string; tags?: Record<string, string>; actor?: string }): VersionRecord;
-  close(): void;
+  register(
+    runDir: string,
+    o: { name: string; tags?: Record<string, string>; actor?: string },
+  ): Promise<VersionRecord>;
+  close(): Promise<void>;
 }
 
 /**
  * Rebuild `<root>/registry.sqlite` from the folders. Refused (UsageError) when the registry holds
  * versions. `openBare` opens the registry without the lost-registry check and the link repair.
  */
-export function rebuildRegistry(
+export async function rebuildRegistry(
   root: string,
-  openBare: (store: SqliteRegistryStore) => RebuildTarget,
-  openRepaired: () => RebuildTarget & { readonly reconciled: RebuildReport['reconciled'] },
+  openBare: (store: RegistryStore) => Promise<RebuildTarget>,
+  openRepaired: () => Promise<RebuildTarget & { readonly reconciled: RebuildReport['reconciled'] }>,
   actor: string,
-): RebuildReport {
+): Promise<RebuildReport> {
   const file = join(root, REGISTRY_DB_FILE);
   if (!existsSync(root)) throw new UsageError('no_models_dir', `${root} does not exist: nothing to rebuild`);
-  const { store, movedAside } = openOrMoveAside(file);
+  const { store, movedAside } = await openRegistryForRebuild(registryUriOf(root));
   const report: RebuildReport = {
     registry: file,
     moved_aside: movedAside,
@@ -69,9 +72,15 @@ export function rebuildRegistry(
     skipped: [],
     reconciled: [],
   };
-  const reg = openBare(store);
+  let reg: RebuildTarget;
   try {
-    const n = store.listVersions().length;
+    reg = await openBare(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  try {
+    const n = (await store.listVersions()).length;
     if (n > 0) {
       throw new UsageError(
         'registry_not_empty',
@@ -79,18 +88,23 @@ export function rebuildRegistry(
           '(rebuild only restores an emptied or unreadable registry)',
       );
     }
-    store.writeTransaction(() => rebuildInto(root, reg, report, actor));
+    await store.writeTransaction(() => rebuildInto(root, reg, report, actor));
   } finally {
-    reg.close();
+    await reg.close();
   }
   // The normal open now agrees links and rows (a release stamped with an older number is rewritten).
-  const after = openRepaired();
+  const after = await openRepaired();
   report.reconciled = after.reconciled;
-  after.close();
+  await after.close();
   return report;
 }
 
-function rebuildInto(root: string, reg: RebuildTarget, report: RebuildReport, actor: string): void {
+async function rebuildInto(
+  root: string,
+  reg: RebuildTarget,
+  report: RebuildReport,
+  actor: string,
+): Promise<void> {
   const traces = registryTraces(root);
   const stamps = new Map<string, { stamp: RegistryStamp; release: string }>();
   for (const release of traces.releases) {
@@ -112,7 +126,7 @@ function rebuildInto(root: string, reg: RebuildTarget, report: RebuildReport, ac
   for (const r of runs) {
     try {
       readVerifiedRun(r.dir, sha256(r.bytes));
-      const v = reg.register(r.dir, { name, tags: r.meta.registration?.tags ?? {}, actor });
+      const v = await reg.register(r.dir, { name, tags: r.meta.registration?.tags ?? {}, actor });
       versionOf.set(r.meta.run_id, v.version);
       report.registered.push({ version: v.version, run_id: v.run_id, trained_at: v.trained_at });
     } catch (e) {
@@ -122,7 +136,7 @@ function rebuildInto(root: string, reg: RebuildTarget, report: RebuildReport, ac
   }
   for (const l of linked) {
     const version = versionOf.get(l.stamp.run_id);
-    const v = version === undefined ? null : reg.store.getVersion(version);
+    const v = version === undefined ? null : await reg.store.getVersion(version);
     if (!v) {
       report.skipped.push({
         path: join(root, l.stage),
@@ -137,13 +151,13 @@ function rebuildInto(root: string, reg: RebuildTarget, report: RebuildReport, ac
       });
       continue;
     }
-    reg.store.setStage({
+    await reg.store.setStage({
       stage: l.stage,
       version: v.version,
       release: l.release,
       since: l.stamp.published_at,
     });
-    reg.store.addEvent({
+    await reg.store.addEvent({
       ts: new Date().toISOString(),
       type: 'rebuild',
       stage: l.stage,
@@ -153,20 +167,6 @@ function rebuildInto(root: string, reg: RebuildTarget, report: RebuildReport, ac
     });
     report.stages.push({ stage: l.stage, version: v.version, release: l.release });
   }
-}
-
-/** Open the registry file; an unreadable one is renamed aside (with its -wal/-shm) and replaced. */
-function openOrMoveAside(file: string): { store: SqliteRegistryStore; movedAside: string | null } {
-  try {
-    return { store: new SqliteRegistryStore(file), movedAside: null };
-  } catch (e) {
-    if (!(e instanceof DataError) || e.code !== 'registry_open') throw e;
-  }
-  const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  for (const suffix of ['', '-wal', '-shm']) {
-    if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
-  }
-  return { store: new SqliteRegistryStore(file), movedAside: aside };
 }
 
 function safeStamp(dir: string, report: RebuildReport): RegistryStamp | null {

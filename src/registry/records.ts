@@ -1,6 +1,7 @@
 /** The registry's records as callers see them: versions with their stages, stage moves, repairs. */
+
+import type { StoredVersion } from '../store/registry-store.js';
 import type { Stage } from './names.js';
-import type { StoredVersion } from './store.js';
 
 /** A registered version as callers see it: its stored row, run folder, stages and aliases. */
 export interface VersionRecord extends StoredVersion {

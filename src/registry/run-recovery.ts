@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-folder.js';
 import { TabflowError } from '../core/errors.js';
+import type { RegistryStore } from '../store/registry-store.js';
 import { RUNS_DIR, registryTraces } from './lost-registry.js';
 import { readVerifiedRun } from './release-folders.js';
-import type { RegistryStore } from './store.js';
 
 export const QUARANTINE_DIR = 'quarantine';
 
@@ -32,19 +32,23 @@ export interface RecoveryNote {
 }
 
 /** Registers a run folder (verifying it again) under `name`; returns the version. */
-export type RegisterRun = (dir: string, meta: MetadataJson, name: string) => number;
+export type RegisterRun = (dir: string, meta: MetadataJson, name: string) => Promise<number>;
 
 /** Cheap check without the lock: a `.tmp-` entry or an unregistered folder under runs/. */
-export function hasRunLeftovers(root: string, store: RegistryStore): boolean {
+export async function hasRunLeftovers(root: string, store: RegistryStore): Promise<boolean> {
   const dir = join(root, RUNS_DIR);
   if (!existsSync(dir)) return false;
   if (readdirSync(dir).some((n) => n.startsWith('.tmp-'))) return true;
-  const known = registeredFolders(store);
+  const known = await registeredFolders(store);
   return registryTraces(root).runs.some((n) => !known.has(n));
 }
 
 /** Clean and register leftovers; call holding the store's write lock. */
-export function recoverRuns(root: string, store: RegistryStore, register: RegisterRun): RecoveryNote[] {
+export async function recoverRuns(
+  root: string,
+  store: RegistryStore,
+  register: RegisterRun,
+): Promise<RecoveryNote[]> {
   const dir = join(root, RUNS_DIR);
   if (!existsSync(dir)) return [];
   const notes: RecoveryNote[] = [];
@@ -53,7 +57,7 @@ export function recoverRuns(root: string, store: RegistryStore, register: Regist
     rmSync(join(dir, n), { recursive: true, force: true });
     notes.push({ action: 'removed_tmp', path: join(dir, n) });
   }
-  const known = registeredFolders(store);
+  const known = await registeredFolders(store);
   for (const n of registryTraces(root).runs) {
     if (known.has(n)) continue;
     const path = join(dir, n);
@@ -61,15 +65,15 @@ export function recoverRuns(root: string, store: RegistryStore, register: Regist
       const metaBytes = readFileSync(join(path, METADATA_FILE));
       readVerifiedRun(path, sha256(metaBytes));
       const meta = JSON.parse(metaBytes.toString('utf8')) as MetadataJson;
-      const copyOf = store.findRun(meta.run_id);
+      const copyOf = await store.findRun(meta.run_id);
       if (copyOf) {
         throw new TabflowError(
           'copied_run',
           `it is a copy of run ${meta.run_id}, registered as v${copyOf.version}`,
         );
       }
-      const name = nameOf(path, meta, store.getMeta('model_name'));
-      notes.push({ action: 'registered', path, version: register(path, meta, name) });
+      const name = nameOf(path, meta, await store.getMeta('model_name'));
+      notes.push({ action: 'registered', path, version: await register(path, meta, name) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (!(e instanceof TabflowError) && !(e instanceof SyntaxError) && code !== 'ENOENT') throw e;
@@ -80,9 +84,9 @@ export function recoverRuns(root: string, store: RegistryStore, register: Regist
 }
 
 /** Folder names under runs/ of the registered versions (run_dir is relative to the root there). */
-function registeredFolders(store: RegistryStore): Set<string> {
+async function registeredFolders(store: RegistryStore): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const v of store.listVersions()) {
+  for (const v of await store.listVersions()) {
     const parts = v.run_dir.split(/[\\/]/);
     if (parts.length === 2 && parts[0] === RUNS_DIR) out.add(parts[1]);
     out.add(v.run_id);

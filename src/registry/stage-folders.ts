@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../artifacts/stage-link.js';
+import type { RegistryStore, StageRow } from '../store/registry-store.js';
 import { faultPoint } from './fault.js';
 import { STAGES, type Stage } from './names.js';
 import type { Decision, ReconcileFix, VersionRecord } from './records.js';
@@ -20,7 +21,6 @@ import {
   removeLeftovers,
   writeRelease,
 } from './release-folders.js';
-import type { RegistryStore, StageRow } from './store.js';
 
 export interface MoveEvent {
   type: 'promote' | 'rollback';
@@ -34,11 +34,14 @@ export class StageFolders {
   constructor(
     private readonly root: string,
     private readonly store: RegistryStore,
-    private readonly version: (v: number) => VersionRecord,
+    private readonly version: (v: number) => Promise<VersionRecord>,
   ) {}
 
-  /** Move `stage` to version `v`; call inside a write transaction. Returns the event id. */
-  move(v: VersionRecord, stage: Stage, from: StageRow | undefined, ev: MoveEvent): number {
+  /**
+   * Move `stage` to version `v`; call inside a write transaction. Returns the event id. The
+   * folders are written synchronously: the write lock is held for as short as they take.
+   */
+  async move(v: VersionRecord, stage: Stage, from: StageRow | undefined, ev: MoveEvent): Promise<number> {
     const files = readVerifiedRun(v.run_path, v.metadata_sha256);
     const release = releaseName(stage, v.version);
     const ts = new Date().toISOString();
@@ -59,8 +62,8 @@ export class StageFolders {
     swapStageLink(this.root, stage, release, { beforeRename: () => faultPoint('link-created') });
     try {
       faultPoint('link-swapped');
-      this.store.setStage({ stage, version: v.version, release, since: ts });
-      return this.store.addEvent({
+      await this.store.setStage({ stage, version: v.version, release, since: ts });
+      return await this.store.addEvent({
         ts,
         type: ev.type,
         stage,
@@ -80,26 +83,26 @@ export class StageFolders {
   }
 
   /** After a committed move: drop releases nobody points to (old enough). */
-  prune(): void {
+  async prune(): Promise<void> {
     faultPoint('committed');
-    this.store.writeTransaction(() =>
-      pruneReleases(this.root, new Set(this.store.getStages().map((s) => s.release))),
+    await this.store.writeTransaction(async () =>
+      pruneReleases(this.root, new Set((await this.store.getStages()).map((s) => s.release))),
     );
   }
 
   /** Repair links that disagree with the database (a crash mid-move) and remove leftovers. */
-  reconcile(actor: string): ReconcileFix[] {
-    if (!this.needsRepair()) return [];
-    return this.store.writeTransaction(() => {
+  async reconcile(actor: string): Promise<ReconcileFix[]> {
+    if (!(await this.needsRepair())) return [];
+    return this.store.writeTransaction(async () => {
       removeLeftovers(this.root);
-      const rows = this.store.getStages();
+      const rows = await this.store.getStages();
       const fixes: ReconcileFix[] = [];
       for (const stage of STAGES) {
         const row = rows.find((r) => r.stage === stage);
         const link = stageLinkTarget(this.root, stage);
         let fix: ReconcileFix | null;
         try {
-          fix = this.repairStage(stage, row, link);
+          fix = await this.repairStage(stage, row, link);
         } catch (e) {
           // One broken stage must not lock the user out of the registry (list, history, promote).
           fix = { stage, was: link, now: link, error: (e as Error).message };
@@ -108,7 +111,7 @@ export class StageFolders {
         fixes.push(fix);
         // A failed repair is reported by every open until fixed, but recorded only once it is.
         if (fix.error) continue;
-        this.store.addEvent({
+        await this.store.addEvent({
           ts: new Date().toISOString(),
           type: 'reconcile',
           stage,
@@ -122,14 +125,14 @@ export class StageFolders {
   }
 
   /** Cheap check without the lock; `reconcile` checks again under it. */
-  private needsRepair(): boolean {
-    const rows = this.store.getStages();
+  private async needsRepair(): Promise<boolean> {
+    const rows = await this.store.getStages();
     for (const stage of STAGES) {
       const row = rows.find((r) => r.stage === stage);
       const link = stageLinkTarget(this.root, stage);
       if (row) {
         if (link !== row.release) return true;
-        const v = this.store.getVersion(row.version);
+        const v = await this.store.getVersion(row.version);
         if (!v || !isCompleteRelease(this.root, row.release, v)) return true;
       } else if (link !== null && isRegistryRelease(this.root, link)) return true;
     }
@@ -137,14 +140,18 @@ export class StageFolders {
   }
 
   /** Point one stage link where the database says; null when it already agrees. */
-  private repairStage(stage: Stage, row: StageRow | undefined, link: string | null): ReconcileFix | null {
+  private async repairStage(
+    stage: Stage,
+    row: StageRow | undefined,
+    link: string | null,
+  ): Promise<ReconcileFix | null> {
     if (!row) {
       if (link === null || !isRegistryRelease(this.root, link)) return null;
       // A first move into this stage crashed before its commit.
       removeStageLink(this.root, stage);
       return { stage, was: link, now: null };
     }
-    const v = this.version(row.version);
+    const v = await this.version(row.version);
     let release = row.release;
     if (!isCompleteRelease(this.root, release, v)) {
       // The database's release is gone (deleted by hand): rebuild it from the run folder.
@@ -162,7 +169,7 @@ export class StageFolders {
           metadata_sha256: v.metadata_sha256,
         },
       });
-      this.store.setStage({ ...row, release });
+      await this.store.setStage({ ...row, release });
     }
     if (link === release) return null;
     swapStageLink(this.root, stage, release);

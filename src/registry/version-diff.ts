@@ -2,7 +2,7 @@
  * What changed between two registered versions: model family and parameters, metrics split by
  * split, the training data's hash, and every config value that differs (dotted paths).
  */
-import type { StoredVersion } from './store.js';
+import type { StoredVersion } from '../store/registry-store.js';
 
 export interface VersionSummary {
   version: number;

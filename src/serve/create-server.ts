@@ -128,7 +128,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     experiments?.close();
     await scoring.idle();
     await views.close();
-    log?.close();
+    // The last rows are written and the WAL folded in before the server counts as closed.
+    await log?.close();
   });
   await app.register(predictRoutes, { views, scoring });
   await app.register(opsRoutes, {

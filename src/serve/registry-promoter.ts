@@ -6,11 +6,10 @@
  * The gate scores both models on held-out rows in this process: a promotion to production holds
  * the event loop for as long as that takes (about a second for the bundled datasets).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { TabflowError } from '../core/errors.js';
 import { gateConfigOf, promote } from '../promotion/index.js';
-import { ModelRegistry, REGISTRY_DB_FILE, resolveRegistryConfig } from '../registry/index.js';
+import { ModelRegistry, REGISTRY_DB_FILE, registryUriOf, resolveRegistryConfig } from '../registry/index.js';
+import { storeExists } from '../store/open-stores.js';
 import type { PromoteDecision, PromoteRequest } from './routes/admin.js';
 
 /** No registry to promote through: 501. */
@@ -29,13 +28,13 @@ export function registryPromoter(
   return async (req) => {
     // Opening a registry creates one and resets the stage links to it: never do that to a models
     // folder that has none (stages published by hand or by an older tabflow).
-    if (!existsSync(join(root, REGISTRY_DB_FILE))) {
+    if (!(await storeExists('registry', registryUriOf(root)))) {
       throw new RegistryUnavailable(
         'registry_not_available',
         `No model registry in ${root} (${REGISTRY_DB_FILE} is missing): register runs with tabflow train first`,
       );
     }
-    const reg = ModelRegistry.open(root);
+    const reg = await ModelRegistry.open(root);
     try {
       const decision = await promote(reg, req.version, req.stage, {
         force: req.force,
@@ -45,7 +44,7 @@ export function registryPromoter(
       });
       return decision as unknown as PromoteDecision;
     } finally {
-      reg.close();
+      await reg.close();
     }
   };
 }

@@ -108,11 +108,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const pollMs = options.reloadPollMs ?? defaults.reload_poll_ms;
   const logger = options.logger;
   const source = await openSource(target, pollMs, logger);
-  const opened: { close(): void }[] = [source];
+  const opened: { close(): unknown }[] = [source];
   try {
     const first = source.current();
     const logFile = predictionLogFile(options.logFile, target, first.dir);
-    const log = logFile ? openLog(logFile, options.log, logger) : null;
+    const log = logFile ? await openLog(logFile, options.log, logger) : null;
     if (log) opened.push(log);
     const admin = adminOptions(target, options);
     const experiments = await openExperiments(target, pollMs, logger);
@@ -139,7 +139,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const running = { app, url: listening.url, listening, model: summarize(first), source, experiments };
     return { ...running, log, logFile, admin: admin !== null, close, closed };
   } catch (e) {
-    for (const c of opened) c.close();
+    await Promise.allSettled(opened.map(async (c) => c.close()));
     throw e;
   }
 }
@@ -198,7 +198,7 @@ async function openSource(
 
 function openLog(file: string, raw: Partial<LogConfig> | undefined, logger: FastifyBaseLogger | undefined) {
   const cfg = resolveLogConfig(raw);
-  return new PredictionLog(file, {
+  return PredictionLog.open(file, {
     durability: cfg.durability,
     batchSize: cfg.batch_size,
     flushMs: cfg.flush_ms,

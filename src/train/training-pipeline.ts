@@ -122,12 +122,12 @@ export class TrainingPipeline {
   private async execute(source?: InMemorySource): Promise<RunSummary> {
     const cfg = this.config;
     // A run that could not be registered (bad name or tag, another model's folder) fails now.
-    checkRegistrable(cfg.output.dir, cfg.registry.name, this.tags);
+    await checkRegistrable(cfg.output.dir, cfg.registry.name, this.tags);
     // Cross-validation's workers load while the data does.
     if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
     const rows = await this.prepareRows(source);
     // Another dataset under this model's name (other target or columns) fails before any fit.
-    checkSameDataset(
+    await checkSameDataset(
       cfg.output.dir,
       {
         target: rows.target,

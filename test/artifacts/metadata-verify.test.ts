@@ -84,14 +84,14 @@ describe('metadata.json is verified on load', () => {
     assert.equal(TARGETS.concrete, 'compressive_strength');
   });
 
-  it('registry.json vouches for metadata.json: a stamp recording another hash is refused, one without is rewritten on open', () => {
+  it('registry.json vouches for metadata.json: a stamp recording another hash is refused, one without is rewritten on open', async () => {
     const prod = join(run.root, 'production');
     const real = realpathSync(prod);
     const stampPath = join(real, 'registry.json');
     const stamp = JSON.parse(readFileSync(stampPath, 'utf8'));
-    const r0 = ModelRegistry.open(run.root);
-    assert.equal(stamp.metadata_sha256, r0.get(1).metadata_sha256);
-    r0.close();
+    const r0 = await ModelRegistry.open(run.root);
+    assert.equal(stamp.metadata_sha256, (await r0.get(1)).metadata_sha256);
+    await r0.close();
     writeFileSync(stampPath, JSON.stringify({ ...stamp, metadata_sha256: '0'.repeat(64) }));
     assert.throws(
       () => loadArtifacts(prod),
@@ -101,16 +101,16 @@ describe('metadata.json is verified on load', () => {
     const { metadata_sha256: _, ...old } = stamp;
     writeFileSync(stampPath, JSON.stringify(old));
     assert.equal(loadArtifacts(prod).metadata.run_id, run.runId);
-    const r = ModelRegistry.open(run.root);
+    const r = await ModelRegistry.open(run.root);
     try {
       assert.deepEqual(
         r.reconciled.map((f) => [f.stage, f.error]),
         [['production', undefined]],
       );
-      assert.equal(readRegistryStamp(prod)!.metadata_sha256, r.get(1).metadata_sha256);
+      assert.equal(readRegistryStamp(prod)!.metadata_sha256, (await r.get(1)).metadata_sha256);
       assert.equal(loadArtifacts(prod).metadata.run_id, run.runId);
     } finally {
-      r.close();
+      await r.close();
     }
   });
 });

@@ -105,10 +105,10 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     assert.equal(done.code, 0, done.stderr);
     assert.match(done.stdout, /PROMOTED v2/);
     assert.equal(existsSync(join(better, 'experiment.json')), false);
-    const reg = ModelRegistry.open(better);
-    assert.equal(reg.stageVersion('production')?.version, 2);
-    const events = reg.history().filter((e) => e.type.startsWith('ab_') || e.type === 'promote');
-    reg.close();
+    const reg = await ModelRegistry.open(better);
+    assert.equal((await reg.stageVersion('production'))?.version, 2);
+    const events = (await reg.history()).filter((e) => e.type.startsWith('ab_') || e.type === 'promote');
+    await reg.close();
     const types = events.map((e) => `${e.type}:${e.decision ?? ''}`);
     assert.deepEqual(types.slice(-3), ['ab_start:', 'promote:passed', 'ab_conclude:promoted']);
     const promote = events[events.length - 2];
@@ -146,10 +146,10 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     assert.equal(out.outcome, 'kept_champion');
     assert.equal(out.promotion, null);
     assert.match(out.reason, /champion better: champion v1 kept/);
-    const reg = ModelRegistry.open(worse);
-    assert.equal(reg.stageVersion('production')?.version, 1);
-    const last = reg.history().at(-1);
-    reg.close();
+    const reg = await ModelRegistry.open(worse);
+    assert.equal((await reg.stageVersion('production'))?.version, 1);
+    const last = (await reg.history()).at(-1);
+    await reg.close();
     assert.equal(last?.type, 'ab_conclude');
     assert.equal(last?.decision, 'kept_champion');
   });
@@ -157,25 +157,25 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
   it('bad input gets a clear error: no champion, the champion as challenger, bad weight, nothing to stop; stop records', async () => {
     // The library calls behind the CLI (in-process: one child process per case would be slow).
     const refused = (root: string, o: Parameters<typeof startExperiment>[1], msg: RegExp) =>
-      assert.throws(
+      assert.rejects(
         () => startExperiment(root, o),
         (e: Error) => e instanceof UsageError && msg.test(e.message),
       );
     const empty = mkdtempSync(join(tmpdir(), 'tabflow-ab-empty-'));
-    refused(empty, { challenger: 1 }, /No model registry .* no production version/s);
+    await refused(empty, { challenger: 1 }, /No model registry .* no production version/s);
     assert.equal(existsSync(join(empty, 'registry.sqlite')), false, 'no registry created as a side effect');
-    refused(worse, { challenger: 1 }, /Version 1 is the production version/);
-    refused(worse, { challenger: 2, weight: 2 }, /--weight 2 is not allowed/);
-    refused(worse, { challenger: 2, key: 'customer id' }, /--key "customer id" is not allowed/);
-    refused(worse, { challenger: 9 }, /Version 9 does not exist/);
-    assert.throws(() => stopExperiment(worse), /No experiment is running/);
-    assert.throws(() => experimentStatus(worse), /No experiment is running/);
+    await refused(worse, { challenger: 1 }, /Version 1 is the production version/);
+    await refused(worse, { challenger: 2, weight: 2 }, /--weight 2 is not allowed/);
+    await refused(worse, { challenger: 2, key: 'customer id' }, /--key "customer id" is not allowed/);
+    await refused(worse, { challenger: 9 }, /Version 9 does not exist/);
+    await assert.rejects(async () => stopExperiment(worse), /No experiment is running/);
+    await assert.rejects(async () => experimentStatus(worse), /No experiment is running/);
 
     // Through the CLI: a registry whose versions never reached production.
     const noProd = mkdtempSync(join(tmpdir(), 'tabflow-ab-noprod-'));
-    const reg = ModelRegistry.open(noProd);
-    reg.register(ModelRegistry.open(worse).get(1).run_path, { name: 'default' });
-    reg.close();
+    const reg = await ModelRegistry.open(noProd);
+    await reg.register((await (await ModelRegistry.open(worse)).get(1)).run_path, { name: 'default' });
+    await reg.close();
     const noChampion = await ab(['start', '1'], noProd);
     assert.equal(noChampion.code, 2);
     assert.match(noChampion.stderr, /No production version .* Promote one first/s);
@@ -185,9 +185,9 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     const stopped = await ab(['stop', '--reason', 'wrong challenger'], worse);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.equal(existsSync(join(worse, 'experiment.json')), false);
-    const r = ModelRegistry.open(worse);
-    const last = r.history().at(-1);
-    r.close();
+    const r = await ModelRegistry.open(worse);
+    const last = (await r.history()).at(-1);
+    await r.close();
     assert.deepEqual(
       [last?.type, last?.decision, last?.reason],
       ['ab_stop', 'insufficient_data', 'wrong challenger'],

@@ -7,9 +7,9 @@ import { FeedbackStore } from '../../src/log/feedback.js';
 import { PredictionLog } from '../../src/log/prediction-log.js';
 import { tabflow, tabflowInProcess } from '../helpers/cli.js';
 
-function setup(): string {
+async function setup(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-fbcli-'));
-  const log = new PredictionLog(join(dir, 'models', 'predictions.sqlite'));
+  const log = await PredictionLog.open(join(dir, 'models', 'predictions.sqlite'));
   for (const [id, n] of [
     ['a1', 1],
     ['b2', 2],
@@ -26,14 +26,14 @@ function setup(): string {
       });
     }
   }
-  log.close();
+  await log.close();
   return dir;
 }
 
 // The first test runs tabflow as a child process, as a user does; the second the same main() in-process.
 describe('tabflow feedback', () => {
-  it('records the good lines and reports the bad ones by reason', () => {
-    const dir = setup();
+  it('records the good lines and reports the bad ones by reason', async () => {
+    const dir = await setup();
     writeFileSync(
       join(dir, 'labels.csv'),
       'request_id,row,actual\na1,,31.5\nb2,1,29\nzz,0,3\nb2,0,abc\na1,,32\n',
@@ -45,13 +45,13 @@ describe('tabflow feedback', () => {
     assert.match(r.stdout, /not_numeric/);
     assert.match(r.stdout, /duplicate/);
     assert.match(r.stdout, /line 4: No logged prediction has request_id "zz"/);
-    const store = new FeedbackStore(join(dir, 'models', 'predictions.sqlite'));
-    assert.deepEqual([...store.joined().actual], [31.5, 29]);
-    store.close();
+    const store = await FeedbackStore.open(join(dir, 'models', 'predictions.sqlite'));
+    assert.deepEqual([...(await store.joined()).actual], [31.5, 29]);
+    await store.close();
   });
 
   it('exits 2 naming the column when the file lacks it, and when nothing could be recorded', async () => {
-    const dir = setup();
+    const dir = await setup();
     writeFileSync(join(dir, 'labels.csv'), 'id,actual\na1,3\n');
     const r = await tabflowInProcess(['feedback', '--data', 'labels.csv'], dir);
     assert.equal(r.code, 2);

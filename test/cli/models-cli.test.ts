@@ -108,10 +108,10 @@ describe('tabflow models', () => {
     assert.equal(train.code, 0, train.stderr);
     assert.match(train.stdout, /registered default v4 \(stage dev\) in models/);
     assert.match(train.stdout, /NOT promoted: v4 was refused by the production gate — rmse on \d+ rows/);
-    const r = ModelRegistry.open(root);
-    assert.equal(r.stageVersion('production')!.version, 2);
-    assert.equal(r.stageVersion('dev')!.version, 4);
-    r.close();
+    const r = await ModelRegistry.open(root);
+    assert.equal((await r.stageVersion('production'))!.version, 2);
+    assert.equal((await r.stageVersion('dev'))!.version, 4);
+    await r.close();
   });
 
   it('bad refs, stages, names and a missing registry exit 2 with a clear message and no stack trace; --env gate', async () => {

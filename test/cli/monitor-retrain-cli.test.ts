@@ -31,7 +31,7 @@ describe('tabflow monitor and tabflow retrain (CLI)', () => {
       .filter((l) => Number(l.split(',')[0]) > 300)
       .map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j], Number(v)])));
     const p = InferencePipeline.load(join(dir, 'models', 'production'));
-    const log = new PredictionLog(join(dir, 'models', 'predictions.sqlite'));
+    const log = await PredictionLog.open(join(dir, 'models', 'predictions.sqlite'));
     const inputs = high.map(({ [TARGET]: _, ...x }) => x);
     p.predict(inputs, { interval: true }).forEach((res, i) => {
       log.append({
@@ -45,10 +45,10 @@ describe('tabflow monitor and tabflow retrain (CLI)', () => {
         features: inputs[i],
       });
     });
-    log.close();
-    const fb = new FeedbackStore(join(dir, 'models', 'predictions.sqlite'));
-    fb.record(high.map((h, i) => ({ request_id: `r${i}`, actual: h[TARGET] })));
-    fb.close();
+    await log.close();
+    const fb = await FeedbackStore.open(join(dir, 'models', 'predictions.sqlite'));
+    await fb.record(high.map((h, i) => ({ request_id: `r${i}`, actual: h[TARGET] })));
+    await fb.close();
   });
 
   it('monitor prints the drift table, writes the HTML report and exits 3 on alarm', async () => {

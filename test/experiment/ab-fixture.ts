@@ -57,7 +57,7 @@ export async function abServer(root: string, o: { pollMs?: number; microBatch?: 
     stage: 'production',
   });
   const experiments = await ExperimentFollower.open({ root, load, pollMs });
-  const log = new PredictionLog(join(root, 'predictions.sqlite'), { flushMs: 20 });
+  const log = await PredictionLog.open(join(root, 'predictions.sqlite'), { flushMs: 20 });
   const app = await createServer({ source, log, experiments, microBatch: o.microBatch });
   return { app, source, experiments, log };
 }

@@ -2,10 +2,11 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PredictionLog } from '../../src/log/index.js';
+import { SqlitePredictionStore } from '../../src/store/sqlite/prediction-store.js';
 
 /** A real log of `n` rows, closed (WAL checkpointed into the file). */
 export function writeLog(file: string, n: number): void {
-  const log = new PredictionLog(file);
+  const log = new PredictionLog(new SqlitePredictionStore(file));
   for (let i = 0; i < n; i++) {
     log.append({
       requestId: `r${i}`,
@@ -17,7 +18,8 @@ export function writeLog(file: string, n: number): void {
       features: { carat: i / 100, cut: 'Ideal', note: 'x'.repeat(40) },
     });
   }
-  log.close();
+  // SQLite closes in the call: the WAL is folded into the file when close() returns.
+  void log.close();
 }
 
 /** The ways a log file was found broken: garbage, a truncated copy, a zeroed header. */

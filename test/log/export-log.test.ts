@@ -52,7 +52,7 @@ describe('tabflow logs --export: the client writes the cells', () => {
     const pipeline = InferencePipeline.load(run.runDir);
     features = pipeline.contract.features.map((f) => f.name);
     logFile = join(dir, 'predictions.sqlite');
-    log = new PredictionLog(logFile);
+    log = await PredictionLog.open(logFile);
     app = await createServer({ pipeline, log });
   });
 
@@ -68,14 +68,14 @@ describe('tabflow logs --export: the client writes the cells', () => {
     for (let i = 0; i < 5000; i++) body[`f${i}`] = i;
     assert.ok(JSON.stringify(body).length > 60_000);
     assert.equal((await post(body)).statusCode, 200);
-    log.flush();
+    await log.flush();
 
     const db = new Database(logFile, { readonly: true });
     const row = db.prepare('SELECT features, warnings FROM predictions ORDER BY id DESC LIMIT 1').get() as {
       features: string;
       warnings: string;
     };
-    db.close();
+    await db.close();
     const stored = JSON.parse(row.features) as Record<string, unknown>;
     assert.equal(Object.keys(stored).length, features.length + MAX_UNKNOWN_FIELDS);
     const warnings = JSON.parse(row.warnings) as { code: string; field: string; omitted?: number }[];
@@ -84,7 +84,7 @@ describe('tabflow logs --export: the client writes the cells', () => {
     assert.ok(row.features.length + row.warnings.length < 5000, 'a few KB, not 68 KB + 400 KB');
 
     const out = join(dir, 'fields.csv');
-    const rdb = openLogForReading(logFile);
+    const rdb = await openLogForReading(logFile);
     await exportLog(rdb, out);
     rdb.close();
     const [header, line] = readFileSync(out, 'utf8').trim().split('\n');
@@ -114,9 +114,9 @@ describe('tabflow logs --export: the client writes the cells', () => {
       fine_aggregate: '-12.5',
     };
     await post(attack);
-    log.flush();
+    await log.flush();
     const out = join(dir, 'attack.csv');
-    const rdb = openLogForReading(logFile);
+    const rdb = await openLogForReading(logFile);
     await exportLog(rdb, out);
     rdb.close();
     const { frame } = await DataLoader.load(out, {
@@ -158,9 +158,9 @@ describe('tabflow logs --export: the client writes the cells', () => {
       `INSERT INTO predictions (ts, request_id, row, model_name, run_id, status, prediction, features, warnings)
        VALUES (?, 'legacy', 0, 'ridge', 'r0', 'ok', 1.5, ?, ?)`,
     ).run(Date.now(), JSON.stringify(feats), JSON.stringify(warnings));
-    db.close();
+    await db.close();
     const out = join(dir, 'legacy.csv');
-    const rdb = openLogForReading(logFile);
+    const rdb = await openLogForReading(logFile);
     await exportLog(rdb, out);
     rdb.close();
     const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');

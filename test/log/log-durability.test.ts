@@ -38,7 +38,7 @@ const countRows = (file: string) => {
 
 test('ack: committed() resolves once the rows are in the file; callers of one turn share one write', async () => {
   const file = join(tmp(), 'p.sqlite');
-  const log = new PredictionLog(file, { durability: 'ack', batchSize: 2, flushMs: 60_000 });
+  const log = await PredictionLog.open(file, { durability: 'ack', batchSize: 2, flushMs: 60_000 });
   const waits: Promise<void>[] = [];
   for (let r = 0; r < 5; r++) {
     for (let row = 0; row < 3; row++) log.append(entry(r, row));
@@ -52,13 +52,13 @@ test('ack: committed() resolves once the rows are in the file; callers of one tu
   assert.equal(log.writtenCount, 15);
   assert.equal(countRows(file), 15, 'visible to another connection once committed() resolved');
   await log.committed(); // nothing pending: resolves at once
-  log.close();
+  await log.close();
 });
 
 test('ack: a failed write rejects every waiter with a 503 naming the file, and keeps none of the rows', async () => {
   const file = join(tmp(), 'p.sqlite');
   const errors: Error[] = [];
-  const log = new PredictionLog(file, {
+  const log = await PredictionLog.open(file, {
     durability: 'ack',
     busyTimeoutMs: 1,
     flushMs: 60_000,
@@ -83,23 +83,23 @@ test('ack: a failed write rejects every waiter with a 503 naming the file, and k
   assert.equal(log.pending, 0, 'rows of unanswered requests are not retried later');
   assert.equal(log.droppedCount, 2);
   other.exec('COMMIT');
-  other.close();
+  await other.close();
   log.append(entry(3, 0));
   await log.committed();
-  log.close();
+  await log.close();
   assert.equal(countRows(file), 1);
 });
 
 test('buffered (default): committed() resolves at once, rows are written by size and timer', async () => {
   const file = join(tmp(), 'p.sqlite');
-  const log = new PredictionLog(file, { batchSize: 4, flushMs: 60_000 });
+  const log = await PredictionLog.open(file, { batchSize: 4, flushMs: 60_000 });
   assert.equal(log.durability, 'buffered');
   for (let i = 0; i < 3; i++) log.append(entry(i, 0));
   await log.committed();
   assert.equal(log.pending, 3, 'still buffered: a crash now would lose these 3 rows');
   log.append(entry(3, 0));
   assert.equal(log.pending, 0);
-  log.close();
+  await log.close();
   assert.equal(countRows(file), 4);
 });
 

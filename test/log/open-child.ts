@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { FeedbackStore } from '../../src/log/feedback.js';
 import { PredictionLog } from '../../src/log/index.js';
-import { SqliteRegistryStore } from '../../src/registry/sqlite-store.js';
+import { SqliteRegistryStore } from '../../src/store/sqlite/registry-store.js';
 
 const [dir, startAt, rounds, gapMs, who] = process.argv.slice(2);
 const errors: string[] = [];
@@ -15,7 +15,7 @@ for (let i = 0; i < Number(rounds); i++) {
   while (Date.now() < at) {} // spin: every child starts this round within a millisecond
   try {
     if (i % 2 === 0) {
-      const log = new PredictionLog(join(dir, `log-${i}.sqlite`));
+      const log = await PredictionLog.open(join(dir, `log-${i}.sqlite`));
       log.append({
         requestId: `${who}-${i}`,
         row: 0,
@@ -25,10 +25,10 @@ for (let i = 0; i < Number(rounds); i++) {
         prediction: 1,
         features: {},
       });
-      log.close();
-      new FeedbackStore(join(dir, `log-${i}.sqlite`)).close();
+      await log.close();
+      await (await FeedbackStore.open(join(dir, `log-${i}.sqlite`))).close();
     } else {
-      new SqliteRegistryStore(join(dir, `registry-${i}.sqlite`)).close();
+      await new SqliteRegistryStore(join(dir, `registry-${i}.sqlite`)).close();
     }
   } catch (e) {
     errors.push(`round ${i}: ${(e as Error).message}`);

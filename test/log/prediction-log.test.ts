@@ -17,6 +17,7 @@ import {
   readLog,
   summarizeLog,
 } from '../../src/log/index.js';
+import { collect } from '../helpers/collect.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tabflow-log-'));
 
@@ -39,9 +40,9 @@ function entry(i: number, over: Partial<PredictionLogEntry> = {}): PredictionLog
   };
 }
 
-test('N appended rows are exactly N rows after close, written in batches', () => {
+test('N appended rows are exactly N rows after close, written in batches', async () => {
   const file = join(tmp(), 'sub', 'p.sqlite');
-  const log = new PredictionLog(file, { batchSize: 100, flushMs: 60_000 });
+  const log = await PredictionLog.open(file, { batchSize: 100, flushMs: 60_000 });
   const N = 12_345;
   for (let i = 0; i < N; i++) {
     log.append(entry(i));
@@ -49,8 +50,8 @@ test('N appended rows are exactly N rows after close, written in batches', () =>
     assert.ok(log.pending < 100);
   }
   assert.equal(log.writtenCount, N - (N % 100));
-  log.close();
-  log.close(); // idempotent
+  await log.close();
+  await log.close(); // idempotent
   assert.throws(() => log.append(entry(0)), /closed/);
   const db = new Database(file, { readonly: true });
   assert.equal((db.prepare('SELECT COUNT(*) AS n FROM predictions').get() as { n: number }).n, N);
@@ -65,30 +66,30 @@ test('N appended rows are exactly N rows after close, written in batches', () =>
     m: number;
   };
   assert.equal(mean.m, (N - 1) / 2);
-  db.close();
+  await db.close();
 });
 
 test('the interval timer flushes without any further appends; reopening appends to the same table', async () => {
   const file = join(tmp(), 'p.sqlite');
-  const log = new PredictionLog(file, { batchSize: 1000, flushMs: 20 });
+  const log = await PredictionLog.open(file, { batchSize: 1000, flushMs: 20 });
   log.append(entry(1));
   assert.equal(log.pending, 1);
   await new Promise((r) => setTimeout(r, 80));
   assert.equal(log.pending, 0);
   assert.equal(log.writtenCount, 1);
-  log.close();
-  const again = new PredictionLog(file);
+  await log.close();
+  const again = await PredictionLog.open(file);
   again.append(entry(2));
-  again.close();
-  const db = openLogForReading(file);
-  assert.equal(summarizeLog(db).rows, 2);
-  db.close();
+  await again.close();
+  const db = await openLogForReading(file);
+  assert.equal((await summarizeLog(db)).rows, 2);
+  await db.close();
 });
 
-test('failed writes never throw from append: rows stay buffered, past maxBuffered the oldest are dropped', () => {
+test('failed writes never throw from append: rows stay buffered, past maxBuffered the oldest are dropped', async () => {
   const file = join(tmp(), 'p.sqlite');
   const errors: Error[] = [];
-  const log = new PredictionLog(file, {
+  const log = await PredictionLog.open(file, {
     batchSize: 10,
     maxBuffered: 25,
     busyTimeoutMs: 1,
@@ -99,36 +100,36 @@ test('failed writes never throw from append: rows stay buffered, past maxBuffere
   other.exec('BEGIN IMMEDIATE'); // another writer holds the lock
   for (let i = 0; i < 30; i++) log.append(entry(i));
   assert.ok(errors.length >= 2 && errors.every((e) => /locked|busy/i.test(e.message)), String(errors));
-  assert.throws(() => log.flush(), /locked|busy/i, 'an explicit flush reports the failure');
+  await assert.rejects(async () => log.flush(), /locked|busy/i, 'an explicit flush reports the failure');
   assert.equal(log.pending, 25);
   assert.equal(log.droppedCount, 5);
   assert.equal(log.writtenCount, 0);
   other.exec('COMMIT');
-  other.close();
-  log.close();
-  const db = openLogForReading(file);
-  const ages = [...readLog(db)].map((r) => r.features.age);
+  await other.close();
+  await log.close();
+  const db = await openLogForReading(file);
+  const ages = (await collect(readLog(db))).map((r) => r.features.age);
   assert.deepEqual(
     ages,
     Array.from({ length: 25 }, (_, i) => i + 5),
     'the newest 25 rows, in order',
   );
-  db.close();
+  await db.close();
 });
 
-test('non-finite numbers are stored as NULL, not as garbage', () => {
+test('non-finite numbers are stored as NULL, not as garbage', async () => {
   const file = join(tmp(), 'p.sqlite');
-  const log = new PredictionLog(file);
+  const log = await PredictionLog.open(file);
   log.append(
     entry(1, { prediction: Number.NaN, interval: { lower: -Infinity, upper: Infinity, coverage: 0.9 } }),
   );
-  log.close();
-  const db = openLogForReading(file);
-  const [r] = [...readLog(db)];
+  await log.close();
+  const db = await openLogForReading(file);
+  const [r] = await collect(readLog(db));
   assert.equal(r.prediction, null);
   assert.equal(r.lower, null);
   assert.equal(r.upper, null);
-  db.close();
+  await db.close();
 });
 
 test('parseSince: durations and ISO dates; anything else names the flag', () => {
@@ -140,25 +141,25 @@ test('parseSince: durations and ISO dates; anything else names the flag', () => 
   assert.throws(() => parseSince('yesterday', now), /--since "yesterday" is not allowed/);
 });
 
-test('queries filter by time and run; the summary counts per run', () => {
+test('queries filter by time and run; the summary counts per run', async () => {
   const file = join(tmp(), 'p.sqlite');
-  const log = new PredictionLog(file);
+  const log = await PredictionLog.open(file);
   for (let i = 0; i < 100; i++) log.append(entry(i));
-  log.close();
-  const db = openLogForReading(file);
+  await log.close();
+  const db = await openLogForReading(file);
   const since = Date.UTC(2026, 0, 1) + 90_000;
-  const rows = [...readLog(db, { since })];
+  const rows = await collect(readLog(db, { since }));
   assert.equal(rows.length, 10);
   assert.equal(rows[0].time, new Date(since).toISOString());
   assert.deepEqual(rows[0].features, { age: 90, cement: 190, mix: 'c\u00e9', prediction: 'clash' });
   assert.equal(rows[0].errors.length, 1);
-  assert.equal([...readLog(db, { runId: 'run-a' })].length, 50);
-  const latest = [...readLog(db, { limit: 3, newestFirst: true })];
+  assert.equal((await collect(readLog(db, { runId: 'run-a' }))).length, 50);
+  const latest = await collect(readLog(db, { limit: 3, newestFirst: true }));
   assert.deepEqual(
     latest.map((r) => r.id),
     [100, 99, 98],
   );
-  const s = summarizeLog(db);
+  const s = await summarizeLog(db);
   assert.equal(s.rows, 100);
   assert.deepEqual(
     s.by_run.map((r) => [r.run_id, r.rows, r.rejected, r.warned]),
@@ -167,16 +168,16 @@ test('queries filter by time and run; the summary counts per run', () => {
       ['run-b', 50, 0, 7],
     ],
   );
-  db.close();
+  await db.close();
 });
 
 test('exports: csv (a column per feature), json, ndjson, parquet', async () => {
   const dir = tmp();
   const file = join(dir, 'p.sqlite');
-  const log = new PredictionLog(file);
+  const log = await PredictionLog.open(file);
   for (let i = 0; i < 30; i++) log.append(entry(i));
-  log.close();
-  const db = openLogForReading(file);
+  await log.close();
+  const db = await openLogForReading(file);
   assert.equal(await exportLog(db, join(dir, 'out.csv')), 30);
   const csv = readFileSync(join(dir, 'out.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 31);
@@ -215,16 +216,19 @@ test('exports: csv (a column per feature), json, ndjson, parquet', async () => {
   con.closeSync();
   inst.closeSync();
   await assert.rejects(exportLog(db, join(dir, 'out.xlsx')), /unknown format ".xlsx"/);
-  db.close();
+  await db.close();
 });
 
-test('a missing log file is a clear error', () => {
-  assert.throws(() => openLogForReading(join(tmp(), 'none.sqlite')), /No prediction log at .*none\.sqlite/);
+test('a missing log file is a clear error', async () => {
+  await assert.rejects(
+    async () => openLogForReading(join(tmp(), 'none.sqlite')),
+    /No prediction log at .*none\.sqlite/,
+  );
 });
 
-test('each row records the registered version and stage; queries filter and group by version', () => {
+test('each row records the registered version and stage; queries filter and group by version', async () => {
   const file = join(tmp(), 'p.sqlite');
-  const log = new PredictionLog(file);
+  const log = await PredictionLog.open(file);
   for (let i = 0; i < 40; i++) {
     // v3 in production for the first 25 rows, then v4; a few rows from a plain run folder (no version).
     const versioned = i < 35;
@@ -236,27 +240,27 @@ test('each row records the registered version and stage; queries filter and grou
       }),
     );
   }
-  log.close();
-  const db = openLogForReading(file);
-  const rows = [...readLog(db)];
+  await log.close();
+  const db = await openLogForReading(file);
+  const rows = await collect(readLog(db));
   assert.deepEqual(
     [rows[0].model_version, rows[0].stage, rows[30].model_version, rows[39].model_version, rows[39].stage],
     [3, 'production', 4, null, null],
   );
-  assert.equal([...readLog(db, { version: 4 })].length, 10);
-  assert.equal([...readLog(db, { version: 3, runId: 'run-b' })].length, 0);
+  assert.equal((await collect(readLog(db, { version: 4 }))).length, 10);
+  assert.equal((await collect(readLog(db, { version: 3, runId: 'run-b' }))).length, 0);
   assert.deepEqual(
-    summarizeLog(db).by_run.map((r) => [r.run_id, r.model_version, r.stage, r.rows]),
+    (await summarizeLog(db)).by_run.map((r) => [r.run_id, r.model_version, r.stage, r.rows]),
     [
       ['run-a', 3, 'production', 25],
       ['run-b', 4, 'production', 10],
       ['run-b', null, null, 5],
     ],
   );
-  db.close();
+  await db.close();
 });
 
-test('a log written before the registry columns is migrated on open (ALTER TABLE), old rows kept', () => {
+test('a log written before the registry columns is migrated on open (ALTER TABLE), old rows kept', async () => {
   const file = join(tmp(), 'old.sqlite');
   // The version-1 table, exactly as tabflow wrote it before model_version/stage existed.
   const old = new Database(file);
@@ -271,20 +275,20 @@ test('a log written before the registry columns is migrated on open (ALTER TABLE
       VALUES (1767225600000, 'old-1', 0, 'gbdt', 'run-old', 'ok', 12.5, '{"age":3}');`);
   old.close();
   // Readers of an unmigrated log see the new fields as null, and a version filter matches nothing.
-  let db = openLogForReading(file);
-  assert.equal([...readLog(db)][0].model_version, null);
+  let db = await openLogForReading(file);
+  assert.equal((await collect(readLog(db)))[0].model_version, null);
   assert.deepEqual(
-    summarizeLog(db).by_run.map((r) => [r.run_id, r.model_version, r.rows]),
+    (await summarizeLog(db)).by_run.map((r) => [r.run_id, r.model_version, r.rows]),
     [['run-old', null, 1]],
   );
-  assert.equal([...readLog(db, { version: 1 })].length, 0);
-  db.close();
+  assert.equal((await collect(readLog(db, { version: 1 }))).length, 0);
+  await db.close();
 
-  const log = new PredictionLog(file);
+  const log = await PredictionLog.open(file);
   log.append(entry(1, { runId: 'run-new', modelVersion: 7, stage: 'staging' }));
-  log.close();
+  await log.close();
   // Opening again does not add the columns twice.
-  new PredictionLog(file).close();
+  (await PredictionLog.open(file)).close();
   const raw = new Database(file, { readonly: true });
   const cols = (raw.pragma('table_info(predictions)') as { name: string }[]).map((c) => c.name);
   assert.deepEqual(cols.slice(-4), ['model_version', 'stage', 'arm', 'experiment_id']);
@@ -293,8 +297,8 @@ test('a log written before the registry columns is migrated on open (ALTER TABLE
     '3',
   );
   raw.close();
-  db = openLogForReading(file);
-  const rows = [...readLog(db)];
+  db = await openLogForReading(file);
+  const rows = await collect(readLog(db));
   assert.deepEqual(
     rows.map((r) => [r.request_id, r.run_id, r.model_version, r.stage, r.prediction]),
     [
@@ -302,6 +306,6 @@ test('a log written before the registry columns is migrated on open (ALTER TABLE
       ['req-0', 'run-new', 7, 'staging', 0.5],
     ],
   );
-  assert.equal([...readLog(db, { version: 7 })].length, 1);
-  db.close();
+  assert.equal((await collect(readLog(db, { version: 7 }))).length, 1);
+  await db.close();
 });

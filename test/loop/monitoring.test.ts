@@ -73,16 +73,16 @@ describe('monitoring (drift + live accuracy from the prediction log)', () => {
     prodDir = join(run.root, 'production');
   });
 
-  it('sees no drift on more rows like the training ones, and flags larger stones arriving', () => {
+  it('sees no drift on more rows like the training ones, and flags larger stones arriving', async () => {
     const model = monitoredModelOf(prodDir);
     assert.ok(model.profile, 'the run stored a reference profile');
     assert.equal(model.coverage, 0.9);
     const cfg = resolveMonitoringConfig({});
     const logFile = join(mkdtempSync(join(tmpdir(), 'tabflow-mon-log-')), 'predictions.sqlite');
-    const log = new PredictionLog(logFile);
+    const log = await PredictionLog.open(logFile);
     serveAndLog(InferencePipeline.load(prodDir), log, small, 'small');
-    log.close();
-    const calm = runMonitoring(model, logFile, cfg);
+    await log.close();
+    const calm = await runMonitoring(model, logFile, cfg);
     // The registered name (the production release's), and the family apart, as the server answers.
     assert.deepEqual([calm.model.name, calm.model.family, calm.model.version], ['default', 'ridge', 1]);
     assert.equal(calm.window.rows, 600);
@@ -92,10 +92,10 @@ describe('monitoring (drift + live accuracy from the prediction log)', () => {
     assert.equal(calm.live.current.n, 0);
     assert.match(calm.live.note ?? '', /0 actuals for this version/);
 
-    const log2 = new PredictionLog(logFile);
+    const log2 = await PredictionLog.open(logFile);
     serveAndLog(InferencePipeline.load(prodDir), log2, large, 'large');
-    log2.close();
-    const shifted = runMonitoring(model, logFile, cfg, { window: 600 });
+    await log2.close();
+    const shifted = await runMonitoring(model, logFile, cfg, { window: 600 });
     assert.equal(shifted.drift?.dataset.drifted, true);
     const drifted = shifted.drift?.dataset.drifted_features ?? [];
     for (const f of ['carat', 'x', 'y', 'z']) assert.ok(drifted.includes(f), `${f} drifted: ${drifted}`);
@@ -104,28 +104,28 @@ describe('monitoring (drift + live accuracy from the prediction log)', () => {
     assert.match(shifted.alarms[0].message, /dataset drift: \d+ of \d+ features drifted/);
   });
 
-  it('joins feedback into live accuracy, alarms on an RMSE far above TEST, and renders the report', () => {
+  it('joins feedback into live accuracy, alarms on an RMSE far above TEST, and renders the report', async () => {
     const model = monitoredModelOf(prodDir);
     const logFile = join(mkdtempSync(join(tmpdir(), 'tabflow-mon-log-')), 'predictions.sqlite');
-    const log = new PredictionLog(logFile);
+    const log = await PredictionLog.open(logFile);
     serveAndLog(InferencePipeline.load(prodDir), log, small, 'small');
     serveAndLog(InferencePipeline.load(prodDir), log, large, 'large');
-    log.close();
-    const fb = new FeedbackStore(logFile);
-    const sent = fb.record([
+    await log.close();
+    const fb = await FeedbackStore.open(logFile);
+    const sent = await fb.record([
       ...small.map((r, i) => ({ request_id: `small-${i}`, actual: r.price })),
       ...large.map((r, i) => ({ request_id: `large-${i}`, actual: r.price })),
     ]);
-    fb.close();
+    await fb.close();
     assert.equal(sent.accepted, 1200);
     const cfg = resolveMonitoringConfig({});
-    const all = runMonitoring(model, logFile, cfg, { window: 1200 });
+    const all = await runMonitoring(model, logFile, cfg, { window: 1200 });
     assert.equal(all.live.current.n, 1200);
     assert.equal(all.live.by_version.length, 1);
     assert.equal(all.live.by_version[0].run_id, model.runId);
     const test = model.test!;
     // Latest 600 are the large stones: a linear model fitted below 1 carat extrapolates badly.
-    const r = runMonitoring(model, logFile, cfg, { window: 600 });
+    const r = await runMonitoring(model, logFile, cfg, { window: 600 });
     assert.equal(r.live.current.n, 600);
     assert.ok(r.live.current.rmse! > 1.5 * test.rmse, `live ${r.live.current.rmse} vs test ${test.rmse}`);
     const kinds = r.alarms.map((a) => a.kind);
@@ -139,18 +139,18 @@ describe('monitoring (drift + live accuracy from the prediction log)', () => {
       assert.ok(html.includes(s), s);
   });
 
-  it('says why when there is nothing to judge', () => {
+  it('says why when there is nothing to judge', async () => {
     const model = monitoredModelOf(prodDir);
     const logFile = join(mkdtempSync(join(tmpdir(), 'tabflow-mon-log-')), 'predictions.sqlite');
-    new PredictionLog(logFile).close();
-    const r = runMonitoring(model, logFile, resolveMonitoringConfig({}));
+    (await PredictionLog.open(logFile)).close();
+    const r = await runMonitoring(model, logFile, resolveMonitoringConfig({}));
     assert.equal(r.status, 'insufficient_data');
     assert.equal(r.drift, null);
     assert.match(r.drift_note ?? '', /no logged predictions/);
-    const few = new PredictionLog(logFile);
+    const few = await PredictionLog.open(logFile);
     serveAndLog(InferencePipeline.load(prodDir), few, large.slice(0, 20), 'few');
     few.close();
-    const r2 = runMonitoring(model, logFile, resolveMonitoringConfig({}));
+    const r2 = await runMonitoring(model, logFile, resolveMonitoringConfig({}));
     assert.equal(r2.status, 'insufficient_data', 'below min_samples no verdict is given');
     assert.ok(r2.drift?.features.every((f) => f.drifted === null));
   });

@@ -52,15 +52,15 @@ describe('tabflow retrain (library)', () => {
     assert.ok(r.gate.passed, r.summary);
     assert.ok(r.gate.candidate < r.gate.incumbent, r.summary);
     assert.equal(r.action, 'promoted');
-    const reg = ModelRegistry.open(root);
+    const reg = await ModelRegistry.open(root);
     try {
-      assert.equal(reg.stageVersion('production')?.version, 2);
-      const ev = reg.history().filter((e) => e.type === 'retrain');
+      assert.equal((await reg.stageVersion('production'))?.version, 2);
+      const ev = (await reg.history()).filter((e) => e.type === 'retrain');
       assert.equal(ev.length, 1);
       assert.equal(ev[0].decision, 'passed');
       assert.equal((ev[0].details as { action: string }).action, 'promoted');
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
@@ -85,14 +85,14 @@ describe('tabflow retrain (library)', () => {
       r.summary,
       /gate refused v2: rmse [\d.]+ \(v2\) vs [\d.]+ \(v1\) on \d+ fresh held-out rows/,
     );
-    const reg = ModelRegistry.open(root);
+    const reg = await ModelRegistry.open(root);
     try {
-      assert.equal(reg.stageVersion('production')?.version, 1);
-      assert.equal(reg.stageVersion('dev')?.version, 2, 'the challenger stays registered in dev');
-      const ev = reg.history().find((e) => e.type === 'retrain');
+      assert.equal((await reg.stageVersion('production'))?.version, 1);
+      assert.equal((await reg.stageVersion('dev'))?.version, 2, 'the challenger stays registered in dev');
+      const ev = (await reg.history()).find((e) => e.type === 'retrain');
       assert.equal(ev?.decision, 'refused');
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 

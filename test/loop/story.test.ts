@@ -83,15 +83,15 @@ describe('story: drift → feedback → retrain → A/B → promote, and a worse
       served.every((s) => s.version === 1 && s.arm === null),
       JSON.stringify(served[0]),
     );
-    server.log.flush();
+    await server.log.flush();
     const model = monitoredModelOf(join(root, 'production'));
     const cfg = resolveMonitoringConfig({});
-    const before = runMonitoring(model, join(root, 'predictions.sqlite'), cfg);
+    const before = await runMonitoring(model, join(root, 'predictions.sqlite'), cfg);
     assert.equal(before.drift?.dataset.drifted, true);
     assert.ok(before.drift?.dataset.drifted_features.includes('carat'));
     assert.equal(before.live.current.n, 0, 'no actuals yet');
     await feedback(server, served);
-    const after = runMonitoring(model, join(root, 'predictions.sqlite'), cfg);
+    const after = await runMonitoring(model, join(root, 'predictions.sqlite'), cfg);
     assert.equal(after.live.current.n, 800);
     assert.ok(
       after.alarms.some((a) => a.kind === 'rmse'),
@@ -120,16 +120,16 @@ describe('story: drift → feedback → retrain → A/B → promote, and a worse
       JSON.stringify([...arms]),
     );
     await feedback(server, served);
-    server.log.flush();
-    const db = openLogForReading(join(root, 'predictions.sqlite'));
+    await server.log.flush();
+    const db = await openLogForReading(join(root, 'predictions.sqlite'));
     try {
-      const byArm = summarizeLog(db)
-        .by_run.filter((r) => r.arm !== null)
+      const byArm = (await summarizeLog(db)).by_run
+        .filter((r) => r.arm !== null)
         .map((r) => `${r.arm}:v${r.model_version}:${r.rows}`);
       const want = [...arms].map(([k, n]) => `${k}:${n}`);
       assert.deepEqual(byArm.sort(), want.sort(), 'the log counts each arm as the responses did');
     } finally {
-      db.close();
+      await db.close();
     }
     const c = await concludeExperiment(root, { config: AB });
     assert.equal(c.status.verdict, 'challenger_better', c.reason);
@@ -149,7 +149,11 @@ describe('story: drift → feedback → retrain → A/B → promote, and a worse
     assert.equal(r.action, 'kept');
     assert.equal(readExperiment(root), null, 'no A/B test for a refused challenger');
     // Shadow-test it anyway: it scores every request beside production, never answers.
-    startExperiment(root, { challenger: r.challenger.version, shadow: true, reason: 'story: worse model' });
+    await startExperiment(root, {
+      challenger: r.challenger.version,
+      shadow: true,
+      reason: 'story: worse model',
+    });
     await server.experiments.reload();
     const served = await send(server, traffic[2].slice(1, 301));
     assert.ok(
@@ -161,10 +165,10 @@ describe('story: drift → feedback → retrain → A/B → promote, and a worse
     assert.equal(c.status.design, 'shadow');
     assert.equal(c.status.verdict, 'champion_better', c.reason);
     assert.equal(c.outcome, 'kept_champion');
-    const reg = ModelRegistry.open(root);
+    const reg = await ModelRegistry.open(root);
     try {
-      assert.equal(reg.stageVersion('production')?.version, 2);
-      const types = reg.history().map((e) => `${e.type}:${e.decision ?? ''}`);
+      assert.equal((await reg.stageVersion('production'))?.version, 2);
+      const types = (await reg.history()).map((e) => `${e.type}:${e.decision ?? ''}`);
       for (const t of ['retrain:passed', 'ab_start:', 'promote:passed', 'ab_conclude:', 'retrain:refused']) {
         assert.ok(
           types.some((x) => x.startsWith(t)),
@@ -172,7 +176,7 @@ describe('story: drift → feedback → retrain → A/B → promote, and a worse
         );
       }
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 });
@@ -186,7 +190,7 @@ async function startServer(root: string) {
     stage: 'production',
   });
   const experiments = await ExperimentFollower.open({ root, load, pollMs: 0 });
-  const log = new PredictionLog(join(root, 'predictions.sqlite'), { flushMs: 20 });
+  const log = await PredictionLog.open(join(root, 'predictions.sqlite'), { flushMs: 20 });
   const app = await createServer({ source, log, experiments });
   return { app, source, experiments, log };
 }

@@ -69,12 +69,12 @@ describe('the gate runs once per promotion', () => {
     // Registered, moved into dev and published as the first production version: no gate.
     assert.equal(await countGates(() => train(root, data, ['ridge'])), 0);
     await train(root, data, ['gbdt'], 'never');
-    const reg = ModelRegistry.open(root);
+    const reg = await ModelRegistry.open(root);
     try {
       assert.equal(await countGates(() => promote(reg, 1, 'dev')), 0);
       assert.equal(await countGates(() => promote(reg, 2, 'production', { force: true })), 1);
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 });

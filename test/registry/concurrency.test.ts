@@ -55,17 +55,17 @@ describe('concurrent promotions and rollbacks', () => {
     }
     assert.ok(reads > 10, `the reader ran alongside (${reads} loads)`);
 
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       assert.deepEqual(r.reconciled, [], 'nothing to repair: every move was complete');
       assert.deepEqual(tmpEntries(root), []);
-      const moves = r
-        .history()
-        .filter((e) => e.type === 'rollback' || (e.type === 'promote' && e.decision !== 'refused'));
+      const moves = (await r.history()).filter(
+        (e) => e.type === 'rollback' || (e.type === 'promote' && e.decision !== 'refused'),
+      );
       // 4 moves came from training the fixture (v1 → production, v1, v2, v3 → dev).
       assert.equal(moves.length - 4, done[0].moves + done[1].moves);
       for (const stage of ['staging', 'production'] as const) {
-        const held = r.stageVersion(stage)!;
+        const held = (await r.stageVersion(stage))!;
         const a = loadArtifacts(join(root, stage));
         assert.equal(a.metadata.run_id, held.run_id);
         assert.equal(readRegistryStamp(a.dir)!.version, held.version);
@@ -89,7 +89,7 @@ describe('concurrent promotions and rollbacks', () => {
           `refused by the registry's rules; ${reads} loads of the stage folders alongside, none incomplete or mixed`,
       });
     } finally {
-      r.close();
+      await r.close();
     }
   });
 });

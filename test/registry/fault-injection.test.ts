@@ -15,12 +15,12 @@ import { threeVersions, tmpEntries } from './fixture.js';
 /** Steps after which the new version is live on disk before the commit. */
 const LINK_MOVED = new Set(['link-swapped', 'committed']);
 
-function runIds(root: string): Record<number, string> {
-  const r = ModelRegistry.open(root);
+async function runIds(root: string): Promise<Record<number, string>> {
+  const r = await ModelRegistry.open(root);
   try {
-    return Object.fromEntries(r.list().map((v) => [v.version, v.run_id]));
+    return Object.fromEntries((await r.list()).map((v) => [v.version, v.run_id]));
   } finally {
-    r.close();
+    await r.close();
   }
 }
 
@@ -32,7 +32,7 @@ for (const [stage, oldVersion] of [
     for (const step of FAULT_STEPS) {
       it(step, async () => {
         const root = await threeVersions();
-        const ids = runIds(root);
+        const ids = await runIds(root);
         const dir = join(root, stage);
         const r = runChild([root, 'promote', '2', stage, 'force'], { TABFLOW_FAULT_AT: step });
         assert.equal(r.signal, 'SIGKILL', `the child should die at ${step}: ${r.code}\n${r.stderr}`);
@@ -51,10 +51,10 @@ for (const [stage, oldVersion] of [
         if (step === 'link-created') assert.ok(readdirSync(root).some((n) => n.startsWith(`.tmp-${stage}-`)));
 
         // Reopen: the database decides; link, folder and database agree; no leftovers.
-        const reg = ModelRegistry.open(root);
+        const reg = await ModelRegistry.open(root);
         try {
           const committed = step === 'committed';
-          const held = reg.stageVersion(stage);
+          const held = await reg.stageVersion(stage);
           assert.equal(held?.version ?? null, committed ? 2 : oldVersion);
           if (held) assert.equal(loadArtifacts(dir).metadata.run_id, held.run_id);
           else assert.equal(existsSync(dir), false);
@@ -71,7 +71,7 @@ for (const [stage, oldVersion] of [
           }
           assert.equal(loadArtifacts(dir).metadata.run_id, ids[2]);
         } finally {
-          reg.close();
+          await reg.close();
         }
       });
     }

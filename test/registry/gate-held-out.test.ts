@@ -49,8 +49,8 @@ function record(d: Diamonds, line: string): Record<string, unknown> {
 }
 
 /** Served rows (not in either training file) whose actual prices came back as feedback. */
-function logFeedback(root: string, d: Diamonds, lines: string[], runId: string): void {
-  const log = new PredictionLog(join(root, 'predictions.sqlite'));
+async function logFeedback(root: string, d: Diamonds, lines: string[], runId: string): Promise<void> {
+  const log = await PredictionLog.open(join(root, 'predictions.sqlite'));
   lines.forEach((l, i) => {
     const { [TARGET]: _, ...features } = record(d, l);
     log.append({
@@ -64,13 +64,15 @@ function logFeedback(root: string, d: Diamonds, lines: string[], runId: string):
       features,
     });
   });
-  log.close();
-  const store = new FeedbackStore(join(root, 'predictions.sqlite'));
+  await log.close();
+  const store = await FeedbackStore.open(join(root, 'predictions.sqlite'));
   try {
-    const r = store.record(lines.map((l, i) => ({ request_id: `live-${i}`, actual: record(d, l)[TARGET] })));
+    const r = await store.record(
+      lines.map((l, i) => ({ request_id: `live-${i}`, actual: record(d, l)[TARGET] })),
+    );
     assert.equal(r.accepted, lines.length);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -91,7 +93,7 @@ describe('production gate: rows neither model trained on', () => {
     const root = join(dir, 'models');
     await train(root, join(dir, 'small.csv')); // v1: production (the first version)
     const v2 = await train(root, join(dir, 'all.csv'));
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       const up = await promote(r, 2, 'production', { reason: 'won the A/B test' });
       assert.equal(up.decision, 'passed', describeGate(up as GateResult));
@@ -107,7 +109,7 @@ describe('production gate: rows neither model trained on', () => {
       const text = describeGate(back as GateResult);
       assert.equal(back.decision, 'refused', text);
       assert.equal(back.applied, false);
-      assert.equal(r.stageVersion('production')!.version, 2);
+      assert.equal((await r.stageVersion('production'))!.version, 2);
       assert.ok(back.candidate! > back.incumbent!, text);
 
       const by = Object.fromEntries(back.rows!.sources!.map((s) => [s.source, s]));
@@ -134,10 +136,7 @@ describe('production gate: rows neither model trained on', () => {
       );
       assert.match(lines, /rows by source — test-of-v1: \d+ rows, \d+ used, \d+ trained on by production/);
       assert.match(lines, /feedback: \d+ rows, \d+ used/);
-      const ev = r
-        .history({ stage: 'production' })
-        .filter((e) => e.type === 'promote')
-        .at(-1)!;
+      const ev = (await r.history({ stage: 'production' })).filter((e) => e.type === 'promote').at(-1)!;
       assert.equal(ev.decision, 'refused');
       assert.deepEqual(
         (ev.details as unknown as GateResult).rows.sources!.map((s) => [s.source, s.used]),
@@ -147,7 +146,7 @@ describe('production gate: rows neither model trained on', () => {
       // Without the feedback (feedbackLog: false) the held-out rows alone still refuse v1.
       const { evaluateGate } = await import('../../src/promotion/gate.js');
       const noFb = await evaluateGate({
-        candidateDir: r.get(1).run_path,
+        candidateDir: (await r.get(1)).run_path,
         candidateVersion: 1,
         incumbentDir: r.stageDir('production'),
         gate: { metric: 'rmse', min_improvement_abs: 0, min_improvement_rel: 0 },
@@ -159,7 +158,7 @@ describe('production gate: rows neither model trained on', () => {
         ['test-of-v1', 'test-of-v2'],
       );
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
@@ -178,7 +177,7 @@ describe('production gate: rows neither model trained on', () => {
     await train(root, join(dir, 'carat.csv'));
     // Other columns under one model name, on purpose: the dataset guard would refuse it otherwise.
     await train(root, join(dir, 'xyz.csv'), true);
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       await assert.rejects(promote(r, 2, 'production'), (e: Error & { code?: string }) => {
         assert.equal(e.code, 'gate_no_rows');
@@ -188,9 +187,9 @@ describe('production gate: rows neither model trained on', () => {
         assert.match(e.message, /Pass --eval-data FILE/);
         return true;
       });
-      assert.equal(r.stageVersion('production')!.version, 1);
+      assert.equal((await r.stageVersion('production'))!.version, 1);
     } finally {
-      r.close();
+      await r.close();
     }
   });
 });

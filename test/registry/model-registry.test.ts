@@ -28,15 +28,15 @@ import { pruneReleases } from '../../src/registry/release-folders.js';
 import { publishProduction } from '../helpers/legacy-production.js';
 import { CONCRETE, TARGET, threeVersions, tmpEntries, trainInto } from './fixture.js';
 
-const testRows = (r: ModelRegistry, v: number) =>
-  (loadArtifacts(r.get(v).run_path).metadata.split as { counts: { test: number } }).counts.test;
+const testRows = async (r: ModelRegistry, v: number) =>
+  (loadArtifacts((await r.get(v)).run_path).metadata.split as { counts: { test: number } }).counts.test;
 
 describe('ModelRegistry: register, stages, aliases, history, diff', () => {
   it('every trained run is a numbered version with its checksums, metrics and hashes', async () => {
     const root = await threeVersions();
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
-      const list = r.list();
+      const list = await r.list();
       assert.deepEqual(
         list.map((v) => [v.version, v.model_kind, v.stages]),
         [
@@ -45,7 +45,7 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
           [3, 'lasso', ['dev']],
         ],
       );
-      const v2 = r.get('v2');
+      const v2 = await r.get('v2');
       const a = loadArtifacts(v2.run_path);
       assert.equal(v2.run_id, a.metadata.run_id);
       assert.equal(v2.data_sha256, a.metadata.data.sha256);
@@ -58,27 +58,27 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
         ['dev', 3],
       ] as const) {
         const dir = r.stageDir(stage);
-        assert.equal(loadArtifacts(dir).metadata.run_id, r.get(v).run_id);
+        assert.equal(loadArtifacts(dir).metadata.run_id, (await r.get(v)).run_id);
         const stamp = readRegistryStamp(dir)!;
         assert.deepEqual([stamp.version, stamp.stage, stamp.name], [v, stage, 'default']);
-        assert.equal(r.get(stage).version, v);
+        assert.equal((await r.get(stage)).version, v);
       }
-      assert.equal(r.stageVersion('staging'), null);
+      assert.equal(await r.stageVersion('staging'), null);
       // Registering the same run again returns its version; another model name is refused.
-      assert.equal(r.register(v2.run_path, { name: 'default' }).version, 2);
-      assert.throws(
-        () => r.register(v2.run_path, { name: 'other' }),
+      assert.equal((await r.register(v2.run_path, { name: 'default' })).version, 2);
+      await assert.rejects(
+        async () => r.register(v2.run_path, { name: 'other' }),
         /holds the registered model "default"; registering "other"/,
       );
-      assert.equal(r.list().length, 3);
+      assert.equal((await r.list()).length, 3);
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
   it('the gate passes a better candidate, refuses a worse one with the numbers, and --force overrides', async () => {
     const root = await threeVersions();
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       const up = await promote(r, 2, 'production', { reason: 'gbdt is better' });
       assert.equal(up.decision, 'passed');
@@ -87,25 +87,25 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       assert.equal(up.metric, 'rmse');
       assert.equal(up.eval, 'test-of-v2');
       assert.equal(up.same_split, true);
-      assert.equal(up.rows!.used, testRows(r, 2));
+      assert.equal(up.rows!.used, await testRows(r, 2));
       // The gate scores the candidate's TEST rows: v2's own test RMSE, recorded at training.
-      assert.ok(Math.abs(up.candidate! - r.get(2).metrics.test.rmse) < 1e-9);
+      assert.ok(Math.abs(up.candidate! - (await r.get(2)).metrics.test.rmse) < 1e-9);
       assert.ok(up.candidate! < up.incumbent! * 0.7, `gbdt ${up.candidate} vs ridge ${up.incumbent}`);
       assert.ok(up.improvement_abs! > 0 && up.improvement_rel! > 0.3);
-      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(2).run_id);
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, (await r.get(2)).run_id);
 
       const down = await promote(r, 1, 'production');
       assert.equal(down.decision, 'refused');
       assert.equal(down.applied, false);
       assert.ok(down.candidate! > down.incumbent!);
       assert.ok(down.improvement_abs! < 0);
-      assert.equal(r.stageVersion('production')!.version, 2, 'a refusal moves nothing');
+      assert.equal((await r.stageVersion('production'))!.version, 2, 'a refusal moves nothing');
 
       const forced = await promote(r, 1, 'production', { force: true, reason: 'incident 42' });
       assert.equal(forced.decision, 'forced');
       assert.equal(forced.applied, true);
       assert.ok(forced.candidate! > forced.incumbent!, 'forced decisions keep the numbers they overrode');
-      assert.equal(r.stageVersion('production')!.version, 1);
+      assert.equal((await r.stageVersion('production'))!.version, 1);
 
       // A relative threshold the candidate cannot meet refuses even a better model.
       const strict = await promote(r, 2, 'production', {
@@ -115,7 +115,7 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       assert.equal(strict.metric, 'r2');
       assert.ok(strict.improvement_abs! > 0, 'r2: higher is better, and gbdt is higher');
 
-      const events = r.history({ stage: 'production' }).filter((e) => e.type === 'promote');
+      const events = (await r.history({ stage: 'production' })).filter((e) => e.type === 'promote');
       assert.deepEqual(
         events.map((e) => e.decision),
         ['no_incumbent', 'passed', 'refused', 'forced', 'refused'],
@@ -123,7 +123,7 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       assert.equal(events[3].reason, 'incident 42');
       assert.equal(typeof events[2].details!.candidate, 'number');
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
@@ -140,14 +140,14 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
     });
     const file = join(dirname(root), 'eval.csv');
     writeFileSync(file, `${[lines[0], ...rows].join('\n')}\n`);
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       const d = await promote(r, 'v2', 'production', { evalData: file });
       assert.equal(d.eval, `file:${file}`);
       assert.deepEqual(d.rows, { used: 299, excluded: 1 });
       assert.equal(d.same_split, null);
       // Recompute the candidate's score by hand on the same 299 rows.
-      const p = InferencePipeline.load(r.get(2).run_path);
+      const p = InferencePipeline.load((await r.get(2)).run_path);
       const recs = rows
         .filter((_, i) => i !== 7)
         .map((l) => Object.fromEntries(header.map((h, j) => [h.replace(/"/g, ''), Number(l.split(',')[j])])));
@@ -155,23 +155,23 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       const pred = Float64Array.from(p.predict(recs), (x) => x.prediction!);
       assert.ok(Math.abs(d.candidate! - rmse(y, pred)) < 1e-9);
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
   it('rollback walks back through the versions the stage held, then says there is none', async () => {
     const root = await threeVersions();
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       await promote(r, 2, 'production');
       await promote(r, 3, 'production', { force: true });
-      assert.equal(r.stageVersion('production')!.version, 3);
-      const back = r.rollback('production', { reason: 'latency' });
+      assert.equal((await r.stageVersion('production'))!.version, 3);
+      const back = await r.rollback('production', { reason: 'latency' });
       assert.deepEqual([back.decision, back.from_version, back.version], ['rollback', 3, 2]);
-      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(2).run_id);
-      assert.equal(r.rollback('production').version, 1);
-      assert.throws(() => r.rollback('production'), /no previous version/);
-      assert.throws(() => r.rollback('staging'), /No version is in stage staging/);
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, (await r.get(2)).run_id);
+      assert.equal((await r.rollback('production')).version, 1);
+      await assert.rejects(async () => r.rollback('production'), /no previous version/);
+      await assert.rejects(async () => r.rollback('staging'), /No version is in stage staging/);
       // Releases nobody points to are pruned once old, but the newest few.
       const rel = join(root, '.releases');
       const all = readdirSync(rel);
@@ -185,56 +185,56 @@ describe('ModelRegistry: register, stages, aliases, history, diff', () => {
       assert.equal(readdirSync(rel).length, 2 + 5);
       for (const n of live) assert.ok(existsSync(join(rel, n)));
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
   it('aliases resolve like versions; stage-like or version-like aliases are refused', async () => {
     const root = await threeVersions();
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
-      r.setAlias('champion', 'production');
-      r.setAlias('challenger', 'v2');
-      assert.equal(r.get('champion').version, 1);
-      assert.deepEqual(r.get(2).aliases, ['challenger']);
-      r.setAlias('champion', 2);
-      assert.deepEqual(r.get(2).aliases.sort(), ['challenger', 'champion']);
+      await r.setAlias('champion', 'production');
+      await r.setAlias('challenger', 'v2');
+      assert.equal((await r.get('champion')).version, 1);
+      assert.deepEqual((await r.get(2)).aliases, ['challenger']);
+      await r.setAlias('champion', 2);
+      assert.deepEqual((await r.get(2)).aliases.sort(), ['challenger', 'champion']);
       for (const bad of ['production', 'v4', '12', '../x', 'a/b', '.hidden']) {
-        assert.throws(() => r.setAlias(bad, 1), UsageError, bad);
+        await assert.rejects(async () => r.setAlias(bad, 1), UsageError, bad);
       }
-      r.removeAlias('challenger');
-      assert.throws(
-        () => r.get('challenger'),
+      await r.removeAlias('challenger');
+      await assert.rejects(
+        async () => r.get('challenger'),
         /neither a version, a stage nor an alias \(aliases: champion\)/,
       );
-      assert.throws(() => r.removeAlias('challenger'), /not set/);
-      const h = r.history();
+      await assert.rejects(async () => r.removeAlias('challenger'), /not set/);
+      const h = await r.history();
       assert.deepEqual(
         h.slice(-4).map((e) => e.type),
         ['alias', 'alias', 'alias', 'unalias'],
       );
-      assert.equal(r.history({ limit: 2 }).length, 2);
-      assert.equal(r.history({ limit: 2 })[1].id, h[h.length - 1].id);
+      assert.equal((await r.history({ limit: 2 })).length, 2);
+      assert.equal((await r.history({ limit: 2 }))[1].id, h[h.length - 1].id);
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
   it('diff shows parameter, metric and config differences', async () => {
     const root = await threeVersions();
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
-      const d = r.diff(1, 'v2');
+      const d = await r.diff(1, 'v2');
       assert.equal(d.a.model_kind, 'ridge');
       assert.equal(d.b.model_kind, 'gbdt');
       assert.equal(d.data.same, true);
       const rm = d.metrics.find((m) => m.split === 'test' && m.metric === 'rmse')!;
-      assert.equal(rm.delta, r.get(2).metrics.test.rmse - r.get(1).metrics.test.rmse);
+      assert.equal(rm.delta, (await r.get(2)).metrics.test.rmse - (await r.get(1)).metrics.test.rmse);
       assert.ok(d.params.some((p) => p.key === 'alpha' && p.a === 1 && p.b === null));
       assert.ok(d.config.some((c) => c.key === 'models'));
-      assert.equal(r.diff(2, 2).config.length, 0);
+      assert.equal((await r.diff(2, 2)).config.length, 0);
     } finally {
-      r.close();
+      await r.close();
     }
   });
 });
@@ -244,41 +244,45 @@ describe('ModelRegistry: safety', () => {
     const root = await threeVersions();
     const parent = dirname(root);
     const before = readdirSync(parent).sort();
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
-      const run = r.get(1).run_path;
+      const run = (await r.get(1)).run_path;
       for (const name of ['../evil', '..', '.', 'a/b', 'a\\b', '/etc', '', 'x'.repeat(65), '.hidden']) {
-        assert.throws(() => r.register(run, { name }), /model name .* is not allowed/, JSON.stringify(name));
+        await assert.rejects(
+          async () => r.register(run, { name }),
+          /model name .* is not allowed/,
+          JSON.stringify(name),
+        );
       }
       for (const ref of ['../1', '/1', 'v0', '-1', 'a/b', '..', 'v1/../../x']) {
-        assert.throws(() => r.get(ref), UsageError, ref);
+        await assert.rejects(async () => r.get(ref), UsageError, ref);
       }
       await assert.rejects(promote(r, '../../etc', 'production'), /not allowed/);
       await assert.rejects(
         promote(r, 1, '../x' as never),
         /is not a stage; allowed: dev, staging, production/,
       );
-      assert.throws(() => r.get(9), /Version 9 does not exist: versions are 1 to 3/);
+      await assert.rejects(async () => r.get(9), /Version 9 does not exist: versions are 1 to 3/);
     } finally {
-      r.close();
+      await r.close();
     }
     assert.deepEqual(readdirSync(parent).sort(), before);
   });
 
   it('a run changed after registration is refused on promotion, naming the file', async () => {
     const root = await threeVersions();
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
-      const run = r.get(2).run_path;
+      const run = (await r.get(2)).run_path;
       const meta = readFileSync(join(run, 'metadata.json'), 'utf8');
       writeFileSync(join(run, 'metadata.json'), meta.replace('"seed": 42', '"seed": 43'));
       await assert.rejects(promote(r, 2, 'staging'), /metadata\.json has changed since it was registered/);
       writeFileSync(join(run, 'metadata.json'), meta);
-      writeFileSync(join(run, 'results.json'), readFileSync(join(r.get(1).run_path, 'results.json')));
+      writeFileSync(join(run, 'results.json'), readFileSync(join((await r.get(1)).run_path, 'results.json')));
       await assert.rejects(promote(r, 2, 'staging'), /results\.json does not belong to run/);
-      assert.equal(r.stageVersion('staging'), null);
+      assert.equal(await r.stageVersion('staging'), null);
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
@@ -300,49 +304,49 @@ describe('ModelRegistry: safety', () => {
     unlinkSync(join(root, 'production'));
     symlinkSync(wrong, join(root, 'production'));
     writeFileSync(join(root, '.releases', '.tmp-junk-1'), 'x');
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       assert.deepEqual(
         r.reconciled.map((f) => f.stage),
         ['production'],
       );
-      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(1).run_id);
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, (await r.get(1)).run_id);
       assert.deepEqual(tmpEntries(root), []);
-      assert.equal(r.history().at(-1)!.type, 'reconcile');
+      assert.equal((await r.history()).at(-1)!.type, 'reconcile');
     } finally {
-      r.close();
+      await r.close();
     }
     // A clean root needs no repair.
-    const again = ModelRegistry.open(root);
+    const again = await ModelRegistry.open(root);
     assert.deepEqual(again.reconciled, []);
-    again.close();
+    await again.close();
   });
 
   it('open rebuilds a deleted release from the run folder, and still opens when it cannot', async () => {
     const root = await threeVersions();
     rmSync(realpathSync(join(root, 'production')), { recursive: true });
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       assert.equal(r.reconciled.length, 1);
-      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, r.get(1).run_id);
+      assert.equal(loadArtifacts(r.stageDir('production')).metadata.run_id, (await r.get(1)).run_id);
       assert.equal(readRegistryStamp(r.stageDir('production'))!.version, 1);
     } finally {
-      r.close();
+      await r.close();
     }
     // Release and run folder both gone: the registry opens (list, history still work) and says why.
     const dev = realpathSync(join(root, 'dev'));
-    const r3 = ModelRegistry.open(root);
-    const run3 = r3.get(3).run_path;
-    r3.close();
+    const r3 = await ModelRegistry.open(root);
+    const run3 = (await r3.get(3)).run_path;
+    await r3.close();
     rmSync(dev, { recursive: true });
     rmSync(run3, { recursive: true });
-    const broken = ModelRegistry.open(root);
+    const broken = await ModelRegistry.open(root);
     try {
       assert.equal(broken.reconciled.length, 1);
       assert.match(broken.reconciled[0].error!, /is incomplete: metadata\.json is missing/);
-      assert.equal(broken.list().length, 3);
+      assert.equal((await broken.list()).length, 3);
     } finally {
-      broken.close();
+      await broken.close();
     }
   });
 });
@@ -357,9 +361,9 @@ describe('tabflow train registration', () => {
     assert.equal(run.version, 4);
     assert.deepEqual(run.stages, []);
     assert.equal(run.promoted, false);
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
-      assert.equal(r.stageVersion('dev')!.version, 3);
+      assert.equal((await r.stageVersion('dev'))!.version, 3);
       // Another split seed: rows production trained or was tuned on are left out of the comparison.
       const other = await trainInto(root, ['ridge'], { split: { seed: 7 }, output: { promote: 'never' } });
       const d = await promote(r, other.version, 'production', { force: true });
@@ -372,7 +376,7 @@ describe('tabflow train registration', () => {
         new RegExp(`${seen} rows production trained or was tuned on left out`),
       );
     } finally {
-      r.close();
+      await r.close();
     }
   });
 
@@ -395,17 +399,17 @@ describe('tabflow train registration', () => {
 
   it('promote always goes through the gate: a worse run stays registered, unpromoted', async () => {
     const root = await threeVersions();
-    const r0 = ModelRegistry.open(root);
+    const r0 = await ModelRegistry.open(root);
     await promote(r0, 2, 'production');
-    r0.close();
+    await r0.close();
     const run = await trainInto(root, ['ridge'], { output: { promote: 'always' } });
     assert.equal(run.promoted, false);
     assert.equal(run.promotion!.decision, 'refused');
     assert.equal(run.version, 4);
     assert.equal(existsSync(run.runDir), true);
-    const r = ModelRegistry.open(root);
-    assert.equal(loadArtifacts(join(root, 'production')).metadata.run_id, r.get(2).run_id);
-    assert.equal(r.get(4).run_id, run.runId);
-    r.close();
+    const r = await ModelRegistry.open(root);
+    assert.equal(loadArtifacts(join(root, 'production')).metadata.run_id, (await r.get(2)).run_id);
+    assert.equal((await r.get(4)).run_id, run.runId);
+    await r.close();
   });
 });

@@ -12,20 +12,20 @@ import { promote } from '../../src/promotion/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 
 const [root, cmd, ...args] = process.argv.slice(2);
-const r = ModelRegistry.open(root);
+const r = await ModelRegistry.open(root);
 try {
   if (cmd === 'promote') {
     const d = await promote(r, args[0], args[1] as 'production', { force: args[2] === 'force' });
     process.stdout.write(`${JSON.stringify(d)}\n`);
   } else if (cmd === 'churn') {
     const rng = new Rng(Number(args[1]));
-    const n = r.list().length;
+    const n = (await r.list()).length;
     const done = { moves: 0, refusedByRule: 0, failed: [] as string[] };
     for (let i = 0; i < Number(args[0]); i++) {
       // Mostly staging (ungated, fast); every fifth move a forced production promotion.
       const stage = i % 5 === 4 ? 'production' : 'staging';
       try {
-        if (rng.next() < 0.35) r.rollback(stage);
+        if (rng.next() < 0.35) await r.rollback(stage);
         else await promote(r, 1 + Math.floor(rng.next() * n), stage, { force: true });
         done.moves++;
       } catch (e) {
@@ -39,5 +39,5 @@ try {
     process.stdout.write(`${JSON.stringify(done)}\n`);
   }
 } finally {
-  r.close();
+  await r.close();
 }

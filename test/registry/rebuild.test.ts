@@ -22,12 +22,12 @@ const DB = 'registry.sqlite';
 const links = (root: string) => ['production', 'dev'].map((s) => readlinkSync(join(root, s)));
 
 /** run id per version, and the links, before the registry is lost. */
-function before(root: string) {
-  const r = ModelRegistry.open(root);
+async function before(root: string) {
+  const r = await ModelRegistry.open(root);
   try {
-    return { runs: r.list().map((v) => v.run_id), links: links(root) };
+    return { runs: (await r.list()).map((v) => v.run_id), links: links(root) };
   } finally {
-    r.close();
+    await r.close();
   }
 }
 
@@ -42,10 +42,10 @@ describe('a lost registry', () => {
   for (const how of ['truncate', 'schema'] as const) {
     it(`${how === 'truncate' ? 'a 0-byte' : 'a schema-only'} registry.sqlite is refused, the links stay`, async () => {
       const root = await threeVersions();
-      const was = before(root);
+      const was = await before(root);
       emptyDb(root, how);
-      assert.throws(
-        () => ModelRegistry.open(root),
+      await assert.rejects(
+        async () => ModelRegistry.open(root),
         (e: unknown) => {
           assert.ok(e instanceof DataError, String(e));
           assert.equal(e.code, 'registry_lost');
@@ -70,9 +70,9 @@ describe('a lost registry', () => {
 
   it('rebuild restores versions in run order, stages from the links, and the registry works again', async () => {
     const root = await threeVersions();
-    const was = before(root);
+    const was = await before(root);
     emptyDb(root, 'truncate');
-    const rep = ModelRegistry.rebuild(root);
+    const rep = await ModelRegistry.rebuild(root);
     assert.deepEqual(
       rep.registered.map((v) => [v.version, v.run_id]),
       was.runs.map((id, i) => [i + 1, id]),
@@ -87,24 +87,24 @@ describe('a lost registry', () => {
     assert.deepEqual(rep.skipped, []);
     assert.deepEqual(rep.reconciled, []);
     assert.deepEqual(links(root), was.links, 'links kept: the releases carry the same numbers');
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
-      assert.equal(r.stageVersion('production')!.version, 1);
+      assert.equal((await r.stageVersion('production'))!.version, 1);
       assert.equal(r.modelName, 'default');
       const d = await promote(r, 2, 'production');
       assert.equal(d.applied, true);
     } finally {
-      r.close();
+      await r.close();
     }
-    assert.throws(
-      () => ModelRegistry.rebuild(root),
+    await assert.rejects(
+      async () => ModelRegistry.rebuild(root),
       (e: unknown) => e instanceof UsageError && e.code === 'registry_not_empty',
     );
   });
 
   it('an unreadable file is named (exit 2), kept aside by rebuild; a deleted run folder comes back from its release', async () => {
     const root = await threeVersions();
-    const was = before(root);
+    const was = await before(root);
     emptyDb(root, 'garbage');
     rmSync(join(root, 'runs', was.runs[0]), { recursive: true });
     const list = await tabflow(['models', 'list'], dirname(root));

@@ -94,18 +94,18 @@ describe('leftovers of a killed save', () => {
     await killedTrain(cwd, 'run-saved', ['--tag', 'team=pricing']);
     const root = join(cwd, 'models');
     const [runId] = readdirSync(join(root, 'runs'));
-    const r = ModelRegistry.open(root);
+    const r = await ModelRegistry.open(root);
     try {
       assert.deepEqual(
         r.recovered.map((n) => [n.action, n.version]),
         [['registered', 1]],
       );
-      const v = r.get(1);
+      const v = await r.get(1);
       assert.equal(v.run_id, runId);
       assert.deepEqual(v.tags, { team: 'pricing' });
-      assert.match(JSON.stringify(r.history().at(-1)?.details), /died before registering it/);
+      assert.match(JSON.stringify((await r.history()).at(-1)?.details), /died before registering it/);
     } finally {
-      r.close();
+      await r.close();
     }
     const next = await tabflow(train, cwd);
     assert.equal(next.code, 0, next.stderr);

@@ -11,35 +11,32 @@ const file = () => join(mkdtempSync(join(tmpdir(), 'tabflow-store-')), 'registry
 describe('SqliteRegistryStore', () => {
   storeConformance(() => new SqliteRegistryStore(file()));
 
-  it('keeps its records across connections, and a second connection sees the first one commit', () => {
+  it('keeps its records across connections, and a second connection sees the first one commit', async () => {
     const f = file();
     const a = new SqliteRegistryStore(f);
     const b = new SqliteRegistryStore(f);
     try {
-      a.writeTransaction(() => a.insertVersion(version('r1')));
-      assert.equal(b.getVersion(1)!.run_id, 'r1');
+      await a.writeTransaction(() => a.insertVersion(version('r1')));
+      assert.equal((await b.getVersion(1))!.run_id, 'r1');
       // b's writer waits for a's lock (busy_timeout), then numbers after it.
-      assert.equal(
-        b.writeTransaction(() => b.insertVersion(version('r2'))),
-        2,
-      );
+      assert.equal(await b.writeTransaction(() => b.insertVersion(version('r2'))), 2);
     } finally {
-      a.close();
-      b.close();
+      await a.close();
+      await b.close();
     }
     const again = new SqliteRegistryStore(f);
     assert.deepEqual(
-      again.listVersions().map((v) => v.run_id),
+      (await again.listVersions()).map((v) => v.run_id),
       ['r1', 'r2'],
     );
-    again.close();
+    await again.close();
   });
 
-  it('refuses a registry written by a newer tabflow, naming the file', () => {
+  it('refuses a registry written by a newer tabflow, naming the file', async () => {
     const f = file();
     const s = new SqliteRegistryStore(f);
-    s.setMeta('schema_version', '99');
-    s.close();
+    await s.setMeta('schema_version', '99');
+    await s.close();
     assert.throws(
       () => new SqliteRegistryStore(f),
       /registry\.sqlite has schema version 99; this tabflow reads up to 1/,

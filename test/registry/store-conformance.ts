@@ -26,88 +26,112 @@ export function version(runId: string): NewVersion {
   };
 }
 
-export function storeConformance(make: () => RegistryStore): void {
-  it('numbers versions 1, 2, ... and round-trips every field', () => {
-    const s = make();
+export function storeConformance(make: () => RegistryStore | Promise<RegistryStore>): void {
+  it('numbers versions 1, 2, ... and round-trips every field', async () => {
+    const s = await make();
     try {
-      assert.equal(s.insertVersion(version('r1')), 1);
-      assert.equal(s.insertVersion(version('r2')), 2);
-      assert.deepEqual(s.getVersion(2), { ...version('r2'), version: 2 });
-      assert.equal(s.findRun('r1')!.version, 1);
-      assert.equal(s.getVersion(3), null);
-      assert.equal(s.findRun('nope'), null);
+      assert.equal(await s.insertVersion(version('r1')), 1);
+      assert.equal(await s.insertVersion(version('r2')), 2);
+      assert.deepEqual(await s.getVersion(2), { ...version('r2'), version: 2 });
+      assert.equal((await s.findRun('r1'))!.version, 1);
+      assert.equal(await s.getVersion(3), null);
+      assert.equal(await s.findRun('nope'), null);
       assert.deepEqual(
-        s.listVersions().map((v) => v.version),
+        (await s.listVersions()).map((v) => v.version),
         [1, 2],
       );
-      assert.throws(() => s.insertVersion(version('r1')), 'a run registers once');
+      await assert.rejects(() => s.insertVersion(version('r1')), 'a run registers once');
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
-  it('stages, aliases and meta upsert; events list oldest first, limit keeps the newest', () => {
-    const s = make();
+  it('stages, aliases and meta upsert; events list oldest first, limit keeps the newest', async () => {
+    const s = await make();
     try {
-      s.insertVersion(version('r1'));
-      s.insertVersion(version('r2'));
-      s.setStage({ stage: 'production', version: 1, release: 'production-v1-a', since: 't1' });
-      s.setStage({ stage: 'production', version: 2, release: 'production-v2-b', since: 't2' });
-      assert.deepEqual(s.getStages(), [
+      await s.insertVersion(version('r1'));
+      await s.insertVersion(version('r2'));
+      await s.setStage({ stage: 'production', version: 1, release: 'production-v1-a', since: 't1' });
+      await s.setStage({ stage: 'production', version: 2, release: 'production-v2-b', since: 't2' });
+      assert.deepEqual(await s.getStages(), [
         { stage: 'production', version: 2, release: 'production-v2-b', since: 't2' },
       ]);
-      s.setAlias({ alias: 'champion', version: 1, updated_at: 't' });
-      s.setAlias({ alias: 'champion', version: 2, updated_at: 't' });
+      await s.setAlias({ alias: 'champion', version: 1, updated_at: 't' });
+      await s.setAlias({ alias: 'champion', version: 2, updated_at: 't' });
       assert.deepEqual(
-        s.getAliases().map((a) => [a.alias, a.version]),
+        (await s.getAliases()).map((a) => [a.alias, a.version]),
         [['champion', 2]],
       );
-      assert.equal(s.removeAlias('champion'), true);
-      assert.equal(s.removeAlias('champion'), false);
-      s.setMeta('model_name', 'a');
-      s.setMeta('model_name', 'b');
-      assert.equal(s.getMeta('model_name'), 'b');
+      assert.equal(await s.removeAlias('champion'), true);
+      assert.equal(await s.removeAlias('champion'), false);
+      await s.setMeta('model_name', 'a');
+      await s.setMeta('model_name', 'b');
+      assert.equal(await s.getMeta('model_name'), 'b');
       for (let i = 0; i < 5; i++) {
-        s.addEvent({ ts: `t${i}`, type: 'promote', stage: i % 2 ? 'staging' : 'production', version: 1 });
+        await s.addEvent({
+          ts: `t${i}`,
+          type: 'promote',
+          stage: i % 2 ? 'staging' : 'production',
+          version: 1,
+        });
       }
-      s.addEvent({ ts: 't5', type: 'alias', details: { alias: 'x', n: [1, 2] } });
+      await s.addEvent({ ts: 't5', type: 'alias', details: { alias: 'x', n: [1, 2] } });
       assert.deepEqual(
-        s.listEvents().map((e) => e.ts),
+        (await s.listEvents()).map((e) => e.ts),
         ['t0', 't1', 't2', 't3', 't4', 't5'],
       );
       assert.deepEqual(
-        s.listEvents({ limit: 2 }).map((e) => e.ts),
+        (await s.listEvents({ limit: 2 })).map((e) => e.ts),
         ['t4', 't5'],
       );
       assert.deepEqual(
-        s.listEvents({ stage: 'staging' }).map((e) => e.ts),
+        (await s.listEvents({ stage: 'staging' })).map((e) => e.ts),
         ['t1', 't3'],
       );
-      assert.deepEqual(s.listEvents().at(-1)!.details, { alias: 'x', n: [1, 2] });
+      assert.deepEqual((await s.listEvents()).at(-1)!.details, { alias: 'x', n: [1, 2] });
     } finally {
-      s.close();
+      await s.close();
     }
   });
 
-  it('a write transaction commits when its function returns and rolls back when it throws', () => {
-    const s = make();
+  it('a write transaction commits when its function returns and rolls back when it throws', async () => {
+    const s = await make();
     try {
-      assert.throws(() =>
-        s.writeTransaction(() => {
-          s.insertVersion(version('r1'));
-          s.writeTransaction(() => s.setMeta('k', 'v')); // nested: part of the outer one
+      await assert.rejects(() =>
+        s.writeTransaction(async () => {
+          await s.insertVersion(version('r1'));
+          await s.writeTransaction(() => s.setMeta('k', 'v')); // nested: part of the outer one
           throw new Error('boom');
         }),
       );
-      assert.equal(s.listVersions().length, 0);
-      assert.equal(s.getMeta('k'), null);
-      assert.equal(
-        s.writeTransaction(() => s.insertVersion(version('r1'))),
-        1,
-      );
-      assert.equal(s.listVersions().length, 1);
+      assert.equal((await s.listVersions()).length, 0);
+      assert.equal(await s.getMeta('k'), null);
+      assert.equal(await s.writeTransaction(() => s.insertVersion(version('r1'))), 1);
+      assert.equal((await s.listVersions()).length, 1);
     } finally {
-      s.close();
+      await s.close();
+    }
+  });
+
+  it('a second writer in the same process waits for the first transaction to end', async () => {
+    const s = await make();
+    try {
+      const order: string[] = [];
+      const first = s.writeTransaction(async () => {
+        await s.insertVersion(version('r1'));
+        await new Promise((r) => setTimeout(r, 20));
+        order.push('first');
+      });
+      const second = s.writeTransaction(async () => {
+        order.push('second');
+        return s.insertVersion(version('r2'));
+      });
+      // A read meanwhile sees the last committed state, never half of a transaction.
+      assert.equal(await second, 2);
+      await first;
+      assert.deepEqual(order, ['first', 'second']);
+    } finally {
+      await s.close();
     }
   });
 }

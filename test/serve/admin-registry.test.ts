@@ -38,7 +38,7 @@ test('admin promote through the registry: refused by the gate (409), forced, pas
     pollMs: 0,
     stage: 'production',
   });
-  const log = new PredictionLog(join(root, 'predictions.sqlite'), { flushMs: 20 });
+  const log = await PredictionLog.open(join(root, 'predictions.sqlite'), { flushMs: 20 });
   const app = await createServer({
     source,
     log,
@@ -93,18 +93,18 @@ test('admin promote through the registry: refused by the gate (409), forced, pas
   assert.match(unknown.body.message, /Version 9 does not exist/);
   await app.close();
 
-  const reg = ModelRegistry.open(root);
-  const history = reg.history().map((e) => (e as { type: string }).type);
-  assert.equal(reg.stageVersion('production')?.version, 1);
-  reg.close();
+  const reg = await ModelRegistry.open(root);
+  const history = (await reg.history()).map((e) => (e as { type: string }).type);
+  assert.equal((await reg.stageVersion('production'))?.version, 1);
+  await reg.close();
   assert.ok(history.length >= 3, JSON.stringify(history));
-  const db = openLogForReading(join(root, 'predictions.sqlite'));
+  const db = await openLogForReading(join(root, 'predictions.sqlite'));
   assert.deepEqual(
-    summarizeLog(db).by_run.map((r) => [r.model_version, r.model_name, r.rows]),
+    (await summarizeLog(db)).by_run.map((r) => [r.model_version, r.model_name, r.rows]),
     [
       [1, 'gbdt', 15],
       [2, 'ridge', 5],
     ],
   );
-  db.close();
+  await db.close();
 });

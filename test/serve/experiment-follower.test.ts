@@ -173,7 +173,7 @@ describe('ExperimentFollower', () => {
       },
     };
     const experiments = await ExperimentFollower.open({ root, load: () => slow, pollMs: 0 });
-    const log = new PredictionLog(':memory:');
+    const log = await PredictionLog.open(':memory:');
     const app = await createServer({ pipeline: fakePipeline('a', 0), experiments, log, microBatch: false });
     const t0 = performance.now();
     const r = await app.inject({ method: 'POST', url: '/predict', payload: { x: 2 } });

@@ -16,6 +16,7 @@ import { openLogForReading, readLog } from '../../src/log/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { serverIdle } from '../../src/serve/index.js';
 import { abServer, concreteRows, trainVersions } from '../experiment/ab-fixture.js';
+import { collect } from '../helpers/collect.js';
 
 const rows = concreteRows();
 let root: string;
@@ -24,14 +25,14 @@ const direct: Record<number, InferencePipeline> = {};
 
 before(async () => {
   root = await trainVersions(['gbdt', 'ridge', 'tree'], 'tabflow-ab-serve-');
-  const reg = ModelRegistry.open(root);
-  for (const v of [1, 2, 3]) direct[v] = InferencePipeline.load(reg.get(v).run_path);
-  reg.close();
+  const reg = await ModelRegistry.open(root);
+  for (const v of [1, 2, 3]) direct[v] = InferencePipeline.load((await reg.get(v)).run_path);
+  await reg.close();
 });
 
 describe('A/B experiments in the server', { timeout: 120_000 }, () => {
   it('sticky by key: each customer always gets one arm, rows are split and merged in order, the log names the arm', async () => {
-    const e = startExperiment(root, { challenger: 2, weight: 0.3, key: 'customer_id' });
+    const e = await startExperiment(root, { challenger: 2, weight: 0.3, key: 'customer_id' });
     const champ = direct[1];
     const chal = direct[2];
     const { app, experiments, log } = await abServer(root);
@@ -84,9 +85,9 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
     assert.ok(challengerRows > 0 && challengerRows < total);
     await app.close();
     assert.ok(log.isClosed);
-    const db = openLogForReading(join(root, 'predictions.sqlite'));
-    const logged = [...readLog(db)].filter((r) => requestIds.includes(r.request_id));
-    db.close();
+    const db = await openLogForReading(join(root, 'predictions.sqlite'));
+    const logged = (await collect(readLog(db))).filter((r) => requestIds.includes(r.request_id));
+    await db.close();
     assert.equal(logged.length, total);
     for (const r of logged) {
       assert.equal(r.experiment_id, e.id);
@@ -96,11 +97,11 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
       assert.equal('customer_id' in r.features, false, 'the key is not logged as an input');
     }
     assert.equal(logged.filter((r) => r.arm === 'challenger').length, challengerRows);
-    stopExperiment(root);
+    await stopExperiment(root);
   });
 
   it('shadow: the champion answers every row, the challenger scores it too and is logged as shadow', async () => {
-    const e = startExperiment(root, { challenger: 2, shadow: true });
+    const e = await startExperiment(root, { challenger: 2, shadow: true });
     const { app } = await abServer(root);
     const ids: string[] = [];
     const sent: Record<string, number>[][] = [];
@@ -132,9 +133,9 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
     sent.push(rows.slice(60, 63).map((r) => r.record));
     await serverIdle(app);
     await app.close();
-    const db = openLogForReading(join(root, 'predictions.sqlite'));
-    const logged = [...readLog(db)].filter((r) => r.experiment_id === e.id);
-    db.close();
+    const db = await openLogForReading(join(root, 'predictions.sqlite'));
+    const logged = (await collect(readLog(db))).filter((r) => r.experiment_id === e.id);
+    await db.close();
     ids.forEach((id, q) => {
       const mine = logged.filter((r) => r.request_id === id);
       const champ = mine.filter((r) => r.arm === 'champion').sort((a, b) => a.row - b.row);
@@ -150,13 +151,13 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
         assert.deepEqual(s.features, champ[i].features);
       });
     });
-    stopExperiment(root);
+    await stopExperiment(root);
   });
 
   it('experiments start, change challenger and stop under concurrent traffic: zero failed requests', async () => {
     const { app, experiments } = await abServer(root, { pollMs: 5 });
-    const v3 = startExperiment(root, { challenger: 3, weight: 0.5 });
-    stopExperiment(root);
+    const v3 = await startExperiment(root, { challenger: 3, weight: 0.5 });
+    await stopExperiment(root);
     let stop = false;
     let ok = 0;
     const failures: string[] = [];
@@ -183,13 +184,13 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
       while (ok < from + 15) await wait(2);
     };
     for (let k = 0; k < 3; k++) {
-      const id = startExperiment(root, { challenger: 2 + (k % 2), weight: 0.5 }).id;
+      const id = (await startExperiment(root, { challenger: 2 + (k % 2), weight: 0.5 })).id;
       ids.push(id);
       await serveUnder(id);
-      stopExperiment(root);
+      await stopExperiment(root);
       await wait(30);
     }
-    const last = startExperiment(root, { challenger: 3, weight: 0.5, shadow: true }).id;
+    const last = (await startExperiment(root, { challenger: 3, weight: 0.5, shadow: true })).id;
     ids.push(last);
     await serveUnder(last);
     stop = true;
@@ -200,9 +201,11 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
     assert.equal(experiments.counters.failures, 0);
     await serverIdle(app);
     await app.close();
-    const db = openLogForReading(join(root, 'predictions.sqlite'));
-    const logged = [...readLog(db)].filter((r) => r.experiment_id !== null && ids.includes(r.experiment_id));
-    db.close();
+    const db = await openLogForReading(join(root, 'predictions.sqlite'));
+    const logged = (await collect(readLog(db))).filter(
+      (r) => r.experiment_id !== null && ids.includes(r.experiment_id),
+    );
+    await db.close();
     assert.ok(logged.some((r) => r.arm === 'challenger'));
     assert.ok(logged.some((r) => r.arm === 'shadow'));
     const runVersion = new Map<string, number>();
@@ -214,11 +217,11 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
       if (v !== undefined) assert.equal(v, r.model_version, 'one run, one version');
       runVersion.set(r.run_id, r.model_version as number);
     }
-    stopExperiment(root);
+    await stopExperiment(root);
   });
 
   it('a challenger that does not load leaves the champion alone, counted in /metrics and /metadata', async () => {
-    const e = startExperiment(root, { challenger: 2, weight: 0.5 });
+    const e = await startExperiment(root, { challenger: 2, weight: 0.5 });
     // Point the experiment at a folder that holds no model.
     writeFileSync(
       join(root, 'experiment.json'),
@@ -250,7 +253,7 @@ describe('A/B experiments in the server', { timeout: 120_000 }, () => {
     assert.equal(md2.experiment.running.id, e.id);
     assert.equal(md2.experiment.running.challenger_model.version, 2);
     await app.close();
-    stopExperiment(root);
+    await stopExperiment(root);
     assert.equal(readExperiment(root), null);
   });
 });

@@ -26,7 +26,7 @@ let log: PredictionLog;
 
 before(async () => {
   const pipeline = InferencePipeline.load((await trainConcrete()).production);
-  log = new PredictionLog(join(mkdtempSync(join(tmpdir(), 'tabflow-fuzz-')), 'p.sqlite'));
+  log = await PredictionLog.open(join(mkdtempSync(join(tmpdir(), 'tabflow-fuzz-')), 'p.sqlite'));
   app = await createServer({ pipeline, log, bodyLimit: 256 * 1024 });
 });
 after(() => app.close());
@@ -173,7 +173,7 @@ test(`${RUNS} malformed payloads: no 5xx, JSON answers, bounded heap`, async (t)
   assert.ok((statuses.get(200) ?? 0) > 20, JSON.stringify([...statuses]));
   assert.ok((statuses.get(400) ?? 0) > RUNS / 4, JSON.stringify([...statuses]));
   assert.ok(statuses.has(415), JSON.stringify([...statuses]));
-  log.flush();
+  await log.flush();
   gc();
   const grown = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   assert.ok(grown < 64, `heap grew by ${grown.toFixed(1)} MiB over ${RUNS} requests`);

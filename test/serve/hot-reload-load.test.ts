@@ -45,9 +45,9 @@ before(async () => {
     const r = await tabflowInProcess([...args, '--seed', String(seed), '--out', registryRoot], registryRoot);
     if (r.code !== 0) throw new Error(`training failed (${r.code}):\n${r.stderr}`);
   }
-  const reg = ModelRegistry.open(registryRoot);
+  const reg = await ModelRegistry.open(registryRoot);
   for (const v of [1, 2]) {
-    const rec = reg.get(v);
+    const rec = await reg.get(v);
     const p = InferencePipeline.load(rec.run_path);
     runs.set(v, {
       dir: rec.run_path,
@@ -55,8 +55,8 @@ before(async () => {
       expected: p.predict(ROWS).map((x) => x.prediction as number),
     });
   }
-  assert.equal(reg.stageVersion('production')?.version, 1);
-  reg.close();
+  assert.equal((await reg.stageVersion('production'))?.version, 1);
+  await reg.close();
 });
 
 interface Answer {
@@ -93,7 +93,7 @@ async function underTraffic(
   });
   swaps.push({ version: source.current().version as number, at: Date.now() });
   const logFile = join(root, 'predictions.sqlite');
-  const log = new PredictionLog(logFile, { batchSize: 256, flushMs: 50 });
+  const log = await PredictionLog.open(logFile, { batchSize: 256, flushMs: 50 });
   const app = await createServer({ source, log, admin: { token: TOKEN } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
@@ -188,15 +188,15 @@ async function underTraffic(
 
   // The log: one row per answered row, each with its response's version and run.
   const byRequest = new Map(answers.map((a) => [a.request, a]));
-  const db = openLogForReading(logFile);
+  const db = await openLogForReading(logFile);
   let logged = 0;
-  for (const r of readLog(db)) {
+  for await (const r of readLog(db)) {
     const a = byRequest.get(r.request_id);
     assert.ok(a, `log row of unknown request ${r.request_id}`);
     assert.deepEqual([r.model_version, r.run_id, r.stage], [a.version, a.runId, 'production']);
     logged++;
   }
-  db.close();
+  await db.close();
   const answeredRows = answers.reduce((s, a) => s + a.rows, 0);
   assert.equal(logged, answeredRows);
   const v1 = answers.filter((a) => a.version === 1).length;
@@ -245,7 +245,7 @@ test('links moved by hand under traffic (polling and /admin/reload): zero failur
 test('registry promote and rollback under traffic: zero failures, versions in answers and log', {
   timeout: 60_000,
 }, async (t) => {
-  const reg = ModelRegistry.open(registryRoot);
+  const reg = await ModelRegistry.open(registryRoot);
   try {
     const versions = await underTraffic(t, 'load: registry promote/rollback', registryRoot, 6, async (k) => {
       if (k % 2 === 0) {
@@ -257,12 +257,12 @@ test('registry promote and rollback under traffic: zero failures, versions in an
         assert.equal(d.applied, true);
         return 2;
       }
-      const d = reg.rollback('production', { reason: `load test ${k}`, actor: 'test' });
+      const d = await reg.rollback('production', { reason: `load test ${k}`, actor: 'test' });
       assert.equal(d.version, 1);
       return 1;
     });
     assert.deepEqual(versions, [1, 2, 1, 2, 1, 2, 1]);
   } finally {
-    reg.close();
+    await reg.close();
   }
 });

@@ -111,11 +111,11 @@ test('log.durability ack: SIGKILL right after N answered predictions → all N r
     detail: `${N} requests (${rows} rows) answered 200, then SIGKILL; feedback accepted for every logged id`,
   });
 
-  const store = new FeedbackStore(s.db);
-  const report = store.record(
+  const store = await FeedbackStore.open(s.db);
+  const report = await store.record(
     answered.filter((a) => a.rows === 1).map((a) => ({ request_id: a.id, actual: 30 })),
   );
-  store.close();
+  await store.close();
   assert.equal(report.rejected, 0);
   assert.equal(report.accepted, N / 3);
 });
@@ -135,9 +135,9 @@ test('log.durability buffered: the same kill loses the unwritten rows, and feedb
       'the worst case the default allows is < log.batch_size rows from the last log.flush_ms; feedback for a lost id is refused as never logged',
   });
 
-  const store = new FeedbackStore(s.db);
-  const report = store.record([{ request_id: answered[0].id, actual: 30 }]);
-  store.close();
+  const store = await FeedbackStore.open(s.db);
+  const report = await store.record([{ request_id: answered[0].id, actual: 30 }]);
+  await store.close();
   assert.equal(report.accepted, 0);
   const v = report.verdicts[0];
   assert.equal(v.status, 'rejected');
@@ -147,7 +147,7 @@ test('log.durability buffered: the same kill loses the unwritten rows, and feedb
 
 test('log.durability ack: a write that fails answers 503 naming the log, not an unlogged 200', async () => {
   const file = join(model.root, 'locked.sqlite');
-  const log = new PredictionLog(file, { durability: 'ack', busyTimeoutMs: 1 });
+  const log = await PredictionLog.open(file, { durability: 'ack', busyTimeoutMs: 1 });
   const app = await createServer({ pipeline: InferencePipeline.load(model.production), log });
   const other = new Database(file);
   other.exec('BEGIN IMMEDIATE'); // another writer holds the lock

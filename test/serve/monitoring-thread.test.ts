@@ -33,7 +33,7 @@ before(async () => {
   // A log of 40,000 served rows of this model (concrete's rows, slightly shifted).
   const p = InferencePipeline.load(model);
   logFile = join(root, 'predictions.sqlite');
-  const log = new PredictionLog(logFile, { batchSize: 5000 });
+  const log = await PredictionLog.open(logFile, { batchSize: 5000 });
   const records = concreteRecords(1000);
   const t0 = Date.now() - ROWS;
   for (let i = 0; i < ROWS; i++) {
@@ -49,11 +49,11 @@ before(async () => {
       features,
     });
   }
-  log.close();
+  await log.close();
 });
 
 async function server() {
-  const log = new PredictionLog(logFile);
+  const log = await PredictionLog.open(logFile);
   return createServer({ source: fixedModel(InferencePipeline.load(model), { dir: model }), log });
 }
 
@@ -129,7 +129,7 @@ test('an error on the monitoring thread keeps its code and status (a tampered re
   const copy = join(mkdtempSync(join(tmpdir(), 'tabflow-monitoring-copy-')), 'run');
   cpSync(realpathSync(model), copy, { recursive: true });
   const source = fixedModel(InferencePipeline.load(copy), { dir: copy });
-  const app = await createServer({ source, log: new PredictionLog(logFile) });
+  const app = await createServer({ source, log: await PredictionLog.open(logFile) });
   writeFileSync(join(copy, PROFILE_FILE), '{}');
   const r = await app.inject({ method: 'GET', url: '/monitoring?window=10' });
   const body = JSON.parse(r.body);

@@ -14,6 +14,7 @@ import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openLogForReading, readLog, summarizeLog } from '../../src/log/index.js';
 import { tabflowInProcess } from '../helpers/cli.js';
+import { collect } from '../helpers/collect.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 import { concreteRecords, TARGET } from './model-fixture.js';
 import { pointStage, releaseFromRun } from './stage-fixture.js';
@@ -155,10 +156,10 @@ test('serve --stage --workers 2 --config --env: config defaults, every worker fo
   // log_level warn (from the environment): no per-request info lines on stdout.
   assert.doesNotMatch(srv.out().stdout, /"msg":"request"/);
   const logFile = join(models, 'predictions.sqlite');
-  const db = openLogForReading(logFile);
-  const byVersion = summarizeLog(db).by_run.map((r) => [r.model_version, r.run_id, r.stage, r.rows]);
-  const all = [...readLog(db)];
-  db.close();
+  const db = await openLogForReading(logFile);
+  const byVersion = (await summarizeLog(db)).by_run.map((r) => [r.model_version, r.run_id, r.stage, r.rows]);
+  const all = await collect(readLog(db));
+  await db.close();
   assert.deepEqual(byVersion, [
     [1, a.runId, 'production', 40],
     [2, b.runId, 'production', 40],

@@ -51,7 +51,7 @@ async function post(base: string, i: number): Promise<{ status: number; rows: nu
 
 test('load: N predictions over 50 concurrent connections → exactly N log rows after close', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'tabflow-load-')), 'p.sqlite');
-  const log = new PredictionLog(file, { batchSize: 256, flushMs: 50 });
+  const log = await PredictionLog.open(file, { batchSize: 256, flushMs: 50 });
   const app = await createServer({ pipeline: InferencePipeline.load(model.production), log });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

@@ -16,6 +16,7 @@ import {
   type ServedModel,
   StageFollower,
 } from '../../src/serve/index.js';
+import { collect } from '../helpers/collect.js';
 import { fakeLoader, fakePipeline, fakeRelease, pointStage } from './stage-fixture.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tabflow-follow-'));
@@ -209,7 +210,7 @@ test('in flight: a request that started on the old model finishes on it; rows of
   });
   const src = manualSource(A, 1);
   const file = join(tmp(), 'log.sqlite');
-  const log = new PredictionLog(file, { flushMs: 10 });
+  const log = await PredictionLog.open(file, { flushMs: 10 });
   const app = await createServer({ source: src, log });
   const post = (x: number) => app.inject({ method: 'POST', url: '/predict', payload: { x } });
 
@@ -255,9 +256,9 @@ test('in flight: a request that started on the old model finishes on it; rows of
     );
   }
   await app.close();
-  const db = openLogForReading(file);
-  const rows = [...readLog(db)].map((r) => [r.features.x, r.run_id, r.model_version, r.stage]);
-  db.close();
+  const db = await openLogForReading(file);
+  const rows = (await collect(readLog(db))).map((r) => [r.features.x, r.run_id, r.model_version, r.stage]);
+  await db.close();
   rows.sort((p, q) => (p[0] as number) - (q[0] as number));
   assert.deepEqual(rows, [
     [1, 'run-a', 1, 'production'],

@@ -39,14 +39,20 @@ export const MAX_MONITORING_WINDOW = 100_000;
 
 /** POST /feedback and GET /monitoring, both over the prediction log. */
 export const feedbackRoutes: FastifyPluginAsync<FeedbackRouteOptions> = async (app, o) => {
-  let store: FeedbackStore | null = null;
+  // Opened at the first feedback (it adds the lookup index the log's inserts then pay for).
+  let store: Promise<FeedbackStore> | null = null;
   const storeOf = (log: PredictionLog) => {
-    store ??= new FeedbackStore(log.file);
+    store ??= FeedbackStore.open(log.file);
+    // A failed open is tried again by the next request.
+    store.catch(() => {
+      store = null;
+    });
     return store;
   };
   const monitoring = new MonitoringThread();
   app.addHook('onClose', async () => {
-    store?.close();
+    const s = await store?.catch(() => null);
+    await s?.close();
     await monitoring.close();
   });
   app.post(
@@ -86,21 +92,21 @@ function noLog(reply: FastifyReply, id: string, what: string) {
 }
 
 /** A prediction answered a moment ago may still be in the log's buffer. */
-function flushBefore(log: PredictionLog, req: FastifyRequest, what: string): void {
+async function flushBefore(log: PredictionLog, req: FastifyRequest, what: string): Promise<void> {
   try {
-    log.flush();
+    await log.flush();
   } catch (e) {
     req.log.warn({ err: e }, `prediction log flush before ${what} failed`);
   }
 }
 
-function feedbackHandler(o: FeedbackRouteOptions, storeOf: (log: PredictionLog) => FeedbackStore) {
+function feedbackHandler(o: FeedbackRouteOptions, storeOf: (log: PredictionLog) => Promise<FeedbackStore>) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const id = String(req.id);
     if (!o.log || o.log.file === ':memory:') return noLog(reply, id, 'Feedback');
     const items = feedbackItems(req.body, o.maxItems);
-    flushBefore(o.log, req, 'feedback');
-    const report = storeOf(o.log).record(items, { source: 'api' });
+    await flushBefore(o.log, req, 'feedback');
+    const report = await (await storeOf(o.log)).record(items, { source: 'api' });
     const body = { request_id: id, ...report };
     if (report.accepted === 0) {
       const reasons = report.verdicts.map((v) =>
@@ -133,7 +139,7 @@ function monitoringHandler(o: FeedbackRouteOptions, monitoring: MonitoringThread
       });
     }
     const q = monitoringQuery(req.query);
-    flushBefore(o.log, req, 'monitoring');
+    await flushBefore(o.log, req, 'monitoring');
     if (!existsSync(o.log.file)) {
       return reply
         .code(503)

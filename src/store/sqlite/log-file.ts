@@ -6,12 +6,14 @@
  * A file that is not an SQLite database, or a damaged one, fails here with a DataError naming it
  * (exit 2 in the CLI), not later with SQLite's bare "file is not a database".
  */
-import { mkdirSync } from 'node:fs';
+
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { DataError } from '../core/errors.js';
-import { useWal } from '../core/sqlite-wal.js';
+import { DataError } from '../../core/errors.js';
+import { useWal } from './wal.js';
 
+/** Open the log for writing (WAL, NORMAL), creating the file and its folder when missing. */
 export function openLogDb(file: string, busyTimeoutMs = 5000): Database.Database {
   let db: Database.Database | undefined;
   try {
@@ -66,4 +68,35 @@ export function logFileError(file: string, e: unknown, during: 'open' | 'read'):
   }
   if (during === 'read') return e;
   return new DataError('log_open', `Cannot open the prediction log ${file}: ${message}`);
+}
+
+/**
+ * Open an existing log read-only: a missing file is `no_log`, an SQLite file without a
+ * predictions table `not_a_log`, a damaged one `log_corrupt` (all DataErrors naming it).
+ */
+export function openLogReadOnly(file: string): Database.Database {
+  if (!existsSync(file)) {
+    throw new DataError(
+      'no_log',
+      `No prediction log at ${file}: start \`tabflow serve\` and send predictions first`,
+    );
+  }
+  let db: Database.Database | undefined;
+  let tables: string[];
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    tables = probeLogFile(db);
+  } catch (e) {
+    db?.close();
+    throw logFileError(file, e, 'open');
+  }
+  if (!tables.includes('predictions')) {
+    db.close();
+    throw new DataError(
+      'not_a_log',
+      `${file} is an SQLite database but not a prediction log: it has no predictions table ` +
+        `(tables: ${tables.join(', ') || 'none'})`,
+    );
+  }
+  return db;
 }

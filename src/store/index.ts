@@ -1,0 +1,41 @@
+/**
+ * Storage behind async interfaces: the model registry's records (`RegistryStore`) and the
+ * prediction log (`PredictionStore`), each chosen by a URI through `openStores`. Backends live
+ * in their own folder (src/store/sqlite); nothing else in src/ talks to a database driver.
+ */
+export type { BackendOptions, StoreBackend } from './backend.js';
+export {
+  type OpenStoresOptions,
+  openRegistryForRebuild,
+  openStores,
+  REGISTRY_DB_FILE,
+  registryUriOf,
+  type Stores,
+  type StoreUris,
+  storeExists,
+} from './open-stores.js';
+export type {
+  JoinedFeedback,
+  JoinQuery,
+  LabelledRow,
+  LoggedPrediction,
+  LogQuery,
+  LogSummary,
+  NewFeedback,
+  NewPrediction,
+  PredictionAccess,
+  PredictionStore,
+} from './prediction-store.js';
+export type {
+  AliasRow,
+  EventType,
+  NewEvent,
+  NewVersion,
+  RegistryEvent,
+  RegistryStore,
+  Stage,
+  StageRow,
+  StoredVersion,
+} from './registry-store.js';
+export { STAGES } from './registry-store.js';
+export { parseStoreUri, STORE_SCHEMES, type StoreScheme, type StoreUri, storeUriOf } from './store-uri.js';
