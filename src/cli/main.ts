@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { addAbCommand } from './ab-command.js';
 import { addModelsCommand } from './models-command.js';
 import { addModelsDirOption, modelsDirOf } from './models-dir.js';
+import { addUiCommand } from './ui-command.js';
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedPipes();
@@ -211,6 +212,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     code = await (await import('./retrain-command.js')).retrainCommand(opts);
   });
   addAbCommand(program, (c) => {
+    code = c;
+  });
+  addUiCommand(program, (c) => {
     code = c;
   });
   try {
