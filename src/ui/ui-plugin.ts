@@ -28,6 +28,8 @@ export interface UiPluginOptions {
 export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, o) => {
   const index = new RunIndex(o.modelsDir);
   const assets = o.assets ?? loadWebAssets();
+  // Read every run's summary now, not on the first page view (~0.7 s for 1,000 runs).
+  index.all();
   app.setErrorHandler((err, req, reply) => sendError(err, req.id, reply));
   const send = (file: string) => async (_req: unknown, reply: FastifyReply) => {
     const a = assets.get(file) as WebAsset;
