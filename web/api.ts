@@ -120,3 +120,44 @@ export async function getJson<T>(path: string): Promise<T> {
   if (!res.ok) throw new ApiError(body?.message ?? `${res.status} ${res.statusText}`);
   return body as T;
 }
+
+export interface PredictForm {
+  stage: string;
+  run_id: string;
+  model: string;
+  target: string;
+  stages: string[];
+  fields: {
+    name: string;
+    type: string;
+    nullable: boolean;
+    min: number | null;
+    max: number | null;
+    categories: string[] | null;
+    default: number | string | null;
+  }[];
+  intervals: boolean;
+  attributions: boolean;
+}
+
+export interface Prediction {
+  status: 'ok' | 'rejected';
+  prediction: number | null;
+  interval?: { lower: number; upper: number; coverage: number };
+  attributions?: Record<string, number>;
+  base_value?: number;
+  warnings: { path?: string; column?: string; message: string }[];
+  errors: { path?: string; column?: string; message: string }[];
+  model: { name: string; run_id: string };
+}
+
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const out = (await res.json().catch(() => null)) as { message?: string } | null;
+  if (!res.ok) throw new ApiError(out?.message ?? `${res.status} ${res.statusText}`);
+  return out as T;
+}

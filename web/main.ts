@@ -1,10 +1,11 @@
 /**
- * The tabflow web UI: a hash router over the pages. `#/runs?…`, `#/run/<id>`, `#/compare?ids=a,b`.
+ * The tabflow web UI: a hash router over the pages. `#/runs?…`, `#/run/<id>`, `#/compare?ids=a,b`, `#/predict?stage=production`.
  * Each navigation renders one page into <main>, moves focus there for keyboard and screen-reader
  * users, and shows API errors as they are.
  */
 import { h, mount } from './dom.js';
 import { comparePage } from './pages/compare.js';
+import { predictPage } from './pages/predict.js';
 import { runPage } from './pages/run.js';
 import { runsPage } from './pages/runs.js';
 
@@ -22,6 +23,7 @@ async function route(): Promise<void> {
   root.setAttribute('aria-busy', 'true');
   try {
     if (page === 'run' && arg) await runPage(root, decodeURIComponent(arg));
+    else if (page === 'predict') await predictPage(root, params);
     else if (page === 'compare')
       await comparePage(root, (params.get('ids') ?? '').split(',').filter(Boolean));
     else await runsPage(root, params);

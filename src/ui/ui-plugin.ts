@@ -5,15 +5,18 @@
  *   GET /api/runs          one page of runs: filters name, tag, data, family, q, since; sort, order, page, page_size
  *   GET /api/runs/:id      one run: report, TEST rows, coverage, importances, config, artifacts
  *   GET /api/compare?ids=  2–5 runs side by side: scores, config and parameter differences
+ *   GET /api/predict/form?stage=     the inputs of the stage's model: types, ranges, categories, defaults
+ *   POST /api/predict?stage=         {record} → prediction, interval, attributions (not logged)
  *
  * Mounted by `tabflow ui` (start-ui.ts) and by `tabflow serve --ui`. Everything here reads; no
- * route changes a run.
+ * route changes a run, a stage or the log.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { TabflowError, UsageError } from '../core/errors.js';
 import { compareRuns } from './compare-runs.js';
 import { buildRunDetail } from './run-detail.js';
 import { RunIndex, type RunQuery, type RunSortKey } from './run-index.js';
+import { StagePredictor } from './stage-predictor.js';
 import { loadWebAssets, type WebAsset } from './web-assets.js';
 
 /** What the UI reads. */
@@ -59,6 +62,19 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, o) => {
         });
       return buildRunDetail(dir);
     },
+  );
+  const predictor = new StagePredictor(o.modelsDir);
+  const stageOf = (req: { query: unknown }) =>
+    String((req.query as { stage?: string }).stage ?? 'production');
+  app.get(
+    '/api/predict/form',
+    { schema: { summary: 'Inputs of a stage model: types, ranges, defaults' } },
+    async (req) => predictor.form(stageOf(req)),
+  );
+  app.post(
+    '/api/predict',
+    { schema: { summary: 'Predict one record with a stage model (not logged)' } },
+    async (req) => predictor.predict(stageOf(req), (req.body as { record?: unknown } | null)?.record),
   );
   app.get('/api/compare', { schema: { summary: 'Two to five runs side by side' } }, async (req) => {
     const ids = String((req.query as { ids?: string }).ids ?? '')

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { MetadataJson, ResultsJson } from '../../src/artifacts/run-folder.js';
-import type { Comparison, RunDetail, RunPage } from '../../src/ui/index.js';
+import { InferencePipeline, type PredictionResult } from '../../src/inference/inference-pipeline.js';
+import type { Comparison, PredictForm, RunDetail, RunPage } from '../../src/ui/index.js';
 import { flatten, uiPlugin } from '../../src/ui/index.js';
 import { RUNS, uiModels } from './fixture.js';
 
@@ -196,6 +197,74 @@ describe('runs whose files do not belong together', () => {
     assert.equal(r.statusCode, 500);
     assert.match(r.json().message, /model\.json/);
     assert.doesNotMatch(r.body, /at .*\.ts:\d+/, 'no stack trace');
+  });
+});
+
+describe('try a prediction (/api/predict)', () => {
+  const record = {
+    cement: 300,
+    blast_furnace_slag: 0,
+    fly_ash: 0,
+    water: 180,
+    superplasticizer: 5,
+    coarse_aggregate: 1000,
+    fine_aggregate: 800,
+    age: 28,
+  };
+  const post = (url: string, body: unknown) =>
+    app.inject({
+      method: 'POST',
+      url,
+      payload: body as object,
+      headers: { 'content-type': 'application/json' },
+    });
+
+  it('describes the inputs from the data contract, with the training medians as defaults', async () => {
+    const f = await get<PredictForm>('/api/predict/form');
+    const meta = readJson<MetadataJson>(models, 'production', 'metadata.json');
+    assert.equal(f.run_id, meta.run_id);
+    assert.deepEqual(
+      f.fields.map((x) => x.name),
+      meta.features.map((x) => x.name),
+    );
+    const cement = f.fields.find((x) => x.name === 'cement')!;
+    assert.equal(
+      cement.default,
+      (meta.features[0] as unknown as { quantiles: Record<string, number> }).quantiles['0.5'],
+    );
+    assert.ok(f.stages.includes('production'));
+  });
+
+  it('predicts exactly what the saved pipeline predicts, with interval and attributions summing to it', async () => {
+    const r = await post('/api/predict', { record });
+    assert.equal(r.statusCode, 200, r.body);
+    const p = r.json() as PredictionResult;
+    const [want] = InferencePipeline.load(join(models, 'production')).predict([record], {
+      interval: true,
+      explain: true,
+    });
+    assert.equal(p.prediction, want.prediction);
+    assert.deepEqual(p.interval, want.interval);
+    const sum = Object.values(p.attributions!).reduce((a, b) => a + b, p.base_value!);
+    assert.ok(Math.abs(sum - (p.prediction as number)) < 1e-6, `${sum} vs ${p.prediction}`);
+  });
+
+  it('rejects a bad value with the column named, and refuses a bad stage or record', async () => {
+    const bad = (
+      await post('/api/predict', { record: { ...record, water: 'lots' } })
+    ).json() as PredictionResult;
+    assert.equal(bad.status, 'rejected');
+    assert.match(JSON.stringify(bad.errors), /water/);
+    const stage = await post('/api/predict?stage=qa', { record });
+    assert.equal(stage.statusCode, 400);
+    assert.match(stage.json().message, /stage must be one of dev, staging, production; got "qa"/);
+    const empty = await post('/api/predict?stage=staging', { record });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.json().message, /Stage staging holds no model/);
+    assert.match(
+      (await post('/api/predict', { record: [1, 2] })).json().message,
+      /record must be an object .* got an array/,
+    );
   });
 });
 

@@ -100,11 +100,44 @@ describe('the web UI in Chromium', { skip }, () => {
     assert.ok(keys.includes('split.seed'), keys.join(', '));
   });
 
+  it('tries a prediction: a form from the contract, the value, interval and one bar per input', async () => {
+    await page.goto(`${ui.url}#/predict`);
+    await rendered(page);
+    const inputs = await page.locator('form.predict input, form.predict select').count();
+    assert.equal(inputs, 8);
+    await page.fill('#in-age', '90');
+    await page.click('form.predict button[type=submit]');
+    await page.waitForSelector('#predicted-value');
+    const shown = Number.parseFloat((await page.textContent('#predicted-value')) ?? '');
+    const api = await page.evaluate(async () => {
+      const form = await (await fetch('/api/predict/form')).json();
+      const record = Object.fromEntries(
+        form.fields.map((f: { name: string; default: number }) => [f.name, f.default]),
+      );
+      record.age = 90;
+      const r = await fetch('/api/predict', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ record }),
+      });
+      return (await r.json()).prediction as number;
+    });
+    assert.ok(Math.abs(shown - api) < 1e-3 * Math.max(1, Math.abs(api)), `${shown} vs ${api}`);
+    assert.match((await page.textContent('#prediction')) ?? '', /90\.0% interval: .* to /);
+    assert.equal(await page.locator('table.attributions tbody tr').count(), 8);
+  });
+
   it('passes axe-core on every page and logs no script error', async () => {
     await page.goto(`${ui.url}#/runs`);
     await rendered(page);
     const ids = await page.$$eval('tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-run')));
-    for (const hash of ['#/runs', `#/run/${ids[0]}`, `#/compare?ids=${ids[0]},${ids[1]}`, '#/compare']) {
+    for (const hash of [
+      '#/runs',
+      `#/run/${ids[0]}`,
+      `#/compare?ids=${ids[0]},${ids[1]}`,
+      '#/compare',
+      '#/predict',
+    ]) {
       await page.goto(`${ui.url}${hash}`);
       await rendered(page);
       assert.deepEqual(await axeViolations(page), [], hash);
