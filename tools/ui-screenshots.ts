@@ -35,9 +35,14 @@ for (const [name, hash] of [
   ['runs', '#/runs?sort=test&order=desc'],
   ['run', `#/run/${ids[0]}`],
   ['compare', `#/compare?ids=${ids[0]},${ids[1]}`],
+  ['predict', '#/predict'],
 ]) {
   await page.goto(`${ui.url}${hash}`);
   await rendered(page);
+  if (name === 'predict') {
+    await page.click('form.predict button[type=submit]');
+    await page.waitForSelector('#predicted-value');
+  }
   await page.waitForTimeout(300); // charts draw on the next animation frame
   await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
   console.log(`wrote docs/ui/${name}.png`);

@@ -2,6 +2,7 @@
 export function num(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
   const a = Math.abs(x);
+  if (Number.isInteger(x) && a < 1e6) return x.toLocaleString('en-US');
   if (a !== 0 && (a >= 1e6 || a < 1e-3)) return x.toExponential(2);
   if (a >= 1000) return x.toLocaleString('en-US', { maximumFractionDigits: 1 });
   return x.toFixed(a >= 100 ? 2 : digits);
