@@ -28,7 +28,7 @@ for (const [candidates, seed, tag] of [
   if (code !== 0) throw new Error(`training failed (${code})`);
 }
 const ids = readdirSync(join(models, 'runs')).sort();
-const ui = await startUi({ modelsDir: models, port: 0 });
+const ui = await startUi({ modelsDir: models, port: 0, adminToken: 'screenshot-admin-token' });
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 for (const [name, hash] of [
@@ -36,9 +36,15 @@ for (const [name, hash] of [
   ['run', `#/run/${ids[0]}`],
   ['compare', `#/compare?ids=${ids[0]},${ids[1]}`],
   ['predict', '#/predict'],
+  ['models', '#/models'],
 ]) {
   await page.goto(`${ui.url}${hash}`);
   await rendered(page);
+  if (name === 'models') {
+    await page.fill('#admin-token', 'screenshot-admin-token');
+    await page.click('tr[data-version="2"] button[data-promote="production"]');
+    await page.waitForSelector('dialog[open] #gate-decision');
+  }
   if (name === 'predict') {
     await page.click('form.predict button[type=submit]');
     await page.waitForSelector('#predicted-value');

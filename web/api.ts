@@ -161,3 +161,81 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
   if (!res.ok) throw new ApiError(out?.message ?? `${res.status} ${res.statusText}`);
   return out as T;
 }
+
+export interface ModelsOverview {
+  name: string | null;
+  versions: {
+    version: number;
+    run_id: string;
+    registered_at: string;
+    actor: string;
+    family: string;
+    model: string;
+    test: Record<string, number> | null;
+    stages: string[];
+    aliases: string[];
+    data_file: string | null;
+    tags: Record<string, string>;
+  }[];
+  stages: { stage: string; version: number | null; since: string | null }[];
+  history: {
+    id: number;
+    ts: string;
+    type: string;
+    stage: string | null;
+    version: number | null;
+    from_version: number | null;
+    actor: string | null;
+    reason: string | null;
+    decision: string | null;
+  }[];
+  writable: boolean;
+}
+
+export interface GateNumbers {
+  passed: boolean;
+  metric: string;
+  greater_is_better: boolean;
+  candidate: number;
+  incumbent: number;
+  improvement_abs: number;
+  improvement_rel: number;
+  thresholds: { min_improvement_abs: number; min_improvement_rel: number };
+  rows: { used: number; excluded: number };
+  eval: string;
+}
+
+export interface Preview {
+  preview_id: string;
+  stage: string;
+  version: number;
+  incumbent: number | null;
+  decision: 'passed' | 'refused' | 'no_incumbent' | 'ungated';
+  gate: GateNumbers | null;
+  gate_error: string | null;
+}
+
+export interface StageMove {
+  decision: string;
+  applied: boolean;
+  stage: string;
+  version: number;
+  from_version: number | null;
+}
+
+/** A write of the UI: the admin token in the Authorization header, plus the UI's CSRF header. */
+export async function postAdmin<T>(path: string, token: string, body: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Bearer ${token}`,
+      'x-tabflow-ui': '1',
+    },
+    body: JSON.stringify(body),
+  });
+  const out = (await res.json().catch(() => null)) as { message?: string } | null;
+  if (!res.ok) throw new ApiError(out?.message ?? `${res.status} ${res.statusText}`);
+  return out as T;
+}

@@ -37,8 +37,12 @@ export async function uiCommand(opts: UiCommandOptions): Promise<number> {
   const modelsDir = modelsDirOf(opts) ?? DEFAULT_MODELS_DIR;
   const { startUi } = await import('../ui/start-ui.js');
   const { closeOnSignals } = await import('../serve/shutdown.js');
-  const ui = await startUi({ modelsDir, host: opts.host, port });
-  process.stdout.write(`tabflow ui: ${modelsDir} at ${ui.url} (Ctrl-C stops)\n`);
+  const adminToken = process.env.TABFLOW_ADMIN_TOKEN || undefined;
+  const ui = await startUi({ modelsDir, host: opts.host, port, adminToken });
+  const writes = adminToken
+    ? 'promote and rollback on (TABFLOW_ADMIN_TOKEN)'
+    : 'read-only (set TABFLOW_ADMIN_TOKEN to promote)';
+  process.stdout.write(`tabflow ui: ${modelsDir} at ${ui.url}, ${writes} (Ctrl-C stops)\n`);
   const signal = await closeOnSignals(ui.app);
   process.stderr.write(`tabflow ui: stopped on ${signal}\n`);
   return 0;

@@ -142,7 +142,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clusterMetrics: options.cluster?.metrics,
     });
     opened.length = 0; // the server closes them from here on
-    if (options.ui) await app.register(uiPlugin, { modelsDir: target.root as string });
+    if (options.ui)
+      await app.register(uiPlugin, { modelsDir: target.root as string, adminToken: options.adminToken });
     const { closed, close } = await listen(app, options, defaults);
     options.cluster?.ready();
     const listening = listenInfo(app.addresses());

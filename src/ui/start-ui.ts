@@ -3,6 +3,7 @@
  * pages mount on the model server with `tabflow serve --ui` (uiPlugin).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { UsageError } from '../core/errors.js';
 import { uiPlugin } from './ui-plugin.js';
 
 /** Where the UI reads and listens. */
@@ -13,6 +14,8 @@ export interface StartUiOptions {
   host?: string;
   /** TCP port (default 8765); 0 takes any free port (see `url`). */
   port?: number;
+  /** The bearer token of promote and rollback, at least 16 characters; absent: read-only. */
+  adminToken?: string;
 }
 
 /** A listening UI server. */
@@ -26,7 +29,13 @@ export interface RunningUi {
 /** Starts the UI server over `modelsDir` and resolves once it listens. */
 export async function startUi(o: StartUiOptions = {}): Promise<RunningUi> {
   const app = Fastify({ logger: false });
-  await app.register(uiPlugin, { modelsDir: o.modelsDir ?? 'models' });
+  if (o.adminToken !== undefined && o.adminToken.length < 16) {
+    throw new UsageError(
+      'weak_admin_token',
+      `The admin token must be at least 16 characters; got ${o.adminToken.length}`,
+    );
+  }
+  await app.register(uiPlugin, { modelsDir: o.modelsDir ?? 'models', adminToken: o.adminToken });
   const host = o.host ?? '127.0.0.1';
   await app.listen({ host, port: o.port ?? 8765 });
   const addr = app.server.address();

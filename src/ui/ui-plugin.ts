@@ -7,13 +7,16 @@
  *   GET /api/compare?ids=  2–5 runs side by side: scores, config and parameter differences
  *   GET /api/predict/form?stage=     the inputs of the stage's model: types, ranges, categories, defaults
  *   POST /api/predict?stage=         {record} → prediction, interval, attributions (not logged)
+ *   /api/models…                     the registry: read, and promote / roll back (models-routes.ts)
  *
- * Mounted by `tabflow ui` (start-ui.ts) and by `tabflow serve --ui`. Everything here reads; no
- * route changes a run, a stage or the log.
+ * Mounted by `tabflow ui` (start-ui.ts) and by `tabflow serve --ui`. Only promote and roll back
+ * change anything (a stage), behind the admin token; no route changes a run or the log.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { TabflowError, UsageError } from '../core/errors.js';
+import type { GateConfig } from '../promotion/index.js';
 import { compareRuns } from './compare-runs.js';
+import { modelsRoutes } from './models-routes.js';
 import { buildRunDetail } from './run-detail.js';
 import { RunIndex, type RunQuery, type RunSortKey } from './run-index.js';
 import { StagePredictor } from './stage-predictor.js';
@@ -25,6 +28,10 @@ export interface UiPluginOptions {
   modelsDir: string;
   /** The built front end; defaults to `dist/web/`. */
   assets?: Map<string, WebAsset>;
+  /** The bearer token of promote and rollback (TABFLOW_ADMIN_TOKEN); absent: the UI only reads. */
+  adminToken?: string;
+  /** The gate of promotions to production (default: each candidate's own config). */
+  gate?: GateConfig;
 }
 
 /** Registers the UI's pages and JSON routes. */
@@ -63,6 +70,7 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, o) => {
       return buildRunDetail(dir);
     },
   );
+  await app.register(modelsRoutes, { modelsDir: o.modelsDir, adminToken: o.adminToken, gate: o.gate });
   const predictor = new StagePredictor(o.modelsDir);
   const stageOf = (req: { query: unknown }) =>
     String((req.query as { stage?: string }).stage ?? 'production');

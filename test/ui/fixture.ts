@@ -3,7 +3,7 @@
  * candidates, seeds and tags, so sorting, filtering and comparing have something to tell apart.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tabflowInProcess } from '../helpers/cli.js';
@@ -32,4 +32,11 @@ export function uiModels(): Promise<string> {
     return dir;
   })();
   return root;
+}
+
+/** A copy of the trained models folder that a test may move stages in. */
+export async function writableCopy(): Promise<string> {
+  const dir = join(mkdtempSync(join(tmpdir(), 'tabflow-ui-models-')), 'models');
+  cpSync(await uiModels(), dir, { recursive: true, verbatimSymlinks: true });
+  return dir;
 }

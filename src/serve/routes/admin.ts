@@ -9,8 +9,8 @@
  * when the token is wrong. The check runs before the body is read.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { bearerChecker } from '../../core/bearer-auth.js';
 import type { Issue } from '../../core/errors.js';
-import { bearerChecker } from '../bearer-auth.js';
 import type { ExperimentSource } from '../experiment-follower.js';
 import type { ModelSource, ReloadResult } from '../model-source.js';
 import { summarize } from '../model-view.js';
