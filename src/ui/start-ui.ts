@@ -2,8 +2,10 @@
  * `startUi`: the web UI as its own server (`tabflow ui`), bound to loopback by default. The same
  * pages mount on the model server with `tabflow serve --ui` (uiPlugin).
  */
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { UsageError } from '../core/errors.js';
+import { VERSION } from '../version.js';
 import { uiPlugin } from './ui-plugin.js';
 
 /** Where the UI reads and listens. */
@@ -35,7 +37,18 @@ export async function startUi(o: StartUiOptions = {}): Promise<RunningUi> {
       `The admin token must be at least 16 characters; got ${o.adminToken.length}`,
     );
   }
+  // The document sees every route registered after it: the pages' JSON API, at /api/openapi.json.
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'tabflow UI API',
+        version: VERSION,
+        description: 'The JSON the web UI reads and writes',
+      },
+    },
+  });
   await app.register(uiPlugin, { modelsDir: o.modelsDir ?? 'models', adminToken: o.adminToken });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const host = o.host ?? '127.0.0.1';
   await app.listen({ host, port: o.port ?? 8765 });
   const addr = app.server.address();

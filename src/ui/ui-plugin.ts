@@ -18,7 +18,7 @@ import type { GateConfig } from '../promotion/index.js';
 import { compareRuns } from './compare-runs.js';
 import { modelsRoutes } from './models-routes.js';
 import { buildRunDetail } from './run-detail.js';
-import { RunIndex, type RunQuery, type RunSortKey } from './run-index.js';
+import { RUN_SORT_KEYS, RunIndex, type RunQuery, type RunSortKey } from './run-index.js';
 import { StagePredictor } from './stage-predictor.js';
 import { loadWebAssets, type WebAsset } from './web-assets.js';
 
@@ -52,7 +52,9 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, o) => {
   app.get('/ui/app.css', { schema: { hide: true } }, send('app.css'));
   app.get(
     '/api/runs',
-    { schema: { summary: 'Runs of the models folder, filtered, sorted, paginated' } },
+    {
+      schema: { summary: 'Runs of the models folder, filtered, sorted, paginated', querystring: RUNS_QUERY },
+    },
     async (req) => index.query(runQueryOf(req.query as Record<string, string | undefined>)),
   );
   app.get(
@@ -91,6 +93,24 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, o) => {
     return compareRuns(index, ids);
   });
 };
+
+const text = { type: 'string' } as const;
+/** The query of /api/runs, documented (values are checked by RunIndex, with messages naming them). */
+const RUNS_QUERY = {
+  type: 'object',
+  properties: {
+    name: text,
+    tag: { type: 'string', description: 'key or key=value' },
+    data: { type: 'string', description: 'data sha256 prefix' },
+    family: text,
+    q: { type: 'string', description: 'text in run id, name, data file, target, selected model' },
+    since: { type: 'string', description: 'ISO date' },
+    sort: { type: 'string', description: RUN_SORT_KEYS.join(' | ') },
+    order: { type: 'string', description: 'asc | desc' },
+    page: text,
+    page_size: text,
+  },
+} as const;
 
 /** The query string of /api/runs as a RunQuery (numbers parsed; bad values fail in RunIndex). */
 export function runQueryOf(q: Record<string, string | undefined>): RunQuery {

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startServer } from '../../src/serve/start-server.js';
+import { startUi } from '../../src/ui/index.js';
 import { tabflowInProcess } from '../helpers/cli.js';
 import { uiModels } from './fixture.js';
 
@@ -63,5 +64,30 @@ describe('tabflow ui', () => {
     const r = await tabflowInProcess(['ui', '--port', 'eighty'], process.cwd());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--port must be an integer from 0 to 65535; got "eighty"/);
+  });
+});
+
+describe('startUi', () => {
+  it('documents the JSON API at /api/openapi.json', async () => {
+    const ui = await startUi({ modelsDir: await uiModels(), port: 0 });
+    try {
+      const doc = (await (await fetch(new URL('/api/openapi.json', ui.url))).json()) as {
+        paths: Record<string, unknown>;
+      };
+      for (const p of [
+        '/api/runs',
+        '/api/runs/{id}',
+        '/api/compare',
+        '/api/models',
+        '/api/models/promote',
+        '/api/predict',
+      ]) {
+        assert.ok(p in doc.paths, `${p} in ${Object.keys(doc.paths).join(', ')}`);
+      }
+      const runs = doc.paths['/api/runs'] as { get: { parameters: { name: string }[] } };
+      assert.ok(runs.get.parameters.some((x) => x.name === 'sort'));
+    } finally {
+      await ui.close();
+    }
   });
 });

@@ -120,39 +120,37 @@ function versionsTable(m: ModelsOverview, status: HTMLElement, rerender: Rerende
     h(
       'tbody',
       {},
-      [...m.versions]
-        .reverse()
-        .map((v) =>
+      [...m.versions].reverse().map((v) =>
+        h(
+          'tr',
+          { 'data-version': v.version },
+          h('th', { scope: 'row' }, `v${v.version}`),
+          h('td', {}, h('a', { href: `#/run/${encodeURIComponent(v.run_id)}` }, v.run_id)),
+          h('td', {}, `${v.model} (${v.family})`),
+          h('td', { class: 'num' }, num(v.test?.r2)),
+          h('td', {}, [...v.stages, ...v.aliases.map((a) => `@${a}`)].join(', ') || '—'),
+          h('td', {}, `${when(v.registered_at)} by ${v.actor}`),
           h(
-            'tr',
-            { 'data-version': v.version },
-            h('th', { scope: 'row' }, `v${v.version}`),
-            h('td', {}, h('a', { href: `#/run/${encodeURIComponent(v.run_id)}` }, v.run_id)),
-            h('td', {}, `${v.model} (${v.family})`),
-            h('td', { class: 'num' }, num(v.test?.r2)),
-            h('td', {}, [...v.stages, ...v.aliases.map((a) => `@${a}`)].join(', ') || '—'),
-            h('td', {}, `${when(v.registered_at)} by ${v.actor}`),
-            h(
-              'td',
-              {},
-              m.writable
-                ? stages
-                    .filter((s) => !v.stages.includes(s))
-                    .map((s) =>
-                      h(
-                        'button',
-                        {
-                          type: 'button',
-                          'data-promote': s,
-                          onclick: () => void previewThenPromote(v.version, s, status, rerender),
-                        },
-                        `Promote to ${s}`,
-                      ),
-                    )
-                : null,
-            ),
+            'td',
+            {},
+            m.writable
+              ? stages
+                  .filter((s) => !v.stages.includes(s))
+                  .map((s) =>
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        'data-promote': s,
+                        onclick: () => void previewThenPromote(v.version, s, status, rerender),
+                      },
+                      `Promote to ${s}`,
+                    ),
+                  )
+              : null,
           ),
         ),
+      ),
     ),
   );
 }
@@ -176,20 +174,22 @@ function historyTable(m: ModelsOverview): HTMLElement {
     h(
       'tbody',
       {},
-      m.history.map((e) =>
-        h(
-          'tr',
-          {},
-          h('td', {}, when(e.ts)),
-          h('td', {}, e.type),
-          h('td', {}, e.stage ?? ''),
-          h('td', {}, e.version ?? ''),
-          h('td', {}, e.from_version ?? ''),
-          h('td', {}, e.decision ?? ''),
-          h('td', {}, e.actor ?? ''),
-          h('td', {}, e.reason ?? ''),
+      [...m.history]
+        .reverse()
+        .map((e) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, when(e.ts)),
+            h('td', {}, e.type),
+            h('td', {}, e.stage ?? ''),
+            h('td', {}, e.version ?? ''),
+            h('td', {}, e.from_version ?? ''),
+            h('td', {}, e.decision ?? ''),
+            h('td', {}, e.actor ?? ''),
+            h('td', {}, e.reason ?? ''),
+          ),
         ),
-      ),
     ),
   );
 }
