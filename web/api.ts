@@ -1,119 +1,23 @@
-/** The JSON the pages read, from the server's /api routes (src/ui/ui-plugin.ts). */
-
-export interface RunSummary {
-  run_id: string;
-  name: string | null;
-  tags: Record<string, string>;
-  created_at: string;
-  target: string;
-  data_file: string;
-  data_sha256: string;
-  rows: number;
-  selected: string;
-  family: string;
-  metric: string;
-  greater_is_better: boolean;
-  selected_on: string;
-  score: number | null;
-  test: number | null;
-  wall_seconds: number;
-  candidates: number;
-}
-
-export interface RunPage {
-  runs: RunSummary[];
-  total: number;
-  page: number;
-  page_size: number;
-  facets: { names: string[]; families: string[]; tags: string[] };
-  unreadable: { run_id: string; error: string }[];
-}
-
-type Scores = { r2: number; rmse: number; mae: number } | null;
-
-export interface LeaderboardRow {
-  name: string;
-  model: string;
-  status: string;
-  error: string | null;
-  val: Scores;
-  test: Scores;
-  cv: { mean: number; sd: number; folds: number } | null;
-  score: number | null;
-  weights: Record<string, number> | null;
-  fit_seconds: number;
-  selected: boolean;
-}
-
-export interface RunDetail {
-  run_id: string;
-  created_at: string;
-  tabflow_version: string;
-  target: string;
-  data: { path: string; rows: number; columns: number; sha256: string };
-  cleaning: { rows_before: number; rows_after: number; duplicates: number; missing_target: number } | null;
-  split: { strategy: string; seed: number | null; counts: Record<string, number> } | null;
-  selection: {
-    metric: string;
-    on: string;
-    method?: string;
-    folds?: number;
-    repeats?: number;
-    reason?: string;
-    best: string | null;
-    greater_is_better: boolean;
-  };
-  selected: { name: string; kind: string; params: Record<string, unknown> };
-  leaderboard: LeaderboardRow[];
-  importance: { name: string; mean: number; std: number }[] | null;
-  intervals: {
-    mode: string;
-    nominal: number;
-    calibration_rows: number;
-    calibrated_on: string;
-    test_coverage: number;
-    mean_width: number;
-  } | null;
-  test: {
-    n: number;
-    rejected: number;
-    actual: number[];
-    predicted: number[];
-    metrics: { r2: number; rmse: number; mae: number };
-    coverage: {
-      nominal: number;
-      overall: number;
-      interval_score: number;
-      by_decile: { from: number; to: number; n: number; coverage: number; mean_width: number }[];
-    } | null;
-  } | null;
-  test_note: string | null;
-  warnings: string[];
-  config: unknown;
-  features: {
-    name: string;
-    type: string;
-    nullable: boolean;
-    min: number | null;
-    max: number | null;
-    categories: number;
-  }[];
-  artifacts: { file: string; sha256: string; bytes: number }[];
-  registration: { name: string; tags: Record<string, string> } | null;
-  timings: Record<string, number>;
-}
-
-export interface Comparison {
-  runs: RunSummary[];
-  metric: string;
-  candidates: { name: string; score: (number | null)[]; test: (number | null)[] }[];
-  config_diff: { key: string; values: (string | null)[] }[];
-  params_diff: { key: string; values: (string | null)[] }[];
-}
+/** The pages' access to the server's /api routes (src/ui/ui-plugin.ts); the JSON types are src/ui/api-types.ts. */
+export type {
+  Comparison,
+  GateNumbers,
+  LeaderboardRow,
+  ModelsOverview,
+  PredictForm,
+  Prediction,
+  Preview,
+  RunDetail,
+  RunPage,
+  RunSummary,
+  Scores,
+  StageMove,
+} from '../src/ui/api-types.js';
 
 /** An error answer of the API, shown to the user as it is. */
 export class ApiError extends Error {}
 
+/** GET a JSON route; an error answer throws its message. */
 export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
   const body = (await res.json().catch(() => null)) as { message?: string } | null;
@@ -121,36 +25,7 @@ export async function getJson<T>(path: string): Promise<T> {
   return body as T;
 }
 
-export interface PredictForm {
-  stage: string;
-  run_id: string;
-  model: string;
-  target: string;
-  stages: string[];
-  fields: {
-    name: string;
-    type: string;
-    nullable: boolean;
-    min: number | null;
-    max: number | null;
-    categories: string[] | null;
-    default: number | string | null;
-  }[];
-  intervals: boolean;
-  attributions: boolean;
-}
-
-export interface Prediction {
-  status: 'ok' | 'rejected';
-  prediction: number | null;
-  interval?: { lower: number; upper: number; coverage: number };
-  attributions?: Record<string, number>;
-  base_value?: number;
-  warnings: { path?: string; column?: string; message: string }[];
-  errors: { path?: string; column?: string; message: string }[];
-  model: { name: string; run_id: string };
-}
-
+/** POST JSON to a route; an error answer throws its message. */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
@@ -162,68 +37,8 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
   return out as T;
 }
 
-export interface ModelsOverview {
-  name: string | null;
-  versions: {
-    version: number;
-    run_id: string;
-    registered_at: string;
-    actor: string;
-    family: string;
-    model: string;
-    test: Record<string, number> | null;
-    stages: string[];
-    aliases: string[];
-    data_file: string | null;
-    tags: Record<string, string>;
-  }[];
-  stages: { stage: string; version: number | null; since: string | null }[];
-  history: {
-    id: number;
-    ts: string;
-    type: string;
-    stage: string | null;
-    version: number | null;
-    from_version: number | null;
-    actor: string | null;
-    reason: string | null;
-    decision: string | null;
-  }[];
-  writable: boolean;
-}
-
-export interface GateNumbers {
-  passed: boolean;
-  metric: string;
-  greater_is_better: boolean;
-  candidate: number;
-  incumbent: number;
-  improvement_abs: number;
-  improvement_rel: number;
-  thresholds: { min_improvement_abs: number; min_improvement_rel: number };
-  rows: { used: number; excluded: number };
-  eval: string;
-}
-
-export interface Preview {
-  preview_id: string;
-  stage: string;
-  version: number;
-  incumbent: number | null;
-  decision: 'passed' | 'refused' | 'no_incumbent' | 'ungated';
-  gate: GateNumbers | null;
-  gate_error: string | null;
-}
-
-export interface StageMove {
-  decision: string;
-  applied: boolean;
-  stage: string;
-  version: number;
-  from_version: number | null;
-}
-
 /** A write of the UI: the admin token in the Authorization header, plus the UI's CSRF header. */
+
 export async function postAdmin<T>(path: string, token: string, body: unknown): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',

@@ -4,29 +4,16 @@
  */
 import { RunFolder } from '../artifacts/run-folder.js';
 import { UsageError } from '../core/errors.js';
+import type { Comparison, DiffRow } from './api-types.js';
 import type { RunIndex } from './run-index.js';
-import { type RunSummary, readRunSummary } from './run-summary.js';
+import { readRunSummary } from './run-summary.js';
+
+export type { Comparison, DiffRow };
 
 /** How many runs one comparison holds. */
 export const COMPARE_MIN = 2;
 /** How many runs one comparison holds at most. */
 export const COMPARE_MAX = 5;
-
-/** One key whose value differs between the compared runs (one value per run, in order). */
-export interface DiffRow {
-  key: string;
-  values: (string | null)[];
-}
-
-/** The compare page's data. */
-export interface Comparison {
-  runs: RunSummary[];
-  /** Candidate name → its selection score (CV mean or VAL) and TEST score in each run. */
-  candidates: { name: string; score: (number | null)[]; test: (number | null)[] }[];
-  metric: string;
-  config_diff: DiffRow[];
-  params_diff: DiffRow[];
-}
 
 /** Compares the runs `ids` of `index` (2–5 distinct ids, each an existing run). */
 export function compareRuns(index: RunIndex, ids: string[]): Comparison {

@@ -18,36 +18,13 @@ import {
 import { ModelRegistry, REGISTRY_DB_FILE } from '../registry/index.js';
 import { checkStage, STAGES, type Stage } from '../registry/names.js';
 import type { StageMove } from '../registry/records.js';
-import type { RegistryEvent } from '../registry/store.js';
+import type { ModelsOverview, VersionRow } from './api-types.js';
+
+export type { ModelsOverview, VersionRow };
 
 /** No registry in the models folder: 404, with how to get one. */
 class NoRegistry extends TabflowError {
   override readonly httpStatus = 404;
-}
-
-/** One version as the versions table shows it. */
-export interface VersionRow {
-  version: number;
-  run_id: string;
-  registered_at: string;
-  actor: string;
-  family: string;
-  model: string;
-  test: Record<string, number> | null;
-  stages: Stage[];
-  aliases: string[];
-  data_file: string | null;
-  tags: Record<string, string>;
-}
-
-/** The models page's data. */
-export interface ModelsOverview {
-  name: string | null;
-  versions: VersionRow[];
-  stages: { stage: Stage; version: number | null; since: string | null }[];
-  history: RegistryEvent[];
-  /** Whether promote and rollback are available (an admin token was configured). */
-  writable: boolean;
 }
 
 /** A preview kept for its confirmation: the gate's evaluation is reused, not run again. */

@@ -5,34 +5,11 @@
  * so a run whose files do not belong together is refused here as everywhere else.
  */
 import { RunFolder } from '../artifacts/run-folder.js';
-import { buildRunReport, type RunReport } from '../report/run-report.js';
+import { buildRunReport } from '../report/run-report.js';
+import type { RunDetail } from './api-types.js';
+import { contractField } from './contract-field.js';
 
-/** The run page's data: the report with plain arrays, and the run's files. */
-export interface RunDetail extends Omit<RunReport, 'test'> {
-  test:
-    | (Omit<NonNullable<RunReport['test']>, 'actual' | 'predicted'> & {
-        actual: number[];
-        predicted: number[];
-      })
-    | null;
-  /** The run's resolved config (config.yaml, parsed). */
-  config: unknown;
-  /** The data contract: input features with their types, ranges and categories. */
-  features: {
-    name: string;
-    type: string;
-    nullable: boolean;
-    min: number | null;
-    max: number | null;
-    categories: number;
-  }[];
-  /** Every file of the run with its recorded sha256 and size. */
-  artifacts: { file: string; sha256: string; bytes: number }[];
-  /** Registered name and tags, when the run was registered. */
-  registration: { name: string; tags: Record<string, string> } | null;
-  /** Stage timings in seconds. */
-  timings: Record<string, number>;
-}
+export type { RunDetail };
 
 /** Builds the run page's data for the run in `dir` (verifying its files). */
 export async function buildRunDetail(dir: string): Promise<RunDetail> {
@@ -49,14 +26,7 @@ export async function buildRunDetail(dir: string): Promise<RunDetail> {
         }
       : null,
     config: folder.config,
-    features: meta.features.map((f) => ({
-      name: f.name,
-      type: f.type,
-      nullable: f.nullable,
-      min: typeof f.min === 'number' ? f.min : null,
-      max: typeof f.max === 'number' ? f.max : null,
-      categories: f.categories?.length ?? 0,
-    })),
+    features: meta.features.map((f) => ({ ...contractField(f), categories: f.categories?.length ?? 0 })),
     artifacts: Object.entries(meta.artifacts).map(([file, r]) => ({
       file,
       sha256: r.sha256,

@@ -8,7 +8,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { type RunSummary, readRunSummary } from './run-summary.js';
+import type { RunPage, RunSummary } from './api-types.js';
+import { readRunSummary } from './run-summary.js';
+
+export type { RunPage };
 
 /** Columns the runs table sorts by. */
 export const RUN_SORT_KEYS = [
@@ -43,18 +46,6 @@ export interface RunQuery {
   /** 1-based page number. */
   page?: number;
   page_size?: number;
-}
-
-/** One page of runs, with what the filters could choose from. */
-export interface RunPage {
-  runs: RunSummary[];
-  total: number;
-  page: number;
-  page_size: number;
-  /** Model names, families and tag keys over all runs (for the filter menus). */
-  facets: { names: string[]; families: string[]; tags: string[] };
-  /** Run folders that could not be read, with why (listed, never hidden). */
-  unreadable: { run_id: string; error: string }[];
 }
 
 const MAX_PAGE_SIZE = 500;

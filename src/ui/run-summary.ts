@@ -10,33 +10,9 @@ import {
   type ResultsJson,
   selectionScore,
 } from '../artifacts/run-folder.js';
+import type { RunSummary } from './api-types.js';
 
-/** A run as the runs table lists it. */
-export interface RunSummary {
-  run_id: string;
-  /** Registered model name (`registration.name`), or null for a run saved without one. */
-  name: string | null;
-  tags: Record<string, string>;
-  created_at: string;
-  target: string;
-  data_file: string;
-  data_sha256: string;
-  rows: number;
-  /** The selected candidate's name and family. */
-  selected: string;
-  family: string;
-  metric: string;
-  greater_is_better: boolean;
-  /** Where the selection metric was measured: `cv` (mean over folds) or `val`. */
-  selected_on: string;
-  /** The selected candidate's score by the selection rule (CV mean or VAL). */
-  score: number | null;
-  /** The selected candidate's selection metric on TEST. */
-  test: number | null;
-  /** Sum of the run's stage timings, seconds. */
-  wall_seconds: number;
-  candidates: number;
-}
+export type { RunSummary };
 
 /** Reads the summary of the run in `dir`; throws when its JSON files are missing or unreadable. */
 export function readRunSummary(dir: string): RunSummary {

@@ -10,32 +10,10 @@ import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { InferencePipeline, type PredictionResult } from '../inference/inference-pipeline.js';
 import { STAGES, type Stage } from '../registry/names.js';
+import type { FormField, PredictForm } from './api-types.js';
+import { contractField } from './contract-field.js';
 
-/** One input of the form, from the run's data contract and training profile. */
-export interface FormField {
-  name: string;
-  type: string;
-  nullable: boolean;
-  min: number | null;
-  max: number | null;
-  /** Known categories (categorical inputs), else null. */
-  categories: string[] | null;
-  /** A typical value to start from: the training median, or the first category. */
-  default: number | string | null;
-}
-
-/** What the form needs to draw itself. */
-export interface PredictForm {
-  stage: Stage;
-  run_id: string;
-  model: string;
-  target: string;
-  /** Stages of this models folder that hold a model. */
-  stages: Stage[];
-  fields: FormField[];
-  intervals: boolean;
-  attributions: boolean;
-}
+export type { FormField, PredictForm };
 
 /** Loads and caches the pipeline of each stage of `modelsDir`. */
 export class StagePredictor {
@@ -53,17 +31,13 @@ export class StagePredictor {
     const p = this.pipeline(stage);
     const meta = p.metadata;
     return {
-      stage: stage as Stage,
+      stage,
       run_id: p.runId,
       model: meta.selected_model.name,
       target: meta.target.name,
       stages: this.stages(),
       fields: meta.features.map((f) => ({
-        name: f.name,
-        type: f.type,
-        nullable: f.nullable,
-        min: typeof f.min === 'number' ? f.min : null,
-        max: typeof f.max === 'number' ? f.max : null,
+        ...contractField(f),
         categories: f.categories ?? null,
         default: defaultOf(f),
       })),

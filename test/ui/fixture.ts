@@ -40,3 +40,15 @@ export async function writableCopy(): Promise<string> {
   cpSync(await uiModels(), dir, { recursive: true, verbatimSymlinks: true });
   return dir;
 }
+
+/** One concrete mix, as a client would send it for a prediction. */
+export const CONCRETE_RECORD = {
+  cement: 300,
+  blast_furnace_slag: 0,
+  fly_ash: 0,
+  water: 180,
+  superplasticizer: 5,
+  coarse_aggregate: 1000,
+  fine_aggregate: 800,
+  age: 28,
+};

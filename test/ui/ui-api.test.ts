@@ -12,7 +12,7 @@ import type { MetadataJson, ResultsJson } from '../../src/artifacts/run-folder.j
 import { InferencePipeline, type PredictionResult } from '../../src/inference/inference-pipeline.js';
 import type { Comparison, PredictForm, RunDetail, RunPage } from '../../src/ui/index.js';
 import { flatten, uiPlugin } from '../../src/ui/index.js';
-import { RUNS, uiModels } from './fixture.js';
+import { CONCRETE_RECORD, RUNS, uiModels } from './fixture.js';
 
 let app: FastifyInstance;
 let models: string;
@@ -201,16 +201,7 @@ describe('runs whose files do not belong together', () => {
 });
 
 describe('try a prediction (/api/predict)', () => {
-  const record = {
-    cement: 300,
-    blast_furnace_slag: 0,
-    fly_ash: 0,
-    water: 180,
-    superplasticizer: 5,
-    coarse_aggregate: 1000,
-    fine_aggregate: 800,
-    age: 28,
-  };
+  const record = CONCRETE_RECORD;
   const post = (url: string, body: unknown) =>
     app.inject({
       method: 'POST',

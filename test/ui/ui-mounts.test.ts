@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { startServer } from '../../src/serve/start-server.js';
 import { startUi } from '../../src/ui/index.js';
 import { tabflowInProcess } from '../helpers/cli.js';
-import { uiModels } from './fixture.js';
+import { CONCRETE_RECORD, uiModels } from './fixture.js';
 
 describe('tabflow serve --ui', () => {
   it('serves the UI and its API beside /predict', async () => {
@@ -20,20 +20,10 @@ describe('tabflow serve --ui', () => {
       assert.equal(page.status, 200);
       const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as { total: number };
       assert.equal(runs.total, readdirSync(join(models, 'runs')).length);
-      const row = {
-        cement: 300,
-        blast_furnace_slag: 0,
-        fly_ash: 0,
-        water: 180,
-        superplasticizer: 5,
-        coarse_aggregate: 1000,
-        fine_aggregate: 800,
-        age: 28,
-      };
       const p = await fetch(`${server.url}/predict`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(row),
+        body: JSON.stringify(CONCRETE_RECORD),
       });
       assert.equal(p.status, 200, await p.clone().text());
       const body = (await p.json()) as { predictions: { prediction: number }[] };
