@@ -41,6 +41,8 @@ export interface RunQuery {
   q?: string;
   /** Only runs created at or after this ISO date. */
   since?: string;
+  /** Only runs whose selected model scores at least this on TEST (at most, for a lower-is-better metric). */
+  min_test?: number;
   sort?: RunSortKey;
   order?: 'asc' | 'desc';
   /** 1-based page number. */
@@ -111,6 +113,8 @@ function matcher(q: RunQuery): (r: RunSummary) => boolean {
     (q.family === undefined || r.family === q.family) &&
     (q.data === undefined || r.data_sha256.startsWith(q.data.toLowerCase())) &&
     (q.since === undefined || r.created_at >= q.since) &&
+    (q.min_test === undefined ||
+      (r.test !== null && (r.greater_is_better ? r.test >= q.min_test : r.test <= q.min_test))) &&
     (tagKey === undefined || (tagKey in r.tags && (tagValue === undefined || r.tags[tagKey] === tagValue))) &&
     (!text ||
       [r.run_id, r.name ?? '', r.data_file, r.target, r.selected].some((s) =>

@@ -105,6 +105,7 @@ const RUNS_QUERY = {
     family: text,
     q: { type: 'string', description: 'text in run id, name, data file, target, selected model' },
     since: { type: 'string', description: 'ISO date' },
+    min_test: { type: 'string', description: 'the selected model scores at least this on TEST' },
     sort: { type: 'string', description: RUN_SORT_KEYS.join(' | ') },
     order: { type: 'string', description: 'asc | desc' },
     page: text,
@@ -122,6 +123,14 @@ export function runQueryOf(q: Record<string, string | undefined>): RunQuery {
     }
     return Number(v);
   };
+  const finite = (field: string) => {
+    const v = q[field];
+    if (v === undefined || v === '') return undefined;
+    const x = Number(v);
+    if (!Number.isFinite(x))
+      throw new UsageError('bad_filter', `${field} must be a number; got ${JSON.stringify(v)}`);
+    return x;
+  };
   const text = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
   return {
     name: text(q.name),
@@ -132,6 +141,7 @@ export function runQueryOf(q: Record<string, string | undefined>): RunQuery {
     since: text(q.since),
     sort: text(q.sort) as RunSortKey | undefined,
     order: text(q.order) as 'asc' | 'desc' | undefined,
+    min_test: finite('min_test'),
     page: num('page'),
     page_size: num('page_size'),
   };

@@ -80,6 +80,13 @@ describe('GET /api/runs', () => {
       (await get<RunPage>(`/api/runs?q=${all[1].run_id.slice(-6).toUpperCase()}`)).runs.map((r) => r.run_id),
       [all[1].run_id],
     );
+    const best = Math.max(...all.map((r) => r.test as number));
+    assert.deepEqual(
+      (await get<RunPage>(`/api/runs?min_test=${best}`)).runs.map((r) => r.test),
+      [best],
+    );
+    assert.equal((await get<RunPage>('/api/runs?since=2999-01-01')).total, 0);
+    assert.equal((await get<RunPage>(`/api/runs?since=${all[2].created_at}`)).total, 3);
     const p2 = await get<RunPage>('/api/runs?page_size=2&page=2');
     assert.equal(p2.total, 3);
     assert.deepEqual(

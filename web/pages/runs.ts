@@ -18,7 +18,7 @@ const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
   { key: 'wall_seconds', label: 'Wall time', sortable: true },
 ];
 
-const FILTERS = ['name', 'family', 'tag', 'data', 'q'] as const;
+const FILTERS = ['name', 'family', 'tag', 'data', 'since', 'min_test', 'q'] as const;
 
 /** Renders the runs page for the hash query `params` into `root`. */
 export async function runsPage(root: HTMLElement, params: URLSearchParams): Promise<void> {
@@ -90,6 +90,25 @@ function filtersForm(page: RunPage, params: URLSearchParams): HTMLElement {
     select('family', 'Selected family', page.facets.families),
     text('tag', 'Tag', page.facets.tags.length ? `${page.facets.tags[0]}=…` : 'key=value'),
     text('data', 'Data sha256', 'prefix'),
+    h(
+      'label',
+      { for: 'f-since' },
+      'Created since',
+      h('input', { id: 'f-since', name: 'since', type: 'date', value: params.get('since') ?? '' }),
+    ),
+    h(
+      'label',
+      { for: 'f-min_test' },
+      'TEST at least',
+      h('input', {
+        id: 'f-min_test',
+        name: 'min_test',
+        type: 'number',
+        step: 'any',
+        value: params.get('min_test') ?? '',
+        placeholder: 'e.g. 0.9',
+      }),
+    ),
     text('q', 'Search', 'run id, data file, target…'),
     h('button', { type: 'submit' }, 'Filter'),
   );
