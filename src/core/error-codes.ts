@@ -65,6 +65,7 @@ export const ERROR_CLASSES = {
   Reply: { exitCode: null, httpStatus: 400, doc: 'never thrown: a server route answers with it directly' },
 } as const satisfies Record<string, ErrorClassInfo>;
 
+/** The name of an error class (or `Reply`, for the server's own answers). */
 export type ErrorClassName = keyof typeof ERROR_CLASSES;
 
 /** One code: its class, what it means, and an exit code or status other than its class's. */
@@ -297,6 +298,7 @@ export const ERROR_CODES = {
   unsupported_media_type: reply(415, 'a Content-Type the route does not read'),
 } as const satisfies Record<string, ErrorCodeEntry>;
 
+/** Every code an error (or a server answer) can carry. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The codes of one class: what its constructor accepts. */
@@ -383,4 +385,5 @@ export const ISSUE_CODE_DOCS = {
   yaml_tag: 'a YAML tag beyond the core ones (!!str, !!int, ...) in a config file',
 } as const satisfies Record<string, string>;
 
+/** A code `Issue.code` can carry. */
 export type FieldIssueCode = keyof typeof ISSUE_CODE_DOCS;

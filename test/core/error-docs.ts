@@ -21,7 +21,9 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 /** The markdown of docs/errors.md. */
 export function errorsMarkdown(): string {
   const classes = Object.entries(ERROR_CLASSES).map(
-    ([name, c]) => `| ${name} | ${exit(c.exitCode)} | ${c.httpStatus} | ${cell(c.doc)} |`,
+    // Reply codes each have their own status: the class has none to give.
+    ([name, c]) =>
+      `| ${name} | ${exit(c.exitCode)} | ${c.exitCode === null ? 'each its own' : c.httpStatus} | ${cell(c.doc)} |`,
   );
   const codes = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => {
     const i = errorCodeInfo(code)!;
