@@ -40,6 +40,14 @@ module.exports = {
     layer('inference', 'inference', ['core', 'data', 'clean', 'preprocess', 'models', 'explain', 'artifacts'], 'load a run, validate, predict'),
     layer('registry', 'registry', ['core', 'metrics', 'artifacts'], 'versions and stages: storage only, no training or inference'),
     layer('promotion', 'promotion', ['core', 'data', 'clean', 'split', 'metrics', 'log', 'inference', 'artifacts', 'registry', 'config'], 'the gate and promote()'),
+    layer('ui', 'ui', ['core', 'artifacts', 'inference', 'registry', 'report'], 'the web UI: pages and their JSON API over a models folder'),
+    {
+      name: 'ui-is-a-shell',
+      comment: 'The web UI reads the library; only the CLI, the server and the entry points mount it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(ui/|cli/|serve/|index\\.ts|internal\\.ts)' },
+      to: { path: '^src/ui/' },
+    },
     layer('experiment', 'experiment', ['core', 'log', 'monitor', 'artifacts', 'registry', 'promotion'], 'A/B tests'),
     {
       name: 'cli-is-the-top',
