@@ -22,7 +22,7 @@ port.on('message', ({ id, job }: { id: number; job: MonitoringJob }) => {
     port.postMessage({ id, result: runMonitoring(cached.model, job.logFile, cfg, job.query) });
   } catch (e) {
     const err = e as Error;
-    const tabflow = e instanceof TabflowError ? { code: e.code, httpStatus: e.httpStatus } : null;
+    const tabflow = e instanceof TabflowError ? { code: e.code } : null;
     port.postMessage({ id, error: { name: err.name, message: err.message, tabflow } });
   }
 });

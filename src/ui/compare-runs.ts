@@ -26,7 +26,7 @@ export function compareRuns(index: RunIndex, ids: string[]): Comparison {
   }
   const folders = unique.map((id) => {
     const dir = index.dirOf(id);
-    if (!dir) throw new UsageError('no_such_run', `ids: no run ${JSON.stringify(id)} in this models folder`);
+    if (!dir) throw new UsageError('unknown_run', `ids: no run ${JSON.stringify(id)} in this models folder`);
     return { dir, folder: RunFolder.open(dir) };
   });
   const runs = folders.map(({ dir }) => readRunSummary(dir));

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TabflowError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import {
   type GateConfig,
   type PromotionDecision,
@@ -21,11 +21,6 @@ import type { StageMove } from '../registry/records.js';
 import type { ModelsOverview, VersionRow } from './api-types.js';
 
 export type { ModelsOverview, VersionRow };
-
-/** No registry in the models folder: 404, with how to get one. */
-class NoRegistry extends TabflowError {
-  override readonly httpStatus = 404;
-}
 
 /** A preview kept for its confirmation: the gate's evaluation is reused, not run again. */
 interface KeptPreview extends PromotionPreview {
@@ -134,8 +129,8 @@ export class RegistryView {
 
   private async withRegistry<T>(fn: (reg: ModelRegistry) => T | Promise<T>): Promise<T> {
     if (!existsSync(join(this.root, REGISTRY_DB_FILE))) {
-      throw new NoRegistry(
-        'registry_not_available',
+      throw new UsageError(
+        'no_registry',
         `No model registry in ${this.root} (${REGISTRY_DB_FILE} is missing): register runs with tabflow train first`,
       );
     }

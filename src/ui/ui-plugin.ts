@@ -152,7 +152,9 @@ function sendError(err: unknown, requestId: string, reply: FastifyReply) {
     return reply.code(err.httpStatus).send({ error: err.code, message: err.message, request_id: requestId });
   }
   reply.log.error({ err }, 'ui request failed');
-  return reply
-    .code(500)
-    .send({ error: 'internal', message: `Internal error (request ${requestId})`, request_id: requestId });
+  return reply.code(500).send({
+    error: 'internal_error',
+    message: `Internal error (request ${requestId})`,
+    request_id: requestId,
+  });
 }
