@@ -31,7 +31,8 @@ export type {
 } from './config/config-input.js';
 export { ENVIRONMENTS, type Environment } from './config/environments.js';
 export { configTemplate } from './config/template.js';
-// Errors: every one a TabflowError with a code and an exit code.
+// Errors: every one a TabflowError with a catalogued code, exit code and HTTP status.
+export * from './core/error-codes.js';
 export * from './core/errors.js';
 // Models: the families, and the interface a custom family implements.
 export { type Matrix, matrix } from './core/matrix.js';

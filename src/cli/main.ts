@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { addAbCommand } from './ab-command.js';
 import { addModelsCommand } from './models-command.js';
 import { addModelsDirOption, modelsDirOf } from './models-dir.js';
+import { addUiCommand } from './ui-command.js';
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedPipes();
@@ -133,7 +134,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       'largest request body in bytes; larger ones get 413 (default: serve.body_limit, 1 MiB)',
     )
     .option('--workers <n>', 'server processes sharing the port (one per core at most)', '1')
-    .option('--no-micro-batch', 'score each request alone instead of batching those arriving together');
+    .option('--no-micro-batch', 'score each request alone instead of batching those arriving together')
+    .option('--ui', 'also serve the web UI (runs, a run, compare) at /ui/');
   addModelsDirOption(serve, 'models folder holding the stages (default: models)', ['--dir']).action(
     async (opts) => {
       code = await (await import('./serve-command.js')).serveCommand({
@@ -211,6 +213,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     code = await (await import('./retrain-command.js')).retrainCommand(opts);
   });
   addAbCommand(program, (c) => {
+    code = c;
+  });
+  addUiCommand(program, (c) => {
     code = c;
   });
   try {

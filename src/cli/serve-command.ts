@@ -44,6 +44,8 @@ export interface ServeOptions {
   reloadPollMs?: string;
   /** false with --no-micro-batch. */
   microBatch?: boolean;
+  /** --ui: mount the web UI at /ui/. */
+  ui?: boolean;
 }
 
 /** The flags checked and the config applied: what one server process needs. */
@@ -123,9 +125,11 @@ async function serveHere(opts: ServeOptions, s: Settings, primary?: PrimaryLink)
     config: cfg.raw,
     logger,
     cluster: primary,
+    ui: opts.ui === true,
   });
   // With --workers, the first worker speaks for all of them.
-  if (!cluster.isWorker || process.env.TABFLOW_WORKER === '1') process.stderr.write(banner(server, s));
+  if (!cluster.isWorker || process.env.TABFLOW_WORKER === '1')
+    process.stderr.write(banner(server, s, opts.ui === true));
   else process.stderr.write(`tabflow serve: worker ${process.env.TABFLOW_WORKER} ready\n`);
   const signal = await server.closed;
   const who = cluster.isWorker ? `worker ${process.env.TABFLOW_WORKER} ` : '';
@@ -137,7 +141,7 @@ async function serveHere(opts: ServeOptions, s: Settings, primary?: PrimaryLink)
 }
 
 /** The start-up lines: the model, the addresses really bound (the port --port 0 got), what is followed. */
-function banner(server: RunningServer, s: Settings): string {
+function banner(server: RunningServer, s: Settings, ui: boolean): string {
   const { model: named, admin, listening } = server;
   const exposure = adminExposureWarning(listening, admin);
   const version = named.version === null ? '' : ` v${named.version}`;
@@ -154,7 +158,7 @@ function banner(server: RunningServer, s: Settings): string {
     (exposure ? `  warning: ${exposure}\n` : '') +
     abLine +
     `  ${follow} · admin ${admin ? 'on' : 'off (set TABFLOW_ADMIN_TOKEN)'}\n` +
-    `  docs ${server.url}/docs · prediction log ${logLine} · Ctrl-C to stop\n`
+    `  docs ${server.url}/docs${ui ? ` · web UI ${server.url}/ui/` : ''} · prediction log ${logLine} · Ctrl-C to stop\n`
   );
 }
 

@@ -4,7 +4,8 @@
  * calibrated at training time. Defaults follow the principle "never predict silently": a row that
  * cannot be read is rejected, anything merely unusual is predicted with a warning attached.
  */
-import { ConfigError } from '../core/errors.js';
+import type { FieldIssueCode } from '../core/error-codes.js';
+import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
 export const ISSUE_CODES = [
@@ -14,7 +15,7 @@ export const ISSUE_CODES = [
   'unknown_category',
   'unexpected_field',
   'null_not_allowed',
-] as const;
+] as const satisfies readonly FieldIssueCode[];
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
 export type PolicyAction = 'reject' | 'warn' | 'clip';
@@ -102,7 +103,7 @@ export function resolvePolicy(
   base: ValidationPolicy = DEFAULT_POLICY,
 ): ValidationPolicy {
   const out = { ...base };
-  const issues = [];
+  const issues: Issue[] = [];
   for (const [k, v] of Object.entries(override)) {
     if (v === undefined) continue;
     if (!(ISSUE_CODES as readonly string[]).includes(k)) {

@@ -9,7 +9,7 @@
  * are a bin of their own (a feature that stops arriving drifts), as are unseen categories.
  * Below `min_samples` on either side the verdict is null with the reason: never a guess.
  */
-import { ValidationError } from '../core/errors.js';
+import { type Issue, ValidationError } from '../core/errors.js';
 import { chiSquareHomogeneity } from './chi-square.js';
 import type { CategoricalWindow, CurrentWindow, NumericWindow } from './current-window.js';
 import { type DriftMethod, type DriftParams, resolveDriftParams } from './drift-options.js';
@@ -111,7 +111,7 @@ export function detectDrift(
 }
 
 function checkAligned(reference: ReferenceProfile, current: CurrentWindow): void {
-  const issues = reference.features.flatMap((f, j) => {
+  const issues = reference.features.flatMap((f, j): Issue[] => {
     const c = current.features[j];
     if (c && c.name === f.name && c.type === f.type) return [];
     return [

@@ -89,7 +89,7 @@ function checkDenseSize(f: FittedPreprocessor, nRows: number, plans: ColumnPlan[
     .slice(0, 3)
     .map(([n, k]) => `"${n}" (${k} levels)`);
   throw new DataError(
-    'too_many_features',
+    'matrix_too_large',
     `Preprocessing would give a ${nRows} × ${f.featureNames.length} matrix ` +
       `(${(bytes / 2 ** 30).toFixed(1)} GB); ` +
       `widest categorical columns: ${wide.join(', ')}. Set preprocessing.max_categories or min_frequency, ` +

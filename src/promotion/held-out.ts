@@ -10,6 +10,7 @@ import type { MetadataJson } from '../artifacts/run-folder.js';
 import { DataCleaner } from '../clean/data-cleaner.js';
 import { resolveConfig, type TabflowConfig } from '../config/config.js';
 import { loadOptionsOf } from '../config/load-options.js';
+import type { CodeOf } from '../core/error-codes.js';
 import { DataError } from '../core/errors.js';
 import type { Frame } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
@@ -55,7 +56,7 @@ export async function heldOutParts(
   const { path, target } = cfg.data;
   if (!path || !target) {
     throw new DataError(
-      'no_data',
+      'run_without_data',
       path
         ? 'The run config names no target, so its held-out rows cannot be rebuilt; pass --eval-data FILE where a command takes it (models promote, ab conclude)'
         : 'The run was trained from data in memory (its config names no data file), so its held-out rows cannot be rebuilt; pass --eval-data FILE where a command takes it (models promote, ab conclude)',
@@ -106,7 +107,7 @@ export async function heldOutParts(
 export async function runTestRows(
   dir: string,
   meta: MetadataJson,
-  o: { code: string; who: string; orElse?: string },
+  o: { code: CodeOf<'DataError'>; who: string; orElse?: string },
 ): Promise<HeldOutRows> {
   const cfg = resolveConfig(readRunConfig(dir));
   if (cfg.data.path && !existsSync(cfg.data.path)) {

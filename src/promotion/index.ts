@@ -14,5 +14,6 @@ export {
   gateConfigOf,
 } from './gate.js';
 export { type HeldOutRows, heldOutParts, heldOutRows, runTestRows, type SplitPart } from './held-out.js';
-export { gateOf, type PromoteOptions, type PromotionDecision, promote } from './promote.js';
+export { type PromotionPreview, previewPromotion } from './preview.js';
+export { gateOf, judgePromotion, type PromoteOptions, type PromotionDecision, promote } from './promote.js';
 export { type SaveResult, saveAndRegister } from './register-run.js';

@@ -62,7 +62,7 @@ export async function promote(
     if (inc?.version === cand.version) {
       throw new UsageError('already_in_stage', `Version ${cand.version} is already in ${st}`);
     }
-    const { decision, details } = await judge(reg, cand, st, inc, o);
+    const { decision, details } = await judgePromotion(reg, cand, st, inc, o);
     const done = await reg.moveStage({
       version: cand.version,
       stage: st,
@@ -82,8 +82,11 @@ export async function promote(
   }
 }
 
-/** The decision for moving `cand` into `stage`, held by `inc`, and the numbers behind it. */
-async function judge(
+/**
+ * The decision for moving `cand` into `stage`, held by `inc`, and the numbers behind it: the gate
+ * evaluated (or the one in `o.evaluated`), nothing moved. `promote()` applies it; a preview shows it.
+ */
+export async function judgePromotion(
   reg: ModelRegistry,
   cand: VersionRecord,
   stage: Stage,

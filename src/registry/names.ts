@@ -3,6 +3,7 @@
  * refs. Each is checked against a narrow pattern, so none can climb out of the models root
  * (`../x`, `/etc`, `a/b`, `a\b`) or collide with a stage folder.
  */
+import type { CodeOf } from '../core/error-codes.js';
 import { UsageError } from '../core/errors.js';
 import { STAGES, type Stage } from '../store/registry-store.js';
 
@@ -23,7 +24,7 @@ export function checkStage(s: unknown, what = 'stage'): Stage {
   );
 }
 
-function checkPattern(s: unknown, what: string, code = `bad_${what.replace(/\s+/g, '_')}`): string {
+function checkPattern(s: unknown, what: string, code: CodeOf<'UsageError'>): string {
   if (typeof s !== 'string' || !NAME.test(s) || s.includes('..')) {
     throw new UsageError(
       code,
@@ -63,7 +64,7 @@ export function checkTags(tags: Record<string, unknown>, what = 'tag'): Record<s
 
 /** An alias: a name that is neither a stage nor shaped like a version (`7`, `v7`). */
 export function checkAlias(s: unknown): string {
-  const a = checkPattern(s, 'alias');
+  const a = checkPattern(s, 'alias', 'bad_alias');
   if (isStage(a) || VERSION_REF.test(a)) {
     throw new UsageError(
       'bad_alias',

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { METADATA_FILE, type MetadataJson, sha256 } from '../artifacts/run-folder.js';
-import { TabflowError } from '../core/errors.js';
+import { ArtifactError, TabflowError, UsageError } from '../core/errors.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { RUNS_DIR, registryTraces } from './lost-registry.js';
 import { readVerifiedRun } from './release-folders.js';
@@ -67,7 +67,7 @@ export async function recoverRuns(
       const meta = JSON.parse(metaBytes.toString('utf8')) as MetadataJson;
       const copyOf = await store.findRun(meta.run_id);
       if (copyOf) {
-        throw new TabflowError(
+        throw new ArtifactError(
           'copied_run',
           `it is a copy of run ${meta.run_id}, registered as v${copyOf.version}`,
         );
@@ -102,7 +102,7 @@ function nameOf(dir: string, meta: MetadataJson, held: string | null): string {
     name = typeof cfg?.name === 'string' ? cfg.name : (held ?? 'default');
   }
   if (held !== null && name !== held) {
-    throw new TabflowError(
+    throw new UsageError(
       'other_model',
       `it was trained for model "${name}", this models folder holds "${held}"`,
     );

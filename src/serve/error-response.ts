@@ -1,9 +1,10 @@
 /**
- * The one place errors become HTTP responses. A TabflowError answers with its class's
- * `httpStatus`; fastify's own 4xx (invalid JSON, body too large, unsupported media type) keep
+ * The one place errors become HTTP responses. A TabflowError answers with its code's
+ * `httpStatus` in the catalogue (core/error-codes.ts); fastify's own 4xx (invalid JSON, body too large, unsupported media type) keep
  * their status under a stable code; anything else is a 500 whose body names only the request id.
  * No response ever carries a stack trace.
  */
+import type { ErrorCode } from '../core/error-codes.js';
 import { TabflowError } from '../core/errors.js';
 
 /** The body of every error answer. */
@@ -14,7 +15,8 @@ export interface ErrorBody {
   issues?: unknown[];
 }
 
-const FASTIFY_CODES: Record<string, string> = {
+/** fastify's codes → the catalogue's (its statuses are fastify's, and the catalogue agrees). */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_content_length',

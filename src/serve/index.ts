@@ -1,7 +1,7 @@
 /** The HTTP service: fastify around a model source (fixed, or a followed stage), with a prediction log. */
 
+export { type BearerVerdict, bearerChecker } from '../core/bearer-auth.js';
 export { defaultLogPath, LOG_FILE } from '../log/default-log-path.js';
-export { type BearerVerdict, bearerChecker } from './bearer-auth.js';
 export {
   followPrimary,
   type PrimaryLink,

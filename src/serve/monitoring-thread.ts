@@ -7,6 +7,7 @@
  * `maxQueued` jobs the route answers 503 instead of piling work up.
  */
 import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../core/error-codes.js';
 import { TabflowError } from '../core/errors.js';
 import { workerScript } from '../core/worker-entry.js';
 import type { MonitoringResult, MonitorQuery } from '../loop/monitoring.js';
@@ -24,7 +25,7 @@ type Reply =
   | { id: number; result: MonitoringResult }
   | {
       id: number;
-      error: { name: string; message: string; tabflow: { code: string; httpStatus: number } | null };
+      error: { name: string; message: string; tabflow: { code: ErrorCode } | null };
     };
 
 interface Pending {
@@ -34,14 +35,11 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** An error thrown on the monitoring thread, with its code and HTTP status. */
-export class MonitoringError extends TabflowError {
-  override readonly httpStatus: number;
-  constructor(code: string, message: string, httpStatus: number) {
-    super(code, message);
-    this.httpStatus = httpStatus;
-  }
-}
+/**
+ * An error of GET /monitoring: its own (`monitoring_busy`), or one thrown on the monitoring thread
+ * and carried back by code (its status is that code's in the catalogue).
+ */
+export class MonitoringError extends TabflowError {}
 
 /** Computes GET /monitoring reports on a worker thread, one at a time. */
 export class MonitoringThread {
@@ -106,7 +104,7 @@ export class MonitoringThread {
     if ('result' in m) job.resolve(m.result);
     else {
       const { name, message, tabflow } = m.error;
-      const e = tabflow ? new MonitoringError(tabflow.code, message, tabflow.httpStatus) : new Error(message);
+      const e = tabflow ? new MonitoringError(tabflow.code, message) : new Error(message);
       e.name = name;
       job.reject(e);
     }
@@ -120,5 +118,5 @@ export class MonitoringThread {
 }
 
 function busy(message: string): MonitoringError {
-  return new MonitoringError('monitoring_busy', message, 503);
+  return new MonitoringError('monitoring_busy', message);
 }

@@ -28,7 +28,7 @@ async function handle(out: MessagePort, { id, job }: { id: number; job: Monitori
     out.postMessage({ id, result: await runMonitoring(cached.model, job.logFile, cfg, job.query) });
   } catch (e) {
     const err = e as Error;
-    const tabflow = e instanceof TabflowError ? { code: e.code, httpStatus: e.httpStatus } : null;
+    const tabflow = e instanceof TabflowError ? { code: e.code } : null;
     out.postMessage({ id, error: { name: err.name, message: err.message, tabflow } });
   }
 }

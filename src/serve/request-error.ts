@@ -1,10 +1,9 @@
 /** A request the server cannot read (wrong shape, bad query flag, ...): always HTTP 400. */
+import type { CodeOf, FieldIssueCode } from '../core/error-codes.js';
 import { type Issue, TabflowError } from '../core/errors.js';
 
 /** A request the server cannot read, with every issue found. */
-export class RequestError extends TabflowError {
-  override readonly exitCode = 2;
-  override readonly httpStatus = 400;
+export class RequestError extends TabflowError<CodeOf<'RequestError'>> {
   readonly issues: Issue[];
   constructor(issues: Issue[], summary = 'Invalid request') {
     const detail = issues
@@ -18,6 +17,6 @@ export class RequestError extends TabflowError {
 }
 
 /** A RequestError with one issue. */
-export function badRequest(path: string, code: string, message: string): RequestError {
+export function badRequest(path: string, code: FieldIssueCode, message: string): RequestError {
   return new RequestError([{ path, code, message }]);
 }

@@ -15,6 +15,7 @@ import { InferencePipeline } from '../inference/index.js';
 import { type LogConfig, PredictionLog, resolveLogConfig } from '../log/index.js';
 import { resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { readRegistryStamp } from '../registry/index.js';
+import { uiPlugin } from '../ui/ui-plugin.js';
 import type { PrimaryLink } from './cluster-primary.js';
 import { createServer } from './create-server.js';
 import { ExperimentFollower, type ExperimentSource } from './experiment-follower.js';
@@ -72,6 +73,8 @@ export interface StartServerOptions {
   signals?: readonly NodeJS.Signals[];
   /** `tabflow serve --workers N`: this worker's link to the primary process (`followPrimary()`). */
   cluster?: PrimaryLink;
+  /** Mount the web UI (runs, a run, compare) at /ui/ with its JSON under /api/; needs a models folder. */
+  ui?: boolean;
 }
 
 /** A listening server started by `startServer`. */
@@ -104,6 +107,12 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const target = resolveServeTarget(options);
+  if (options.ui && target.root === null) {
+    throw new UsageError(
+      'ui_needs_models_dir',
+      `--ui shows the runs of a models folder; ${target.path} is a run folder served alone: serve a --stage of --models-dir instead`,
+    );
+  }
   const defaults = resolveServeConfig(undefined);
   const pollMs = options.reloadPollMs ?? defaults.reload_poll_ms;
   const logger = options.logger;
@@ -133,6 +142,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clusterMetrics: options.cluster?.metrics,
     });
     opened.length = 0; // the server closes them from here on
+    if (options.ui)
+      await app.register(uiPlugin, { modelsDir: target.root as string, adminToken: options.adminToken });
     const { closed, close } = await listen(app, options, defaults);
     options.cluster?.ready();
     const listening = listenInfo(app.addresses());

@@ -10,7 +10,7 @@
  */
 import { DataCleaner } from '../clean/data-cleaner.js';
 import type { TabflowConfig } from '../config/config.js';
-import { DataError } from '../core/errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { type Column, cellValue, columnLength, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
@@ -162,7 +162,7 @@ export class TrainingPipeline {
     const cfg = this.config;
     const { path, target } = cfg.data;
     if (!path && !source)
-      throw new DataError('no_data', 'No data file given: pass --data FILE or set data.path in the config');
+      throw new UsageError('no_data', 'No data file given: pass --data FILE or set data.path in the config');
     if (!target)
       throw new DataError(
         'no_target',

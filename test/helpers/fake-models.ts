@@ -54,7 +54,7 @@ export function registerFakeModels(): void {
       kind: 'test_fail',
       params,
       async fit() {
-        throw new ModelError('diverged', 'test_fail: the solver diverged');
+        throw new ModelError('fit_failed', 'test_fail: the solver diverged');
       },
     }),
     load: () => {

@@ -327,10 +327,10 @@ describe('error mapping', () => {
     const cases: [Error, number, string][] = [
       [
         new ValidationError([{ path: 'X', code: 'feature_count', message: 'wrong width' }]),
-        422,
+        400,
         'invalid_input',
       ],
-      [new ModelError('diverged', 'the model diverged'), 500, 'diverged'],
+      [new ModelError('fit_failed', 'the model diverged'), 500, 'fit_failed'],
       [new TypeError('Cannot read properties of undefined (reading "x")'), 500, 'internal_error'],
     ];
     for (const [err, status, code] of cases) {

@@ -9,8 +9,9 @@
  * when the token is wrong. The check runs before the body is read.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { bearerChecker } from '../../core/bearer-auth.js';
+import type { FieldIssueCode } from '../../core/error-codes.js';
 import type { Issue } from '../../core/errors.js';
-import { bearerChecker } from '../bearer-auth.js';
 import type { ExperimentSource } from '../experiment-follower.js';
 import type { ModelSource, ReloadResult } from '../model-source.js';
 import { summarize } from '../model-view.js';
@@ -175,7 +176,7 @@ function promoteHandler({ admin, source }: AdminRoutesOptions) {
 /** `{version, stage, force?, reason?}`, every problem reported. */
 export function promoteBody(raw: unknown, actor: string): PromoteRequest {
   const issues: Issue[] = [];
-  const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
+  const add = (path: string, code: FieldIssueCode, message: string) => issues.push({ path, code, message });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new RequestError(
       [{ path: 'body', code: 'invalid_type', message: 'body must be {version, stage, force?, reason?}' }],

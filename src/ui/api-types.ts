@@ -1,0 +1,240 @@
+/**
+ * The JSON contract of the UI's API (/api/…): what the server's routes return and the pages read.
+ * Types only, with no imports, so the browser code (web/) and the server (src/ui) share one
+ * definition and a change to either side fails the type check of the other.
+ */
+
+/** One row of the runs table. */
+export interface RunSummary {
+  run_id: string;
+  name: string | null;
+  tags: Record<string, string>;
+  created_at: string;
+  target: string;
+  data_file: string;
+  data_sha256: string;
+  rows: number;
+  selected: string;
+  family: string;
+  metric: string;
+  greater_is_better: boolean;
+  selected_on: string;
+  score: number | null;
+  test: number | null;
+  wall_seconds: number;
+  candidates: number;
+}
+
+/** One page of runs, with what the filters could choose from. */
+export interface RunPage {
+  runs: RunSummary[];
+  total: number;
+  page: number;
+  page_size: number;
+  facets: { names: string[]; families: string[]; tags: string[] };
+  unreadable: { run_id: string; error: string }[];
+}
+
+/** R², RMSE and MAE of one split. */
+export type Scores = { r2: number; rmse: number; mae: number } | null;
+
+/** One candidate of a run. */
+export interface LeaderboardRow {
+  name: string;
+  model: string;
+  status: string;
+  error: string | null;
+  val: Scores;
+  test: Scores;
+  cv: { mean: number; sd: number; folds: number } | null;
+  score: number | null;
+  weights: Record<string, number> | null;
+  fit_seconds: number;
+  selected: boolean;
+}
+
+/** Everything the run page shows. */
+export interface RunDetail {
+  run_id: string;
+  created_at: string;
+  tabflow_version: string;
+  target: string;
+  data: { path: string; rows: number; columns: number; sha256: string };
+  cleaning: { rows_before: number; rows_after: number; duplicates: number; missing_target: number } | null;
+  split: { strategy: string; seed: number | null; counts: Record<string, number> } | null;
+  selection: {
+    metric: string;
+    on: string;
+    method?: string;
+    folds?: number;
+    repeats?: number;
+    reason?: string;
+    best: string | null;
+    greater_is_better: boolean;
+  };
+  selected: { name: string; kind: string; params: Record<string, unknown> };
+  leaderboard: LeaderboardRow[];
+  importance: { name: string; mean: number; std: number }[] | null;
+  intervals: {
+    mode: string;
+    nominal: number;
+    calibration_rows: number;
+    calibrated_on: string;
+    test_coverage: number;
+    mean_width: number;
+  } | null;
+  test: {
+    n: number;
+    rejected: number;
+    actual: number[];
+    predicted: number[];
+    metrics: { r2: number; rmse: number; mae: number };
+    coverage: {
+      nominal: number;
+      overall: number;
+      interval_score: number;
+      by_decile: { from: number; to: number; n: number; coverage: number; mean_width: number }[];
+    } | null;
+  } | null;
+  test_note: string | null;
+  warnings: string[];
+  config: unknown;
+  features: {
+    name: string;
+    type: string;
+    nullable: boolean;
+    min: number | null;
+    max: number | null;
+    categories: number;
+  }[];
+  artifacts: { file: string; sha256: string; bytes: number }[];
+  registration: { name: string; tags: Record<string, string> } | null;
+  timings: Record<string, number>;
+}
+
+/** One key whose value differs between the compared runs (one value per run, in order). */
+export interface DiffRow {
+  key: string;
+  values: (string | null)[];
+}
+
+/** Two to five runs side by side. */
+export interface Comparison {
+  runs: RunSummary[];
+  metric: string;
+  /** Candidate name → its selection score (CV mean or VAL) and TEST score in each run. */
+  candidates: { name: string; score: (number | null)[]; test: (number | null)[] }[];
+  config_diff: DiffRow[];
+  params_diff: DiffRow[];
+}
+
+/** One input of the prediction form, from the run's data contract and training profile. */
+export interface FormField {
+  name: string;
+  type: string;
+  nullable: boolean;
+  min: number | null;
+  max: number | null;
+  /** Known categories (categorical inputs), else null. */
+  categories: string[] | null;
+  /** A typical value to start from: the training median, or the first category. */
+  default: number | string | null;
+}
+
+/** The inputs of a stage model, for the prediction form. */
+export interface PredictForm {
+  stage: string;
+  run_id: string;
+  model: string;
+  target: string;
+  /** Stages of this models folder that hold a model. */
+  stages: string[];
+  fields: FormField[];
+  intervals: boolean;
+  attributions: boolean;
+}
+
+/** One prediction as POST /api/predict answers it. */
+export interface Prediction {
+  status: 'ok' | 'rejected';
+  prediction: number | null;
+  interval?: { lower: number; upper: number; coverage: number };
+  attributions?: Record<string, number>;
+  base_value?: number;
+  warnings: { path?: string; column?: string; message: string }[];
+  errors: { path?: string; column?: string; message: string }[];
+  model: { name: string; run_id: string };
+}
+
+/** One registered version as the versions table shows it. */
+export interface VersionRow {
+  version: number;
+  run_id: string;
+  registered_at: string;
+  actor: string;
+  family: string;
+  model: string;
+  test: Record<string, number> | null;
+  stages: string[];
+  aliases: string[];
+  data_file: string | null;
+  tags: Record<string, string>;
+}
+
+/** One event of the registry's history. */
+export interface RegistryEventRow {
+  id: number;
+  ts: string;
+  type: string;
+  stage: string | null;
+  version: number | null;
+  from_version: number | null;
+  actor: string | null;
+  reason: string | null;
+  decision: string | null;
+}
+
+/** The registry as the models page shows it. */
+export interface ModelsOverview {
+  name: string | null;
+  versions: VersionRow[];
+  stages: { stage: string; version: number | null; since: string | null }[];
+  /** Oldest first. */
+  history: RegistryEventRow[];
+  /** Whether promote and rollback are available (an admin token was configured). */
+  writable: boolean;
+}
+
+/** The gate's numbers of a promotion to production. */
+export interface GateNumbers {
+  passed: boolean;
+  metric: string;
+  greater_is_better: boolean;
+  candidate: number;
+  incumbent: number;
+  improvement_abs: number;
+  improvement_rel: number;
+  thresholds: { min_improvement_abs: number; min_improvement_rel: number };
+  rows: { used: number; excluded: number };
+  eval: string;
+}
+
+/** What a promotion would decide, kept for its confirmation under `preview_id`. */
+export interface Preview {
+  preview_id: string;
+  stage: string;
+  version: number;
+  incumbent: number | null;
+  decision: 'passed' | 'refused' | 'no_incumbent' | 'ungated';
+  gate: GateNumbers | null;
+  gate_error: string | null;
+}
+
+/** A stage move as promote and rollback answer it. */
+export interface StageMove {
+  decision: string;
+  applied: boolean;
+  stage: string;
+  version: number;
+  from_version: number | null;
+}
