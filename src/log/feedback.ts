@@ -126,6 +126,7 @@ export class FeedbackStore {
     return this.store.feedbackCount();
   }
 
+  /** Close the store underneath. */
   close(): Promise<void> {
     return this.store.close();
   }

@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.js';
 
 /** Schemes with a backend in this tabflow. */
 export const STORE_SCHEMES = ['sqlite'] as const;
+/** A scheme with a backend: the part of a store URI before the first colon. */
 export type StoreScheme = (typeof STORE_SCHEMES)[number];
 
 /** Schemes named in errors as coming, so a user of one knows it is not a typo. */

@@ -38,6 +38,7 @@ export interface SqlitePredictionOptions {
 /** The prediction log of one SQLite file. */
 export class SqlitePredictionStore implements PredictionStore {
   readonly location: string;
+  /** What it was opened for: `append` checkpoints the WAL on close, `read` never writes. */
   readonly access: PredictionAccess;
   private readonly db: Database.Database;
   private insertMany: ((rows: readonly NewPrediction[]) => void) | null = null;
