@@ -9,14 +9,13 @@
  * Only this module names the concrete stage classes; each stage is usable on its own.
  */
 import { DataCleaner } from '../clean/data-cleaner.js';
-import type { TabflowConfig } from '../config/config.js';
 import { DataError } from '../core/errors.js';
 import { type Column, cellValue, columnLength, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { loadOptionsOf } from '../config/load-options.js';
+import { loadOptionsOf } from '../data/data-config.js';
 import { permutationImportanceAsync } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
@@ -35,6 +34,7 @@ import type { Part, PipelineStage, Selection, StageRunner } from './selection.js
 import { chooseMethod, type MethodChoice } from './selection-method.js';
 import { selectionWarnings } from './selection-warnings.js';
 import { checkTargetVaries } from './target-check.js';
+import type { TrainingConfig } from './training-config.js';
 import { type InMemoryReport, loadInMemory, type TrainingData } from './training-data.js';
 
 export type { PipelineStage };
@@ -66,14 +66,14 @@ interface InMemorySource {
 }
 
 export class TrainingPipeline {
-  readonly config: TabflowConfig;
+  readonly config: TrainingConfig;
   private readonly options: PipelineOptions;
   private readonly onEvent: (e: PipelineEvent) => void;
   private readonly now: () => Date;
   private readonly tags: Record<string, string>;
   private readonly timings: Record<string, number> = {};
 
-  constructor(config: TabflowConfig, options: PipelineOptions = {}) {
+  constructor(config: TrainingConfig, options: PipelineOptions = {}) {
     this.config = config;
     this.options = options;
     this.onEvent = options.onEvent ?? (() => {});
