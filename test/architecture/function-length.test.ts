@@ -53,7 +53,8 @@ function longFunctions(file: string): { key: string; lines: number }[] {
       const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
       const end = sf.getLineAndCharacterOfPosition(node.getEnd()).line;
       const lines = end - start + 1;
-      if (lines > MAX_LINES) out.push({ key: `${path}:${nameOf(node as ts.FunctionLikeDeclaration)}`, lines });
+      if (lines > MAX_LINES)
+        out.push({ key: `${path}:${nameOf(node as ts.FunctionLikeDeclaration)}`, lines });
     }
     ts.forEachChild(node, visit);
   };
@@ -68,7 +69,11 @@ test(`no function in src/ is longer than ${MAX_LINES} lines`, () => {
 });
 
 test('the allowlist names only functions that are still too long', () => {
-  const found = new Set(sourceFiles(join(ROOT, 'src')).flatMap(longFunctions).map((f) => f.key));
+  const found = new Set(
+    sourceFiles(join(ROOT, 'src'))
+      .flatMap(longFunctions)
+      .map((f) => f.key),
+  );
   const stale = [...ALLOWED].filter((k) => !found.has(k));
   assert.deepEqual(stale, [], `remove from ALLOWED (now short enough or gone): ${stale.join(', ')}`);
 });
