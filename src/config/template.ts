@@ -30,6 +30,10 @@ function section(name: string, doc: string, table: ParamTable, extra: string[] =
   return [...lines, ...extra].join('\n');
 }
 
+/**
+ * The commented config.yaml `tabflow init` writes: every section and key with its default and doc,
+ * from the same tables that validate a config.
+ */
 export function configTemplate(): string {
   return [
     '# tabflow config. Every key is optional; shown values are the defaults.',

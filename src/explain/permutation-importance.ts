@@ -11,6 +11,10 @@ import { getMetric, type MetricName } from '../metrics/regression.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 import { sourceGroups } from './explanation.js';
 
+/**
+ * How permutation importance is measured: the metric, the shuffles per input column, the seed and
+ * the row cap.
+ */
 export interface PermutationImportanceOptions {
   /** Metric whose deterioration is measured (default r2). */
   readonly metric?: MetricName;
@@ -40,6 +44,10 @@ export interface PermutationImportance {
   readonly columns: Record<string, { mean: number; std: number }>;
 }
 
+/**
+ * How much the metric worsens when each input column is shuffled (one-hot columns of a source
+ * together), averaged over seeded repeats: the importance results.json records.
+ */
 export function permutationImportance(
   model: FittedRegressor,
   X: Matrix,

@@ -61,17 +61,26 @@ export function monitoredModelOf(dir: string): MonitoredModel {
 
 export type { LiveMetrics };
 
+/** Live metrics of one served version (and A/B arm) from its feedback. */
 export interface VersionLive extends LiveMetrics {
   run_id: string;
   version: number | null;
   arm: string | null;
 }
 
+/**
+ * One reason `tabflow monitor` exits 3: drift, or live RMSE, R² or coverage past its threshold,
+ * with the numbers.
+ */
 export interface Alarm {
   kind: 'drift' | 'rmse' | 'r2' | 'coverage';
   message: string;
 }
 
+/**
+ * What `tabflow monitor` and `/monitoring` report: the window judged, drift against the training
+ * profile, live accuracy from feedback, alarms and the verdict.
+ */
 export interface MonitoringResult {
   generated_at: string;
   model: { name: string | null; family: string; run_id: string; version: number | null };
@@ -93,6 +102,7 @@ export interface MonitoringResult {
   status: 'ok' | 'alarm' | 'insufficient_data';
 }
 
+/** Which logged predictions are judged: a time range, the window size, and the clock. */
 export interface MonitorQuery {
   since?: number;
   until?: number;
@@ -101,6 +111,10 @@ export interface MonitorQuery {
   now?: Date;
 }
 
+/**
+ * Judge a served model on its latest logged predictions (drift against its reference profile) and
+ * on the feedback that came back (live accuracy), and raise the alarms its config sets.
+ */
 export function runMonitoring(
   model: MonitoredModel,
   logFile: string,

@@ -11,6 +11,10 @@ import { barChart, binChart, COLORS, esc, lineChart } from './svg.js';
 
 const MAX_DISTRIBUTIONS = 12;
 
+/**
+ * A monitoring result as one self-contained HTML page: verdict and alarms, drift per feature with
+ * distributions, and live accuracy over time and per version.
+ */
 export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: number } = {}): string {
   const title = `tabflow monitoring — ${r.model.name ?? r.model.family}${r.model.version !== null ? ` v${r.model.version}` : ''}`;
   return page(title, [...header(r, title), ...driftSection(r), ...liveSection(r, opts.maxRmseRatio)]);

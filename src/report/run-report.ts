@@ -55,6 +55,7 @@ export interface TestRows {
   } | null;
 }
 
+/** What `tabflow report` shows of one run, gathered from its folder and its TEST rows. */
 export interface RunReport {
   run_id: string;
   created_at: string;
@@ -84,6 +85,10 @@ export interface RunReport {
   warnings: string[];
 }
 
+/**
+ * Gather the report of the run folder `dir`: its records, and its TEST rows rebuilt and predicted
+ * again for the plots.
+ */
 export async function buildRunReport(dir: string): Promise<RunReport> {
   const p = InferencePipeline.load(dir);
   const meta = p.metadata;

@@ -33,6 +33,10 @@ export interface PreparedData {
 
 export type SplitName = 'train' | 'val' | 'test';
 
+/**
+ * One candidate's record in results.json: status, params, scores per split, cross-validation,
+ * tuning, importances and notes.
+ */
 export interface CandidateResult {
   name: string;
   model: string;
@@ -68,6 +72,10 @@ export type CvScore = CvScoreJson;
 /** One trial of a candidate's tuning, as results.json records it. */
 export type TuningTrial = TuningTrialJson;
 
+/**
+ * A candidate after training: its spec and record, its fitted model when kept, and predictions
+ * reused later.
+ */
 export interface TrainedCandidate {
   spec: CandidateSpec;
   result: CandidateResult;
@@ -102,6 +110,10 @@ export interface TrainerOptions {
   onEvent?: (e: TrainerEvent) => void;
 }
 
+/**
+ * Trains, tunes and scores the candidates of a run within their time budgets, each on the encoding
+ * its family wants.
+ */
 export class ModelTrainer {
   readonly candidates: readonly CandidateSpec[];
   readonly options: TrainerOptions;

@@ -9,6 +9,10 @@ import { ConfigError, DataError } from '../core/errors.js';
 import type { CvCost } from './cost-estimate.js';
 import type { TrainingConfig } from './training-config.js';
 
+/**
+ * How a run selects (cross-validation with its folds and repeats, or the holdout) and why, as it
+ * prints and records.
+ */
 export interface MethodChoice {
   readonly method: 'cv' | 'holdout';
   /** cv only. */

@@ -10,6 +10,10 @@ import type { ModelTrainer, PreparedData, TrainedCandidate, TrainerEvent } from 
 import type { MethodChoice } from './selection-method.js';
 import type { TrainingConfig } from './training-config.js';
 
+/**
+ * The stages of a training run, in `stage_start`/`stage_end` events and the timings of
+ * metadata.json.
+ */
 export type PipelineStage =
   | 'load'
   | 'clean'

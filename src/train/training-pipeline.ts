@@ -39,6 +39,10 @@ import { type InMemoryReport, loadInMemory, type TrainingData } from './training
 
 export type { PipelineStage };
 
+/**
+ * Progress of a training run: stages starting and ending, the selection method, candidates and
+ * folds.
+ */
 export type PipelineEvent =
   | { type: 'stage_start'; stage: PipelineStage }
   | { type: 'stage_end'; stage: PipelineStage; seconds: number; summary: string }
@@ -46,6 +50,10 @@ export type PipelineEvent =
   | TrainerEvent
   | CvEvent;
 
+/**
+ * Options of a training run: the event listener, the clock and the registry tags of the new
+ * version.
+ */
 export interface PipelineOptions {
   onEvent?: (e: PipelineEvent) => void;
   /** Clock for run ids (tests pin it). */
@@ -54,6 +62,10 @@ export interface PipelineOptions {
   tags?: Record<string, string>;
 }
 
+/**
+ * What a training run gives back: the saved and registered run, the selected candidate and every
+ * trained one.
+ */
 export interface RunSummary extends SaveResult {
   best: TrainedCandidate;
   trained: TrainedCandidate[];
@@ -65,6 +77,11 @@ interface InMemorySource {
   y?: ArrayLike<number | null>;
 }
 
+/**
+ * The composition root of training: load, clean, split, select by cross-validation or holdout,
+ * calibrate intervals, measure importance, save the run folder and register it. `run()` reads
+ * `data.path`; `fit(X, y)` takes data in memory.
+ */
 export class TrainingPipeline {
   readonly config: TrainingConfig;
   private readonly options: PipelineOptions;
