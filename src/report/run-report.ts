@@ -5,17 +5,16 @@
  * by the saved pipeline: predicted vs actual, residuals and interval coverage per prediction
  * decile. When the data file is gone or changed, the report says so and shows the rest.
  */
-import { type ResultsJson, selectionScore } from '../artifacts/run-folder.js';
+import { type CandidateJson, type ResultsJson, selectionScore } from '../artifacts/run-folder.js';
 import { DataError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { mae, r2, rmse } from '../metrics/regression.js';
 import { runTestRows } from '../promotion/held-out.js';
-import type { CandidateResult } from '../train/model-trainer.js';
 
 export interface LeaderboardRow {
   name: string;
   model: string;
-  status: CandidateResult['status'];
+  status: CandidateJson['status'];
   error: string | null;
   val: { r2: number; rmse: number; mae: number } | null;
   test: { r2: number; rmse: number; mae: number } | null;
