@@ -126,6 +126,7 @@ export { DataSplitter, type SplitReport, type SplitResult } from './split/index.
 // Training.
 export type { CandidateSpec } from './train/candidates.js';
 export type { CandidateResult, TrainedCandidate } from './train/model-trainer.js';
+export type { TrainingConfig, TrainingParams } from './train/training-config.js';
 export type {
   InMemoryFormat,
   TrainingColumns,

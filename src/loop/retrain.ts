@@ -5,10 +5,8 @@
  * A/B test, promote, or only register. Every outcome is a registry event with its numbers.
  */
 import { join } from 'node:path';
-import { readRunConfig } from '../artifacts/run-config.js';
-import { resolveConfig, type TabflowConfig } from '../config/config.js';
-import { loadOptionsOf } from '../config/load-options.js';
 import { UsageError } from '../core/errors.js';
+import { loadOptionsOf } from '../data/data-config.js';
 import { startExperiment } from '../experiment/ab-service.js';
 import { LOG_FILE } from '../log/default-log-path.js';
 import { FeedbackStore } from '../log/feedback.js';
@@ -17,6 +15,7 @@ import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry, type VersionRecord } from '../registry/model-registry.js';
 import { filterCandidates } from '../train/candidates.js';
 import { type PipelineEvent, TrainingPipeline } from '../train/training-pipeline.js';
+import { type ChampionConfig, readChampionConfig } from './champion-config.js';
 import { buildRetrainData, type RetrainDataReport } from './retrain-data.js';
 
 export interface StartAbInput {
@@ -70,7 +69,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   }
   const registry = ModelRegistry.open(o.root);
   let champion: VersionRecord;
-  let cfg: TabflowConfig;
+  let cfg: ChampionConfig;
   try {
     const prod = registry.stageVersion('production');
     if (!prod) {
@@ -80,7 +79,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       );
     }
     champion = prod;
-    cfg = resolveConfig(readRunConfig(champion.run_path));
+    cfg = readChampionConfig(champion.run_path);
   } finally {
     registry.close();
   }
@@ -108,7 +107,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   });
 
   // The production config, on the new data; registered as a dev version, never auto-promoted.
-  const next: TabflowConfig = {
+  const next: ChampionConfig = {
     ...cfg,
     data: { ...cfg.data, path: data.path },
     output: { ...cfg.output, dir: o.root, promote: 'never' },

@@ -12,6 +12,7 @@ import { TabflowError, UsageError } from '../core/errors.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { checkModelName, type Stage } from '../registry/names.js';
 import type { VersionRecord } from '../registry/records.js';
+import type { RegistryConfig } from '../registry/registry-config.js';
 import { type PromotionDecision, promote } from './promote.js';
 
 /** A saved run, registered, and what happened to production. */
@@ -31,7 +32,9 @@ export interface SaveResult extends Omit<SavedRun, 'files'> {
 }
 
 /** Save a trained run into `config.output.dir`, register it and move its stages (see above). */
-export async function saveAndRegister(input: SaveInput): Promise<SaveResult> {
+export async function saveAndRegister(
+  input: SaveInput & { config: { registry: RegistryConfig } },
+): Promise<SaveResult> {
   const { config } = input;
   const root = config.output.dir;
   const name = checkModelName(config.registry.name);
