@@ -41,7 +41,7 @@ import { DataLoader } from '../src/data/loader.js';
 import { getMetric, METRICS, type Metric, r2 } from '../src/metrics/regression.js';
 import { blendPredictions, greedyEnsembleSelection } from '../src/models/ensemble/greedy-selection.js';
 import '../src/models/index.js';
-import { loadOptionsOf } from '../src/config/load-options.js';
+import { loadOptionsOf } from '../src/data/data-config.js';
 import { getFamily } from '../src/models/families.js';
 import type { FittedRegressor } from '../src/models/regressor.js';
 import { ProductionPreprocessor } from '../src/preprocess/index.js';

@@ -27,7 +27,7 @@ import { METRICS, r2 } from '../src/metrics/regression.js';
 import { blendPredictions } from '../src/models/ensemble/greedy-selection.js';
 import { closePool } from '../src/models/forest/index.js';
 import '../src/models/index.js';
-import { loadOptionsOf } from '../src/config/load-options.js';
+import { loadOptionsOf } from '../src/data/data-config.js';
 import { getFamily } from '../src/models/families.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../src/models/regressor.js';
 import { type FittedPreprocessor, ProductionPreprocessor } from '../src/preprocess/index.js';

@@ -135,6 +135,7 @@ export {
 // Training.
 export type { CandidateSpec } from './train/candidates.js';
 export type { CandidateResult, TrainedCandidate } from './train/model-trainer.js';
+export type { TrainingConfig, TrainingParams } from './train/training-config.js';
 export type {
   InMemoryFormat,
   TrainingColumns,

@@ -5,12 +5,12 @@
  *
  *   node --import tsx tools/ui-screenshots.ts
  */
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
-import { startUi } from '../src/ui/index.js';
+import { startServer } from '../src/serve/start-server.js';
 import { launch, rendered } from '../test/ui/browser.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,7 +28,16 @@ for (const [candidates, seed, tag] of [
   if (code !== 0) throw new Error(`training failed (${code})`);
 }
 const ids = readdirSync(join(models, 'runs')).sort();
-const ui = await startUi({ modelsDir: models, port: 0, adminToken: 'screenshot-admin-token' });
+const ui = await startServer({
+  modelsDir: models,
+  port: 0,
+  ui: true,
+  signals: [],
+  adminToken: 'screenshot-admin-token',
+  log: { durability: 'ack' },
+});
+await replayTraffic(`${ui.url}/predict`, data);
+const uiUrl = `${ui.url}/ui/`;
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 for (const [name, hash] of [
@@ -36,9 +45,11 @@ for (const [name, hash] of [
   ['run', `#/run/${ids[0]}`],
   ['compare', `#/compare?ids=${ids[0]},${ids[1]}`],
   ['predict', '#/predict'],
+  ['production', '#/production'],
+  // Last: its screenshot leaves the promotion dialog open.
   ['models', '#/models'],
 ]) {
-  await page.goto(`${ui.url}${hash}`);
+  await page.goto(`${uiUrl}${hash}`);
   await rendered(page);
   if (name === 'models') {
     await page.fill('#admin-token', 'screenshot-admin-token');
@@ -55,3 +66,25 @@ for (const [name, hash] of [
 }
 await browser.close();
 await ui.close();
+
+/** 600 rows of the data file as traffic, the second half with cement shifted (drift to show). */
+async function replayTraffic(url: string, csv: string): Promise<void> {
+  const [head, ...lines] = readFileSync(csv, 'utf8').trim().split('\n');
+  const names = head.split(',').map((x) => x.replace(/"/g, ''));
+  const rows = lines.filter((_, i) => i % 3 === 0).slice(0, 300);
+  for (const [k, shift] of [
+    [0, 0],
+    [1, 250],
+  ] as const) {
+    const body = rows.map((l) => {
+      const v = l.split(',').map(Number);
+      const r = Object.fromEntries(names.slice(0, -1).map((n, j) => [n, v[j]]));
+      return { ...r, cement: r.cement + shift * k };
+    });
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+}

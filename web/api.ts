@@ -1,12 +1,15 @@
 /** The pages' access to the server's /api routes (src/ui/ui-plugin.ts); the JSON types are src/ui/api-types.ts. */
 export type {
   Comparison,
+  FeatureDriftRow,
   GateNumbers,
   LeaderboardRow,
+  LiveMetricsRow,
   ModelsOverview,
   PredictForm,
   Prediction,
   Preview,
+  ProductionJson,
   RunDetail,
   RunPage,
   RunSummary,

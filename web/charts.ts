@@ -166,3 +166,37 @@ export function overlaid(
     );
   });
 }
+
+/** Series over time (x in seconds since the epoch); a series with `scale` gets its own right axis. */
+export function overTime(
+  caption: string,
+  x: number[],
+  series: { label: string; values: (number | null)[]; scale?: string }[],
+): HTMLElement {
+  return figure(caption, (el, width) => {
+    const scales = [...new Set(series.map((s) => s.scale).filter((s): s is string => s !== undefined))];
+    new uPlot(
+      {
+        width,
+        height: 260,
+        axes: [
+          {},
+          { label: series[0].label },
+          ...scales.map((s) => ({ scale: s, side: 1, label: s, grid: { show: false } })),
+        ],
+        series: [
+          {},
+          ...series.map((s, i) => ({
+            label: s.label,
+            stroke: COLORS[i % COLORS.length],
+            width: 2,
+            scale: s.scale,
+            points: { show: true, size: 5 },
+          })),
+        ],
+      },
+      [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
+      el,
+    );
+  });
+}

@@ -7,6 +7,7 @@ import { h, mount } from './dom.js';
 import { comparePage } from './pages/compare.js';
 import { modelsPage } from './pages/models.js';
 import { predictPage } from './pages/predict.js';
+import { productionPage } from './pages/production.js';
 import { runPage } from './pages/run.js';
 import { runsPage } from './pages/runs.js';
 
@@ -25,6 +26,7 @@ async function route(): Promise<void> {
   try {
     if (page === 'run' && arg) await runPage(root, decodeURIComponent(arg));
     else if (page === 'models') await modelsPage(root);
+    else if (page === 'production') await productionPage(root, params);
     else if (page === 'predict') await predictPage(root, params);
     else if (page === 'compare')
       await comparePage(root, (params.get('ids') ?? '').split(',').filter(Boolean));

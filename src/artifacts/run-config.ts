@@ -6,6 +6,26 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ArtifactError } from '../core/errors.js';
+import type { DataConfig } from '../data/data-config.js';
+import type { MetricName } from '../metrics/regression.js';
+import type { OutputConfig } from './output-config.js';
+
+/**
+ * The config a run records. config.yaml holds all of it, as given (the whole resolved config when
+ * `tabflow train` or `retrain` passes one); these are the keys the run folder itself reads.
+ */
+export interface RunConfig {
+  data: Pick<DataConfig, 'decimal'>;
+  training: { seed: number };
+  selection: { metric: MetricName; on: 'val' | 'test' };
+  output: OutputConfig;
+  registry: { name: string };
+}
+
+/** A config as YAML: the body of a run's config.yaml. */
+export function configToYaml(cfg: object): string {
+  return YAML.stringify(cfg, { lineWidth: 0 });
+}
 
 /** A run folder's config.yaml as a raw mapping (not verified: `RunFolder.open(dir).config` is). */
 export function readRunConfig(dir: string): Record<string, unknown> {

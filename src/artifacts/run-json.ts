@@ -5,6 +5,7 @@
  * compiler checks they do where the run is saved. Nothing here imports a stage.
  */
 import type { EncodedF64, JsonNumber, Serialized } from '../core/codec.js';
+import type { PermutationImportanceRecord } from '../core/importance-record.js';
 import type { MetricValues } from '../metrics/regression.js';
 
 /** A split of the data: the rows a model was fitted on, tuned on or tested on. */
@@ -41,17 +42,9 @@ export interface TuningTrialJson {
 }
 
 /** Per input column, the mean and std of the metric's deterioration when it is shuffled. */
-export interface PermutationImportanceJson {
-  readonly metric: string;
-  readonly rows: number;
-  readonly total_rows: number;
-  readonly repeats: number;
-  readonly seed: number;
-  readonly baseline: number;
-  readonly columns: Record<string, { mean: number; std: number }>;
-}
+export type PermutationImportanceJson = PermutationImportanceRecord;
 
-/** One candidate's record in results.json (src/train writes its `CandidateResult`s). */
+/** One candidate's record in results.json: training builds these (its `CandidateResult`). */
 export interface CandidateJson {
   name: string;
   model: string;
@@ -65,16 +58,17 @@ export interface CandidateJson {
   metrics?: Partial<Record<SplitName, MetricValues>>;
   /** Importance per original input column, summing to 1. */
   feature_importance?: Record<string, number>;
-  /** Random-search record when the candidate was tuned. */
+  /** Tuning record when the candidate was tuned. */
   tuning?: {
     metric: string;
+    /** val: random search scored on VAL; cv: successive halving over the folds. */
     on: 'val' | 'cv';
     trials_requested: number;
     trials_run: number;
     best_trial: number;
     history: TuningTrialJson[];
   };
-  /** Cross-validated selection metric (selection.method cv). */
+  /** Cross-validated selection metric (selection.method cv): per fold, mean and spread. */
   cv?: CvScoreJson;
   /** Drop in R² on TEST when each input column is shuffled (selected model only). */
   permutation_importance?: PermutationImportanceJson;

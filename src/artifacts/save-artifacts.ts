@@ -6,12 +6,12 @@
  * folder under the registry's lock through `SaveOptions.write`.
  */
 import { join } from 'node:path';
-import { configToYaml, type TabflowConfig } from '../config/config.js';
 import { encodeNumber, type Serialized, stringifyArtifact } from '../core/codec.js';
 import { getMetric } from '../metrics/regression.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
 import { VERSION } from '../version.js';
 import { writeDirAtomic } from './atomic.js';
+import { configToYaml, type RunConfig } from './run-config.js';
 import {
   type ArtifactFile,
   type BackgroundJson,
@@ -33,7 +33,8 @@ import {
 
 /** Everything a run folder records, as the training pipeline hands it over. */
 export interface SaveInput {
-  config: TabflowConfig;
+  /** The config the run records (config.yaml holds every section of it). */
+  config: RunConfig;
   now: Date;
   loaded: {
     path: string;

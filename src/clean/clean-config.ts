@@ -7,6 +7,10 @@ import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, resolveParams } from '../core/params.js';
 import type { ColumnType } from '../data/frame.js';
 
+/**
+ * The scalar switches of the `cleaning` section (duplicates, missing targets, trimming), declared
+ * once with default and doc.
+ */
 export const CLEAN_PARAMS = {
   drop_duplicates: {
     type: 'boolean',
@@ -46,6 +50,10 @@ export const DEFAULT_MISSING_TOKENS: readonly string[] = [
 
 export const COLUMN_TYPES: readonly ColumnType[] = ['numeric', 'categorical', 'boolean', 'datetime'];
 
+/**
+ * The resolved `cleaning` section: the scalar switches plus the missing tokens, forced column
+ * types and dropped columns.
+ */
 export type CleanConfig = ParamsOf<typeof CLEAN_PARAMS> & {
   /** Categorical cells equal to one of these (after trimming) become missing. */
   missing_tokens: string[];
@@ -65,10 +73,15 @@ export const CLEAN_STRUCTURED_DOCS: Record<'missing_tokens' | 'types' | 'drop_co
 
 const STRUCTURED = Object.keys(CLEAN_STRUCTURED_DOCS);
 
+/** The `cleaning` section with every default: what `new DataCleaner()` uses. */
 export function defaultCleanConfig(): CleanConfig {
   return resolveCleanConfig(undefined);
 }
 
+/**
+ * Resolve a raw `cleaning` section: defaults filled, every problem (key, value, rule) reported in
+ * one ConfigError.
+ */
 export function resolveCleanConfig(raw: unknown, path = 'cleaning'): CleanConfig {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ConfigError([

@@ -1,6 +1,7 @@
 /** What the cleaner did, as plain JSON (it goes into metadata.json as is). */
 import type { ColumnType } from '../data/frame.js';
 
+/** A column read as another type (`cleaning.types`), and how many cells could not be read as it. */
 export interface TypeFix {
   from: ColumnType;
   to: ColumnType;
@@ -8,6 +9,7 @@ export interface TypeFix {
   unparseable: number;
 }
 
+/** The cells cleaning changed in one column. */
 export interface ColumnChanges {
   /** Cells whose text had surrounding whitespace. */
   trimmed: number;
@@ -16,6 +18,10 @@ export interface ColumnChanges {
   typeFixed?: TypeFix;
 }
 
+/**
+ * What cleaning did to a frame, recorded in metadata.json: rows before and after, what was dropped
+ * and what changed per column.
+ */
 export interface CleaningReport {
   rowsBefore: number;
   rowsAfter: number;

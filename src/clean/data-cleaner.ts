@@ -20,6 +20,10 @@ export interface CleanOptions {
   decimal?: DecimalMark;
 }
 
+/**
+ * The seed's cleaning stage: dedupe, trim, missing tokens, forced types and dropped columns, with
+ * nothing learned from the data. `clean(frame, target)` returns the new frame and its report.
+ */
 export class DataCleaner {
   readonly config: CleanConfig;
   private readonly decimal: DecimalMark;

@@ -6,8 +6,10 @@
  *   resolveConfig({ data: { targt: 'price' } })   // error: 'targt' does not exist in type …
  *   resolveConfig({ models: ['ridgee'] })           // error: '"ridgee"' is not assignable to …
  */
+import { OUTPUT_PARAMS } from '../artifacts/output-config.js';
 import { CLEAN_PARAMS } from '../clean/clean-config.js';
 import type { ParamSpec, ParamTable } from '../core/params.js';
+import { DATA_PARAMS } from '../data/data-config.js';
 import type { ColumnType } from '../data/frame.js';
 import { EXPERIMENT_PARAMS } from '../experiment/experiment-config.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
@@ -28,8 +30,8 @@ import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
 import type { TUNING_PARAMS } from '../train/candidates.js';
 import { SELECTION_PARAMS } from '../train/selection-config.js';
+import { TRAINING_PARAMS } from '../train/training-config.js';
 import type { Environment } from './environments.js';
-import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './sections.js';
 
 /**
  * The parameter table of every section that is one table, by section name. `cleaning` adds three

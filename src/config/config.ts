@@ -5,39 +5,28 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
-import { type CleanConfig, resolveCleanConfig } from '../clean/data-cleaner.js';
 import { ConfigError, DataError, type Issue } from '../core/errors.js';
-import { type ParamsOf, resolveParams } from '../core/params.js';
+import { resolveSections, type SectionResolvers } from '../core/sections.js';
 import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/experiment-config.js';
-import { type InferenceConfig, resolveInferenceConfig } from '../inference/params.js';
 import { type LogConfig, resolveLogConfig } from '../log/log-config.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { type RetrainConfig, resolveRetrainConfig } from '../loop/retrain-config.js';
-import { type PreprocessConfig, resolvePreprocessConfig } from '../preprocess/index.js';
-import { type RegistryConfig, resolveRegistryConfig } from '../registry/registry-config.js';
 import { resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
-import { resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
-import { type CandidateSpec, resolveCandidates } from '../train/candidates.js';
-import { resolveSelectionConfig, type SelectionConfig } from '../train/selection-config.js';
+import { TRAINING_SECTIONS, type TrainingConfig } from '../train/training-config.js';
 import type { TabflowConfigInput } from './config-input.js';
 import { resolveConfigPaths } from './config-paths.js';
 import { applyEnvironment, ENVIRONMENTS, type Environment, selectedEnvironment } from './environments.js';
 
-export { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './sections.js';
+export { OUTPUT_PARAMS } from '../artifacts/output-config.js';
+export { configToYaml } from '../artifacts/run-config.js';
+export { DATA_PARAMS } from '../data/data-config.js';
+export { TRAINING_PARAMS } from '../train/training-config.js';
 
-import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './sections.js';
-
-export interface TabflowConfig {
-  data: ParamsOf<typeof DATA_PARAMS>;
-  cleaning: CleanConfig;
-  split: SplitConfig;
-  preprocessing: PreprocessConfig;
-  models: CandidateSpec[];
-  training: ParamsOf<typeof TRAINING_PARAMS>;
-  selection: SelectionConfig;
-  output: ParamsOf<typeof OUTPUT_PARAMS>;
-  inference: InferenceConfig;
-  registry: RegistryConfig;
+/**
+ * The whole resolved config: the sections a training run reads ({@link TrainingConfig}) and those
+ * of serving, the prediction log, monitoring, A/B tests and retraining.
+ */
+export interface TabflowConfig extends TrainingConfig {
   serve: ServeConfig;
   /** The prediction log of `tabflow serve`: durability and batching. */
   log: LogConfig;
@@ -48,24 +37,18 @@ export interface TabflowConfig {
   environment: Environment | null;
 }
 
-const SECTIONS = [
-  'data',
-  'cleaning',
-  'split',
-  'preprocessing',
-  'models',
-  'training',
-  'selection',
-  'output',
-  'inference',
-  'registry',
-  'serve',
-  'log',
-  'monitoring',
-  'experiment',
-  'retrain',
-  'environment',
-];
+/** Every section's resolver, in the order a resolved config (and config.yaml) lists them. */
+const SECTION_RESOLVERS: SectionResolvers<TabflowConfig> = {
+  ...TRAINING_SECTIONS,
+  serve: resolveServeConfig,
+  log: resolveLogConfig,
+  monitoring: resolveMonitoringConfig,
+  experiment: resolveExperimentConfig,
+  retrain: resolveRetrainConfig,
+  environment: resolveEnvironmentKey,
+};
+
+const SECTIONS = Object.keys(SECTION_RESOLVERS);
 
 /**
  * Resolve a config written in TypeScript into a fully defaulted, validated config. The input is
@@ -82,51 +65,20 @@ export function resolveConfig(raw: TabflowConfigInput = {}, opts: { env?: string
  * JSON file, a request body): checked at run time only, every problem reported at once.
  */
 export function resolveConfigUnknown(raw: unknown = {}, opts: { env?: string } = {}): TabflowConfig {
-  const issues: Issue[] = [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError([
       { path: '(root)', code: 'invalid_type', message: 'config must be a mapping of sections' },
     ]);
   }
   const r = applyEnvironment(raw, selectedEnvironment(opts.env));
-  for (const k of Object.keys(r)) {
-    if (!SECTIONS.includes(k)) {
-      issues.push({
-        path: k,
-        code: 'unknown_key',
-        message: `"${k}" is not a config section; sections: ${SECTIONS.join(', ')}`,
-      });
-    }
-  }
-  const section = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof ConfigError) issues.push(...e.issues);
-      else throw e;
-      return undefined;
-    }
-  };
-  const cfg = {
-    data: section(() => resolveParams(DATA_PARAMS, r.data, 'data')),
-    cleaning: section(() => resolveCleanConfig(r.cleaning, 'cleaning')),
-    split: section(() => resolveSplitConfig(r.split, 'split')),
-    preprocessing: section(() => resolvePreprocessConfig(r.preprocessing, 'preprocessing')),
-    models: section(() => resolveCandidates(r.models, 'models')),
-    training: section(() => resolveParams(TRAINING_PARAMS, r.training, 'training')),
-    selection: section(() => resolveSelectionConfig(r.selection, 'selection')),
-    output: section(() => resolveParams(OUTPUT_PARAMS, r.output, 'output')),
-    inference: section(() => resolveInferenceConfig(r.inference, 'inference')),
-    registry: section(() => resolveRegistryConfig(r.registry, 'registry')),
-    serve: section(() => resolveServeConfig(r.serve, 'serve')),
-    log: section(() => resolveLogConfig(r.log, 'log')),
-    monitoring: section(() => resolveMonitoringConfig(r.monitoring, 'monitoring')),
-    experiment: section(() => resolveExperimentConfig(r.experiment, 'experiment')),
-    retrain: section(() => resolveRetrainConfig(r.retrain, 'retrain')),
-    environment: section(() => resolveEnvironmentKey(r.environment)),
-  };
-  if (issues.length) throw new ConfigError(issues);
-  return cfg as TabflowConfig;
+  const issues: Issue[] = Object.keys(r)
+    .filter((k) => !SECTIONS.includes(k))
+    .map((k) => ({
+      path: k,
+      code: 'unknown_key',
+      message: `"${k}" is not a config section; sections: ${SECTIONS.join(', ')}`,
+    }));
+  return resolveSections(r, SECTION_RESOLVERS, issues);
 }
 
 function resolveEnvironmentKey(v: unknown): Environment | null {
@@ -229,9 +181,4 @@ export function readConfigFile(path: string): unknown {
     ]);
   }
   return resolveConfigPaths((value ?? {}) as Record<string, unknown>, dirname(resolve(path)));
-}
-
-/** The resolved config as YAML (config.yaml of a run: the full resolved config). */
-export function configToYaml(cfg: TabflowConfig): string {
-  return YAML.stringify(cfg, { lineWidth: 0 });
 }

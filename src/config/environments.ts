@@ -11,7 +11,9 @@
  */
 import { ConfigError, type Issue } from '../core/errors.js';
 
+/** The names an `environments.<name>` block, `--env` and TABFLOW_ENV accept. */
 export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
+/** One of {@link ENVIRONMENTS}. */
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** The environment asked for: the flag, else TABFLOW_ENV, else none. */

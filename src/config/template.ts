@@ -3,8 +3,10 @@
  * and its doc, generated from the same parameter tables that validate the config.
  */
 import YAML from 'yaml';
+import { OUTPUT_PARAMS } from '../artifacts/output-config.js';
 import { CLEAN_PARAMS, DEFAULT_MISSING_TOKENS } from '../clean/clean-config.js';
 import type { ParamTable } from '../core/params.js';
+import { DATA_PARAMS } from '../data/data-config.js';
 import { EXPERIMENT_PARAMS } from '../experiment/experiment-config.js';
 import { INFERENCE_PARAMS } from '../inference/params.js';
 import { LOG_PARAMS } from '../log/log-config.js';
@@ -16,7 +18,7 @@ import { REGISTRY_PARAMS } from '../registry/registry-config.js';
 import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
 import { SELECTION_PARAMS } from '../train/selection-config.js';
-import { DATA_PARAMS, OUTPUT_PARAMS, TRAINING_PARAMS } from './sections.js';
+import { TRAINING_PARAMS } from '../train/training-config.js';
 
 function section(name: string, doc: string, table: ParamTable, extra: string[] = []): string {
   const lines = [`# ${doc}`, `${name}:`];
@@ -28,6 +30,10 @@ function section(name: string, doc: string, table: ParamTable, extra: string[] =
   return [...lines, ...extra].join('\n');
 }
 
+/**
+ * The commented config.yaml `tabflow init` writes: every section and key with its default and doc,
+ * from the same tables that validate a config.
+ */
 export function configTemplate(): string {
   return [
     '# tabflow config. Every key is optional; shown values are the defaults.',

@@ -6,6 +6,7 @@
  */
 import { type CodeOf, type ErrorCode, errorCodeInfo, type FieldIssueCode } from './error-codes.js';
 
+/** One problem found in a config or in input rows: where, a stable code, and a message for people. */
 export interface Issue {
   /** Where the problem is: a config key path, a column name, a field. */
   path: string;

@@ -8,6 +8,10 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
+/**
+ * A row-major rows × cols matrix over `data` (zeros when omitted); throws a RangeError when the
+ * length does not match.
+ */
 export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
   const d = data ?? new Float64Array(rows * cols);
   if (d.length !== rows * cols) {

@@ -4,6 +4,10 @@
  */
 import { ConfigError, type Issue } from './errors.js';
 
+/**
+ * One parameter declared once: its type, default, bounds or allowed values, and the doc that
+ * `tabflow init` and `tabflow models` print.
+ */
 export type ParamSpec =
   | {
       type: 'number';
@@ -28,6 +32,7 @@ export type ParamSpec =
       doc: string;
     };
 
+/** A section's or model family's parameters by name; `ParamsOf` derives the resolved type from it. */
 export type ParamTable = Record<string, ParamSpec>;
 
 type ValueOf<S extends ParamSpec> = S extends { type: 'number' }

@@ -255,6 +255,15 @@ class RecordScanner {
   private readonly numeric: Uint8Array;
   /** 1 for the bytes that end an unquoted field: delimiter, \n, \r. */
   private readonly stops = new Uint8Array(256);
+  /** Reads a number from a field's bytes, spaces around it allowed (decimal point or comma). */
+  private readonly parseTrimmed: typeof parseNumberTrimmed;
+  /** What parseRecord found in the record it parsed last. */
+  private fieldCount = 0;
+  private recordLines = 0;
+  private anyDoubled = false;
+  /** What closingQuote found inside the quoted field it scanned last. */
+  private quotedLines = 0;
+  private quotedDoubled = false;
 
   constructor(
     private readonly path: string,
@@ -268,6 +277,7 @@ class RecordScanner {
     this.D = head.delimiter.charCodeAt(0);
     this.Q = head.quote === '' ? -1 : head.quote.charCodeAt(0);
     this.comma = head.decimal === ',' ? 1 : 0;
+    this.parseTrimmed = this.comma === 1 ? parseNumberCommaTrimmed : parseNumberTrimmed;
     this.headerPending = head.header;
     this.stops[this.D] = 1;
     this.stops[LF] = 1;
@@ -306,21 +316,9 @@ class RecordScanner {
   }
 
   private scanRecords(buf: Uint8Array, from: number, filled: number, final: boolean): number {
-    const { D, Q, ncols, stops, numeric, comma } = this;
-    const parseTrimmed = comma === 1 ? parseNumberCommaTrimmed : parseNumberTrimmed;
-    const fValue = this.batch.value;
-    const fStart = this.batch.start;
-    const fEnd = this.batch.end;
-    const fFlags = this.flags;
-    let pos = from;
-    if (!this.bomChecked && (filled - from >= 3 || final)) {
-      this.bomChecked = true;
-      if (filled - from >= 3 && buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf)
-        pos += 3;
-    }
+    let pos = this.skipBom(buf, from, filled, final);
     for (;;) {
       if (pos >= filled) return pos;
-      const recordLine = this.line;
       // Blank lines are skipped.
       if (buf[pos] === LF || buf[pos] === CR) {
         if (buf[pos] === CR && pos + 1 >= filled && !final) return pos;
@@ -328,125 +326,196 @@ class RecordScanner {
         this.line++;
         continue;
       }
-      let n = 0;
-      let anyDoubled = false;
-      const base = this.batch.count * ncols;
-      let p = pos;
-      let lines = 0;
-      for (;;) {
-        if (n > ncols) throw raggedError(this.path, recordLine, countFields(buf, pos, filled, D, Q), ncols);
-        if (buf[p] === Q && p < filled) {
-          let q = p + 1;
-          let doubled = false;
-          let closed = false;
-          while (q < filled) {
-            const b = buf[q];
-            if (b === Q) {
-              if (q + 1 < filled && buf[q + 1] === Q) {
-                doubled = true;
-                q += 2;
-                continue;
-              }
-              if (q + 1 >= filled && !final) break; // cannot tell a closing quote from "" yet
-              closed = true;
-              break;
-            }
-            if (b === LF) lines++;
-            q++;
-          }
-          if (!closed) {
-            if (final) {
-              throw new DataError(
-                'unclosed_quote',
-                `A quoted field starting on line ${recordLine} of "${this.path}" is never closed. Close the ` +
-                  'quote, or set the quote option if that character is not a quote in this file.',
-              );
-            }
-            return pos; // need more bytes
-          }
-          fStart[base + n] = p + 1;
-          fEnd[base + n] = q;
-          fFlags[n] = doubled ? 2 : 1;
-          anyDoubled ||= doubled;
-          if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : parseTrimmed(buf, p + 1, q);
-          n++;
-          p = q + 1;
-          if (p >= filled && !final) return pos;
-          if (p < filled) {
-            const b = buf[p];
-            if (b !== D && b !== LF && b !== CR) {
-              throw new DataError(
-                'malformed_quote',
-                `Line ${recordLine + lines} of "${this.path}" has text after a closing quote (a quote inside ` +
-                  'a quoted field must be doubled: ""). Fix that line, or set the quote option.',
-              );
-            }
-          }
-        } else {
-          let q = p;
-          if (numeric[n] === 1 && comma === 1) {
-            while (q < filled && stops[buf[q]] === 0) q++;
-            fValue[base + n] = parseNumberCommaTrimmed(buf, p, q);
-          } else if (numeric[n] === 1) {
-            // Parse while scanning; if the number stops short of the field's end, it is text.
-            q = scanNumber(buf, p, filled, fValue, base + n);
-            if (q >= filled || stops[buf[q]] === 0) {
-              // Not a plain number: maybe one padded with spaces, else text.
-              while (q < filled && stops[buf[q]] === 0) q++;
-              fValue[base + n] = parseNumberTrimmed(buf, p, q);
-            }
-          } else {
-            while (q < filled && stops[buf[q]] === 0) q++;
-          }
-          if (q >= filled && !final) return pos;
-          if (q >= filled && numeric[n] === 1) fValue[base + n] = parseTrimmed(buf, p, q); // last field of the file
-          fStart[base + n] = p;
-          fEnd[base + n] = q;
-          fFlags[n] = 0;
-          n++;
-          p = q;
-        }
-        // After a field: a delimiter, the end of the record, or the end of the input.
-        if (p >= filled) break;
-        const b = buf[p];
-        if (b === D) {
-          p++;
-          continue;
-        }
-        if (b === CR) {
-          if (p + 1 >= filled && !final) return pos;
-          p += buf[p + 1] === LF ? 2 : 1;
-        } else p++;
-        lines++;
-        break;
-      }
-      pos = p;
-      this.line += lines;
+      const recordLine = this.line;
+      const end = this.parseRecord(buf, pos, filled, final, recordLine);
+      if (end < 0) return pos; // need more bytes: the record is parsed again from its start
+      pos = end;
+      this.line += this.recordLines;
       if (this.headerPending) {
         this.headerPending = false;
         continue;
       }
-      if (n !== ncols) throw raggedError(this.path, recordLine, n, ncols);
-      // Undo doubled quotes only now: an incomplete record is re-parsed from its raw bytes.
-      if (anyDoubled) {
-        for (let j = 0; j < ncols; j++) {
-          if (fFlags[j] !== 2) continue;
-          const k = base + j;
-          fEnd[k] = unescapeQuotes(buf, fStart[k], fEnd[k], Q);
-          if (numeric[j] === 1) fValue[k] = parseTrimmed(buf, fStart[k], fEnd[k]);
-        }
-      }
-      if (this.rows === this.capacity) {
-        this.capacity = Math.ceil(this.capacity * 1.5);
-        this.reserve?.(this.capacity);
-      }
-      this.rows++;
+      this.acceptRecord(buf, recordLine);
       if (++this.batch.count === BATCH) {
         this.flush(buf);
         if (this.stop[0] === 1) return pos;
       }
     }
   }
+
+  /** Where parsing starts: past a UTF-8 byte order mark at the very start of the file. */
+  private skipBom(buf: Uint8Array, from: number, filled: number, final: boolean): number {
+    if (this.bomChecked || (filled - from < 3 && !final)) return from;
+    this.bomChecked = true;
+    const bom = filled - from >= 3 && buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf;
+    return bom ? from + 3 : from;
+  }
+
+  /**
+   * Parse the fields of the record at `pos` into the batch's next slot: returns the index just past
+   * it, or -1 when the input ends inside it and more bytes may come. Sets fieldCount, recordLines
+   * and anyDoubled.
+   */
+  private parseRecord(
+    buf: Uint8Array,
+    pos: number,
+    filled: number,
+    final: boolean,
+    recordLine: number,
+  ): number {
+    const { D, Q, ncols, numeric } = this;
+    const fValue = this.batch.value;
+    const fStart = this.batch.start;
+    const fEnd = this.batch.end;
+    const fFlags = this.flags;
+    const base = this.batch.count * ncols;
+    let n = 0;
+    let anyDoubled = false;
+    let p = pos;
+    let lines = 0;
+    for (;;) {
+      if (n > ncols) throw raggedError(this.path, recordLine, countFields(buf, pos, filled, D, Q), ncols);
+      if (buf[p] === Q && p < filled) {
+        const q = this.closingQuote(buf, p, filled, final, recordLine);
+        if (q < 0) return -1;
+        lines += this.quotedLines;
+        const doubled = this.quotedDoubled;
+        fStart[base + n] = p + 1;
+        fEnd[base + n] = q;
+        fFlags[n] = doubled ? 2 : 1;
+        anyDoubled ||= doubled;
+        if (numeric[n] === 1) fValue[base + n] = doubled ? Number.NaN : this.parseTrimmed(buf, p + 1, q);
+        n++;
+        p = q + 1;
+        if (p >= filled && !final) return -1;
+        if (p < filled) {
+          const b = buf[p];
+          if (b !== D && b !== LF && b !== CR) throw malformedQuote(this.path, recordLine + lines);
+        }
+      } else {
+        const q = this.plainField(buf, p, filled, base + n, n);
+        if (q >= filled && !final) return -1;
+        if (q >= filled && numeric[n] === 1) fValue[base + n] = this.parseTrimmed(buf, p, q); // last field of the file
+        fStart[base + n] = p;
+        fEnd[base + n] = q;
+        fFlags[n] = 0;
+        n++;
+        p = q;
+      }
+      // After a field: a delimiter, the end of the record, or the end of the input.
+      if (p >= filled) break;
+      const b = buf[p];
+      if (b === D) {
+        p++;
+        continue;
+      }
+      if (b === CR) {
+        if (p + 1 >= filled && !final) return -1;
+        p += buf[p + 1] === LF ? 2 : 1;
+      } else p++;
+      lines++;
+      break;
+    }
+    this.fieldCount = n;
+    this.recordLines = lines;
+    this.anyDoubled = anyDoubled;
+    return p;
+  }
+
+  /**
+   * The closing quote of the quoted field opening at buf[p], or -1 when the input ends before it
+   * and more bytes may come. Sets quotedLines (newlines inside) and quotedDoubled ("" inside).
+   */
+  private closingQuote(
+    buf: Uint8Array,
+    p: number,
+    filled: number,
+    final: boolean,
+    recordLine: number,
+  ): number {
+    const Q = this.Q;
+    let q = p + 1;
+    let doubled = false;
+    let lines = 0;
+    while (q < filled) {
+      const b = buf[q];
+      if (b === Q) {
+        if (q + 1 < filled && buf[q + 1] === Q) {
+          doubled = true;
+          q += 2;
+          continue;
+        }
+        if (q + 1 >= filled && !final) return -1; // cannot tell a closing quote from "" yet
+        this.quotedLines = lines;
+        this.quotedDoubled = doubled;
+        return q;
+      }
+      if (b === LF) lines++;
+      q++;
+    }
+    if (final) {
+      throw new DataError(
+        'unclosed_quote',
+        `A quoted field starting on line ${recordLine} of "${this.path}" is never closed. Close the ` +
+          'quote, or set the quote option if that character is not a quote in this file.',
+      );
+    }
+    return -1;
+  }
+
+  /**
+   * The end of the unquoted field starting at buf[p] (a stop byte or the end of the input); a
+   * numeric column's value is parsed into the batch slot `k` on the way.
+   */
+  private plainField(buf: Uint8Array, p: number, filled: number, k: number, n: number): number {
+    const { stops } = this;
+    let q = p;
+    if (this.numeric[n] === 1 && this.comma === 1) {
+      while (q < filled && stops[buf[q]] === 0) q++;
+      this.batch.value[k] = parseNumberCommaTrimmed(buf, p, q);
+    } else if (this.numeric[n] === 1) {
+      // Parse while scanning; if the number stops short of the field's end, it is text.
+      q = scanNumber(buf, p, filled, this.batch.value, k);
+      if (q >= filled || stops[buf[q]] === 0) {
+        // Not a plain number: maybe one padded with spaces, else text.
+        while (q < filled && stops[buf[q]] === 0) q++;
+        this.batch.value[k] = parseNumberTrimmed(buf, p, q);
+      }
+    } else {
+      while (q < filled && stops[buf[q]] === 0) q++;
+    }
+    return q;
+  }
+
+  /** A complete data record in the batch: check its field count, undo doubled quotes, count it. */
+  private acceptRecord(buf: Uint8Array, recordLine: number): void {
+    const { ncols, numeric } = this;
+    if (this.fieldCount !== ncols) throw raggedError(this.path, recordLine, this.fieldCount, ncols);
+    // Undo doubled quotes only now: an incomplete record is re-parsed from its raw bytes.
+    if (this.anyDoubled) {
+      const base = this.batch.count * ncols;
+      for (let j = 0; j < ncols; j++) {
+        if (this.flags[j] !== 2) continue;
+        const k = base + j;
+        this.batch.end[k] = unescapeQuotes(buf, this.batch.start[k], this.batch.end[k], this.Q);
+        if (numeric[j] === 1)
+          this.batch.value[k] = this.parseTrimmed(buf, this.batch.start[k], this.batch.end[k]);
+      }
+    }
+    if (this.rows === this.capacity) {
+      this.capacity = Math.ceil(this.capacity * 1.5);
+      this.reserve?.(this.capacity);
+    }
+    this.rows++;
+  }
+}
+
+function malformedQuote(path: string, line: number): DataError {
+  return new DataError(
+    'malformed_quote',
+    `Line ${line} of "${path}" has text after a closing quote (a quote inside ` +
+      'a quoted field must be doubled: ""). Fix that line, or set the quote option.',
+  );
 }
 
 /** Undo doubled quotes in buf[start, end) in place; returns the new end. */

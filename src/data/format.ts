@@ -5,8 +5,10 @@
 import { extname } from 'node:path';
 import { DataError } from '../core/errors.js';
 
+/** A file format the loader reads (TSV and TXT are read as delimited text, `csv`). */
 export type DataFormat = 'csv' | 'zip' | 'parquet' | 'json' | 'ndjson';
 
+/** Every {@link DataFormat}, for `data.format` and messages. */
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'zip', 'parquet', 'json', 'ndjson'];
 
 /** Lower-case extension (with dot) → format. `.txt`/`.tsv` are delimited text, read as CSV. */

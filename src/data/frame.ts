@@ -6,8 +6,13 @@
  */
 import { DataError } from '../core/errors.js';
 
+/**
+ * The four column types of a Frame; config `cleaning.types` and the data contract use the same
+ * names.
+ */
 export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'datetime';
 
+/** Numbers as a Float64Array; NaN is missing. */
 export interface NumericColumn {
   readonly type: 'numeric';
   readonly values: Float64Array;
@@ -28,10 +33,16 @@ export interface DatetimeColumn {
   readonly type: 'datetime';
   readonly values: Float64Array;
 }
+/** One column of a Frame: typed arrays per type, each with its own missing marker. */
 export type Column = NumericColumn | CategoricalColumn | BooleanColumn | DatetimeColumn;
 
+/** The code of a missing cell in a boolean column (true and false are 1 and 0). */
 export const BOOL_MISSING = 255;
 
+/**
+ * An immutable table of named typed columns, what every stage from loading to inference works on;
+ * `take`, `drop` and `select` return new frames.
+ */
 export class Frame {
   readonly names: readonly string[];
   readonly columns: readonly Column[];
@@ -143,10 +154,12 @@ export class Frame {
   }
 }
 
+/** Rows in a column. */
 export function columnLength(c: Column): number {
   return c.type === 'categorical' ? c.codes.length : c.values.length;
 }
 
+/** Whether cell `i` of a column is missing, by the column type's marker. */
 export function isMissing(c: Column, i: number): boolean {
   switch (c.type) {
     case 'numeric':
@@ -159,6 +172,7 @@ export function isMissing(c: Column, i: number): boolean {
   }
 }
 
+/** Missing cells in a column. */
 export function missingCount(c: Column): number {
   // One loop per type: the per-cell `isMissing` switch was a visible cost on million-row loads.
   let k = 0;
@@ -172,6 +186,10 @@ export function missingCount(c: Column): number {
   return k;
 }
 
+/**
+ * Cell `i` as a plain value: number, string, boolean, an ISO string for a datetime, or null when
+ * missing.
+ */
 export function cellValue(c: Column, i: number): string | number | boolean | null {
   switch (c.type) {
     case 'numeric':
@@ -185,6 +203,7 @@ export function cellValue(c: Column, i: number): string | number | boolean | nul
   }
 }
 
+/** The rows `idx` of a column, in that order, as a new column (a categorical keeps its dictionary). */
 export function takeColumn(c: Column, idx: ArrayLike<number>): Column {
   const n = idx.length;
   switch (c.type) {
@@ -214,6 +233,10 @@ export function numeric(values: ArrayLike<number | null>): NumericColumn {
   return { type: 'numeric', values: v };
 }
 
+/**
+ * A categorical column from strings (null = missing), dictionary-encoded in order of first
+ * appearance.
+ */
 export function categorical(values: ArrayLike<string | null>): CategoricalColumn {
   const dict = new Map<string, number>();
   const codes = new Int32Array(values.length);
@@ -233,12 +256,17 @@ export function categorical(values: ArrayLike<string | null>): CategoricalColumn
   return { type: 'categorical', codes, dictionary: [...dict.keys()] };
 }
 
+/** A boolean column from booleans (null = missing). */
 export function boolean(values: ArrayLike<boolean | null>): BooleanColumn {
   const v = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) v[i] = values[i] === null ? BOOL_MISSING : values[i] ? 1 : 0;
   return { type: 'boolean', values: v };
 }
 
+/**
+ * A datetime column from Dates, ISO strings or epoch milliseconds (null = missing), stored as
+ * epoch milliseconds.
+ */
 export function datetime(values: ArrayLike<Date | string | number | null>): DatetimeColumn {
   const v = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {

@@ -8,6 +8,10 @@ import { convertColumn, dropMissingTokens, refineCategorical } from './convert.j
 import { BOOL_MISSING, type CategoricalColumn, type Column, type ColumnType, Frame } from './frame.js';
 import { DEFAULT_MISSING_TOKENS } from './infer.js';
 
+/**
+ * How {@link frameFromRecords} reads values: which strings mean missing, and the source name its
+ * errors give.
+ */
 export interface RecordsOptions {
   /** Strings that mean "missing" (default: '', NA, null, NULL, NaN, N/A). */
   missingTokens?: readonly string[];
@@ -15,6 +19,10 @@ export interface RecordsOptions {
   source?: string;
 }
 
+/**
+ * A Frame from an array of plain records (JSON rows): types inferred per column as the file
+ * loaders do, or forced by `types`.
+ */
 export function frameFromRecords(
   records: readonly Record<string, unknown>[],
   types: Readonly<Record<string, ColumnType>> = {},

@@ -8,6 +8,7 @@
  */
 import type { ColumnType } from './frame.js';
 
+/** The strings the loaders read as missing unless told otherwise. */
 export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'NA', 'null', 'NULL', 'NaN', 'N/A'];
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

@@ -32,6 +32,10 @@ import {
   extractDataEntry,
 } from './zip-extract.js';
 
+/**
+ * How `DataLoader.load` reads a file: format, CSV dialect, encoding, declared types, target check
+ * and the ZIP guards.
+ */
 export interface LoadOptions {
   /** Read the file as this format whatever its extension. */
   format?: DataFormat;
@@ -84,12 +88,17 @@ export interface LoadOptions {
   maxCompressionRatio?: number | null;
 }
 
+/** One loaded column: its name, inferred type and missing cells. */
 export interface ColumnReport {
   name: string;
   type: ColumnType;
   missing: number;
 }
 
+/**
+ * What was loaded, as metadata.json records it: the file, its sha256 and size, rows, columns and
+ * how the text was read.
+ */
 export interface LoadReport {
   path: string;
   format: DataFormat;
@@ -108,11 +117,16 @@ export interface LoadReport {
   entryFormat?: Exclude<DataFormat, 'zip'>;
 }
 
+/** A loaded file: its frame and the report of how it was read. */
 export interface LoadedData {
   frame: Frame;
   report: LoadReport;
 }
 
+/**
+ * The seed's loading stage: `DataLoader.load(path, opts)` reads CSV/TSV, ZIP, Parquet, JSON or
+ * NDJSON into a Frame with typed columns.
+ */
 // biome-ignore lint/complexity/noStaticOnlyClass: the seed names this stage `DataLoader.load`.
 export class DataLoader {
   static async load(path: string, opts: LoadOptions = {}): Promise<LoadedData> {

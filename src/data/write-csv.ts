@@ -6,10 +6,15 @@
 import { cellValue, type Frame } from './frame.js';
 import { DEFAULT_MISSING_TOKENS } from './infer.js';
 
+/** A value written as one CSV field (null and undefined are empty). */
 export type CsvCell = string | number | boolean | null | undefined;
 
 const MISSING = new Set<string>(DEFAULT_MISSING_TOKENS);
 
+/**
+ * One value as a CSV field, quoted when a reader would otherwise split it, trim it or take it for
+ * a missing token.
+ */
 export function csvCell(v: CsvCell): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
@@ -21,6 +26,7 @@ export function csvCell(v: CsvCell): string {
   return v;
 }
 
+/** A CSV record of `cells` with its newline. */
 export function csvLine(cells: readonly CsvCell[]): string {
   return `${cells.map(csvCell).join(',')}\n`;
 }

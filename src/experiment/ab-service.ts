@@ -31,6 +31,7 @@ import {
 } from './experiment.js';
 import { type ExperimentConfig, resolveExperimentConfig } from './experiment-config.js';
 
+/** What `startExperiment` tests: the challenger, its traffic share or shadow mode, the sticky key. */
 export interface StartExperimentOptions {
   /** Version number, `v7` or alias of the challenger. */
   challenger: string | number;
@@ -44,6 +45,7 @@ export interface StartExperimentOptions {
   actor?: string;
 }
 
+/** Where the numbers of an experiment come from: its stopping rule and the prediction log. */
 export interface ReadOptions {
   /** Stopping rule (default: the `experiment` section's defaults). */
   config?: ExperimentConfig;
@@ -51,6 +53,7 @@ export interface ReadOptions {
   logFile?: string;
 }
 
+/** One arm's live accuracy from feedback, with its version and the rows it logged. */
 export interface ArmStatus extends LiveMetrics {
   version: number;
   run_id: string;
@@ -58,6 +61,7 @@ export interface ArmStatus extends LiveMetrics {
   rows_logged: number;
 }
 
+/** A running experiment's arms, their comparison, the verdict and what to do next. */
 export interface ExperimentStatus {
   experiment: Experiment;
   config: ExperimentConfig;
@@ -77,6 +81,7 @@ export interface ExperimentStatus {
   production: { version: number | null; moved: boolean };
 }
 
+/** How `concludeExperiment` judges: early (`force`), and the gate a better challenger goes through. */
 export interface ConcludeOptions extends ReadOptions {
   /** Conclude before the planned sample size (the champion is kept unless the test says otherwise). */
   force?: boolean;
@@ -86,8 +91,10 @@ export interface ConcludeOptions extends ReadOptions {
   gate?: GateConfig;
 }
 
+/** What a conclusion did: the challenger promoted, or the champion kept. */
 export type ConcludeOutcome = 'promoted' | 'kept_champion';
 
+/** A conclusion: the final status, the outcome and why, the gate's decision, the event recorded. */
 export interface ConcludeResult {
   status: ExperimentStatus;
   outcome: ConcludeOutcome;

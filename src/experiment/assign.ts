@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Experiment } from './experiment.js';
 
+/** The two sides of an A/B test. */
 export type Arm = 'champion' | 'challenger';
 
 /** Uniform in [0, 1) from the first 48 bits of sha256(experiment id, key). */
@@ -14,6 +15,11 @@ export function keyFraction(experimentId: string, key: string): number {
   return h.readUIntBE(0, 6) / 2 ** 48;
 }
 
+/**
+ * The arm that answers a record: the challenger with the experiment's weight, by a hash of
+ * `key_field` when set (so a key always gets the same arm), else at random; always the champion in
+ * shadow mode.
+ */
 export function assignArm(
   e: Pick<Experiment, 'id' | 'weight' | 'shadow' | 'key_field'>,
   record: Readonly<Record<string, unknown>>,

@@ -11,6 +11,7 @@
 import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
+/** The `experiment` section's parameters: the stopping rule of `tabflow ab` and its test. */
 export const EXPERIMENT_PARAMS = {
   min_samples: {
     type: 'number',
@@ -52,8 +53,13 @@ export const EXPERIMENT_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** The resolved `experiment` section. */
 export type ExperimentConfig = ParamsOf<typeof EXPERIMENT_PARAMS>;
 
+/**
+ * Resolve the `experiment` section: defaults filled, bad values and inconsistent sample sizes
+ * reported in one ConfigError.
+ */
 export function resolveExperimentConfig(raw: unknown, prefix = 'experiment'): ExperimentConfig {
   const cfg = resolveParams(EXPERIMENT_PARAMS, raw, prefix);
   const issues: Issue[] = [];

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../artifacts/atomic.js';
 import { ArtifactError, UsageError } from '../core/errors.js';
 
+/** The file in a models folder that holds the running A/B test. */
 export const EXPERIMENT_FILE = 'experiment.json';
 export const EXPERIMENT_FORMAT_VERSION = 1;
 
+/** The registered version one arm serves, and the folder it is loaded from. */
 export interface ArmRef {
   version: number;
   run_id: string;
@@ -19,6 +21,10 @@ export interface ArmRef {
   dir: string;
 }
 
+/**
+ * A running A/B test as experiment.json stores it: both arms, the traffic split, shadow mode and
+ * key field.
+ */
 export interface Experiment {
   format_version: number;
   id: string;
@@ -34,10 +40,15 @@ export interface Experiment {
   started_at: string;
 }
 
+/** Where the running A/B test of the models folder `root` is stored. */
 export function experimentPath(root: string): string {
   return join(root, EXPERIMENT_FILE);
 }
 
+/**
+ * The running A/B test of `root`, or null when none; a file that cannot be read is an
+ * ArtifactError.
+ */
 export function readExperiment(root: string): Experiment | null {
   const p = experimentPath(root);
   if (!existsSync(p)) return null;
@@ -56,11 +67,13 @@ export function readExperiment(root: string): Experiment | null {
   return e;
 }
 
+/** Start or replace the A/B test of `root` (written atomically, weight checked). */
 export function writeExperiment(root: string, e: Experiment): void {
   checkWeight(e.weight);
   writeFileAtomic(experimentPath(root), `${JSON.stringify(e, null, 2)}\n`);
 }
 
+/** End the A/B test of `root` (nothing happens when none runs). */
 export function removeExperiment(root: string): void {
   rmSync(experimentPath(root), { force: true });
 }

@@ -7,6 +7,10 @@ import { ArtifactError, ConfigError } from '../core/errors.js';
 import { type Matrix, takeRows } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 
+/**
+ * Reference rows kept for the sampling explainer when none are asked for: enough for stable
+ * attributions, small enough for metadata.json.
+ */
 export const DEFAULT_BACKGROUND_ROWS = 50;
 
 /** Up to `n` distinct rows of X chosen uniformly with `seed`, kept in their original order. */

@@ -21,6 +21,7 @@ import { columnMeans, explainLinear, linearTermsOf } from './linear-explainer.js
 import { samplingShap } from './sampling-shap.js';
 import { explainTrees, treeEnsembleOf } from './tree-explainer.js';
 
+/** Inputs of the sampling explainer (exact methods ignore them): its reference rows and seed. */
 export interface ExplainOptions {
   /** Reference rows (model-matrix columns): needed by the sampling method, see `pickBackground`. */
   readonly background?: Matrix;

@@ -11,6 +11,10 @@ import type { FeatureInfo } from '../models/regressor.js';
 /** `ensemble`: the weighted sum of the members' attributions, each member by its own method. */
 export type ExplainMethod = 'tree_shap' | 'linear' | 'sampling_shap' | 'ensemble';
 
+/**
+ * Per-row attributions over the model-matrix columns: with the base value they add up to each
+ * prediction.
+ */
 export interface Explanation {
   /** E[f] under the method's reference distribution; the same for every row. */
   readonly baseValue: number;

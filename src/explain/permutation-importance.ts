@@ -5,12 +5,17 @@
  * subsampled to `maxRows` first so the cost stays small on large TEST sets.
  */
 import { ConfigError } from '../core/errors.js';
+import type { PermutationImportanceRecord } from '../core/importance-record.js';
 import { type Matrix, takeRows } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 import { sourceGroups } from './explanation.js';
 
+/**
+ * How permutation importance is measured: the metric, the shuffles per input column, the seed and
+ * the row cap.
+ */
 export interface PermutationImportanceOptions {
   /** Metric whose deterioration is measured (default r2). */
   readonly metric?: MetricName;
@@ -26,20 +31,16 @@ export interface PermutationImportanceOptions {
   readonly maxRows?: number;
 }
 
-/** What results.json stores: per input column the mean and std of the metric's deterioration. */
-export interface PermutationImportance {
-  readonly metric: MetricName;
-  /** Rows the importances were computed on, and how many were available. */
-  readonly rows: number;
-  readonly total_rows: number;
-  readonly repeats: number;
-  readonly seed: number;
-  /** Metric on the unshuffled rows. */
-  readonly baseline: number;
-  /** Input column → deterioration (positive = the model relies on it), sorted by mean, largest first. */
-  readonly columns: Record<string, { mean: number; std: number }>;
-}
+/**
+ * What results.json stores: per input column the mean and std of the metric's deterioration
+ * (the shape is core's, shared with the run-folder format).
+ */
+export type PermutationImportance = PermutationImportanceRecord<MetricName>;
 
+/**
+ * How much the metric worsens when each input column is shuffled (one-hot columns of a source
+ * together), averaged over seeded repeats: the importance results.json records.
+ */
 export function permutationImportance(
   model: FittedRegressor,
   X: Matrix,

@@ -21,6 +21,10 @@ import { Rng } from '../core/random.js';
 import { createModel, loadModel } from '../models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 
+/**
+ * Split-conformal intervals of constant width (`absolute`) or scaled by a per-row difficulty
+ * estimate (`adaptive`).
+ */
 export type IntervalMode = 'absolute' | 'adaptive';
 /** What the config asks for: a mode, or `auto` to choose on VAL. */
 export type IntervalMethod = IntervalMode | 'auto';
@@ -55,6 +59,10 @@ export interface CalibrateInput {
 /** VAL rows below which `auto` keeps absolute intervals without comparing. */
 export const MIN_AUTO_ROWS = 100;
 
+/**
+ * Calibrate a model's conformal intervals on the VAL residuals; `auto` picks the mode with the
+ * lower interval score on VAL.
+ */
 export async function calibrateIntervals(input: CalibrateInput): Promise<Intervals> {
   const { model, val, coverage } = input;
   const pv = input.valPred ?? model.predict(val.X);

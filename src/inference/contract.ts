@@ -7,6 +7,10 @@
 import { ArtifactError } from '../core/errors.js';
 import type { ColumnType, Frame } from '../data/frame.js';
 
+/**
+ * What training saw of one input column (type, missing values, range or levels): the checks
+ * inference applies to a request.
+ */
 export interface ContractFeature {
   readonly name: string;
   readonly type: ColumnType;
@@ -21,12 +25,17 @@ export interface ContractFeature {
   readonly categories?: readonly string[];
 }
 
+/**
+ * The inputs a saved model accepts: one entry per feature, and the columns ignored without a
+ * warning.
+ */
 export interface DataContract {
   readonly features: readonly ContractFeature[];
   /** Input columns accepted and ignored without a warning (target, dropped and split columns). */
   readonly ignored: readonly string[];
 }
 
+/** The train quantiles stored per numeric and datetime input beside the feature schema. */
 export const CONTRACT_QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 
 const TYPES: readonly ColumnType[] = ['numeric', 'categorical', 'boolean', 'datetime'];

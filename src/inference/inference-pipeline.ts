@@ -29,6 +29,7 @@ import {
 } from './params.js';
 import { recordsToFrame } from './records-frame.js';
 
+/** What a prediction carries beside its value: the conformal interval, the attributions. */
 export interface PredictOptions {
   /** Attach the conformal interval (when the run was calibrated). */
   interval?: boolean;
@@ -36,6 +37,10 @@ export interface PredictOptions {
   explain?: boolean;
 }
 
+/**
+ * Options of `predictFrame` (batches and files): ignored columns, row offsets of a chunk, the
+ * model matrix kept for explaining.
+ */
 export interface FrameOptions extends PredictOptions {
   /** Input columns to ignore silently (e.g. an `id` column kept beside the predictions). */
   ignore?: readonly string[];
@@ -45,6 +50,10 @@ export interface FrameOptions extends PredictOptions {
   matrix?: boolean;
 }
 
+/**
+ * One record's answer: its prediction, or `rejected` with the contract issues that stopped it, and
+ * optionally its interval and attributions.
+ */
 export interface PredictionResult {
   row: number;
   status: 'ok' | 'rejected';
@@ -64,6 +73,10 @@ export interface Attributions {
   baseValue: number;
 }
 
+/**
+ * The answers of a frame as columns: predictions, rejected and warned flags, intervals and the
+ * issues found.
+ */
 export interface BatchPrediction {
   rows: number;
   /** NaN where the row was rejected. */
@@ -83,10 +96,16 @@ export interface BatchPrediction {
   summary: ValidationSummary;
 }
 
+/** How `InferencePipeline.load` checks inputs: overrides of the run's validation policy. */
 export interface LoadOptions {
   policy?: Partial<ValidationPolicy>;
 }
 
+/**
+ * The production inference flow of one saved run: `load(dir)` verifies the run folder, then
+ * `predict` validates records against the data contract, preprocesses them as in training,
+ * predicts and adds intervals and attributions.
+ */
 export class InferencePipeline {
   readonly runId: string;
   readonly modelName: string;

@@ -6,6 +6,7 @@
  */
 import { ISSUE_CODES, type IssueCode, type ValidationPolicy } from './params.js';
 
+/** One data-contract problem of a request or file row: where, which check and what to fix. */
 // A type alias (not an interface) so it is assignable to JSON-record types (server, log).
 export type ContractIssue = {
   /** Index of the record / file row (0-based); -1 = the whole input (a column-level problem). */
@@ -18,6 +19,7 @@ export type ContractIssue = {
 /** Field named by issues about the model's output rather than an input. */
 export const PREDICTION_FIELD = '(prediction)';
 
+/** Counts of a batch's validation: rows predicted, rejected and warned, and rows per issue code. */
 export interface ValidationSummary {
   rows: number;
   predicted: number;
@@ -105,6 +107,7 @@ export function mergeSummaries(a: ValidationSummary, b: ValidationSummary): Vali
   };
 }
 
+/** The summary of a batch with no rows. */
 export function emptySummary(): ValidationSummary {
   return new IssueSink(0, {} as ValidationPolicy).summary();
 }

@@ -8,6 +8,7 @@ import type { FieldIssueCode } from '../core/error-codes.js';
 import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
+/** Every data-contract check inference runs on an input row. */
 export const ISSUE_CODES = [
   'missing_feature',
   'wrong_type',
@@ -16,14 +17,23 @@ export const ISSUE_CODES = [
   'unexpected_field',
   'null_not_allowed',
 ] as const satisfies readonly FieldIssueCode[];
+/** One of {@link ISSUE_CODES}. */
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
+/**
+ * What a check does with a row it flags: refuse it, predict with a warning, or clip the value into
+ * the train range.
+ */
 export type PolicyAction = 'reject' | 'warn' | 'clip';
 /** What each check does with the row it flags. `clip` is only meaningful for out_of_range. */
 export type ValidationPolicy = Record<IssueCode, PolicyAction>;
 
 const ACTIONS = ['reject', 'warn'] as const;
 
+/**
+ * The `inference` section's parameters: the action of each contract check and the prediction
+ * intervals.
+ */
 export const INFERENCE_PARAMS = {
   on_missing_feature: {
     type: 'enum',
@@ -76,12 +86,15 @@ export const INFERENCE_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** The resolved `inference` section. */
 export type InferenceConfig = ParamsOf<typeof INFERENCE_PARAMS>;
 
+/** Resolve the `inference` section: defaults filled, every problem reported in one ConfigError. */
 export function resolveInferenceConfig(raw: unknown, prefix = 'inference'): InferenceConfig {
   return resolveParams(INFERENCE_PARAMS, raw, prefix);
 }
 
+/** The action of each contract check from the `inference` section. */
 export function policyFromConfig(cfg: InferenceConfig): ValidationPolicy {
   return {
     missing_feature: cfg.on_missing_feature,
@@ -93,6 +106,7 @@ export function policyFromConfig(cfg: InferenceConfig): ValidationPolicy {
   };
 }
 
+/** The validation policy of a default config. */
 export const DEFAULT_POLICY: Readonly<ValidationPolicy> = Object.freeze(
   policyFromConfig(resolveInferenceConfig(undefined)),
 );

@@ -18,6 +18,10 @@ import type { BatchPrediction, InferencePipeline } from './inference-pipeline.js
 import { type ContractIssue, emptySummary, mergeSummaries, type ValidationSummary } from './issues.js';
 import { type Cell, createWriter, type PredictionWriter } from './prediction-writer.js';
 
+/**
+ * How `predictFile` writes: the output file, intervals and attributions, chunk size, id column and
+ * validation policy.
+ */
 export interface PredictFileOptions {
   /** Output file (.csv .json .ndjson .parquet). */
   out: string;
@@ -47,6 +51,10 @@ export interface PredictFileOptions {
   maxIssues?: number;
 }
 
+/**
+ * What `predictFile` did: rows written, the validation summary and issues, and the columns of the
+ * output.
+ */
 export interface PredictFileResult {
   rows: number;
   summary: ValidationSummary;
@@ -60,6 +68,10 @@ export interface PredictFileResult {
 const ID_NAMES = ['id', 'ID', 'Id'];
 const DEFAULT_STREAM_BYTES = 64 * 2 ** 20;
 
+/**
+ * Batch predictions of a data file with a saved run: read in chunks (streamed when large),
+ * validated against the contract and written atomically.
+ */
 export async function predictFile(
   pipeline: InferencePipeline,
   dataPath: string,

@@ -11,6 +11,7 @@ import { storeUriOf } from '../store/store-uri.js';
 
 export type { JoinedFeedback, JoinQuery } from '../store/prediction-store.js';
 
+/** One actual as a client sends it (checked by `FeedbackStore.record`: any field may be wrong). */
 export interface FeedbackItem {
   request_id: unknown;
   row?: unknown;

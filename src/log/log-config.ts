@@ -10,7 +10,9 @@
  */
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
+/** The durability modes of the prediction log. */
 export const LOG_DURABILITY = ['buffered', 'ack'] as const;
+/** `buffered` (rows written in batches after the answer) or `ack` (answered once committed). */
 export type LogDurability = (typeof LOG_DURABILITY)[number];
 
 export const LOG_PARAMS = {

@@ -21,6 +21,7 @@ export interface LogIssue {
   message?: string;
 }
 
+/** One scored row as the server hands it to the log. */
 export interface PredictionLogEntry {
   requestId: string;
   row: number;
@@ -45,6 +46,7 @@ export interface PredictionLogEntry {
   errors?: readonly LogIssue[];
 }
 
+/** Batching, durability and error handling of a `PredictionLog`. */
 export interface PredictionLogOptions {
   /**
    * Rows buffered before a write (default 128). A write blocks the event loop for its whole

@@ -9,6 +9,7 @@ import { storeUriOf } from '../store/store-uri.js';
 
 export type { LogQuery, LogSummary } from '../store/prediction-store.js';
 
+/** One logged row as readers see it: ISO time, JSON columns parsed, unknown columns null. */
 export interface LogRecord {
   id: number;
   time: string;

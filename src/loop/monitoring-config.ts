@@ -5,6 +5,10 @@
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 import { DRIFT_PARAMS, type DriftParams } from '../monitor/drift-options.js';
 
+/**
+ * The `monitoring` section's parameters: the window judged, the drift thresholds and the live-
+ * accuracy alarms.
+ */
 export const MONITORING_PARAMS = {
   window: {
     type: 'number',
@@ -37,8 +41,10 @@ export const MONITORING_PARAMS = {
   ...DRIFT_PARAMS,
 } as const satisfies ParamTable;
 
+/** The resolved `monitoring` section. */
 export type MonitoringConfig = ParamsOf<typeof MONITORING_PARAMS>;
 
+/** Resolve the `monitoring` section: defaults filled, every problem reported in one ConfigError. */
 export function resolveMonitoringConfig(raw: unknown, prefix = 'monitoring'): MonitoringConfig {
   return resolveParams(MONITORING_PARAMS, raw, prefix);
 }

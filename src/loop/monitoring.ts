@@ -61,17 +61,26 @@ export function monitoredModelOf(dir: string): MonitoredModel {
 
 export type { LiveMetrics };
 
+/** Live metrics of one served version (and A/B arm) from its feedback. */
 export interface VersionLive extends LiveMetrics {
   run_id: string;
   version: number | null;
   arm: string | null;
 }
 
+/**
+ * One reason `tabflow monitor` exits 3: drift, or live RMSE, R² or coverage past its threshold,
+ * with the numbers.
+ */
 export interface Alarm {
   kind: 'drift' | 'rmse' | 'r2' | 'coverage';
   message: string;
 }
 
+/**
+ * What `tabflow monitor` and `/monitoring` report: the window judged, drift against the training
+ * profile, live accuracy from feedback, alarms and the verdict.
+ */
 export interface MonitoringResult {
   generated_at: string;
   model: { name: string | null; family: string; run_id: string; version: number | null };
@@ -93,6 +102,7 @@ export interface MonitoringResult {
   status: 'ok' | 'alarm' | 'insufficient_data';
 }
 
+/** Which logged predictions are judged: a time range, the window size, and the clock. */
 export interface MonitorQuery {
   since?: number;
   until?: number;
@@ -101,6 +111,10 @@ export interface MonitorQuery {
   now?: Date;
 }
 
+/**
+ * Judge a served model on its latest logged predictions (drift against its reference profile) and
+ * on the feedback that came back (live accuracy), and raise the alarms its config sets.
+ */
 export async function runMonitoring(
   model: MonitoredModel,
   logFile: string,
@@ -128,19 +142,7 @@ export async function runMonitoring(
   predictions.reverse();
   times.reverse();
 
-  let drift: DriftReport | null = null;
-  let driftNote: string | null = null;
-  if (!model.profile) {
-    driftNote = `run ${model.runId} has no ${PROFILE_FILE} (trained before reference profiles); retrain to monitor drift`;
-  } else if (!records.length) {
-    driftNote = 'no logged predictions of this version in the time range';
-  } else {
-    drift = detectDrift(
-      model.profile,
-      buildCurrentWindow(model.profile, records, { predictions }),
-      driftParamsOf(cfg),
-    );
-  }
+  const { drift, driftNote } = driftOf(model, records, predictions, cfg);
 
   const store = await FeedbackStore.open(logFile);
   let joined: JoinedFeedback;
@@ -158,8 +160,61 @@ export async function runMonitoring(
     end: new Date(joined.ts[idx[idx.length - 1]]).toISOString(),
   }));
 
-  const alarms: Alarm[] = [];
   const reference = model.test ? { ...model.test, coverage: model.coverage } : null;
+  const alarms = alarmsOf(drift, current, reference, model.coverage, cfg);
+  const enough = current.n >= cfg.min_feedback;
+  const judged = (drift !== null && drift.dataset.drifted !== null) || enough;
+  const note = enough
+    ? null
+    : `${current.n} actuals for this version; live accuracy is judged from ${cfg.min_feedback} (monitoring.min_feedback)`;
+  return {
+    generated_at: (q.now ?? new Date()).toISOString(),
+    model: { name: model.name, family: model.family, run_id: model.runId, version: model.version },
+    window: {
+      requested: window,
+      rows: records.length,
+      first: times.length ? new Date(times[0]).toISOString() : null,
+      last: times.length ? new Date(times[times.length - 1]).toISOString() : null,
+    },
+    drift,
+    drift_note: driftNote,
+    live: { current, by_version: byVersion, over_time: overTime, reference, note },
+    alarms,
+    status: alarms.length ? 'alarm' : judged ? 'ok' : 'insufficient_data',
+  };
+}
+
+/** The drift report of the window's records, or why there is none. */
+function driftOf(
+  model: MonitoredModel,
+  records: Record<string, unknown>[],
+  predictions: (number | null)[],
+  cfg: MonitoringConfig,
+): { drift: DriftReport | null; driftNote: string | null } {
+  if (!model.profile) {
+    return {
+      drift: null,
+      driftNote: `run ${model.runId} has no ${PROFILE_FILE} (trained before reference profiles); retrain to monitor drift`,
+    };
+  }
+  if (!records.length)
+    return { drift: null, driftNote: 'no logged predictions of this version in the time range' };
+  const cur = buildCurrentWindow(model.profile, records, { predictions });
+  return { drift: detectDrift(model.profile, cur, driftParamsOf(cfg)), driftNote: null };
+}
+
+/**
+ * The alarms: dataset drift, and — with at least `min_feedback` actuals — live RMSE against the
+ * TEST RMSE, live R² against `min_r2`, and interval coverage against the nominal.
+ */
+function alarmsOf(
+  drift: DriftReport | null,
+  current: LiveMetrics,
+  reference: { rmse: number } | null,
+  coverage: number | null,
+  cfg: MonitoringConfig,
+): Alarm[] {
+  const alarms: Alarm[] = [];
   if (drift?.dataset.drifted) {
     const d = drift.dataset;
     alarms.push({
@@ -180,33 +235,15 @@ export async function runMonitoring(
       message: `live R² ${fmt(current.r2)} is below monitoring.min_r2 ${cfg.min_r2}`,
     });
   }
-  if (enough && model.coverage !== null && current.coverage !== null) {
-    if (current.coverage < model.coverage - cfg.max_coverage_drop) {
+  if (enough && coverage !== null && current.coverage !== null) {
+    if (current.coverage < coverage - cfg.max_coverage_drop) {
       alarms.push({
         kind: 'coverage',
-        message: `live interval coverage ${pct(current.coverage)} is below the nominal ${pct(model.coverage)} by more than ${pct(cfg.max_coverage_drop)}`,
+        message: `live interval coverage ${pct(current.coverage)} is below the nominal ${pct(coverage)} by more than ${pct(cfg.max_coverage_drop)}`,
       });
     }
   }
-  const judged = (drift !== null && drift.dataset.drifted !== null) || enough;
-  const note = enough
-    ? null
-    : `${current.n} actuals for this version; live accuracy is judged from ${cfg.min_feedback} (monitoring.min_feedback)`;
-  return {
-    generated_at: (q.now ?? new Date()).toISOString(),
-    model: { name: model.name, family: model.family, run_id: model.runId, version: model.version },
-    window: {
-      requested: window,
-      rows: records.length,
-      first: times.length ? new Date(times[0]).toISOString() : null,
-      last: times.length ? new Date(times[times.length - 1]).toISOString() : null,
-    },
-    drift,
-    drift_note: driftNote,
-    live: { current, by_version: byVersion, over_time: overTime, reference, note },
-    alarms,
-    status: alarms.length ? 'alarm' : judged ? 'ok' : 'insufficient_data',
-  };
+  return alarms;
 }
 
 function indicesWhere(j: JoinedFeedback, keep: (i: number) => boolean): number[] {

@@ -5,6 +5,7 @@
  */
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
+/** The `retrain` section's parameters: what happens when the challenger passes the gate. */
 export const RETRAIN_PARAMS = {
   on_gate_pass: {
     type: 'enum',
@@ -32,8 +33,10 @@ export const RETRAIN_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** The resolved `retrain` section. */
 export type RetrainConfig = ParamsOf<typeof RETRAIN_PARAMS>;
 
+/** Resolve the `retrain` section: defaults filled, every problem reported in one ConfigError. */
 export function resolveRetrainConfig(raw: unknown, prefix = 'retrain'): RetrainConfig {
   return resolveParams(RETRAIN_PARAMS, raw, prefix);
 }

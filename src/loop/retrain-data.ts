@@ -27,12 +27,17 @@ export interface RetrainDataInput {
   now?: Date;
 }
 
+/** The combined data file a retrain trains on, and the rows each source gave. */
 export interface RetrainDataReport {
   path: string;
   rows: { base: number; new_file: number; feedback: number; total: number };
   columns: string[];
 }
 
+/**
+ * Write the data a retrain trains on as one CSV under `<models root>/data/`: the champion's
+ * training file plus the new file's rows and labelled feedback.
+ */
 export async function buildRetrainData(input: RetrainDataInput): Promise<RetrainDataReport> {
   const { target } = input;
   if (!existsSync(input.basePath)) {

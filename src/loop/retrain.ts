@@ -5,10 +5,8 @@
  * A/B test, promote, or only register. Every outcome is a registry event with its numbers.
  */
 import { join } from 'node:path';
-import { readRunConfig } from '../artifacts/run-config.js';
-import { resolveConfig, type TabflowConfig } from '../config/config.js';
-import { loadOptionsOf } from '../config/load-options.js';
 import { UsageError } from '../core/errors.js';
+import { loadOptionsOf } from '../data/data-config.js';
 import { startExperiment } from '../experiment/ab-service.js';
 import { LOG_FILE } from '../log/default-log-path.js';
 import { FeedbackStore, type LabelledRows } from '../log/feedback.js';
@@ -17,6 +15,7 @@ import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry, type VersionRecord } from '../registry/model-registry.js';
 import { filterCandidates } from '../train/candidates.js';
 import { type PipelineEvent, TrainingPipeline } from '../train/training-pipeline.js';
+import { type ChampionConfig, readChampionConfig } from './champion-config.js';
 import { buildRetrainData, type RetrainDataReport } from './retrain-data.js';
 
 export interface StartAbInput {
@@ -27,6 +26,7 @@ export interface StartAbInput {
   reason: string;
 }
 
+/** Where to retrain, on which new rows, and what to do when the gate passes. */
 export interface RetrainOptions {
   /** Models root holding the registry and the production stage. */
   root: string;
@@ -48,8 +48,10 @@ export interface RetrainOptions {
   now?: () => Date;
 }
 
+/** What a retrain did with a challenger that passed or failed the gate. */
 export type RetrainAction = 'ab_started' | 'promoted' | 'registered' | 'kept';
 
+/** A retrain's data, champion and challenger, the gate's numbers, the action and one summary line. */
 export interface RetrainResult {
   data: RetrainDataReport;
   champion: { version: number; run_id: string };
@@ -61,6 +63,11 @@ export interface RetrainResult {
   promotion?: PromotionDecision;
 }
 
+/**
+ * Retrain the production version's config on new labelled rows, judge the challenger against the
+ * champion on fresh held-out rows, then start an A/B test, promote or only register it
+ * (`retrain.on_gate_pass`). The outcome is recorded as a registry event with its numbers.
+ */
 export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   if (!o.newData && !o.fromFeedback) {
     throw new UsageError(
@@ -70,7 +77,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   }
   const registry = await ModelRegistry.open(o.root);
   let champion: VersionRecord;
-  let cfg: TabflowConfig;
+  let cfg: ChampionConfig;
   try {
     const prod = await registry.stageVersion('production');
     if (!prod) {
@@ -80,7 +87,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       );
     }
     champion = prod;
-    cfg = resolveConfig(readRunConfig(champion.run_path));
+    cfg = readChampionConfig(champion.run_path);
   } finally {
     await registry.close();
   }
@@ -108,7 +115,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   });
 
   // The production config, on the new data; registered as a dev version, never auto-promoted.
-  const next: TabflowConfig = {
+  const next: ChampionConfig = {
     ...cfg,
     data: { ...cfg.data, path: data.path },
     output: { ...cfg.output, dir: o.root, promote: 'never' },

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 
+/** A regression metric with its direction, so selection and early stopping never special-case one. */
 export interface Metric {
   readonly name: MetricName;
   readonly doc: string;
@@ -13,6 +14,7 @@ export interface Metric {
   compute(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number;
 }
 
+/** The metrics selection, tuning and reports know. */
 export type MetricName = 'r2' | 'rmse' | 'mae' | 'mape' | 'medae';
 
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -37,6 +39,7 @@ export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   return 1 - ssRes / ssTot;
 }
 
+/** Mean squared error. */
 export function mse(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   const n = checkLengths(yTrue, yPred);
   let s = 0;
@@ -44,10 +47,12 @@ export function mse(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number 
   return s / n;
 }
 
+/** Root mean squared error, in the target's unit. */
 export function rmse(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   return Math.sqrt(mse(yTrue, yPred));
 }
 
+/** Mean absolute error, in the target's unit. */
 export function mae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   const n = checkLengths(yTrue, yPred);
   let s = 0;
@@ -64,6 +69,7 @@ export function mape(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number
   return s / n;
 }
 
+/** Median absolute error: robust to a few large misses. */
 export function medae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   const n = checkLengths(yTrue, yPred);
   const e = new Float64Array(n);
@@ -72,6 +78,7 @@ export function medae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): numbe
   return n % 2 ? e[(n - 1) >> 1] : (e[n / 2 - 1] + e[n / 2]) / 2;
 }
 
+/** Every metric by name, with its doc and direction. */
 export const METRICS: Readonly<Record<MetricName, Metric>> = {
   r2: { name: 'r2', doc: 'coefficient of determination', greaterIsBetter: true, compute: r2 },
   rmse: { name: 'rmse', doc: 'root mean squared error', greaterIsBetter: false, compute: rmse },
@@ -85,8 +92,10 @@ export const METRICS: Readonly<Record<MetricName, Metric>> = {
   medae: { name: 'medae', doc: 'median absolute error', greaterIsBetter: false, compute: medae },
 };
 
+/** The names in {@link METRICS}, in their order (results tables list them so). */
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
+/** The metric called `name`; an unknown name is a ConfigError listing the known ones. */
 export function getMetric(name: string, path = 'selection.metric'): Metric {
   const m = METRICS[name as MetricName];
   if (!m) {
@@ -101,6 +110,7 @@ export function getMetric(name: string, path = 'selection.metric'): Metric {
   return m;
 }
 
+/** A value for every metric (results.json's per-split scores). */
 export type MetricValues = Record<MetricName, number>;
 
 /** All metrics at once. */

@@ -9,6 +9,10 @@ import { type ParamTable, resolveParams } from '../core/params.js';
 import type { SearchSpace } from '../core/search-space.js';
 import type { FittedRegressor, InputEncoding, Regressor } from './regressor.js';
 
+/**
+ * A model family, the plug-in point of tabflow: its parameters, input encoding, capabilities,
+ * tuning space, `create(params)` and the loader of its fitted models.
+ */
 export interface ModelFamily {
   readonly kind: string;
   /** One line for `tabflow models` and docs. */
@@ -68,13 +72,18 @@ export function registerFamily(f: ModelFamily): void {
   families.set(f.kind, f);
 }
 
-/** @deprecated The former name of `registerFamily`. */
+/**
+ * Register a model family under its `kind`.
+ * @deprecated The former name of `registerFamily`.
+ */
 export const registerModel = registerFamily;
 
+/** The kinds of every registered family, in registration order. */
 export function modelKinds(): string[] {
   return [...families.keys()];
 }
 
+/** The family of `kind`; an unknown kind is a ConfigError listing the known ones. */
 export function getFamily(kind: string, path = 'model'): ModelFamily {
   const f = families.get(kind);
   if (!f) {
@@ -95,6 +104,10 @@ export function createModel(kind: string, params: unknown = {}, path = `models.$
   return f.create(resolveParams(f.params, params, `${path}.params`));
 }
 
+/**
+ * A fitted model from its model.json: the family named by `kind` loads it; an unknown kind or a
+ * newer format is an ArtifactError.
+ */
 export function loadModel(json: Serialized): FittedRegressor {
   const f = families.get(json?.kind);
   if (!f) {

@@ -25,6 +25,10 @@ export interface FeatureInfo {
 /** How categorical inputs should be encoded for a model. */
 export type InputEncoding = 'onehot' | 'ordinal';
 
+/**
+ * What a fit gets besides X and y: feature meanings, the seed, validation rows for early stopping,
+ * the abort signal, progress and threads.
+ */
 export interface FitContext {
   /** Meaning of each column of X. */
   readonly features: readonly FeatureInfo[];
@@ -40,12 +44,17 @@ export interface FitContext {
   readonly threads?: number;
 }
 
+/** An unfitted model: hyperparameters only; `fit` returns a separate fitted model. */
 export interface Regressor {
   readonly kind: string;
   readonly params: Readonly<Record<string, unknown>>;
   fit(X: Matrix, y: Float64Array, ctx: FitContext): Promise<FittedRegressor>;
 }
 
+/**
+ * A fitted model: predictions, importances and its learned state as plain JSON (`toJSON`, loaded
+ * back by its family).
+ */
 export interface FittedRegressor {
   readonly kind: string;
   readonly nFeatures: number;

@@ -13,6 +13,10 @@ import { type BootstrapInterval, bootstrapRmseDifference } from './bootstrap.js'
 import { type LiveMetrics, liveMetrics, type Scored } from './live-metrics.js';
 import { pairedTTest, type TTestResult, welchTTest } from './t-test.js';
 
+/**
+ * The parameters of an A/B comparison: sample sizes, significance level, the test and the
+ * bootstrap.
+ */
 export const AB_TEST_PARAMS = {
   min_samples: {
     type: 'number',
@@ -32,10 +36,16 @@ export const AB_TEST_PARAMS = {
   resamples: { type: 'number', default: 2000, min: 10, integer: true, doc: 'bootstrap resamples' },
   seed: { type: 'number', default: 0, integer: true, doc: 'bootstrap seed' },
 } as const satisfies ParamTable;
+/** Resolved {@link AB_TEST_PARAMS}. */
 export type AbTestParams = ParamsOf<typeof AB_TEST_PARAMS>;
 
+/** What an A/B comparison concludes. */
 export type AbVerdict = 'challenger_better' | 'champion_better' | 'no_difference' | 'insufficient_data';
 
+/**
+ * The comparison of two arms on their absolute errors: live metrics of each, the difference, the
+ * test and the verdict with its reason.
+ */
 export interface ArmComparison {
   verdict: AbVerdict;
   reason: string;
@@ -48,6 +58,11 @@ export interface ArmComparison {
   bootstrap: BootstrapInterval | null;
 }
 
+/**
+ * Compare champion and challenger on their feedback's absolute errors: a paired t-test when
+ * `paired` (both arms scored the same rows, as in shadow mode), Welch's otherwise, and a bootstrap
+ * interval of the RMSE difference.
+ */
 export function compareArms(
   champion: Scored,
   challenger: Scored,

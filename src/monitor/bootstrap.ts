@@ -6,6 +6,7 @@
  */
 import { Rng } from '../core/random.js';
 
+/** Resamples, confidence level, seed and pairing of the RMSE-difference bootstrap. */
 export interface BootstrapOptions {
   /** Resamples (default 2000). */
   resamples?: number;
@@ -16,6 +17,7 @@ export interface BootstrapOptions {
   paired?: boolean;
 }
 
+/** A percentile bootstrap interval of RMSE(challenger) − RMSE(champion). */
 export interface BootstrapInterval {
   /** RMSE(challenger) − RMSE(champion) on the data as observed. */
   estimate: number;

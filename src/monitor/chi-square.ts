@@ -7,12 +7,17 @@
  */
 import { chiSquareSf } from './special-functions.js';
 
+/** A chi-square statistic with its degrees of freedom and p-value. */
 export interface ChiSquareResult {
   statistic: number;
   df: number;
   p_value: number;
 }
 
+/**
+ * Chi-square test that two samples' category counts come from one distribution (categories empty
+ * on both sides are left out).
+ */
 export function chiSquareHomogeneity(
   refCounts: ArrayLike<number>,
   curCounts: ArrayLike<number>,

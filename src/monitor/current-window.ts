@@ -11,6 +11,10 @@ import { DEFAULT_MISSING_TOKENS, parseBooleanLoose, parseDatetime, parseNumber }
 import type { CategoricalProfile, NumericProfile, ReferenceProfile } from './reference-profile.js';
 import { histogram, sortedFinite } from './sketch.js';
 
+/**
+ * The live values of one numeric (or datetime) feature in the window, sorted, with missing and
+ * unreadable counts.
+ */
 export interface NumericWindow {
   readonly type: 'numeric';
   readonly name: string;
@@ -25,6 +29,10 @@ export interface NumericWindow {
   readonly counts: Float64Array;
 }
 
+/**
+ * Live category counts of one categorical feature in the window, against the reference's
+ * categories.
+ */
 export interface CategoricalWindow {
   readonly type: 'categorical';
   readonly name: string;
@@ -41,8 +49,13 @@ export interface CategoricalWindow {
   readonly unseenExamples: readonly string[];
 }
 
+/** One feature's live values in the window. */
 export type FeatureWindow = NumericWindow | CategoricalWindow;
 
+/**
+ * The latest served inputs (and predictions, actuals) summarised per reference feature: what drift
+ * detection compares with the reference profile.
+ */
 export interface CurrentWindow {
   readonly nRows: number;
   /** One per reference feature, in the reference's order. */
@@ -52,6 +65,10 @@ export interface CurrentWindow {
   readonly target: NumericWindow | null;
 }
 
+/**
+ * What a window holds besides the inputs: the logged predictions and actuals, and the missing
+ * tokens.
+ */
 export interface WindowOptions {
   /** The logged predictions of these rows (numbers, or strings/null as stored). */
   predictions?: ArrayLike<unknown>;

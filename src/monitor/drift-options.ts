@@ -4,10 +4,14 @@
  */
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
+/** The drift tests a numeric feature may use (`auto` picks by sample size, as Evidently does). */
 export const NUMERIC_METHODS = ['auto', 'ks', 'wasserstein', 'chisquare', 'jensenshannon', 'psi'] as const;
+/** The drift tests a categorical feature may use. */
 export const CATEGORICAL_METHODS = ['auto', 'chisquare', 'jensenshannon', 'psi'] as const;
+/** The drift test a feature was judged with. */
 export type DriftMethod = 'ks' | 'wasserstein' | 'jensenshannon' | 'psi' | 'chisquare';
 
+/** Drift detection's parameters: tests, thresholds and sample sizes (Evidently's defaults). */
 export const DRIFT_PARAMS = {
   min_samples: {
     type: 'number',
@@ -82,6 +86,7 @@ export const DRIFT_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** Resolved {@link DRIFT_PARAMS}. */
 export type DriftParams = ParamsOf<typeof DRIFT_PARAMS>;
 
 /** Defaults merged with `given`; unknown keys and bad values throw a ConfigError naming them. */

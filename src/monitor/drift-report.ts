@@ -20,6 +20,10 @@ import type { CategoricalProfile, NumericProfile, ReferenceProfile } from './ref
 import { nextUp } from './sketch.js';
 import { normalizedWasserstein } from './wasserstein.js';
 
+/**
+ * One feature judged for drift: the test and its statistic, the verdict (or why none), PSI,
+ * missing and unseen rates, and both distributions for plots.
+ */
 export interface FeatureDrift {
   feature: string;
   type: 'numeric' | 'categorical';
@@ -50,6 +54,7 @@ export interface FeatureDrift {
   distribution: { bins: string[]; reference: number[]; current: number[] };
 }
 
+/** The dataset-level verdict: the share of judged features that drifted against the threshold. */
 export interface DatasetDrift {
   n_features: number;
   /** Features with a non-null verdict. */
@@ -61,6 +66,7 @@ export interface DatasetDrift {
   drifted: boolean | null;
 }
 
+/** Drift of every feature, the prediction and the target, and the dataset-level verdict. */
 export interface DriftReport {
   features: FeatureDrift[];
   /** Drift of the prediction distribution, when both sides have predictions. */

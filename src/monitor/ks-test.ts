@@ -9,6 +9,7 @@
  */
 import { kolmogorovSf } from './kolmogorov.js';
 
+/** The two-sample Kolmogorov-Smirnov statistic D and its p-value. */
 export interface KsResult {
   statistic: number;
   p_value: number;

@@ -13,6 +13,10 @@ export interface Scored {
   upper?: ArrayLike<number>;
 }
 
+/**
+ * Accuracy of predictions against the actuals that came back: R², RMSE, MAE and interval coverage,
+ * with the rows used.
+ */
 export interface LiveMetrics {
   /** Rows used (finite prediction and actual). */
   n: number;
@@ -29,6 +33,7 @@ export interface LiveMetrics {
   mean_interval_width: number | null;
 }
 
+/** Live metrics of one window of rows (or of time). */
 export interface WindowMetrics extends LiveMetrics {
   /** Row range [start, end) of the window, or its time range when bucketed by time. */
   start: number;

@@ -22,7 +22,9 @@ import {
   type ReferenceProfile,
 } from './reference-profile.js';
 
+/** The `kind` of profile.json. */
 export const PROFILE_KIND = 'reference_profile';
+/** The format version of profile.json; a newer one is refused when loading. */
 export const PROFILE_FORMAT_VERSION = 1;
 
 /** The JSON form (plain data; write it with core/codec's stringifyArtifact). */

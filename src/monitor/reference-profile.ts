@@ -22,6 +22,10 @@ import {
   valueEdges,
 } from './sketch.js';
 
+/**
+ * How the reference profile summarises training data: histogram bins, sample size and category
+ * cap.
+ */
 export const PROFILE_PARAMS = {
   bins: {
     type: 'number',
@@ -48,8 +52,13 @@ export const PROFILE_PARAMS = {
     doc: 'categories kept per categorical feature; rarer ones are pooled into "other"',
   },
 } as const satisfies ParamTable;
+/** Resolved {@link PROFILE_PARAMS}. */
 export type ProfileParams = ParamsOf<typeof PROFILE_PARAMS>;
 
+/**
+ * A numeric (or datetime) feature at training time: counts, a sorted sample, quantiles and
+ * histogram edges.
+ */
 export interface NumericProfile {
   readonly type: 'numeric';
   readonly name: string;
@@ -74,6 +83,7 @@ export interface NumericProfile {
   readonly sketch: Float64Array;
 }
 
+/** A categorical (or boolean) feature at training time: its categories and their counts. */
 export interface CategoricalProfile {
   readonly type: 'categorical';
   readonly name: string;
@@ -87,8 +97,13 @@ export interface CategoricalProfile {
   readonly other: number;
 }
 
+/** One feature's summary at training time. */
 export type FeatureProfile = NumericProfile | CategoricalProfile;
 
+/**
+ * The training data as monitoring remembers it (profile.json): each feature, the TEST predictions
+ * and the target.
+ */
 export interface ReferenceProfile {
   readonly params: ProfileParams;
   readonly nRows: number;
@@ -99,6 +114,10 @@ export interface ReferenceProfile {
   readonly target: NumericProfile | null;
 }
 
+/**
+ * What the reference profile covers: the features, the predictions and target to add, and the
+ * summary parameters.
+ */
 export interface ReferenceOptions {
   /**
    * Features to profile (default: every column but datetimes — a timestamp always "drifts" as

@@ -5,6 +5,10 @@
  */
 import { studentTSf } from './special-functions.js';
 
+/**
+ * A t-test of the difference in means: t, degrees of freedom, two-sided p-value and the
+ * difference.
+ */
 export interface TTestResult {
   /** t statistic of mean(a) − mean(b); ±∞ when both samples are constant and differ. */
   t: number;

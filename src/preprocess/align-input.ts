@@ -16,6 +16,7 @@ import {
   type Frame,
 } from '../data/frame.js';
 
+/** An input column the preprocessor was fitted on: its name and type. */
 export interface InputColumn {
   readonly name: string;
   readonly type: ColumnType;

@@ -8,6 +8,10 @@ import type { Issue } from '../core/errors.js';
 import type { CategoricalColumn } from '../data/frame.js';
 import type { PreprocessConfig } from './params.js';
 
+/**
+ * What the categorical step learned of one column on TRAIN: its levels, the infrequent ones
+ * bucketed together, and the fill for missing values.
+ */
 export interface CategoricalState {
   /** Levels with their own output slot, sorted. */
   levels: string[];

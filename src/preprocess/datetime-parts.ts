@@ -5,6 +5,7 @@
  */
 
 export const DATETIME_PARTS = ['year', 'month', 'day', 'dayofweek', 'hour', 'days'] as const;
+/** A numeric feature extracted from a datetime column. */
 export type DatetimePart = (typeof DATETIME_PARTS)[number];
 
 const MS_PER_DAY = 86_400_000;

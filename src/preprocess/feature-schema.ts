@@ -6,6 +6,10 @@
 import { BOOL_MISSING, type Column, type ColumnType } from '../data/frame.js';
 import type { LevelCounts } from './categorical-step.js';
 
+/**
+ * One input column as training saw it (type, missing values, range, levels): metadata.json's
+ * `features`, from which the data contract is built.
+ */
 // A type alias (not an interface) so it is assignable to JSON-record types such as metadata's.
 export type FeatureSchema = {
   readonly name: string;

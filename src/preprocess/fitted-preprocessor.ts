@@ -18,6 +18,10 @@ import type { NumericStats } from './numeric-step.js';
 import { writeNumeric } from './numeric-step.js';
 import type { PreprocessConfig } from './params.js';
 
+/**
+ * Preprocessing fitted on TRAIN: imputation, outlier bounds, scaling and encodings as plain state;
+ * `transform` turns any frame into the model matrix, and it round-trips through preprocessor.json.
+ */
 export class FittedPreprocessor {
   readonly inputColumns: readonly InputColumn[];
   readonly schema: FeatureSchema[];

@@ -14,7 +14,9 @@ import { DATETIME_PARTS, type DatetimePart } from './datetime-parts.js';
 import type { FeatureSchema } from './feature-schema.js';
 import { type PreprocessConfig, resolvePreprocessConfig } from './params.js';
 
+/** The `kind` of preprocessor.json. */
 export const PREPROCESSOR_KIND = 'preprocessor';
+/** The format version of preprocessor.json; a newer one is refused when loading. */
 export const PREPROCESSOR_FORMAT_VERSION = 1;
 
 /**

@@ -7,6 +7,10 @@
 import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
+/**
+ * The `preprocessing` section's parameters: imputation, outlier clipping, scaling, encoding and
+ * datetime parts.
+ */
 export const PREPROCESS_PARAMS = {
   numeric_impute: {
     type: 'enum',
@@ -89,6 +93,7 @@ export const PREPROCESS_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** The resolved `preprocessing` section. */
 export type PreprocessConfig = ParamsOf<typeof PREPROCESS_PARAMS>;
 
 /** Validate a raw `preprocessing` section; a ConfigError lists every problem (key, value, rule). */

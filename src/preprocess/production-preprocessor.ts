@@ -13,6 +13,10 @@ import type { ColumnPlan, FittedState } from './fitted-state.js';
 import { fitNumeric, type NumericStats } from './numeric-step.js';
 import type { PreprocessConfig } from './params.js';
 
+/**
+ * The unfitted preprocessing stage: its config and the encoding the model family asked for;
+ * `fit(train)` learns on TRAIN rows only and returns a {@link FittedPreprocessor}.
+ */
 export class ProductionPreprocessor {
   readonly config: Readonly<PreprocessConfig>;
   /** What the model family asked for; `config.encoding` other than auto overrides it. */

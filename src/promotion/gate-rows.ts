@@ -10,15 +10,13 @@
  * (a subset, a retrain's combined file) or a logged request is matched to the rows it repeats.
  */
 import { existsSync } from 'node:fs';
-import { readRunConfig } from '../artifacts/run-config.js';
 import type { MetadataJson } from '../artifacts/run-folder.js';
-import { resolveConfig } from '../config/config.js';
-import { loadOptionsOf } from '../config/load-options.js';
 import { DataError } from '../core/errors.js';
+import { loadOptionsOf } from '../data/data-config.js';
 import { type Column, cellValue, type Frame } from '../data/frame.js';
 import type { InferencePipeline } from '../inference/inference-pipeline.js';
 import { FeedbackStore, type LabelledRows } from '../log/feedback.js';
-import { type HeldOutRows, heldOutParts } from './held-out.js';
+import { type HeldOutRows, heldOutParts, readHeldOutConfig } from './held-out.js';
 
 /** Feedback older than this is not "recent": the gate leaves it out. */
 export const GATE_FEEDBACK_DAYS = 30;
@@ -115,7 +113,7 @@ export function fileScored(path: string, features: Frame, y: Float64Array, cand:
 
 async function runRows(model: Model): Promise<RunRows> {
   const meta: MetadataJson = model.pipeline.metadata;
-  const cfg = resolveConfig(readRunConfig(model.dir));
+  const cfg = readHeldOutConfig(model.dir);
   const path = cfg.data.path;
   const why = `The gate scores both models on rows neither was trained on, so it rebuilds ${model.name}'s split`;
   if (path && !existsSync(path)) {

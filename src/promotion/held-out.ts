@@ -7,14 +7,32 @@
 import { existsSync } from 'node:fs';
 import { readRunConfig } from '../artifacts/run-config.js';
 import type { MetadataJson } from '../artifacts/run-folder.js';
-import { DataCleaner } from '../clean/data-cleaner.js';
-import { resolveConfig, type TabflowConfig } from '../config/config.js';
-import { loadOptionsOf } from '../config/load-options.js';
+import { type CleanConfig, DataCleaner, resolveCleanConfig } from '../clean/data-cleaner.js';
 import type { CodeOf } from '../core/error-codes.js';
 import { DataError } from '../core/errors.js';
+import { resolveSections, type SectionResolvers } from '../core/sections.js';
+import { type DataConfig, loadOptionsOf, resolveDataConfig } from '../data/data-config.js';
 import type { Frame } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
-import { DataSplitter } from '../split/data-splitter.js';
+import { DataSplitter, resolveSplitConfig, type SplitConfig } from '../split/data-splitter.js';
+
+/** The config sections a run's split is rebuilt from: how its data was read, cleaned and split. */
+export interface HeldOutConfig {
+  data: DataConfig;
+  cleaning: CleanConfig;
+  split: SplitConfig;
+}
+
+const HELD_OUT_SECTIONS: SectionResolvers<HeldOutConfig> = {
+  data: resolveDataConfig,
+  cleaning: resolveCleanConfig,
+  split: resolveSplitConfig,
+};
+
+/** The {@link HeldOutConfig} sections of a run folder's config.yaml, resolved. */
+export function readHeldOutConfig(dir: string): HeldOutConfig {
+  return resolveSections(readRunConfig(dir), HELD_OUT_SECTIONS);
+}
 
 /** A part of a run's split. */
 export type SplitPart = 'train' | 'val' | 'test';
@@ -40,7 +58,7 @@ export interface HeldOutExpectation {
 
 /** One part of a run's split; see heldOutParts. */
 export async function heldOutRows(
-  cfg: TabflowConfig,
+  cfg: HeldOutConfig,
   part: SplitPart = 'test',
   expect: HeldOutExpectation = {},
 ): Promise<HeldOutRows> {
@@ -49,7 +67,7 @@ export async function heldOutRows(
 
 /** Several parts of a run's split from one load → clean → split of its data file. */
 export async function heldOutParts(
-  cfg: TabflowConfig,
+  cfg: HeldOutConfig,
   parts: readonly SplitPart[],
   expect: HeldOutExpectation = {},
 ): Promise<HeldOutRows[]> {
@@ -109,7 +127,7 @@ export async function runTestRows(
   meta: MetadataJson,
   o: { code: CodeOf<'DataError'>; who: string; orElse?: string },
 ): Promise<HeldOutRows> {
-  const cfg = resolveConfig(readRunConfig(dir));
+  const cfg = readHeldOutConfig(dir);
   if (cfg.data.path && !existsSync(cfg.data.path)) {
     throw new DataError(
       o.code,

@@ -11,6 +11,7 @@ import { type SavedRun, type SaveInput, saveArtifacts } from '../artifacts/save-
 import { TabflowError, UsageError } from '../core/errors.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { checkModelName, type Stage } from '../registry/names.js';
+import type { RegistryConfig } from '../registry/registry-config.js';
 import { type PromotionDecision, promote } from './promote.js';
 
 /** A saved run, registered, and what happened to production. */
@@ -30,7 +31,9 @@ export interface SaveResult extends Omit<SavedRun, 'files'> {
 }
 
 /** Save a trained run into `config.output.dir`, register it and move its stages (see above). */
-export async function saveAndRegister(input: SaveInput): Promise<SaveResult> {
+export async function saveAndRegister(
+  input: SaveInput & { config: { registry: RegistryConfig } },
+): Promise<SaveResult> {
   const { config } = input;
   const root = config.output.dir;
   const name = checkModelName(config.registry.name);

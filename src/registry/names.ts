@@ -12,6 +12,7 @@ export { STAGES, type Stage };
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const VERSION_REF = /^[vV]?([1-9][0-9]{0,8})$/;
 
+/** Whether `s` is a stage name. */
 export function isStage(s: unknown): s is Stage {
   return typeof s === 'string' && (STAGES as readonly string[]).includes(s);
 }

@@ -45,6 +45,7 @@ export const REGISTRY_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** The `registry` config section: model name, gate thresholds, stage on train. */
 export type RegistryConfig = ParamsOf<typeof REGISTRY_PARAMS>;
 
 export function resolveRegistryConfig(raw: unknown, prefix = 'registry'): RegistryConfig {

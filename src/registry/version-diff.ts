@@ -27,6 +27,7 @@ export interface MetricChange {
   delta: number | null;
 }
 
+/** What differs between two versions: params, metrics, data and config. */
 export interface VersionDiff {
   a: VersionSummary;
   b: VersionSummary;

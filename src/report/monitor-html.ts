@@ -11,10 +11,18 @@ import { barChart, binChart, COLORS, esc, lineChart } from './svg.js';
 
 const MAX_DISTRIBUTIONS = 12;
 
+/**
+ * A monitoring result as one self-contained HTML page: verdict and alarms, drift per feature with
+ * distributions, and live accuracy over time and per version.
+ */
 export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: number } = {}): string {
   const title = `tabflow monitoring — ${r.model.name ?? r.model.family}${r.model.version !== null ? ` v${r.model.version}` : ''}`;
-  const body: string[] = [];
-  body.push(`<h1>${esc(title)}</h1>`);
+  return page(title, [...header(r, title), ...driftSection(r), ...liveSection(r, opts.maxRmseRatio)]);
+}
+
+/** Title, window, the verdict badge, the alarms and the live-vs-training summary. */
+function header(r: MonitoringResult, title: string): string[] {
+  const body = [`<h1>${esc(title)}</h1>`];
   body.push(
     `<p class="sub">run ${esc(r.model.run_id)} · generated ${esc(r.generated_at)} · window: latest ${r.window.rows} of ${r.window.requested} requested predictions` +
       (r.window.first ? ` (${esc(r.window.first)} → ${esc(r.window.last ?? '')})` : '') +
@@ -28,83 +36,53 @@ export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: numbe
     );
   }
   body.push(summary(r));
-  body.push('<h2>Drift</h2>');
-  if (!r.drift) {
-    body.push(`<p class="note">${esc(r.drift_note ?? 'no drift report')}</p>`);
-  } else {
-    const feats = r.drift.features;
-    const d = r.drift.dataset;
+  return body;
+}
+
+/** Drift: the verdict, PSI per feature, the full table and the distributions that moved most. */
+function driftSection(r: MonitoringResult): string[] {
+  const body = ['<h2>Drift</h2>'];
+  if (!r.drift) return [...body, `<p class="note">${esc(r.drift_note ?? 'no drift report')}</p>`];
+  const feats = r.drift.features;
+  const d = r.drift.dataset;
+  body.push(
+    `<p>${d.drifted_features.length} of ${d.n_judged} judged features drifted (share ${fmt(d.share)}, dataset drift at ≥ ${d.threshold}): <b>${verdict(d.drifted)}</b></p>`,
+  );
+  const order = [...feats].sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1));
+  body.push(
+    barChart(
+      order.map((f) => f.feature),
+      Float64Array.from(order, (f) => f.psi ?? Number.NaN),
+      {
+        title: 'PSI per feature (one scale for every feature type)',
+        threshold: r.drift.params.psi_threshold,
+      },
+    ),
+  );
+  body.push(driftTable(r.drift.prediction ? [...feats, r.drift.prediction] : feats));
+  body.push('<h3>Distributions: reference (training) vs current window</h3><div class="grid">');
+  const shown = [...(r.drift.prediction ? [r.drift.prediction] : []), ...order.slice(0, MAX_DISTRIBUTIONS)];
+  for (const f of shown) {
     body.push(
-      `<p>${d.drifted_features.length} of ${d.n_judged} judged features drifted (share ${fmt(d.share)}, dataset drift at ≥ ${d.threshold}): <b>${verdict(d.drifted)}</b></p>`,
-    );
-    const order = [...feats].sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1));
-    body.push(
-      barChart(
-        order.map((f) => f.feature),
-        Float64Array.from(order, (f) => f.psi ?? Number.NaN),
-        {
-          title: 'PSI per feature (one scale for every feature type)',
-          threshold: r.drift.params.psi_threshold,
-        },
-      ),
-    );
-    body.push(driftTable(r.drift.prediction ? [...feats, r.drift.prediction] : feats));
-    body.push('<h3>Distributions: reference (training) vs current window</h3><div class="grid">');
-    const shown = [...(r.drift.prediction ? [r.drift.prediction] : []), ...order.slice(0, MAX_DISTRIBUTIONS)];
-    for (const f of shown) {
-      body.push(
-        binChart(
-          f.distribution.bins,
-          [
-            { name: 'reference', values: f.distribution.reference, color: COLORS.reference },
-            { name: 'current', values: f.distribution.current, color: COLORS.current },
-          ],
-          { title: `${f.feature}${f.drifted ? ' — drifted' : ''}` },
-        ),
-      );
-    }
-    body.push('</div>');
-  }
-  body.push('<h2>Live accuracy (from feedback)</h2>');
-  if (r.live.note) body.push(`<p class="note">${esc(r.live.note)}</p>`);
-  const t = r.live.over_time;
-  if (t.length) {
-    const x = Float64Array.from(t, (p) => Date.parse(p.end));
-    const ref = r.live.reference;
-    body.push(
-      lineChart(
-        x,
+      binChart(
+        f.distribution.bins,
         [
-          { name: 'RMSE', values: Float64Array.from(t, (p) => p.rmse ?? Number.NaN), color: COLORS.current },
-          { name: 'MAE', values: Float64Array.from(t, (p) => p.mae ?? Number.NaN), color: COLORS.reference },
+          { name: 'reference', values: f.distribution.reference, color: COLORS.reference },
+          { name: 'current', values: f.distribution.current, color: COLORS.current },
         ],
-        {
-          title: `Error over time${ref && opts.maxRmseRatio ? ` (dashed: alarm at ${opts.maxRmseRatio}× TEST RMSE)` : ''}`,
-          threshold: ref && opts.maxRmseRatio ? ref.rmse * opts.maxRmseRatio : undefined,
-          xLabels: [when(t[0].end), when(t[t.length - 1].end)],
-        },
+        { title: `${f.feature}${f.drifted ? ' — drifted' : ''}` },
       ),
     );
-    if (t.some((p) => p.coverage !== null)) {
-      body.push(
-        lineChart(
-          x,
-          [
-            {
-              name: 'coverage',
-              values: Float64Array.from(t, (p) => p.coverage ?? Number.NaN),
-              color: COLORS.ok,
-            },
-          ],
-          {
-            title: 'Interval coverage over time (dashed: nominal)',
-            threshold: ref?.coverage ?? undefined,
-            xLabels: [when(t[0].end), when(t[t.length - 1].end)],
-          },
-        ),
-      );
-    }
   }
+  body.push('</div>');
+  return body;
+}
+
+/** Live accuracy from feedback: error and coverage over time, and the metrics per version. */
+function liveSection(r: MonitoringResult, maxRmseRatio: number | undefined): string[] {
+  const body = ['<h2>Live accuracy (from feedback)</h2>'];
+  if (r.live.note) body.push(`<p class="note">${esc(r.live.note)}</p>`);
+  body.push(...overTimeCharts(r.live, maxRmseRatio));
   if (r.live.by_version.length) {
     body.push('<h3>Per version</h3>');
     body.push(
@@ -120,7 +98,50 @@ export function monitoringHtml(r: MonitoringResult, opts: { maxRmseRatio?: numbe
       ),
     );
   }
-  return page(title, body);
+  return body;
+}
+
+/** RMSE and MAE over time (with the alarm line), and interval coverage when there is one. */
+function overTimeCharts(live: MonitoringResult['live'], maxRmseRatio: number | undefined): string[] {
+  const t = live.over_time;
+  if (!t.length) return [];
+  const x = Float64Array.from(t, (p) => Date.parse(p.end));
+  const ref = live.reference;
+  const xLabels: [string, string] = [when(t[0].end), when(t[t.length - 1].end)];
+  const charts = [
+    lineChart(
+      x,
+      [
+        { name: 'RMSE', values: Float64Array.from(t, (p) => p.rmse ?? Number.NaN), color: COLORS.current },
+        { name: 'MAE', values: Float64Array.from(t, (p) => p.mae ?? Number.NaN), color: COLORS.reference },
+      ],
+      {
+        title: `Error over time${ref && maxRmseRatio ? ` (dashed: alarm at ${maxRmseRatio}× TEST RMSE)` : ''}`,
+        threshold: ref && maxRmseRatio ? ref.rmse * maxRmseRatio : undefined,
+        xLabels,
+      },
+    ),
+  ];
+  if (t.some((p) => p.coverage !== null)) {
+    charts.push(
+      lineChart(
+        x,
+        [
+          {
+            name: 'coverage',
+            values: Float64Array.from(t, (p) => p.coverage ?? Number.NaN),
+            color: COLORS.ok,
+          },
+        ],
+        {
+          title: 'Interval coverage over time (dashed: nominal)',
+          threshold: ref?.coverage ?? undefined,
+          xLabels,
+        },
+      ),
+    );
+  }
+  return charts;
 }
 
 function summary(r: MonitoringResult): string {

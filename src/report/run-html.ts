@@ -9,6 +9,10 @@ import { barChart, binChart, COLORS, esc, scatterChart } from './svg.js';
 
 const MAX_IMPORTANCES = 20;
 
+/**
+ * A run report as one self-contained HTML page: leaderboard, predicted vs actual on TEST,
+ * residuals, interval coverage and importances.
+ */
 export function runReportHtml(r: RunReport): string {
   const title = `tabflow run ${r.run_id} — ${r.selected.name} for ${r.target}`;
   const body: string[] = [`<h1>${esc(title)}</h1>`];

@@ -5,17 +5,16 @@
  * by the saved pipeline: predicted vs actual, residuals and interval coverage per prediction
  * decile. When the data file is gone or changed, the report says so and shows the rest.
  */
-import { type ResultsJson, selectionScore } from '../artifacts/run-folder.js';
+import { type CandidateJson, type ResultsJson, selectionScore } from '../artifacts/run-folder.js';
 import { DataError } from '../core/errors.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
 import { mae, r2, rmse } from '../metrics/regression.js';
 import { runTestRows } from '../promotion/held-out.js';
-import type { CandidateResult } from '../train/model-trainer.js';
 
 export interface LeaderboardRow {
   name: string;
   model: string;
-  status: CandidateResult['status'];
+  status: CandidateJson['status'];
   error: string | null;
   val: { r2: number; rmse: number; mae: number } | null;
   test: { r2: number; rmse: number; mae: number } | null;
@@ -55,6 +54,7 @@ export interface TestRows {
   } | null;
 }
 
+/** What `tabflow report` shows of one run, gathered from its folder and its TEST rows. */
 export interface RunReport {
   run_id: string;
   created_at: string;
@@ -84,6 +84,10 @@ export interface RunReport {
   warnings: string[];
 }
 
+/**
+ * Gather the report of the run folder `dir`: its records, and its TEST rows rebuilt and predicted
+ * again for the plots.
+ */
 export async function buildRunReport(dir: string): Promise<RunReport> {
   const p = InferencePipeline.load(dir);
   const meta = p.metadata;

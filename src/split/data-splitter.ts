@@ -13,6 +13,10 @@ import { getSplitStrategy } from './strategies/index.js';
 
 export { resolveSplitConfig, type SplitConfig } from './split-config.js';
 
+/**
+ * How rows were split, as metadata.json records it: the strategy, the seed, the counts and a hash
+ * of each part's row indices.
+ */
 export interface SplitReport {
   strategy: string;
   seed: number;
@@ -20,6 +24,10 @@ export interface SplitReport {
   hashes: { train: string; val: string; test: string };
 }
 
+/**
+ * The row indices of TRAIN, VAL and TEST, and the columns that described the split rather than the
+ * rows.
+ */
 export interface SplitResult {
   /** Row indices of each part, ascending. */
   train: Uint32Array;
@@ -30,6 +38,10 @@ export interface SplitResult {
   report: SplitReport;
 }
 
+/**
+ * The seed's split stage: assigns every row to TRAIN, VAL or TEST (random, stratified, time, group
+ * or a column) before anything is learned.
+ */
 export class DataSplitter {
   readonly config: SplitConfig;
 

@@ -12,6 +12,7 @@ import { type ParamsOf, resolveParams } from '../core/params.js';
  */
 export const STRATEGY_NAMES = ['random', 'stratified', 'time', 'group', 'column'] as const;
 
+/** The `split` section's parameters: strategy, part sizes, seed and the column a strategy needs. */
 export const SPLIT_PARAMS = {
   strategy: {
     type: 'enum',
@@ -67,6 +68,7 @@ export const SPLIT_PARAMS = {
   },
 } as const;
 
+/** The resolved `split` section. */
 export type SplitConfig = ParamsOf<typeof SPLIT_PARAMS>;
 
 /** Which column each strategy needs. */
@@ -76,6 +78,10 @@ const NEEDS: Record<string, keyof SplitConfig> = {
   column: 'split_column',
 };
 
+/**
+ * Resolve the `split` section: defaults filled, the column each strategy needs checked, every
+ * problem in one ConfigError.
+ */
 export function resolveSplitConfig(raw: unknown, path = 'split'): SplitConfig {
   const given =
     raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : raw;

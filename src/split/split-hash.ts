@@ -3,6 +3,10 @@ import { createHash } from 'node:crypto';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/**
+ * sha256 of row indices as little-endian uint32, hex: the same split gives the same hash on any
+ * machine.
+ */
 export function hashIndices(idx: Uint32Array): string {
   let bytes: Uint8Array;
   if (LITTLE_ENDIAN) bytes = new Uint8Array(idx.buffer, idx.byteOffset, idx.byteLength);

@@ -17,6 +17,10 @@ export interface PartSizes {
   test: number;
 }
 
+/**
+ * What a split strategy gets: the frame, the target, the config, the part sizes and a seeded
+ * generator.
+ */
 export interface SplitContext {
   frame: Frame;
   target: string;
@@ -25,6 +29,7 @@ export interface SplitContext {
   rng: Rng;
 }
 
+/** One way to split rows into TRAIN, VAL and TEST; strategies are registered by name. */
 export interface SplitStrategy {
   readonly name: string;
   /** Part of every row: TRAIN, VAL or TEST. */

@@ -28,6 +28,10 @@ export interface ConformanceData {
   readonly names: readonly string[];
 }
 
+/**
+ * How `checkModelFamily` runs: the params under test, the R² a family must reach and the data it
+ * learns.
+ */
 export interface ConformanceOptions {
   /** Params of the model under test (default: the family's defaults). */
   readonly params?: Record<string, unknown>;

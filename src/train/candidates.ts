@@ -24,6 +24,7 @@ export const TUNING_PARAMS = {
 } as const satisfies ParamTable;
 export type TuningSpec = ParamsOf<typeof TUNING_PARAMS>;
 
+/** One candidate a run trains: a unique name, its family and resolved params, and optional tuning. */
 export interface CandidateSpec {
   /** Unique name in results.json and the leaderboard. */
   readonly name: string;
@@ -50,12 +51,20 @@ function compositeIssue(path: string, kind: string): Issue {
   };
 }
 
+/**
+ * Every registered (non-composite) family with its default params: the candidates of a config
+ * without `models`.
+ */
 export function defaultCandidates(): CandidateSpec[] {
   return modelKinds()
     .filter((k) => !getFamily(k).composite)
     .map((k) => ({ name: k, model: k, params: resolveParams(getFamily(k).params, {}) }));
 }
 
+/**
+ * Resolve the `models` section (names or mappings) into candidate specs; duplicate names, unknown
+ * families and bad params are reported in one ConfigError.
+ */
 export function resolveCandidates(raw: unknown, path = 'models'): CandidateSpec[] {
   if (raw === undefined || raw === null) return defaultCandidates();
   if (!Array.isArray(raw) || raw.length === 0) {

@@ -16,11 +16,11 @@ import { type CvCandidate, type CvEvent, crossValidate } from './cv/cross-valida
 import { cvResult, cvScore, fmtCv, pickBest } from './cv/cv-results.js';
 import { type Fold, kFolds } from './cv/folds.js';
 import { type HalvingResult, tuneByHalving } from './cv/halving.js';
-import { fitterOn, makeRunner } from './cv/job-runner.js';
+import { fitterOn, type JobRunner, makeRunner } from './cv/job-runner.js';
 import { type RefitOptions, refitAll, refitOne } from './cv/refit.js';
 import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
 import { type CvEnsemble, cvEnsemble, ensembleOptions } from './ensemble-step.js';
-import type { CandidateResult, TrainedCandidate } from './model-trainer.js';
+import type { CandidateResult, CvScore, TrainedCandidate } from './model-trainer.js';
 import {
   describePrepared,
   ensembleInput,
@@ -37,47 +37,26 @@ interface CvRows {
   readonly folds: readonly Fold[];
 }
 
+/** What cross-validation decided: each candidate's folds and record, the ensemble, the pick. */
+interface CvScored {
+  readonly cv: CvCandidate[];
+  readonly results: CandidateResult[];
+  /** The candidates whose folds ran. */
+  readonly ok: CvCandidate[];
+  readonly ens: (CvEnsemble & { seconds: number }) | null;
+  readonly ensName: string;
+  readonly ensScore: CvScore | null;
+  readonly best: { name: string; cv: CvScore; partial: boolean };
+}
+
 export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Selection> {
-  const { cfg, choice, stage, trainer } = ctx;
+  const { cfg, stage, trainer } = ctx;
   const metric = getMetric(cfg.selection.metric);
   const rows = cvRows(ctx);
   const runner = makeRunner(cfg.training.threads);
   let handedOver = false;
   try {
-    const deadline =
-      cfg.training.time_budget_s === null ? null : performance.now() + cfg.training.time_budget_s * 1000;
-    const base = {
-      ...rows,
-      preprocessing: cfg.preprocessing,
-      metric,
-      seed: cfg.training.seed,
-      runner,
-      fitBudgetS: cfg.training.candidate_time_budget_s,
-      deadline,
-    };
-    const tuned = await tuneCandidates(ctx, base);
-    const specs = trainer.candidates.map((c) =>
-      tuned.has(c.name) ? { ...c, params: tuned.get(c.name)!.params } : c,
-    );
-    const cv = await stage(
-      'cv',
-      () => crossValidate({ ...base, candidates: specs, onEvent: ctx.onEvent }),
-      (r) =>
-        `${choice.repeats! > 1 ? `${choice.repeats}×` : ''}${choice.folds}-fold on ${rows.y.length.toLocaleString('en')} TRAIN+VAL rows: ` +
-        `${r.filter((c) => c.status === 'ok').length} of ${r.length} candidates scored (${choice.reason})`,
-    );
-    const results = cv.map((c) => cvResult(c, metric, choice.repeats!, tuned.get(c.spec.name)));
-    const ok = cv.filter((c) => c.status === 'ok');
-    const ens = await ensembleWeights(ctx, ok, rows, metric);
-    const ensName = ensembleName(trainer.candidates.map((c) => c.name));
-    const ensScore = ens ? cvScore(ens.foldScores, metric, choice.repeats!, 0) : null;
-    const best = await stage(
-      'select',
-      () => pickBest(results, ens ? { name: ensName, cv: ensScore! } : null, metric),
-      (b) =>
-        `${b.name} (${metric.name} ${fmtCv(b.cv)} over ${b.cv.folds.filter((v) => !Number.isNaN(v)).length} folds` +
-        `${b.partial ? ': the time budget stopped every candidate early' : ''})`,
-    );
+    const { cv, results, ok, ens, ensName, ensScore, best } = await scoreByCv(ctx, rows, runner, metric);
     const prepared = await stage(
       'preprocess',
       () =>
@@ -142,6 +121,54 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
   } finally {
     if (!handedOver) await runner.close();
   }
+}
+
+/**
+ * Tune (inside the folds), cross-validate every candidate, weight the ensemble on the out-of-fold
+ * predictions and pick the best mean fold score.
+ */
+async function scoreByCv(
+  ctx: SelectionContext<CvEvent>,
+  rows: CvRows,
+  runner: JobRunner,
+  metric: Metric,
+): Promise<CvScored> {
+  const { cfg, choice, stage, trainer } = ctx;
+  const deadline =
+    cfg.training.time_budget_s === null ? null : performance.now() + cfg.training.time_budget_s * 1000;
+  const base = {
+    ...rows,
+    preprocessing: cfg.preprocessing,
+    metric,
+    seed: cfg.training.seed,
+    runner,
+    fitBudgetS: cfg.training.candidate_time_budget_s,
+    deadline,
+  };
+  const tuned = await tuneCandidates(ctx, base);
+  const specs = trainer.candidates.map((c) =>
+    tuned.has(c.name) ? { ...c, params: tuned.get(c.name)!.params } : c,
+  );
+  const cv = await stage(
+    'cv',
+    () => crossValidate({ ...base, candidates: specs, onEvent: ctx.onEvent }),
+    (r) =>
+      `${choice.repeats! > 1 ? `${choice.repeats}×` : ''}${choice.folds}-fold on ${rows.y.length.toLocaleString('en')} TRAIN+VAL rows: ` +
+      `${r.filter((c) => c.status === 'ok').length} of ${r.length} candidates scored (${choice.reason})`,
+  );
+  const results = cv.map((c) => cvResult(c, metric, choice.repeats!, tuned.get(c.spec.name)));
+  const ok = cv.filter((c) => c.status === 'ok');
+  const ens = await ensembleWeights(ctx, ok, rows, metric);
+  const ensName = ensembleName(trainer.candidates.map((c) => c.name));
+  const ensScore = ens ? cvScore(ens.foldScores, metric, choice.repeats!, 0) : null;
+  const best = await stage(
+    'select',
+    () => pickBest(results, ens ? { name: ensName, cv: ensScore! } : null, metric),
+    (b) =>
+      `${b.name} (${metric.name} ${fmtCv(b.cv)} over ${b.cv.folds.filter((v) => !Number.isNaN(v)).length} folds` +
+      `${b.partial ? ': the time budget stopped every candidate early' : ''})`,
+  );
+  return { cv, results, ok, ens, ensName, ensScore, best };
 }
 
 /** TRAIN ∪ VAL (in cleaned-row order), their features and targets, and the folds over them. */

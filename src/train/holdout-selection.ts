@@ -12,7 +12,13 @@ import type { InputEncoding } from '../models/regressor.js';
 import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
 import { ensembleOptions, holdoutEnsemble } from './ensemble-step.js';
 import type { PreparedData, TrainedCandidate } from './model-trainer.js';
-import { describePrepared, ensembleInput, preparedFor, prepareEncodings } from './prepared.js';
+import {
+  describePrepared,
+  ensembleInput,
+  type PreparedByEncoding,
+  preparedFor,
+  prepareEncodings,
+} from './prepared.js';
 import type { Selection, SelectionContext } from './selection.js';
 
 export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Selection> {
@@ -43,43 +49,12 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
   );
   const { metric, on } = cfg.selection;
   const ok = trained.filter((t) => t.fitted && t.result.metrics?.val);
-  let ensVal: Float64Array | undefined;
-  if (cfg.selection.ensemble && ok.length >= 2 && on === 'val') {
-    const ens = await stage(
-      'ensemble',
-      () => {
-        const t0 = performance.now();
-        const input = ensembleInput(prepared);
-        const w = holdoutEnsemble(
-          ok.map((t) => t.preds?.val ?? t.fitted!.predict(dataFor(t.result.encoding).val.X)),
-          parts.val.y,
-          ensembleOptions(cfg, getMetric(metric)),
-          cfg.training.seed,
-        );
-        const e = ensembleCandidate({
-          name: ensembleName(trained.map((t) => t.spec.name)),
-          members: ok,
-          weights: w.weights,
-          memberEncoding: (t) => entry(t.result.encoding).pre.encoding,
-          input: { requested: input, actual: entry(input).pre.encoding, features: dataFor(input).features },
-          iterations: cfg.selection.ensemble_iterations,
-          kept: w.kept,
-          metric,
-          seconds: (performance.now() - t0) / 1000,
-          notes: [
-            `weights chosen greedily on VAL predictions; its VAL score is cross-fitted (weights from one half score the other)`,
-          ],
-        });
-        trainer.evaluateAll([e], dataFor);
-        // The honest VAL score replaces the in-sample one evaluateAll computed.
-        e.result.metrics = { ...e.result.metrics, val: scoreAll(parts.val.y, w.valPred) };
-        ensVal = w.valPred;
-        return e;
-      },
-      (e) => describeWeights(e.result.params.members as Record<string, number>),
-    );
-    trained.push(ens);
-  }
+  const ens =
+    cfg.selection.ensemble && ok.length >= 2 && on === 'val'
+      ? await valEnsemble(ctx, ok, trained, prepared)
+      : null;
+  if (ens) trained.push(ens.candidate);
+  const ensVal = ens?.valPred;
   const best = await stage(
     'select',
     () => trainer.selectBest(trained, metric, on),
@@ -115,6 +90,57 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
       });
     },
   };
+}
+
+/**
+ * The ensemble of the fitted candidates, its weights chosen greedily on VAL predictions; its VAL
+ * score and `valPred` are cross-fitted (weights from one half of VAL predict the other).
+ */
+async function valEnsemble(
+  ctx: SelectionContext<never>,
+  ok: readonly TrainedCandidate[],
+  trained: readonly TrainedCandidate[],
+  prepared: PreparedByEncoding,
+): Promise<{ candidate: TrainedCandidate; valPred: Float64Array }> {
+  const { cfg, parts, trainer } = ctx;
+  const { metric } = cfg.selection;
+  const entry = (enc: InputEncoding) => preparedFor(prepared, enc);
+  const dataFor = (enc: InputEncoding): PreparedData => entry(enc).data;
+  let valPred: Float64Array = new Float64Array(0);
+  const candidate = await ctx.stage(
+    'ensemble',
+    () => {
+      const t0 = performance.now();
+      const input = ensembleInput(prepared);
+      const w = holdoutEnsemble(
+        ok.map((t) => t.preds?.val ?? t.fitted!.predict(dataFor(t.result.encoding).val.X)),
+        parts.val.y,
+        ensembleOptions(cfg, getMetric(metric)),
+        cfg.training.seed,
+      );
+      const e = ensembleCandidate({
+        name: ensembleName(trained.map((t) => t.spec.name)),
+        members: ok,
+        weights: w.weights,
+        memberEncoding: (t) => entry(t.result.encoding).pre.encoding,
+        input: { requested: input, actual: entry(input).pre.encoding, features: dataFor(input).features },
+        iterations: cfg.selection.ensemble_iterations,
+        kept: w.kept,
+        metric,
+        seconds: (performance.now() - t0) / 1000,
+        notes: [
+          `weights chosen greedily on VAL predictions; its VAL score is cross-fitted (weights from one half score the other)`,
+        ],
+      });
+      trainer.evaluateAll([e], dataFor);
+      // The honest VAL score replaces the in-sample one evaluateAll computed.
+      e.result.metrics = { ...e.result.metrics, val: scoreAll(parts.val.y, w.valPred) };
+      valPred = w.valPred;
+      return e;
+    },
+    (e) => describeWeights(e.result.params.members as Record<string, number>),
+  );
+  return { candidate, valPred };
 }
 
 /** Bootstrap standard error of the metric over VAL rows (200 seeded resamples). */

@@ -4,14 +4,13 @@
  * candidate is recorded and the run goes on.
  */
 
-import type { CvScoreJson, TuningTrialJson } from '../artifacts/run-json.js';
+import type { CandidateJson, CvScoreJson, SplitName, TuningTrialJson } from '../artifacts/run-json.js';
 import { ModelError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { takeRows } from '../core/matrix.js';
 import { resolveParams } from '../core/params.js';
 import { Rng } from '../core/random.js';
 import { sampleParams } from '../core/search-space.js';
-import type { PermutationImportance } from '../explain/permutation-importance.js';
 import { getMetric, isBetter, type MetricName, type MetricValues, scoreAll } from '../metrics/regression.js';
 import { getFamily } from '../models/families.js';
 import type { FeatureInfo, FittedRegressor, InputEncoding } from '../models/regressor.js';
@@ -31,36 +30,13 @@ export interface PreparedData {
   readonly test: XY;
 }
 
-export type SplitName = 'train' | 'val' | 'test';
+export type { SplitName };
 
-export interface CandidateResult {
-  name: string;
-  model: string;
-  status: 'ok' | 'failed' | 'skipped';
-  error?: string;
-  params: Record<string, unknown>;
-  encoding: InputEncoding;
-  fit_seconds: number;
-  predict_seconds?: number;
-  metrics?: Partial<Record<SplitName, MetricValues>>;
-  /** Importance per original input column, summing to 1. */
-  feature_importance?: Record<string, number>;
-  /** Random-search record when the candidate was tuned on VAL. */
-  tuning?: {
-    metric: string;
-    /** val: random search scored on VAL; cv: successive halving over the folds. */
-    on: 'val' | 'cv';
-    trials_requested: number;
-    trials_run: number;
-    best_trial: number;
-    history: TuningTrial[];
-  };
-  /** Cross-validated selection metric (selection.method cv): per fold, mean and spread. */
-  cv?: CvScore;
-  /** Drop in R² on TEST when each input column is shuffled (selected model only). */
-  permutation_importance?: PermutationImportance;
-  notes: string[];
-}
+/**
+ * One candidate's record in results.json: status, params, scores per split, cross-validation,
+ * tuning, importances and notes. The run-folder format defines it; training fills it in.
+ */
+export type CandidateResult = CandidateJson;
 
 /** Cross-validated selection metric of a candidate: the results.json record (artifacts owns the format). */
 export type CvScore = CvScoreJson;
@@ -68,6 +44,10 @@ export type CvScore = CvScoreJson;
 /** One trial of a candidate's tuning, as results.json records it. */
 export type TuningTrial = TuningTrialJson;
 
+/**
+ * A candidate after training: its spec and record, its fitted model when kept, and predictions
+ * reused later.
+ */
 export interface TrainedCandidate {
   spec: CandidateSpec;
   result: CandidateResult;
@@ -102,6 +82,10 @@ export interface TrainerOptions {
   onEvent?: (e: TrainerEvent) => void;
 }
 
+/**
+ * Trains, tunes and scores the candidates of a run within their time budgets, each on the encoding
+ * its family wants.
+ */
 export class ModelTrainer {
   readonly candidates: readonly CandidateSpec[];
   readonly options: TrainerOptions;

@@ -11,6 +11,10 @@ import { METRIC_NAMES } from '../metrics/regression.js';
 /** TRAIN+VAL rows above which `auto` selects on the VAL holdout instead of cross-validating. */
 export const CV_MAX_ROWS = 20_000;
 
+/**
+ * The `selection` section's parameters: the metric, cross-validation or holdout, folds and the
+ * ensemble.
+ */
 export const SELECTION_PARAMS = {
   metric: { type: 'enum', default: 'r2', values: METRIC_NAMES, doc: 'metric that picks the best model' },
   method: {
@@ -72,6 +76,7 @@ export const SELECTION_PARAMS = {
   },
 } as const satisfies ParamTable;
 
+/** The resolved `selection` section. */
 export type SelectionConfig = ParamsOf<typeof SELECTION_PARAMS>;
 
 export function resolveSelectionConfig(raw: unknown, path = 'selection'): SelectionConfig {

@@ -5,10 +5,14 @@
  * future), the config selects on TEST, or the estimated cost of cross-validation exceeds
  * `training.time_budget_s`.
  */
-import type { TabflowConfig } from '../config/config.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import type { CvCost } from './cost-estimate.js';
+import type { TrainingConfig } from './training-config.js';
 
+/**
+ * How a run selects (cross-validation with its folds and repeats, or the holdout) and why, as it
+ * prints and records.
+ */
 export interface MethodChoice {
   readonly method: 'cv' | 'holdout';
   /** cv only. */
@@ -32,7 +36,7 @@ export interface MethodInputs {
   readonly cvCost?: (folds: number, repeats: number) => CvCost;
 }
 
-export function chooseMethod(cfg: TabflowConfig, n: MethodInputs): MethodChoice {
+export function chooseMethod(cfg: TrainingConfig, n: MethodInputs): MethodChoice {
   const sel = cfg.selection;
   const rows = n.trainRows + n.valRows;
   if (n.trainRows === 0) {
@@ -104,7 +108,7 @@ export function chooseMethod(cfg: TabflowConfig, n: MethodInputs): MethodChoice 
 
 const fmtS = (s: number) => (s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`);
 
-function cvShape(cfg: TabflowConfig, rows: number): { folds: number; repeats: number } {
+function cvShape(cfg: TrainingConfig, rows: number): { folds: number; repeats: number } {
   const repeats = cfg.selection.repeats ?? (rows < SMALL_DATA_ROWS ? SMALL_DATA_REPEATS : 1);
   return { folds: cfg.selection.folds, repeats };
 }

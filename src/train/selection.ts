@@ -3,13 +3,17 @@
  * fits every candidate's final model, scores them, picks the best and knows how to calibrate the
  * best model's intervals on rows it was not fitted on.
  */
-import type { TabflowConfig } from '../config/config.js';
 import type { Frame } from '../data/frame.js';
 import type { IntervalMethod, Intervals } from '../inference/conformal.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
 import type { ModelTrainer, PreparedData, TrainedCandidate, TrainerEvent } from './model-trainer.js';
 import type { MethodChoice } from './selection-method.js';
+import type { TrainingConfig } from './training-config.js';
 
+/**
+ * The stages of a training run, in `stage_start`/`stage_end` events and the timings of
+ * metadata.json.
+ */
 export type PipelineStage =
   | 'load'
   | 'clean'
@@ -42,7 +46,7 @@ export interface Part {
 }
 
 export interface SelectionContext<E> {
-  readonly cfg: TabflowConfig;
+  readonly cfg: TrainingConfig;
   readonly parts: { readonly train: Part; readonly val: Part; readonly test: Part };
   /** Feature columns and targets of every cleaned row (the parts index into them). */
   readonly all: { readonly frame: Frame; readonly y: Float64Array };

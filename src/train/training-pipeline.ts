@@ -9,14 +9,13 @@
  * Only this module names the concrete stage classes; each stage is usable on its own.
  */
 import { DataCleaner } from '../clean/data-cleaner.js';
-import type { TabflowConfig } from '../config/config.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { type Column, cellValue, columnLength, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { loadOptionsOf } from '../config/load-options.js';
+import { loadOptionsOf } from '../data/data-config.js';
 import { permutationImportanceAsync } from '../explain/permutation-importance.js';
 import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
@@ -35,10 +34,15 @@ import type { Part, PipelineStage, Selection, StageRunner } from './selection.js
 import { chooseMethod, type MethodChoice } from './selection-method.js';
 import { selectionWarnings } from './selection-warnings.js';
 import { checkTargetVaries } from './target-check.js';
+import type { TrainingConfig } from './training-config.js';
 import { type InMemoryReport, loadInMemory, type TrainingData } from './training-data.js';
 
 export type { PipelineStage };
 
+/**
+ * Progress of a training run: stages starting and ending, the selection method, candidates and
+ * folds.
+ */
 export type PipelineEvent =
   | { type: 'stage_start'; stage: PipelineStage }
   | { type: 'stage_end'; stage: PipelineStage; seconds: number; summary: string }
@@ -46,6 +50,10 @@ export type PipelineEvent =
   | TrainerEvent
   | CvEvent;
 
+/**
+ * Options of a training run: the event listener, the clock and the registry tags of the new
+ * version.
+ */
 export interface PipelineOptions {
   onEvent?: (e: PipelineEvent) => void;
   /** Clock for run ids (tests pin it). */
@@ -54,6 +62,10 @@ export interface PipelineOptions {
   tags?: Record<string, string>;
 }
 
+/**
+ * What a training run gives back: the saved and registered run, the selected candidate and every
+ * trained one.
+ */
 export interface RunSummary extends SaveResult {
   best: TrainedCandidate;
   trained: TrainedCandidate[];
@@ -65,15 +77,20 @@ interface InMemorySource {
   y?: ArrayLike<number | null>;
 }
 
+/**
+ * The composition root of training: load, clean, split, select by cross-validation or holdout,
+ * calibrate intervals, measure importance, save the run folder and register it. `run()` reads
+ * `data.path`; `fit(X, y)` takes data in memory.
+ */
 export class TrainingPipeline {
-  readonly config: TabflowConfig;
+  readonly config: TrainingConfig;
   private readonly options: PipelineOptions;
   private readonly onEvent: (e: PipelineEvent) => void;
   private readonly now: () => Date;
   private readonly tags: Record<string, string>;
   private readonly timings: Record<string, number> = {};
 
-  constructor(config: TabflowConfig, options: PipelineOptions = {}) {
+  constructor(config: TrainingConfig, options: PipelineOptions = {}) {
     this.config = config;
     this.options = options;
     this.onEvent = options.onEvent ?? (() => {});

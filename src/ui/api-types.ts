@@ -238,3 +238,63 @@ export interface StageMove {
   version: number;
   from_version: number | null;
 }
+
+/** One feature's drift verdict (or the prediction's), as the production page shows it. */
+export interface FeatureDriftRow {
+  feature: string;
+  type: string;
+  method: string;
+  statistic: number | null;
+  p_value: number | null;
+  threshold: number;
+  drifted: boolean | null;
+  reason: string | null;
+  psi: number | null;
+  n_reference: number;
+  n_current: number;
+}
+
+/** Accuracy and interval coverage of predictions whose actuals came back. */
+export interface LiveMetricsRow {
+  n: number;
+  r2: number | null;
+  rmse: number | null;
+  mae: number | null;
+  coverage: number | null;
+  mean_interval_width: number | null;
+}
+
+/** The production page's data: `tabflow monitor`'s report of a stage plus its live traffic. */
+export interface ProductionJson {
+  stage: string;
+  generated_at: string;
+  /** Why there is nothing to show yet. */
+  note: string | null;
+  traffic: {
+    rows: number;
+    rejected: number;
+    error_rate: number | null;
+    latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+    first: string | null;
+    last: string | null;
+    per_minute: { t: number; rows: number; p95_ms: number | null }[];
+  } | null;
+  monitoring: {
+    status: 'ok' | 'alarm' | 'insufficient_data';
+    model: { name: string | null; family: string; run_id: string; version: number | null };
+    window: { requested: number; rows: number; first: string | null; last: string | null };
+    alarms: { kind: string; message: string }[];
+    drift: {
+      features: FeatureDriftRow[];
+      prediction: FeatureDriftRow | null;
+      dataset: { n_judged: number; drifted_features: string[]; share: number | null; threshold: number };
+    } | null;
+    drift_note: string | null;
+    live: {
+      current: LiveMetricsRow;
+      over_time: (LiveMetricsRow & { end: string })[];
+      reference: { rmse: number; r2: number; mae: number; coverage: number | null } | null;
+      note: string | null;
+    };
+  } | null;
+}

@@ -8,6 +8,7 @@
  *   GET /api/predict/form?stage=     the inputs of the stage's model: types, ranges, categories, defaults
  *   POST /api/predict?stage=         {record} → prediction, interval, attributions (not logged)
  *   /api/models…                     the registry: read, and promote / roll back (models-routes.ts)
+ *   GET /api/production?stage=&window=   what tabflow monitor reports, plus live traffic
  *
  * Mounted by `tabflow ui` (start-ui.ts) and by `tabflow serve --ui`. Only promote and roll back
  * change anything (a stage), behind the admin token; no route changes a run or the log.
@@ -17,6 +18,7 @@ import { TabflowError, UsageError } from '../core/errors.js';
 import type { GateConfig } from '../promotion/index.js';
 import { compareRuns } from './compare-runs.js';
 import { modelsRoutes } from './models-routes.js';
+import { productionView } from './production-view.js';
 import { buildRunDetail } from './run-detail.js';
 import { RUN_SORT_KEYS, RunIndex, type RunQuery, type RunSortKey } from './run-index.js';
 import { StagePredictor } from './stage-predictor.js';
@@ -73,6 +75,18 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, o) => {
     },
   );
   await app.register(modelsRoutes, { modelsDir: o.modelsDir, adminToken: o.adminToken, gate: o.gate });
+  app.get(
+    '/api/production',
+    { schema: { summary: 'Monitoring of a stage: traffic, drift, live accuracy, alarms' } },
+    async (req) => {
+      const q = req.query as { stage?: string; window?: string };
+      const window = q.window === undefined || q.window === '' ? undefined : Number(q.window);
+      if (window !== undefined && (!Number.isInteger(window) || window < 1)) {
+        throw new UsageError('bad_window', `window must be an integer ≥ 1; got ${JSON.stringify(q.window)}`);
+      }
+      return productionView(o.modelsDir, q.stage ?? 'production', window);
+    },
+  );
   const predictor = new StagePredictor(o.modelsDir);
   const stageOf = (req: { query: unknown }) =>
     String((req.query as { stage?: string }).stage ?? 'production');

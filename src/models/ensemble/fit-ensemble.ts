@@ -9,11 +9,11 @@
 import { ModelError } from '../../core/errors.js';
 import { type Matrix, takeRows } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
-import { METRICS } from '../../metrics/regression.js';
+import { METRICS, type Metric } from '../../metrics/regression.js';
 import { createModel, getFamily } from '../families.js';
 import { checkFitInput, type FeatureInfo, type FitContext, type Regressor } from '../regressor.js';
 import { type EnsembleMember, FittedEnsemble } from './fitted-ensemble.js';
-import { greedyEnsembleSelection } from './greedy-selection.js';
+import { type GreedySelection, greedyEnsembleSelection } from './greedy-selection.js';
 import { type MemberSpec, parseMemberSpecs } from './member-specs.js';
 import { expandedFeatures, expandOnehot, onehotLayout } from './onehot-expansion.js';
 import type { EnsembleParams } from './params.js';
@@ -25,6 +25,13 @@ interface Plan {
   readonly foldIterations: number[];
   /** Fitted on the one-hot expansion of X. */
   readonly expand: boolean;
+}
+
+/** What one member's fits need: its X, feature descriptions and validation rows. */
+interface View {
+  readonly X: Matrix;
+  readonly features: readonly FeatureInfo[];
+  readonly val: FitContext['val'];
 }
 
 export async function fitEnsemble(
@@ -44,37 +51,64 @@ export async function fitEnsemble(
     foldIterations: [],
     expand: layout.hasCategorical && getFamily(spec.kind).input === 'onehot',
   }));
-  const anyWide = plans.some((p) => p.expand);
-  const views = {
-    narrow: { X, features, val: ctx.val },
-    wide: anyWide
-      ? {
-          X: expandOnehot(X, layout),
-          features: expandedFeatures(features, layout),
-          val: ctx.val && { X: expandOnehot(ctx.val.X, layout), y: ctx.val.y },
-        }
-      : null,
-  };
-  const viewOf = (p: Plan) => (p.expand && views.wide ? views.wide : views.narrow);
-
+  const narrow: View = { X, features, val: ctx.val };
+  const wide: View | null = plans.some((p) => p.expand)
+    ? {
+        X: expandOnehot(X, layout),
+        features: expandedFeatures(features, layout),
+        val: ctx.val && { X: expandOnehot(ctx.val.X, layout), y: ctx.val.y },
+      }
+    : null;
+  const viewOf = (p: Plan) => (p.expand && wide ? wide : narrow);
   const K = Math.min(params.folds, n);
-  const folds = foldsOf(n, K, ctx.seed);
-  const totalFits = plans.length * (K + 1);
-  let fits = 0;
-  const step = (what: string) => {
-    if (ctx.signal?.aborted) {
-      const why = ctx.signal.reason instanceof Error ? `: ${ctx.signal.reason.message}` : '';
+  const steps = new FitSteps(ctx, plans.length * (K + 1));
+  const oof = await outOfFold(plans, viewOf, foldsOf(n, K, ctx.seed), y, ctx, steps);
+  const metric = METRICS[params.metric];
+  const sel = greedyEnsembleSelection(oof, y, { iterations: params.iterations, metric });
+  const members = await refitSelected(plans, sel, viewOf, y, ctx, steps);
+  ctx.onProgress?.(1);
+  const notes = selectionNotes(plans, oof, y, metric, sel, members, K, params.iterations);
+  return FittedEnsemble.build({ members, input: 'ordinal', features, params: { ...params }, notes });
+}
+
+/** Abort checks and progress over the ensemble's fits (each member's folds and its refit). */
+class FitSteps {
+  private fits = 0;
+
+  constructor(
+    private readonly ctx: FitContext,
+    private readonly total: number,
+  ) {}
+
+  /** Throws `aborted` when the signal has fired, naming the fit about to start. */
+  before(what: string): void {
+    const signal = this.ctx.signal;
+    if (signal?.aborted) {
+      const why = signal.reason instanceof Error ? `: ${signal.reason.message}` : '';
       throw new ModelError('aborted', `ensemble: training aborted before ${what}${why}`);
     }
-  };
-  const done = () => ctx.onProgress?.(++fits / totalFits);
+  }
 
-  const oof = plans.map(() => new Float64Array(n));
+  done(): void {
+    this.ctx.onProgress?.(++this.fits / this.total);
+  }
+}
+
+/** Each member's predictions on the rows its fold held out, from a fit on the other folds. */
+async function outOfFold(
+  plans: readonly Plan[],
+  viewOf: (p: Plan) => View,
+  folds: { fit: Uint32Array; held: Uint32Array }[],
+  y: Float64Array,
+  ctx: FitContext,
+  steps: FitSteps,
+): Promise<Float64Array[]> {
+  const oof = plans.map(() => new Float64Array(y.length));
   for (let m = 0; m < plans.length; m++) {
     const plan = plans[m];
     const v = viewOf(plan);
-    for (let k = 0; k < K; k++) {
-      step(`fold ${k + 1} of member "${plan.spec.name}"`);
+    for (let k = 0; k < folds.length; k++) {
+      steps.before(`fold ${k + 1} of member "${plan.spec.name}"`);
       const { fit, held } = folds[k];
       const Xheld = takeRows(v.X, held);
       const yHeld = Float64Array.from(held, (i) => y[i]);
@@ -92,18 +126,27 @@ export async function fitEnsemble(
       if (model.iterations !== undefined) plan.foldIterations.push(model.iterations);
       const p = model.predict(Xheld);
       for (let q = 0; q < held.length; q++) oof[m][held[q]] = p[q];
-      done();
+      steps.done();
     }
   }
+  return oof;
+}
 
-  const metric = METRICS[params.metric];
-  const sel = greedyEnsembleSelection(oof, y, { iterations: params.iterations, metric });
+/** The members the selection picked (count > 0), refitted on all rows, with their weights. */
+async function refitSelected(
+  plans: readonly Plan[],
+  sel: GreedySelection,
+  viewOf: (p: Plan) => View,
+  y: Float64Array,
+  ctx: FitContext,
+  steps: FitSteps,
+): Promise<EnsembleMember[]> {
   const members: EnsembleMember[] = [];
   for (let m = 0; m < plans.length; m++) {
     if (sel.counts[m] === 0) continue;
     const plan = plans[m];
     const v = viewOf(plan);
-    step(`the final fit of member "${plan.spec.name}"`);
+    steps.before(`the final fit of member "${plan.spec.name}"`);
     const model = await refitRegressor(plan, !!v.val).fit(v.X, y, {
       features: v.features,
       seed: ctx.seed,
@@ -111,7 +154,7 @@ export async function fitEnsemble(
       signal: ctx.signal,
       val: v.val,
     });
-    done();
+    steps.done();
     members.push({
       name: plan.spec.name,
       encoding: plan.expand ? 'onehot' : 'ordinal',
@@ -119,14 +162,26 @@ export async function fitEnsemble(
       model,
     });
   }
-  ctx.onProgress?.(1);
+  return members;
+}
 
+/** The fitted ensemble's notes: each member's out-of-fold score, the ensemble's, the weights. */
+function selectionNotes(
+  plans: readonly Plan[],
+  oof: Float64Array[],
+  y: Float64Array,
+  metric: Metric,
+  sel: GreedySelection,
+  members: readonly EnsembleMember[],
+  K: number,
+  iterations: number,
+): string[] {
   const fmt = (x: number) => String(Number.isFinite(x) ? Number(x.toPrecision(4)) : x);
   const single = plans.map((p, m) => `${p.spec.name} ${fmt(metric.compute(y, oof[m]))}`);
   const notes = [
     `ensemble: ${K}-fold out-of-fold ${metric.name}: ${single.join(', ')}; ` +
       `weighted ensemble ${fmt(sel.scores[sel.kept - 1])} ` +
-      `(best ${sel.kept} of ${params.iterations} greedy additions kept)`,
+      `(best ${sel.kept} of ${iterations} greedy additions kept)`,
     `ensemble: weights ${members.map((m) => `${m.name} ${fmt(m.weight)}`).join(', ')}`,
   ];
   if (sel.skipped.length) {
@@ -135,7 +190,7 @@ export async function fitEnsemble(
         'non-finite out-of-fold predictions',
     );
   }
-  return FittedEnsemble.build({ members, input: 'ordinal', features, params: { ...params }, notes });
+  return notes;
 }
 
 /** The member's regressor for the refit on all rows: with `val`, as in the folds. */

@@ -33,6 +33,7 @@ export const ENSEMBLE_FORMAT_VERSION = 1;
 const WEIGHT_SUM_TOL = 1e-9;
 const ENCODINGS: readonly InputEncoding[] = ['onehot', 'ordinal'];
 
+/** A fitted member of an ensemble: its weight and the encoding of the matrix it takes. */
 export interface EnsembleMember {
   /** Unique within the ensemble (candidate name or member spec). */
   readonly name: string;
@@ -46,6 +47,10 @@ export interface EnsembleMember {
   readonly model: FittedRegressor;
 }
 
+/**
+ * What a fitted ensemble is built from: weighted members, its input encoding and features, params
+ * and notes.
+ */
 export interface BuildEnsembleOptions {
   /** Members with weight 0 are dropped. */
   readonly members: readonly EnsembleMember[];
@@ -58,6 +63,10 @@ export interface BuildEnsembleOptions {
   readonly notes?: readonly string[];
 }
 
+/**
+ * A weighted average of fitted models, each fed its own encoding of the input; it serialises with
+ * its members and exposes them as its `structure` for exact explanations.
+ */
 export class FittedEnsemble implements FittedRegressor {
   readonly kind = 'ensemble';
   readonly params: Readonly<Record<string, unknown>>;

@@ -9,6 +9,7 @@
 import { ModelError } from '../../core/errors.js';
 import { METRICS, type Metric } from '../../metrics/regression.js';
 
+/** Greedy ensemble selection's additions and the metric it optimises. */
 export interface GreedySelectionOptions {
   /** Additions (default 25). */
   readonly iterations?: number;
@@ -16,6 +17,10 @@ export interface GreedySelectionOptions {
   readonly metric?: Metric;
 }
 
+/**
+ * What greedy selection chose: weights per member, the score after each addition and the prefix
+ * kept.
+ */
 export interface GreedySelection {
   /** Per member: counts / kept, summing to 1. */
   readonly weights: Float64Array;

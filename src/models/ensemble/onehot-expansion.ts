@@ -13,6 +13,10 @@ import { ValidationError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { FeatureInfo } from '../regressor.js';
 
+/**
+ * Where each ordinal input column lands in the one-hot expansion a member fitted on one-hot
+ * columns takes.
+ */
 export interface OnehotLayout {
   /** Per input column: 0 = numeric (copied as is), k ≥ 1 = ordinal categorical with k slots. */
   readonly slots: Int32Array;

@@ -11,10 +11,10 @@ import { Rng } from '../../core/random.js';
 import { checkFitInput, type FitContext } from '../regressor.js';
 import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees } from '../tree/fitted-trees.js';
-import { type GrowerOptions, TreeGrower } from '../tree/grower.js';
+import { type GrowerOptions, type GrownTree, TreeGrower } from '../tree/grower.js';
 import { HistogramHelper, histogramThreads } from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
-import { makeLoss, quantileInPlace } from './losses.js';
+import { type Loss, makeLoss, quantileInPlace } from './losses.js';
 import type { GbdtParams } from './params.js';
 
 /** Yield to the event loop at most this often (ms), so an abort signal can fire mid-fit. */
@@ -71,15 +71,7 @@ async function boost(
   const p = X.cols;
   const loss = makeLoss(params);
   const grower = new TreeGrower(mapper, helper ? helper.sharedData(binned) : binned, helper);
-  const opts: GrowerOptions = {
-    maxLeaves: params.max_leaves,
-    maxDepth: params.max_depth ?? Number.POSITIVE_INFINITY,
-    minSamplesLeaf: params.min_samples_leaf,
-    minHessian: params.min_hessian,
-    minGain: 0,
-    l2: params.l2,
-  };
-
+  const opts = growerOptions(params);
   const baseline = loss.baseline(y);
   const raw = new Float64Array(n).fill(baseline);
   const g = helper ? helper.buf.grad : new Float64Array(n);
@@ -88,20 +80,7 @@ async function boost(
   const nSub = params.subsample < 1 ? Math.max(1, Math.floor(params.subsample * n)) : n;
   const inSample = nSub < n ? new Uint8Array(n) : null;
   const nCols = params.colsample < 1 ? Math.max(1, Math.round(params.colsample * p)) : p;
-
-  const val = ctx.val;
-  const useVal =
-    params.early_stopping === 'true' || (params.early_stopping === 'auto' && !!val && val.y.length > 0);
-  if (params.early_stopping === 'true' && (!val || val.y.length === 0)) {
-    throw new ModelError(
-      'no_validation',
-      `${kind}: early_stopping = "true" needs validation rows, none were given`,
-    );
-  }
-  if (val && useVal) checkFeatureCount(kind, p, val.X.cols, 'fit (validation rows)');
-  const valRaw = val && useVal ? new Float64Array(val.y.length).fill(baseline) : null;
-  let bestLoss = valRaw && val ? loss.value(val.y, valRaw) : Number.POSITIVE_INFINITY;
-  let bestIter = 0;
+  const watch = validationWatch(kind, params, ctx, p, loss, baseline);
 
   const trees: TreeArrays[] = [];
   let lastYield = performance.now();
@@ -116,34 +95,15 @@ async function boost(
     const grown = grower.grow(g, loss.constantHessian ? null : h, 1, rows, nSub, opts, feats);
     const tree = grown.tree;
     if (loss.leafQuantile !== null) refitLeaves(grown, y, raw, loss.leafQuantile);
-    const value = tree.value;
-    for (let i = 0; i < value.length; i++) value[i] *= params.learning_rate;
-    // Training predictions from the leaf partition; rows outside the subsample go through the tree.
-    for (let k = 0; k < grown.leafNode.length; k++) {
-      const v = value[grown.leafNode[k]];
-      for (let q = grown.leafStart[k]; q < grown.leafEnd[k]; q++) raw[grown.rows[q]] += v;
-    }
-    if (inSample) {
-      for (let i = 0; i < n; i++) if (!inSample[i]) raw[i] += value[leafOf(tree, X.data, i * p)];
-    }
+    addShrunkTree(grown, params.learning_rate, raw, inSample, X);
     trees.push(tree);
-
-    if (valRaw && val) {
-      addTreePredictions(tree, val.X, valRaw, 1);
-      const l = loss.value(val.y, valRaw);
-      // Improvement must beat a relative tolerance, or noise keeps the loop alive forever.
-      if (l < bestLoss - params.validation_tol * Math.abs(bestLoss)) {
-        bestLoss = l;
-        bestIter = it + 1;
-      } else if (it + 1 - bestIter >= params.n_iter_no_change) {
-        notes.push(
-          `stopped early at iteration ${it + 1} of ${params.max_iter}: validation ${loss.name} loss ` +
-            `had not improved for ${params.n_iter_no_change} iterations; kept the best ${bestIter} trees`,
-        );
-        break;
-      }
-    } else if (tree.feature[0] < 0 && tree.value[0] === 0 && nSub === n && nCols === p) {
-      notes.push(`stopped at iteration ${it + 1}: no split improves the training loss`);
+    const stop = watch
+      ? watch.add(tree, it)
+      : tree.feature[0] < 0 && tree.value[0] === 0 && nSub === n && nCols === p
+        ? `stopped at iteration ${it + 1}: no split improves the training loss`
+        : null;
+    if (stop !== null) {
+      notes.push(stop);
       break;
     }
     ctx.onProgress?.((it + 1) / params.max_iter);
@@ -153,11 +113,106 @@ async function boost(
     }
   }
   // Early stopping keeps the trees up to the best validation loss.
-  const kept = valRaw ? trees.slice(0, bestIter) : trees;
-  if (valRaw && bestIter < trees.length && !notes.some((s) => s.startsWith('stopped early'))) {
-    notes.push(`kept the best ${bestIter} of ${trees.length} trees by validation loss`);
+  const kept = watch ? trees.slice(0, watch.bestIter) : trees;
+  if (watch && watch.bestIter < trees.length && !notes.some((s) => s.startsWith('stopped early'))) {
+    notes.push(`kept the best ${watch.bestIter} of ${trees.length} trees by validation loss`);
   }
   return new FittedTrees(kind, params, p, baseline, kept, notes);
+}
+
+function growerOptions(params: Readonly<GbdtParams>): GrowerOptions {
+  return {
+    maxLeaves: params.max_leaves,
+    maxDepth: params.max_depth ?? Number.POSITIVE_INFINITY,
+    minSamplesLeaf: params.min_samples_leaf,
+    minHessian: params.min_hessian,
+    minGain: 0,
+    l2: params.l2,
+  };
+}
+
+/**
+ * Shrink a grown tree's leaves by the learning rate and add it to the training predictions: from
+ * the leaf partition, and through the tree for rows outside the subsample.
+ */
+function addShrunkTree(
+  grown: GrownTree,
+  learningRate: number,
+  raw: Float64Array,
+  inSample: Uint8Array | null,
+  X: Matrix,
+): void {
+  const value = grown.tree.value;
+  for (let i = 0; i < value.length; i++) value[i] *= learningRate;
+  for (let k = 0; k < grown.leafNode.length; k++) {
+    const v = value[grown.leafNode[k]];
+    for (let q = grown.leafStart[k]; q < grown.leafEnd[k]; q++) raw[grown.rows[q]] += v;
+  }
+  if (inSample) {
+    const p = X.cols;
+    for (let i = 0; i < X.rows; i++) if (!inSample[i]) raw[i] += value[leafOf(grown.tree, X.data, i * p)];
+  }
+}
+
+/**
+ * Early stopping on `ctx.val`, or null when it is off (`early_stopping: auto` without validation
+ * rows, or `false`); `true` without validation rows is an error.
+ */
+function validationWatch(
+  kind: string,
+  params: Readonly<GbdtParams>,
+  ctx: FitContext,
+  p: number,
+  loss: Loss,
+  baseline: number,
+): ValidationWatch | null {
+  const val = ctx.val;
+  const useVal =
+    params.early_stopping === 'true' || (params.early_stopping === 'auto' && !!val && val.y.length > 0);
+  if (params.early_stopping === 'true' && (!val || val.y.length === 0)) {
+    throw new ModelError(
+      'no_validation',
+      `${kind}: early_stopping = "true" needs validation rows, none were given`,
+    );
+  }
+  if (val && useVal) checkFeatureCount(kind, p, val.X.cols, 'fit (validation rows)');
+  return val && useVal ? new ValidationWatch(val, loss, baseline, params) : null;
+}
+
+/** The validation rows' raw predictions, tree by tree, and the iteration with the best loss. */
+class ValidationWatch {
+  private readonly raw: Float64Array;
+  private bestLoss: number;
+  /** Trees up to the best validation loss so far. */
+  bestIter = 0;
+
+  constructor(
+    private readonly val: { readonly X: Matrix; readonly y: Float64Array },
+    private readonly loss: Loss,
+    baseline: number,
+    private readonly params: Readonly<GbdtParams>,
+  ) {
+    this.raw = new Float64Array(val.y.length).fill(baseline);
+    this.bestLoss = loss.value(val.y, this.raw);
+  }
+
+  /** Add iteration `it`'s tree; returns why to stop, or null to go on. */
+  add(tree: TreeArrays, it: number): string | null {
+    const { params, loss } = this;
+    addTreePredictions(tree, this.val.X, this.raw, 1);
+    const l = loss.value(this.val.y, this.raw);
+    // Improvement must beat a relative tolerance, or noise keeps the loop alive forever.
+    if (l < this.bestLoss - params.validation_tol * Math.abs(this.bestLoss)) {
+      this.bestLoss = l;
+      this.bestIter = it + 1;
+    } else if (it + 1 - this.bestIter >= params.n_iter_no_change) {
+      return (
+        `stopped early at iteration ${it + 1} of ${params.max_iter}: validation ${loss.name} loss ` +
+        `had not improved for ${params.n_iter_no_change} iterations; kept the best ${this.bestIter} trees`
+      );
+    }
+    return null;
+  }
 }
 
 /** Rows for one tree: all (in order) or a seeded subsample without replacement, sorted for locality. */
@@ -182,18 +237,7 @@ function sampleColumns(p: number, k: number, rng: Rng): Int32Array {
 }
 
 /** Absolute / quantile losses: each leaf's value becomes the quantile of its rows' residuals. */
-function refitLeaves(
-  grown: {
-    tree: TreeArrays;
-    rows: Uint32Array;
-    leafNode: Int32Array;
-    leafStart: Int32Array;
-    leafEnd: Int32Array;
-  },
-  y: Float64Array,
-  raw: Float64Array,
-  q: number,
-): void {
+function refitLeaves(grown: GrownTree, y: Float64Array, raw: Float64Array, q: number): void {
   for (let k = 0; k < grown.leafNode.length; k++) {
     const s = grown.leafStart[k];
     const e = grown.leafEnd[k];

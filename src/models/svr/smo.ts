@@ -117,97 +117,23 @@ export class SvrSmo {
   /** Run up to `iters` iterations; true once converged or out of iterations. */
   step(iters: number): boolean {
     if (this.done) return true;
-    const { alpha, F, diag, status } = this;
+    const { alpha, status } = this;
     const cache = this.prob.cache;
     const C = this.C;
     for (let t = 0; t < iters; t++) {
-      if (this.iterations >= this.maxIter) {
-        this.hitMax = true;
-        this.finish();
-        return true;
-      }
-      if (--this.counter === 0) {
-        this.counter = Math.min(this.L, 1000);
-        if (this.prob.shrinking) this.doShrinking();
-      }
-      if (!this.selectWorkingSet()) {
-        this.unshrinkAll();
-        if (!this.selectWorkingSet()) {
-          this.finish();
-          return true;
-        }
-        this.counter = 1; // shrink again at the next iteration
-      }
+      if (!this.nextPair()) return true;
       this.iterations++;
       const i = this.wi;
       const j = this.wj;
-      const ri = i >> 1;
-      const rj = j >> 1;
-      const Ki = cache.get(ri);
-      const Kj = cache.get(rj);
+      const Ki = cache.get(i >> 1);
+      const Kj = cache.get(j >> 1);
       const si = sign(i);
       const sj = sign(j);
-      const Gi = si * F[i];
-      const Gj = sj * F[j];
-      const Qij = si * sj * Ki[rj];
       const oldAi = alpha[i];
       const oldAj = alpha[j];
-      let ai = oldAi;
-      let aj = oldAj;
-      if (si !== sj) {
-        let quad = diag[ri] + diag[rj] + 2 * Qij;
-        if (quad <= 0) quad = TAU;
-        const delta = (-Gi - Gj) / quad;
-        const diff = ai - aj;
-        ai += delta;
-        aj += delta;
-        if (diff > 0) {
-          if (aj < 0) {
-            aj = 0;
-            ai = diff;
-          }
-        } else if (ai < 0) {
-          ai = 0;
-          aj = -diff;
-        }
-        // C_i = C_j = C, so libsvm's test `diff > C_i − C_j` is diff > 0.
-        if (diff > 0) {
-          if (ai > C) {
-            ai = C;
-            aj = C - diff;
-          }
-        } else if (aj > C) {
-          aj = C;
-          ai = C + diff;
-        }
-      } else {
-        let quad = diag[ri] + diag[rj] - 2 * Qij;
-        if (quad <= 0) quad = TAU;
-        const delta = (Gi - Gj) / quad;
-        const sum = ai + aj;
-        ai -= delta;
-        aj += delta;
-        if (sum > C) {
-          if (ai > C) {
-            ai = C;
-            aj = sum - C;
-          }
-        } else if (aj < 0) {
-          aj = 0;
-          ai = sum;
-        }
-        if (sum > C) {
-          if (aj > C) {
-            aj = C;
-            ai = sum - C;
-          }
-        } else if (ai < 0) {
-          ai = 0;
-          aj = sum;
-        }
-      }
-      alpha[i] = ai;
-      alpha[j] = aj;
+      this.solvePair(i, j, Ki[j >> 1]);
+      const ai = alpha[i];
+      const aj = alpha[j];
       const ui = status[i] === UPPER;
       const uj = status[j] === UPPER;
       this.setStatus(i, ai >= C ? UPPER : ai <= 0 ? LOWER : FREE);
@@ -217,6 +143,102 @@ export class SvrSmo {
       if (uj !== (status[j] === UPPER)) this.updateFbar(Kj, uj ? -C * sj : C * sj);
     }
     return false;
+  }
+
+  /**
+   * Choose the next working pair (wi, wj), shrinking every so often; false when the solver is done
+   * (no violating pair even after unshrinking, or the iteration cap reached).
+   */
+  private nextPair(): boolean {
+    if (this.iterations >= this.maxIter) {
+      this.hitMax = true;
+      this.finish();
+      return false;
+    }
+    if (--this.counter === 0) {
+      this.counter = Math.min(this.L, 1000);
+      if (this.prob.shrinking) this.doShrinking();
+    }
+    if (!this.selectWorkingSet()) {
+      this.unshrinkAll();
+      if (!this.selectWorkingSet()) {
+        this.finish();
+        return false;
+      }
+      this.counter = 1; // shrink again at the next iteration
+    }
+    return true;
+  }
+
+  /**
+   * Solve the two-variable subproblem in alpha[i], alpha[j] analytically and clip it to the box
+   * [0, C] along the constraint line (libsvm's Solver::Solve); `Kij` is the kernel of their rows.
+   */
+  private solvePair(i: number, j: number, Kij: number): void {
+    const { alpha, F, diag, C } = this;
+    const ri = i >> 1;
+    const rj = j >> 1;
+    const si = sign(i);
+    const sj = sign(j);
+    const Gi = si * F[i];
+    const Gj = sj * F[j];
+    const Qij = si * sj * Kij;
+    let ai = alpha[i];
+    let aj = alpha[j];
+    if (si !== sj) {
+      let quad = diag[ri] + diag[rj] + 2 * Qij;
+      if (quad <= 0) quad = TAU;
+      const delta = (-Gi - Gj) / quad;
+      const diff = ai - aj;
+      ai += delta;
+      aj += delta;
+      if (diff > 0) {
+        if (aj < 0) {
+          aj = 0;
+          ai = diff;
+        }
+      } else if (ai < 0) {
+        ai = 0;
+        aj = -diff;
+      }
+      // C_i = C_j = C, so libsvm's test `diff > C_i − C_j` is diff > 0.
+      if (diff > 0) {
+        if (ai > C) {
+          ai = C;
+          aj = C - diff;
+        }
+      } else if (aj > C) {
+        aj = C;
+        ai = C + diff;
+      }
+    } else {
+      let quad = diag[ri] + diag[rj] - 2 * Qij;
+      if (quad <= 0) quad = TAU;
+      const delta = (Gi - Gj) / quad;
+      const sum = ai + aj;
+      ai -= delta;
+      aj += delta;
+      if (sum > C) {
+        if (ai > C) {
+          ai = C;
+          aj = sum - C;
+        }
+      } else if (aj < 0) {
+        aj = 0;
+        ai = sum;
+      }
+      if (sum > C) {
+        if (aj > C) {
+          aj = C;
+          ai = sum - C;
+        }
+      } else if (ai < 0) {
+        ai = 0;
+        aj = sum;
+      }
+    }
+    alpha[i] = ai;
+    alpha[j] = aj;
   }
 
   /**

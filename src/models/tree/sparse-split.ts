@@ -33,23 +33,24 @@ export class SparseScratch {
   readonly catIdx = new Int32Array(257);
   /** Random categorical split: the categories drawn to the left. */
   readonly catTmp = new Uint8Array(257);
+  /**
+   * The node being split, set by findBestSplitSparse: rows[start..start+cnt) with gradients `og`
+   * and hessians `oh` (or the constant `hConst`) in node order.
+   */
+  rows: Uint32Array = new Uint32Array(0);
+  start = 0;
+  cnt = 0;
+  og: Float64Array = new Float64Array(0);
+  oh: Float64Array | null = null;
+  hConst = 0;
 }
 
 /**
- * Collect the present bins of feature j over rows[start..end) into scratch (pb/pg/ph/pn, ascending),
- * summing in row order exactly as `buildHistogram` does.
+ * Collect the present bins of the feature at `col` over the node's rows into scratch (pb/pg/ph/pn,
+ * ascending), summing in row order exactly as `buildHistogram` does.
  */
-function collect(
-  s: SparseScratch,
-  bins: Uint8Array,
-  col: number,
-  rows: Uint32Array,
-  start: number,
-  cnt: number,
-  og: Float64Array,
-  oh: Float64Array | null,
-): void {
-  const { accG, accH, accN, pb, seen } = s;
+function collect(s: SparseScratch, bins: Uint8Array, col: number): void {
+  const { accG, accH, accN, pb, seen, rows, start, cnt, og, oh } = s;
   // `words`: which 32-bin words of the bitmap are in use (bit w), so extraction skips the rest.
   let words = 0;
   if (oh === null) {
@@ -136,6 +137,12 @@ export function findBestSplitSparse(
   // Two rows (the most common inner node of a fully grown tree): a numeric feature without
   // missing values splits them iff their bins differ, with the lower row on the left.
   const pair = cnt === 2 && !rng && c.minSamplesLeaf <= 1;
+  s.rows = rows;
+  s.start = start;
+  s.cnt = cnt;
+  s.og = og;
+  s.oh = oh;
+  s.hConst = hConst;
   for (let f = 0; f < nFeatures; f++) {
     const j = features[f];
     const nb = mapper.nBins[j];
@@ -146,54 +153,18 @@ export function findBestSplitSparse(
     // Best categorical splits only consider categories with MIN_CAT_SUPPORT rows.
     if (isCat && !rng && N < MIN_CAT_SUPPORT) continue;
     if (pair && !isCat) {
-      const b0 = bins[j * n + rows[start]];
-      const b1 = bins[j * n + rows[start + 1]];
-      if (b0 === b1) {
-        if (constant !== null) constant[j] = 1;
-        continue;
+      const before = out.gain;
+      const r = pairSplit(s, bins, j * n, nb, j, G, H, c, parent, best, out);
+      if (r === PAIR_CONSTANT && constant !== null) constant[j] = 1;
+      if (r === PAIR_DECIDED && out.gain > before && out.found) {
+        best = out.gain;
+        bestNM = 0;
       }
-      if (b0 !== nb && b1 !== nb) {
-        if (b0 !== b1) {
-          const lo = b0 < b1 ? 0 : 1;
-          // `0 +` as the general path's sums (turns a -0 into +0 the same way).
-          const gL = 0 + og[lo];
-          const hL = 0 + (oh === null ? hConst : oh[lo]);
-          const gR = G - gL;
-          const hR = H - hL;
-          if (hL >= c.minHessian && hR >= c.minHessian) {
-            const gain = score(gL, hL, c.l2) + score(gR, hR, c.l2) - parent;
-            if (gain > best) {
-              best = gain;
-              bestNM = 0;
-              recordSplit(out, j, Math.min(b0, b1), false, gain, gL, hL, 1, gR, hR, 1);
-            }
-          }
-        }
-        continue;
-      }
+      if (r !== PAIR_GENERAL) continue;
     }
     if (rng && !isCat) {
       const before = out.gain;
-      const nM = randomNumeric(
-        bins,
-        j * n,
-        rows,
-        start,
-        cnt,
-        og,
-        oh,
-        hConst,
-        mapper,
-        j,
-        G,
-        H,
-        N,
-        c,
-        parent,
-        best,
-        out,
-        rng,
-      );
+      const nM = randomNumeric(s, bins, j * n, mapper, j, G, H, N, c, parent, best, out, rng);
       if (nM < 0) {
         if (constant !== null) constant[j] = 1;
         continue;
@@ -204,7 +175,7 @@ export function findBestSplitSparse(
       }
       continue;
     }
-    collect(s, bins, j * n, rows, start, cnt, og, oh);
+    collect(s, bins, j * n);
     if (s.m === 1) {
       // One bin (value or missing) for every row: no finder splits it, here or below.
       if (constant !== null) constant[j] = 1;
@@ -228,6 +199,47 @@ export function findBestSplitSparse(
   }
 }
 
+/** What {@link pairSplit} found for a feature. */
+const PAIR_CONSTANT = 0;
+const PAIR_DECIDED = 1;
+/** A row's value is missing: the general path decides. */
+const PAIR_GENERAL = 2;
+
+/**
+ * A node of two rows, a numeric feature: they split iff their bins differ, with the lower row on
+ * the left; the split is recorded in `out` when it beats `best`.
+ */
+function pairSplit(
+  s: SparseScratch,
+  bins: Uint8Array,
+  col: number,
+  nb: number,
+  j: number,
+  G: number,
+  H: number,
+  c: SplitConstraints,
+  parent: number,
+  best: number,
+  out: SplitInfo,
+): number {
+  const { rows, start, og, oh, hConst } = s;
+  const b0 = bins[col + rows[start]];
+  const b1 = bins[col + rows[start + 1]];
+  if (b0 === b1) return PAIR_CONSTANT;
+  if (b0 === nb || b1 === nb) return PAIR_GENERAL;
+  const lo = b0 < b1 ? 0 : 1;
+  // `0 +` as the general path's sums (turns a -0 into +0 the same way).
+  const gL = 0 + og[lo];
+  const hL = 0 + (oh === null ? hConst : oh[lo]);
+  const gR = G - gL;
+  const hR = H - hL;
+  if (hL >= c.minHessian && hR >= c.minHessian) {
+    const gain = score(gL, hL, c.l2) + score(gR, hR, c.l2) - parent;
+    if (gain > best) recordSplit(out, j, Math.min(b0, b1), false, gain, gL, hL, 1, gR, hR, 1);
+  }
+  return PAIR_DECIDED;
+}
+
 function numericSplit(
   s: SparseScratch,
   mapper: BinMapper,
@@ -243,6 +255,7 @@ function numericSplit(
 ): void {
   const nb = mapper.nBins[j];
   const { pb, pg, ph, pn } = s;
+  // The missing bin (the last, nb) is kept apart: its rows go left or right as a block.
   let m = s.m;
   let gM = 0;
   let hM = 0;
@@ -253,31 +266,8 @@ function numericSplit(
     hM = ph[m];
     nM = pn[m];
   }
-  const l2 = c.l2;
-  const msl = c.minSamplesLeaf;
-  const mh = c.minHessian;
   if (nM === 0 && !rng) {
-    // Common case, no missing values here: the candidates are the present bins but the last
-    // (splitting after the last leaves the right side empty). Same sums, same order as below.
-    let gL = 0;
-    let hL = 0;
-    let nL = 0;
-    for (let i = 0; i < m - 1; i++) {
-      gL += pg[i];
-      hL += ph[i];
-      nL += pn[i];
-      if (nL < msl) continue;
-      const nR = N - nL;
-      if (nR < msl) break;
-      const hR = H - hL;
-      if (hL < mh || hR < mh) continue;
-      const gR = G - gL;
-      const gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
-      if (gain > best) {
-        best = gain;
-        recordSplit(out, j, pb[i], false, gain, gL, hL, nL, gR, hR, nR);
-      }
-    }
+    presentBinsSplit(s, m, j, G, H, N, c, parent, best, out);
     return;
   }
   let first = 0;
@@ -292,9 +282,85 @@ function numericSplit(
       first = last = drawRandomBin(mapper, j, bmin, bmax, rng);
     }
   }
-  // Dense scan semantics: a candidate at bin b sees the sums of all bins ≤ b; between present
-  // bins the sums do not change, and the first bin of a run wins ties. So candidates are: bin
-  // `first` (sums of bins ≤ first) and each present bin in (first, last].
+  best = candidateRangeSplit(s, m, j, nb, first, last, gM, hM, nM, G, H, N, c, parent, best, out);
+  if (nM > 0 && last < nb - 1 && !rng) {
+    const nR = nM;
+    const nL2 = N - nM;
+    const { l2, minSamplesLeaf: msl, minHessian: mh } = c;
+    if (nL2 >= msl && nR >= msl && H - hM >= mh && hM >= mh) {
+      // Every present bin left, the missing rows alone on the right.
+      const gain = score(G - gM, H - hM, l2) + score(gM, hM, l2) - parent;
+      if (gain > best) recordSplit(out, j, nb - 1, false, gain, G - gM, H - hM, nL2, gM, hM, nR);
+    }
+  }
+}
+
+/**
+ * The common case, no missing values in the node: the candidates are the present bins but the last
+ * (splitting after the last leaves the right side empty). Same sums, same order as
+ * candidateRangeSplit.
+ */
+function presentBinsSplit(
+  s: SparseScratch,
+  m: number,
+  j: number,
+  G: number,
+  H: number,
+  N: number,
+  c: SplitConstraints,
+  parent: number,
+  best: number,
+  out: SplitInfo,
+): void {
+  const { pb, pg, ph, pn } = s;
+  const { l2, minSamplesLeaf: msl, minHessian: mh } = c;
+  let gL = 0;
+  let hL = 0;
+  let nL = 0;
+  for (let i = 0; i < m - 1; i++) {
+    gL += pg[i];
+    hL += ph[i];
+    nL += pn[i];
+    if (nL < msl) continue;
+    const nR = N - nL;
+    if (nR < msl) break;
+    const hR = H - hL;
+    if (hL < mh || hR < mh) continue;
+    const gR = G - gL;
+    const gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
+    if (gain > best) {
+      best = gain;
+      recordSplit(out, j, pb[i], false, gain, gL, hL, nL, gR, hR, nR);
+    }
+  }
+}
+
+/**
+ * Candidates in bins [first, last] with the missing rows (sums gM/hM/nM) tried on either side;
+ * returns the best gain so far. Dense scan semantics: a candidate at bin b sees the sums of all bins
+ * ≤ b; between present bins the sums do not change, and the first bin of a run wins ties. So
+ * candidates are: bin `first` (sums of bins ≤ first) and each present bin in (first, last].
+ */
+function candidateRangeSplit(
+  s: SparseScratch,
+  m: number,
+  j: number,
+  nb: number,
+  first: number,
+  last: number,
+  gM: number,
+  hM: number,
+  nM: number,
+  G: number,
+  H: number,
+  N: number,
+  c: SplitConstraints,
+  parent: number,
+  best: number,
+  out: SplitInfo,
+): number {
+  const { pb, pg, ph, pn } = s;
+  const { l2, minSamplesLeaf: msl, minHessian: mh } = c;
   let gL = 0;
   let hL = 0;
   let nL = 0;
@@ -320,6 +386,7 @@ function numericSplit(
       }
     }
     if (nM > 0 && b < nb - 1) {
+      // Missing go left.
       const nL2 = nL + nM;
       nR = N - nL2;
       if (nL2 >= msl && nR >= msl) {
@@ -343,14 +410,7 @@ function numericSplit(
     nL += pn[i];
     i++;
   }
-  if (nM > 0 && last < nb - 1 && !rng) {
-    const nR = nM;
-    const nL2 = N - nM;
-    if (nL2 >= msl && nR >= msl && H - hM >= mh && hM >= mh) {
-      const gain = score(G - gM, H - hM, l2) + score(gM, hM, l2) - parent;
-      if (gain > best) recordSplit(out, j, nb - 1, false, gain, G - gM, H - hM, nL2, gM, hM, nR);
-    }
-  }
+  return best;
 }
 
 /**
@@ -360,14 +420,9 @@ function numericSplit(
  * number of rows with a missing value, or -1 when the feature is constant in the node.
  */
 function randomNumeric(
+  s: SparseScratch,
   bins: Uint8Array,
   col: number,
-  rows: Uint32Array,
-  start: number,
-  cnt: number,
-  og: Float64Array,
-  oh: Float64Array | null,
-  hConst: number,
   mapper: BinMapper,
   j: number,
   G: number,
@@ -379,6 +434,7 @@ function randomNumeric(
   out: SplitInfo,
   rng: Rng,
 ): number {
+  const { rows, start, cnt, og, oh, hConst } = s;
   const nb = mapper.nBins[j];
   let bmin = 256;
   let bmax = -1;

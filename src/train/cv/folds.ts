@@ -8,6 +8,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { Rng } from '../../core/random.js';
 
+/** One fold of (repeated) K-fold: the rows fitted on and the rows held out. */
 export interface Fold {
   /** 0-based repeat and fold numbers. */
   readonly repeat: number;
@@ -18,6 +19,7 @@ export interface Fold {
   readonly held: Uint32Array;
 }
 
+/** K, the repeats, the seed and optional groups of K-fold. */
 export interface FoldOptions {
   folds: number;
   repeats: number;

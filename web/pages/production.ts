@@ -1,0 +1,179 @@
+/**
+ * The production page: what the served model is doing now — traffic (requests, rejections,
+ * latency percentiles, per minute), alarms, drift per feature, live accuracy and interval coverage
+ * from feedback — the numbers of `tabflow monitor`, refreshed every few seconds by polling.
+ */
+import { type FeatureDriftRow, getJson, type ProductionJson } from '../api.js';
+import { overTime } from '../charts.js';
+import { h, mount } from '../dom.js';
+import { num, pct, when } from '../format.js';
+
+const REFRESH_MS = 5000;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let paused = false;
+
+/** Renders the stage in `params` (default production) into `root` and keeps it fresh. */
+export async function productionPage(root: HTMLElement, params: URLSearchParams): Promise<void> {
+  clearTimeout(timer);
+  const stage = params.get('stage') ?? 'production';
+  const p = await getJson<ProductionJson>(`/api/production?stage=${encodeURIComponent(stage)}`);
+  const toggle = h(
+    'button',
+    { type: 'button', id: 'refresh-toggle', 'aria-pressed': String(paused) },
+    paused ? 'Resume refreshing' : 'Pause refreshing',
+  );
+  toggle.addEventListener('click', () => {
+    paused = !paused;
+    void productionPage(root, params);
+  });
+  mount(
+    root,
+    h('h1', {}, `Production: ${stage}`),
+    h(
+      'p',
+      { class: 'sub', id: 'generated-at' },
+      `as of ${when(p.generated_at)} · ${paused ? 'paused' : `refreshing every ${REFRESH_MS / 1000} s`} `,
+      toggle,
+    ),
+    p.note ? h('p', { class: 'note' }, p.note) : null,
+    p.monitoring ? monitoringSection(p) : null,
+  );
+  if (!paused) {
+    timer = setTimeout(() => {
+      if (location.hash.startsWith('#/production')) void productionPage(root, params).catch(() => undefined);
+    }, REFRESH_MS);
+  }
+}
+
+function monitoringSection(p: ProductionJson): (HTMLElement | null)[] {
+  const m = p.monitoring as NonNullable<ProductionJson['monitoring']>;
+  const t = p.traffic;
+  const v = m.model.version === null ? '' : ` v${m.model.version}`;
+  const cur = m.live.current;
+  return [
+    h(
+      'p',
+      { id: 'status', class: m.status === 'alarm' ? 'warn' : m.status === 'ok' ? 'ok' : 'note' },
+      `${m.model.name ?? m.model.family}${v} (${m.model.family}, run ${m.model.run_id}): ${m.status.replace('_', ' ').toUpperCase()}`,
+    ),
+    m.alarms.length
+      ? h(
+          'ul',
+          { class: 'warn', 'aria-label': 'Alarms' },
+          m.alarms.map((a) => h('li', {}, `${a.kind}: ${a.message}`)),
+        )
+      : null,
+    h('h2', {}, 'Traffic'),
+    t
+      ? h(
+          'table',
+          { class: 'kv', id: 'traffic' },
+          h('caption', { class: 'sr-only' }, 'Traffic of the latest window'),
+          h(
+            'tbody',
+            {},
+            kv(
+              'requests (latest window)',
+              `${t.rows}${t.first ? ` from ${when(t.first)} to ${when(t.last ?? t.first)}` : ''}`,
+            ),
+            kv('rejected', `${t.rejected} (${pct(t.error_rate)})`),
+            kv(
+              'latency p50 / p95 / p99',
+              `${num(t.latency_ms.p50)} / ${num(t.latency_ms.p95)} / ${num(t.latency_ms.p99)} ms`,
+            ),
+          ),
+        )
+      : null,
+    t && t.per_minute.length > 1
+      ? overTime(
+          'Requests per minute and p95 latency',
+          t.per_minute.map((b) => b.t / 1000),
+          [
+            { label: 'requests / min', values: t.per_minute.map((b) => b.rows) },
+            { label: 'p95 latency (ms)', values: t.per_minute.map((b) => b.p95_ms), scale: 'ms' },
+          ],
+        )
+      : null,
+    h('h2', {}, 'Live accuracy (from feedback)'),
+    h(
+      'table',
+      { class: 'kv', id: 'live' },
+      h('caption', { class: 'sr-only' }, 'Accuracy of predictions whose actuals came back'),
+      h(
+        'tbody',
+        {},
+        kv('predictions with actuals', String(cur.n)),
+        kv('R² / RMSE / MAE', `${num(cur.r2)} / ${num(cur.rmse)} / ${num(cur.mae)}`),
+        kv(
+          'at training (TEST)',
+          m.live.reference
+            ? `${num(m.live.reference.r2)} / ${num(m.live.reference.rmse)} / ${num(m.live.reference.mae)}`
+            : '—',
+        ),
+        kv(
+          'interval coverage',
+          `${pct(cur.coverage)}${m.live.reference?.coverage ? ` (nominal ${pct(m.live.reference.coverage)})` : ''}`,
+        ),
+      ),
+    ),
+    m.live.note ? h('p', { class: 'note' }, m.live.note) : null,
+    m.live.over_time.length > 1
+      ? overTime(
+          'RMSE of the predictions with actuals, in consecutive chunks',
+          m.live.over_time.map((c) => Date.parse(c.end) / 1000),
+          [{ label: 'RMSE', values: m.live.over_time.map((c) => c.rmse) }],
+        )
+      : null,
+    h('h2', {}, 'Drift'),
+    ...(m.drift ? driftSection(m.drift) : [h('p', { class: 'note' }, m.drift_note ?? 'No drift report')]),
+  ];
+}
+
+function kv(k: string, v: string): HTMLElement {
+  return h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v));
+}
+
+function driftSection(d: NonNullable<NonNullable<ProductionJson['monitoring']>['drift']>): HTMLElement[] {
+  const rows = d.prediction ? [...d.features, d.prediction] : d.features;
+  const ds = d.dataset;
+  return [
+    h(
+      'p',
+      { id: 'drift-summary' },
+      `${ds.drifted_features.length} of ${ds.n_judged} features drifted (share ${pct(ds.share)}, alarm above ${pct(ds.threshold)})${ds.drifted_features.length ? `: ${ds.drifted_features.join(', ')}` : ''}`,
+    ),
+    h(
+      'table',
+      { class: 'drift' },
+      h('caption', { class: 'sr-only' }, 'Drift per feature: the latest window against the training profile'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['feature', 'method', 'statistic', 'p-value', 'threshold', 'drifted', 'PSI', 'rows'].map((c) =>
+            h('th', { scope: 'col' }, c),
+          ),
+        ),
+      ),
+      h('tbody', {}, rows.map(driftRow)),
+    ),
+  ];
+}
+
+function driftRow(f: FeatureDriftRow): HTMLElement {
+  const verdict = f.drifted === null ? `n/a${f.reason ? `: ${f.reason}` : ''}` : f.drifted ? 'YES' : 'no';
+  return h(
+    'tr',
+    { class: f.drifted ? 'drifted' : '', 'data-feature': f.feature },
+    h('th', { scope: 'row' }, f.feature),
+    h('td', {}, f.method),
+    h('td', { class: 'num' }, num(f.statistic)),
+    h('td', { class: 'num' }, num(f.p_value)),
+    h('td', { class: 'num' }, num(f.threshold)),
+    h('td', { 'data-col': 'drifted' }, verdict),
+    h('td', { class: 'num' }, num(f.psi)),
+    h('td', { class: 'num' }, `${f.n_current} / ${f.n_reference}`),
+  );
+}
