@@ -94,18 +94,6 @@ function print(o: Common, json: unknown, text: () => string): number {
 
 /** The `models` command and its subcommands; `setCode` receives each action's exit code. */
 export function addModelsCommand(program: Command, setCode: (code: number) => void): void {
-  const common = (c: Command) =>
-    addModelsDirOption(
-      c,
-      'models folder holding registry.sqlite (default: output.dir of --config, else models)',
-      ['--dir'],
-    )
-      .option('--config <file>', 'config.yaml: output.dir and the registry gate, with --env applied')
-      .option(
-        '--env <name>',
-        'apply environments.<name> of --config: dev, staging, production (or TABFLOW_ENV)',
-      )
-      .option('--json', 'print JSON instead of tables');
   const models = program
     .command('models')
     .description(
@@ -126,6 +114,27 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
     .command('families')
     .description('list the model families and their parameters')
     .action(() => setCode(modelsCommand()));
+  addReadCommands(models, setCode);
+  addMoveCommands(models, setCode);
+}
+
+/** The options every registry command takes: the models folder, --config, --env, --json. */
+function common(c: Command): Command {
+  return addModelsDirOption(
+    c,
+    'models folder holding registry.sqlite (default: output.dir of --config, else models)',
+    ['--dir'],
+  )
+    .option('--config <file>', 'config.yaml: output.dir and the registry gate, with --env applied')
+    .option(
+      '--env <name>',
+      'apply environments.<name> of --config: dev, staging, production (or TABFLOW_ENV)',
+    )
+    .option('--json', 'print JSON instead of tables');
+}
+
+/** list, show, diff and history: the registry read. */
+function addReadCommands(models: Command, setCode: (code: number) => void): void {
   common(
     models.command('list').description('registered versions with their stages, aliases and test metrics'),
   ).action(async (o: Common) =>
@@ -160,6 +169,32 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
       }),
     ),
   );
+  common(
+    models
+      .command('history')
+      .description('every registration, promotion (passed, refused, forced), rollback and alias change')
+      .option('--limit <n>', 'newest events to show')
+      .option('--stage <stage>', 'only events of this stage'),
+  ).action(async (o: Common & { limit?: string; stage?: string }) => {
+    const limit = o.limit === undefined ? undefined : Number(o.limit);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+      throw new UsageError(
+        'bad_limit',
+        `--limit ${JSON.stringify(o.limit)} is not allowed: expected a positive integer`,
+      );
+    }
+    const stage = o.stage === undefined ? undefined : checkStage(o.stage, '--stage');
+    setCode(
+      await withRegistry(o, async (r) => {
+        const h = await r.history({ limit, stage });
+        return print(o, h, () => historyTable(h));
+      }),
+    );
+  });
+}
+
+/** promote, rollback, rebuild and alias: the registry changed. */
+function addMoveCommands(models: Command, setCode: (code: number) => void): void {
   common(
     models
       .command('promote <ref>')
@@ -198,28 +233,6 @@ export function addModelsCommand(program: Command, setCode: (code: number) => vo
       await withRegistry(o, async (r) => {
         const d = await r.rollback(stage, { reason: o.reason });
         return print(o, d, () => promotionLines(d, r.root).join('\n'));
-      }),
-    );
-  });
-  common(
-    models
-      .command('history')
-      .description('every registration, promotion (passed, refused, forced), rollback and alias change')
-      .option('--limit <n>', 'newest events to show')
-      .option('--stage <stage>', 'only events of this stage'),
-  ).action(async (o: Common & { limit?: string; stage?: string }) => {
-    const limit = o.limit === undefined ? undefined : Number(o.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-      throw new UsageError(
-        'bad_limit',
-        `--limit ${JSON.stringify(o.limit)} is not allowed: expected a positive integer`,
-      );
-    }
-    const stage = o.stage === undefined ? undefined : checkStage(o.stage, '--stage');
-    setCode(
-      await withRegistry(o, async (r) => {
-        const h = await r.history({ limit, stage });
-        return print(o, h, () => historyTable(h));
       }),
     );
   });

@@ -75,41 +75,17 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       'tabflow retrain needs new labelled rows: --data FILE, --from-feedback, or both',
     );
   }
-  const registry = await ModelRegistry.open(o.root);
-  let champion: VersionRecord;
-  let cfg: ChampionConfig;
-  try {
-    const prod = await registry.stageVersion('production');
-    if (!prod) {
-      throw new UsageError(
-        'no_production',
-        `${o.root} has no production version to improve on: train and promote one first (tabflow train)`,
-      );
-    }
-    champion = prod;
-    cfg = readChampionConfig(champion.run_path);
-  } finally {
-    await registry.close();
-  }
+  const { champion, cfg } = await championOf(o.root);
   const target = cfg.data.target;
   if (!cfg.data.path || !target) {
     throw new UsageError('no_data', `The production run ${champion.run_id} names no data file or target`);
-  }
-  let feedback: LabelledRows | undefined;
-  if (o.fromFeedback) {
-    const store = await FeedbackStore.open(o.logFile ?? join(o.root, LOG_FILE));
-    try {
-      feedback = await store.labelledRows({ since: o.since });
-    } finally {
-      await store.close();
-    }
   }
   const data = await buildRetrainData({
     basePath: cfg.data.path,
     loadOptions: loadOptionsOf(cfg),
     target,
     newData: o.newData,
-    feedback,
+    feedback: o.fromFeedback ? await feedbackRows(o) : undefined,
     outDir: join(o.root, 'data'),
     now: o.now?.(),
   });
@@ -134,55 +110,13 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
       // Labelled feedback the challenger was not trained on joins the gate's rows.
       feedbackLog: o.logFile,
     });
-    const numbers =
-      `${gate.metric} ${fmt(gate.candidate)} (v${challenger.version}) vs ${fmt(gate.incumbent)} ` +
-      `(v${champion.version}) on ${gate.rows.used} fresh held-out rows`;
-    const onPass = o.onGatePass ?? cfg.retrain.on_gate_pass;
     const base = {
       data,
       champion: { version: champion.version, run_id: champion.run_id },
       challenger: { version: challenger.version, run_id: challenger.run_id },
       gate,
     };
-    let result: RetrainResult;
-    if (!gate.passed) {
-      result = {
-        ...base,
-        action: 'kept',
-        summary: `gate refused v${challenger.version}: ${numbers}; production stays v${champion.version}`,
-      };
-    } else if (onPass === 'promote') {
-      // The gate just run decides: it is not evaluated a second time.
-      const promotion = await promote(reg, challenger.version, 'production', {
-        reason: `retrain: ${numbers}`,
-        evaluated: { incumbent: champion.version, gate },
-      });
-      const action = promotion.applied ? 'promoted' : 'kept';
-      result = { ...base, action, promotion, summary: `${action} v${challenger.version}: ${numbers}` };
-    } else if (onPass === 'ab') {
-      const start = o.startAb ?? startExperiment;
-      await start(o.root, {
-        challenger: challenger.version,
-        weight: cfg.retrain.ab_weight,
-        shadow: cfg.retrain.ab_shadow,
-        key: cfg.retrain.ab_key_field,
-        reason: `retrain: ${numbers}`,
-      });
-      const how = cfg.retrain.ab_shadow
-        ? 'shadow test'
-        : `A/B test at ${cfg.retrain.ab_weight * 100}% traffic`;
-      result = {
-        ...base,
-        action: 'ab_started',
-        summary: `gate passed, ${how} started for v${challenger.version}: ${numbers}`,
-      };
-    } else {
-      result = {
-        ...base,
-        action: 'registered',
-        summary: `gate passed, v${challenger.version} registered (retrain.on_gate_pass none): ${numbers}`,
-      };
-    }
+    const result = await actOnGate(reg, base, cfg, o);
     await reg.recordEvent({
       type: 'retrain',
       version: challenger.version,
@@ -195,6 +129,75 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
   } finally {
     await reg.close();
   }
+}
+
+/** The production version and the config it was trained with. */
+async function championOf(root: string): Promise<{ champion: VersionRecord; cfg: ChampionConfig }> {
+  const registry = await ModelRegistry.open(root);
+  try {
+    const champion = await registry.stageVersion('production');
+    if (!champion) {
+      throw new UsageError(
+        'no_production',
+        `${root} has no production version to improve on: train and promote one first (tabflow train)`,
+      );
+    }
+    return { champion, cfg: readChampionConfig(champion.run_path) };
+  } finally {
+    await registry.close();
+  }
+}
+
+/** The labelled feedback rows of the prediction log (since `o.since`). */
+async function feedbackRows(o: RetrainOptions): Promise<LabelledRows> {
+  const store = await FeedbackStore.open(o.logFile ?? join(o.root, LOG_FILE));
+  try {
+    return await store.labelledRows({ since: o.since });
+  } finally {
+    await store.close();
+  }
+}
+
+/** What the retrain does once the gate has judged: keep, promote, start an A/B test or only register. */
+async function actOnGate(
+  reg: ModelRegistry,
+  base: Omit<RetrainResult, 'action' | 'summary' | 'promotion'>,
+  cfg: ChampionConfig,
+  o: RetrainOptions,
+): Promise<RetrainResult> {
+  const { gate, champion, challenger } = base;
+  const numbers =
+    `${gate.metric} ${fmt(gate.candidate)} (v${challenger.version}) vs ${fmt(gate.incumbent)} ` +
+    `(v${champion.version}) on ${gate.rows.used} fresh held-out rows`;
+  const onPass = o.onGatePass ?? cfg.retrain.on_gate_pass;
+  if (!gate.passed) {
+    const summary = `gate refused v${challenger.version}: ${numbers}; production stays v${champion.version}`;
+    return { ...base, action: 'kept', summary };
+  }
+  if (onPass === 'promote') {
+    // The gate just run decides: it is not evaluated a second time.
+    const promotion = await promote(reg, challenger.version, 'production', {
+      reason: `retrain: ${numbers}`,
+      evaluated: { incumbent: champion.version, gate },
+    });
+    const action = promotion.applied ? 'promoted' : 'kept';
+    return { ...base, action, promotion, summary: `${action} v${challenger.version}: ${numbers}` };
+  }
+  if (onPass === 'ab') {
+    const start = o.startAb ?? startExperiment;
+    await start(o.root, {
+      challenger: challenger.version,
+      weight: cfg.retrain.ab_weight,
+      shadow: cfg.retrain.ab_shadow,
+      key: cfg.retrain.ab_key_field,
+      reason: `retrain: ${numbers}`,
+    });
+    const how = cfg.retrain.ab_shadow ? 'shadow test' : `A/B test at ${cfg.retrain.ab_weight * 100}% traffic`;
+    const summary = `gate passed, ${how} started for v${challenger.version}: ${numbers}`;
+    return { ...base, action: 'ab_started', summary };
+  }
+  const summary = `gate passed, v${challenger.version} registered (retrain.on_gate_pass none): ${numbers}`;
+  return { ...base, action: 'registered', summary };
 }
 
 function fmt(x: number): string {
