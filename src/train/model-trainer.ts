@@ -100,67 +100,87 @@ export class ModelTrainer {
     return [...new Set(this.candidates.map((c) => getFamily(c.model).input))];
   }
 
-  /** Fit every candidate on TRAIN (VAL only for early stopping). */
+  /** Fit every candidate on TRAIN (VAL only for early stopping), one after another. */
   async trainAll(data: (enc: InputEncoding) => PreparedData): Promise<TrainedCandidate[]> {
-    const { seed, candidateBudgetS, totalBudgetS, onEvent } = this.options;
     const start = performance.now();
     const out: TrainedCandidate[] = [];
-    for (const [index, spec] of this.candidates.entries()) {
-      const family = getFamily(spec.model);
-      const result: CandidateResult = {
-        name: spec.name,
-        model: spec.model,
-        status: 'ok',
-        params: spec.params,
-        encoding: family.input,
-        fit_seconds: 0,
-        notes: [],
-      };
-      const elapsed = (performance.now() - start) / 1000;
-      if (totalBudgetS !== null && elapsed >= totalBudgetS) {
-        result.status = 'skipped';
-        result.error = `not started: the run's time budget of ${totalBudgetS} s was used up`;
-        out.push({ spec, result });
-        onEvent?.({ type: 'model_end', name: spec.name, result });
-        continue;
-      }
-      onEvent?.({ type: 'model_start', name: spec.name, index, total: this.candidates.length });
-      const remaining = totalBudgetS === null ? null : totalBudgetS - elapsed;
-      const budget = minBudget(candidateBudgetS, remaining);
-      const t0 = performance.now();
-      try {
-        const d = data(family.input);
-        const fit = (
-          params: Record<string, unknown>,
-          budgetS: number | null,
-          progress: (f: number) => void,
-        ) =>
-          family.create(params).fit(d.train.X, d.train.y, {
-            features: d.features,
-            seed,
-            val: d.val.y.length ? d.val : undefined,
-            signal: deadlineSignal(budgetS),
-            threads: this.options.threads ?? undefined,
-            onProgress: progress,
-          });
-        const progress = (fraction: number) =>
-          onEvent?.({ type: 'model_progress', name: spec.name, fraction });
-        const fitted = spec.tuning
-          ? await this.tune(spec, d, budget, fit, result, progress)
-          : await fit(spec.params, budget, progress);
-        result.fit_seconds = (performance.now() - t0) / 1000;
-        result.notes.push(...fitted.notes);
-        result.feature_importance = importanceBySource(fitted.featureImportances(), d.features);
-        out.push({ spec, result, fitted });
-      } catch (e) {
-        result.fit_seconds = (performance.now() - t0) / 1000;
-        result.status = 'failed';
-        result.error = e instanceof Error ? e.message : String(e);
-        out.push({ spec, result });
-      }
-      onEvent?.({ type: 'model_end', name: spec.name, result });
-    }
+    for (const [index, spec] of this.candidates.entries())
+      out.push(await this.trainOne(spec, index, data, start));
     return out;
+  }
+
+  /**
+   * A candidate's record before it is fitted, or its `skipped` record when the run's budget (from
+   * `start`) is used up; emits model_start or model_end accordingly.
+   */
+  begin(spec: CandidateSpec, index: number, start: number): TrainedCandidate {
+    const { totalBudgetS, onEvent } = this.options;
+    const result: CandidateResult = {
+      name: spec.name,
+      model: spec.model,
+      status: 'ok',
+      params: spec.params,
+      encoding: getFamily(spec.model).input,
+      fit_seconds: 0,
+      notes: [],
+    };
+    const elapsed = (performance.now() - start) / 1000;
+    if (totalBudgetS !== null && elapsed >= totalBudgetS) {
+      result.status = 'skipped';
+      result.error = `not started: the run's time budget of ${totalBudgetS} s was used up`;
+      onEvent?.({ type: 'model_end', name: spec.name, result });
+    } else onEvent?.({ type: 'model_start', name: spec.name, index, total: this.candidates.length });
+    return { spec, result };
+  }
+
+  /** The seconds a candidate started now may take: its own budget within what the run has left. */
+  budgetFrom(start: number): number | null {
+    const { candidateBudgetS, totalBudgetS } = this.options;
+    const elapsed = (performance.now() - start) / 1000;
+    return minBudget(candidateBudgetS, totalBudgetS === null ? null : totalBudgetS - elapsed);
+  }
+
+  /** Fit (and tune) one candidate in this process; a failure is recorded, not thrown. */
+  async trainOne(
+    spec: CandidateSpec,
+    index: number,
+    data: (enc: InputEncoding) => PreparedData,
+    start: number,
+  ): Promise<TrainedCandidate> {
+    const { seed, onEvent } = this.options;
+    const family = getFamily(spec.model);
+    const begun = this.begin(spec, index, start);
+    const { result } = begun;
+    if (result.status === 'skipped') return begun;
+    const budget = this.budgetFrom(start);
+    const t0 = performance.now();
+    try {
+      const d = data(family.input);
+      const fit = (params: Record<string, unknown>, budgetS: number | null, progress: (f: number) => void) =>
+        family.create(params).fit(d.train.X, d.train.y, {
+          features: d.features,
+          seed,
+          val: d.val.y.length ? d.val : undefined,
+          signal: deadlineSignal(budgetS),
+          threads: this.options.threads ?? undefined,
+          onProgress: progress,
+        });
+      const progress = (fraction: number) => onEvent?.({ type: 'model_progress', name: spec.name, fraction });
+      const fitted = spec.tuning
+        ? await this.tune(spec, d, budget, fit, result, progress)
+        : await fit(spec.params, budget, progress);
+      result.fit_seconds = (performance.now() - t0) / 1000;
+      result.notes.push(...fitted.notes);
+      result.feature_importance = importanceBySource(fitted.featureImportances(), d.features);
+      onEvent?.({ type: 'model_end', name: spec.name, result });
+      return { spec, result, fitted };
+    } catch (e) {
+      result.fit_seconds = (performance.now() - t0) / 1000;
+      result.status = 'failed';
+      result.error = e instanceof Error ? e.message : String(e);
+      onEvent?.({ type: 'model_end', name: spec.name, result });
+      return { spec, result };
+    }
   }
 
   /**

@@ -65,6 +65,15 @@ export async function closeFitPool(): Promise<void> {
   if (p) await p.destroy();
 }
 
+/**
+ * Run one job on a thread of the shared pool and return its raw outcome (`json`: the model as
+ * JSON, not loaded): what a queue worker process does, so its event loop stays free while a fit
+ * runs (it must keep renewing the job's lock).
+ */
+export async function runOnThread(job: FitJob, keep: 'json' | 'none'): Promise<FitResult> {
+  return (await sharedPool().run({ job, keep })) as FitResult;
+}
+
 /** At most `lanes` jobs at once on the shared worker pool (started now, while folds are prepared). */
 export function poolRunner(lanes: number): JobRunner {
   const workers = sharedPool();
