@@ -113,6 +113,20 @@ export {
 export { monitoringHtml } from './report/monitor-html.js';
 export { runReportHtml } from './report/run-html.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
+// Distributed training: fit jobs on `tabflow worker` processes through a Redis queue.
+export {
+  DEFAULT_QUEUE_NAME,
+  describeProgress,
+  type FitWorker,
+  type FitWorkerOptions,
+  openQueueRunner,
+  type QueueProgress,
+  type QueueRunner,
+  type QueueRunnerOptions,
+  startFitWorker,
+  type WorkerCounts,
+  type WorkerJobEvent,
+} from './queue/index.js';
 // Serving and the prediction log: `startServer` is `tabflow serve` from code, `createServer` the
 // fastify instance around sources you open yourself.
 export {
@@ -134,6 +148,8 @@ export {
 } from './store/index.js';
 // Training.
 export type { CandidateSpec } from './train/candidates.js';
+export type { FitJob, FitOutcome, FitResult } from './train/cv/fit-job.js';
+export type { JobRunner } from './train/cv/job-runner.js';
 export type { CandidateResult, TrainedCandidate } from './train/model-trainer.js';
 export type { TrainingConfig, TrainingParams } from './train/training-config.js';
 export type {

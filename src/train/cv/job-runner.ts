@@ -13,11 +13,16 @@ import type { Fitter } from '../../inference/conformal.js';
 import { getFamily, loadModel } from '../../models/families.js';
 import { type FitJob, type FitResult, runFitJob } from './fit-job.js';
 
+/**
+ * Where fit jobs run: this thread, this machine's worker threads, or a queue of worker processes
+ * (`openQueueRunner`). A job's result never depends on where it ran.
+ */
 export interface JobRunner {
   /** Jobs this runner runs at once. */
   readonly lanes: number;
   /** Fit; with `keepModel` the result holds the fitted model. */
   run(job: FitJob, keepModel: boolean, signal?: AbortSignal): Promise<FitResult>;
+  /** Release what the runner holds (threads, connections). */
   close(): Promise<void>;
 }
 
