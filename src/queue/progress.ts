@@ -18,6 +18,8 @@ export interface QueueProgress {
   readonly failed: number;
   /** Jobs a stalled worker held, queued again (BullMQ's stalled-job check). */
   readonly retried: number;
+  /** Jobs Redis lost (restarted without persistence), queued again by the trainer. */
+  readonly lost: number;
   readonly workers: ReadonlyMap<string, Readonly<WorkerCounts>>;
 }
 
@@ -27,6 +29,7 @@ export class ProgressTally {
   private done = 0;
   private failed = 0;
   private retried = 0;
+  private lost = 0;
   private readonly runningOn = new Map<string, string>();
   private readonly workers = new Map<string, WorkerCounts>();
 
@@ -78,6 +81,13 @@ export class ProgressTally {
     this.retried++;
   }
 
+  /** Job `id` is gone from Redis: it will be queued again under a new id (counted anew). */
+  lose(id: string): void {
+    this.stop(id);
+    this.queued--;
+    this.lost++;
+  }
+
   snapshot(): QueueProgress {
     return {
       queued: this.queued,
@@ -85,6 +95,7 @@ export class ProgressTally {
       running: this.runningOn.size,
       failed: this.failed,
       retried: this.retried,
+      lost: this.lost,
       workers: new Map([...this.workers].map(([k, v]) => [k, { ...v }])),
     };
   }
@@ -97,6 +108,7 @@ export function describeProgress(p: QueueProgress): string {
     .join(' · ');
   return (
     `jobs ${p.done}/${p.queued} done · ${p.running} running · ${p.failed} failed · ${p.retried} retried` +
+    (p.lost ? ` · ${p.lost} lost by Redis and queued again` : '') +
     (per ? ` — ${per}` : '')
   );
 }

@@ -68,28 +68,40 @@ export async function openQueueRunner(uri: string, o: QueueRunnerOptions = {}): 
   followEvents(events, run, tally, notify);
   const workers = () => queue.getWorkersCount();
   const lanes = o.lanes ?? Math.max(2, (await workers()) + 1);
-  const put = uploader(blobs);
+  const upload = uploader(blobs);
   let seq = 0;
   return {
     lanes,
     async run(job, keepModel, signal) {
-      const wire = await jobToWire(job, keepModel ? 'json' : 'none', put.array);
-      const added = await queue.add('fit', wire, {
-        jobId: `${run}-${seq++}`,
-        attempts: ATTEMPTS,
-        backoff: { type: 'fixed', delay: 500 },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 24 * 3600 },
-      });
-      tally.queue();
-      notify();
-      const out = (await finished(added, events, signal)) as WireResult;
-      return withModel(resultFromWire(out), out.model, keepModel, blobs, job);
+      // A job Redis lost (a restart without persistence takes the queue and the blobs with it)
+      // is put again, blobs included, under a new id: the lost attempt can never complete.
+      for (let put = upload.array; ; put = upload.again) {
+        const wire = await jobToWire(job, keepModel ? 'json' : 'none', put);
+        const id = `${run}-${seq++}`;
+        const added = await queue.add('fit', wire, {
+          jobId: id,
+          attempts: ATTEMPTS,
+          backoff: { type: 'fixed', delay: 500 },
+          removeOnComplete: { age: 3600 },
+          removeOnFail: { age: 24 * 3600 },
+        });
+        tally.queue();
+        notify();
+        const out = await finished(added, queue, events, signal);
+        if (out === LOST) {
+          tally.lose(id);
+          notify();
+          continue;
+        }
+        tally.finish(id, out.worker);
+        notify();
+        return withModel(resultFromWire(out), out.model, keepModel, blobs, job);
+      }
     },
     progress: () => tally.snapshot(),
     workers,
     async close() {
-      await blobs.delete(put.uploaded()).catch(() => {});
+      await blobs.delete(upload.uploaded()).catch(() => {});
       await events.close();
       await queue.close();
       redis.disconnect();
@@ -97,38 +109,88 @@ export async function openQueueRunner(uri: string, o: QueueRunnerOptions = {}): 
   };
 }
 
-/** Each distinct array uploaded once (by identity, then by content hash). */
+/** Each distinct array uploaded once (by identity, then by content hash); `again` re-puts it. */
 function uploader(blobs: RedisBlobs) {
   const seen = new WeakMap<Float64Array, Promise<WireArray>>();
   const shas = new Set<string>();
+  const put = (a: Float64Array): Promise<WireArray> => {
+    const ref = blobs.put(f64Bytes(a)).then((blob) => {
+      shas.add(blob);
+      return { blob, length: a.length };
+    });
+    seen.set(a, ref);
+    return ref;
+  };
   return {
-    array(a: Float64Array): Promise<WireArray> {
-      let ref = seen.get(a);
-      if (!ref) {
-        ref = blobs.put(f64Bytes(a)).then((blob) => {
-          shas.add(blob);
-          return { blob, length: a.length };
-        });
-        seen.set(a, ref);
-      }
-      return ref;
-    },
+    array: (a: Float64Array): Promise<WireArray> => seen.get(a) ?? put(a),
+    again: put,
     uploaded: () => [...shas],
   };
 }
 
-/** The job's return value once it completes; an abort removes it while it still waits. */
-async function finished(job: Job<WireJob>, events: QueueEvents, signal?: AbortSignal): Promise<unknown> {
-  if (!signal) return job.waitUntilFinished(events);
-  const aborted = new Promise<never>((_, reject) => {
-    const stop = () => {
-      job.remove().catch(() => {});
-      reject(signal.reason ?? new Error('aborted'));
+/** What {@link finished} returns for a job Redis no longer has. */
+const LOST = Symbol('lost');
+/** How often a waiting trainer checks that its job still exists. */
+const CHECK_MS = 2000;
+
+/**
+ * The job's return value once it completes, or LOST when Redis no longer knows it (restarted
+ * without persistence). Completion is heard from the queue's events, and also read from the job
+ * on each check, so an event missed while Redis was away does not leave the run waiting. An abort
+ * removes the job while it still waits.
+ */
+async function finished(
+  job: Job<WireJob>,
+  queue: Queue,
+  events: QueueEvents,
+  signal?: AbortSignal,
+): Promise<WireResult | typeof LOST> {
+  const id = String(job.id);
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const checked = new Promise<WireResult | typeof LOST>((resolve, reject) => {
+    const check = async () => {
+      if (stopped) return;
+      try {
+        const state = await queue.getJobState(id);
+        if (state === 'unknown') return resolve(LOST);
+        if (state === 'completed') {
+          const done = await queue.getJob(id);
+          if (done) return resolve(done.returnvalue as WireResult);
+        }
+        if (state === 'failed') {
+          const failed = await queue.getJob(id);
+          if (failed && failed.attemptsMade >= ATTEMPTS) return reject(new Error(failed.failedReason));
+        }
+      } catch {
+        // Redis away: check again later (ioredis reconnects by itself).
+      }
+      if (!stopped) timer = setTimeout(check, CHECK_MS);
     };
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
+    timer = setTimeout(check, CHECK_MS);
   });
-  return Promise.race([job.waitUntilFinished(events), aborted]);
+  const racers: Promise<WireResult | typeof LOST>[] = [
+    job.waitUntilFinished(events) as Promise<WireResult>,
+    checked,
+  ];
+  if (signal) {
+    racers.push(
+      new Promise<never>((_, reject) => {
+        const stop = () => {
+          job.remove().catch(() => {});
+          reject(signal.reason ?? new Error('aborted'));
+        };
+        if (signal.aborted) stop();
+        else signal.addEventListener('abort', stop, { once: true });
+      }),
+    );
+  }
+  try {
+    return await Promise.race(racers);
+  } finally {
+    stopped = true;
+    clearTimeout(timer);
+  }
 }
 
 /** The outcome, with the fitted model loaded from its blob when it was asked for. */
@@ -154,14 +216,6 @@ function followEvents(events: QueueEvents, run: string, tally: ProgressTally, no
     tally.start(jobId, worker);
     notify();
   });
-  events.on('completed', ({ jobId, returnvalue }) => {
-    if (!mine(jobId)) return;
-    const rv = (typeof returnvalue === 'string' ? safeParse(returnvalue) : returnvalue) as {
-      worker?: string;
-    } | null;
-    tally.finish(jobId, rv?.worker ?? 'unknown');
-    notify();
-  });
   events.on('failed', ({ jobId }) => {
     if (!mine(jobId)) return;
     tally.fail(jobId);
@@ -172,12 +226,4 @@ function followEvents(events: QueueEvents, run: string, tally: ProgressTally, no
     tally.stall(jobId);
     notify();
   });
-}
-
-function safeParse(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return null;
-  }
 }

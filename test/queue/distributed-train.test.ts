@@ -5,7 +5,7 @@
  * another worker runs it, and the result is the same — nothing lost, nothing counted twice.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -141,4 +141,66 @@ describe('distributed training on a BullMQ queue', { skip }, () => {
     assert.equal(progress.done, progress.queued, 'every job done exactly once');
     for (const f of ['model.json', 'preprocessor.json']) assert.equal(read(run, f), read(local, f), f);
   });
+
+  // Restarts the Redis service: only where the services are this suite's own (CI) or on request.
+  const faults = process.env.TABFLOW_REQUIRE_SERVICES === '1' || process.env.TABFLOW_FAULT_TESTS === '1';
+  it('Redis restarted (no persistence) mid-run: lost jobs are queued again, the result is the same', {
+    skip: !faults && 'set TABFLOW_FAULT_TESTS=1 (restarts the Redis service)',
+  }, async () => {
+    const q = `tabflow-test-${process.pid}-restart`;
+    queues.push(q);
+    await Promise.all([startWorker(q, 2), startWorker(q, 2)]);
+    let restarted = false;
+    try {
+      const { run, progress } = await distributed(q, (p) => {
+        if (!restarted && p.done >= 3) {
+          restarted = true;
+          restartRedis();
+        }
+      });
+      assert.ok(restarted);
+      assert.ok(
+        progress.lost >= 1,
+        `jobs in flight were lost with Redis and queued again (lost ${progress.lost})`,
+      );
+      assert.equal(progress.failed, 0);
+      assert.equal(progress.done, progress.queued);
+      for (const f of ['model.json', 'preprocessor.json']) assert.equal(read(run, f), read(local, f), f);
+    } finally {
+      ensureRedis();
+    }
+  });
 });
+
+const REDIS_ARGS = [
+  '--daemonize',
+  'yes',
+  '--bind',
+  '127.0.0.1',
+  '--port',
+  '6379',
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+];
+
+/** Stop Redis without saving (every key gone) and start it again, as a service restart would. */
+function restartRedis(): void {
+  spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave']);
+  ensureRedis();
+}
+
+/** Start Redis if it does not answer (the suite never leaves it stopped). */
+function ensureRedis(): void {
+  for (let i = 0; i < 50; i++) {
+    if (
+      spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], {
+        encoding: 'utf8',
+      }).stdout?.includes('PONG')
+    )
+      return;
+    if (i === 0 || i === 10) spawnSync('redis-server', REDIS_ARGS);
+    spawnSync('sleep', ['0.1']);
+  }
+}
