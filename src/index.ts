@@ -101,18 +101,6 @@ export { FittedPreprocessor, ProductionPreprocessor } from './preprocess/index.j
 // Promotion: the production gate and the one way to move a stage.
 export { type GateResult, type PromoteOptions, type PromotionDecision, promote } from './promotion/index.js';
 export type { SaveResult } from './promotion/register-run.js';
-// Registry: versions, stages, history.
-export {
-  ModelRegistry,
-  type RegistryEvent,
-  STAGES,
-  type Stage as RegistryStage,
-  type VersionRecord,
-} from './registry/index.js';
-// Reports.
-export { monitoringHtml } from './report/monitor-html.js';
-export { runReportHtml } from './report/run-html.js';
-export { buildRunReport, type RunReport } from './report/run-report.js';
 // Distributed training: fit jobs on `tabflow worker` processes through a Redis queue.
 export {
   DEFAULT_QUEUE_NAME,
@@ -127,6 +115,18 @@ export {
   type WorkerCounts,
   type WorkerJobEvent,
 } from './queue/index.js';
+// Registry: versions, stages, history.
+export {
+  ModelRegistry,
+  type RegistryEvent,
+  STAGES,
+  type Stage as RegistryStage,
+  type VersionRecord,
+} from './registry/index.js';
+// Reports.
+export { monitoringHtml } from './report/monitor-html.js';
+export { runReportHtml } from './report/run-html.js';
+export { buildRunReport, type RunReport } from './report/run-report.js';
 // Serving and the prediction log: `startServer` is `tabflow serve` from code, `createServer` the
 // fastify instance around sources you open yourself.
 export {
