@@ -203,26 +203,18 @@ export class ModelTrainer {
   ): Promise<FittedRegressor> {
     const tuning = spec.tuning!;
     if (d.val.y.length === 0) {
-      throw new ModelError(
-        'no_val',
-        `${spec.name}: tuning needs validation rows; set split.val > 0 or drop tuning`,
-      );
+      throw noValForTuning(spec);
     }
     const metric = getMetric(this.options.tuneMetric ?? 'r2');
     const limit = minBudget(tuning.time_budget_s, budgetS);
-    const rng = new Rng(this.options.seed ^ 0x7f4a7c15);
-    const family = getFamily(spec.model);
-    const space = family.searchSpace!;
+    const trials = trialParams(spec, this.options.seed, d.train.y.length);
     const t0 = performance.now();
     const history: TuningTrial[] = [];
     let best: { fitted: FittedRegressor; score: number; params: Record<string, unknown> } | undefined;
     for (let trial = 0; trial < tuning.trials; trial++) {
       const elapsed = (performance.now() - t0) / 1000;
       if (limit !== null && elapsed >= limit) break;
-      const params =
-        trial === 0
-          ? spec.params
-          : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng, d.train.y.length) });
+      const params = trials[trial];
       const t1 = performance.now();
       // Trial 0 (the configured params) is the candidate untuned: only the candidate's budget
       // bounds it, so tuning never leaves a candidate worse off than not tuning. Later trials
@@ -247,24 +239,8 @@ export class ModelTrainer {
         });
       }
     }
-    if (!best)
-      throw new ModelError(
-        'tuning_failed',
-        `${spec.name}: no tuning trial succeeded (${history[0]?.error ?? 'no time'})`,
-      );
-    result.params = best.params;
-    result.tuning = {
-      metric: metric.name,
-      on: 'val',
-      trials_requested: tuning.trials,
-      trials_run: history.length,
-      best_trial: history.findIndex((h) => h.val_score === best.score && h.params === best.params),
-      history,
-    };
-    result.notes.push(
-      `tuned on VAL: best of ${history.length} trials by ${metric.name} (${best.score.toPrecision(5)})`,
-    );
-    return best.fitted;
+    recordTuning(spec, result, metric, history, best);
+    return best!.fitted;
   }
 
   /** R², RMSE, MAE, MAPE and median AE on train, val and test for every fitted candidate. */
@@ -367,4 +343,58 @@ export function importanceBySource(
   });
   const sorted = Object.entries(out).sort((a, b) => b[1] - a[1]);
   return Object.fromEntries(sorted);
+}
+
+/** A tuned candidate without VAL rows: the error, named. */
+export function noValForTuning(spec: CandidateSpec): ModelError {
+  return new ModelError(
+    'no_val',
+    `${spec.name}: tuning needs validation rows; set split.val > 0 or drop tuning`,
+  );
+}
+
+/**
+ * The params of every tuning trial of `spec` on VAL, in trial order: trial 0 is the configured
+ * params, the others seeded draws from the family's search space over them (the same draws
+ * whether the trials then run one by one or as parallel jobs).
+ */
+export function trialParams(spec: CandidateSpec, seed: number, trainRows: number): Record<string, unknown>[] {
+  const rng = new Rng(seed ^ 0x7f4a7c15);
+  const family = getFamily(spec.model);
+  const space = family.searchSpace!;
+  return Array.from({ length: spec.tuning!.trials }, (_, t) =>
+    t === 0
+      ? spec.params
+      : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng, trainRows) }),
+  );
+}
+
+/**
+ * The tuning's record in the candidate's result (the winner's params, every trial run, a note);
+ * without a successful trial, the error.
+ */
+export function recordTuning(
+  spec: CandidateSpec,
+  result: CandidateResult,
+  metric: { readonly name: MetricName },
+  history: readonly TuningTrial[],
+  best: { readonly score: number; readonly params: Record<string, unknown> } | undefined,
+): void {
+  if (!best)
+    throw new ModelError(
+      'tuning_failed',
+      `${spec.name}: no tuning trial succeeded (${history[0]?.error ?? 'no time'})`,
+    );
+  result.params = best.params;
+  result.tuning = {
+    metric: metric.name,
+    on: 'val',
+    trials_requested: spec.tuning!.trials,
+    trials_run: history.length,
+    best_trial: history.findIndex((h) => h.val_score === best.score && h.params === best.params),
+    history: [...history],
+  };
+  result.notes.push(
+    `tuned on VAL: best of ${history.length} trials by ${metric.name} (${best.score.toPrecision(5)})`,
+  );
 }
