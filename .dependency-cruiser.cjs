@@ -65,18 +65,25 @@ module.exports = {
       to: { path: '(^|/)node_modules/(@types/)?better-sqlite3/' },
     },
     {
+      name: 'pg-driver-in-its-folder',
+      comment: 'Only the PostgreSQL backend (src/store/postgres/) talks to pg.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/postgres/' },
+      to: { path: '(^|/)node_modules/(@types/)?pg/' },
+    },
+    {
       name: 'query-layer-in-the-store',
       comment: 'kysely is the store\'s query layer: only the backends and their shared queries use it.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/store/(sql|sqlite)/' },
+      from: { path: '^src/', pathNot: '^src/store/(sql|sqlite|postgres)/' },
       to: { path: '(^|/)node_modules/kysely/' },
     },
     {
       name: 'backends-behind-the-factory',
       comment: 'A backend is chosen by URI in src/store/open-stores.ts; only it and the entry points name one.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/store/(open-stores|sqlite/.*|sql/.*)\\.ts$', '^src/(index|internal)\\.ts$'] },
-      to: { path: '^src/store/(sqlite|sql)/' },
+      from: { path: '^src/', pathNot: ['^src/store/(open-stores|sqlite/.*|postgres/.*|sql/.*)\\.ts$', '^src/(index|internal)\\.ts$'] },
+      to: { path: '^src/store/(sqlite|postgres|sql)/' },
     },
     {
       name: 'cli-is-the-top',

@@ -195,6 +195,12 @@ export {
   storeUriOf,
 } from './store/index.js';
 export {
+  type PostgresPredictionOptions,
+  PostgresPredictionStore,
+  PostgresRegistryStore,
+  type PostgresStoreOptions,
+} from './store/postgres/index.js';
+export {
   type SqlitePredictionOptions,
   SqlitePredictionStore,
   SqliteRegistryStore,

@@ -1,10 +1,11 @@
 /**
  * The one place a storage backend is chosen: `openStores({registry, log})` opens each store
- * named by a URI (`sqlite:models/registry.sqlite`), as LightGBM maps a name to a class in one
+ * named by a URI (`sqlite:models/registry.sqlite`, `postgres://host/db?schema=tabflow`), as LightGBM maps a name to a class in one
  * factory per concept and fails loudly on an unknown one.
  */
 import { join } from 'node:path';
 import type { BackendOptions, StoreBackend } from './backend.js';
+import { postgresBackend } from './postgres/index.js';
 import type { PredictionAccess, PredictionStore } from './prediction-store.js';
 import type { RegistryStore } from './registry-store.js';
 import { sqliteBackend } from './sqlite/index.js';
@@ -13,7 +14,7 @@ import { parseStoreUri, type StoreScheme } from './store-uri.js';
 /** The registry file's name in a models root (the default registry store). */
 export const REGISTRY_DB_FILE = 'registry.sqlite';
 
-const BACKENDS: Record<StoreScheme, StoreBackend> = { sqlite: sqliteBackend };
+const BACKENDS: Record<StoreScheme, StoreBackend> = { sqlite: sqliteBackend, postgres: postgresBackend };
 
 /** URIs of the stores to open; leave one out to open only the other. */
 export interface StoreUris {
@@ -48,7 +49,7 @@ export async function openStores<U extends StoreUris>(
 ): Promise<Stores<U>> {
   const reg = uris.registry === undefined ? undefined : parseStoreUri('registry', uris.registry, o.base);
   const log = uris.log === undefined ? undefined : parseStoreUri('log', uris.log, o.base);
-  const opts: BackendOptions = { busyTimeoutMs: o.busyTimeoutMs };
+  const opts: BackendOptions = { busyTimeoutMs: o.busyTimeoutMs, connectTimeoutMs: o.connectTimeoutMs };
   const registry = reg ? await BACKENDS[reg.scheme].openRegistry(reg.target, opts) : undefined;
   let predictions: PredictionStore | undefined;
   try {
@@ -71,7 +72,7 @@ export async function openStores<U extends StoreUris>(
 /** Whether the store a URI names exists (nothing is created); `key` names it in errors. */
 export async function storeExists(key: 'registry' | 'log', uri: string, base?: string): Promise<boolean> {
   const u = parseStoreUri(key, uri, base);
-  return BACKENDS[u.scheme].exists(u.target);
+  return BACKENDS[u.scheme].exists(u.target, key);
 }
 
 /**
