@@ -55,7 +55,7 @@ module.exports = {
     layer('loop', 'loop', ['core', 'data', 'log', 'monitor', 'artifacts', 'registry', 'promotion', 'experiment', 'train'], 'monitoring and retrain; reads the sections it needs of a run config'),
     layer('report', 'report', ['core', 'metrics', 'monitor', 'inference', 'artifacts', 'promotion', 'loop'], 'HTML reports of a run folder and of monitoring'),
     layer('serve', 'serve', ['core', 'data', 'log', 'monitor', 'inference', 'artifacts', 'registry', 'store', 'promotion', 'experiment', 'loop', 'ui'], 'the HTTP shell over the library'),
-    layer('config', 'config', ['core', 'data', 'clean', 'split', 'preprocess', 'models', 'inference', 'log', 'artifacts', 'registry', 'experiment', 'train', 'loop', 'serve'], 'composes the sections each stage defines; only the CLI and the entry points import it'),
+    layer('config', 'config', ['core', 'store', 'data', 'clean', 'split', 'preprocess', 'models', 'inference', 'log', 'artifacts', 'registry', 'experiment', 'train', 'loop', 'serve'], 'composes the sections each stage defines; only the CLI and the entry points import it'),
     layer('testing', 'testing', ['core', 'metrics', 'models'], 'tabflow/testing: the model conformance suite'),
     {
       name: 'sqlite-driver-in-its-folder',

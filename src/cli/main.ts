@@ -23,6 +23,7 @@ import {
   addTrainCommand,
   type SetCode,
 } from './run-commands.js';
+import { addStorageOption } from './storage-option.js';
 import { addUiCommand } from './ui-command.js';
 
 export async function main(argv: string[] = process.argv): Promise<number> {
@@ -37,6 +38,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     code = c;
   };
   // Registered in the order `tabflow --help` lists them.
+  addStorageOption(program);
   addTrainCommand(program, setCode);
   addInitCommand(program, setCode);
   addModelsCommand(program, setCode);

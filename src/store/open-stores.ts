@@ -3,16 +3,12 @@
  * named by a URI (`sqlite:models/registry.sqlite`, `postgres://host/db?schema=tabflow`), as LightGBM maps a name to a class in one
  * factory per concept and fails loudly on an unknown one.
  */
-import { join } from 'node:path';
 import type { BackendOptions, StoreBackend } from './backend.js';
 import { postgresBackend } from './postgres/index.js';
 import type { PredictionAccess, PredictionStore } from './prediction-store.js';
 import type { RegistryStore } from './registry-store.js';
 import { sqliteBackend } from './sqlite/index.js';
 import { parseStoreUri, type StoreScheme } from './store-uri.js';
-
-/** The registry file's name in a models root (the default registry store). */
-export const REGISTRY_DB_FILE = 'registry.sqlite';
 
 const BACKENDS: Record<StoreScheme, StoreBackend> = { sqlite: sqliteBackend, postgres: postgresBackend };
 
@@ -87,7 +83,4 @@ export async function openRegistryForRebuild(
   return BACKENDS[u.scheme].openRegistryForRebuild(u.target);
 }
 
-/** The default registry of a models root: `sqlite:<root>/registry.sqlite`. */
-export function registryUriOf(root: string): string {
-  return `sqlite:${join(root, REGISTRY_DB_FILE)}`;
-}
+export { REGISTRY_DB_FILE, registryUriOf } from './storage-setting.js';

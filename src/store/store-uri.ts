@@ -96,3 +96,8 @@ export function redact(uri: string): string {
 export function storeUriOf(pathOrUri: string): string {
   return SCHEME.test(pathOrUri) ? pathOrUri : `sqlite:${pathOrUri}`;
 }
+
+/** A command-line store argument: a URI as given, a file path made absolute. */
+export function pathOrUri(arg: string): string {
+  return SCHEME.test(arg) ? arg : resolve(arg);
+}
