@@ -129,8 +129,12 @@ export {
   openStores,
   type PredictionStore,
   type RegistryStore,
+  STORAGE_ENV,
+  type StorageConfig,
+  type StorageSetting,
   type Stores,
   type StoreUris,
+  useStorage,
 } from './store/index.js';
 // Training.
 export type { CandidateSpec } from './train/candidates.js';
