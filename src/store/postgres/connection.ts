@@ -56,7 +56,8 @@ const types = {
 export function openPool(t: PgTarget, o: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: t.connectionString,
-    options: `-c search_path=${t.schema}`,
+    // A server setting for the connection's session (libpq's `options`): the store's schema only.
+    options: ['-c', `search_path=${t.schema}`].join(' '),
     types,
     max: o.max ?? 10,
     connectionTimeoutMillis: o.connectTimeoutMs ?? 5000,
