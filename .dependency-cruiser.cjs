@@ -56,7 +56,7 @@ module.exports = {
     layer('loop', 'loop', ['core', 'data', 'log', 'monitor', 'artifacts', 'registry', 'promotion', 'experiment', 'train'], 'monitoring and retrain; reads the sections it needs of a run config'),
     layer('report', 'report', ['core', 'metrics', 'monitor', 'inference', 'artifacts', 'promotion', 'loop'], 'HTML reports of a run folder and of monitoring'),
     layer('serve', 'serve', ['core', 'data', 'log', 'monitor', 'inference', 'artifacts', 'registry', 'store', 'promotion', 'experiment', 'loop', 'ui'], 'the HTTP shell over the library'),
-    layer('config', 'config', ['core', 'data', 'clean', 'split', 'preprocess', 'models', 'inference', 'log', 'artifacts', 'registry', 'experiment', 'train', 'loop', 'serve'], 'composes the sections each stage defines; only the CLI and the entry points import it'),
+    layer('config', 'config', ['core', 'store', 'data', 'clean', 'split', 'preprocess', 'models', 'inference', 'log', 'artifacts', 'registry', 'experiment', 'train', 'loop', 'serve'], 'composes the sections each stage defines; only the CLI and the entry points import it'),
     layer('testing', 'testing', ['core', 'metrics', 'models'], 'tabflow/testing: the model conformance suite'),
     {
       name: 'sqlite-driver-in-its-folder',
@@ -66,18 +66,25 @@ module.exports = {
       to: { path: '(^|/)node_modules/(@types/)?better-sqlite3/' },
     },
     {
+      name: 'pg-driver-in-its-folder',
+      comment: 'Only the PostgreSQL backend (src/store/postgres/) talks to pg.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/postgres/' },
+      to: { path: '(^|/)node_modules/(@types/)?pg/' },
+    },
+    {
       name: 'query-layer-in-the-store',
       comment: 'kysely is the store\'s query layer: only the backends and their shared queries use it.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/store/(sql|sqlite)/' },
+      from: { path: '^src/', pathNot: '^src/store/(sql|sqlite|postgres)/' },
       to: { path: '(^|/)node_modules/kysely/' },
     },
     {
       name: 'backends-behind-the-factory',
       comment: 'A backend is chosen by URI in src/store/open-stores.ts; only it and the entry points name one.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/store/(open-stores|sqlite/.*|sql/.*)\\.ts$', '^src/(index|internal)\\.ts$'] },
-      to: { path: '^src/store/(sqlite|sql)/' },
+      from: { path: '^src/', pathNot: ['^src/store/(open-stores|sqlite/.*|postgres/.*|sql/.*)\\.ts$', '^src/(index|internal)\\.ts$'] },
+      to: { path: '^src/store/(sqlite|postgres|sql)/' },
     },
     {
       name: 'cli-is-the-top',

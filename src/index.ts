@@ -143,8 +143,12 @@ export {
   openStores,
   type PredictionStore,
   type RegistryStore,
+  STORAGE_ENV,
+  type StorageConfig,
+  type StorageSetting,
   type Stores,
   type StoreUris,
+  useStorage,
 } from './store/index.js';
 // Training.
 export type { CandidateSpec } from './train/candidates.js';

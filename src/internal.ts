@@ -173,10 +173,12 @@ export {
 } from './serve/index.js';
 export {
   type BackendOptions,
+  configuredStore,
   type JoinedFeedback,
   type JoinQuery,
   type LabelledRow,
   type LogSummary,
+  logStoreOf,
   type NewFeedback,
   type NewPrediction,
   type OpenStoresOptions,
@@ -185,7 +187,13 @@ export {
   type PredictionAccess,
   type PredictionStore,
   parseStoreUri,
+  pathOrUri,
+  resolveStorageConfig,
+  STORAGE_ENV,
+  STORAGE_PARAMS,
   STORE_SCHEMES,
+  type StorageConfig,
+  type StorageSetting,
   type StoreBackend,
   type StoreScheme,
   type Stores,
@@ -193,7 +201,14 @@ export {
   type StoreUris,
   storeExists,
   storeUriOf,
+  useStorage,
 } from './store/index.js';
+export {
+  type PostgresPredictionOptions,
+  PostgresPredictionStore,
+  PostgresRegistryStore,
+  type PostgresStoreOptions,
+} from './store/postgres/index.js';
 export {
   type SqlitePredictionOptions,
   SqlitePredictionStore,

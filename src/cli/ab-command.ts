@@ -7,7 +7,7 @@
  * run's own config.yaml, else the defaults. Exit codes: 0 done, 2 bad usage (no champion, an
  * experiment already running, not ready to conclude, ...), 3 conclude kept the champion.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { readRunConfig } from '../artifacts/run-config.js';
@@ -26,6 +26,8 @@ import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/ex
 import { LOG_FILE } from '../log/default-log-path.js';
 import { type GateConfig, gateConfigOf } from '../promotion/gate.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
+import { logStoreOf } from '../store/storage-setting.js';
+import { pathOrUri } from '../store/store-uri.js';
 import { addModelsDirOption, type ModelsDirFlags, modelsRootOf } from './models-dir.js';
 
 /** Exit code of a conclusion that kept the champion. */
@@ -142,7 +144,7 @@ function root(o: Common): string {
 }
 
 function logFile(o: Common): string {
-  return resolve(o.db ?? join(root(o), LOG_FILE));
+  return o.db !== undefined ? pathOrUri(o.db) : logStoreOf(join(root(o), LOG_FILE));
 }
 
 function rawConfig(o: Common): Record<string, unknown> | null {

@@ -3,13 +3,15 @@
  * request id column, an actual column and (for multi-row requests) a row column. Each line gets a
  * verdict; the summary counts them by reason, so a bad export is visible at a glance.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Table from 'cli-table3';
 import { DataError, UsageError } from '../core/errors.js';
 import { cellValue } from '../data/frame.js';
 import { DataLoader } from '../data/loader.js';
 import { LOG_FILE } from '../log/default-log-path.js';
 import { type FeedbackItem, FeedbackStore } from '../log/feedback.js';
+import { logStoreOf } from '../store/storage-setting.js';
+import { pathOrUri } from '../store/store-uri.js';
 import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
 export interface FeedbackOptions extends ModelsDirFlags {
@@ -57,7 +59,7 @@ export async function feedbackCommand(opts: FeedbackOptions): Promise<number> {
       ...(rows ? { row: cellValue(rows, i) } : {}),
     });
   }
-  const file = resolve(opts.db ?? join(root, LOG_FILE));
+  const file = opts.db !== undefined ? pathOrUri(opts.db) : logStoreOf(join(root, LOG_FILE));
   const store = await FeedbackStore.open(file);
   try {
     const report = await store.record(items, { source: `file:${opts.data}` });

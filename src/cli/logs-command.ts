@@ -15,6 +15,8 @@ import {
   readLog,
   summarizeLog,
 } from '../log/index.js';
+import { logStoreOf } from '../store/storage-setting.js';
+import { pathOrUri } from '../store/store-uri.js';
 import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
 export interface LogsOptions extends ModelsDirFlags {
@@ -32,7 +34,10 @@ export interface LogsOptions extends ModelsDirFlags {
 
 export async function logsCommand(opts: LogsOptions): Promise<number> {
   const root = modelsDirOf(opts) ?? DEFAULT_MODELS_DIR;
-  const file = resolve(opts.db ?? (opts.model ? defaultLogPath(opts.model) : join(root, LOG_FILE)));
+  const file =
+    opts.db !== undefined
+      ? pathOrUri(opts.db)
+      : logStoreOf(resolve(opts.model ? defaultLogPath(opts.model) : join(root, LOG_FILE)));
   const q: LogQuery = {
     since: opts.since ? parseSince(opts.since) : undefined,
     until: opts.until ? parseSince(opts.until) : undefined,

@@ -24,6 +24,7 @@ import {
   addWorkerCommand,
   type SetCode,
 } from './run-commands.js';
+import { addStorageOption } from './storage-option.js';
 import { addUiCommand } from './ui-command.js';
 
 export async function main(argv: string[] = process.argv): Promise<number> {
@@ -38,6 +39,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     code = c;
   };
   // Registered in the order `tabflow --help` lists them.
+  addStorageOption(program);
   addTrainCommand(program, setCode);
   addWorkerCommand(program, setCode);
   addInitCommand(program, setCode);

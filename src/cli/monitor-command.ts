@@ -4,7 +4,7 @@
  * Exit 3 when drift or a live metric crosses its threshold, so cron or CI can act on it.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Table from 'cli-table3';
 import { writeFileAtomic } from '../artifacts/atomic.js';
 import { readRunConfig } from '../artifacts/run-config.js';
@@ -16,6 +16,8 @@ import { parseSince } from '../log/read-log.js';
 import { type MonitoringResult, monitoredModelOf, runMonitoring } from '../loop/monitoring.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { monitoringHtml } from '../report/monitor-html.js';
+import { logStoreOf } from '../store/storage-setting.js';
+import { pathOrUri } from '../store/store-uri.js';
 import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
 
 export const EXIT_ALARM = 3;
@@ -55,7 +57,7 @@ export async function monitorCommand(opts: MonitorOptions): Promise<number> {
       );
     }
   }
-  const logFile = resolve(opts.db ?? join(root, LOG_FILE));
+  const logFile = opts.db !== undefined ? pathOrUri(opts.db) : logStoreOf(join(root, LOG_FILE));
   const result = await runMonitoring(model, logFile, cfg, {
     since: opts.since ? parseSince(opts.since) : undefined,
     until: opts.until ? parseSince(opts.until) : undefined,

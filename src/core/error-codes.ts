@@ -118,7 +118,9 @@ export const ERROR_CODES = {
   bad_since: usage('--since is neither a duration (30m, 2d) nor an ISO date'),
   bad_sort: usage('sort or order of the run list is not one it allows'),
   bad_stage: usage('--stage is not a stage'),
-  bad_store_uri: usage('a store URI (sqlite:<file>) that names no file'),
+  bad_store_uri: usage(
+    'a store URI that names no file (sqlite:<file>), or a postgres:// URI without host, database or a usable schema',
+  ),
   bad_tag: usage('a tag that is not key=value, or breaks the key and value rules'),
   bad_then: usage('--then is not one of the actions retrain takes'),
   bad_version: usage('a UI promotion whose version is not a positive integer'),
@@ -160,7 +162,7 @@ export const ERROR_CODES = {
   unknown_ref: usage('neither a version, a stage nor an alias'),
   unknown_run: usage('a run id to compare that is not in the models folder'),
   unknown_stage: usage('not a stage (dev, staging, production)'),
-  unknown_store: usage('a store URI whose scheme has no backend (allowed: sqlite:; postgres: is planned)'),
+  unknown_store: usage('a store URI whose scheme has no backend (allowed: sqlite:, postgres://)'),
   unknown_version: usage('the version is not registered'),
   weak_admin_token: usage('TABFLOW_ADMIN_TOKEN is shorter than 16 characters'),
 
@@ -226,6 +228,10 @@ export const ERROR_CODES = {
   report_data_missing: data('the report cannot find the training data to rebuild its TEST rows'),
   run_without_data: data('a saved run names no data file or target, so its rows cannot be rebuilt'),
   split_changed: data("rebuilding a run's split gave other rows than it recorded"),
+  store_unavailable: data(
+    'the database server behind a store (storage.uri, storage.registry, storage.log) cannot be reached',
+    { exitCode: 1, httpStatus: 503 },
+  ),
   target_dropped: data('cleaning.drop_columns lists the target'),
   target_not_numeric: data('the target is not numeric'),
   target_twice: data('the target given both as a column and as y'),

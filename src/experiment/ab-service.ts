@@ -20,6 +20,7 @@ import type { GateConfig } from '../promotion/gate.js';
 import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { openStores, REGISTRY_DB_FILE, registryUriOf, storeExists } from '../store/open-stores.js';
+import { logStoreOf } from '../store/storage-setting.js';
 import { storeUriOf } from '../store/store-uri.js';
 import {
   checkWeight,
@@ -315,7 +316,7 @@ async function withRegistry<T>(root: string, fn: (reg: ModelRegistry) => Promise
 
 async function statusOf(reg: ModelRegistry, e: Experiment, o: ReadOptions): Promise<ExperimentStatus> {
   const cfg = o.config ?? resolveExperimentConfig({});
-  const { joined, logged } = await readLogged(o.logFile ?? join(reg.root, LOG_FILE), e.id);
+  const { joined, logged } = await readLogged(o.logFile ?? logStoreOf(join(reg.root, LOG_FILE)), e.id);
   const [champ, chal] = e.shadow ? pairedArms(joined) : splitArms(joined);
   const comparison = compareArms(champ, chal, {
     min_samples: cfg.min_samples,

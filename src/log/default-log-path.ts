@@ -5,6 +5,8 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 
+export { logStoreOf } from '../store/storage-setting.js';
+
 /** The prediction log's file name in a models folder. */
 export const LOG_FILE = 'predictions.sqlite';
 

@@ -84,8 +84,10 @@ interface Waiter {
 
 /** The served predictions, buffered and written in batches to a PredictionStore. */
 export class PredictionLog {
-  /** Where the rows go: the store's location (a file path for SQLite). */
+  /** Where the rows go: the store's location (a file path for SQLite, a URI without password for a server). */
   readonly file: string;
+  /** What the log was opened from (a path or a full URI): other readers of the same log open this. */
+  readonly uri: string;
   private readonly store: PredictionStore;
   private buffer: NewPrediction[] = [];
   private readonly batchSize: number;
@@ -113,13 +115,14 @@ export class PredictionLog {
       { log: storeUriOf(fileOrUri) },
       { logAccess: 'append', busyTimeoutMs: opts.busyTimeoutMs },
     );
-    return new PredictionLog(log, opts);
+    return new PredictionLog(log, opts, fileOrUri);
   }
 
   /** A log over an opened store (`PredictionLog.open` opens one from a path or URI). */
-  constructor(store: PredictionStore, opts: PredictionLogOptions = {}) {
+  constructor(store: PredictionStore, opts: PredictionLogOptions = {}, uri = store.location) {
     this.store = store;
     this.file = store.location;
+    this.uri = uri;
     this.batchSize = opts.batchSize ?? 128;
     this.maxBuffered = Math.max(this.batchSize, opts.maxBuffered ?? 200_000);
     this.flushAt = this.batchSize;
@@ -127,6 +130,11 @@ export class PredictionLog {
     this.durability = opts.durability ?? 'buffered';
     this.timer = setInterval(() => this.tryFlush(), opts.flushMs ?? 200);
     this.timer.unref();
+  }
+
+  /** A round trip to the log's store (the server's `/ready`): rejects when it cannot be reached. */
+  ping(): Promise<void> {
+    return this.store.ping();
   }
 
   /** Rows waiting in memory. */

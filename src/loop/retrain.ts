@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { loadOptionsOf } from '../data/data-config.js';
 import { startExperiment } from '../experiment/ab-service.js';
-import { LOG_FILE } from '../log/default-log-path.js';
+import { LOG_FILE, logStoreOf } from '../log/default-log-path.js';
 import { FeedbackStore, type LabelledRows } from '../log/feedback.js';
 import { evaluateGate, type GateResult, gateConfigOf } from '../promotion/gate.js';
 import { type PromotionDecision, promote } from '../promotion/promote.js';
@@ -150,7 +150,7 @@ async function championOf(root: string): Promise<{ champion: VersionRecord; cfg:
 
 /** The labelled feedback rows of the prediction log (since `o.since`). */
 async function feedbackRows(o: RetrainOptions): Promise<LabelledRows> {
-  const store = await FeedbackStore.open(o.logFile ?? join(o.root, LOG_FILE));
+  const store = await FeedbackStore.open(o.logFile ?? logStoreOf(join(o.root, LOG_FILE)));
   try {
     return await store.labelledRows({ since: o.since });
   } finally {

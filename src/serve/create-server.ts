@@ -32,6 +32,7 @@ import { opsRoutes } from './routes/ops.js';
 import { predictRoutes } from './routes/predict.js';
 import { ScoringService } from './scoring-service.js';
 import { ServedViews } from './served-views.js';
+import { logCheck, registryCheck, type StoreCheck } from './store-health.js';
 
 /** What `createServer` serves, logs, and how much one request may ask. */
 export interface ServerOptions {
@@ -90,6 +91,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   const source = opts.source ?? fixedModel(opts.pipeline as ModelPipeline);
   const experiments = opts.experiments ?? null;
   const log = opts.log ?? null;
+  const stores = [log && logCheck(log), registryCheck()].filter((c): c is StoreCheck => Boolean(c));
   const maxRows = opts.maxRows ?? 10_000;
   const app = fastifyFor(opts);
   const views = new ServedViews({
@@ -130,6 +132,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     await views.close();
     // The last rows are written and the WAL folded in before the server counts as closed.
     await log?.close();
+    await Promise.all(stores.map((c) => c.close()));
   });
   await app.register(predictRoutes, { views, scoring });
   await app.register(opsRoutes, {
@@ -138,6 +141,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     experiments,
     metrics,
     clusterMetrics: opts.clusterMetrics ?? null,
+    stores,
   });
   await app.register(feedbackRoutes, { log, current, monitoring: opts.monitoring, maxItems: maxRows });
   if (opts.admin?.token) await app.register(adminRoutes, { admin: opts.admin, source, experiments });

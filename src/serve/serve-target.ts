@@ -15,6 +15,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { defaultLogPath } from '../log/default-log-path.js';
 import { STAGES } from '../registry/names.js';
+import { logStoreOf } from '../store/storage-setting.js';
+import { pathOrUri } from '../store/store-uri.js';
 
 /** The folder or link to serve, resolved. */
 export interface ServeTarget {
@@ -71,8 +73,9 @@ export function predictionLogFile(
   dir: string | null,
 ): string | null {
   if (logFile === false) return null;
-  if (logFile !== undefined) return resolve(logFile);
-  return resolve(t.root ? join(t.root, 'predictions.sqlite') : defaultLogPath(dir ?? t.path));
+  if (logFile !== undefined) return pathOrUri(logFile);
+  // The storage setting's log (a database server), else the file beside the models.
+  return logStoreOf(resolve(t.root ? join(t.root, 'predictions.sqlite') : defaultLogPath(dir ?? t.path)));
 }
 
 function isStage(name: string): boolean {

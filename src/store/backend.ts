@@ -1,5 +1,5 @@
 /**
- * What a storage backend provides (one folder per backend: src/store/sqlite; PostgreSQL later):
+ * What a storage backend provides (one folder per backend: src/store/sqlite, src/store/postgres):
  * the two stores, opened from the part of a URI after its scheme. Only open-stores.ts picks one.
  */
 import type { PredictionAccess, PredictionStore } from './prediction-store.js';
@@ -9,6 +9,8 @@ import type { RegistryStore } from './registry-store.js';
 export interface BackendOptions {
   /** How long a writer waits for another's lock, ms (default 5000). */
   busyTimeoutMs?: number;
+  /** How long connecting to a database server may take, ms (default 5000; embedded files ignore it). */
+  connectTimeoutMs?: number;
 }
 
 /** One storage backend, named by its URI scheme. */
@@ -23,6 +25,6 @@ export interface StoreBackend {
   openRegistryForRebuild(target: string): Promise<{ store: RegistryStore; movedAside: string | null }>;
   /** The prediction log at `target`, opened for `access`. */
   openPredictions(target: string, o: BackendOptions & { access: PredictionAccess }): Promise<PredictionStore>;
-  /** Whether a store exists at `target` (nothing is created). */
-  exists(target: string): Promise<boolean>;
+  /** Whether the registry or the log exists at `target` (nothing is created). */
+  exists(target: string, what: 'registry' | 'log'): Promise<boolean>;
 }

@@ -38,4 +38,21 @@ export type {
   StoredVersion,
 } from './registry-store.js';
 export { STAGES } from './registry-store.js';
-export { parseStoreUri, STORE_SCHEMES, type StoreScheme, type StoreUri, storeUriOf } from './store-uri.js';
+export { resolveStorageConfig, STORAGE_PARAMS, type StorageConfig } from './storage-config.js';
+export {
+  configuredStore,
+  logStoreOf,
+  STORAGE_ENV,
+  type StorageNames,
+  type StorageSetting,
+  useStorage,
+} from './storage-setting.js';
+export {
+  parseStoreUri,
+  pathOrUri,
+  redact,
+  STORE_SCHEMES,
+  type StoreScheme,
+  type StoreUri,
+  storeUriOf,
+} from './store-uri.js';

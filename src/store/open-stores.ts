@@ -1,19 +1,16 @@
 /**
  * The one place a storage backend is chosen: `openStores({registry, log})` opens each store
- * named by a URI (`sqlite:models/registry.sqlite`), as LightGBM maps a name to a class in one
+ * named by a URI (`sqlite:models/registry.sqlite`, `postgres://host/db?schema=tabflow`), as LightGBM maps a name to a class in one
  * factory per concept and fails loudly on an unknown one.
  */
-import { join } from 'node:path';
 import type { BackendOptions, StoreBackend } from './backend.js';
+import { postgresBackend } from './postgres/index.js';
 import type { PredictionAccess, PredictionStore } from './prediction-store.js';
 import type { RegistryStore } from './registry-store.js';
 import { sqliteBackend } from './sqlite/index.js';
 import { parseStoreUri, type StoreScheme } from './store-uri.js';
 
-/** The registry file's name in a models root (the default registry store). */
-export const REGISTRY_DB_FILE = 'registry.sqlite';
-
-const BACKENDS: Record<StoreScheme, StoreBackend> = { sqlite: sqliteBackend };
+const BACKENDS: Record<StoreScheme, StoreBackend> = { sqlite: sqliteBackend, postgres: postgresBackend };
 
 /** URIs of the stores to open; leave one out to open only the other. */
 export interface StoreUris {
@@ -48,7 +45,7 @@ export async function openStores<U extends StoreUris>(
 ): Promise<Stores<U>> {
   const reg = uris.registry === undefined ? undefined : parseStoreUri('registry', uris.registry, o.base);
   const log = uris.log === undefined ? undefined : parseStoreUri('log', uris.log, o.base);
-  const opts: BackendOptions = { busyTimeoutMs: o.busyTimeoutMs };
+  const opts: BackendOptions = { busyTimeoutMs: o.busyTimeoutMs, connectTimeoutMs: o.connectTimeoutMs };
   const registry = reg ? await BACKENDS[reg.scheme].openRegistry(reg.target, opts) : undefined;
   let predictions: PredictionStore | undefined;
   try {
@@ -71,7 +68,7 @@ export async function openStores<U extends StoreUris>(
 /** Whether the store a URI names exists (nothing is created); `key` names it in errors. */
 export async function storeExists(key: 'registry' | 'log', uri: string, base?: string): Promise<boolean> {
   const u = parseStoreUri(key, uri, base);
-  return BACKENDS[u.scheme].exists(u.target);
+  return BACKENDS[u.scheme].exists(u.target, key);
 }
 
 /**
@@ -86,7 +83,4 @@ export async function openRegistryForRebuild(
   return BACKENDS[u.scheme].openRegistryForRebuild(u.target);
 }
 
-/** The default registry of a models root: `sqlite:<root>/registry.sqlite`. */
-export function registryUriOf(root: string): string {
-  return `sqlite:${join(root, REGISTRY_DB_FILE)}`;
-}
+export { REGISTRY_DB_FILE, registryUriOf } from './storage-setting.js';

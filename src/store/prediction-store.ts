@@ -158,6 +158,11 @@ export interface PredictionStore {
   /** Every actual recorded in the time range (by arrival), oldest first, with its row's inputs. */
   labelled(q?: { since?: number; until?: number }): Promise<LabelledRow[]>;
   /**
+   * A round trip to the store (what the server's `/ready` asks): resolves when it answers,
+   * rejects (store_unavailable for a server that cannot be reached) when not.
+   */
+  ping(): Promise<void>;
+  /**
    * Make everything written durable and release the connection. Idempotent. A backend over a
    * synchronous driver does it all in the call (the promise is settled when it returns).
    */

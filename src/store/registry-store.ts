@@ -149,6 +149,11 @@ export interface RegistryStore {
   addEvent(e: NewEvent): Promise<number>;
   /** Oldest first; `limit` keeps the newest `limit`; `stage` only that stage's events. */
   listEvents(o?: { limit?: number; stage?: Stage }): Promise<RegistryEvent[]>;
+  /**
+   * A round trip to the store (what the server's `/ready` asks): resolves when it answers,
+   * rejects (store_unavailable for a server that cannot be reached) when not.
+   */
+  ping(): Promise<void>;
   /** Release the connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { openLogForReading, readLog } from '../log/read-log.js';
 import { type MonitoringResult, monitoredModelOf, runMonitoring } from '../loop/monitoring.js';
 import { resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { STAGES } from '../registry/names.js';
+import { logStoreOf } from '../store/storage-setting.js';
 import type { ProductionJson } from './api-types.js';
 import { type Traffic, type TrafficRow, trafficOf } from './traffic.js';
 
@@ -42,7 +43,7 @@ export async function productionView(
     );
   }
   const generated_at = new Date().toISOString();
-  const logFile = join(modelsDir, LOG_FILE);
+  const logFile = logStoreOf(join(modelsDir, LOG_FILE));
   if (!existsSync(logFile)) {
     const note = 'No prediction log yet: serve this stage (tabflow serve) and its traffic shows here';
     return { stage, generated_at, monitoring: null, traffic: null, note };

@@ -20,7 +20,7 @@ describe('openStores', () => {
     }
     await assert.rejects(
       () => openStores({ registry: 'mysql://db/registry' }),
-      /registry store "mysql:\/\/db\/registry" is not allowed: its scheme "mysql:" has no backend; allowed: sqlite:<file> \(postgres: planned\)/,
+      /registry store "mysql:\/\/db\/registry" is not allowed: its scheme "mysql:" has no backend; allowed: sqlite:<file>, postgres:\/\/\[user\[:password\]@\]host\[:port\]\/database\[\?schema=name\]/,
     );
     await assert.rejects(
       () => openStores({ log: 'predictions.sqlite' }),
@@ -35,5 +35,23 @@ describe('openStores', () => {
     await stores.close();
     assert.equal(await storeExists('registry', `sqlite:${f}`), true);
     await assert.rejects(() => storeExists('registry', 'sqlite:'), /registry store "sqlite:" names no file/);
+  });
+
+  it('checks a postgres URI before connecting: host, database, schema; the password never shown', async () => {
+    const bad = async (uri: string, why: RegExp) => {
+      await assert.rejects(
+        () => openStores({ log: uri }),
+        (e: Error & { code?: string }) => e.code === 'bad_store_uri' && why.test(e.message),
+      );
+    };
+    await bad(
+      'postgres://127.0.0.1:5432',
+      /log store "postgres:\/\/127\.0\.0\.1:5432" names no database: expected postgres:\/\//,
+    );
+    await bad('postgres:///test', /names no host/);
+    await bad(
+      'postgresql://u:pw@h/test?schema=Bad-Name',
+      /"postgresql:\/\/u:\*\*\*@h\/test\?schema=Bad-Name" has schema "Bad-Name", not 1-63/,
+    );
   });
 });

@@ -11,12 +11,13 @@
  * A monitoring report is computed on a worker thread (monitoring-thread.ts), so a large window
  * never holds /health or /predict; `window` is capped at MAX_MONITORING_WINDOW.
  */
-import { existsSync } from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type FeedbackItem, FeedbackStore } from '../../log/feedback.js';
 import type { PredictionLog } from '../../log/prediction-log.js';
 import { parseSince } from '../../log/read-log.js';
 import type { MonitoringConfig } from '../../loop/monitoring-config.js';
+import { storeExists } from '../../store/open-stores.js';
+import { storeUriOf } from '../../store/store-uri.js';
 import type { ModelView } from '../model-view.js';
 import { MonitoringThread } from '../monitoring-thread.js';
 import { badRequest, RequestError } from '../request-error.js';
@@ -42,7 +43,7 @@ export const feedbackRoutes: FastifyPluginAsync<FeedbackRouteOptions> = async (a
   // Opened at the first feedback (it adds the lookup index the log's inserts then pay for).
   let store: Promise<FeedbackStore> | null = null;
   const storeOf = (log: PredictionLog) => {
-    store ??= FeedbackStore.open(log.file);
+    store ??= FeedbackStore.open(log.uri);
     // A failed open is tried again by the next request.
     store.catch(() => {
       store = null;
@@ -140,12 +141,12 @@ function monitoringHandler(o: FeedbackRouteOptions, monitoring: MonitoringThread
     }
     const q = monitoringQuery(req.query);
     await flushBefore(o.log, req, 'monitoring');
-    if (!existsSync(o.log.file)) {
+    if (!(await storeExists('log', storeUriOf(o.log.uri)))) {
       return reply
         .code(503)
         .send({ error: 'no_log', message: `No prediction log at ${o.log.file} yet`, request_id: id });
     }
-    return monitoring.run({ dir, logFile: o.log.file, cfg: o.monitoring ?? null, query: q });
+    return monitoring.run({ dir, logFile: o.log.uri, cfg: o.monitoring ?? null, query: q });
   };
 }
 

@@ -2,7 +2,8 @@
  * The operations routes: what orchestrators, scrapers and people ask a running server.
  *
  *   GET /health         liveness
- *   GET /ready          200 with the model once loaded, 503 while shutting down
+ *   GET /ready          200 with the model once loaded and its stores answer; 503 while shutting
+ *                       down or while the prediction log's or the registry's store is unreachable
  *   GET /metadata       model, run, registry stamp, serving state, data contract, policy, metrics,
  *                       intervals, feature importance, the running experiment
  *   GET /metrics        Prometheus text (metrics.ts); with --workers N, every worker's
@@ -16,6 +17,7 @@ import type { ModelSource } from '../model-source.js';
 import type { ModelView } from '../model-view.js';
 import { docForModel } from '../openapi-doc.js';
 import type { ServedViews } from '../served-views.js';
+import { checkStores, type StoreCheck } from '../store-health.js';
 
 /** What the operations routes report on. */
 export interface OpsRoutesOptions {
@@ -25,6 +27,8 @@ export interface OpsRoutesOptions {
   metrics: ServerMetrics;
   /** `tabflow serve --workers N`: /metrics answers for every worker (cluster-primary.ts). */
   clusterMetrics: ClusterMetrics | null;
+  /** The stores /ready checks (the log's, a server registry's). */
+  stores: readonly StoreCheck[];
 }
 
 /** GET /health, /ready, /metadata, /metrics and /openapi.json. */
@@ -36,10 +40,18 @@ export const opsRoutes: FastifyPluginAsync<OpsRoutesOptions> = async (app, o) =>
   app.get('/health', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
   app.get(
     '/ready',
-    { schema: { summary: 'Readiness: the model is loaded and the server not closing' } },
+    {
+      schema: { summary: 'Readiness: the model is loaded, its stores answer and the server is not closing' },
+    },
     async (_req, reply) => {
       if (closing) return reply.code(503).send({ ready: false, reason: 'shutting down' });
-      return { ready: true, model: o.views.current().summary };
+      const stores = await checkStores(o.stores);
+      const down = Object.entries(stores).filter(([, s]) => !s.ok);
+      if (down.length) {
+        const reason = `store unavailable: ${down.map(([name]) => name).join(', ')}`;
+        return reply.code(503).send({ ready: false, reason, stores });
+      }
+      return { ready: true, model: o.views.current().summary, stores };
     },
   );
   app.get('/metadata', { schema: { summary: 'Model, run, data contract, policy and metrics' } }, async () =>

@@ -1,11 +1,11 @@
 /**
  * The registry store's queries, written once in kysely for every SQL backend: a backend folder
- * (src/store/sqlite; a PostgreSQL one later) opens the connection, creates its schema and says
+ * (src/store/sqlite, src/store/postgres) opens the connection, creates its schema and says
  * how a write transaction takes the exclusive lock — the rest is here. As kysely's own dialects
  * are shaped: the query layer is shared, the driver and its quirks are the backend's.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Generated, Kysely, Selectable } from 'kysely';
+import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
 import type {
   AliasRow,
   EventType,
@@ -201,6 +201,10 @@ export class SqlRegistryStore implements RegistryStore {
     if (o.limit !== undefined) query = query.limit(Math.max(0, Math.floor(o.limit)));
     // Newest first to apply the limit, then oldest first for the caller.
     return (await query.execute()).reverse().map(toEvent);
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
   }
 
   async close(): Promise<void> {

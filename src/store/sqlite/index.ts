@@ -33,7 +33,7 @@ export const sqliteBackend: StoreBackend = {
   async openPredictions(file, o) {
     return new SqlitePredictionStore(file, o);
   },
-  async exists(file) {
+  async exists(file, _what) {
     return file === ':memory:' || existsSync(file);
   },
 };

@@ -177,6 +177,10 @@ export class SqlitePredictionStore implements PredictionStore {
     return this.named(() => labelledRows(this.db, q));
   }
 
+  async ping(): Promise<void> {
+    this.named(() => this.db.prepare('SELECT 1').get());
+  }
+
   /** Done in the call: the writer folds the WAL into the main file (a copied log is complete on its own). */
   close(): Promise<void> {
     try {

@@ -1,0 +1,53 @@
+/**
+ * The `storage` config section: where the registry and the prediction log live. Left out, both
+ * are the embedded SQLite files of the models folder (`registry.sqlite`, `predictions.sqlite`);
+ * a server URI puts them in a database every host shares (`postgres://host/db?schema=tabflow`).
+ * `uri` names both stores, `registry` and `log` one each and win over `uri`. On the command line
+ * `--storage <uri>` wins over the section; `TABFLOW_STORAGE_URI` is used when neither says.
+ */
+import { ConfigError, type Issue, TabflowError } from '../core/errors.js';
+import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+import { parseStoreUri } from './store-uri.js';
+
+/** The `storage` config section: each key with its default and doc. */
+export const STORAGE_PARAMS = {
+  uri: {
+    type: 'string?',
+    default: null,
+    doc: 'both stores, e.g. postgres://db.internal:5432/tabflow?schema=tabflow (null: SQLite files in the models folder)',
+  },
+  registry: {
+    type: 'string?',
+    default: null,
+    doc: 'the model registry only (wins over uri), e.g. sqlite:models/registry.sqlite or postgres://…',
+  },
+  log: {
+    type: 'string?',
+    default: null,
+    doc: 'the prediction log and feedback only (wins over uri), e.g. postgres://…?schema=tabflow_log',
+  },
+} as const satisfies ParamTable;
+
+/** The `storage` section, resolved. */
+export type StorageConfig = ParamsOf<typeof STORAGE_PARAMS>;
+
+/**
+ * The `storage` section with defaults filled in; a URI with an unknown scheme or a malformed
+ * server URI is a ConfigError naming the key, the value and the forms allowed.
+ */
+export function resolveStorageConfig(raw: unknown, prefix = 'storage'): StorageConfig {
+  const cfg = resolveParams(STORAGE_PARAMS, raw, prefix);
+  const issues: Issue[] = [];
+  for (const key of ['uri', 'registry', 'log'] as const) {
+    const v = cfg[key];
+    if (v === null) continue;
+    try {
+      parseStoreUri(`${prefix}.${key}`, v);
+    } catch (e) {
+      if (!(e instanceof TabflowError)) throw e;
+      issues.push({ path: `${prefix}.${key}`, code: 'invalid_value', message: e.message });
+    }
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return cfg;
+}
