@@ -10,7 +10,7 @@ export {
   SHUTDOWN_MESSAGE,
 } from './cluster-primary.js';
 export { createServer, type ServerOptions, serverIdle } from './create-server.js';
-export { errorResponse } from './error-response.js';
+export { errorResponse } from '../core/error-response.js';
 export {
   type ActiveExperiment,
   type ExperimentCheck,

@@ -14,7 +14,8 @@
  * change anything (a stage), behind the admin token; no route changes a run or the log.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { TabflowError, UsageError } from '../core/errors.js';
+import { errorResponse } from '../core/error-response.js';
+import { UsageError } from '../core/errors.js';
 import type { GateConfig } from '../promotion/index.js';
 import { compareRuns } from './compare-runs.js';
 import { modelsRoutes } from './models-routes.js';
@@ -161,14 +162,9 @@ export function runQueryOf(q: Record<string, string | undefined>): RunQuery {
   };
 }
 
+/** Errors answer as the model server's do (core/error-response.ts); a 500 is logged with its cause. */
 function sendError(err: unknown, requestId: string, reply: FastifyReply) {
-  if (err instanceof TabflowError) {
-    return reply.code(err.httpStatus).send({ error: err.code, message: err.message, request_id: requestId });
-  }
-  reply.log.error({ err }, 'ui request failed');
-  return reply.code(500).send({
-    error: 'internal_error',
-    message: `Internal error (request ${requestId})`,
-    request_id: requestId,
-  });
+  const { status, body } = errorResponse(err, requestId);
+  if (status >= 500) reply.log.error({ err }, 'ui request failed');
+  return reply.code(status).type('application/json').send(body);
 }
