@@ -1,6 +1,6 @@
 /**
- * What a write from the UI (promote, roll back, start / stop / conclude an experiment) must carry. The admin token travels in an
- * `Authorization: Bearer` header that the page sets from a password field: never a cookie, never
+ * What a write from the UI (promote, roll back, start / stop / conclude an experiment) must
+ * carry. The admin token travels in an `Authorization: Bearer` header that the page sets from a password field: never a cookie, never
  * the URL, never stored. Against cross-site requests (CSRF) the request must also come from the
  * UI's own origin (`Sec-Fetch-Site` / `Origin`) with the `X-Tabflow-UI` header, which a page on
  * another site cannot send without a CORS preflight that this server never grants.
