@@ -175,6 +175,9 @@ describe('the experiments page', { timeout: 240_000 }, () => {
         /Promoted the challenger|Kept the champion/,
       );
       assert.equal((await page.$('#no-experiment')) !== null, true);
+      // The start form and the ended experiment, checked too.
+      await page.waitForSelector('#start-form');
+      assert.deepEqual(await axeViolations(page), [], 'with the start form and an ended experiment');
     } finally {
       await browser?.close();
     }
