@@ -42,7 +42,7 @@ module.exports = {
     layer('inference', 'inference', ['core', 'data', 'clean', 'preprocess', 'models', 'explain', 'artifacts'], 'load a run, validate, predict'),
     layer('registry', 'registry', ['core', 'metrics', 'artifacts', 'store'], 'versions and stages over a RegistryStore: no training or inference'),
     layer('promotion', 'promotion', ['core', 'data', 'clean', 'split', 'metrics', 'log', 'inference', 'artifacts', 'registry', 'store'], 'the gate and promote()'),
-    layer('ui', 'ui', ['core', 'artifacts', 'inference', 'log', 'loop', 'registry', 'store', 'promotion', 'report'], 'the web UI: pages and their JSON API over a models folder'),
+    layer('ui', 'ui', ['core', 'artifacts', 'inference', 'log', 'monitor', 'loop', 'registry', 'store', 'promotion', 'experiment', 'report'], 'the web UI: pages and their JSON API over a models folder'),
     {
       name: 'ui-is-a-shell',
       comment: 'The web UI reads the library; only the CLI, the server and the entry points mount it.',

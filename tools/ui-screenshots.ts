@@ -1,7 +1,9 @@
 /**
  * Screenshots of every page of the web UI, for people to look at (README links them): trains three
- * runs on the bundled concrete.csv into a fresh models folder, opens the UI in Debian's headless
- * Chromium and writes docs/ui/<page>.png.
+ * runs on the bundled concrete.csv into a fresh models folder, starts an A/B test of v2 against
+ * production v1, replays traffic (cement shifted in its second half) with its actuals as feedback,
+ * opens the UI in Debian's headless Chromium and writes docs/ui/<page>.png — the production page
+ * with the drifted feature's histogram, the experiments page with both arms and the test.
  *
  *   node --import tsx tools/ui-screenshots.ts
  */
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
+import { startExperiment } from '../src/experiment/index.js';
 import { startServer } from '../src/serve/start-server.js';
 import { launch, rendered } from '../test/ui/browser.js';
 
@@ -28,6 +31,8 @@ for (const [candidates, seed, tag] of [
   if (code !== 0) throw new Error(`training failed (${code})`);
 }
 const ids = readdirSync(join(models, 'runs')).sort();
+// Before the server starts, so it follows the experiment from its first request.
+await startExperiment(models, { challenger: 2, weight: 0.5, reason: 'screenshots' });
 const ui = await startServer({
   modelsDir: models,
   port: 0,
@@ -36,7 +41,7 @@ const ui = await startServer({
   adminToken: 'screenshot-admin-token',
   log: { durability: 'ack' },
 });
-await replayTraffic(`${ui.url}/predict`, data);
+await replayTraffic(ui.url, data);
 const uiUrl = `${ui.url}/ui/`;
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -46,6 +51,7 @@ for (const [name, hash] of [
   ['compare', `#/compare?ids=${ids[0]},${ids[1]}`],
   ['predict', '#/predict'],
   ['production', '#/production'],
+  ['experiments', '#/experiments'],
   // Last: its screenshot leaves the promotion dialog open.
   ['models', '#/models'],
 ]) {
@@ -67,24 +73,32 @@ for (const [name, hash] of [
 await browser.close();
 await ui.close();
 
-/** 600 rows of the data file as traffic, the second half with cement shifted (drift to show). */
-async function replayTraffic(url: string, csv: string): Promise<void> {
+/**
+ * 600 rows of the data file as traffic, the second half with cement shifted (drift to show), and
+ * their actuals as feedback (live accuracy per arm to show).
+ */
+async function replayTraffic(base: string, csv: string): Promise<void> {
   const [head, ...lines] = readFileSync(csv, 'utf8').trim().split('\n');
   const names = head.split(',').map((x) => x.replace(/"/g, ''));
   const rows = lines.filter((_, i) => i % 3 === 0).slice(0, 300);
-  for (const [k, shift] of [
-    [0, 0],
-    [1, 250],
-  ] as const) {
-    const body = rows.map((l) => {
-      const v = l.split(',').map(Number);
-      const r = Object.fromEntries(names.slice(0, -1).map((n, j) => [n, v[j]]));
-      return { ...r, cement: r.cement + shift * k };
-    });
-    await fetch(url, {
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+  for (const shift of [0, 250]) {
+    const values = rows.map((l) => l.split(',').map(Number));
+    const body = values.map((v) => {
+      const r = Object.fromEntries(names.slice(0, -1).map((n, j) => [n, v[j]]));
+      return { ...r, cement: r.cement + shift };
+    });
+    const answer = (await (await post('/predict', body)).json()) as { request_id: string };
+    const feedback = values.map((v, row) => ({
+      request_id: answer.request_id,
+      row,
+      actual: v[names.length - 1],
+    }));
+    await post('/feedback', { feedback });
   }
 }

@@ -1,6 +1,11 @@
 /** The pages' access to the server's /api routes (src/ui/ui-plugin.ts); the JSON types are src/ui/api-types.ts. */
 export type {
+  AbTestJson,
+  ArmJson,
   Comparison,
+  ConcludeJson,
+  ExperimentJson,
+  ExperimentsJson,
   FeatureDriftRow,
   GateNumbers,
   LeaderboardRow,

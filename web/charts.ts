@@ -200,3 +200,53 @@ export function overTime(
     );
   });
 }
+
+/**
+ * Reference against current proportions per bin, as pairs of bars (bins are value ranges or
+ * categories, labelled on the x axis): how a feature's distribution moved since training.
+ */
+export function distributionChart(
+  caption: string,
+  bins: string[],
+  reference: number[],
+  current: number[],
+): HTMLElement {
+  const x = bins.map((_, i) => i);
+  const asPct = (_u: uPlot, v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+  const bars = (color: string, label: string, align: -1 | 1): uPlot.Series => ({
+    label,
+    stroke: color,
+    fill: `${color}99`,
+    paths: uPlot.paths.bars?.({ size: [0.4, 40], align }),
+    points: { show: false },
+    value: asPct,
+  });
+  return figure(caption, (el, width) => {
+    new uPlot(
+      {
+        width,
+        height: 280,
+        scales: {
+          x: { time: false, range: [-0.6, bins.length - 0.4] },
+          y: { range: (_u, _min, max) => [0, Math.max(max * 1.05, 0.01)] },
+        },
+        axes: [
+          {
+            label: 'bin',
+            values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? (bins[t] ?? '') : '')),
+            rotate: bins.length > 6 ? -30 : 0,
+            size: bins.length > 6 ? 80 : 40,
+          } as uPlot.Axis,
+          { label: 'share of rows', values: (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) },
+        ],
+        series: [
+          { label: 'bin', value: (_u, v) => (v === null ? '—' : (bins[v] ?? '')) },
+          bars(COLORS[0], 'reference (training)', -1),
+          bars(COLORS[1], 'current window', 1),
+        ],
+      },
+      [x, reference, current],
+      el,
+    );
+  });
+}

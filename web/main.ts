@@ -1,10 +1,12 @@
 /**
- * The tabflow web UI: a hash router over the pages. `#/runs?…`, `#/run/<id>`, `#/compare?ids=a,b`, `#/predict?stage=production`.
+ * The tabflow web UI: a hash router over the pages. `#/runs?…`, `#/run/<id>`, `#/compare?ids=a,b`,
+ * `#/models`, `#/production`, `#/experiments`, `#/predict?stage=production`.
  * Each navigation renders one page into <main>, moves focus there for keyboard and screen-reader
  * users, and shows API errors as they are.
  */
 import { h, mount } from './dom.js';
 import { comparePage } from './pages/compare.js';
+import { experimentsPage } from './pages/experiments.js';
 import { modelsPage } from './pages/models.js';
 import { predictPage } from './pages/predict.js';
 import { productionPage } from './pages/production.js';
@@ -27,6 +29,7 @@ async function route(): Promise<void> {
     if (page === 'run' && arg) await runPage(root, decodeURIComponent(arg));
     else if (page === 'models') await modelsPage(root);
     else if (page === 'production') await productionPage(root, params);
+    else if (page === 'experiments') await experimentsPage(root);
     else if (page === 'predict') await predictPage(root, params);
     else if (page === 'compare')
       await comparePage(root, (params.get('ids') ?? '').split(',').filter(Boolean));

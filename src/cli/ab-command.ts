@@ -10,7 +10,6 @@
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { readRunConfig } from '../artifacts/run-config.js';
 import { readConfigFile, resolveConfigUnknown } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
 import { UsageError } from '../core/errors.js';
@@ -22,7 +21,7 @@ import {
   startExperiment,
   stopExperiment,
 } from '../experiment/ab-service.js';
-import { type ExperimentConfig, resolveExperimentConfig } from '../experiment/experiment-config.js';
+import { type ExperimentConfig, productionStoppingRule } from '../experiment/experiment-config.js';
 import { LOG_FILE } from '../log/default-log-path.js';
 import { type GateConfig, gateConfigOf } from '../promotion/gate.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
@@ -160,7 +159,7 @@ function rawConfig(o: Common): Record<string, unknown> | null {
 function experimentConfig(o: Common): ExperimentConfig {
   const raw = rawConfig(o);
   if (raw) return resolveConfigUnknown(raw).experiment;
-  return resolveExperimentConfig(readRunConfig(join(root(o), 'production')).experiment ?? {});
+  return productionStoppingRule(root(o));
 }
 
 function gateOf(o: Common): GateConfig | undefined {

@@ -132,6 +132,7 @@ export const ERROR_CODES = {
   empty_stage: usage('no version is in the stage (registry); see stage_empty for the stage link'),
   env_without_config: usage('--env without --config, where the overrides live'),
   exists: usage('the output file exists; --force overwrites it'),
+  experiment_changed: usage('a UI stop or conclude naming an experiment that is no longer the running one'),
   experiment_running: usage('an A/B experiment is already running in the models folder'),
   missing_option: usage('a required option is missing'),
   missing_ref: usage('tabflow models alias needs a version ref or --remove'),

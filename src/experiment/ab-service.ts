@@ -15,13 +15,14 @@ import { UsageError } from '../core/errors.js';
 import { LOG_FILE } from '../log/default-log-path.js';
 import { FeedbackStore, type JoinedFeedback } from '../log/feedback.js';
 import { type AbVerdict, type ArmComparison, compareArms } from '../monitor/ab-test.js';
-import type { LiveMetrics, Scored } from '../monitor/live-metrics.js';
+import type { LiveMetrics } from '../monitor/live-metrics.js';
 import type { GateConfig } from '../promotion/gate.js';
 import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { openStores, REGISTRY_DB_FILE, registryUriOf, storeExists } from '../store/open-stores.js';
 import { logStoreOf } from '../store/storage-setting.js';
 import { storeUriOf } from '../store/store-uri.js';
+import { armScores } from './arm-scores.js';
 import {
   checkWeight,
   EXPERIMENT_FORMAT_VERSION,
@@ -317,7 +318,7 @@ async function withRegistry<T>(root: string, fn: (reg: ModelRegistry) => Promise
 async function statusOf(reg: ModelRegistry, e: Experiment, o: ReadOptions): Promise<ExperimentStatus> {
   const cfg = o.config ?? resolveExperimentConfig({});
   const { joined, logged } = await readLogged(o.logFile ?? logStoreOf(join(reg.root, LOG_FILE)), e.id);
-  const [champ, chal] = e.shadow ? pairedArms(joined) : splitArms(joined);
+  const [champ, chal] = armScores(joined, e.shadow);
   const comparison = compareArms(champ, chal, {
     min_samples: cfg.min_samples,
     alpha: cfg.alpha,
@@ -379,46 +380,6 @@ async function readLogged(
   } finally {
     await log.close();
   }
-}
-
-const EMPTY: Scored = { prediction: new Float64Array(0), actual: new Float64Array(0) };
-
-function gather(j: JoinedFeedback, idx: number[]): Scored {
-  return {
-    prediction: Float64Array.from(idx, (i) => j.prediction[i]),
-    actual: Float64Array.from(idx, (i) => j.actual[i]),
-    lower: Float64Array.from(idx, (i) => j.lower[i]),
-    upper: Float64Array.from(idx, (i) => j.upper[i]),
-  };
-}
-
-/** Traffic split: each row was answered by one arm. */
-function splitArms(j: JoinedFeedback | null): [Scored, Scored] {
-  if (!j) return [EMPTY, EMPTY];
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < j.n; i++) {
-    if (j.arm[i] === 'champion') a.push(i);
-    else if (j.arm[i] === 'challenger') b.push(i);
-  }
-  return [gather(j, a), gather(j, b)];
-}
-
-/** Shadow: the champion's answer and the challenger's shadow prediction of the same row, paired. */
-function pairedArms(j: JoinedFeedback | null): [Scored, Scored] {
-  if (!j) return [EMPTY, EMPTY];
-  const champ = new Map<string, number>();
-  for (let i = 0; i < j.n; i++) if (j.arm[i] === 'champion') champ.set(`${j.requestId[i]}\0${j.row[i]}`, i);
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < j.n; i++) {
-    if (j.arm[i] !== 'shadow') continue;
-    const k = champ.get(`${j.requestId[i]}\0${j.row[i]}`);
-    if (k === undefined) continue;
-    a.push(k);
-    b.push(i);
-  }
-  return [gather(j, a), gather(j, b)];
 }
 
 /** The numbers of a status in one line, for reasons and history. */

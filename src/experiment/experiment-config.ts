@@ -8,6 +8,8 @@
  * `tabflow ab conclude` refuses before the horizon unless --force. `min_samples` is the floor
  * below which no verdict is given at all ('insufficient_data').
  */
+import { join } from 'node:path';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { ConfigError, type Issue } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
 
@@ -72,4 +74,13 @@ export function resolveExperimentConfig(raw: unknown, prefix = 'experiment'): Ex
   }
   if (issues.length) throw new ConfigError(issues);
   return cfg;
+}
+
+/**
+ * The stopping rule of the models folder `root` when no config file is given: the production
+ * run's own `experiment` section, else the defaults. `tabflow ab` without --config and the UI's
+ * experiments page both judge by it, so they show the same numbers.
+ */
+export function productionStoppingRule(root: string): ExperimentConfig {
+  return resolveExperimentConfig(readRunConfig(join(root, 'production')).experiment ?? {});
 }

@@ -12,6 +12,7 @@ export {
   startExperiment,
   stopExperiment,
 } from './ab-service.js';
+export { armScores } from './arm-scores.js';
 export { type Arm, assignArm, keyFraction } from './assign.js';
 export {
   type ArmRef,
@@ -22,4 +23,9 @@ export {
   removeExperiment,
   writeExperiment,
 } from './experiment.js';
-export { EXPERIMENT_PARAMS, type ExperimentConfig, resolveExperimentConfig } from './experiment-config.js';
+export {
+  EXPERIMENT_PARAMS,
+  type ExperimentConfig,
+  productionStoppingRule,
+  resolveExperimentConfig,
+} from './experiment-config.js';

@@ -3,12 +3,15 @@
 export {
   type Alarm,
   type MonitoredModel,
+  type MonitoredWindow,
   type MonitoringResult,
   type MonitorQuery,
   monitoredModelOf,
+  monitorWindow,
   PROFILE_FILE,
   runMonitoring,
   type VersionLive,
+  type WindowRow,
 } from './monitoring.js';
 export {
   MONITORING_PARAMS,

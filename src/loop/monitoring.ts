@@ -111,6 +111,21 @@ export interface MonitorQuery {
   now?: Date;
 }
 
+/** One logged row of the monitoring window, as much of it as a traffic summary needs. */
+export interface WindowRow {
+  /** ISO time the prediction was logged. */
+  time: string;
+  /** ok | rejected */
+  status: string;
+  latency_ms: number | null;
+}
+
+/** A monitoring result and the logged rows its window read (rejected ones included), oldest first. */
+export interface MonitoredWindow {
+  result: MonitoringResult;
+  rows: WindowRow[];
+}
+
 /**
  * Judge a served model on its latest logged predictions (drift against its reference profile) and
  * on the feedback that came back (live accuracy), and raise the alarms its config sets.
@@ -121,14 +136,60 @@ export async function runMonitoring(
   cfg: MonitoringConfig,
   q: MonitorQuery = {},
 ): Promise<MonitoringResult> {
+  return (await monitorWindow(model, logFile, cfg, q)).result;
+}
+
+/**
+ * `runMonitoring`, also handing back the rows of the window it read — the version's latest
+ * logged rows back to the `window`-th `ok` one — so a caller that shows their traffic (the UI's
+ * production page) does not read the log a second time.
+ */
+export async function monitorWindow(
+  model: MonitoredModel,
+  logFile: string,
+  cfg: MonitoringConfig,
+  q: MonitorQuery = {},
+): Promise<MonitoredWindow> {
   const window = q.window ?? cfg.window;
+  const w = await readWindow(model.runId, logFile, window, q);
+  const { drift, driftNote } = driftOf(model, w.records, w.predictions, cfg);
+  const live = await liveOfWindow(model, logFile, cfg, window, q);
+  const reference = model.test ? { ...model.test, coverage: model.coverage } : null;
+  const alarms = alarmsOf(drift, live.current, reference, model.coverage, cfg);
+  const enough = live.current.n >= cfg.min_feedback;
+  const judged = (drift !== null && drift.dataset.drifted !== null) || enough;
+  const note = enough
+    ? null
+    : `${live.current.n} actuals for this version; live accuracy is judged from ${cfg.min_feedback} (monitoring.min_feedback)`;
+  const result: MonitoringResult = {
+    generated_at: (q.now ?? new Date()).toISOString(),
+    model: { name: model.name, family: model.family, run_id: model.runId, version: model.version },
+    window: {
+      requested: window,
+      rows: w.records.length,
+      first: w.times.length ? new Date(w.times[0]).toISOString() : null,
+      last: w.times.length ? new Date(w.times[w.times.length - 1]).toISOString() : null,
+    },
+    drift,
+    drift_note: driftNote,
+    live: { ...live, reference, note },
+    alarms,
+    status: alarms.length ? 'alarm' : judged ? 'ok' : 'insufficient_data',
+  };
+  return { result, rows: w.rows };
+}
+
+/** The run's latest `window` ok rows (inputs, predictions, times) and every row read, oldest first. */
+async function readWindow(runId: string, logFile: string, window: number, q: MonitorQuery) {
   const db = await openLogForReading(logFile);
   const records: Record<string, unknown>[] = [];
   const predictions: (number | null)[] = [];
   const times: number[] = [];
+  const rows: WindowRow[] = [];
   try {
-    const rows = readLog(db, { since: q.since, until: q.until, runId: model.runId, newestFirst: true });
-    for await (const r of rows) {
+    const read = readLog(db, { since: q.since, until: q.until, runId, newestFirst: true });
+    for await (const r of read) {
+      rows.push({ time: r.time, status: r.status, latency_ms: r.latency_ms });
       if (r.status !== 'ok') continue;
       records.push(r.features);
       predictions.push(r.prediction);
@@ -138,12 +199,22 @@ export async function runMonitoring(
   } finally {
     await db.close();
   }
-  records.reverse();
-  predictions.reverse();
-  times.reverse();
+  return {
+    records: records.reverse(),
+    predictions: predictions.reverse(),
+    times: times.reverse(),
+    rows: rows.reverse(),
+  };
+}
 
-  const { drift, driftNote } = driftOf(model, records, predictions, cfg);
-
+/** Live accuracy of the run's latest `window` actuals, per version, and over time. */
+async function liveOfWindow(
+  model: MonitoredModel,
+  logFile: string,
+  cfg: MonitoringConfig,
+  window: number,
+  q: MonitorQuery,
+): Promise<Pick<MonitoringResult['live'], 'current' | 'by_version' | 'over_time'>> {
   const store = await FeedbackStore.open(logFile);
   let joined: JoinedFeedback;
   try {
@@ -153,35 +224,11 @@ export async function runMonitoring(
   }
   const mine = indicesWhere(joined, (i) => joined.runId[i] === model.runId);
   const latest = mine.slice(Math.max(0, mine.length - window));
-  const current = liveOf(joined, latest);
-  const byVersion = groupByVersion(joined);
-  const overTime = chunks(latest, Math.max(cfg.min_feedback, Math.ceil(latest.length / 20))).map((idx) => ({
+  const over_time = chunks(latest, Math.max(cfg.min_feedback, Math.ceil(latest.length / 20))).map((idx) => ({
     ...liveOf(joined, idx),
     end: new Date(joined.ts[idx[idx.length - 1]]).toISOString(),
   }));
-
-  const reference = model.test ? { ...model.test, coverage: model.coverage } : null;
-  const alarms = alarmsOf(drift, current, reference, model.coverage, cfg);
-  const enough = current.n >= cfg.min_feedback;
-  const judged = (drift !== null && drift.dataset.drifted !== null) || enough;
-  const note = enough
-    ? null
-    : `${current.n} actuals for this version; live accuracy is judged from ${cfg.min_feedback} (monitoring.min_feedback)`;
-  return {
-    generated_at: (q.now ?? new Date()).toISOString(),
-    model: { name: model.name, family: model.family, run_id: model.runId, version: model.version },
-    window: {
-      requested: window,
-      rows: records.length,
-      first: times.length ? new Date(times[0]).toISOString() : null,
-      last: times.length ? new Date(times[times.length - 1]).toISOString() : null,
-    },
-    drift,
-    drift_note: driftNote,
-    live: { current, by_version: byVersion, over_time: overTime, reference, note },
-    alarms,
-    status: alarms.length ? 'alarm' : judged ? 'ok' : 'insufficient_data',
-  };
+  return { current: liveOf(joined, latest), by_version: groupByVersion(joined), over_time };
 }
 
 /** The drift report of the window's records, or why there is none. */

@@ -7,12 +7,12 @@
  *    it takes for JSON;
  *  - an `x-request-id` header on every answer, one log line and one metrics observation per
  *    request, with credentials in the URL redacted;
- *  - errors: the one mapping to HTTP (error-response.ts), 405 with `Allow` for a known path asked
+ *  - errors: the one mapping to HTTP (core/error-response.ts), 405 with `Allow` for a known path asked
  *    with another method, 404 otherwise;
  *  - a warning at listen time when admin routes are reachable over the network.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errorResponse } from './error-response.js';
+import { errorResponse } from '../core/error-response.js';
 import { adminExposureWarning, listenInfo } from './listen-address.js';
 import type { ServerMetrics } from './metrics.js';
 import { redactUrl } from './redact-url.js';

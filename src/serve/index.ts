@@ -1,6 +1,7 @@
 /** The HTTP service: fastify around a model source (fixed, or a followed stage), with a prediction log. */
 
 export { type BearerVerdict, bearerChecker } from '../core/bearer-auth.js';
+export { errorResponse } from '../core/error-response.js';
 export { defaultLogPath, LOG_FILE } from '../log/default-log-path.js';
 export {
   followPrimary,
@@ -10,7 +11,6 @@ export {
   SHUTDOWN_MESSAGE,
 } from './cluster-primary.js';
 export { createServer, type ServerOptions, serverIdle } from './create-server.js';
-export { errorResponse } from './error-response.js';
 export {
   type ActiveExperiment,
   type ExperimentCheck,

@@ -252,6 +252,11 @@ export interface FeatureDriftRow {
   psi: number | null;
   n_reference: number;
   n_current: number;
+  /**
+   * Proportions per bin, reference (training profile) vs current window, for the histogram:
+   * value ranges (numerics, with a "(missing)" bin) or categories; empty bins on both sides dropped.
+   */
+  distribution: { bins: string[]; reference: number[]; current: number[] };
 }
 
 /** Accuracy and interval coverage of predictions whose actuals came back. */
@@ -297,4 +302,109 @@ export interface ProductionJson {
       note: string | null;
     };
   } | null;
+}
+
+/** The rows one A/B arm scored in the prediction log, with rejections and latency. */
+export interface ArmTraffic {
+  /** Logged rows (a request of k records logs k rows). */
+  rows: number;
+  rejected: number;
+  /** rejected / rows; null without rows. */
+  error_rate: number | null;
+  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+}
+
+/** One arm of an experiment: the version it serves, its traffic and its accuracy from feedback. */
+export interface ArmJson {
+  arm: 'champion' | 'challenger';
+  version: number;
+  run_id: string;
+  /** Planned share of the traffic it answers; null for a shadow challenger (it scores every row). */
+  share: number | null;
+  traffic: ArmTraffic;
+  /** From the predictions whose actuals came back (shadow: rows both arms scored, paired). */
+  live: LiveMetricsRow;
+}
+
+/** The significance test of an experiment, as `tabflow ab status` computes it (or as recorded). */
+export interface AbTestJson {
+  /** live: computed now, as `tabflow ab status`; recorded: the numbers stored when it ended. */
+  source: 'live' | 'recorded';
+  verdict: 'challenger_better' | 'champion_better' | 'no_difference' | 'insufficient_data';
+  reason: string;
+  /** Actuals each arm's test used. */
+  n: { champion: number; challenger: number };
+  /** On absolute errors, challenger − champion (negative: the challenger errs less). */
+  t_test: {
+    name: string;
+    t: number | null;
+    df: number | null;
+    p_value: number | null;
+    mean_difference: number | null;
+  } | null;
+  /** RMSE(challenger) − RMSE(champion), with its interval. */
+  bootstrap: {
+    estimate: number | null;
+    lower: number | null;
+    upper: number | null;
+    level: number;
+    resamples: number;
+  } | null;
+  /** Planned actuals per arm (the fixed horizon), and whether both arms reached it. */
+  planned: number | null;
+  ready: boolean | null;
+  /** What to do next (live only). */
+  advice: string | null;
+}
+
+/** One A/B experiment, running or ended. */
+export interface ExperimentJson {
+  id: string;
+  name: string;
+  status: 'running' | 'concluded' | 'stopped';
+  design: 'split' | 'shadow';
+  /** The challenger's planned share of the traffic (split design). */
+  weight: number;
+  key_field: string | null;
+  started_at: string;
+  ended_at: string | null;
+  /** How it ended: promoted | kept_champion (concluded), the verdict at the time (stopped). */
+  outcome: string | null;
+  end_reason: string | null;
+  arms: [ArmJson, ArmJson];
+  test: AbTestJson | null;
+  /** The production version now, and whether it moved away from the champion (running only). */
+  production: { version: number | null; moved: boolean } | null;
+}
+
+/** The experiments page's data: the running experiment, the ended ones, and what a start may pick. */
+export interface ExperimentsJson {
+  name: string | null;
+  generated_at: string;
+  /** Whether start, stop and conclude are available (an admin token was configured). */
+  writable: boolean;
+  production_version: number | null;
+  /** Registered versions a start may pick as the challenger (all but production), newest first. */
+  challengers: { version: number; run_id: string; model: string }[];
+  /** The stopping rule the test judges by (the production run's `experiment` section). */
+  rule: {
+    min_samples: number;
+    max_samples: number | null;
+    alpha: number;
+    metric: string;
+    weight: number;
+  } | null;
+  running: ExperimentJson | null;
+  /** Newest first. */
+  ended: ExperimentJson[];
+}
+
+/** What a conclusion did, as POST /api/experiments/conclude answers it. */
+export interface ConcludeJson {
+  id: string;
+  outcome: 'promoted' | 'kept_champion';
+  reason: string;
+  /** The gate's decision when the challenger was put up for promotion. */
+  gate_decision: string | null;
+  event_id: number;
 }

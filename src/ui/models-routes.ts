@@ -12,6 +12,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { UsageError } from '../core/errors.js';
 import type { GateConfig } from '../promotion/index.js';
 import { RegistryView } from './registry-view.js';
+import { bodyOf, optionalString } from './request-body.js';
 import { writeGuard } from './write-guard.js';
 
 /** Where the registry is and who may move it. */
@@ -61,13 +62,6 @@ export const modelsRoutes: FastifyPluginAsync<ModelsRoutesOptions> = async (app,
   );
 };
 
-function bodyOf(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new UsageError('bad_body', 'The body must be a JSON object');
-  }
-  return body as Record<string, unknown>;
-}
-
 function versionOf(b: Record<string, unknown>): number {
   const v = b.version;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
@@ -84,12 +78,4 @@ function stageOf(b: Record<string, unknown>): string {
     );
   }
   return b.stage;
-}
-
-function optionalString(b: Record<string, unknown>, key: string): string | undefined {
-  const v = b[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string')
-    throw new UsageError('bad_body', `${key} must be a string; got ${JSON.stringify(v)}`);
-  return v;
 }

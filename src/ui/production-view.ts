@@ -1,21 +1,21 @@
 /**
  * The production page's data: what `tabflow monitor` reports for a stage — status, alarms, drift
- * per feature, live accuracy and interval coverage from feedback — computed by the same
- * `runMonitoring` with the run's own monitoring config, plus the live traffic of the same window
- * (requests, rejections, latency percentiles).
+ * per feature with both distributions, live accuracy and interval coverage from feedback —
+ * computed by the same monitoring (`monitorWindow`, which `runMonitoring` wraps) with the run's
+ * own monitoring config, plus the traffic of the rows that window read (requests, rejections,
+ * latency percentiles): one read of the log per view.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { UsageError } from '../core/errors.js';
 import { LOG_FILE } from '../log/default-log-path.js';
-import { openLogForReading, readLog } from '../log/read-log.js';
-import { type MonitoringResult, monitoredModelOf, runMonitoring } from '../loop/monitoring.js';
+import { type MonitoringResult, monitoredModelOf, monitorWindow } from '../loop/monitoring.js';
 import { resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { STAGES } from '../registry/names.js';
 import { logStoreOf } from '../store/storage-setting.js';
 import type { ProductionJson } from './api-types.js';
-import { type Traffic, type TrafficRow, trafficOf } from './traffic.js';
+import { type Traffic, trafficOf } from './traffic.js';
 
 /** The production page's data; `monitoring` and `traffic` are null before any traffic was logged. */
 export interface ProductionView extends ProductionJson {
@@ -50,20 +50,6 @@ export async function productionView(
   }
   const cfg = resolveMonitoringConfig(readRunConfig(modelDir).monitoring ?? {});
   const n = window ?? cfg.window;
-  const monitoring = await runMonitoring(monitoredModelOf(modelDir), logFile, cfg, { window: n });
-  return { stage, generated_at, monitoring, traffic: trafficOf(await latestRows(logFile, n)), note: null };
-}
-
-/** The latest `n` logged rows (any run). */
-async function latestRows(logFile: string, n: number): Promise<TrafficRow[]> {
-  const db = await openLogForReading(logFile);
-  try {
-    const out: TrafficRow[] = [];
-    for await (const r of readLog(db, { newestFirst: true, limit: n })) {
-      out.push({ time: r.time, status: r.status, latency_ms: r.latency_ms });
-    }
-    return out;
-  } finally {
-    await db.close();
-  }
+  const { result, rows } = await monitorWindow(monitoredModelOf(modelDir), logFile, cfg, { window: n });
+  return { stage, generated_at, monitoring: result, traffic: trafficOf(rows), note: null };
 }

@@ -1,8 +1,7 @@
 /**
  * The models page's view of the registry: versions, stages, aliases and history to read, and the
  * two moves a person makes from the page — promote (the gate previewed first, then confirmed) and
- * roll back. The registry is opened per call, as the server's promoter does: a page holds no
- * connection between clicks, and a models folder without a registry is never given one.
+ * roll back. The registry is opened per call (open-registry.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../core/errors.js';
@@ -13,11 +12,11 @@ import {
   previewPromotion,
   promote,
 } from '../promotion/index.js';
-import { ModelRegistry, REGISTRY_DB_FILE, registryUriOf } from '../registry/index.js';
+import type { ModelRegistry } from '../registry/index.js';
 import { checkStage, STAGES, type Stage } from '../registry/names.js';
 import type { StageMove } from '../registry/records.js';
-import { storeExists } from '../store/open-stores.js';
 import type { ModelsOverview, VersionRow } from './api-types.js';
+import { withRegistry } from './open-registry.js';
 
 export type { ModelsOverview, VersionRow };
 
@@ -128,18 +127,7 @@ export class RegistryView {
     for (const [id, p] of this.previews) if (now - p.at > PREVIEW_TTL_MS) this.previews.delete(id);
   }
 
-  private async withRegistry<T>(fn: (reg: ModelRegistry) => T | Promise<T>): Promise<T> {
-    if (!(await storeExists('registry', registryUriOf(this.root)))) {
-      throw new UsageError(
-        'no_registry',
-        `No model registry in ${this.root} (${REGISTRY_DB_FILE} is missing): register runs with tabflow train first`,
-      );
-    }
-    const reg = await ModelRegistry.open(this.root);
-    try {
-      return await fn(reg);
-    } finally {
-      await reg.close();
-    }
+  private withRegistry<T>(fn: (reg: ModelRegistry) => T | Promise<T>): Promise<T> {
+    return withRegistry(this.root, fn);
   }
 }

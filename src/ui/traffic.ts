@@ -1,16 +1,13 @@
 /**
  * Live traffic from the prediction log's rows: how many, how many rejected, latency percentiles,
- * and requests and p95 latency per minute for the chart. Computed over the rows handed in (the
- * latest of the monitoring window), so the page and `tabflow logs` count the same rows.
+ * and requests and p95 latency per minute for the chart. Computed over the rows handed in: the
+ * rows the monitoring window read (the served version's, rejected ones included) on the
+ * production page, one arm's rows on the experiments page.
  */
+import type { WindowRow } from '../loop/monitoring.js';
 
-/** One logged row, as much of it as traffic needs. */
-export interface TrafficRow {
-  /** ISO time the prediction was logged. */
-  time: string;
-  status: string;
-  latency_ms: number | null;
-}
+/** One logged row, as much of it as traffic needs (the monitoring window's row). */
+export type TrafficRow = WindowRow;
 
 /** Traffic over the rows, and per minute. */
 export interface Traffic {

@@ -8,15 +8,19 @@
  *   GET /api/predict/form?stage=     the inputs of the stage's model: types, ranges, categories, defaults
  *   POST /api/predict?stage=         {record} → prediction, interval, attributions (not logged)
  *   /api/models…                     the registry: read, and promote / roll back (models-routes.ts)
- *   GET /api/production?stage=&window=   what tabflow monitor reports, plus live traffic
+ *   GET /api/production?stage=&window=   what tabflow monitor reports (drift with both distributions), plus traffic
+ *   /api/experiments…                A/B tests: arms, split, live metrics, the test; start / stop / conclude
  *
- * Mounted by `tabflow ui` (start-ui.ts) and by `tabflow serve --ui`. Only promote and roll back
- * change anything (a stage), behind the admin token; no route changes a run or the log.
+ * Mounted by `tabflow ui` (start-ui.ts) and by `tabflow serve --ui`. Only promote, roll back and
+ * the experiment moves change anything (a stage, experiment.json), behind the admin token; no route
+ * changes a run or the log.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { TabflowError, UsageError } from '../core/errors.js';
+import { errorResponse } from '../core/error-response.js';
+import { UsageError } from '../core/errors.js';
 import type { GateConfig } from '../promotion/index.js';
 import { compareRuns } from './compare-runs.js';
+import { experimentsRoutes } from './experiments-routes.js';
 import { modelsRoutes } from './models-routes.js';
 import { productionView } from './production-view.js';
 import { buildRunDetail } from './run-detail.js';
@@ -75,6 +79,7 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, o) => {
     },
   );
   await app.register(modelsRoutes, { modelsDir: o.modelsDir, adminToken: o.adminToken, gate: o.gate });
+  await app.register(experimentsRoutes, { modelsDir: o.modelsDir, adminToken: o.adminToken, gate: o.gate });
   app.get(
     '/api/production',
     { schema: { summary: 'Monitoring of a stage: traffic, drift, live accuracy, alarms' } },
@@ -161,14 +166,9 @@ export function runQueryOf(q: Record<string, string | undefined>): RunQuery {
   };
 }
 
+/** Errors answer as the model server's do (core/error-response.ts); a 500 is logged with its cause. */
 function sendError(err: unknown, requestId: string, reply: FastifyReply) {
-  if (err instanceof TabflowError) {
-    return reply.code(err.httpStatus).send({ error: err.code, message: err.message, request_id: requestId });
-  }
-  reply.log.error({ err }, 'ui request failed');
-  return reply.code(500).send({
-    error: 'internal_error',
-    message: `Internal error (request ${requestId})`,
-    request_id: requestId,
-  });
+  const { status, body } = errorResponse(err, requestId);
+  if (status >= 500) reply.log.error({ err }, 'ui request failed');
+  return reply.code(status).type('application/json').send(body);
 }

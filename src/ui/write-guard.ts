@@ -1,6 +1,6 @@
 /**
- * What a write from the UI (promote, roll back) must carry. The admin token travels in an
- * `Authorization: Bearer` header that the page sets from a password field: never a cookie, never
+ * What a write from the UI (promote, roll back, start / stop / conclude an experiment) must
+ * carry. The admin token travels in an `Authorization: Bearer` header that the page sets from a password field: never a cookie, never
  * the URL, never stored. Against cross-site requests (CSRF) the request must also come from the
  * UI's own origin (`Sec-Fetch-Site` / `Origin`) with the `X-Tabflow-UI` header, which a page on
  * another site cannot send without a CORS preflight that this server never grants.
@@ -21,7 +21,7 @@ export function writeGuard(token: string | undefined) {
       return refuse(
         403,
         'read_only',
-        'This UI is read-only: start it with TABFLOW_ADMIN_TOKEN set to allow promote and rollback',
+        'This UI is read-only: start it with TABFLOW_ADMIN_TOKEN set to allow promote, rollback and A/B experiment changes',
       );
     }
     const site = req.headers['sec-fetch-site'];
@@ -45,7 +45,7 @@ export function writeGuard(token: string | undefined) {
       return refuse(
         401,
         'unauthorized',
-        'Enter the admin token (TABFLOW_ADMIN_TOKEN) to promote or roll back',
+        'Enter the admin token (TABFLOW_ADMIN_TOKEN) to promote, roll back or change an experiment',
       );
     }
   };

@@ -36,7 +36,7 @@ void feedbackVerdictIsIssueCode;
 /** `code:` literals of other namespaces, each typed where it lives. */
 const OTHER_CODES = new Map([
   ['test_beats_selected', 'a selection warning of results.json (SelectionWarning)'],
-  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', "fastify's own code, mapped by error-response.ts"],
+  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', "fastify's own code, mapped by core/error-response.ts"],
 ]);
 
 interface Site {

@@ -71,6 +71,11 @@ describe('startUi', () => {
         '/api/models',
         '/api/models/promote',
         '/api/predict',
+        '/api/production',
+        '/api/experiments',
+        '/api/experiments/start',
+        '/api/experiments/stop',
+        '/api/experiments/conclude',
       ]) {
         assert.ok(p in doc.paths, `${p} in ${Object.keys(doc.paths).join(', ')}`);
       }

@@ -27,6 +27,11 @@ function concreteRecords(): Record<string, number>[] {
   return Array.from(new Rng(7).permutation(rows.length), (i) => rows[i]);
 }
 
+/** The mean bin index under proportions `p` (where the mass of a histogram sits). */
+function meanBin(p: number[]): number {
+  return p.reduce((s, x, i) => s + x * i, 0) / p.reduce((s, x) => s + x, 0);
+}
+
 let server: RunningServer;
 let models: string;
 
@@ -75,11 +80,16 @@ describe('the production page', () => {
     const cement = shifted.monitoring?.drift?.features.find((f) => f.feature === 'cement');
     assert.equal(cement?.drifted, true);
     assert.ok(shifted.monitoring?.drift?.dataset.drifted_features.includes('cement'));
+    // The histogram moved: the current window's mass sits in higher bins than the training's.
+    const d = cement?.distribution as NonNullable<typeof cement>['distribution'];
+    assert.equal(d.bins.length, d.reference.length);
+    assert.ok(meanBin(d.current) > meanBin(d.reference) + 1, `${d.reference} → ${d.current}`);
+    assert.ok(Math.abs(d.reference.reduce((a, b) => a + b, 0) - 1) < 1e-9);
     const cli = await tabflowInProcess(['monitor', '--models-dir', models, '--json'], models);
     const monitor = JSON.parse(cli.stdout) as NonNullable<ProductionJson['monitoring']>;
     assert.deepEqual(
-      shifted.monitoring?.drift?.features.map((f) => [f.feature, f.statistic, f.drifted]),
-      monitor.drift?.features.map((f) => [f.feature, f.statistic, f.drifted]),
+      shifted.monitoring?.drift?.features.map((f) => [f.feature, f.statistic, f.drifted, f.distribution]),
+      monitor.drift?.features.map((f) => [f.feature, f.statistic, f.drifted, f.distribution]),
     );
   });
 
@@ -94,11 +104,29 @@ describe('the production page', () => {
       await rendered(page);
       assert.match((await page.textContent('#drift-summary')) ?? '', /cement/);
       assert.equal(await page.textContent('tr[data-feature="cement"] td[data-col="drifted"]'), 'YES');
+      // The first drifted feature's histogram shows, shifted: its numbers are in the page too.
+      await page.waitForSelector('#drift-histogram[data-feature="cement"] figure canvas');
+      const shares = async (col: string) =>
+        (
+          await page.$$eval(`#drift-histogram td[data-col="${col}"]`, (tds) =>
+            tds.map((t) => t.textContent ?? ''),
+          )
+        ).map((t) => Number(t.replace('%', '')) / 100);
+      assert.ok(meanBin(await shares('current')) > meanBin(await shares('reference')) + 1);
       assert.deepEqual(await axeViolations(page), []);
+      // By keyboard: another feature's histogram button, pressed with Enter.
+      await page.focus('#histogram-water');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#drift-histogram[data-feature="water"]');
+      assert.equal(await page.getAttribute('#histogram-water', 'aria-pressed'), 'true');
+      assert.equal(await page.getAttribute('#histogram-cement', 'aria-pressed'), 'false');
       const first = await page.textContent('#generated-at');
       await page.waitForFunction((t) => document.getElementById('generated-at')?.textContent !== t, first, {
         timeout: 15_000,
       });
+      // The refresh kept the picked histogram and the keyboard focus.
+      assert.equal(await page.getAttribute('#drift-histogram', 'data-feature'), 'water');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'histogram-water');
       await page.click('#refresh-toggle');
       await page.waitForSelector('#refresh-toggle[aria-pressed="true"]');
     } finally {

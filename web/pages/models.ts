@@ -1,13 +1,12 @@
 /**
  * The models page: the registry's stages, versions and history, and the two moves — promote (the
- * gate's numbers shown first, then a confirmation) and roll back. The admin token is typed into a
- * password field and kept in this module's memory only: never in the URL, a cookie or storage.
+ * gate's numbers shown first, then a confirmation) and roll back, with the admin token of admin.ts.
  */
+
+import { adminToken, confirmDialog, tokenForm } from '../admin.js';
 import { getJson, type ModelsOverview, type Preview, postAdmin, type StageMove } from '../api.js';
 import { h, mount } from '../dom.js';
 import { metricName, num, pct, when } from '../format.js';
-
-let token = '';
 
 /** Renders the registry of the models folder into `root`. */
 export async function modelsPage(root: HTMLElement): Promise<void> {
@@ -34,26 +33,6 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
     versionsTable(m, status, rerender),
     h('h2', {}, 'History'),
     historyTable(m),
-  );
-}
-
-function tokenForm(): HTMLElement {
-  const input = h('input', {
-    id: 'admin-token',
-    type: 'password',
-    autocomplete: 'off',
-    value: token,
-    'aria-describedby': 'admin-token-hint',
-  });
-  input.addEventListener('input', () => {
-    token = input.value;
-  });
-  return h(
-    'div',
-    { class: 'token' },
-    h('label', { for: 'admin-token' }, 'Admin token '),
-    input,
-    h('span', { id: 'admin-token-hint', class: 'sub' }, ' kept in this page’s memory only'),
   );
 }
 
@@ -202,7 +181,7 @@ async function previewThenPromote(
 ): Promise<void> {
   mount(status, h('p', {}, `Running the gate for v${version} → ${stage}…`));
   try {
-    const p = await postAdmin<Preview>('/api/models/preview', token, { version, stage });
+    const p = await postAdmin<Preview>('/api/models/preview', adminToken(), { version, stage });
     mount(status);
     const ok = await confirmDialog(
       `Promote v${version} to ${stage}?`,
@@ -210,7 +189,7 @@ async function previewThenPromote(
       p.decision === 'refused' ? 'Promote anyway (force)' : 'Confirm promotion',
     );
     if (!ok) return;
-    const move = await postAdmin<StageMove>('/api/models/promote', token, {
+    const move = await postAdmin<StageMove>('/api/models/promote', adminToken(), {
       version,
       stage,
       preview_id: p.preview_id,
@@ -232,7 +211,7 @@ async function rollback(stage: string, status: HTMLElement, rerender: Rerender):
   );
   if (!ok) return;
   try {
-    const move = await postAdmin<StageMove>('/api/models/rollback', token, { stage });
+    const move = await postAdmin<StageMove>('/api/models/rollback', adminToken(), { stage });
     await rerender(`${stage} rolled back to v${move.version}`);
   } catch (e) {
     mount(status, h('p', { class: 'warn', role: 'alert' }, (e as Error).message));
@@ -303,30 +282,4 @@ function gateSummary(p: Preview): HTMLElement {
       ),
     ),
   );
-}
-
-/** A modal dialog with the body, a confirm and a cancel button; resolves with the choice. */
-function confirmDialog(title: string, body: HTMLElement, confirmLabel: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      dialog.close();
-      dialog.remove();
-      resolve(ok);
-    };
-    const dialog = h(
-      'dialog',
-      { 'aria-labelledby': 'dialog-title' },
-      h('h2', { id: 'dialog-title' }, title),
-      body,
-      h(
-        'div',
-        { class: 'actions' },
-        h('button', { type: 'button', id: 'dialog-confirm', onclick: () => done(true) }, confirmLabel),
-        h('button', { type: 'button', onclick: () => done(false) }, 'Cancel'),
-      ),
-    );
-    dialog.addEventListener('cancel', () => resolve(false));
-    document.body.append(dialog);
-    dialog.showModal();
-  });
 }

@@ -1,16 +1,22 @@
 /**
  * The production page: what the served model is doing now — traffic (requests, rejections,
  * latency percentiles, per minute), alarms, drift per feature, live accuracy and interval coverage
- * from feedback — the numbers of `tabflow monitor`, refreshed every few seconds by polling.
+ * from feedback — the numbers of `tabflow monitor`, refreshed every few seconds by polling — and,
+ * for the feature picked in the drift table (the first drifted one at first), its reference
+ * (training profile) and current distributions side by side.
  */
 import { type FeatureDriftRow, getJson, type ProductionJson } from '../api.js';
-import { overTime } from '../charts.js';
+import { distributionChart, overTime } from '../charts.js';
 import { h, mount } from '../dom.js';
 import { num, pct, when } from '../format.js';
 
 const REFRESH_MS = 5000;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let paused = false;
+/** The feature whose histogram shows; kept across refreshes (null: the first drifted one). */
+let picked: string | null = null;
+/** The drift rows on the page now (what a histogram button draws from). */
+let lastRows: FeatureDriftRow[] | null = null;
 
 /** Renders the stage in `params` (default production) into `root` and keeps it fresh. */
 export async function productionPage(root: HTMLElement, params: URLSearchParams): Promise<void> {
@@ -26,6 +32,8 @@ export async function productionPage(root: HTMLElement, params: URLSearchParams)
     paused = !paused;
     void productionPage(root, params);
   });
+  // A refresh replaces the page: keep the keyboard focus where it was (buttons have ids).
+  const focused = root.contains(document.activeElement) ? document.activeElement?.id : undefined;
   mount(
     root,
     h('h1', {}, `Production: ${stage}`),
@@ -38,6 +46,7 @@ export async function productionPage(root: HTMLElement, params: URLSearchParams)
     p.note ? h('p', { class: 'note' }, p.note) : null,
     p.monitoring ? monitoringSection(p) : null,
   );
+  if (focused) document.getElementById(focused)?.focus();
   if (!paused) {
     timer = setTimeout(() => {
       if (location.hash.startsWith('#/production')) void productionPage(root, params).catch(() => undefined);
@@ -136,6 +145,8 @@ function kv(k: string, v: string): HTMLElement {
 function driftSection(d: NonNullable<NonNullable<ProductionJson['monitoring']>['drift']>): HTMLElement[] {
   const rows = d.prediction ? [...d.features, d.prediction] : d.features;
   const ds = d.dataset;
+  lastRows = rows;
+  const histogram = histogramOf(rows);
   return [
     h(
       'p',
@@ -152,17 +163,82 @@ function driftSection(d: NonNullable<NonNullable<ProductionJson['monitoring']>['
         h(
           'tr',
           {},
-          ['feature', 'method', 'statistic', 'p-value', 'threshold', 'drifted', 'PSI', 'rows'].map((c) =>
-            h('th', { scope: 'col' }, c),
-          ),
+          [
+            'feature',
+            'method',
+            'statistic',
+            'p-value',
+            'threshold',
+            'drifted',
+            'PSI',
+            'rows',
+            'histogram',
+          ].map((c) => h('th', { scope: 'col' }, c)),
         ),
       ),
-      h('tbody', {}, rows.map(driftRow)),
+      h(
+        'tbody',
+        {},
+        rows.map((f) => driftRow(f, histogram)),
+      ),
     ),
+    histogram,
   ];
 }
 
-function driftRow(f: FeatureDriftRow): HTMLElement {
+/** The picked feature's reference and current distributions, as bars and as a table. */
+function histogramOf(rows: FeatureDriftRow[]): HTMLElement {
+  const f = rows.find((r) => r.feature === picked) ?? rows.find((r) => r.drifted) ?? rows[0];
+  if (!f) return h('div', { id: 'drift-histogram' });
+  const d = f.distribution;
+  const verdict = f.drifted === null ? 'no verdict' : f.drifted ? 'drifted' : 'not drifted';
+  return h(
+    'div',
+    { id: 'drift-histogram', 'data-feature': f.feature, 'aria-live': 'polite' },
+    h('h3', {}, `${f.feature}: training vs the latest window (${f.method} ${num(f.statistic)}, ${verdict})`),
+    distributionChart(
+      `Share of rows per bin of ${f.feature}: the training profile (reference) against the latest window (current)`,
+      d.bins,
+      d.reference,
+      d.current,
+    ),
+    h(
+      'details',
+      {},
+      h('summary', {}, `The numbers of ${f.feature}'s histogram`),
+      h(
+        'table',
+        { class: 'histogram' },
+        h('caption', { class: 'sr-only' }, `Share of rows per bin of ${f.feature}`),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['bin', 'reference', 'current'].map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          d.bins.map((b, i) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, b),
+              h('td', { class: 'num', 'data-col': 'reference' }, pct(d.reference[i])),
+              h('td', { class: 'num', 'data-col': 'current' }, pct(d.current[i])),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function driftRow(f: FeatureDriftRow, histogram: HTMLElement): HTMLElement {
+  const shown = histogram.getAttribute('data-feature') === f.feature;
   const verdict = f.drifted === null ? `n/a${f.reason ? `: ${f.reason}` : ''}` : f.drifted ? 'YES' : 'no';
   return h(
     'tr',
@@ -175,5 +251,35 @@ function driftRow(f: FeatureDriftRow): HTMLElement {
     h('td', { 'data-col': 'drifted' }, verdict),
     h('td', { class: 'num' }, num(f.psi)),
     h('td', { class: 'num' }, `${f.n_current} / ${f.n_reference}`),
+    h(
+      'td',
+      {},
+      h(
+        'button',
+        {
+          type: 'button',
+          id: `histogram-${f.feature}`,
+          'data-histogram': f.feature,
+          'aria-pressed': String(shown),
+          'aria-controls': 'drift-histogram',
+          onclick: () => showHistogram(f.feature),
+        },
+        h('span', { class: 'sr-only' }, `${f.feature} `),
+        'histogram',
+      ),
+    ),
   );
+}
+
+/** Picks `feature`'s histogram; the next refresh keeps it. */
+function showHistogram(feature: string): void {
+  picked = feature;
+  // Re-render from the data already shown: replace the table's pressed states and the figure.
+  const current = document.getElementById('drift-histogram');
+  const rows = lastRows;
+  if (!current || !rows) return;
+  current.replaceWith(histogramOf(rows));
+  for (const b of document.querySelectorAll('button[data-histogram]')) {
+    b.setAttribute('aria-pressed', String(b.getAttribute('data-histogram') === feature));
+  }
 }

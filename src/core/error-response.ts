@@ -1,11 +1,13 @@
 /**
- * The one place errors become HTTP responses. A TabflowError answers with its code's
- * `httpStatus` in the catalogue (core/error-codes.ts); fastify's own 4xx (invalid JSON, body too large, unsupported media type) keep
- * their status under a stable code; anything else is a 500 whose body names only the request id.
- * No response ever carries a stack trace.
+ * The one place errors become HTTP responses, for the model server (src/serve) and the web UI
+ * (src/ui) alike — here in core so both shells share it without one importing the other. A
+ * TabflowError answers with its code's `httpStatus` in the catalogue (error-codes.ts); fastify's
+ * own 4xx (invalid JSON, body too large, unsupported media type) keep their status under a stable
+ * code; anything else is a 500 whose body names only the request id. No response ever carries a
+ * stack trace.
  */
-import type { ErrorCode } from '../core/error-codes.js';
-import { TabflowError } from '../core/errors.js';
+import type { ErrorCode } from './error-codes.js';
+import { TabflowError } from './errors.js';
 
 /** The body of every error answer. */
 export interface ErrorBody {
