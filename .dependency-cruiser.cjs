@@ -55,7 +55,7 @@ module.exports = {
     layer('loop', 'loop', ['core', 'data', 'log', 'monitor', 'artifacts', 'registry', 'promotion', 'experiment', 'train'], 'monitoring and retrain; reads the sections it needs of a run config'),
     layer('report', 'report', ['core', 'metrics', 'monitor', 'inference', 'artifacts', 'promotion', 'loop'], 'HTML reports of a run folder and of monitoring'),
     layer('serve', 'serve', ['core', 'data', 'log', 'monitor', 'inference', 'artifacts', 'registry', 'store', 'promotion', 'experiment', 'loop', 'ui'], 'the HTTP shell over the library'),
-    layer('config', 'config', ['core', 'data', 'clean', 'split', 'preprocess', 'models', 'inference', 'log', 'artifacts', 'registry', 'experiment', 'train', 'loop', 'serve'], 'composes the sections each stage defines; only the CLI and the entry points import it'),
+    layer('config', 'config', ['core', 'data', 'clean', 'split', 'preprocess', 'models', 'inference', 'log', 'store', 'artifacts', 'registry', 'experiment', 'train', 'loop', 'serve'], 'composes the sections each stage defines; only the CLI and the entry points import it'),
     layer('testing', 'testing', ['core', 'metrics', 'models'], 'tabflow/testing: the model conformance suite'),
     {
       name: 'sqlite-driver-in-its-folder',
@@ -63,6 +63,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/store/sqlite/' },
       to: { path: '(^|/)node_modules/(@types/)?better-sqlite3/' },
+    },
+    {
+      name: 'pg-driver-in-the-artifact-store',
+      comment: 'The artifact store\'s PostgreSQL backend (src/store/artifacts/postgres/) is the one place that talks to pg (src/store/postgres/ too, once the registry and log backends land).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/(postgres|artifacts/postgres)/' },
+      to: { path: '(^|/)node_modules/(@types/)?pg/' },
+    },
+    {
+      name: 'artifact-backends-behind-their-factory',
+      comment: 'An artifact store is chosen by URI in src/store/artifacts/open-artifact-store.ts; nothing else names a backend.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/artifacts/(open-artifact-store\\.ts|file/|postgres/)' },
+      to: { path: '^src/store/artifacts/(file|postgres)/' },
     },
     {
       name: 'query-layer-in-the-store',

@@ -5,6 +5,9 @@ import { UsageError } from '../core/errors.js';
 import '../models/index.js';
 import type { SaveResult } from '../promotion/register-run.js';
 import { checkModelName, checkTags } from '../registry/names.js';
+import { publishRun } from '../registry/run-publication.js';
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import { isModelsFolderStore, openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { filterCandidates } from '../train/candidates.js';
 import { TrainingPipeline } from '../train/training-pipeline.js';
 import { leaderboard } from './leaderboard.js';
@@ -88,9 +91,11 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
   }
   const cfg = buildConfig(opts);
   const reporter = createReporter();
+  const store = await openPublishStore(cfg);
   const pipeline = new TrainingPipeline(cfg, {
     onEvent: (e) => reporter.onEvent(e),
     tags: parseTags(opts.tag),
+    publish: store ? (runDir) => publishRun(store, runDir) : undefined,
   });
   try {
     const run = await pipeline.run();
@@ -112,7 +117,15 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
     return 0;
   } finally {
     reporter.stop();
+    await store?.close();
   }
+}
+
+/** The store of `storage.artifacts` when it is not the models folder itself; else null. */
+async function openPublishStore(cfg: TabflowConfig): Promise<ArtifactStore | null> {
+  const uri = cfg.storage.artifacts;
+  if (uri === null || isModelsFolderStore(uri, cfg.output.dir)) return null;
+  return openArtifactStore(uri);
 }
 
 /** `registered default v3 (stage dev)` and what happened to production. */
@@ -121,6 +134,12 @@ function registrationLines(run: SaveResult, root: string): string[] {
   const lines = [
     `registered ${run.modelName} v${run.version}${stages} in ${relative(process.cwd(), root) || '.'}`,
   ];
+  if (run.published) {
+    const p = run.published;
+    lines.push(
+      `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)`,
+    );
+  }
   if (run.promotion) lines.push(...promotionLines(run.promotion, root));
   else if (run.promotionError) lines.push(`not promoted to production: ${run.promotionError}`);
   else lines.push('not published to production (one exists; use --promote to replace it through the gate)');

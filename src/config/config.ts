@@ -12,6 +12,10 @@ import { type LogConfig, resolveLogConfig } from '../log/log-config.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { type RetrainConfig, resolveRetrainConfig } from '../loop/retrain-config.js';
 import { resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
+import {
+  type ArtifactStorageConfig,
+  resolveArtifactStorageConfig,
+} from '../store/artifacts/artifacts-config.js';
 import { TRAINING_SECTIONS, type TrainingConfig } from '../train/training-config.js';
 import type { TabflowConfigInput } from './config-input.js';
 import { resolveConfigPaths } from './config-paths.js';
@@ -33,6 +37,8 @@ export interface TabflowConfig extends TrainingConfig {
   monitoring: MonitoringConfig;
   experiment: ExperimentConfig;
   retrain: RetrainConfig;
+  /** Where runs are published beside the models folder (`storage.artifacts`) and cached when served. */
+  storage: ArtifactStorageConfig;
   /** The environment whose overrides were applied (`--env` / TABFLOW_ENV), null for none. */
   environment: Environment | null;
 }
@@ -45,6 +51,7 @@ const SECTION_RESOLVERS: SectionResolvers<TabflowConfig> = {
   monitoring: resolveMonitoringConfig,
   experiment: resolveExperimentConfig,
   retrain: resolveRetrainConfig,
+  storage: resolveArtifactStorageConfig,
   environment: resolveEnvironmentKey,
 };
 

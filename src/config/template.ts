@@ -17,6 +17,7 @@ import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { REGISTRY_PARAMS } from '../registry/registry-config.js';
 import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
+import { ARTIFACT_STORAGE_PARAMS } from '../store/artifacts/artifacts-config.js';
 import { SELECTION_PARAMS } from '../train/selection-config.js';
 import { TRAINING_PARAMS } from '../train/training-config.js';
 
@@ -98,6 +99,12 @@ export function configTemplate(): string {
     ),
     '',
     section('retrain', '`tabflow retrain`: what happens when the challenger passes the gate', RETRAIN_PARAMS),
+    '',
+    section(
+      'storage',
+      'Artifact store: `tabflow train` publishes each run there; `tabflow serve` fetches the stage from it',
+      ARTIFACT_STORAGE_PARAMS,
+    ),
     '',
     '# Per-environment overrides, applied with --env dev|staging|production or TABFLOW_ENV.',
     '# Mappings merge key by key over the sections above; lists and values replace them.',
