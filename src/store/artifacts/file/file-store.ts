@@ -5,14 +5,15 @@
  *   <root>/refs/<kind>/<name>                    the sha256 a ref points at, one line
  *   <root>/tmp/                                  writes in progress (temp + fsync + rename)
  *
- * A blob is written under a temporary name in <root>/tmp (same file system), flushed and renamed
- * into place, so a reader finds the whole blob or none. A ref is created with link(2), which
- * fails when the name exists: two publishers of one run cannot both win with different bytes.
+ * A blob is written under a temporary name in <root>/tmp (same file system), flushed and linked
+ * into place, so a reader finds the whole blob or none. link(2) fails when the name exists: of
+ * two puts of the same bytes one creates the blob, and of two publishers of one ref with
+ * different manifests one wins and the other gets ref_conflict.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ArtifactStore, BlobInput, PutResult } from '../artifact-store.js';
 import {
@@ -59,10 +60,14 @@ export class FileArtifactStore implements ArtifactStore {
     try {
       const { sha256, bytes } = await writeHashed(tmp, data);
       const dest = this.blobPath(sha256);
-      if (await this.has(sha256)) return { sha256, bytes, created: false };
       await mkdir(dirname(dest), { recursive: true });
-      // Same bytes under the same name: a concurrent writer's rename is harmless.
-      await rename(tmp, dest);
+      try {
+        // link(2), not rename: it fails when another put got there first, so exactly one creates.
+        await link(tmp, dest);
+      } catch (e) {
+        if (errno(e) === 'EEXIST') return { sha256, bytes, created: false };
+        throw e;
+      }
       return { sha256, bytes, created: true };
     } finally {
       await rm(tmp, { force: true });

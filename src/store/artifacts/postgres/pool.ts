@@ -46,7 +46,7 @@ export function parsePgUri(
 
 /** `uri` with any password replaced by `***`. */
 export function redactPassword(uri: string): string {
-  return uri.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
 /** Open a pool for `uri` and check it connects (a wrong host fails here, naming the store). */
