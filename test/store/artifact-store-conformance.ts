@@ -156,7 +156,7 @@ export function artifactStoreConformance(
 
   it('a folder published once is materialised identically, reused, and refused when changed', async ({
     store,
-  }, t) => {
+  }) => {
     const files = { 'model.json': noise(40_000, 9), 'config.yaml': 'a: 1\n', 'metadata.json': '{"x":1}' };
     const p = await publishFiles(store, 'run-1', files);
     assert.equal(p.manifestSha256, sha(manifestText('run-1', p.manifest.files)));
