@@ -52,6 +52,7 @@ module.exports = {
     },
     layer('experiment', 'experiment', ['core', 'log', 'monitor', 'artifacts', 'registry', 'store', 'promotion'], 'A/B tests'),
     layer('train', 'train', ['core', 'data', 'clean', 'split', 'metrics', 'models', 'preprocess', 'explain', 'inference', 'monitor', 'artifacts', 'registry', 'promotion'], 'the training pipeline; takes its TrainingConfig slice, never the whole config'),
+    layer('queue', 'queue', ['core', 'models', 'train'], 'distributed training: fit jobs over a BullMQ queue (Redis), tabflow worker'),
     layer('loop', 'loop', ['core', 'data', 'log', 'monitor', 'artifacts', 'registry', 'promotion', 'experiment', 'train'], 'monitoring and retrain; reads the sections it needs of a run config'),
     layer('report', 'report', ['core', 'metrics', 'monitor', 'inference', 'artifacts', 'promotion', 'loop'], 'HTML reports of a run folder and of monitoring'),
     layer('serve', 'serve', ['core', 'data', 'log', 'monitor', 'inference', 'artifacts', 'registry', 'store', 'promotion', 'experiment', 'loop', 'ui'], 'the HTTP shell over the library'),

@@ -101,6 +101,20 @@ export { FittedPreprocessor, ProductionPreprocessor } from './preprocess/index.j
 // Promotion: the production gate and the one way to move a stage.
 export { type GateResult, type PromoteOptions, type PromotionDecision, promote } from './promotion/index.js';
 export type { SaveResult } from './promotion/register-run.js';
+// Distributed training: fit jobs on `tabflow worker` processes through a Redis queue.
+export {
+  DEFAULT_QUEUE_NAME,
+  describeProgress,
+  type FitWorker,
+  type FitWorkerOptions,
+  openQueueRunner,
+  type QueueProgress,
+  type QueueRunner,
+  type QueueRunnerOptions,
+  startFitWorker,
+  type WorkerCounts,
+  type WorkerJobEvent,
+} from './queue/index.js';
 // Registry: versions, stages, history.
 export {
   ModelRegistry,
@@ -134,6 +148,8 @@ export {
 } from './store/index.js';
 // Training.
 export type { CandidateSpec } from './train/candidates.js';
+export type { FitJob, FitOutcome, FitResult } from './train/cv/fit-job.js';
+export type { JobRunner } from './train/cv/job-runner.js';
 export type { CandidateResult, TrainedCandidate } from './train/model-trainer.js';
 export type { TrainingConfig, TrainingParams } from './train/training-config.js';
 export type {

@@ -21,6 +21,7 @@ import {
   addPredictCommand,
   addReportCommand,
   addTrainCommand,
+  addWorkerCommand,
   type SetCode,
 } from './run-commands.js';
 import { addUiCommand } from './ui-command.js';
@@ -38,6 +39,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   };
   // Registered in the order `tabflow --help` lists them.
   addTrainCommand(program, setCode);
+  addWorkerCommand(program, setCode);
   addInitCommand(program, setCode);
   addModelsCommand(program, setCode);
   addPredictCommand(program, setCode);

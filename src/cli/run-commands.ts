@@ -37,7 +37,12 @@ export function addTrainCommand(program: Command, setCode: SetCode): void {
     .option(
       '--allow-data-change',
       "register the run even if its target or input columns differ from the model's previous version",
-    );
+    )
+    .option(
+      '--queue <uri>',
+      'run the fit jobs on `tabflow worker` processes through this Redis, e.g. redis://127.0.0.1:6379/0',
+    )
+    .option('--queue-name <name>', 'the queue the workers listen on (default: tabflow-fit)');
   addModelsDirOption(
     train,
     'models folder: runs, stages, registry (default: output.dir of --config, else models)',
@@ -99,4 +104,22 @@ export function addReportCommand(program: Command, setCode: SetCode): void {
       setCode(await (await import('./report-command.js')).reportCommand(opts));
     },
   );
+}
+
+/** `tabflow worker`: runs the fit jobs of distributed trainings (`tabflow train --queue`). */
+export function addWorkerCommand(program: Command, setCode: SetCode): void {
+  program
+    .command('worker')
+    .description('take fit jobs from a Redis queue (tabflow train --queue) until stopped (Ctrl-C / SIGTERM)')
+    .requiredOption('--queue <uri>', 'the Redis of the queue, e.g. redis://127.0.0.1:6379/0')
+    .option('--queue-name <name>', 'the queue to listen on (default: tabflow-fit)')
+    .option('--concurrency <n>', 'jobs at once in this process (one model thread each)', '1')
+    .option(
+      '--lock-seconds <s>',
+      "a job's lock: a worker silent this long is taken for dead and its job queued again",
+      '30',
+    )
+    .action(async (opts) => {
+      setCode(await (await import('./worker-command.js')).workerCommand(opts));
+    });
 }

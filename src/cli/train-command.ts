@@ -4,6 +4,9 @@ import { applyEnvironment, selectedEnvironment } from '../config/environments.js
 import { UsageError } from '../core/errors.js';
 import '../models/index.js';
 import type { SaveResult } from '../promotion/register-run.js';
+import { describeProgress, type QueueProgress } from '../queue/progress.js';
+import { openQueueRunner, type QueueRunner } from '../queue/queue-runner.js';
+import { describeQueue, parseQueueUri } from '../queue/queue-uri.js';
 import { checkModelName, checkTags } from '../registry/names.js';
 import { publishRun } from '../registry/run-publication.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
@@ -32,6 +35,9 @@ export interface TrainOptions extends ModelsDirFlags {
   tag?: string[];
   /** Register even if the target or input columns differ from the previous version. */
   allowDataChange?: boolean;
+  /** Run the fit jobs on `tabflow worker` processes through this Redis. */
+  queue?: string;
+  queueName?: string;
 }
 
 /** Config file, then command-line flags on top. */
@@ -92,9 +98,11 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
   const cfg = buildConfig(opts);
   const reporter = createReporter();
   const store = await openPublishStore(cfg);
+  const runner = opts.queue ? await openQueue(opts.queue, opts.queueName) : undefined;
   const pipeline = new TrainingPipeline(cfg, {
     onEvent: (e) => reporter.onEvent(e),
     tags: parseTags(opts.tag),
+    runner,
     publish: store ? (runDir) => publishRun(store, runDir) : undefined,
   });
   try {
@@ -117,6 +125,7 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
     return 0;
   } finally {
     reporter.stop();
+    await runner?.close();
     await store?.close();
   }
 }
@@ -126,6 +135,35 @@ async function openPublishStore(cfg: TabflowConfig): Promise<ArtifactStore | nul
   const uri = cfg.storage.artifacts;
   if (uri === null || isModelsFolderStore(uri, cfg.output.dir)) return null;
   return openArtifactStore(uri);
+}
+
+/** The queue's runner, its progress on stderr (at most every 2 s, and the last state). */
+async function openQueue(uri: string, queueName?: string): Promise<QueueRunner> {
+  let last = 0;
+  let pending: QueueProgress | null = null;
+  const show = (p: QueueProgress) => process.stderr.write(`  ${describeProgress(p)}\n`);
+  const runner = await openQueueRunner(uri, {
+    queueName,
+    onProgress: (p) => {
+      pending = p;
+      const now = performance.now();
+      if (now - last < 2000 && p.done + p.failed < p.queued) return;
+      last = now;
+      show(p);
+      pending = null;
+    },
+  });
+  const workers = await runner.workers();
+  process.stderr.write(
+    `  queue ${describeQueue(parseQueueUri(uri))}: ${workers} worker(s) connected${workers ? '' : ' — start one with tabflow worker --queue ' + uri}\n`,
+  );
+  return {
+    ...runner,
+    async close() {
+      if (pending) show(pending);
+      await runner.close();
+    },
+  };
 }
 
 /** `registered default v3 (stage dev)` and what happened to production. */

@@ -53,7 +53,12 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
   const { cfg, stage, trainer } = ctx;
   const metric = getMetric(cfg.selection.metric);
   const rows = cvRows(ctx);
-  const runner = makeRunner(cfg.training.threads);
+  // A runner we were given (a queue) is the caller's to close; our own threads are ours.
+  const owned = ctx.runner === undefined;
+  const runner = ctx.runner ?? makeRunner(cfg.training.threads);
+  const release = async () => {
+    if (owned) await runner.close();
+  };
   let handedOver = false;
   try {
     const { cv, results, ok, ens, ensName, ensScore, best } = await scoreByCv(ctx, rows, runner, metric);
@@ -109,7 +114,7 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
       fitted: { frame: rows.frame, y: rows.y },
       summary: `selected by ${metric.name} over ${rows.folds.length} folds`,
       se: chosen.result.cv?.se ?? Number.NaN,
-      dispose: () => runner.close(),
+      dispose: release,
       calibrate: (o) =>
         calibrateOutOfFold({
           fit: fitterOn(runner),
@@ -119,7 +124,7 @@ export async function selectByCv(ctx: SelectionContext<CvEvent>): Promise<Select
         }),
     };
   } finally {
-    if (!handedOver) await runner.close();
+    if (!handedOver) await release();
   }
 }
 

@@ -11,6 +11,7 @@ import { getMetric, type Metric, scoreAll } from '../metrics/regression.js';
 import type { InputEncoding } from '../models/regressor.js';
 import { describeWeights, ensembleCandidate, ensembleName } from './ensemble-candidate.js';
 import { ensembleOptions, holdoutEnsemble } from './ensemble-step.js';
+import { trainOnRunner } from './holdout-jobs.js';
 import type { PreparedData, TrainedCandidate } from './model-trainer.js';
 import {
   describePrepared,
@@ -39,7 +40,7 @@ export async function selectOnHoldout(ctx: SelectionContext<never>): Promise<Sel
 
   const trained = await stage(
     'train',
-    () => trainer.trainAll(dataFor),
+    () => (ctx.runner ? trainOnRunner(trainer, ctx.runner, dataFor) : trainer.trainAll(dataFor)),
     (r) => `${r.filter((t) => t.fitted).length} of ${r.length} candidates trained`,
   );
   await stage(

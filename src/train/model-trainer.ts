@@ -100,67 +100,87 @@ export class ModelTrainer {
     return [...new Set(this.candidates.map((c) => getFamily(c.model).input))];
   }
 
-  /** Fit every candidate on TRAIN (VAL only for early stopping). */
+  /** Fit every candidate on TRAIN (VAL only for early stopping), one after another. */
   async trainAll(data: (enc: InputEncoding) => PreparedData): Promise<TrainedCandidate[]> {
-    const { seed, candidateBudgetS, totalBudgetS, onEvent } = this.options;
     const start = performance.now();
     const out: TrainedCandidate[] = [];
-    for (const [index, spec] of this.candidates.entries()) {
-      const family = getFamily(spec.model);
-      const result: CandidateResult = {
-        name: spec.name,
-        model: spec.model,
-        status: 'ok',
-        params: spec.params,
-        encoding: family.input,
-        fit_seconds: 0,
-        notes: [],
-      };
-      const elapsed = (performance.now() - start) / 1000;
-      if (totalBudgetS !== null && elapsed >= totalBudgetS) {
-        result.status = 'skipped';
-        result.error = `not started: the run's time budget of ${totalBudgetS} s was used up`;
-        out.push({ spec, result });
-        onEvent?.({ type: 'model_end', name: spec.name, result });
-        continue;
-      }
-      onEvent?.({ type: 'model_start', name: spec.name, index, total: this.candidates.length });
-      const remaining = totalBudgetS === null ? null : totalBudgetS - elapsed;
-      const budget = minBudget(candidateBudgetS, remaining);
-      const t0 = performance.now();
-      try {
-        const d = data(family.input);
-        const fit = (
-          params: Record<string, unknown>,
-          budgetS: number | null,
-          progress: (f: number) => void,
-        ) =>
-          family.create(params).fit(d.train.X, d.train.y, {
-            features: d.features,
-            seed,
-            val: d.val.y.length ? d.val : undefined,
-            signal: deadlineSignal(budgetS),
-            threads: this.options.threads ?? undefined,
-            onProgress: progress,
-          });
-        const progress = (fraction: number) =>
-          onEvent?.({ type: 'model_progress', name: spec.name, fraction });
-        const fitted = spec.tuning
-          ? await this.tune(spec, d, budget, fit, result, progress)
-          : await fit(spec.params, budget, progress);
-        result.fit_seconds = (performance.now() - t0) / 1000;
-        result.notes.push(...fitted.notes);
-        result.feature_importance = importanceBySource(fitted.featureImportances(), d.features);
-        out.push({ spec, result, fitted });
-      } catch (e) {
-        result.fit_seconds = (performance.now() - t0) / 1000;
-        result.status = 'failed';
-        result.error = e instanceof Error ? e.message : String(e);
-        out.push({ spec, result });
-      }
-      onEvent?.({ type: 'model_end', name: spec.name, result });
-    }
+    for (const [index, spec] of this.candidates.entries())
+      out.push(await this.trainOne(spec, index, data, start));
     return out;
+  }
+
+  /**
+   * A candidate's record before it is fitted, or its `skipped` record when the run's budget (from
+   * `start`) is used up; emits model_start or model_end accordingly.
+   */
+  begin(spec: CandidateSpec, index: number, start: number): TrainedCandidate {
+    const { totalBudgetS, onEvent } = this.options;
+    const result: CandidateResult = {
+      name: spec.name,
+      model: spec.model,
+      status: 'ok',
+      params: spec.params,
+      encoding: getFamily(spec.model).input,
+      fit_seconds: 0,
+      notes: [],
+    };
+    const elapsed = (performance.now() - start) / 1000;
+    if (totalBudgetS !== null && elapsed >= totalBudgetS) {
+      result.status = 'skipped';
+      result.error = `not started: the run's time budget of ${totalBudgetS} s was used up`;
+      onEvent?.({ type: 'model_end', name: spec.name, result });
+    } else onEvent?.({ type: 'model_start', name: spec.name, index, total: this.candidates.length });
+    return { spec, result };
+  }
+
+  /** The seconds a candidate started now may take: its own budget within what the run has left. */
+  budgetFrom(start: number): number | null {
+    const { candidateBudgetS, totalBudgetS } = this.options;
+    const elapsed = (performance.now() - start) / 1000;
+    return minBudget(candidateBudgetS, totalBudgetS === null ? null : totalBudgetS - elapsed);
+  }
+
+  /** Fit (and tune) one candidate in this process; a failure is recorded, not thrown. */
+  async trainOne(
+    spec: CandidateSpec,
+    index: number,
+    data: (enc: InputEncoding) => PreparedData,
+    start: number,
+  ): Promise<TrainedCandidate> {
+    const { seed, onEvent } = this.options;
+    const family = getFamily(spec.model);
+    const begun = this.begin(spec, index, start);
+    const { result } = begun;
+    if (result.status === 'skipped') return begun;
+    const budget = this.budgetFrom(start);
+    const t0 = performance.now();
+    try {
+      const d = data(family.input);
+      const fit = (params: Record<string, unknown>, budgetS: number | null, progress: (f: number) => void) =>
+        family.create(params).fit(d.train.X, d.train.y, {
+          features: d.features,
+          seed,
+          val: d.val.y.length ? d.val : undefined,
+          signal: deadlineSignal(budgetS),
+          threads: this.options.threads ?? undefined,
+          onProgress: progress,
+        });
+      const progress = (fraction: number) => onEvent?.({ type: 'model_progress', name: spec.name, fraction });
+      const fitted = spec.tuning
+        ? await this.tune(spec, d, budget, fit, result, progress)
+        : await fit(spec.params, budget, progress);
+      result.fit_seconds = (performance.now() - t0) / 1000;
+      result.notes.push(...fitted.notes);
+      result.feature_importance = importanceBySource(fitted.featureImportances(), d.features);
+      onEvent?.({ type: 'model_end', name: spec.name, result });
+      return { spec, result, fitted };
+    } catch (e) {
+      result.fit_seconds = (performance.now() - t0) / 1000;
+      result.status = 'failed';
+      result.error = e instanceof Error ? e.message : String(e);
+      onEvent?.({ type: 'model_end', name: spec.name, result });
+      return { spec, result };
+    }
   }
 
   /**
@@ -183,26 +203,18 @@ export class ModelTrainer {
   ): Promise<FittedRegressor> {
     const tuning = spec.tuning!;
     if (d.val.y.length === 0) {
-      throw new ModelError(
-        'no_val',
-        `${spec.name}: tuning needs validation rows; set split.val > 0 or drop tuning`,
-      );
+      throw noValForTuning(spec);
     }
     const metric = getMetric(this.options.tuneMetric ?? 'r2');
     const limit = minBudget(tuning.time_budget_s, budgetS);
-    const rng = new Rng(this.options.seed ^ 0x7f4a7c15);
-    const family = getFamily(spec.model);
-    const space = family.searchSpace!;
+    const trials = trialParams(spec, this.options.seed, d.train.y.length);
     const t0 = performance.now();
     const history: TuningTrial[] = [];
     let best: { fitted: FittedRegressor; score: number; params: Record<string, unknown> } | undefined;
     for (let trial = 0; trial < tuning.trials; trial++) {
       const elapsed = (performance.now() - t0) / 1000;
       if (limit !== null && elapsed >= limit) break;
-      const params =
-        trial === 0
-          ? spec.params
-          : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng, d.train.y.length) });
+      const params = trials[trial];
       const t1 = performance.now();
       // Trial 0 (the configured params) is the candidate untuned: only the candidate's budget
       // bounds it, so tuning never leaves a candidate worse off than not tuning. Later trials
@@ -227,24 +239,8 @@ export class ModelTrainer {
         });
       }
     }
-    if (!best)
-      throw new ModelError(
-        'tuning_failed',
-        `${spec.name}: no tuning trial succeeded (${history[0]?.error ?? 'no time'})`,
-      );
-    result.params = best.params;
-    result.tuning = {
-      metric: metric.name,
-      on: 'val',
-      trials_requested: tuning.trials,
-      trials_run: history.length,
-      best_trial: history.findIndex((h) => h.val_score === best.score && h.params === best.params),
-      history,
-    };
-    result.notes.push(
-      `tuned on VAL: best of ${history.length} trials by ${metric.name} (${best.score.toPrecision(5)})`,
-    );
-    return best.fitted;
+    recordTuning(spec, result, metric, history, best);
+    return best!.fitted;
   }
 
   /** R², RMSE, MAE, MAPE and median AE on train, val and test for every fitted candidate. */
@@ -347,4 +343,58 @@ export function importanceBySource(
   });
   const sorted = Object.entries(out).sort((a, b) => b[1] - a[1]);
   return Object.fromEntries(sorted);
+}
+
+/** A tuned candidate without VAL rows: the error, named. */
+export function noValForTuning(spec: CandidateSpec): ModelError {
+  return new ModelError(
+    'no_val',
+    `${spec.name}: tuning needs validation rows; set split.val > 0 or drop tuning`,
+  );
+}
+
+/**
+ * The params of every tuning trial of `spec` on VAL, in trial order: trial 0 is the configured
+ * params, the others seeded draws from the family's search space over them (the same draws
+ * whether the trials then run one by one or as parallel jobs).
+ */
+export function trialParams(spec: CandidateSpec, seed: number, trainRows: number): Record<string, unknown>[] {
+  const rng = new Rng(seed ^ 0x7f4a7c15);
+  const family = getFamily(spec.model);
+  const space = family.searchSpace!;
+  return Array.from({ length: spec.tuning!.trials }, (_, t) =>
+    t === 0
+      ? spec.params
+      : resolveParams(family.params, { ...spec.params, ...sampleParams(space, rng, trainRows) }),
+  );
+}
+
+/**
+ * The tuning's record in the candidate's result (the winner's params, every trial run, a note);
+ * without a successful trial, the error.
+ */
+export function recordTuning(
+  spec: CandidateSpec,
+  result: CandidateResult,
+  metric: { readonly name: MetricName },
+  history: readonly TuningTrial[],
+  best: { readonly score: number; readonly params: Record<string, unknown> } | undefined,
+): void {
+  if (!best)
+    throw new ModelError(
+      'tuning_failed',
+      `${spec.name}: no tuning trial succeeded (${history[0]?.error ?? 'no time'})`,
+    );
+  result.params = best.params;
+  result.tuning = {
+    metric: metric.name,
+    on: 'val',
+    trials_requested: spec.tuning!.trials,
+    trials_run: history.length,
+    best_trial: history.findIndex((h) => h.val_score === best.score && h.params === best.params),
+    history: [...history],
+  };
+  result.notes.push(
+    `tuned on VAL: best of ${history.length} trials by ${metric.name} (${best.score.toPrecision(5)})`,
+  );
 }

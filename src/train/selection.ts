@@ -6,6 +6,7 @@
 import type { Frame } from '../data/frame.js';
 import type { IntervalMethod, Intervals } from '../inference/conformal.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
+import type { JobRunner } from './cv/job-runner.js';
 import type { ModelTrainer, PreparedData, TrainedCandidate, TrainerEvent } from './model-trainer.js';
 import type { MethodChoice } from './selection-method.js';
 import type { TrainingConfig } from './training-config.js';
@@ -56,6 +57,8 @@ export interface SelectionContext<E> {
   readonly choice: MethodChoice;
   readonly stage: StageRunner;
   readonly onEvent: (e: E | TrainerEvent) => void;
+  /** Where fit jobs run, when not on this machine's threads (the caller closes it). */
+  readonly runner?: JobRunner;
 }
 
 export interface Selection {

@@ -26,7 +26,7 @@ import { checkRegistrable, checkSameDataset } from '../registry/preflight.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
 import type { CvEvent } from './cv/cross-validate.js';
-import { warmFitPool } from './cv/job-runner.js';
+import { type JobRunner, warmFitPool } from './cv/job-runner.js';
 import { selectByCv } from './cv-selection.js';
 import { selectOnHoldout } from './holdout-selection.js';
 import { ModelTrainer, type TrainedCandidate, type TrainerEvent } from './model-trainer.js';
@@ -60,6 +60,12 @@ export interface PipelineOptions {
   now?: () => Date;
   /** Registry tags of the new version (e.g. {team: 'pricing'}). */
   tags?: Record<string, string>;
+  /**
+   * Where fit jobs run: default this machine's worker threads; a queue's runner
+   * (`openQueueRunner`) spreads candidates × folds × trials over worker processes. Results are
+   * the same either way. The pipeline never closes a runner it was given.
+   */
+  runner?: JobRunner;
   /**
    * Publish the saved run folder to an artifact store once it is registered, before any stage
    * moves (`tabflow train` passes `publishRun` on `storage.artifacts` when that is set).
@@ -146,7 +152,7 @@ export class TrainingPipeline {
     // A run that could not be registered (bad name or tag, another model's folder) fails now.
     await checkRegistrable(cfg.output.dir, cfg.registry.name, this.tags);
     // Cross-validation's workers load while the data does.
-    if (cfg.selection.method !== 'holdout') warmFitPool(cfg.training.threads);
+    if (cfg.selection.method !== 'holdout' && !this.options.runner) warmFitPool(cfg.training.threads);
     const rows = await this.prepareRows(source);
     // Another dataset under this model's name (other target or columns) fails before any fit.
     await checkSameDataset(
@@ -170,6 +176,7 @@ export class TrainingPipeline {
       choice,
       stage: this.stage.bind(this) as StageRunner,
       onEvent: this.onEvent,
+      runner: this.options.runner,
     };
     const sel = choice.method === 'cv' ? await selectByCv(ctx) : await selectOnHoldout(ctx);
     try {

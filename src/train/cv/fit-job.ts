@@ -9,6 +9,7 @@ import { getFamily } from '../../models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../../models/regressor.js';
 import { deadlineSignal } from '../budget.js';
 
+/** One fit: a candidate's family and params, the rows it fits on, the rows it predicts. */
 export interface FitJob {
   /** Candidate name (for messages) and its family and resolved params. */
   readonly name: string;
@@ -31,6 +32,7 @@ export interface FitJob {
   readonly threads?: number;
 }
 
+/** What a fit job reports: success or the error, seconds, predictions, notes, importances. */
 export interface FitOutcome {
   readonly ok: boolean;
   readonly error?: string;

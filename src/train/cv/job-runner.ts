@@ -13,11 +13,16 @@ import type { Fitter } from '../../inference/conformal.js';
 import { getFamily, loadModel } from '../../models/families.js';
 import { type FitJob, type FitResult, runFitJob } from './fit-job.js';
 
+/**
+ * Where fit jobs run: this thread, this machine's worker threads, or a queue of worker processes
+ * (`openQueueRunner`). A job's result never depends on where it ran.
+ */
 export interface JobRunner {
   /** Jobs this runner runs at once. */
   readonly lanes: number;
   /** Fit; with `keepModel` the result holds the fitted model. */
   run(job: FitJob, keepModel: boolean, signal?: AbortSignal): Promise<FitResult>;
+  /** Release what the runner holds (threads, connections). */
   close(): Promise<void>;
 }
 
@@ -63,6 +68,15 @@ export async function closeFitPool(): Promise<void> {
   const p = pool;
   pool = null;
   if (p) await p.destroy();
+}
+
+/**
+ * Run one job on a thread of the shared pool and return its raw outcome (`json`: the model as
+ * JSON, not loaded): what a queue worker process does, so its event loop stays free while a fit
+ * runs (it must keep renewing the job's lock).
+ */
+export async function runOnThread(job: FitJob, keep: 'json' | 'none'): Promise<FitResult> {
+  return (await sharedPool().run({ job, keep })) as FitResult;
 }
 
 /** At most `lanes` jobs at once on the shared worker pool (started now, while folds are prepared). */
