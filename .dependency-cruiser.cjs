@@ -66,11 +66,18 @@ module.exports = {
       to: { path: '(^|/)node_modules/(@types/)?better-sqlite3/' },
     },
     {
-      name: 'pg-driver-in-its-folder',
-      comment: 'Only the PostgreSQL backend (src/store/postgres/) talks to pg.',
+      name: 'pg-driver-in-the-store-backends',
+      comment: 'Only the PostgreSQL backends (src/store/postgres/: registry and log; src/store/artifacts/postgres/: artifacts) talk to pg.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/store/postgres/' },
+      from: { path: '^src/', pathNot: '^src/store/(postgres|artifacts/postgres)/' },
       to: { path: '(^|/)node_modules/(@types/)?pg/' },
+    },
+    {
+      name: 'artifact-backends-behind-their-factory',
+      comment: 'An artifact store is chosen by URI in src/store/artifacts/open-artifact-store.ts; nothing else names a backend.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/artifacts/(open-artifact-store\\.ts|file/|postgres/)' },
+      to: { path: '^src/store/artifacts/(file|postgres)/' },
     },
     {
       name: 'query-layer-in-the-store',

@@ -157,6 +157,16 @@ export {
   type VersionDiff,
   type VersionRecord,
 } from './registry/index.js';
+export {
+  cachedReleaseDir,
+  materialiseRelease,
+  materialiseRun,
+  type PublishedRun,
+  type PublishedVersion,
+  publishRun,
+  runManifest,
+  runRef,
+} from './registry/run-publication.js';
 export { monitoringHtml } from './report/monitor-html.js';
 export { runReportHtml } from './report/run-html.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
@@ -171,6 +181,9 @@ export {
   type StartServerOptions,
   startServer,
 } from './serve/index.js';
+export type { StoreServing } from './serve/store-source.js';
+// The artifact store (issue 13): blobs by sha256, manifests, publish and materialise a run.
+export * from './store/artifacts/index.js';
 export {
   type BackendOptions,
   configuredStore,

@@ -12,6 +12,7 @@
  * /admin/promote exist (promotion goes through the registry in the models folder).
  */
 import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { readConfigFile } from '../config/config.js';
 import { applyEnvironment, selectedEnvironment } from '../config/environments.js';
@@ -21,8 +22,15 @@ import { type LogConfig, type LogDurability, PredictionLog, resolveLogConfig } f
 import { followPrimary, type PrimaryLink, runWorkers } from '../serve/index.js';
 import { adminExposureWarning, describeListen } from '../serve/listen-address.js';
 import { LOG_LEVELS, resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
-import { predictionLogFile, resolveServeTarget } from '../serve/serve-target.js';
+import { predictionLogFile, resolveServeTarget, resolveStoreServeTarget } from '../serve/serve-target.js';
 import { type RunningServer, startServer } from '../serve/start-server.js';
+import type { StoreServing } from '../serve/store-source.js';
+import {
+  type ArtifactStorageConfig,
+  artifactCacheDir,
+  resolveArtifactStorageConfig,
+} from '../store/artifacts/artifacts-config.js';
+import { isModelsFolderStore } from '../store/artifacts/open-artifact-store.js';
 
 /** The flags of `tabflow serve`, as commander hands them over. */
 export interface ServeOptions {
@@ -90,13 +98,19 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 
 /** `--workers N`: the primary forks N servers sharing the port; each follows the stage by itself. */
 async function servePrimary(opts: ServeOptions, workers: number): Promise<number> {
+  const say = (line: string) => process.stderr.write(`tabflow serve: ${line}\n`);
+  const store = storeServing(opts, serveConfig(opts).storage);
+  if (store) {
+    // Each worker fetches the stage into the shared cache (materialising is safe in parallel).
+    const target = resolveStoreServeTarget(opts);
+    return runWorkers(workers, say, `${workers} workers following ${target.stage} from ${store.artifacts}`);
+  }
   const target = resolveServeTarget(opts);
   // Fail here, once, on a model that does not load, rather than in every worker.
   const p = InferencePipeline.load(target.path);
   // Create the shared log here, once: a bad --log-db fails before any worker starts.
   const logFile = predictionLogFile(logFileOption(opts), target, p.dir);
   if (logFile) await (await PredictionLog.open(logFile)).close();
-  const say = (line: string) => process.stderr.write(`tabflow serve: ${line}\n`);
   const what = target.follow ? `, following ${target.path}` : '';
   return runWorkers(workers, say, `${workers} workers for ${p.modelName} (run ${p.runId})${what}`);
 }
@@ -126,6 +140,7 @@ async function serveHere(opts: ServeOptions, s: Settings, primary?: PrimaryLink)
     logger,
     cluster: primary,
     ui: opts.ui === true,
+    artifacts: storeServing(opts, cfg.storage),
   });
   // With --workers, the first worker speaks for all of them.
   if (!cluster.isWorker || process.env.TABFLOW_WORKER === '1')
@@ -162,6 +177,16 @@ function banner(server: RunningServer, s: Settings, ui: boolean): string {
   );
 }
 
+/**
+ * `storage.artifacts` when it names a store other than the models folder: the stage is then
+ * fetched from it into `storage.artifact_cache`; undefined: served from the models folder.
+ */
+function storeServing(opts: ServeOptions, storage: ArtifactStorageConfig): StoreServing | undefined {
+  const uri = storage.artifacts;
+  if (uri === null || isModelsFolderStore(uri, resolve(opts.modelsDir ?? 'models'))) return undefined;
+  return { artifacts: uri, cacheDir: artifactCacheDir(storage) };
+}
+
 /** --log-db, or false with --no-log; undefined: the default next to the models. */
 function logFileOption(opts: ServeOptions): string | false | undefined {
   if (opts.log === false) return false;
@@ -169,9 +194,12 @@ function logFileOption(opts: ServeOptions): string | false | undefined {
 }
 
 /** The `serve` section of --config with the environment's overrides; defaults without a config. */
-function serveConfig(
-  opts: ServeOptions,
-): ServeConfig & { log: LogConfig; raw: Record<string, unknown>; environment: string | null } {
+function serveConfig(opts: ServeOptions): ServeConfig & {
+  log: LogConfig;
+  raw: Record<string, unknown>;
+  environment: string | null;
+  storage: ArtifactStorageConfig;
+} {
   const env = selectedEnvironment(opts.env);
   const withFlags = (log: LogConfig): LogConfig => ({
     ...log,
@@ -185,11 +213,13 @@ function serveConfig(
       );
     }
     const log = withFlags(resolveLogConfig(undefined));
-    return { ...resolveServeConfig(undefined), log, raw: {}, environment: null };
+    const storage = resolveArtifactStorageConfig(undefined);
+    return { ...resolveServeConfig(undefined), log, raw: {}, environment: null, storage };
   }
   const raw = applyEnvironment(readConfigFile(opts.config), env);
   const log = withFlags(resolveLogConfig(raw.log));
-  return { ...resolveServeConfig(raw.serve), log, raw, environment: env };
+  const storage = resolveArtifactStorageConfig(raw.storage);
+  return { ...resolveServeConfig(raw.serve), log, raw, environment: env, storage };
 }
 
 function durabilityOption(text: string | undefined): LogDurability | undefined {

@@ -8,6 +8,9 @@ import { describeProgress, type QueueProgress } from '../queue/progress.js';
 import { openQueueRunner, type QueueRunner } from '../queue/queue-runner.js';
 import { describeQueue, parseQueueUri } from '../queue/queue-uri.js';
 import { checkModelName, checkTags } from '../registry/names.js';
+import { publishRun } from '../registry/run-publication.js';
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import { isModelsFolderStore, openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { filterCandidates } from '../train/candidates.js';
 import { TrainingPipeline } from '../train/training-pipeline.js';
 import { leaderboard } from './leaderboard.js';
@@ -94,11 +97,13 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
   }
   const cfg = buildConfig(opts);
   const reporter = createReporter();
+  const store = await openPublishStore(cfg);
   const runner = opts.queue ? await openQueue(opts.queue, opts.queueName) : undefined;
   const pipeline = new TrainingPipeline(cfg, {
     onEvent: (e) => reporter.onEvent(e),
     tags: parseTags(opts.tag),
     runner,
+    publish: store ? (runDir) => publishRun(store, runDir) : undefined,
   });
   try {
     const run = await pipeline.run();
@@ -121,7 +126,15 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
   } finally {
     reporter.stop();
     await runner?.close();
+    await store?.close();
   }
+}
+
+/** The store of `storage.artifacts` when it is not the models folder itself; else null. */
+async function openPublishStore(cfg: TabflowConfig): Promise<ArtifactStore | null> {
+  const uri = cfg.storage.artifacts;
+  if (uri === null || isModelsFolderStore(uri, cfg.output.dir)) return null;
+  return openArtifactStore(uri);
 }
 
 /** The queue's runner, its progress on stderr (at most every 2 s, and the last state). */
@@ -159,6 +172,12 @@ function registrationLines(run: SaveResult, root: string): string[] {
   const lines = [
     `registered ${run.modelName} v${run.version}${stages} in ${relative(process.cwd(), root) || '.'}`,
   ];
+  if (run.published) {
+    const p = run.published;
+    lines.push(
+      `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)`,
+    );
+  }
   if (run.promotion) lines.push(...promotionLines(run.promotion, root));
   else if (run.promotionError) lines.push(`not promoted to production: ${run.promotionError}`);
   else lines.push('not published to production (one exists; use --promote to replace it through the gate)');

@@ -28,7 +28,7 @@ import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { REGISTRY_PARAMS } from '../registry/registry-config.js';
 import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
-import { STORAGE_PARAMS } from '../store/storage-config.js';
+import { STORAGE_SECTION_PARAMS } from '../store/storage-config.js';
 import type { TUNING_PARAMS } from '../train/candidates.js';
 import { SELECTION_PARAMS } from '../train/selection-config.js';
 import { TRAINING_PARAMS } from '../train/training-config.js';
@@ -53,7 +53,7 @@ export const SECTION_PARAMS = {
   monitoring: MONITORING_PARAMS,
   experiment: EXPERIMENT_PARAMS,
   retrain: RETRAIN_PARAMS,
-  storage: STORAGE_PARAMS,
+  storage: STORAGE_SECTION_PARAMS,
 } as const;
 
 /**

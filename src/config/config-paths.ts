@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 export const CONFIG_PATH_KEYS: readonly (readonly [string, string])[] = [
   ['data', 'path'],
   ['output', 'dir'],
+  ['storage', 'artifact_cache'],
 ];
 
 const isMapping = (v: unknown): v is Record<string, unknown> =>

@@ -12,7 +12,7 @@ import { type LogConfig, resolveLogConfig } from '../log/log-config.js';
 import { type MonitoringConfig, resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { type RetrainConfig, resolveRetrainConfig } from '../loop/retrain-config.js';
 import { resolveServeConfig, type ServeConfig } from '../serve/serve-config.js';
-import { resolveStorageConfig, type StorageConfig } from '../store/storage-config.js';
+import { resolveStorageSection, type StorageSectionConfig } from '../store/storage-config.js';
 import { TRAINING_SECTIONS, type TrainingConfig } from '../train/training-config.js';
 import type { TabflowConfigInput } from './config-input.js';
 import { resolveConfigPaths } from './config-paths.js';
@@ -34,8 +34,11 @@ export interface TabflowConfig extends TrainingConfig {
   monitoring: MonitoringConfig;
   experiment: ExperimentConfig;
   retrain: RetrainConfig;
-  /** Where the registry and the prediction log live (default: SQLite files in the models folder). */
-  storage: StorageConfig;
+  /**
+   * Where the registry and the prediction log live (default: SQLite files in the models folder),
+   * and where runs are published and cached (`artifacts`, `artifact_cache`).
+   */
+  storage: StorageSectionConfig;
   /** The environment whose overrides were applied (`--env` / TABFLOW_ENV), null for none. */
   environment: Environment | null;
 }
@@ -48,7 +51,7 @@ const SECTION_RESOLVERS: SectionResolvers<TabflowConfig> = {
   monitoring: resolveMonitoringConfig,
   experiment: resolveExperimentConfig,
   retrain: resolveRetrainConfig,
-  storage: resolveStorageConfig,
+  storage: resolveStorageSection,
   environment: resolveEnvironmentKey,
 };
 

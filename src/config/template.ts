@@ -17,7 +17,7 @@ import { PREPROCESS_PARAMS } from '../preprocess/params.js';
 import { REGISTRY_PARAMS } from '../registry/registry-config.js';
 import { SERVE_PARAMS } from '../serve/serve-config.js';
 import { SPLIT_PARAMS } from '../split/split-config.js';
-import { STORAGE_PARAMS } from '../store/storage-config.js';
+import { STORAGE_SECTION_PARAMS } from '../store/storage-config.js';
 import { SELECTION_PARAMS } from '../train/selection-config.js';
 import { TRAINING_PARAMS } from '../train/training-config.js';
 
@@ -102,8 +102,8 @@ export function configTemplate(): string {
     '',
     section(
       'storage',
-      'Where the registry and the prediction log live: SQLite files in the models folder, or one PostgreSQL database for several hosts (--storage wins)',
-      STORAGE_PARAMS,
+      'Where the registry and the prediction log live (SQLite files in the models folder, or one PostgreSQL database for several hosts; --storage wins), and the artifact store `tabflow train` publishes runs to and `tabflow serve` fetches them from',
+      STORAGE_SECTION_PARAMS,
     ),
     '',
     '# Per-environment overrides, applied with --env dev|staging|production or TABFLOW_ENV.',

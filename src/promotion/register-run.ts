@@ -12,6 +12,7 @@ import { TabflowError, UsageError } from '../core/errors.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { checkModelName, type Stage } from '../registry/names.js';
 import type { RegistryConfig } from '../registry/registry-config.js';
+import type { PublishedRun } from '../registry/run-publication.js';
 import { type PromotionDecision, promote } from './promote.js';
 
 /** A saved run, registered, and what happened to production. */
@@ -28,11 +29,24 @@ export interface SaveResult extends Omit<SavedRun, 'files'> {
   promotion?: PromotionDecision;
   /** Why the production gate could not be evaluated (the version stays registered). */
   promotionError?: string;
+  /** Where the run was published (`storage.artifacts`), when it was. */
+  published?: PublishedRun;
+}
+
+/** What `saveAndRegister` does besides writing and registering. */
+export interface SaveAndRegisterOptions {
+  /**
+   * Publish the saved run folder to an artifact store (`publishRun` on the store of
+   * `storage.artifacts`). It runs after registration and before any stage move, so a host that
+   * follows a stage from the store never sees a version whose files are not there yet.
+   */
+  publish?: (runDir: string) => Promise<PublishedRun>;
 }
 
 /** Save a trained run into `config.output.dir`, register it and move its stages (see above). */
 export async function saveAndRegister(
   input: SaveInput & { config: { registry: RegistryConfig } },
+  o: SaveAndRegisterOptions = {},
 ): Promise<SaveResult> {
   const { config } = input;
   const root = config.output.dir;
@@ -57,6 +71,7 @@ export async function saveAndRegister(
     });
     const v = await registry.saveRun(pending!.runDir, pending!.files, { name, tags: input.tags });
     const version = v.version;
+    const published = await o.publish?.(pending!.runDir);
     const stages: Stage[] = [];
     if (config.registry.stage_on_train === 'dev') {
       await promote(registry, version, 'dev', { reason: 'trained' });
@@ -75,6 +90,7 @@ export async function saveAndRegister(
       stages,
       promotion,
       promotionError,
+      ...(published ? { published } : {}),
       results: saved.results,
       metadata: saved.metadata,
     };

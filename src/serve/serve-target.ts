@@ -64,6 +64,33 @@ export function resolveServeTarget(o: { model?: string; stage?: string; modelsDi
 }
 
 /**
+ * `stage` of `modelsDir` served from an artifact store: as `resolveServeTarget`, but the stage
+ * link need not exist on this host (the registry says which version the stage holds), and a
+ * folder given with `model` is refused (a store serves registered versions).
+ */
+export function resolveStoreServeTarget(o: {
+  model?: string;
+  stage?: string;
+  modelsDir?: string;
+}): ServeTarget {
+  if (o.model !== undefined) {
+    throw new UsageError(
+      'conflicting_options',
+      '--model serves a folder of this host; with storage.artifacts set, serve a --stage (of the registry)',
+    );
+  }
+  const stage = o.stage ?? 'production';
+  if (!isStage(stage)) {
+    throw new UsageError(
+      'bad_stage',
+      `--stage ${JSON.stringify(stage)} is not allowed: expected one of ${STAGES.join(', ')}`,
+    );
+  }
+  const root = resolve(o.modelsDir ?? 'models');
+  return { path: join(root, stage), follow: true, stage, root };
+}
+
+/**
  * The prediction log's file: `logFile` when given, none for `false`, else the models root's
  * predictions.sqlite (or the default next to `dir`, the folder loaded).
  */

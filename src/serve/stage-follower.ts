@@ -28,8 +28,13 @@ export interface SourceLogger {
 
 /** What `StageFollower.open` follows and how often. */
 export interface FollowOptions {
-  /** The stage link (or any folder path; a plain folder never changes). */
+  /** The stage link (or any folder path; a plain folder never changes); names what is followed. */
   link: string;
+  /**
+   * Where the stage is now, as the folder to load (default: the link resolved). A stage served
+   * from an artifact store names its folder in the local cache (serve/store-source.ts).
+   */
+  locate?: () => string | Promise<string>;
   /** Loads one complete folder (the CLI passes InferencePipeline.load). */
   load: (dir: string) => ModelPipeline | Promise<ModelPipeline>;
   /** How often to look at the link, ms; 0 = only on reload(). */
@@ -61,7 +66,7 @@ export class StageFollower implements ModelSource {
 
   /** Load what the link names now (errors propagate: there is no old model to keep) and follow it. */
   static async open(opts: FollowOptions): Promise<StageFollower> {
-    const dir = resolveLink(opts.link);
+    const dir = await (opts.locate ?? (() => resolveLink(opts.link)))();
     const first = await loadServed(opts, dir, 1);
     return new StageFollower(opts, first);
   }
@@ -85,7 +90,7 @@ export class StageFollower implements ModelSource {
   private async check(force: boolean): Promise<ReloadResult> {
     let dir: string;
     try {
-      dir = resolveLink(this.opts.link);
+      dir = await (this.opts.locate ?? (() => resolveLink(this.opts.link)))();
     } catch (e) {
       return this.fail(null, (e as Error).message, force);
     }

@@ -15,6 +15,7 @@ import { InferencePipeline } from '../inference/index.js';
 import { type LogConfig, PredictionLog, resolveLogConfig } from '../log/index.js';
 import { resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { readRegistryStamp } from '../registry/index.js';
+import type { Stage } from '../registry/names.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
 import type { PrimaryLink } from './cluster-primary.js';
 import { createServer } from './create-server.js';
@@ -25,9 +26,15 @@ import { type ModelSummary, summarize } from './model-view.js';
 import { registryPromoter } from './registry-promoter.js';
 import type { AdminOptions } from './routes/admin.js';
 import { resolveServeConfig } from './serve-config.js';
-import { predictionLogFile, resolveServeTarget, type ServeTarget } from './serve-target.js';
+import {
+  predictionLogFile,
+  resolveServeTarget,
+  resolveStoreServeTarget,
+  type ServeTarget,
+} from './serve-target.js';
 import { watchSignals } from './shutdown.js';
 import { StageFollower } from './stage-follower.js';
+import { openStoreSource, type StoreServing } from './store-source.js';
 
 /** What `startServer` serves and how; every field is optional. */
 export interface StartServerOptions {
@@ -75,6 +82,13 @@ export interface StartServerOptions {
   cluster?: PrimaryLink;
   /** Mount the web UI (runs, a run, compare) at /ui/ with its JSON under /api/; needs a models folder. */
   ui?: boolean;
+  /**
+   * Serve `stage` from an artifact store (`storage.artifacts`) through a local cache instead of
+   * the models folder's stage link: the registry (default: the models folder's) says which
+   * version; no run or release folder of the training host is read. Experiments, /admin/promote
+   * and the UI need the models folder and are off.
+   */
+  artifacts?: StoreServing;
 }
 
 /** A listening server started by `startServer`. */
@@ -106,7 +120,13 @@ export interface RunningServer {
  * `host:port`. Resolves once it listens.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const target = resolveServeTarget(options);
+  const target = options.artifacts ? resolveStoreServeTarget(options) : resolveServeTarget(options);
+  if (options.ui && options.artifacts) {
+    throw new UsageError(
+      'ui_needs_models_dir',
+      '--ui shows the runs of a models folder; a server with storage.artifacts reads its runs from the store',
+    );
+  }
   if (options.ui && target.root === null) {
     throw new UsageError(
       'ui_needs_models_dir',
@@ -116,7 +136,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const defaults = resolveServeConfig(undefined);
   const pollMs = options.reloadPollMs ?? defaults.reload_poll_ms;
   const logger = options.logger;
-  const source = await openSource(target, pollMs, logger);
+  const source = options.artifacts
+    ? await openStoreSource({
+        serving: options.artifacts,
+        root: target.root as string,
+        stage: target.stage as Stage,
+        pollMs,
+        load: (dir) => InferencePipeline.load(dir),
+        logger,
+      })
+    : await openSource(target, pollMs, logger);
   const opened: { close(): unknown }[] = [source];
   try {
     const first = source.current();
@@ -124,7 +153,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const log = logFile ? await openLog(logFile, options.log, logger) : null;
     if (log) opened.push(log);
     const admin = adminOptions(target, options);
-    const experiments = await openExperiments(target, pollMs, logger);
+    const experiments = options.artifacts ? null : await openExperiments(target, pollMs, logger);
     if (experiments) opened.push(experiments);
     if (options.cluster) joinCluster(options.cluster, admin, source, experiments, logger);
     const config = options.config ?? {};
@@ -228,6 +257,8 @@ function adminOptions(t: ServeTarget, o: StartServerOptions): AdminOptions | nul
     );
   }
   const root = t.root ?? (t.follow ? dirname(t.path) : null);
+  // A promotion writes release folders and links: a host serving from a store has neither.
+  if (o.artifacts) return { token };
   return { token, promote: root ? registryPromoter(root, o.config ?? {}) : undefined };
 }
 

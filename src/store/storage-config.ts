@@ -7,6 +7,12 @@
  */
 import { ConfigError, type Issue, TabflowError } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+import {
+  ARTIFACT_STORAGE_PARAMS,
+  type ArtifactStorageConfig,
+  resolveArtifactStorageConfig,
+} from './artifacts/artifacts-config.js';
+import { ownKeys } from './own-keys.js';
 import { parseStoreUri } from './store-uri.js';
 
 /** The `storage` config section: each key with its default and doc. */
@@ -36,7 +42,7 @@ export type StorageConfig = ParamsOf<typeof STORAGE_PARAMS>;
  * server URI is a ConfigError naming the key, the value and the forms allowed.
  */
 export function resolveStorageConfig(raw: unknown, prefix = 'storage'): StorageConfig {
-  const cfg = resolveParams(STORAGE_PARAMS, raw, prefix);
+  const cfg = resolveParams(STORAGE_PARAMS, ownKeys(raw, STORAGE_PARAMS), prefix);
   const issues: Issue[] = [];
   for (const key of ['uri', 'registry', 'log'] as const) {
     const v = cfg[key];
@@ -50,4 +56,22 @@ export function resolveStorageConfig(raw: unknown, prefix = 'storage'): StorageC
   }
   if (issues.length) throw new ConfigError(issues);
   return cfg;
+}
+
+/** The whole `storage` section: the stores' keys and the artifact store's. */
+export const STORAGE_SECTION_PARAMS = {
+  ...STORAGE_PARAMS,
+  ...ARTIFACT_STORAGE_PARAMS,
+} as const satisfies ParamTable;
+
+/** The whole `storage` section, resolved. */
+export type StorageSectionConfig = StorageConfig & ArtifactStorageConfig;
+
+/**
+ * The whole `storage` section: an unknown key is reported against every key the section has;
+ * each part then checks its own URIs.
+ */
+export function resolveStorageSection(raw: unknown, prefix = 'storage'): StorageSectionConfig {
+  resolveParams(STORAGE_SECTION_PARAMS, raw, prefix);
+  return { ...resolveStorageConfig(raw, prefix), ...resolveArtifactStorageConfig(raw, prefix) };
 }

@@ -21,7 +21,7 @@ import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
-import { type SaveResult, saveAndRegister } from '../promotion/register-run.js';
+import { type SaveAndRegisterOptions, type SaveResult, saveAndRegister } from '../promotion/register-run.js';
 import { checkRegistrable, checkSameDataset } from '../registry/preflight.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
@@ -66,6 +66,11 @@ export interface PipelineOptions {
    * the same either way. The pipeline never closes a runner it was given.
    */
   runner?: JobRunner;
+  /**
+   * Publish the saved run folder to an artifact store once it is registered, before any stage
+   * moves (`tabflow train` passes `publishRun` on `storage.artifacts` when that is set).
+   */
+  publish?: SaveAndRegisterOptions['publish'];
 }
 
 /**
@@ -286,45 +291,48 @@ export class TrainingPipeline {
     const saved = await this.stage(
       'save',
       () =>
-        saveAndRegister({
-          config: cfg,
-          now: this.now(),
-          tags: this.tags,
-          loaded: loaded.report,
-          cleaning: cleaned.report,
-          split: split.report,
-          selection: choice,
-          selectionSe: sel.se,
-          warnings: selectionWarnings(
-            trained.map((t) => t.result),
-            best.spec.name,
-            cfg.selection.metric,
-            sel.se,
-            choice.method,
-          ),
-          target,
-          yTrain: sel.fitted.y,
-          preprocessor: chosen.pre,
-          modelFeatures: chosen.data.features.map((f) => f.name),
-          best: {
-            name: best.spec.name,
-            kind: best.spec.model,
-            result: best.result,
-            model: best.fitted!.toJSON(),
+        saveAndRegister(
+          {
+            config: cfg,
+            now: this.now(),
+            tags: this.tags,
+            loaded: loaded.report,
+            cleaning: cleaned.report,
+            split: split.report,
+            selection: choice,
+            selectionSe: sel.se,
+            warnings: selectionWarnings(
+              trained.map((t) => t.result),
+              best.spec.name,
+              cfg.selection.metric,
+              sel.se,
+              choice.method,
+            ),
+            target,
+            yTrain: sel.fitted.y,
+            preprocessor: chosen.pre,
+            modelFeatures: chosen.data.features.map((f) => f.name),
+            best: {
+              name: best.spec.name,
+              kind: best.spec.model,
+              result: best.result,
+              model: best.fitted!.toJSON(),
+            },
+            models: trained.map((t) => t.result),
+            timings: this.timings,
+            intervals,
+            featureQuantiles: trainQuantiles(sel.fitted.frame),
+            explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
+            // What monitoring compares live traffic with: raw inputs the model was fitted on, TEST predictions.
+            profile: serializeReferenceProfile(
+              buildReferenceProfile(sel.fitted.frame, {
+                predictions: best.preds?.test ?? best.fitted!.predict(chosen.data.test.X),
+                target: { name: target, values: sel.fitted.y },
+              }),
+            ),
           },
-          models: trained.map((t) => t.result),
-          timings: this.timings,
-          intervals,
-          featureQuantiles: trainQuantiles(sel.fitted.frame),
-          explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
-          // What monitoring compares live traffic with: raw inputs the model was fitted on, TEST predictions.
-          profile: serializeReferenceProfile(
-            buildReferenceProfile(sel.fitted.frame, {
-              predictions: best.preds?.test ?? best.fitted!.predict(chosen.data.test.X),
-              target: { name: target, values: sel.fitted.y },
-            }),
-          ),
-        }),
+          { publish: this.options.publish },
+        ),
       (r) => r.runDir,
     );
     return { ...saved, best, trained };
