@@ -12,7 +12,13 @@ import { artifactCacheDir, isModelsFolderStore } from '../../src/store/artifacts
 
 test('storage defaults to the models folder and the user cache', () => {
   const cfg = resolveConfig({});
-  assert.deepEqual(cfg.storage, { artifacts: null, artifact_cache: null });
+  assert.deepEqual(cfg.storage, {
+    uri: null,
+    registry: null,
+    log: null,
+    artifacts: null,
+    artifact_cache: null,
+  });
   assert.match(artifactCacheDir(cfg.storage), /tabflow[/\\]artifacts$/);
   assert.equal(artifactCacheDir({ artifact_cache: '/var/cache/x' }), '/var/cache/x');
 });

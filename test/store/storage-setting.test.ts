@@ -57,7 +57,13 @@ describe('the storage setting', () => {
   });
 
   it('is a config section: null by default, bad values reported as ConfigError issues naming the key', () => {
-    assert.deepEqual(resolveConfigUnknown({}).storage, { uri: null, registry: null, log: null });
+    assert.deepEqual(resolveConfigUnknown({}).storage, {
+      uri: null,
+      registry: null,
+      log: null,
+      artifacts: null,
+      artifact_cache: null,
+    });
     assert.equal(resolveConfigUnknown({ storage: { uri: PG } }).storage.uri, PG);
     assert.throws(
       () => resolveConfigUnknown({ storage: { uri: 'postgres://h/db?schema=No-Way', log: 'oracle://x' } }),
@@ -69,6 +75,18 @@ describe('the storage setting', () => {
         assert.match(e.issues[0].message, /has schema "No-Way"/);
         return true;
       },
+    );
+  });
+});
+
+describe('the storage section is shared by the stores and the artifact store', () => {
+  it('each part resolves its own keys; an unknown key is named against the whole section', () => {
+    const cfg = resolveConfigUnknown({ storage: { uri: PG, artifacts: 'file:/srv/tabflow' } });
+    assert.equal(cfg.storage.uri, PG);
+    assert.equal(cfg.storage.artifacts, 'file:/srv/tabflow');
+    assert.throws(
+      () => resolveConfigUnknown({ storage: { uri: PG, artifact: 'file:/x' } }),
+      (e: ConfigError) => e.issues.some((i) => i.path === 'storage.artifact'),
     );
   });
 });

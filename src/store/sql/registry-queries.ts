@@ -86,10 +86,17 @@ export class SqlRegistryStore implements RegistryStore {
     return this.current.getStore() ?? this.db;
   }
 
+  /** The last write transaction of this process: the next one starts after it ends. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   writeTransaction<T>(fn: () => Promise<T> | T): Promise<T> {
     // Nested calls join the outer transaction.
     if (this.current.getStore()) return Promise.resolve().then(fn);
-    return this.write(this.db, (tx) => this.current.run(tx, async () => fn()));
+    // This process's writers go in call order: the lock alone lets a later caller whose pooled
+    // connection happened to come first win it.
+    const run = this.tail.then(() => this.write(this.db, (tx) => this.current.run(tx, async () => fn())));
+    this.tail = run.catch(() => {});
+    return run;
   }
 
   async getMeta(key: string): Promise<string | null> {
