@@ -98,11 +98,9 @@ async function tuneAsJobs(
   data: (enc: InputEncoding) => PreparedData,
   start: number,
 ): Promise<TrainedCandidate> {
-  const spec = trainer.candidates[k];
-  const begun = trainer.begin(spec, k, start);
+  const { spec, begun, d } = startCandidate(trainer, k, data, start);
   const { result } = begun;
   if (result.status === 'skipped') return begun;
-  const d = data(getFamily(spec.model).input);
   const t0 = performance.now();
   const budget = trainer.budgetFrom(start);
   const limit = minOf(spec.tuning!.time_budget_s, budget);
@@ -174,6 +172,17 @@ async function tuneAsJobs(
   }
 }
 
+/** Candidate `k`'s record (skipped when the run's budget is used up) and its prepared data. */
+function startCandidate(
+  trainer: ModelTrainer,
+  k: number,
+  data: (enc: InputEncoding) => PreparedData,
+  start: number,
+): { spec: CandidateSpec; begun: TrainedCandidate; d: PreparedData } {
+  const spec = trainer.candidates[k];
+  return { spec, begun: trainer.begin(spec, k, start), d: data(getFamily(spec.model).input) };
+}
+
 function minOf(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
@@ -188,11 +197,9 @@ async function fitAsJob(
   data: (enc: InputEncoding) => PreparedData,
   start: number,
 ): Promise<TrainedCandidate> {
-  const spec = trainer.candidates[k];
-  const begun = trainer.begin(spec, k, start);
+  const { spec, begun, d } = startCandidate(trainer, k, data, start);
   const { result } = begun;
   if (result.status === 'skipped') return begun;
-  const d = data(getFamily(spec.model).input);
   const r = await fitJob(trainer, runner, spec, d, spec.params, trainer.budgetFrom(start));
   result.fit_seconds = r.seconds;
   const fitted = r.ok ? r.fitted : undefined;

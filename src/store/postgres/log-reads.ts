@@ -5,6 +5,7 @@
  * the SQLite reads of an older file must.
  */
 import type pg from 'pg';
+import { type JoinedRow, joinedArrays } from '../joined-rows.js';
 import type { JoinedFeedback, JoinQuery, LabelledRow, LogQuery, LogSummary } from '../prediction-store.js';
 
 /** Conditions and their parameters; placeholders continue after `args` already held. */
@@ -57,19 +58,6 @@ export async function summarize(pool: pg.Pool, q: LogQuery): Promise<LogSummary>
   return { rows: t.n, first: iso(t.first), last: iso(t.last), by_run: byRun.rows };
 }
 
-type JoinedRow = [
-  number,
-  string,
-  number,
-  string,
-  number | null,
-  string | null,
-  number,
-  number | null,
-  number | null,
-  number,
-];
-
 /** Logged predictions (status ok) joined with their actuals, oldest first, as typed arrays. */
 export async function joinFeedback(pool: pg.Pool, q: JoinQuery): Promise<JoinedFeedback> {
   const w = whereOf({ since: q.since, until: q.until, runId: q.runId, experimentId: q.experimentId }, 'p.');
@@ -83,43 +71,12 @@ export async function joinFeedback(pool: pg.Pool, q: JoinQuery): Promise<JoinedF
     values: w.args,
     rowMode: 'array',
   });
-  return toArrays(r.rows);
+  return joinedArrays(r.rows);
 }
 
 /** No joined rows (a log without feedback). */
 export function noJoined(): JoinedFeedback {
-  return toArrays([]);
-}
-
-function toArrays(rows: JoinedRow[]): JoinedFeedback {
-  const n = rows.length;
-  const out: JoinedFeedback = {
-    n,
-    ts: new Float64Array(n),
-    prediction: new Float64Array(n),
-    actual: new Float64Array(n),
-    lower: new Float64Array(n),
-    upper: new Float64Array(n),
-    runId: new Array(n),
-    version: new Array(n),
-    arm: new Array(n),
-    requestId: new Array(n),
-    row: new Int32Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    out.ts[i] = r[0];
-    out.requestId[i] = r[1];
-    out.row[i] = r[2];
-    out.runId[i] = r[3];
-    out.version[i] = r[4];
-    out.arm[i] = r[5];
-    out.prediction[i] = r[6];
-    out.lower[i] = r[7] ?? Number.NaN;
-    out.upper[i] = r[8] ?? Number.NaN;
-    out.actual[i] = r[9];
-  }
-  return out;
+  return joinedArrays([]);
 }
 
 /** Every actual that arrived in the range, oldest first, with the inputs of its first `ok` row. */

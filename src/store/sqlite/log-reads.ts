@@ -4,6 +4,7 @@
  * migrated, so every query checks which columns exist and reads NULL for the missing ones.
  */
 import type Database from 'better-sqlite3';
+import { type JoinedRow, joinedArrays } from '../joined-rows.js';
 import type { JoinedFeedback, JoinQuery, LabelledRow, LogQuery, LogSummary } from '../prediction-store.js';
 
 /** The columns of the predictions table (another process may add some while it is open). */
@@ -64,19 +65,6 @@ export function summarize(db: Database.Database, q: LogQuery): LogSummary {
   return { rows: total.n, first: iso(total.first), last: iso(total.last), by_run: byRun };
 }
 
-type JoinedRow = [
-  number,
-  string,
-  number,
-  string,
-  number | null,
-  string | null,
-  number,
-  number | null,
-  number | null,
-  number,
-];
-
 /** Logged predictions (status ok) joined with their actuals, oldest first, as typed arrays. */
 export function joinFeedback(db: Database.Database, q: JoinQuery): JoinedFeedback {
   const cols = logColumns(db);
@@ -100,38 +88,7 @@ export function joinFeedback(db: Database.Database, q: JoinQuery): JoinedFeedbac
     )
     .raw()
     .all(...args) as JoinedRow[];
-  return toArrays(rows);
-}
-
-function toArrays(rows: JoinedRow[]): JoinedFeedback {
-  const n = rows.length;
-  const out: JoinedFeedback = {
-    n,
-    ts: new Float64Array(n),
-    prediction: new Float64Array(n),
-    actual: new Float64Array(n),
-    lower: new Float64Array(n),
-    upper: new Float64Array(n),
-    runId: new Array(n),
-    version: new Array(n),
-    arm: new Array(n),
-    requestId: new Array(n),
-    row: new Int32Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    out.ts[i] = r[0];
-    out.requestId[i] = r[1];
-    out.row[i] = r[2];
-    out.runId[i] = r[3];
-    out.version[i] = r[4];
-    out.arm[i] = r[5];
-    out.prediction[i] = r[6];
-    out.lower[i] = r[7] ?? Number.NaN;
-    out.upper[i] = r[8] ?? Number.NaN;
-    out.actual[i] = r[9];
-  }
-  return out;
+  return joinedArrays(rows);
 }
 
 /** Every actual that arrived in the range, oldest first, with the inputs of its first `ok` row. */
