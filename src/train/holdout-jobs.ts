@@ -16,6 +16,7 @@ import type { JobRunner } from './cv/job-runner.js';
 import {
   importanceBySource,
   type ModelTrainer,
+  minBudget,
   noValForTuning,
   type PreparedData,
   recordTuning,
@@ -103,7 +104,7 @@ async function tuneAsJobs(
   if (result.status === 'skipped') return begun;
   const t0 = performance.now();
   const budget = trainer.budgetFrom(start);
-  const limit = minOf(spec.tuning!.time_budget_s, budget);
+  const limit = minBudget(spec.tuning!.time_budget_s, budget);
   const metric = getMetric(trainer.options.tuneMetric ?? 'r2');
   const params = trialParams(spec, trainer.options.seed, d.train.y.length);
   const runs = new Array<{ trial: TuningTrial; fitted?: FittedRegressor } | undefined>(params.length);
@@ -181,12 +182,6 @@ function startCandidate(
 ): { spec: CandidateSpec; begun: TrainedCandidate; d: PreparedData } {
   const spec = trainer.candidates[k];
   return { spec, begun: trainer.begin(spec, k, start), d: data(getFamily(spec.model).input) };
-}
-
-function minOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
 }
 
 /** One untuned candidate fitted as a job; a failure is recorded, not thrown. */

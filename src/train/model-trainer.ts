@@ -326,7 +326,8 @@ function blended(t: TrainedCandidate, split: SplitName): Float64Array | undefine
   return out;
 }
 
-function minBudget(a: number | null, b: number | null): number | null {
+/** The tighter of two budgets in seconds (null: none), never below 0. */
+export function minBudget(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.max(0, Math.min(a, b));
