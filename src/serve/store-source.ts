@@ -11,6 +11,7 @@ import type { Stage } from '../registry/names.js';
 import { cachedReleaseDir, materialiseRelease, type PublishedVersion } from '../registry/run-publication.js';
 import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { openStores, registryUriOf, storeExists } from '../store/open-stores.js';
+import type { RegistryStore, RegistryWatch } from '../store/registry-store.js';
 import type { ModelSource } from './model-source.js';
 import type { ModelPipeline } from './pipeline-port.js';
 import { type SourceLogger, StageFollower } from './stage-follower.js';
@@ -47,7 +48,7 @@ export async function openStoreSource(o: StoreSourceOptions): Promise<ModelSourc
   }
   const stores = await openStores({ registry: registryUri });
   let artifacts: Awaited<ReturnType<typeof openArtifactStore>> | undefined;
-  const closeAll = () => Promise.allSettled([stores.close(), artifacts?.close()]);
+  const closeAll = (): Promise<unknown> => Promise.allSettled([stores.close(), artifacts?.close()]);
   try {
     artifacts = await openArtifactStore(o.serving.artifacts);
     const store = artifacts;
@@ -78,14 +79,48 @@ export async function openStoreSource(o: StoreSourceOptions): Promise<ModelSourc
       stage: o.stage,
       logger: o.logger,
     });
+    const watch = await followNotifications(stores.registry, follower, o.logger);
     const close = follower.close.bind(follower);
     follower.close = () => {
       close();
+      void watch?.close();
       void closeAll();
     };
     return follower;
   } catch (e) {
     await closeAll();
     throw e;
+  }
+}
+
+/**
+ * Check the stage as soon as the registry says it changed (PostgreSQL: LISTEN/NOTIFY), so a
+ * promotion made on any host reaches this node in milliseconds; polling stays on as the fallback.
+ * A registry that cannot notify (SQLite) or a listener that cannot start leaves polling alone.
+ */
+async function followNotifications(
+  registry: RegistryStore,
+  follower: StageFollower,
+  logger?: SourceLogger,
+): Promise<RegistryWatch | null> {
+  const onChange = () => {
+    follower.reload().catch(() => {}); // a failed load is logged and counted by the follower
+  };
+  try {
+    return await registry.watch(onChange, {
+      onStatus: (s) =>
+        s.listening
+          ? logger?.info({ registry: registry.location }, 'registry notifications resumed')
+          : logger?.warn(
+              { registry: registry.location, error: s.error },
+              'registry notifications lost; polling until they resume',
+            ),
+    });
+  } catch (e) {
+    logger?.warn(
+      { registry: registry.location, error: (e as Error).message },
+      'registry notifications unavailable; polling',
+    );
+    return null;
   }
 }

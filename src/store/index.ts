@@ -33,9 +33,11 @@ export type {
   NewVersion,
   RegistryEvent,
   RegistryStore,
+  RegistryWatch,
   Stage,
   StageRow,
   StoredVersion,
+  WatchOptions,
 } from './registry-store.js';
 export { STAGES } from './registry-store.js';
 export { resolveStorageConfig, STORAGE_PARAMS, type StorageConfig } from './storage-config.js';

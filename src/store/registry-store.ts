@@ -109,6 +109,17 @@ export interface RegistryEvent {
   details: Record<string, unknown> | null;
 }
 
+/** What `RegistryStore.watch` also reports: the notification connection lost and back (for logs). */
+export interface WatchOptions {
+  onStatus?: (s: { listening: boolean; error?: string }) => void;
+}
+
+/** A subscription of `RegistryStore.watch`. */
+export interface RegistryWatch {
+  /** Stop listening (idempotent). */
+  close(): Promise<void>;
+}
+
 /**
  * The registry's storage. Every member is async; a backend over a synchronous driver (SQLite)
  * resolves at once. Reads outside a write transaction see the last committed state.
@@ -154,6 +165,13 @@ export interface RegistryStore {
    * rejects (store_unavailable for a server that cannot be reached) when not.
    */
   ping(): Promise<void>;
+  /**
+   * Call `onChange` soon after any process commits a registry write (a promotion, rollback,
+   * alias, experiment event…), so a follower need not wait for its next poll. Resolves to null
+   * when the store cannot tell (SQLite: followers poll the file); `onChange` may also fire when
+   * nothing changed (after a lost connection comes back), never less often than a change.
+   */
+  watch(onChange: () => void, o?: WatchOptions): Promise<RegistryWatch | null>;
   /** Release the connection. Idempotent. */
   close(): Promise<void>;
 }

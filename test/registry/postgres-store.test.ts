@@ -100,4 +100,71 @@ describe('PostgresRegistryStore', { skip }, () => {
       },
     );
   });
+  it('notifies every watcher of a committed write, from another connection, and none for a rollback', async () => {
+    const { uri } = freshSchema();
+    const other = freshSchema();
+    const writer = await PostgresRegistryStore.open(uri);
+    const reader = await PostgresRegistryStore.open(uri);
+    const elsewhere = await PostgresRegistryStore.open(other.uri);
+    let heard = 0;
+    let heardElsewhere = 0;
+    let waiting: (() => void) | undefined;
+    const watch = await reader.watch(() => {
+      heard++;
+      waiting?.();
+    });
+    const watchOther = await elsewhere.watch(() => heardElsewhere++);
+    assert.ok(watch && watchOther, 'PostgreSQL can notify');
+    const next = () => new Promise<void>((r) => (waiting = r));
+    try {
+      await assert.rejects(
+        writer.writeTransaction(async () => {
+          await writer.insertVersion(version('rolled-back'));
+          throw new Error('abandon');
+        }),
+        /abandon/,
+      );
+      const heardCommit = next();
+      await writer.writeTransaction(() => writer.insertVersion(version('r1')));
+      await heardCommit;
+      // The notification is sent at COMMIT: what the watcher reads then is the new state.
+      assert.equal((await reader.listVersions()).length, 1);
+      assert.equal(heard, 1, 'the rolled-back transaction sent nothing');
+      assert.equal(heardElsewhere, 0, 'another schema is not told');
+
+      // The listening connection killed by the server: the watcher reconnects and says so.
+      await watch.close();
+      const statuses: boolean[] = [];
+      const again = await reader.watch(() => heard++, { onStatus: (st) => statuses.push(st.listening) });
+      try {
+        await adminQuery(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query = 'LISTEN tabflow_registry' AND state = 'idle'`,
+        );
+        await until(() => statuses.length === 2);
+        assert.deepEqual(statuses, [false, true]);
+        const before = heard;
+        await writer.writeTransaction(() => writer.insertVersion(version('r2')));
+        await until(() => heard > before);
+      } finally {
+        await again?.close();
+      }
+    } finally {
+      await watchOther.close();
+      await writer.close();
+      await reader.close();
+      await elsewhere.close();
+    }
+  });
 });
+
+/** Resolves once `cond` holds (checked every 10 ms; the interval keeps the test's process alive). */
+function until(cond: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setInterval(() => {
+      if (cond()) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 10);
+  });
+}

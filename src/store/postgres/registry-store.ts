@@ -9,9 +9,11 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { DataError } from '../../core/errors.js';
+import type { RegistryWatch, WatchOptions } from '../registry-store.js';
 import { type RegistryDb, SqlRegistryStore, type WriteTransaction } from '../sql/registry-queries.js';
 import { lockKey, openPool, type PgTarget, parsePgTarget, unavailable } from './connection.js';
 import { migrate } from './migrate.js';
+import { listenForRegistryChanges, REGISTRY_CHANNEL } from './registry-listener.js';
 import { REGISTRY_MIGRATIONS, REGISTRY_SCHEMA_VERSION } from './registry-schema.js';
 
 /** How to open a PostgreSQL registry. */
@@ -29,6 +31,7 @@ export class PostgresRegistryStore extends SqlRegistryStore {
     db: Kysely<RegistryDb>,
     write: WriteTransaction,
     private readonly pool: pg.Pool,
+    private readonly uri: string,
   ) {
     super(location, db, write);
   }
@@ -50,7 +53,22 @@ export class PostgresRegistryStore extends SqlRegistryStore {
       throw openError(t, e);
     }
     const db = new Kysely<RegistryDb>({ dialect: new PostgresDialect({ pool }) });
-    return new PostgresRegistryStore(t.location, db, advisoryLocked(t.schema, o.busyTimeoutMs ?? 5000), pool);
+    return new PostgresRegistryStore(
+      t.location,
+      db,
+      advisoryLocked(t.schema, o.busyTimeoutMs ?? 5000),
+      pool,
+      uri,
+    );
+  }
+
+  /** Notified at every committed write of this schema, from any host (LISTEN/NOTIFY). */
+  override async watch(onChange: () => void, o: WatchOptions = {}): Promise<RegistryWatch> {
+    try {
+      return await listenForRegistryChanges(this.uri, { onChange, onStatus: o.onStatus });
+    } catch (e) {
+      throw unavailable('registry', this.location, e);
+    }
   }
 
   /** A round trip to the server: rejects with `store_unavailable` when it cannot be reached. */
@@ -84,6 +102,9 @@ function advisoryLocked(schema: string, timeoutMs: number): WriteTransaction {
       await sql`SELECT set_config('lock_timeout', ${timeout}, true)`.execute(tx);
       await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
       await sql`SELECT set_config('lock_timeout', '0', true)`.execute(tx);
-      return body(tx);
+      const out = await body(tx);
+      // Delivered at COMMIT (never for a rollback): serving nodes re-read the stages at once.
+      await sql`SELECT pg_notify(${REGISTRY_CHANNEL}, ${schema})`.execute(tx);
+      return out;
     });
 }

@@ -13,9 +13,11 @@ import type {
   NewVersion,
   RegistryEvent,
   RegistryStore,
+  RegistryWatch,
   Stage,
   StageRow,
   StoredVersion,
+  WatchOptions,
 } from '../registry-store.js';
 
 /** The registry's tables as the queries see them (JSON columns are text). */
@@ -212,6 +214,11 @@ export class SqlRegistryStore implements RegistryStore {
 
   async ping(): Promise<void> {
     await sql`SELECT 1`.execute(this.db);
+  }
+
+  /** No notifications here (SQLite): followers poll; PostgreSQL overrides this with LISTEN. */
+  async watch(_onChange: () => void, _o?: WatchOptions): Promise<RegistryWatch | null> {
+    return null;
   }
 
   async close(): Promise<void> {
