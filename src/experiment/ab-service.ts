@@ -8,6 +8,7 @@
  * numbers come from the prediction log, whose rows carry their arm and experiment id. Every
  * start, stop and conclusion is an event in the registry's history, with its numbers.
  */
+
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,15 +24,9 @@ import { openStores, REGISTRY_DB_FILE, registryUriOf, storeExists } from '../sto
 import { logStoreOf } from '../store/storage-setting.js';
 import { storeUriOf } from '../store/store-uri.js';
 import { armScores } from './arm-scores.js';
-import {
-  checkWeight,
-  EXPERIMENT_FORMAT_VERSION,
-  type Experiment,
-  readExperiment,
-  removeExperiment,
-  writeExperiment,
-} from './experiment.js';
+import { checkWeight, EXPERIMENT_FORMAT_VERSION, type Experiment } from './experiment.js';
 import { type ExperimentConfig, resolveExperimentConfig } from './experiment-config.js';
+import { experimentRecordOf, readRecord } from './experiment-record.js';
 
 /** What `startExperiment` tests: the challenger, its traffic share or shadow mode, the sticky key. */
 export interface StartExperimentOptions {
@@ -146,7 +141,8 @@ async function start(
         'an A/B test needs another version as the challenger',
     );
   }
-  const running = readExperiment(reg.root);
+  const record = experimentRecordOf(reg);
+  const running = await readRecord(record);
   if (running) {
     throw new UsageError(
       'experiment_running',
@@ -171,7 +167,7 @@ async function start(
     key_field: key,
     started_at: now.toISOString(),
   };
-  writeExperiment(reg.root, e);
+  await record.write(e);
   const how = e.shadow ? 'shadow (challenger scores every row, champion answers)' : `weight ${weight}`;
   await reg.recordEvent({
     type: 'ab_start',
@@ -194,8 +190,7 @@ async function start(
 
 /** Per-arm live accuracy of the running experiment and its significance test. */
 export async function experimentStatus(root: string, o: ReadOptions = {}): Promise<ExperimentStatus> {
-  const e = requireExperiment(root);
-  return withRegistry(root, (reg) => statusOf(reg, e, o));
+  return withRegistry(root, async (reg) => statusOf(reg, await requireExperiment(reg), o));
 }
 
 /** Remove experiment.json (the server goes back to the champion alone) and record the numbers so far. */
@@ -203,10 +198,10 @@ export async function stopExperiment(
   root: string,
   o: ReadOptions & { reason?: string; actor?: string } = {},
 ): Promise<{ experiment: Experiment; status: ExperimentStatus; event_id: number }> {
-  const e = requireExperiment(root);
   return withRegistry(root, async (reg) => {
+    const e = await requireExperiment(reg);
     const status = await statusOf(reg, e, o);
-    removeExperiment(reg.root);
+    await experimentRecordOf(reg).remove();
     const event_id = await reg.recordEvent({
       type: 'ab_stop',
       stage: 'production',
@@ -226,8 +221,8 @@ export async function stopExperiment(
  * registry gate; anything else keeps the champion. The experiment stops either way.
  */
 export async function concludeExperiment(root: string, o: ConcludeOptions = {}): Promise<ConcludeResult> {
-  const e = requireExperiment(root);
   return withRegistry(root, async (reg) => {
+    const e = await requireExperiment(reg);
     const status = await statusOf(reg, e, o);
     if (!status.ready && !o.force) {
       throw new UsageError(
@@ -261,7 +256,7 @@ export async function concludeExperiment(root: string, o: ConcludeOptions = {}):
     } else {
       reason = `${status.verdict.replace(/_/g, ' ')}: champion v${e.champion.version} kept — ${nums}`;
     }
-    removeExperiment(reg.root);
+    await experimentRecordOf(reg).remove();
     const event_id = await reg.recordEvent({
       type: 'ab_conclude',
       stage: 'production',
@@ -283,12 +278,14 @@ export async function concludeExperiment(root: string, o: ConcludeOptions = {}):
 
 // ---- internals ----
 
-function requireExperiment(root: string): Experiment {
-  const e = readExperiment(resolve(root));
+async function requireExperiment(reg: ModelRegistry): Promise<Experiment> {
+  const record = experimentRecordOf(reg);
+  const e = await readRecord(record);
   if (!e) {
+    const where = record.where.startsWith('the registry') ? record.where : reg.root;
     throw new UsageError(
       'no_experiment',
-      `No experiment is running in ${resolve(root)}: start one with tabflow ab start <version>`,
+      `No experiment is running in ${where}: start one with tabflow ab start <version>`,
     );
   }
   return e;

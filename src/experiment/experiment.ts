@@ -52,16 +52,21 @@ export function experimentPath(root: string): string {
 export function readExperiment(root: string): Experiment | null {
   const p = experimentPath(root);
   if (!existsSync(p)) return null;
+  return parseExperiment(readFileSync(p, 'utf8'), p);
+}
+
+/** An experiment from its JSON text, read from `where` (named in the error when it is not one). */
+export function parseExperiment(text: string, where: string): Experiment {
   let e: Experiment;
   try {
-    e = JSON.parse(readFileSync(p, 'utf8')) as Experiment;
+    e = JSON.parse(text) as Experiment;
   } catch (err) {
-    throw new ArtifactError('bad_experiment', `${p} is not valid JSON (${(err as Error).message})`);
+    throw new ArtifactError('bad_experiment', `${where} is not valid JSON (${(err as Error).message})`);
   }
   if (e?.format_version !== EXPERIMENT_FORMAT_VERSION || !e.champion || !e.challenger) {
     throw new ArtifactError(
       'bad_experiment',
-      `${p} is not a tabflow experiment (format_version ${String(e?.format_version)}); stop it with \`tabflow ab stop\``,
+      `${where} is not a tabflow experiment (format_version ${String(e?.format_version)}); stop it with \`tabflow ab stop\``,
     );
   }
   return e;
@@ -69,8 +74,13 @@ export function readExperiment(root: string): Experiment | null {
 
 /** Start or replace the A/B test of `root` (written atomically, weight checked). */
 export function writeExperiment(root: string, e: Experiment): void {
+  writeFileAtomic(experimentPath(root), experimentText(e));
+}
+
+/** The stored text of `e` (its weight checked first). */
+export function experimentText(e: Experiment): string {
   checkWeight(e.weight);
-  writeFileAtomic(experimentPath(root), `${JSON.stringify(e, null, 2)}\n`);
+  return `${JSON.stringify(e, null, 2)}\n`;
 }
 
 /** End the A/B test of `root` (nothing happens when none runs). */

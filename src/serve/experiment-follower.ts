@@ -9,9 +9,9 @@
  * champion alone (logged once, counted, retried with a growing back-off): an experiment never
  * stops the champion from answering.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { ArtifactError } from '../core/errors.js';
-import { type Experiment, experimentPath, readExperiment } from '../experiment/experiment.js';
+import { ArtifactError, UsageError } from '../core/errors.js';
+import { type ArmRef, type Experiment, parseExperiment } from '../experiment/experiment.js';
+import { type ExperimentRecord, fileExperimentRecord } from '../experiment/experiment-record.js';
 import type { ServedModel } from './model-source.js';
 import type { ModelPipeline } from './pipeline-port.js';
 import { nextBackoff, SerialChecks } from './serial-checks.js';
@@ -54,8 +54,15 @@ export interface ExperimentCheck {
 
 /** What `ExperimentFollower.open` follows and how often. */
 export interface ExperimentFollowOptions {
-  /** The models root holding experiment.json. */
-  root: string;
+  /** The models root holding experiment.json (when `record` is not given). */
+  root?: string;
+  /** Where the experiment is kept (default: `<root>/experiment.json`); see experiment-record.ts. */
+  record?: ExperimentRecord;
+  /**
+   * The local folder of the challenger (default: the folder the experiment names). A node serving
+   * from an artifact store fetches the challenger's run into its cache here.
+   */
+  locate?: (arm: ArmRef) => Promise<string>;
   load: (dir: string) => ModelPipeline | Promise<ModelPipeline>;
   /** How often to read the file, ms; 0 = only on reload(). */
   pollMs?: number;
@@ -76,9 +83,14 @@ export class ExperimentFollower implements ExperimentSource {
   private failures = 0;
   private lastError: string | null = null;
 
+  private readonly record: ExperimentRecord;
+
   private constructor(opts: ExperimentFollowOptions) {
     this.opts = opts;
-    this.file = experimentPath(opts.root);
+    if (opts.record) this.record = opts.record;
+    else if (opts.root !== undefined) this.record = fileExperimentRecord(opts.root);
+    else throw new UsageError('bad_option', 'ExperimentFollower.open needs a root or a record');
+    this.file = this.record.where;
     this.checks = new SerialChecks((force) => this.check(force), opts.pollMs ?? 1000);
   }
 
@@ -108,7 +120,7 @@ export class ExperimentFollower implements ExperimentSource {
   private async check(force: boolean): Promise<ExperimentCheck> {
     let text: string;
     try {
-      text = existsSync(this.file) ? readFileSync(this.file, 'utf8') : '';
+      text = await this.record.readText();
     } catch (e) {
       return this.fail('', (e as Error).message, force);
     }
@@ -133,8 +145,7 @@ export class ExperimentFollower implements ExperimentSource {
       return { status: 'failed', experiment: this.active, error: f.error };
     }
     try {
-      const experiment = readExperiment(this.opts.root);
-      if (!experiment) return this.check(force); // removed between the two reads
+      const experiment = parseExperiment(text, this.file);
       const prev = this.active;
       const same =
         prev &&
@@ -163,11 +174,12 @@ export class ExperimentFollower implements ExperimentSource {
   }
 
   private async loadChallenger(e: Experiment): Promise<ServedModel> {
-    const pipeline = await this.opts.load(e.challenger.dir);
+    const dir = this.opts.locate ? await this.opts.locate(e.challenger) : e.challenger.dir;
+    const pipeline = await this.opts.load(dir);
     if (pipeline.runId !== e.challenger.run_id) {
       throw new ArtifactError(
         'artifact_mismatch',
-        `experiment ${e.id} names challenger run ${e.challenger.run_id} but ${e.challenger.dir} holds run ${pipeline.runId}`,
+        `experiment ${e.id} names challenger run ${e.challenger.run_id} but ${dir} holds run ${pipeline.runId}`,
       );
     }
     return {
@@ -175,7 +187,7 @@ export class ExperimentFollower implements ExperimentSource {
       stamp: null,
       version: e.challenger.version,
       stage: null,
-      dir: e.challenger.dir,
+      dir,
       generation: this.loads + 1,
       loadedAt: Date.now(),
     };

@@ -11,11 +11,14 @@
 import { dirname } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { UsageError } from '../core/errors.js';
+import { registryExperimentRecord } from '../experiment/experiment-record.js';
 import { InferencePipeline } from '../inference/index.js';
 import { type LogConfig, PredictionLog, resolveLogConfig } from '../log/index.js';
 import { resolveMonitoringConfig } from '../loop/monitoring-config.js';
 import { readRegistryStamp } from '../registry/index.js';
 import type { Stage } from '../registry/names.js';
+import { openStores } from '../store/open-stores.js';
+import { configuredStore } from '../store/storage-setting.js';
 import { uiPlugin } from '../ui/ui-plugin.js';
 import type { PrimaryLink } from './cluster-primary.js';
 import { createServer } from './create-server.js';
@@ -136,7 +139,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const defaults = resolveServeConfig(undefined);
   const pollMs = options.reloadPollMs ?? defaults.reload_poll_ms;
   const logger = options.logger;
-  const source = options.artifacts
+  const served = options.artifacts
     ? await openStoreSource({
         serving: options.artifacts,
         root: target.root as string,
@@ -145,7 +148,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         load: (dir) => InferencePipeline.load(dir),
         logger,
       })
-    : await openSource(target, pollMs, logger);
+    : { source: await openSource(target, pollMs, logger), experiments: null };
+  const source = served.source;
   const opened: { close(): unknown }[] = [source];
   try {
     const first = source.current();
@@ -153,7 +157,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const log = logFile ? await openLog(logFile, options.log, logger) : null;
     if (log) opened.push(log);
     const admin = adminOptions(target, options);
-    const experiments = options.artifacts ? null : await openExperiments(target, pollMs, logger);
+    const experiments = options.artifacts
+      ? served.experiments
+      : await openExperiments(target, pollMs, logger);
     if (experiments) opened.push(experiments);
     if (options.cluster) joinCluster(options.cluster, admin, source, experiments, logger);
     const config = options.config ?? {};
@@ -262,19 +268,38 @@ function adminOptions(t: ServeTarget, o: StartServerOptions): AdminOptions | nul
   return { token, promote: root ? registryPromoter(root, o.config ?? {}) : undefined };
 }
 
-/** A/B experiments are between production and a challenger: only a production server runs them. */
+/**
+ * A/B experiments are between production and a challenger: only a production server runs them.
+ * With a storage setting the experiment is the registry's row (experiment-record.ts), read through
+ * a connection the follower holds; else the models folder's experiment.json.
+ */
 async function openExperiments(
   t: ServeTarget,
   pollMs: number,
   logger: FastifyBaseLogger | undefined,
 ): Promise<ExperimentSource | null> {
   if (!(t.root && t.follow && t.stage === 'production')) return null;
-  return ExperimentFollower.open({
-    root: t.root,
-    load: (dir) => InferencePipeline.load(dir),
-    pollMs,
-    logger,
-  });
+  const load = (dir: string) => InferencePipeline.load(dir);
+  const shared = configuredStore('registry');
+  if (!shared) return ExperimentFollower.open({ root: t.root, load, pollMs, logger });
+  const stores = await openStores({ registry: shared });
+  try {
+    const follower = await ExperimentFollower.open({
+      record: registryExperimentRecord(stores.registry),
+      load,
+      pollMs,
+      logger,
+    });
+    const close = follower.close.bind(follower);
+    follower.close = () => {
+      close();
+      void stores.close();
+    };
+    return follower;
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
 }
 
 /** One admin reload moves every worker: this one tells the others, and follows theirs. */

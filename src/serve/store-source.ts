@@ -7,11 +7,18 @@
  * `StageFollower`, which keeps the old model when that fails.
  */
 import { ArtifactError, UsageError } from '../core/errors.js';
+import { registryExperimentRecord } from '../experiment/experiment-record.js';
 import type { Stage } from '../registry/names.js';
-import { cachedReleaseDir, materialiseRelease, type PublishedVersion } from '../registry/run-publication.js';
+import {
+  cachedReleaseDir,
+  materialiseRelease,
+  materialiseRun,
+  type PublishedVersion,
+} from '../registry/run-publication.js';
 import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { openStores, registryUriOf, storeExists } from '../store/open-stores.js';
 import type { RegistryStore, RegistryWatch } from '../store/registry-store.js';
+import { ExperimentFollower, type ExperimentSource } from './experiment-follower.js';
 import type { ModelSource } from './model-source.js';
 import type { ModelPipeline } from './pipeline-port.js';
 import { type SourceLogger, StageFollower } from './stage-follower.js';
@@ -37,8 +44,19 @@ export interface StoreSourceOptions {
   logger?: SourceLogger;
 }
 
-/** Follow `stage` of the registry, loading each version it moves to from the artifact store. */
-export async function openStoreSource(o: StoreSourceOptions): Promise<ModelSource> {
+/** What a node serving from an artifact store follows: the stage, and (production) the A/B experiment. */
+export interface StoreServed {
+  source: ModelSource;
+  /** The experiment kept in the registry, its challenger fetched from the store; null off production. */
+  experiments: ExperimentSource | null;
+}
+
+/**
+ * Follow `stage` of the registry, loading each version it moves to from the artifact store, and
+ * on production the registry's A/B experiment; both are checked at once when the registry
+ * notifies a change (PostgreSQL), and every `pollMs` in any case. Closing the source closes all.
+ */
+export async function openStoreSource(o: StoreSourceOptions): Promise<StoreServed> {
   const registryUri = o.serving.registry ?? registryUriOf(o.root);
   if (!(await storeExists('registry', registryUri))) {
     throw new UsageError(
@@ -48,6 +66,7 @@ export async function openStoreSource(o: StoreSourceOptions): Promise<ModelSourc
   }
   const stores = await openStores({ registry: registryUri });
   let artifacts: Awaited<ReturnType<typeof openArtifactStore>> | undefined;
+  let experiments: ExperimentFollower | null = null;
   const closeAll = (): Promise<unknown> => Promise.allSettled([stores.close(), artifacts?.close()]);
   try {
     artifacts = await openArtifactStore(o.serving.artifacts);
@@ -79,15 +98,29 @@ export async function openStoreSource(o: StoreSourceOptions): Promise<ModelSourc
       stage: o.stage,
       logger: o.logger,
     });
-    const watch = await followNotifications(stores.registry, follower, o.logger);
+    if (o.stage === 'production') {
+      experiments = await ExperimentFollower.open({
+        record: registryExperimentRecord(stores.registry),
+        // The challenger's run, fetched into the cache and verified like a release.
+        locate: async (arm) => (await materialiseRun(store, arm.run_id, o.serving.cacheDir)).dir,
+        load: o.load,
+        pollMs: o.pollMs,
+        logger: o.logger,
+      });
+    }
+    const followers: { reload(): Promise<unknown> }[] = experiments ? [follower, experiments] : [follower];
+    const watch = await followNotifications(stores.registry, followers, o.logger);
     const close = follower.close.bind(follower);
+    const ab = experiments;
     follower.close = () => {
       close();
+      ab?.close();
       void watch?.close();
       void closeAll();
     };
-    return follower;
+    return { source: follower, experiments };
   } catch (e) {
+    experiments?.close();
     await closeAll();
     throw e;
   }
@@ -100,11 +133,12 @@ export async function openStoreSource(o: StoreSourceOptions): Promise<ModelSourc
  */
 async function followNotifications(
   registry: RegistryStore,
-  follower: StageFollower,
+  followers: { reload(): Promise<unknown> }[],
   logger?: SourceLogger,
 ): Promise<RegistryWatch | null> {
   const onChange = () => {
-    follower.reload().catch(() => {}); // a failed load is logged and counted by the follower
+    // A failed load is logged and counted by its follower.
+    for (const f of followers) f.reload().catch(() => {});
   };
   try {
     return await registry.watch(onChange, {

@@ -268,4 +268,57 @@ test('two serving nodes on PostgreSQL follow a promotion and a rollback made on 
   const want = new Map<number, number>();
   for (const a of load.answered) want.set(a.version, (want.get(a.version) ?? 0) + a.rows);
   assert.deepEqual(byVersion, want);
+
+  // An A/B test started on the training host: both nodes load the challenger from the store at
+  // once and put each customer on the same arm; `ab status` there counts both nodes' rows.
+  const customers = concreteRecords(20).map((r, i) => ({ ...r, customer_id: `c${i}` }));
+  const armsOn = async (url: string) => {
+    const res = await fetch(`${url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(customers),
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { predictions: { model: { version: number } }[] };
+    return body.predictions.map((p) => p.model.version).join('');
+  };
+  const ab = (args: string[]) =>
+    tabflowAsync(['ab', ...args, '--storage', uri, '--models-dir', models, '--json'], trainHost);
+  const start = await ab(['start', '2', '--weight', '0.5', '--key', 'customer_id']);
+  assert.equal(start.code, 0, start.stderr);
+  const startedAt = Date.now();
+  const seen: string[][] = [[], []];
+  const split = (arms: string) => arms.includes('1') && arms.includes('2');
+  while (!seen.every((s) => s.some(split))) {
+    assert.ok(
+      Date.now() - startedAt < 15_000,
+      `the nodes did not start the experiment: ${JSON.stringify(seen)}`,
+    );
+    for (const [i, n] of nodes.entries()) seen[i].push(await armsOn(n.url));
+  }
+  for (let k = 0; k < 5; k++) for (const [i, n] of nodes.entries()) seen[i].push(await armsOn(n.url));
+  const during = seen.map((s) => s.filter(split));
+  assert.equal(new Set([...during[0], ...during[1]]).size, 1, 'every customer on the same arm on both nodes');
+  const status = await ab(['status']);
+  assert.equal(status.code, 0, status.stderr);
+  const st = JSON.parse(status.stdout) as {
+    champion: { rows_logged: number };
+    challenger: { rows_logged: number };
+  };
+  const pattern = during[0][0];
+  const perRequest = { champion: pattern.split('1').length - 1, challenger: pattern.split('2').length - 1 };
+  const requests = during[0].length + during[1].length;
+  assert.deepEqual(
+    { champion: st.champion.rows_logged, challenger: st.challenger.rows_logged },
+    { champion: perRequest.champion * requests, challenger: perRequest.challenger * requests },
+  );
+  // Stopped on the training host: both nodes go back to the champion alone.
+  const stop = await ab(['stop']);
+  assert.equal(stop.code, 0, stop.stderr);
+  const stoppedAt = Date.now();
+  for (const n of nodes) {
+    while ((await armsOn(n.url)) !== '1'.repeat(customers.length)) {
+      assert.ok(Date.now() - stoppedAt < 15_000, 'a node kept the stopped experiment');
+    }
+  }
 });
