@@ -2,11 +2,13 @@
  * Human output of `tabflow models ...` (tables and one-line decisions); `--json` prints the
  * library's records instead.
  */
+
 import { dirname, relative } from 'node:path';
 import Table from 'cli-table3';
 import { describeGate, type GateResult } from '../promotion/gate.js';
 import type { PromotionDecision } from '../promotion/promote.js';
 import type { RebuildReport, RecoveryNote, VersionRecord } from '../registry/model-registry.js';
+import type { PublishedRun } from '../registry/run-publication.js';
 import type { VersionDiff } from '../registry/version-diff.js';
 import type { RegistryEvent } from '../store/registry-store.js';
 
@@ -216,4 +218,9 @@ export function recoveryLine(n: RecoveryNote): string {
   if (n.action === 'registered')
     return `registered ${where(n.path)} as v${n.version}: its save was killed before registering it`;
   return `warning: moved ${where(n.path)} to ${where(n.moved_to ?? '')}: ${n.reason}`;
+}
+
+/** `published run <id> to <store> (manifest <sha>, N new blobs)`: a run sent to the artifact store. */
+export function publishedLine(p: PublishedRun): string {
+  return `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)`;
 }

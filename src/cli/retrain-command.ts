@@ -3,11 +3,17 @@
  * data in, a registered challenger out, the gate's numbers printed, and the configured next step
  * (A/B test, promotion, or nothing) taken.
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { readRunConfig } from '../artifacts/run-config.js';
 import { UsageError } from '../core/errors.js';
 import { parseSince } from '../log/read-log.js';
 import { type RetrainOptions, retrain } from '../loop/retrain.js';
+import { publishRun } from '../registry/run-publication.js';
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import { resolveArtifactStorageConfig } from '../store/artifacts/artifacts-config.js';
+import { isModelsFolderStore, openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { DEFAULT_MODELS_DIR, type ModelsDirFlags, modelsDirOf } from './models-dir.js';
+import { publishedLine } from './models-format.js';
 import { createReporter } from './reporter.js';
 
 export interface RetrainCliOptions extends ModelsDirFlags {
@@ -31,8 +37,10 @@ export async function retrainCommand(opts: RetrainCliOptions): Promise<number> {
     );
   }
   const reporter = createReporter();
+  const store = await championArtifactStore(root);
   try {
     const r = await retrain({
+      publish: store ? (runDir) => publishRun(store, runDir) : undefined,
       root,
       newData: opts.data,
       fromFeedback: opts.fromFeedback,
@@ -50,6 +58,7 @@ export async function retrainCommand(opts: RetrainCliOptions): Promise<number> {
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       return 0;
     }
+    if (r.published) process.stdout.write(`${publishedLine(r.published)}\n`);
     const d = r.data.rows;
     process.stdout.write(
       `training set ${relative(process.cwd(), r.data.path)}: ${d.base} production rows + ${d.new_file} from file + ` +
@@ -66,7 +75,25 @@ export async function retrainCommand(opts: RetrainCliOptions): Promise<number> {
     return 0;
   } finally {
     reporter.stop();
+    await store?.close();
   }
+}
+
+/**
+ * The artifact store the production run was published to (`storage.artifacts` of its recorded
+ * config), so its challenger goes there too; null when it was not published (or there is no
+ * production run: `retrain` says so).
+ */
+async function championArtifactStore(root: string): Promise<ArtifactStore | null> {
+  let raw: Record<string, unknown>;
+  try {
+    raw = readRunConfig(join(root, 'production'));
+  } catch {
+    return null;
+  }
+  const { artifacts } = resolveArtifactStorageConfig(raw.storage);
+  if (artifacts === null || isModelsFolderStore(artifacts, root)) return null;
+  return openArtifactStore(artifacts);
 }
 
 function fmt(x: number): string {

@@ -15,7 +15,7 @@ import { filterCandidates } from '../train/candidates.js';
 import { TrainingPipeline } from '../train/training-pipeline.js';
 import { leaderboard } from './leaderboard.js';
 import { type ModelsDirFlags, modelsDirOf } from './models-dir.js';
-import { promotionLines } from './models-format.js';
+import { promotionLines, publishedLine } from './models-format.js';
 import { createReporter } from './reporter.js';
 
 export interface TrainOptions extends ModelsDirFlags {
@@ -172,12 +172,7 @@ function registrationLines(run: SaveResult, root: string): string[] {
   const lines = [
     `registered ${run.modelName} v${run.version}${stages} in ${relative(process.cwd(), root) || '.'}`,
   ];
-  if (run.published) {
-    const p = run.published;
-    lines.push(
-      `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)`,
-    );
-  }
+  if (run.published) lines.push(publishedLine(run.published));
   if (run.promotion) lines.push(...promotionLines(run.promotion, root));
   else if (run.promotionError) lines.push(`not promoted to production: ${run.promotionError}`);
   else lines.push('not published to production (one exists; use --promote to replace it through the gate)');

@@ -13,6 +13,7 @@ import { FeedbackStore, type LabelledRows } from '../log/feedback.js';
 import { evaluateGate, type GateResult, gateConfigOf } from '../promotion/gate.js';
 import { type PromotionDecision, promote } from '../promotion/promote.js';
 import { ModelRegistry, type VersionRecord } from '../registry/model-registry.js';
+import type { PublishedRun } from '../registry/run-publication.js';
 import { filterCandidates } from '../train/candidates.js';
 import { type PipelineEvent, TrainingPipeline } from '../train/training-pipeline.js';
 import { type ChampionConfig, readChampionConfig } from './champion-config.js';
@@ -46,6 +47,12 @@ export interface RetrainOptions {
   startAb?: (root: string, o: StartAbInput) => unknown | Promise<unknown>;
   onEvent?: (e: PipelineEvent) => void;
   now?: () => Date;
+  /**
+   * Publish the challenger's run folder to an artifact store before anything else uses it (the
+   * CLI passes `publishRun` on the champion's `storage.artifacts`), so hosts that serve from the
+   * store can load it — in an A/B test or once promoted.
+   */
+  publish?: (runDir: string) => Promise<PublishedRun>;
 }
 
 /** What a retrain did with a challenger that passed or failed the gate. */
@@ -54,6 +61,8 @@ export type RetrainAction = 'ab_started' | 'promoted' | 'registered' | 'kept';
 /** A retrain's data, champion and challenger, the gate's numbers, the action and one summary line. */
 export interface RetrainResult {
   data: RetrainDataReport;
+  /** Where the challenger was published (`RetrainOptions.publish`), when it was. */
+  published?: PublishedRun;
   champion: { version: number; run_id: string };
   challenger: { version: number; run_id: string };
   gate: GateResult;
@@ -97,7 +106,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     output: { ...cfg.output, dir: o.root, promote: 'never' },
     models: o.models ? filterCandidates(cfg.models, o.models) : cfg.models,
   };
-  const run = await new TrainingPipeline(next, { onEvent: o.onEvent, now: o.now }).run();
+  const run = await new TrainingPipeline(next, { onEvent: o.onEvent, now: o.now, publish: o.publish }).run();
 
   const reg = await ModelRegistry.open(o.root);
   try {
@@ -112,6 +121,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainResult> {
     });
     const base = {
       data,
+      ...(run.published ? { published: run.published } : {}),
       champion: { version: champion.version, run_id: champion.run_id },
       challenger: { version: challenger.version, run_id: challenger.run_id },
       gate,

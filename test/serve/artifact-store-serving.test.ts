@@ -6,7 +6,15 @@
  * A byte changed in the store or in the cache is refused with the file, expected and actual hash.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -207,6 +215,32 @@ test('serve follows the registry stage from the PostgreSQL store through a local
     (await predict(server2.url, records)).predictions.map((p) => p.prediction),
     want1,
   );
+});
+
+test("tabflow retrain publishes its challenger to the production run's artifact store", {
+  skip,
+  timeout: 300_000,
+}, async (t) => {
+  const { uri } = freshSchema(t);
+  const trainHost = mkdtempSync(join(tmpdir(), 'tabflow-train-host-'));
+  const models = join(trainHost, 'models');
+  const v1 = await trainPublished(trainHost, models, uri);
+  // New labelled rows: the last 200 of concrete (same columns).
+  const lines = readFileSync(DATA, 'utf8').trim().split('\n');
+  writeFileSync(join(trainHost, 'new.csv'), `${[lines[0], ...lines.slice(-200)].join('\n')}\n`);
+  const r = await tabflowInProcess(
+    ['retrain', '--data', 'new.csv', '--then', 'none', '--models-dir', models, '--json'],
+    trainHost,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { challenger: { run_id: string }; published?: { runId: string } };
+  assert.notEqual(out.challenger.run_id, v1.runId);
+  assert.equal(out.published?.runId, out.challenger.run_id);
+  // Another host materialises the challenger from the store alone.
+  const store = await openArtifactStore(uri);
+  t.after(() => store.close());
+  const m = await materialiseRun(store, out.challenger.run_id, join(trainHost, 'other-host-cache'));
+  assert.equal(InferencePipeline.load(m.dir).runId, out.challenger.run_id);
 });
 
 function readStampSha(cacheDir: string): string {
