@@ -190,6 +190,7 @@ export {
   type JoinedFeedback,
   type JoinQuery,
   type LabelledRow,
+  type LoggedFeedback,
   type LogSummary,
   logStoreOf,
   type NewFeedback,
