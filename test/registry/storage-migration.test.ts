@@ -214,7 +214,10 @@ describe('migrateStorage', { skip }, () => {
     );
     await assert.rejects(
       verify(),
-      code('migration_mismatch', /predictions rows: source 23 \(sha256 \w+\), target 23 \(sha256 \w+\)/),
+      code(
+        'migration_mismatch',
+        /predictions rows: source 23 \(sha256 \w+\), target 23 \(sha256 \w+\); first difference at row 4: source \{.*"prediction":13,.*target \{.*"prediction":13\.5,/,
+      ),
     );
     await pgQuery(
       `UPDATE "${schema}".predictions SET prediction = prediction - 0.5 WHERE request_id = 'req-3'`,
@@ -228,7 +231,10 @@ describe('migrateStorage', { skip }, () => {
     await pgQuery(`DELETE FROM "${schema}".aliases`);
     await assert.rejects(
       verify(),
-      code('migration_mismatch', /registry aliases: source 1 .*\n.*registry events: source/s),
+      code(
+        'migration_mismatch',
+        /registry aliases: source 1 .*first difference at #1: source \{"alias":"champion".*target \(none\)\n.*registry events: source .*first difference at #\d+: source \{.*"reason"/s,
+      ),
     );
     await pgQuery(`DROP SCHEMA "${schema}" CASCADE`);
 

@@ -20,39 +20,61 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** The registry's parts, in the order they are compared. */
+export const REGISTRY_PARTS = ['versions', 'stages', 'aliases', 'events', 'meta'] as const;
+/** A part of the registry. */
+export type RegistryPart = (typeof REGISTRY_PARTS)[number];
+
+/** Every record of a registry by part, as compared: events without ids, meta without the backend's. */
+export type RegistrySnapshot = Record<RegistryPart, unknown[]>;
+
 /** A registry's records by part: counts and a sha256 of each. */
-export interface RegistryDigest {
-  versions: number;
-  stages: number;
-  aliases: number;
-  events: number;
-  meta: number;
-  /** sha256 of each part's canonical text. */
-  sha256: { versions: string; stages: string; aliases: string; events: string; meta: string };
+export type RegistryDigest = Record<RegistryPart, number> & { sha256: Record<RegistryPart, string> };
+
+/** Read every record of `store`. */
+export async function registrySnapshot(store: RegistryStore): Promise<RegistrySnapshot> {
+  return {
+    versions: await store.listVersions(),
+    stages: await store.getStages(),
+    aliases: await store.getAliases(),
+    events: (await store.listEvents()).map(({ id: _, ...rest }) => rest),
+    meta: Object.entries(await store.listMeta()).filter(([k]) => !BACKEND_META_KEYS.has(k)),
+  };
+}
+
+/** Counts and sha256 of each part of a snapshot. */
+export function digestOf(snap: RegistrySnapshot): RegistryDigest {
+  const hash = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
+  const out = { sha256: {} } as RegistryDigest;
+  for (const part of REGISTRY_PARTS) {
+    out[part] = snap[part].length;
+    out.sha256[part] = hash(snap[part]);
+  }
+  return out;
 }
 
 /** Read every record of `store` and digest it. */
 export async function registryDigest(store: RegistryStore): Promise<RegistryDigest> {
-  const versions = await store.listVersions();
-  const stages = await store.getStages();
-  const aliases = await store.getAliases();
-  const events = (await store.listEvents()).map(({ id: _, ...rest }) => rest);
-  const meta = Object.entries(await store.listMeta()).filter(([k]) => !BACKEND_META_KEYS.has(k));
-  const hash = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
-  return {
-    versions: versions.length,
-    stages: stages.length,
-    aliases: aliases.length,
-    events: events.length,
-    meta: meta.length,
-    sha256: {
-      versions: hash(versions),
-      stages: hash(stages),
-      aliases: hash(aliases),
-      events: hash(events),
-      meta: hash(meta),
-    },
+  return digestOf(await registrySnapshot(store));
+}
+
+/** The parts whose count or sha256 differ. */
+export function differingParts(a: RegistryDigest, b: RegistryDigest): RegistryPart[] {
+  return REGISTRY_PARTS.filter((p) => a[p] !== b[p] || a.sha256[p] !== b.sha256[p]);
+}
+
+/** The first item of two lists that differs, as `#i: source … target …` (texts cut short). */
+export function firstDifference(a: readonly unknown[], b: readonly unknown[]): string {
+  const cut = (v: unknown) => {
+    const t = v === undefined ? '(none)' : canonicalJson(v);
+    return t.length > 160 ? `${t.slice(0, 157)}...` : t;
   };
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i >= a.length || i >= b.length || canonicalJson(a[i]) !== canonicalJson(b[i])) {
+      return `first difference at #${i + 1}: source ${cut(a[i])}, target ${cut(b[i])}`;
+    }
+  }
+  return 'no item differs';
 }
 
 /** Rows read in order: how many and the sha256 of their canonical lines. */
@@ -66,10 +88,13 @@ export class RowHasher {
   private readonly h: Hash = createHash('sha256');
   rows = 0;
 
-  add(row: LoggedPrediction | LoggedFeedback): void {
+  /** Hash `row` (without its id); returns its canonical line. */
+  add(row: LoggedPrediction | LoggedFeedback): string {
     const { id: _, ...rest } = row;
-    this.h.update(canonicalJson(rest)).update('\n');
+    const line = canonicalJson(rest);
+    this.h.update(line).update('\n');
     this.rows++;
+    return line;
   }
 
   /** The digest so far (the hasher stays usable). */
@@ -94,4 +119,26 @@ export async function feedbackDigest(log: PredictionStore, limit?: number): Prom
     if (limit !== undefined && h.rows >= limit) break;
   }
   return h.digest();
+}
+
+/** Two row streams read side by side: their digests and where they first differ (null: nowhere). */
+export async function compareRows<R extends LoggedPrediction | LoggedFeedback>(
+  source: AsyncIterable<R>,
+  target: AsyncIterable<R>,
+): Promise<{ source: RowsDigest; target: RowsDigest; first: string | null }> {
+  const [a, b] = [source[Symbol.asyncIterator](), target[Symbol.asyncIterator]()];
+  const [ha, hb] = [new RowHasher(), new RowHasher()];
+  let first: string | null = null;
+  const cut = (t: string) => (t.length > 200 ? `${t.slice(0, 197)}...` : t);
+  for (;;) {
+    const [x, y] = await Promise.all([a.next(), b.next()]);
+    if (x.done && y.done) break;
+    const lx = x.done ? '(none)' : ha.add(x.value);
+    const ly = y.done ? '(none)' : hb.add(y.value);
+    if (first === null && lx !== ly) {
+      const n = Math.max(ha.rows, hb.rows);
+      first = `first difference at row ${n}: source ${cut(lx)}, target ${cut(ly)}`;
+    }
+  }
+  return { source: ha.digest(), target: hb.digest(), first };
 }

@@ -16,7 +16,7 @@ import { parseStoreUri } from '../../store/store-uri.js';
 import { type ArtifactsCopy, copyArtifacts, type RunSource } from './copy-artifacts.js';
 import { copyLog, type TableCopy } from './copy-log.js';
 import { copyRegistry } from './copy-registry.js';
-import { type RegistryDigest, registryDigest } from './digests.js';
+import { differingParts, type RegistryDigest, registryDigest } from './digests.js';
 import { type Verification, verifyMigration } from './verify-migration.js';
 
 /** Where a project's storage is read from. */
@@ -78,7 +78,6 @@ export async function migrateStorage(o: MigrateOptions): Promise<MigrationReport
     const t = await openTarget(o, s);
     try {
       const report = await copyAll(o, s, t);
-      o.onProgress?.({ step: 'verify', done: 0, total: 1 });
       const verified = await verifyMigration(s, t, t.artifacts, (done, total) =>
         o.onProgress?.({ step: 'verify', done, total }),
       );
@@ -260,13 +259,13 @@ async function refuseNonEmpty(
     );
   }
   if (held.versions + held.events + held.stages + held.aliases === 0) return;
-  const want = await registryDigest(s.registry);
-  if (JSON.stringify(want) !== JSON.stringify(held)) {
+  const differ = differingParts(await registryDigest(s.registry), held);
+  if (differ.length) {
     throw new UsageError(
       'target_not_empty',
-      `--resume: the registry at ${t.registry.location} (${held.versions} versions, ${held.events} events) is not ` +
-        `the one at ${s.registry.location} (${want.versions} versions, ${want.events} events): it holds another ` +
-        'project, or the source changed since; migrate into an empty store',
+      `--resume: the registry at ${t.registry.location} is not the one at ${s.registry.location} ` +
+        `(their ${differ.join(', ')} differ): it holds another project, or the source changed since the ` +
+        'migration that stopped; migrate into an empty store',
     );
   }
 }

@@ -7,15 +7,17 @@
  */
 import { DataError, TabflowError } from '../../core/errors.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
-import type { PredictionStore } from '../../store/prediction-store.js';
+import type { LoggedFeedback, LoggedPrediction, PredictionStore } from '../../store/prediction-store.js';
 import type { RegistryStore, StoredVersion } from '../../store/registry-store.js';
 import { runManifest } from '../run-publication.js';
 import {
-  feedbackDigest,
-  predictionsDigest,
+  compareRows,
+  differingParts,
+  digestOf,
+  firstDifference,
   type RegistryDigest,
   type RowsDigest,
-  registryDigest,
+  registrySnapshot,
 } from './digests.js';
 
 /** What was compared, and found equal. */
@@ -44,30 +46,19 @@ export async function verifyMigration(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Verification> {
   const problems: string[] = [];
-  const [a, b] = [await registryDigest(source.registry), await registryDigest(target.registry)];
-  for (const part of ['versions', 'stages', 'aliases', 'events', 'meta'] as const) {
-    if (a[part] !== b[part] || a.sha256[part] !== b.sha256[part]) {
-      problems.push(
-        `registry ${part}: source ${describe(a[part], a.sha256[part])}, target ${describe(b[part], b.sha256[part])}`,
-      );
-    }
+  const [sa, sb] = [await registrySnapshot(source.registry), await registrySnapshot(target.registry)];
+  onProgress?.(0, artifacts ? sa.versions.length : 0);
+  const [a, b] = [digestOf(sa), digestOf(sb)];
+  for (const part of differingParts(a, b)) {
+    problems.push(
+      `registry ${part}: source ${describe(a[part], a.sha256[part])}, target ${describe(b[part], b.sha256[part])}; ` +
+        firstDifference(sa[part], sb[part]),
+    );
   }
-  const none: RowsDigest = { rows: 0, sha256: '' };
-  const rows = async (log: PredictionStore | null, f: typeof predictionsDigest) => (log ? f(log) : none);
-  const predictions = compareRows(
-    'predictions',
-    await rows(source.log, predictionsDigest),
-    await rows(target.log, predictionsDigest),
-    problems,
-  );
-  const feedback = compareRows(
-    'feedback',
-    await rows(source.log, feedbackDigest),
-    await rows(target.log, feedbackDigest),
-    problems,
-  );
+  const predictions = await rowsOf('predictions', (l) => l.predictions(), source.log, target.log, problems);
+  const feedback = await rowsOf('feedback', (l) => l.feedbackRows(), source.log, target.log, problems);
   const checked = artifacts
-    ? await verifyRuns(await source.registry.listVersions(), artifacts, problems, onProgress)
+    ? await verifyRuns(sa.versions as StoredVersion[], artifacts, problems, onProgress)
     : null;
   if (problems.length) {
     throw new DataError(
@@ -85,14 +76,23 @@ function describe(n: number, sha: string): string {
   return `${n} (sha256 ${sha.slice(0, 12)})`;
 }
 
-function compareRows(table: string, a: RowsDigest, b: RowsDigest, problems: string[]): RowsDigest {
-  // An empty side hashes to '' or to the empty digest: both mean no rows.
-  if (a.rows !== b.rows || (a.rows > 0 && a.sha256 !== b.sha256)) {
+async function* nothing<R>(): AsyncGenerator<R> {}
+
+/** Both sides' rows of a table read side by side; a difference is added to `problems`. */
+async function rowsOf<R extends LoggedPrediction | LoggedFeedback>(
+  table: string,
+  read: (log: PredictionStore) => AsyncIterable<R>,
+  source: PredictionStore | null,
+  target: PredictionStore | null,
+  problems: string[],
+): Promise<RowsDigest> {
+  const c = await compareRows(source ? read(source) : nothing<R>(), target ? read(target) : nothing<R>());
+  if (c.first !== null) {
     problems.push(
-      `${table} rows: source ${describe(a.rows, a.sha256)}, target ${describe(b.rows, b.sha256)}`,
+      `${table} rows: source ${describe(c.source.rows, c.source.sha256)}, target ${describe(c.target.rows, c.target.sha256)}; ${c.first}`,
     );
   }
-  return a;
+  return c.source;
 }
 
 /** Each version's run in `store`: manifest, metadata.json, recorded files, readable blobs. */
