@@ -20,6 +20,7 @@ import {
   type PredictionStore,
   type RegistryStore,
   runRef,
+  startServer,
 } from '../../src/internal.js';
 import { tabflowInProcess } from '../helpers/cli.js';
 import { collect } from '../helpers/collect.js';
@@ -186,6 +187,20 @@ describe('migrateStorage', { skip }, () => {
           .map((r) => r.prediction);
       assert.deepEqual(predict(m.dir), predict(join(root, v.run_dir)), `v${v.version}`);
     }
+
+    // A serving host with only the URIs serves the migrated production version from the store.
+    const server = await startServer({
+      stage: 'production',
+      modelsDir: host,
+      port: 0,
+      logFile: false,
+      signals: [],
+      reloadPollMs: 0,
+      artifacts: { artifacts: to.artifacts, cacheDir: join(host, 'serve-cache'), registry: to.registry },
+    });
+    t.after(() => server.close());
+    assert.equal(server.model.version, 1);
+    assert.equal(server.model.run_id, want.versions[0].run_id);
 
     // Run again: refused, naming what the target holds and the flag; --resume copies nothing more.
     await assert.rejects(
