@@ -321,4 +321,30 @@ describe('migrateStorage', { skip }, () => {
     );
     assert.ok(readdirSync(root).includes('registry.sqlite'));
   });
+
+  it('moves a PostgreSQL project back to a models folder, its runs copied from the artifact store', async (t) => {
+    const root = await project();
+    const { to: pg } = target(t);
+    await migrateStorage({ from: source(root), to: pg });
+    const back = mkdtempSync(join(tmpdir(), 'tabflow-migrated-back-'));
+    const to = {
+      registry: `sqlite:${join(back, 'registry.sqlite')}`,
+      log: `sqlite:${join(back, 'predictions.sqlite')}`,
+      artifacts: `file:${join(back, 'artifacts')}`,
+    };
+    const from = { registry: pg.registry, log: pg.log, runs: { artifacts: pg.artifacts } };
+    const r = await migrateStorage({ from, to });
+    assert.equal(r.artifacts?.runs, 3);
+    assert.equal(r.verified.artifacts?.runs, 3);
+    assert.deepEqual(
+      await contents(to.registry, to.log),
+      await contents(source(root).registry, source(root).log),
+    );
+    // Without the store holding its runs, a store URI as source cannot publish them.
+    const { to: other } = target(t);
+    await assert.rejects(
+      migrateStorage({ from: { ...from, runs: null }, to: other }),
+      code('missing_option', /--from-artifacts/),
+    );
+  });
 });
