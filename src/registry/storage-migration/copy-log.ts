@@ -65,7 +65,7 @@ export async function copyLog(
     async (rows: LoggedPrediction[]) => {
       await target.append(rows.map(withoutId<NewPrediction>));
     },
-    { ...o, where: `${target.location}` },
+    { ...o, where: target.location },
   );
   const feedback = await copyTable(
     'feedback',
@@ -85,7 +85,7 @@ export async function copyLog(
         );
       }
     },
-    { ...o, where: `${target.location}` },
+    { ...o, where: target.location },
   );
   return { predictions, feedback };
 }

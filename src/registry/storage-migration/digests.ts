@@ -6,7 +6,13 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { LoggedFeedback, LoggedPrediction, PredictionStore } from '../../store/prediction-store.js';
-import type { RegistryStore } from '../../store/registry-store.js';
+import type {
+  AliasRow,
+  RegistryEvent,
+  RegistryStore,
+  StageRow,
+  StoredVersion,
+} from '../../store/registry-store.js';
 
 /** Meta rows a backend writes itself on open (its schema version): never copied nor compared. */
 export const BACKEND_META_KEYS: ReadonlySet<string> = new Set(['schema_version']);
@@ -26,7 +32,13 @@ export const REGISTRY_PARTS = ['versions', 'stages', 'aliases', 'events', 'meta'
 export type RegistryPart = (typeof REGISTRY_PARTS)[number];
 
 /** Every record of a registry by part, as compared: events without ids, meta without the backend's. */
-export type RegistrySnapshot = Record<RegistryPart, unknown[]>;
+export interface RegistrySnapshot {
+  versions: StoredVersion[];
+  stages: StageRow[];
+  aliases: AliasRow[];
+  events: Omit<RegistryEvent, 'id'>[];
+  meta: [string, string][];
+}
 
 /** A registry's records by part: counts and a sha256 of each. */
 export type RegistryDigest = Record<RegistryPart, number> & { sha256: Record<RegistryPart, string> };

@@ -57,9 +57,7 @@ export async function verifyMigration(
   }
   const predictions = await rowsOf('predictions', (l) => l.predictions(), source.log, target.log, problems);
   const feedback = await rowsOf('feedback', (l) => l.feedbackRows(), source.log, target.log, problems);
-  const checked = artifacts
-    ? await verifyRuns(sa.versions as StoredVersion[], artifacts, problems, onProgress)
-    : null;
+  const checked = artifacts ? await verifyRuns(sa.versions, artifacts, problems, onProgress) : null;
   if (problems.length) {
     throw new DataError(
       'migration_mismatch',
