@@ -167,6 +167,17 @@ export {
   runManifest,
   runRef,
 } from './registry/run-publication.js';
+// tabflow storage migrate (issue 13): a project's stores and runs copied to another storage, verified.
+export {
+  type MigrateOptions,
+  type MigrationProgress,
+  type MigrationReport,
+  type MigrationSource,
+  type MigrationTarget,
+  migrateStorage,
+  type Verification,
+  verifyMigration,
+} from './registry/storage-migration/index.js';
 export { monitoringHtml } from './report/monitor-html.js';
 export { runReportHtml } from './report/run-html.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
@@ -190,6 +201,7 @@ export {
   type JoinedFeedback,
   type JoinQuery,
   type LabelledRow,
+  type LoggedFeedback,
   type LogSummary,
   logStoreOf,
   type NewFeedback,

@@ -24,6 +24,7 @@ import {
   addWorkerCommand,
   type SetCode,
 } from './run-commands.js';
+import { addStorageCommand } from './storage-command.js';
 import { addStorageOption } from './storage-option.js';
 import { addUiCommand } from './ui-command.js';
 
@@ -52,6 +53,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   addMonitorCommand(program, setCode);
   addRetrainCommand(program, setCode);
   addAbCommand(program, setCode);
+  addStorageCommand(program, setCode);
   addUiCommand(program, setCode);
   try {
     await program.parseAsync(argv);

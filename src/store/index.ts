@@ -18,6 +18,7 @@ export type {
   JoinedFeedback,
   JoinQuery,
   LabelledRow,
+  LoggedFeedback,
   LoggedPrediction,
   LogQuery,
   LogSummary,

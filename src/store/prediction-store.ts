@@ -94,6 +94,11 @@ export interface NewFeedback {
   source: string;
 }
 
+/** One stored actual, as its row holds it. */
+export interface LoggedFeedback extends NewFeedback {
+  id: number;
+}
+
 /** Which joined rows to read. */
 export interface JoinQuery {
   since?: number;
@@ -153,6 +158,11 @@ export interface PredictionStore {
   addFeedback(rows: readonly NewFeedback[]): Promise<boolean[]>;
   /** Number of actuals stored. */
   feedbackCount(): Promise<number>;
+  /**
+   * Every stored actual as its row holds it, streamed in id order (arrival order); nothing for a
+   * log never opened for feedback. What `tabflow storage migrate` copies and compares.
+   */
+  feedbackRows(): AsyncIterable<LoggedFeedback>;
   /** Logged predictions (status ok, with a prediction) joined with their actuals, oldest first. */
   joined(q?: JoinQuery): Promise<JoinedFeedback>;
   /** Every actual recorded in the time range (by arrival), oldest first, with its row's inputs. */

@@ -138,6 +138,8 @@ export interface RegistryStore {
   getMeta(key: string): Promise<string | null>;
   /** Insert or replace a key/value row. */
   setMeta(key: string, value: string): Promise<void>;
+  /** Every key/value row, ordered by key (what `tabflow storage migrate` copies and compares). */
+  listMeta(): Promise<Record<string, string>>;
   /** Inserts with the next version number (1, 2, ...) and returns it; a run registers once. */
   insertVersion(v: NewVersion): Promise<number>;
   /** A version by number, or null. */

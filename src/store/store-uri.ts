@@ -29,6 +29,14 @@ export interface StoreUri {
 }
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
+/** The schema of a `postgres://` store URI without `?schema=`. */
+export const DEFAULT_PG_SCHEMA = 'tabflow';
+
+/** The schema a checked `postgres://` store URI names (its `?schema=`, else DEFAULT_PG_SCHEMA). */
+export function postgresSchemaOf(uri: string): string {
+  return new URL(uri).searchParams.get('schema') ?? DEFAULT_PG_SCHEMA;
+}
+
 /** A PostgreSQL schema tabflow accepts (an unquoted identifier; store/postgres repeats it). */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -109,6 +109,7 @@ export function predictionStoreConformance(location: StoreLocation): void {
       prediction(2, { request_id: 'many', row: 1, arm: 'champion', experiment_id: 'ab-1' }),
       prediction(3, { status: 'rejected', prediction: null }),
     ]);
+    assert.deepEqual(await collect(log.feedbackRows()), [], 'a log never opened for feedback has none');
     await log.close();
     const s = await at.open('feedback');
     try {
@@ -133,6 +134,16 @@ export function predictionStoreConformance(location: StoreLocation): void {
         [true, true, false, true],
       );
       assert.equal(await s.feedbackCount(), 3);
+      assert.deepEqual(
+        (await collect(s.feedbackRows())).map(({ id: _, ...rest }) => rest),
+        [fb('req-0', 0, 11), fb('many', 1, 13, 6), fb('req-3', 0, 7, 7)],
+        'every stored actual, as stored, in arrival order (the refused one left out)',
+      );
+      const fbIds = (await collect(s.feedbackRows())).map((r) => r.id);
+      assert.ok(
+        fbIds.every((id, i) => i === 0 || id > fbIds[i - 1]),
+        'in id order',
+      );
       const j = await s.joined();
       assert.equal(j.n, 2, 'the rejected row has no prediction to judge');
       assert.deepEqual([...j.actual], [11, 13]);

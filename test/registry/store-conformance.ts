@@ -67,6 +67,12 @@ export function storeConformance(make: () => RegistryStore | Promise<RegistrySto
       await s.setMeta('model_name', 'a');
       await s.setMeta('model_name', 'b');
       assert.equal(await s.getMeta('model_name'), 'b');
+      await s.setMeta('a_key', 'first');
+      const meta = await s.listMeta();
+      assert.equal(meta.model_name, 'b');
+      assert.equal(meta.a_key, 'first');
+      const keys = Object.keys(meta);
+      assert.deepEqual(keys, [...keys].sort(), 'ordered by key');
       for (let i = 0; i < 5; i++) {
         await s.addEvent({
           ts: `t${i}`,

@@ -7,9 +7,10 @@
  */
 import pg from 'pg';
 import { DataError } from '../../core/errors.js';
+import { DEFAULT_PG_SCHEMA, postgresSchemaOf } from '../store-uri.js';
 
-/** The schema a URI without `?schema=` uses. */
-export const DEFAULT_SCHEMA = 'tabflow';
+/** The schema a URI without `?schema=` uses (defined with the URI rules). */
+export const DEFAULT_SCHEMA = DEFAULT_PG_SCHEMA;
 
 /** What a `postgres://…` URI names: where to connect and the schema of the tables. */
 export interface PgTarget {
@@ -26,7 +27,7 @@ export interface PgTarget {
  */
 export function parsePgTarget(uri: string): PgTarget {
   const url = new URL(uri);
-  const schema = url.searchParams.get('schema') ?? DEFAULT_SCHEMA;
+  const schema = postgresSchemaOf(uri);
   url.searchParams.delete('schema');
   const connectionString = url.toString();
   const shown = new URL(url.toString());

@@ -11,6 +11,7 @@ import type {
   JoinedFeedback,
   JoinQuery,
   LabelledRow,
+  LoggedFeedback,
   LoggedPrediction,
   LogQuery,
   LogSummary,
@@ -146,6 +147,25 @@ export class PostgresPredictionStore implements PredictionStore {
       null,
     );
     return r?.rows[0].n ?? 0;
+  }
+
+  /** Keyset pages on the id, as `predictions` reads; nothing when the log has no feedback table. */
+  async *feedbackRows(): AsyncGenerator<LoggedFeedback> {
+    let after = 0;
+    for (;;) {
+      const page = await this.orEmpty(
+        () =>
+          this.pool.query<LoggedFeedback>(
+            `SELECT id, ts, request_id, "row", actual, source FROM feedback WHERE id > $1 ORDER BY id LIMIT ${PAGE}`,
+            [after],
+          ),
+        null,
+      );
+      if (page === null) return;
+      for (const r of page.rows) yield r;
+      if (page.rows.length < PAGE) return;
+      after = page.rows[page.rows.length - 1].id;
+    }
   }
 
   joined(q: JoinQuery = {}): Promise<JoinedFeedback> {

@@ -118,6 +118,11 @@ export class SqlRegistryStore implements RegistryStore {
       .execute();
   }
 
+  async listMeta(): Promise<Record<string, string>> {
+    const rows = await this.q.selectFrom('registry_meta').selectAll().orderBy('key').execute();
+    return Object.fromEntries(rows.map((r) => [String(r.key), String(r.value)]));
+  }
+
   async insertVersion(v: NewVersion): Promise<number> {
     const top = await this.q
       .selectFrom('versions')

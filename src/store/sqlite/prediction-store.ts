@@ -14,6 +14,7 @@ import type {
   JoinedFeedback,
   JoinQuery,
   LabelledRow,
+  LoggedFeedback,
   LoggedPrediction,
   LogQuery,
   LogSummary,
@@ -167,6 +168,29 @@ export class SqlitePredictionStore implements PredictionStore {
 
   async feedbackCount(): Promise<number> {
     return this.named(() => this.db.prepare('SELECT count(*) FROM feedback').pluck().get() as number);
+  }
+
+  async *feedbackRows(): AsyncGenerator<LoggedFeedback> {
+    const rows = this.named(() => {
+      const has = this.db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feedback'")
+        .get();
+      if (!has) return null;
+      const stmt = this.db.prepare(
+        'SELECT id, ts, request_id, row, actual, source FROM feedback ORDER BY id',
+      );
+      return stmt.iterate() as IterableIterator<LoggedFeedback>;
+    });
+    if (!rows) return;
+    try {
+      for (;;) {
+        const next = this.named(() => rows.next());
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      rows.return?.();
+    }
   }
 
   async joined(q: JoinQuery = {}): Promise<JoinedFeedback> {
