@@ -5,7 +5,7 @@
  * (keyboard focus, values typed into fields) kept across a redraw. A refresh that fails is tried
  * again at the next period.
  */
-import { h } from './dom.js';
+import { type Child, h } from './dom.js';
 
 /** The period of the self-refreshing pages. */
 export const REFRESH_MS = 5000;
@@ -74,7 +74,7 @@ export function showing(route: string): boolean {
  * The page's refresh state (`refreshing every 5 s` / `paused`) and its pause button
  * (`#refresh-toggle`, aria-pressed when paused); the button updates both in place.
  */
-export function refreshControls(route: string): HTMLElement[] {
+export function refreshControls(route: string): Child[] {
   const state = h('span', { id: 'refresh-state' });
   const toggle = h('button', { type: 'button', id: 'refresh-toggle' });
   const show = () => {
@@ -93,7 +93,7 @@ export function refreshControls(route: string): HTMLElement[] {
     }
   });
   show();
-  return [state, toggle];
+  return [state, ' ', toggle];
 }
 
 /**
