@@ -11,9 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ExperimentsJson } from '../../src/ui/api-types.js';
 import { type RunningUi, startUi } from '../../src/ui/index.js';
-import { abServer, trainVersions } from '../experiment/ab-fixture.js';
+import { abServer, replayTraffic, trainVersions } from '../experiment/ab-fixture.js';
 import { tabflowInProcess } from '../helpers/cli.js';
-import { replayTraffic } from './ab-traffic.js';
 import { axeViolations, browserMissing, launch, rendered } from './browser.js';
 
 const TOKEN = 'experiments-live-admin-token';
@@ -48,6 +47,17 @@ async function refreshedAfter(page: Page, before: string | null): Promise<void> 
   await page.waitForFunction(
     (t) => document.getElementById('experiments-as-of')?.textContent !== t,
     before,
+    REFRESH_WAIT,
+  );
+}
+
+/** Waits until the page shows `n` actuals in the challenger's row (a refresh drew them). */
+async function challengerActualsShown(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(
+    (want) =>
+      document.querySelector('section[data-status="running"] tr[data-arm="challenger"] td[data-col="n"]')
+        ?.textContent === String(want),
+    n,
     REFRESH_WAIT,
   );
 }
@@ -120,16 +130,10 @@ describe('the experiments page, live', { timeout: 240_000, skip: browserMissing(
     await page.focus(`#run-${id}-challenger`);
     const { app } = await abServer(root);
     try {
-      await replayTraffic(app, 0, 200);
+      assert.equal(await replayTraffic(app, 0, 200), 200);
       const s = await abStatus();
       assert.ok(s.challenger.n > 0 && s.champion.n > 0, 'both arms have actuals');
-      await page.waitForFunction(
-        (n) =>
-          document.querySelector('section[data-status="running"] tr[data-arm="challenger"] td[data-col="n"]')
-            ?.textContent === String(n),
-        s.challenger.n,
-        REFRESH_WAIT,
-      );
+      await challengerActualsShown(page, s.challenger.n);
       assertSameArm(await armOnPage(page, 'champion'), s.champion);
       assertSameArm(await armOnPage(page, 'challenger'), s.challenger);
       assert.equal(
@@ -151,15 +155,9 @@ describe('the experiments page, live', { timeout: 240_000, skip: browserMissing(
       await page.focus('#stop');
       await page.keyboard.press('Enter');
       await page.waitForSelector('dialog[open] #dialog-confirm');
-      await replayTraffic(app, 200, 320);
+      assert.equal(await replayTraffic(app, 200, 320), 120);
       const more = await abStatus();
-      await page.waitForFunction(
-        (n) =>
-          document.querySelector('section[data-status="running"] tr[data-arm="challenger"] td[data-col="n"]')
-            ?.textContent === String(n),
-        more.challenger.n,
-        REFRESH_WAIT,
-      );
+      await challengerActualsShown(page, more.challenger.n);
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'dialog-confirm');
       await page.keyboard.press('Enter');
     } finally {

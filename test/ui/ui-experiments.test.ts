@@ -10,9 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { ExperimentsJson } from '../../src/ui/api-types.js';
 import { type RunningUi, startUi } from '../../src/ui/index.js';
-import { abServer, trainVersions } from '../experiment/ab-fixture.js';
+import { abServer, replayTraffic, trainVersions } from '../experiment/ab-fixture.js';
 import { tabflowInProcess } from '../helpers/cli.js';
-import { replayTraffic } from './ab-traffic.js';
 import { axeViolations, browserMissing, launch, rendered } from './browser.js';
 
 const TOKEN = 'experiments-admin-token-01';
@@ -73,7 +72,7 @@ describe('the experiments page', { timeout: 240_000 }, () => {
   it('shows per-arm traffic and accuracy, and the test exactly as tabflow ab status computes it', async () => {
     const { app } = await abServer(root);
     try {
-      await replayTraffic(app, 0, 320);
+      assert.equal(await replayTraffic(app, 0, 320), 320);
     } finally {
       await app.close();
     }
