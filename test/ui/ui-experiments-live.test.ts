@@ -4,7 +4,8 @@
  * survives a refresh), seen running in the page and in `tabflow ab status --json` with the same
  * numbers; traffic with actuals replayed to a server following it, and the page's arms and test
  * catching up without Refresh — redrawing only those, so the buttons, the typed token, the
- * keyboard focus and an open Stop dialog stay — then stopped through that dialog.
+ * keyboard focus and an open Stop dialog stay — then stopped through that dialog. An experiment
+ * started and stopped elsewhere redraws the page by itself, with a line saying what changed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -173,5 +174,26 @@ describe('the experiments page, live', { timeout: 240_000, skip: browserMissing(
     const after = await tabflowInProcess(['ab', 'status', '--json', '--dir', root], root);
     assert.notEqual(after.code, 0);
     assert.match(after.stderr, /No experiment is running/);
+  });
+
+  it('draws an experiment started, then stopped, elsewhere by itself, and says so', async () => {
+    // The page the test before left on the start form.
+    const page = (browser as Browser).contexts()[0].pages()[0];
+    const r = await fetch(ui.url.replace(/\/ui\/$/, '/api/experiments/start'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-tabflow-ui': '1', 'content-type': 'application/json' },
+      body: JSON.stringify({ challenger: 2, weight: 0.2 }),
+    });
+    assert.equal(r.status, 200, await r.clone().text());
+    const { id } = (await r.json()) as { id: string };
+    await page.waitForSelector(`section[data-status="running"][data-experiment="${id}"]`, REFRESH_WAIT);
+    assert.equal(await page.textContent('#experiments-status'), `${id} was started elsewhere.`);
+    assert.equal(await page.$('#start-form'), null, 'no start form while one runs');
+    assert.equal(await page.inputValue('#admin-token'), TOKEN);
+    // Stopped from the command line: the start form comes back.
+    const stop = await tabflowInProcess(['ab', 'stop', '--dir', root], root);
+    assert.equal(stop.code, 0, stop.stderr);
+    await page.waitForSelector('#start-form', REFRESH_WAIT);
+    assert.equal(await page.textContent('#experiments-status'), `${id} ended elsewhere.`);
   });
 });
