@@ -17,8 +17,7 @@ import { before, describe, it } from 'node:test';
 import { UsageError } from '../../src/core/errors.js';
 import { experimentStatus, startExperiment, stopExperiment } from '../../src/experiment/ab-service.js';
 import { ModelRegistry } from '../../src/registry/index.js';
-import { serverIdle } from '../../src/serve/index.js';
-import { abServer, concreteRows, trainVersions } from '../experiment/ab-fixture.js';
+import { abServer, concreteRows, replayTraffic, trainVersions } from '../experiment/ab-fixture.js';
 import { tabflowAsync, tabflowInProcess } from '../helpers/cli.js';
 
 const rows = concreteRows();
@@ -43,27 +42,6 @@ function json(r: { code: number; stdout: string; stderr: string }) {
   return JSON.parse(r.stdout);
 }
 
-type App = Awaited<ReturnType<typeof abServer>>['app'];
-
-/** Send rows [from, to) in requests of 4 (each row its own customer), then their true actuals. */
-async function traffic(app: App, from: number, to: number): Promise<number> {
-  const items: { request_id: string; row: number; actual: number }[] = [];
-  for (let i = from; i < to; i += 4) {
-    const batch = rows
-      .slice(i, Math.min(to, i + 4))
-      .map((r, j) => ({ ...r.record, customer_id: `c${i + j}` }));
-    const r = await app.inject({ method: 'POST', url: '/predict', payload: batch });
-    assert.equal(r.statusCode, 200, r.body);
-    const id = JSON.parse(r.body).request_id;
-    batch.forEach((_, j) => {
-      items.push({ request_id: id, row: j, actual: rows[i + j].actual });
-    });
-  }
-  await serverIdle(app);
-  const fb = await app.inject({ method: 'POST', url: '/feedback', payload: { feedback: items } });
-  return JSON.parse(fb.body).accepted;
-}
-
 describe('tabflow ab', { timeout: 120_000 }, () => {
   it('promotes a significantly better challenger through the gate, and records why', async () => {
     // This one as a child process, as a user runs it.
@@ -79,7 +57,7 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
 
     const { app, source, experiments } = await abServer(better);
     assert.ok(experiments.current());
-    assert.equal(await traffic(app, 0, 20), 20);
+    assert.equal(await replayTraffic(app, 0, 20), 20);
     const early = json(await ab(['status', '--json'], better));
     assert.equal(early.verdict, 'insufficient_data');
     assert.equal(early.ready, false);
@@ -87,7 +65,7 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     assert.equal(tooEarly.code, 2);
     assert.match(tooEarly.stderr, /not ready to conclude.*--force/s);
 
-    assert.equal(await traffic(app, 20, 300), 280);
+    assert.equal(await replayTraffic(app, 20, 300), 280);
     const s = json(await ab(['status', '--json'], better));
     assert.equal(s.champion.n + s.challenger.n, 300);
     assert.ok(s.challenger.n > 100 && s.champion.n > 100, `${s.champion.n} / ${s.challenger.n}`);
@@ -132,7 +110,7 @@ describe('tabflow ab', { timeout: 120_000 }, () => {
     const start = await ab(['start', 'v2', '--shadow'], worse);
     assert.equal(start.code, 0, start.stderr);
     const { app } = await abServer(worse);
-    assert.equal(await traffic(app, 400, 480), 80);
+    assert.equal(await replayTraffic(app, 400, 480), 80);
     await app.close();
     const s = json(await ab(['status', '--json'], worse));
     assert.equal(s.design, 'shadow');

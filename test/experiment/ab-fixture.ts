@@ -1,14 +1,15 @@
 /**
  * Models folders for the A/B tests: versions trained by `tabflow train` (in-process) on concrete.csv into one
  * root (the first becomes production v1, the next ones are registered as v2, v3, ...), concrete
- * rows with their true targets, and an in-process server following production and its experiment.
+ * rows with their true targets, an in-process server following production and its experiment,
+ * and traffic with actuals replayed to it.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferencePipeline } from '../../src/inference/index.js';
 import { PredictionLog } from '../../src/log/index.js';
-import { createServer, ExperimentFollower, StageFollower } from '../../src/serve/index.js';
+import { createServer, ExperimentFollower, StageFollower, serverIdle } from '../../src/serve/index.js';
 import { tabflowInProcess } from '../helpers/cli.js';
 import { DATA_DIR } from '../helpers/datasets.js';
 
@@ -60,4 +61,30 @@ export async function abServer(root: string, o: { pollMs?: number; microBatch?: 
   const log = await PredictionLog.open(join(root, 'predictions.sqlite'), { flushMs: 20 });
   const app = await createServer({ source, log, experiments, microBatch: o.microBatch });
   return { app, source, experiments, log };
+}
+
+type App = Awaited<ReturnType<typeof abServer>>['app'];
+
+const rows = concreteRows();
+
+/**
+ * Sends concrete rows [from, to) to `app` in requests of 4 (each row its own customer, `c<row>`),
+ * then their true actuals as feedback; resolves with the number of actuals accepted.
+ */
+export async function replayTraffic(app: App, from: number, to: number): Promise<number> {
+  const items: { request_id: string; row: number; actual: number }[] = [];
+  for (let i = from; i < to; i += 4) {
+    const batch = rows
+      .slice(i, Math.min(to, i + 4))
+      .map((r, j) => ({ ...r.record, customer_id: `c${i + j}` }));
+    const r = await app.inject({ method: 'POST', url: '/predict', payload: batch });
+    if (r.statusCode !== 200) throw new Error(`predict answered ${r.statusCode}: ${r.body}`);
+    const id = JSON.parse(r.body).request_id;
+    batch.forEach((_, j) => {
+      items.push({ request_id: id, row: j, actual: rows[i + j].actual });
+    });
+  }
+  await serverIdle(app);
+  const fb = await app.inject({ method: 'POST', url: '/feedback', payload: { feedback: items } });
+  return JSON.parse(fb.body).accepted;
 }

@@ -8,16 +8,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { serverIdle } from '../../src/serve/index.js';
 import type { ExperimentsJson } from '../../src/ui/api-types.js';
 import { type RunningUi, startUi } from '../../src/ui/index.js';
-import { abServer, concreteRows, trainVersions } from '../experiment/ab-fixture.js';
+import { abServer, replayTraffic, trainVersions } from '../experiment/ab-fixture.js';
 import { tabflowInProcess } from '../helpers/cli.js';
 import { axeViolations, browserMissing, launch, rendered } from './browser.js';
 
 const TOKEN = 'experiments-admin-token-01';
 const WRITE = { authorization: `Bearer ${TOKEN}`, 'x-tabflow-ui': '1', 'content-type': 'application/json' };
-const rows = concreteRows();
 
 let root: string;
 let ui: RunningUi;
@@ -32,27 +30,6 @@ const base = () => ui.url.replace(/\/ui\/$/, '');
 const overview = async () => (await (await fetch(`${base()}/api/experiments`)).json()) as ExperimentsJson;
 const post = (path: string, body: object, headers: Record<string, string> = WRITE) =>
   fetch(`${base()}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-
-type App = Awaited<ReturnType<typeof abServer>>['app'];
-
-/** Rows [from, to) in requests of 4 (each row its own customer), then their true actuals. */
-async function traffic(app: App, from: number, to: number): Promise<void> {
-  const items: { request_id: string; row: number; actual: number }[] = [];
-  for (let i = from; i < to; i += 4) {
-    const batch = rows
-      .slice(i, Math.min(to, i + 4))
-      .map((r, j) => ({ ...r.record, customer_id: `c${i + j}` }));
-    const r = await app.inject({ method: 'POST', url: '/predict', payload: batch });
-    assert.equal(r.statusCode, 200, r.body);
-    const id = JSON.parse(r.body).request_id;
-    batch.forEach((_, j) => {
-      items.push({ request_id: id, row: j, actual: rows[i + j].actual });
-    });
-  }
-  await serverIdle(app);
-  const fb = await app.inject({ method: 'POST', url: '/feedback', payload: { feedback: items } });
-  assert.equal(JSON.parse(fb.body).accepted, items.length);
-}
 
 describe('the experiments page', { timeout: 240_000 }, () => {
   it('lists no experiment at first, and offers v2 as the challenger', async () => {
@@ -95,7 +72,7 @@ describe('the experiments page', { timeout: 240_000 }, () => {
   it('shows per-arm traffic and accuracy, and the test exactly as tabflow ab status computes it', async () => {
     const { app } = await abServer(root);
     try {
-      await traffic(app, 0, 320);
+      assert.equal(await replayTraffic(app, 0, 320), 320);
     } finally {
       await app.close();
     }

@@ -3,42 +3,134 @@
  * rows, rejections, latency and accuracy from feedback, and the significance test exactly as
  * `tabflow ab status` computes it — with stop and conclude; a start form when none runs; and the
  * ended experiments with the numbers recorded when they ended. Writes carry the admin token.
+ *
+ * The page refreshes itself (web/refresh.ts): while the same experiment runs, a refresh redraws
+ * only its live parts (the as-of time, the arms, the test, the conclude button's label), so a
+ * half-filled start form, an open confirmation dialog and the keyboard focus stay as they are.
+ * When an experiment started or ended elsewhere, the page is drawn again, keeping the values typed
+ * into its fields, and says what changed. Only the newest answer of the API is drawn.
  */
-import { adminToken, confirmDialog, tokenForm } from '../admin.js';
-import {
-  type AbTestJson,
-  type ArmJson,
-  type ConcludeJson,
-  type ExperimentJson,
-  type ExperimentsJson,
-  getJson,
-  postAdmin,
-} from '../api.js';
+import { adminToken, tokenForm } from '../admin.js';
+import { type ExperimentJson, type ExperimentsJson, getJson, postAdmin } from '../api.js';
 import { h, mount } from '../dom.js';
-import { num, pct, when } from '../format.js';
+import { pct, when } from '../format.js';
+import { autoRefresh, preservingInput, refreshControls, refreshNow, showing } from '../refresh.js';
+import { actions, concludeLabel, startForm, type Writes } from './experiment-actions.js';
+import { armsTable, testTable } from './experiment-tables.js';
 
-type Rerender = (message: string) => Promise<void>;
+const ROUTE = '#/experiments';
+/** What the page drew: its running experiment and the shape a live refresh must find again. */
+let drawn: { running: string | null; shape: string } = { running: null, shape: '' };
+/** The newest overview the page has (Conclude reads the test's readiness from it). */
+let newest: ExperimentsJson | undefined;
+/** Requests of the overview so far: a refresh draws its answer only if no later one was made. */
+let requests = 0;
+/** Writes in flight: refreshes wait for them (the write redraws the page itself). */
+let writing = 0;
 
-/** Renders the experiments of the models folder into `root`. */
+/** Renders the experiments of the models folder into `root` and keeps the numbers fresh. */
 export async function experimentsPage(root: HTMLElement): Promise<void> {
+  requests++;
+  draw(root, await getJson<ExperimentsJson>('/api/experiments'));
+  autoRefresh(ROUTE, () => refresh(root));
+}
+
+/** One refresh: the live parts when the same experiment (or none) still runs, else the page. */
+async function refresh(root: HTMLElement): Promise<void> {
+  if (writing) return;
+  const mine = ++requests;
   const x = await getJson<ExperimentsJson>('/api/experiments');
+  if (mine !== requests || writing || !showing(ROUTE)) return;
+  const asOf = document.getElementById('experiments-as-of');
+  if (asOf && shapeOf(x) === drawn.shape) {
+    newest = x;
+    asOf.textContent = `as of ${when(x.generated_at)}`;
+    if (x.running) preservingInput(root, () => redrawLive(root, x.running as ExperimentJson));
+    return;
+  }
+  const before = drawn.running;
+  preservingInput(root, () => draw(root, x));
+  note(changedElsewhere(before, x));
+}
+
+function redrawLive(root: HTMLElement, e: ExperimentJson): void {
+  for (const old of root.querySelectorAll<HTMLElement>('[data-live]')) {
+    if (old.getAttribute('data-live') === e.id) old.replaceWith(liveParts(e));
+  }
+  const conclude = document.getElementById('conclude');
+  if (conclude) conclude.textContent = concludeLabel(e);
+}
+
+/** What must be the same for a refresh to redraw only the live parts. */
+function shapeOf(x: ExperimentsJson): string {
+  return JSON.stringify([
+    x.running?.id ?? null,
+    x.ended.map((e) => e.id),
+    x.writable,
+    x.production_version,
+    x.challengers.map((v) => v.version),
+    x.rule,
+  ]);
+}
+
+function changedElsewhere(before: string | null, x: ExperimentsJson): string {
+  const now = x.running?.id ?? null;
+  if (before === now)
+    return 'The registry changed (versions, production or the stopping rule): the page is drawn again.';
+  if (before && now) return `${before} ended and ${now} started elsewhere.`;
+  return before ? `${before} ended elsewhere.` : `${now} was started elsewhere.`;
+}
+
+/** A line in the page's status region (the current one: a redraw replaces it). */
+function note(message: string, cls = 'note', role?: 'alert'): void {
+  const status = document.getElementById('experiments-status');
+  if (status) mount(status, h('p', { class: cls, role }, message));
+}
+
+function draw(root: HTMLElement, x: ExperimentsJson): void {
+  newest = x;
+  drawn = { running: x.running?.id ?? null, shape: shapeOf(x) };
   const status = h('div', { id: 'experiments-status', role: 'status', 'aria-live': 'polite' });
-  const rerender: Rerender = async (message) => {
-    await experimentsPage(root);
-    mount(document.getElementById('experiments-status') as HTMLElement, h('p', { class: 'ok' }, message));
+  const w: Writes = {
+    refused: (message) => note(message, 'warn', 'alert'),
+    post: async <T>(path: string, body: unknown) => {
+      writing++;
+      requests++; // a refresh already asked for draws nothing
+      try {
+        return await postAdmin<T>(path, adminToken(), body);
+      } finally {
+        writing--;
+      }
+    },
+    rerender: async (message) => {
+      writing++; // the page drawn after the write is this one's, with its message
+      try {
+        requests++;
+        const y = await getJson<ExperimentsJson>('/api/experiments');
+        if (!showing(ROUTE)) return;
+        draw(root, y);
+        note(message, 'ok');
+      } finally {
+        writing--;
+      }
+    },
+    latest: (e) => (newest?.running?.id === e.id ? newest.running : e),
   };
+  const refreshButton = h('button', { type: 'button', id: 'experiments-refresh' }, 'Refresh');
+  refreshButton.addEventListener('click', () => {
+    void refreshNow().catch((err: Error) => note(err.message, 'warn', 'alert'));
+  });
   mount(
     root,
     h('h1', {}, `Experiments: ${x.name ?? '(unnamed model)'}`),
     h(
       'p',
       { class: 'sub', id: 'generated-at' },
-      `as of ${when(x.generated_at)} `,
-      h(
-        'button',
-        { type: 'button', id: 'experiments-refresh', onclick: () => void experimentsPage(root) },
-        'Refresh',
-      ),
+      h('span', { id: 'experiments-as-of' }, `as of ${when(x.generated_at)}`),
+      ' · ',
+      refreshControls(ROUTE),
+      ' ',
+      refreshButton,
     ),
     x.writable
       ? tokenForm()
@@ -51,14 +143,11 @@ export async function experimentsPage(root: HTMLElement): Promise<void> {
     ruleLine(x),
     h('h2', {}, 'Running'),
     x.running
-      ? experimentSection(x.running, x.writable, status, rerender)
-      : [
-          h('p', { id: 'no-experiment' }, 'No experiment is running.'),
-          x.writable ? startForm(x, status, rerender) : null,
-        ],
+      ? experimentSection(x.running, x.writable ? w : null)
+      : [h('p', { id: 'no-experiment' }, 'No experiment is running.'), x.writable ? startForm(x, w) : null],
     h('h2', {}, 'Ended'),
     x.ended.length
-      ? x.ended.map((e) => experimentSection(e, false, status, rerender))
+      ? x.ended.map((e) => experimentSection(e, null))
       : h('p', { class: 'note' }, 'No experiment has ended yet.'),
   );
 }
@@ -74,12 +163,7 @@ function ruleLine(x: ExperimentsJson): HTMLElement | null {
   );
 }
 
-function experimentSection(
-  e: ExperimentJson,
-  writable: boolean,
-  status: HTMLElement,
-  rerender: Rerender,
-): HTMLElement {
+function experimentSection(e: ExperimentJson, w: Writes | null): HTMLElement {
   const [champ, chal] = e.arms;
   const split =
     e.design === 'shadow'
@@ -111,6 +195,16 @@ function experimentSection(
           `${e.status.toUpperCase()}${e.outcome ? ` (${e.outcome.replace(/_/g, ' ')})` : ''}: ${e.end_reason ?? ''}`,
         )
       : null,
+    liveParts(e),
+    w ? actions(e, w) : null,
+  );
+}
+
+/** What a refresh redraws of a running experiment: production's move, the arms, the test. */
+function liveParts(e: ExperimentJson): HTMLElement {
+  return h(
+    'div',
+    { class: 'live', 'data-live': e.id },
     e.production?.moved
       ? h(
           'p',
@@ -120,232 +214,5 @@ function experimentSection(
       : null,
     armsTable(e),
     e.test ? testTable(e.test, e.id) : null,
-    writable ? actions(e, status, rerender) : null,
-  );
-}
-
-function armsTable(e: ExperimentJson): HTMLElement {
-  const cols = [
-    'arm',
-    'version',
-    'planned share',
-    'rows',
-    'rejected',
-    'latency p50 / p95',
-    'actuals',
-    'MAE',
-    'RMSE',
-    'R²',
-    'interval coverage',
-  ];
-  return h(
-    'table',
-    { class: 'arms' },
-    h('caption', {}, `Arms of ${e.id}: traffic from the prediction log, accuracy from feedback`),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        cols.map((c) => h('th', { scope: 'col' }, c)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      e.arms.map((a) => armRow(a, e.design)),
-    ),
-  );
-}
-
-function armRow(a: ArmJson, design: ExperimentJson['design']): HTMLElement {
-  const t = a.traffic;
-  const l = a.live;
-  return h(
-    'tr',
-    { 'data-arm': a.arm },
-    h('th', { scope: 'row' }, a.arm === 'challenger' && design === 'shadow' ? 'challenger (shadow)' : a.arm),
-    h('td', {}, h('a', { href: `#/run/${encodeURIComponent(a.run_id)}` }, `v${a.version}`)),
-    h('td', { class: 'num' }, a.share === null ? 'all rows (shadow)' : pct(a.share)),
-    h('td', { class: 'num', 'data-col': 'rows' }, String(t.rows)),
-    h('td', { class: 'num' }, `${t.rejected} (${pct(t.error_rate)})`),
-    h('td', { class: 'num' }, `${num(t.latency_ms.p50)} / ${num(t.latency_ms.p95)} ms`),
-    h('td', { class: 'num', 'data-col': 'n' }, String(l.n)),
-    h('td', { class: 'num', 'data-col': 'mae' }, num(l.mae)),
-    h('td', { class: 'num', 'data-col': 'rmse' }, num(l.rmse)),
-    h('td', { class: 'num' }, num(l.r2)),
-    h('td', { class: 'num' }, pct(l.coverage)),
-  );
-}
-
-function testTable(t: AbTestJson, id: string): HTMLElement {
-  const row = (k: string, v: string, col: string) =>
-    h('tr', {}, h('th', { scope: 'row' }, k), h('td', { 'data-col': col }, v));
-  const tt = t.t_test;
-  const b = t.bootstrap;
-  return h(
-    'table',
-    { class: 'kv ab-test', 'data-source': t.source },
-    h(
-      'caption',
-      {},
-      t.source === 'live'
-        ? `Significance test of ${id}, as tabflow ab status computes it now`
-        : `Significance test of ${id}, as recorded when it ended`,
-    ),
-    h(
-      'tbody',
-      {},
-      row('verdict', t.verdict.replace(/_/g, ' ').toUpperCase(), 'verdict'),
-      row('why', t.reason, 'reason'),
-      row('actuals tested', `champion ${t.n.champion}, challenger ${t.n.challenger}`, 'n'),
-      tt
-        ? row(
-            `${tt.name === 'paired' ? 'paired' : "Welch's"} t-test on |error|`,
-            `difference ${num(tt.mean_difference)}, t = ${num(tt.t)}, p = ${num(tt.p_value)}`,
-            't-test',
-          )
-        : null,
-      b
-        ? row(
-            'bootstrap RMSE difference',
-            `${num(b.estimate)}, ${Math.round(b.level * 100)}% interval [${num(b.lower)}, ${num(b.upper)}]`,
-            'bootstrap',
-          )
-        : null,
-      t.planned !== null
-        ? row('planned actuals per arm', `${t.planned}${t.ready ? ' — reached' : ''}`, 'planned')
-        : null,
-      t.advice ? row('next', t.advice, 'advice') : null,
-    ),
-  );
-}
-
-function actions(e: ExperimentJson, status: HTMLElement, rerender: Rerender): HTMLElement {
-  const ready = e.test?.ready === true;
-  return h(
-    'div',
-    { class: 'actions' },
-    h(
-      'button',
-      { type: 'button', id: 'conclude', onclick: () => void conclude(e, status, rerender) },
-      ready ? 'Conclude' : 'Conclude now (before the horizon)',
-    ),
-    h('button', { type: 'button', id: 'stop', onclick: () => void stop(e, status, rerender) }, 'Stop'),
-  );
-}
-
-async function conclude(e: ExperimentJson, status: HTMLElement, rerender: Rerender): Promise<void> {
-  const ready = e.test?.ready === true;
-  const verdict = e.test ? e.test.verdict.replace(/_/g, ' ') : 'no verdict';
-  const body = h(
-    'div',
-    {},
-    h(
-      'p',
-      {},
-      `Verdict now: ${verdict}. A significantly better challenger is promoted through the registry gate; otherwise the champion is kept. The experiment stops either way.`,
-    ),
-    ready
-      ? null
-      : h(
-          'p',
-          { class: 'warn' },
-          'The planned sample size is not reached: deciding now inflates false positives (as tabflow ab conclude --force).',
-        ),
-  );
-  if (
-    !(await confirmDialog(
-      `Conclude ${e.id}?`,
-      body,
-      ready ? 'Confirm conclusion' : 'Conclude anyway (force)',
-    ))
-  )
-    return;
-  try {
-    const r = await postAdmin<ConcludeJson>('/api/experiments/conclude', adminToken(), {
-      id: e.id,
-      force: !ready,
-    });
-    await rerender(
-      `${r.outcome === 'promoted' ? 'Promoted the challenger' : 'Kept the champion'}: ${r.reason}`,
-    );
-  } catch (err) {
-    mount(status, h('p', { class: 'warn', role: 'alert' }, (err as Error).message));
-  }
-}
-
-async function stop(e: ExperimentJson, status: HTMLElement, rerender: Rerender): Promise<void> {
-  const body = h('p', {}, 'Production answers alone again; the numbers so far are recorded in the history.');
-  if (!(await confirmDialog(`Stop ${e.id}?`, body, 'Confirm stop'))) return;
-  try {
-    await postAdmin('/api/experiments/stop', adminToken(), { id: e.id });
-    await rerender(`Stopped ${e.id}`);
-  } catch (err) {
-    mount(status, h('p', { class: 'warn', role: 'alert' }, (err as Error).message));
-  }
-}
-
-function startForm(x: ExperimentsJson, status: HTMLElement, rerender: Rerender): HTMLElement {
-  const challenger = h(
-    'select',
-    { id: 'start-challenger' },
-    x.challengers.map((v) => h('option', { value: v.version }, `v${v.version} — ${v.model} (${v.run_id})`)),
-  );
-  const weight = h('input', {
-    id: 'start-weight',
-    type: 'number',
-    min: 0.01,
-    max: 0.99,
-    step: 0.01,
-    value: x.rule?.weight ?? 0.1,
-  });
-  const shadow = h('input', { id: 'start-shadow', type: 'checkbox' });
-  const key = h('input', { id: 'start-key', type: 'text', autocomplete: 'off' });
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    try {
-      const e = await postAdmin<{ id: string }>('/api/experiments/start', adminToken(), {
-        challenger: Number(challenger.value),
-        weight: Number(weight.value),
-        shadow: shadow.checked,
-        key: key.value.trim() || undefined,
-      });
-      await rerender(`Started ${e.id}: a server following production picks it up within its poll period`);
-    } catch (err) {
-      mount(status, h('p', { class: 'warn', role: 'alert' }, (err as Error).message));
-    }
-  };
-  if (!x.challengers.length || x.production_version === null) {
-    return h(
-      'p',
-      { class: 'note' },
-      'An experiment needs a production version and another registered version.',
-    );
-  }
-  return h(
-    'form',
-    {
-      class: 'filters',
-      id: 'start-form',
-      'aria-label': 'Start an experiment',
-      onsubmit: (ev: Event) => void submit(ev),
-    },
-    h(
-      'label',
-      { for: 'start-challenger' },
-      `Challenger (against production v${x.production_version})`,
-      challenger,
-    ),
-    h('label', { for: 'start-weight' }, 'Challenger share of traffic', weight),
-    h(
-      'label',
-      { for: 'start-shadow', class: 'check' },
-      shadow,
-      ' Shadow (challenger scores every row, production answers)',
-    ),
-    h('label', { for: 'start-key' }, 'Sticky key field (optional)', key),
-    h('button', { type: 'submit' }, 'Start experiment'),
   );
 }

@@ -1,18 +1,17 @@
 /**
  * The production page: what the served model is doing now — traffic (requests, rejections,
  * latency percentiles, per minute), alarms, drift per feature, live accuracy and interval coverage
- * from feedback — the numbers of `tabflow monitor`, refreshed every few seconds by polling — and,
- * for the feature picked in the drift table (the first drifted one at first), its reference
- * (training profile) and current distributions side by side.
+ * from feedback — the numbers of `tabflow monitor`, refreshed every few seconds by polling
+ * (web/refresh.ts) — and, for the feature picked in the drift table (the first drifted one at
+ * first), its reference (training profile) and current distributions side by side.
  */
 import { type FeatureDriftRow, getJson, type ProductionJson } from '../api.js';
 import { distributionChart, overTime } from '../charts.js';
 import { h, mount } from '../dom.js';
 import { num, pct, when } from '../format.js';
+import { autoRefresh, preservingInput, refreshControls, showing } from '../refresh.js';
 
-const REFRESH_MS = 5000;
-let timer: ReturnType<typeof setTimeout> | undefined;
-let paused = false;
+const ROUTE = '#/production';
 /** The feature whose histogram shows; kept across refreshes (null: the first drifted one). */
 let picked: string | null = null;
 /** The drift rows on the page now (what a histogram button draws from). */
@@ -20,38 +19,29 @@ let lastRows: FeatureDriftRow[] | null = null;
 
 /** Renders the stage in `params` (default production) into `root` and keeps it fresh. */
 export async function productionPage(root: HTMLElement, params: URLSearchParams): Promise<void> {
-  clearTimeout(timer);
+  await render(root, params);
+  autoRefresh(ROUTE, () => render(root, params));
+}
+
+async function render(root: HTMLElement, params: URLSearchParams): Promise<void> {
   const stage = params.get('stage') ?? 'production';
   const p = await getJson<ProductionJson>(`/api/production?stage=${encodeURIComponent(stage)}`);
-  const toggle = h(
-    'button',
-    { type: 'button', id: 'refresh-toggle', 'aria-pressed': String(paused) },
-    paused ? 'Resume refreshing' : 'Pause refreshing',
-  );
-  toggle.addEventListener('click', () => {
-    paused = !paused;
-    void productionPage(root, params);
-  });
-  // A refresh replaces the page: keep the keyboard focus where it was (buttons have ids).
-  const focused = root.contains(document.activeElement) ? document.activeElement?.id : undefined;
-  mount(
-    root,
-    h('h1', {}, `Production: ${stage}`),
-    h(
-      'p',
-      { class: 'sub', id: 'generated-at' },
-      `as of ${when(p.generated_at)} · ${paused ? 'paused' : `refreshing every ${REFRESH_MS / 1000} s`} `,
-      toggle,
+  if (!showing(ROUTE)) return; // the user went elsewhere while the numbers came
+  // A refresh replaces the page: the picked histogram and the keyboard focus stay.
+  preservingInput(root, () =>
+    mount(
+      root,
+      h('h1', {}, `Production: ${stage}`),
+      h(
+        'p',
+        { class: 'sub', id: 'generated-at' },
+        `as of ${when(p.generated_at)} · `,
+        refreshControls(ROUTE),
+      ),
+      p.note ? h('p', { class: 'note' }, p.note) : null,
+      p.monitoring ? monitoringSection(p) : null,
     ),
-    p.note ? h('p', { class: 'note' }, p.note) : null,
-    p.monitoring ? monitoringSection(p) : null,
   );
-  if (focused) document.getElementById(focused)?.focus();
-  if (!paused) {
-    timer = setTimeout(() => {
-      if (location.hash.startsWith('#/production')) void productionPage(root, params).catch(() => undefined);
-    }, REFRESH_MS);
-  }
 }
 
 function monitoringSection(p: ProductionJson): (HTMLElement | null)[] {
