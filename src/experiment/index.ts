@@ -29,3 +29,11 @@ export {
   productionStoppingRule,
   resolveExperimentConfig,
 } from './experiment-config.js';
+export {
+  EXPERIMENT_META_KEY,
+  type ExperimentRecord,
+  experimentRecordOf,
+  fileExperimentRecord,
+  readRecord,
+  registryExperimentRecord,
+} from './experiment-record.js';

@@ -12,13 +12,14 @@ import {
   type Experiment,
   type ExperimentConfig,
   type ExperimentStatus,
+  experimentRecordOf,
   experimentStatus,
   productionStoppingRule,
-  readExperiment,
+  readRecord,
   startExperiment,
   stopExperiment,
 } from '../experiment/index.js';
-import { LOG_FILE } from '../log/default-log-path.js';
+import { LOG_FILE, logStoreOf } from '../log/default-log-path.js';
 import type { GateConfig } from '../promotion/index.js';
 import type { ConcludeJson, ExperimentJson, ExperimentsJson } from './api-types.js';
 import { armNumbers, liveRow } from './experiment-arms.js';
@@ -52,7 +53,8 @@ export class ExperimentsView {
     private readonly root: string,
     private readonly o: { gate?: GateConfig; writable: boolean },
   ) {
-    this.logFile = join(root, LOG_FILE);
+    // The storage setting's log when there is one (`tabflow ui --storage …`), as `tabflow ab` reads.
+    this.logFile = logStoreOf(join(root, LOG_FILE));
   }
 
   /** The running experiment (live test), the ended ones (recorded), and what a start may pick. */
@@ -62,9 +64,10 @@ export class ExperimentsView {
       production: (await r.stageVersion('production'))?.version ?? null,
       versions: await r.list(),
       events: await r.history(),
+      running: await readRecord(experimentRecordOf(r)),
     }));
     const rule = this.rule();
-    const running = readExperiment(this.root);
+    const running = reg.running;
     const ended = endedExperiments(reg.events, running?.id ?? null).slice(0, MAX_ENDED);
     return {
       name: reg.name,
@@ -101,14 +104,14 @@ export class ExperimentsView {
 
   /** Stops experiment `id` (it must still be the running one); its numbers are recorded. */
   async stop(id: string, reason?: string): Promise<{ id: string; event_id: number; verdict: string }> {
-    this.checkRunning(id);
+    await this.checkRunning(id);
     const r = await stopExperiment(this.root, { ...this.readOptions(), reason, actor: ACTOR });
     return { id, event_id: r.event_id, verdict: r.status.verdict };
   }
 
   /** Concludes experiment `id` as `tabflow ab conclude` does (`force`: before the horizon). */
   async conclude(id: string, force: boolean): Promise<ConcludeJson> {
-    this.checkRunning(id);
+    await this.checkRunning(id);
     const r = await concludeExperiment(this.root, {
       ...this.readOptions(),
       force,
@@ -139,8 +142,8 @@ export class ExperimentsView {
   }
 
   /** A page shows one experiment; acting on it after another replaced it would act on the wrong one. */
-  private checkRunning(id: string): void {
-    const running = readExperiment(this.root);
+  private async checkRunning(id: string): Promise<void> {
+    const running = await withRegistry(this.root, (r) => readRecord(experimentRecordOf(r)));
     if (!running)
       throw new UsageError('no_experiment', 'No experiment is running: it was stopped or concluded');
     if (running.id !== id) {
