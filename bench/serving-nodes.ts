@@ -3,6 +3,8 @@
  * POST /predict with a 100-tree gbdt on diamonds, 50 connections in all (autocannon), prediction
  * log on (buffered):
  *   - 1 node on the embedded stores (SQLite registry and log, models folder);
+ *   - 1 node on PostgreSQL (what the store costs, apart from the node count);
+ *   - 1 node on PostgreSQL (the store's cost, apart from the node count);
  *   - 2 nodes on PostgreSQL (registry, log and artifact store; each node its own cache, no
  *     models folder), 25 connections each, at the same time.
  * Rounds alternate. Then, with the 2 nodes running and probed by one request loop each, the
@@ -177,14 +179,15 @@ async function main(): Promise<void> {
       }),
     );
 
-    const rounds: { round: number; one_node_sqlite: unknown; two_nodes_postgres: unknown }[] = [];
+    const rounds: Record<string, unknown>[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const one = await loadAll([single]);
+      const onePg = await loadAll([nodes[0]]);
       const two = await loadAll(nodes);
       console.log(
-        `round ${r + 1}: 1 node SQLite ${JSON.stringify(one)} · 2 nodes PostgreSQL ${JSON.stringify(two)}`,
+        `round ${r + 1}: 1 node SQLite ${JSON.stringify(one)} · 1 node PostgreSQL ${JSON.stringify(onePg)} · 2 nodes PostgreSQL ${JSON.stringify(two)}`,
       );
-      rounds.push({ round: r + 1, one_node_sqlite: one, two_nodes_postgres: two });
+      rounds.push({ round: r + 1, one_node_sqlite: one, one_node_postgres: onePg, two_nodes_postgres: two });
     }
 
     // Stage moves from this process (the "admin host"), measured to each node's first new answer.
