@@ -16,7 +16,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,25 +23,13 @@ import pg from 'pg';
 import { promote } from '../src/promotion/index.js';
 import { ModelRegistry } from '../src/registry/index.js';
 import { useStorage } from '../src/store/storage-setting.js';
+import { type AutocannonResult, autocannon, numberArg } from './bench-kit.js';
 import { writeResult } from './write-result.js';
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number; max: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin/tabflow.js');
 const DATA = join(ROOT, 'examples/data/diamonds.csv');
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const SECONDS = arg('seconds', 8);
 const ROUNDS = arg('rounds', 2);
 const MOVES = arg('moves', 10);
