@@ -4,10 +4,11 @@
  * `reconcile` puts links back where the database says after a crash, the database being the
  * source of truth; `prune` removes releases nobody points to any more.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../artifacts/stage-link.js';
 import type { RegistryStore, StageRow } from '../store/registry-store.js';
+import { configuredStore } from '../store/storage-setting.js';
 import { faultPoint } from './fault.js';
 import { STAGES, type Stage } from './names.js';
 import type { Decision, ReconcileFix, VersionRecord } from './records.js';
@@ -124,6 +125,16 @@ export class StageFolders {
     });
   }
 
+  /**
+   * A registry shared by several hosts (a storage setting) names runs trained on other hosts: a
+   * host without the run's folder (a serving node, an operator's laptop) has no stage link of it
+   * to keep, and leaves that stage alone rather than report a repair it cannot make.
+   */
+  private runElsewhere(runDir: string): boolean {
+    if (!configuredStore('registry')) return false;
+    return !existsSync(isAbsolute(runDir) ? runDir : join(this.root, runDir));
+  }
+
   /** Cheap check without the lock; `reconcile` checks again under it. */
   private async needsRepair(): Promise<boolean> {
     const rows = await this.store.getStages();
@@ -131,8 +142,9 @@ export class StageFolders {
       const row = rows.find((r) => r.stage === stage);
       const link = stageLinkTarget(this.root, stage);
       if (row) {
-        if (link !== row.release) return true;
         const v = await this.store.getVersion(row.version);
+        if (v && this.runElsewhere(v.run_dir)) continue;
+        if (link !== row.release) return true;
         if (!v || !isCompleteRelease(this.root, row.release, v)) return true;
       } else if (link !== null && isRegistryRelease(this.root, link)) return true;
     }
@@ -152,6 +164,7 @@ export class StageFolders {
       return { stage, was: link, now: null };
     }
     const v = await this.version(row.version);
+    if (this.runElsewhere(v.run_path)) return null;
     let release = row.release;
     if (!isCompleteRelease(this.root, release, v)) {
       // The database's release is gone (deleted by hand): rebuild it from the run folder.

@@ -269,6 +269,23 @@ test('two serving nodes on PostgreSQL follow a promotion and a rollback made on 
   for (const a of load.answered) want.set(a.version, (want.get(a.version) ?? 0) + a.rows);
   assert.deepEqual(byVersion, want);
 
+  // An operator's host with nothing but the URI lists the registry, without repairing anything.
+  const operator = sub('operator-host');
+  const listed = await tabflowAsync(
+    ['models', 'list', '--storage', uri, '--models-dir', join(operator, 'models'), '--json'],
+    operator,
+  );
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.doesNotMatch(listed.stderr, /repair/, 'the runs live on the training host');
+  const versions = JSON.parse(listed.stdout) as { version: number; stages: string[] }[];
+  assert.deepEqual(
+    versions.map((v) => [v.version, v.stages]),
+    [
+      [1, ['production']],
+      [2, ['dev']],
+    ],
+  );
+
   // An A/B test started on the training host: both nodes load the challenger from the store at
   // once and put each customer on the same arm; `ab status` there counts both nodes' rows.
   const customers = concreteRecords(20).map((r, i) => ({ ...r, customer_id: `c${i}` }));
