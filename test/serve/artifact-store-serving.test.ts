@@ -40,6 +40,12 @@ const RUN_FILES = [
   'results.json',
 ];
 
+/** A fresh training host: a temp folder and the models folder inside it. */
+function trainingHost(): { trainHost: string; models: string } {
+  const trainHost = mkdtempSync(join(tmpdir(), 'tabflow-train-host-'));
+  return { trainHost, models: join(trainHost, 'models') };
+}
+
 /** `tabflow train` into `models` with storage.artifacts = `uri`; the run id it published. */
 async function trainPublished(dir: string, models: string, uri: string, extra: string[] = []) {
   const config = join(dir, 'tabflow.yaml');
@@ -61,8 +67,7 @@ test('a run published to PostgreSQL is materialised on another host and predicts
   skip,
 }, async (t) => {
   const { schema, uri } = freshSchema(t);
-  const trainHost = mkdtempSync(join(tmpdir(), 'tabflow-train-host-'));
-  const models = join(trainHost, 'models');
+  const { trainHost, models } = trainingHost();
   const run = await trainPublished(trainHost, models, uri);
   assert.equal(run.created, RUN_FILES.length + 1, 'every file and the manifest are new blobs');
   const records = concreteRecords(25);
@@ -123,8 +128,7 @@ test('serve follows the registry stage from the PostgreSQL store through a local
   timeout: 300_000,
 }, async (t) => {
   const { uri } = freshSchema(t);
-  const trainHost = mkdtempSync(join(tmpdir(), 'tabflow-train-host-'));
-  const models = join(trainHost, 'models');
+  const { trainHost, models } = trainingHost();
   const v1 = await trainPublished(trainHost, models, uri);
   const records = concreteRecords(10);
   const want1 = predictionsOf(InferencePipeline.load(join(models, 'runs', v1.runId)), records);
@@ -222,8 +226,7 @@ test("tabflow retrain publishes its challenger to the production run's artifact 
   timeout: 300_000,
 }, async (t) => {
   const { uri } = freshSchema(t);
-  const trainHost = mkdtempSync(join(tmpdir(), 'tabflow-train-host-'));
-  const models = join(trainHost, 'models');
+  const { trainHost, models } = trainingHost();
   const v1 = await trainPublished(trainHost, models, uri);
   // New labelled rows: the last 200 of concrete (same columns).
   const lines = readFileSync(DATA, 'utf8').trim().split('\n');
