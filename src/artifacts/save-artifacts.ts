@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { encodeNumber, type Serialized, stringifyArtifact } from '../core/codec.js';
+import { sortFloat64 } from '../core/sort.js';
 import { getMetric } from '../metrics/regression.js';
 import type { FittedPreprocessor } from '../preprocess/index.js';
 import { VERSION } from '../version.js';
@@ -234,7 +235,7 @@ export function targetStats(y: Float64Array): TargetStats {
   mean /= n;
   let v = 0;
   for (let i = 0; i < n; i++) v += (y[i] - mean) ** 2;
-  const s = Float64Array.from(y).sort();
+  const s = sortFloat64(y);
   const q = (p: number) => {
     const h = (n - 1) * p;
     const lo = Math.floor(h);

@@ -5,6 +5,7 @@
  * inference validates each request against it.
  */
 import { ArtifactError } from '../core/errors.js';
+import { sortedWithoutNaN } from '../core/sort.js';
 import type { ColumnType, Frame } from '../data/frame.js';
 
 /**
@@ -46,7 +47,7 @@ export function trainQuantiles(train: Frame): Record<string, Record<string, numb
   train.names.forEach((name, k) => {
     const col = train.columns[k];
     if (col.type !== 'numeric' && col.type !== 'datetime') return;
-    const v = col.values.filter((x) => !Number.isNaN(x)).sort();
+    const v = sortedWithoutNaN(col.values);
     if (!v.length) return;
     const q: Record<string, number> = {};
     for (const p of CONTRACT_QUANTILES) {

@@ -2,6 +2,7 @@
  * Compact numeric summaries of a training column: a quantile sketch that stands in for the
  * sample in KS and Wasserstein, and quantile bin edges for PSI and histograms.
  */
+import { sortFloat64InPlace } from '../core/sort.js';
 
 /** The finite values of `values`, sorted ascending (NaN = missing is dropped). */
 export function sortedFinite(values: ArrayLike<number>): Float64Array {
@@ -9,7 +10,7 @@ export function sortedFinite(values: ArrayLike<number>): Float64Array {
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
   const out = new Float64Array(n);
   for (let i = 0, k = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[k++] = values[i];
-  return out.sort();
+  return sortFloat64InPlace(out);
 }
 
 /**
