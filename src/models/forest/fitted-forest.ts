@@ -15,7 +15,7 @@ import {
 import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { AdditiveTrees, FittedRegressor } from '../regressor.js';
-import { addTreePredictions, decodeTree, type EncodedTree, type TreeArrays } from '../tree/predictor.js';
+import { addTreesPredictions, decodeTree, type EncodedTree, type TreeArrays } from '../tree/predictor.js';
 import { decodeTrees, type EncodedTrees, encodeTrees } from '../tree/tree-codec.js';
 import type { ForestParams } from './params.js';
 
@@ -81,7 +81,7 @@ export class FittedForest implements FittedRegressor {
     checkFeatureCount(this.kind, this.state.nFeatures, X.cols);
     const out = new Float64Array(X.rows);
     const trees = this.state.trees;
-    for (const t of trees) addTreePredictions(t, X, out, 1);
+    addTreesPredictions(trees, X, out, 1);
     const inv = 1 / trees.length;
     for (let i = 0; i < out.length; i++) out[i] *= inv;
     return out;

@@ -16,7 +16,7 @@ import { type ParamTable, resolveParams } from '../../core/params.js';
 import type { AdditiveTrees, FittedRegressor } from '../regressor.js';
 import {
   accumulateGain,
-  addTreePredictions,
+  addTreesPredictions,
   decodeTree,
   type EncodedTree,
   normalize,
@@ -73,7 +73,7 @@ export class FittedTrees implements FittedRegressor {
   predict(X: Matrix): Float64Array {
     checkFeatureCount(this.kind, this.nFeatures, X.cols);
     const out = new Float64Array(X.rows).fill(this.baseline);
-    for (const t of this.trees) addTreePredictions(t, X, out, 1);
+    addTreesPredictions(this.trees, X, out, 1);
     return out;
   }
 

@@ -3,9 +3,12 @@ import { describe, it } from 'node:test';
 import { fromRows } from '../../../src/core/matrix.js';
 import {
   accumulateGain,
+  addTreePredictions,
+  addTreesPredictions,
   decodeTree,
   encodeTree,
   normalize,
+  PREDICT_BLOCK_ROWS,
   predictTree,
   type TreeArrays,
 } from '../../../src/models/tree/predictor.js';
@@ -62,5 +65,30 @@ describe('tree predictor', () => {
     accumulateGain(handmade(), acc);
     assert.deepEqual([...normalize(acc)], [0.25, 0.75]);
     assert.deepEqual([...normalize(new Float64Array(3))], [0, 0, 0]);
+  });
+});
+
+describe('blocked prediction over many trees', () => {
+  it('gives, bit for bit, the sums of adding the trees one after another', () => {
+    const { X, y } = friedman1(3000, 5, 1, 4);
+    const trees = [1, 2, 3].map(
+      (k) =>
+        growOn(
+          X,
+          y.map((v) => v * k),
+          { maxLeaves: 31 },
+        ).tree,
+    );
+    trees.push(handmade());
+    // Rows past one block, some missing values, a categorical-split tree among numeric ones.
+    const data = Float64Array.from(X.data);
+    for (let i = 0; i < data.length; i += 37) data[i] = Number.NaN;
+    const M = { rows: X.rows, cols: X.cols, data };
+    assert.ok(M.rows > 2 * PREDICT_BLOCK_ROWS);
+    const want = new Float64Array(M.rows).fill(0.25);
+    for (const t of trees) addTreePredictions(t, M, want, 0.1);
+    const got = new Float64Array(M.rows).fill(0.25);
+    addTreesPredictions(trees, M, got, 0.1);
+    assert.deepEqual(got, want);
   });
 });
