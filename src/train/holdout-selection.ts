@@ -144,10 +144,32 @@ async function valEnsemble(
   return { candidate, valPred };
 }
 
-/** Bootstrap standard error of the metric over VAL rows (200 seeded resamples). */
-function bootstrapSe(y: Float64Array, pred: Float64Array, metric: Metric, seed: number): number {
+/**
+ * VAL rows the bootstrap of the selection's standard error resamples at most. R², RMSE, MAE and
+ * MAPE are smooth functions of row means and median AE is a sample quantile, so each is
+ * asymptotically normal with standard error σ/√n (delta method): the bootstrap on a seeded sample
+ * of m rows estimates σ/√m, and × √(m/n) gives the SE on all n rows. With m = 20,000 the sample's own error in σ (≈ 1/√(2m) relative for light tails,
+ * 0.5 %) is small beside the 200 resamples' Monte Carlo error (1/√(2·200) = 5 %); resampling all
+ * 100,000 VAL rows of a 1M-row run took 2 s for the same number.
+ */
+export const BOOTSTRAP_ROWS = 20_000;
+
+/**
+ * Bootstrap standard error of the metric over VAL rows (200 seeded resamples; above
+ * {@link BOOTSTRAP_ROWS} rows, of a seeded sample, scaled to all rows).
+ */
+export function bootstrapSe(y: Float64Array, pred: Float64Array, metric: Metric, seed: number): number {
+  if (y.length < 2) return Number.NaN;
+  if (y.length <= BOOTSTRAP_ROWS) return bootstrapAll(y, pred, metric, seed);
+  const idx = new Rng(seed ^ 0x1b873593).permutation(y.length).subarray(0, BOOTSTRAP_ROWS).sort();
+  const ys = Float64Array.from(idx, (i) => y[i]);
+  const ps = Float64Array.from(idx, (i) => pred[i]);
+  return bootstrapAll(ys, ps, metric, seed) * Math.sqrt(BOOTSTRAP_ROWS / y.length);
+}
+
+/** Standard deviation of the metric over 200 seeded resamples of all the rows. */
+function bootstrapAll(y: Float64Array, pred: Float64Array, metric: Metric, seed: number): number {
   const n = y.length;
-  if (n < 2) return Number.NaN;
   const rng = new Rng(seed ^ 0x2545f491);
   const B = 200;
   const ys = new Float64Array(n);
