@@ -113,10 +113,17 @@ export interface CalibrationJson {
   difficulty?: { model: Serialized; floor: number };
   /**
    * auto: the mean cross-fitted interval score of each mode on VAL (lower is better), or why
-   * absolute was kept without comparing.
+   * absolute was kept without comparing. `compared_rows`: the seeded sample of VAL rows compared
+   * on, when VAL had more (absent: every row).
    */
   chosen_by?:
-    | { criterion: 'interval_score'; absolute: JsonNumber; adaptive: JsonNumber; over?: 'folds' | 'halves' }
+    | {
+        criterion: 'interval_score';
+        absolute: JsonNumber;
+        adaptive: JsonNumber;
+        over?: 'folds' | 'halves';
+        compared_rows?: number;
+      }
     | { criterion: 'too_few_val_rows'; rows: number; min: number };
 }
 

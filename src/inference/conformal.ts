@@ -18,6 +18,7 @@ import { decodeNumber, encodeNumber } from '../core/codec.js';
 import { ArtifactError } from '../core/errors.js';
 import { type Matrix, takeRows } from '../core/matrix.js';
 import { Rng } from '../core/random.js';
+import { sortFloat64 } from '../core/sort.js';
 import { createModel, loadModel } from '../models/families.js';
 import type { FeatureInfo, FittedRegressor } from '../models/regressor.js';
 
@@ -37,7 +38,7 @@ export function conformalQuantile(scores: Float64Array, coverage: number): { q: 
   const n = scores.length;
   const rank = Math.ceil((n + 1) * coverage - 1e-9);
   if (rank > n || n === 0) return { q: Number.POSITIVE_INFINITY, rank };
-  const s = Float64Array.from(scores).sort();
+  const s = sortFloat64(scores);
   return { q: s[rank - 1], rank };
 }
 
@@ -77,25 +78,70 @@ export async function calibrateIntervals(input: CalibrateInput): Promise<Interva
     chosenBy = { criterion: 'too_few_val_rows', rows: pv.length, min: MIN_AUTO_ROWS };
   } else if (input.mode !== 'absolute') {
     const fitted = await fitDifficulty(input);
-    const s = sigmaOf(fitted.model, fitted.floor, val.X);
-    if (input.mode === 'auto') {
-      const rows = new Rng(input.seed).permutation(pv.length);
-      const absolute = crossFitScore(residual, null, rows, coverage);
-      const adaptive = crossFitScore(residual, s, rows, coverage);
-      chosenBy = {
-        criterion: 'interval_score',
-        absolute: encodeNumber(absolute),
-        adaptive: encodeNumber(adaptive),
-      };
-      // Strictly better, or absolute: the simpler intervals win a tie (and a VAL too small to score).
-      if (adaptive < absolute) mode = 'adaptive';
-    } else mode = 'adaptive';
-    if (mode === 'adaptive') {
+    const choice = input.mode === 'auto' ? chooseMode(fitted, residual, input) : null;
+    if (choice) chosenBy = choice.chosenBy;
+    if (!choice || choice.adaptive) {
+      mode = 'adaptive';
       difficulty = { model: fitted.model.toJSON(), floor: fitted.floor };
-      sigma = s;
+      sigma = choice?.sigma() ?? sigmaOf(fitted.model, fitted.floor, val.X);
     }
   }
   return calibrated({ residual, sigma, mode, coverage, difficulty, chosenBy });
+}
+
+/**
+ * VAL rows `auto` compares the two interval shapes on, at most (a seeded sample beyond); the
+ * chosen shape's quantile is then taken over every VAL row. Each shape's interval score is a
+ * mean over the compared rows, cross-fitted over two halves: with 20,000 rows each half's
+ * quantile sits within about ±0.3 coverage points of its target (√(0.9·0.1/10,000)) and the means'
+ * relative standard error is about 1 % (less for their difference: both shapes score the same
+ * residuals), so shapes the sample cannot tell apart differ by too little to matter. Comparing
+ * on all 100,000 VAL rows of a 1M-row run predicted σ for 80,000 rows more, for the same choice.
+ */
+export const CHOICE_ROWS = 20_000;
+
+/**
+ * `auto`'s comparison of absolute and adaptive intervals on (a sample of) VAL, and σ on every
+ * VAL row when adaptive wins. On at most CHOICE_ROWS rows the result is the comparison on all.
+ */
+function chooseMode(
+  fitted: { model: FittedRegressor; floor: number },
+  residual: Float64Array,
+  input: CalibrateInput,
+): { adaptive: boolean; chosenBy: CalibrationJson['chosen_by']; sigma: () => Float64Array } {
+  const { X } = input.val;
+  // The same seeded permutation as ever: its first CHOICE_ROWS rows are the sample, in halves.
+  const rows = new Rng(input.seed).permutation(residual.length);
+  const compared = rows.subarray(0, Math.min(rows.length, CHOICE_ROWS));
+  const r = Float64Array.from(compared, (i) => residual[i]);
+  const s = sigmaOf(fitted.model, fitted.floor, takeRows(X, compared));
+  const order = Uint32Array.from(compared, (_, k) => k);
+  const absolute = crossFitScore(r, null, order, input.coverage);
+  const adaptive = crossFitScore(r, s, order, input.coverage);
+  return {
+    // Strictly better, or absolute: the simpler intervals win a tie (and a VAL too small to score).
+    adaptive: adaptive < absolute,
+    chosenBy: {
+      criterion: 'interval_score',
+      absolute: encodeNumber(absolute),
+      adaptive: encodeNumber(adaptive),
+      ...(compared.length < rows.length ? { compared_rows: compared.length } : {}),
+    },
+    sigma: () => {
+      const all = new Float64Array(residual.length);
+      compared.forEach((i, k) => {
+        all[i] = s[k];
+      });
+      const rest = rows.subarray(compared.length);
+      if (rest.length) {
+        const more = sigmaOf(fitted.model, fitted.floor, takeRows(X, rest));
+        rest.forEach((i, k) => {
+          all[i] = more[k];
+        });
+      }
+      return all;
+    },
+  };
 }
 
 /**

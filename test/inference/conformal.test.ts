@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/random.js';
 import '../../src/models/index.js';
+import { CHOICE_ROWS } from '../../src/inference/conformal.js';
 import { calibrateIntervals, conformalQuantile, Intervals } from '../../src/inference/index.js';
 import { createModel } from '../../src/models/families.js';
 import { concrete } from '../helpers/datasets.js';
@@ -140,5 +141,44 @@ describe('calibrateIntervals auto: the mode with the lower cross-fitted interval
     assert.equal(auto.json.mode, 'absolute');
     assert.deepEqual(auto.json.chosen_by, { criterion: 'too_few_val_rows', rows: 60, min: 100 });
     assert.deepEqual(auto.json.q, (await calibrate('absolute')).json.q);
+  });
+});
+
+describe('calibrateIntervals auto on a large VAL: the modes compared on a seeded sample', () => {
+  /** y = x + noise of spread 0.1 + 0.5x; a ridge fit on x; `nVal` VAL rows. */
+  async function setUp(nVal: number) {
+    const rng = new Rng(21);
+    const part = (n: number) => {
+      const x = Float64Array.from({ length: n }, () => rng.next() * 10);
+      const y = Float64Array.from(x, (v) => v + (0.1 + 0.5 * v) * rng.normal());
+      return { X: matrix(n, 1, x), y };
+    };
+    const [train, val] = [part(2000), part(nVal)];
+    const features = [{ name: 'x', kind: 'numeric' as const, source: 'x' }];
+    const model = await createModel('ridge', {}).fit(train.X, train.y, { features, seed: 1 });
+    return (mode: 'auto' | 'adaptive') =>
+      calibrateIntervals({ model, features, train, val, coverage: 0.9, mode, seed: 3 });
+  }
+
+  it(`compares on ${CHOICE_ROWS.toLocaleString('en')} rows, then calibrates the winner on every VAL row`, async () => {
+    const calibrate = await setUp(CHOICE_ROWS + 15_000);
+    const auto = await calibrate('auto');
+    assert.equal(auto.json.mode, 'adaptive');
+    const by = auto.json.chosen_by as { compared_rows?: number; absolute: number; adaptive: number };
+    assert.equal(by.compared_rows, CHOICE_ROWS);
+    assert.ok(by.adaptive < by.absolute);
+    // σ on the rows not compared is filled in: the quantile is the one over all of VAL.
+    const direct = await calibrate('adaptive');
+    assert.equal(auto.json.n, CHOICE_ROWS + 15_000);
+    assert.deepEqual(auto.json.q, direct.json.q);
+    // Seeded: the same data and seed give the same calibration, to the byte.
+    assert.equal(JSON.stringify((await calibrate('auto')).json), JSON.stringify(auto.json));
+  });
+
+  it('a VAL of at most that many rows is compared whole (no compared_rows recorded)', async () => {
+    const calibrate = await setUp(3000);
+    const by = (await calibrate('auto')).json.chosen_by as Record<string, unknown>;
+    assert.equal(by.criterion, 'interval_score');
+    assert.equal(by.compared_rows, undefined);
   });
 });
