@@ -42,6 +42,12 @@ export interface FitContext {
   readonly onProgress?: (fraction: number) => void;
   /** Worker threads the model may use (default: all cores). */
   readonly threads?: number;
+  /**
+   * Called once with the predictions of `val.X` by the model the fit returns, when the fit made
+   * them anyway (early stopping): bit for bit what that model's `predict(val.X)` gives, so the
+   * caller need not predict VAL again. Families that do not predict VAL while fitting never call it.
+   */
+  readonly onValPredictions?: (pred: Float64Array) => void;
 }
 
 /** An unfitted model: hyperparameters only; `fit` returns a separate fitted model. */

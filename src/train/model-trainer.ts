@@ -156,7 +156,12 @@ export class ModelTrainer {
     const t0 = performance.now();
     try {
       const d = data(family.input);
-      const fit = (params: Record<string, unknown>, budgetS: number | null, progress: (f: number) => void) =>
+      const fit = (
+        params: Record<string, unknown>,
+        budgetS: number | null,
+        progress: (f: number) => void,
+        onValPredictions?: (pred: Float64Array) => void,
+      ) =>
         family.create(params).fit(d.train.X, d.train.y, {
           features: d.features,
           seed,
@@ -164,16 +169,21 @@ export class ModelTrainer {
           signal: deadlineSignal(budgetS),
           threads: this.options.threads ?? undefined,
           onProgress: progress,
+          onValPredictions,
         });
       const progress = (fraction: number) => onEvent?.({ type: 'model_progress', name: spec.name, fraction });
+      // Early stopping predicted VAL with the returned model already: evaluateAll reuses them.
+      let val: Float64Array | undefined;
       const fitted = spec.tuning
         ? await this.tune(spec, d, budget, fit, result, progress)
-        : await fit(spec.params, budget, progress);
+        : await fit(spec.params, budget, progress, (p) => {
+            val = p;
+          });
       result.fit_seconds = (performance.now() - t0) / 1000;
       result.notes.push(...fitted.notes);
       result.feature_importance = importanceBySource(fitted.featureImportances(), d.features);
       onEvent?.({ type: 'model_end', name: spec.name, result });
-      return { spec, result, fitted };
+      return { spec, result, fitted, ...(val ? { preds: { val } } : {}) };
     } catch (e) {
       result.fit_seconds = (performance.now() - t0) / 1000;
       result.status = 'failed';
@@ -246,8 +256,9 @@ export class ModelTrainer {
   /** R², RMSE, MAE, MAPE and median AE on train, val and test for every fitted candidate. */
   evaluateAll(trained: TrainedCandidate[], data: (enc: InputEncoding) => PreparedData): void {
     for (const t of trained) {
-      // A final model scored where it was fitted brings its predictions instead (cross-validation).
-      const ready = t.fitted ? undefined : t.preds;
+      // A final model scored where it was fitted brings its predictions instead (cross-validation);
+      // a fitted one may bring its VAL predictions (made while it stopped early).
+      const ready = t.fitted ? (t.preds?.val ? { val: t.preds.val } : undefined) : t.preds;
       if (!t.fitted && !ready) continue;
       const d = data(t.result.encoding);
       const metrics: Partial<Record<SplitName, MetricValues>> = {};
@@ -258,7 +269,7 @@ export class ModelTrainer {
           if (y.length === 0) continue;
           const p = blended(t, split) ?? ready?.[split] ?? t.fitted!.predict(X);
           t.preds = { ...t.preds, [split]: p };
-          if (split === 'test' && !ready) t.result.predict_seconds = (performance.now() - t0) / 1000;
+          if (split === 'test' && t.fitted) t.result.predict_seconds = (performance.now() - t0) / 1000;
           if (!p.every(Number.isFinite)) throw new Error(`predictions on ${split} contain non-finite values`);
           metrics[split] = scoreAll(y, p);
         }

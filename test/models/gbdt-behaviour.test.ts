@@ -98,6 +98,35 @@ describe('gbdt', () => {
     );
   });
 
+  it('hands over its VAL predictions, bit for bit what the returned model predicts', async () => {
+    const cases = [
+      { max_iter: 2000, learning_rate: 0.5 }, // stops early: fewer trees kept than grown
+      { max_iter: 15 }, // still improving at the last iteration: every tree kept
+      { max_iter: 20, loss: 'absolute' }, // leaves refitted to quantiles
+      { max_iter: 20, subsample: 0.5 },
+    ];
+    for (const params of cases) {
+      let got: Float64Array | undefined;
+      const m = await createModel('gbdt', params).fit(tr.X, tr.y, {
+        ...ctx,
+        val: va,
+        onValPredictions: (p) => {
+          got = p;
+        },
+      });
+      assert.deepEqual(got, m.predict(va.X), JSON.stringify(params));
+    }
+    let called = false;
+    await createModel('gbdt', { max_iter: 10, early_stopping: 'false' }).fit(tr.X, tr.y, {
+      ...ctx,
+      val: va,
+      onValPredictions: () => {
+        called = true;
+      },
+    });
+    assert.equal(called, false, 'no early stopping: VAL was never predicted');
+  });
+
   it('is deterministic for a seed with row and column subsampling, and the seed matters', async () => {
     const params = { subsample: 0.7, colsample: 0.6, max_iter: 40 };
     const a = await createModel('gbdt', params).fit(tr.X, tr.y, ctx);

@@ -117,6 +117,7 @@ async function boost(
   if (watch && watch.bestIter < trees.length && !notes.some((s) => s.startsWith('stopped early'))) {
     notes.push(`kept the best ${watch.bestIter} of ${trees.length} trees by validation loss`);
   }
+  if (watch) ctx.onValPredictions?.(watch.bestPredictions(trees.length));
   return new FittedTrees(kind, params, p, baseline, kept, notes);
 }
 
@@ -182,6 +183,8 @@ function validationWatch(
 /** The validation rows' raw predictions, tree by tree, and the iteration with the best loss. */
 class ValidationWatch {
   private readonly raw: Float64Array;
+  /** `raw` as it was with the best trees, copied before the tree after them was added. */
+  private readonly atBest: Float64Array;
   private bestLoss: number;
   /** Trees up to the best validation loss so far. */
   bestIter = 0;
@@ -193,12 +196,14 @@ class ValidationWatch {
     private readonly params: Readonly<GbdtParams>,
   ) {
     this.raw = new Float64Array(val.y.length).fill(baseline);
+    this.atBest = new Float64Array(val.y.length);
     this.bestLoss = loss.value(val.y, this.raw);
   }
 
   /** Add iteration `it`'s tree; returns why to stop, or null to go on. */
   add(tree: TreeArrays, it: number): string | null {
     const { params, loss } = this;
+    if (this.bestIter === it) this.atBest.set(this.raw);
     addTreePredictions(tree, this.val.X, this.raw, 1);
     const l = loss.value(this.val.y, this.raw);
     // Improvement must beat a relative tolerance, or noise keeps the loop alive forever.
@@ -212,6 +217,14 @@ class ValidationWatch {
       );
     }
     return null;
+  }
+
+  /**
+   * The raw predictions of the best trees, after `added` trees were added: the baseline plus each
+   * tree in order, the sum `FittedTrees.predict` makes (gbdt's identity link: raw = prediction).
+   */
+  bestPredictions(added: number): Float64Array {
+    return this.bestIter === added ? this.raw : this.atBest;
   }
 }
 

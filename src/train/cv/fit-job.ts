@@ -58,6 +58,8 @@ export interface FitResult extends FitOutcome {
 export async function runFitJob(job: FitJob, keep: 'model' | 'json' | 'none'): Promise<FitResult> {
   const t0 = performance.now();
   try {
+    // A model that stops early has predicted the held-out rows already (bit for bit predict's).
+    let early: Float64Array | undefined;
     const fitted = await getFamily(job.model)
       .create(job.params)
       .fit(job.X, job.y, {
@@ -66,8 +68,11 @@ export async function runFitJob(job: FitJob, keep: 'model' | 'json' | 'none'): P
         val: job.held,
         signal: deadlineSignal(job.budgetS),
         threads: job.threads,
+        onValPredictions: (p) => {
+          early = p;
+        },
       });
-    const pred = job.held ? fitted.predict(job.held.X) : undefined;
+    const pred = job.held ? (early ?? fitted.predict(job.held.X)) : undefined;
     if (pred && !pred.every(Number.isFinite)) {
       throw new Error('predictions on the held-out rows contain non-finite values');
     }
