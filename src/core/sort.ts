@@ -50,6 +50,26 @@ export function sortedWithoutNaN(values: ArrayLike<number>): Float64Array {
   return s.subarray(0, m);
 }
 
+/**
+ * Arrays sorted once for every reader: the data contract's quantiles and the drift profile
+ * summarise the same TRAIN columns, so `get` sorts an array's non-NaN values on its first call
+ * and hands the same sorted copy to every later call with that array (by identity). Readers must
+ * not modify what they get.
+ */
+export class SortedOnce {
+  private readonly sorted = new Map<ArrayLike<number>, Float64Array>();
+
+  /** The values of `values` other than NaN, ascending (±∞ kept): `sortedWithoutNaN(values)`. */
+  get(values: ArrayLike<number>): Float64Array {
+    let s = this.sorted.get(values);
+    if (!s) {
+      s = sortedWithoutNaN(values);
+      this.sorted.set(values, s);
+    }
+    return s;
+  }
+}
+
 /** Sort `a` (no NaN) in place. */
 function radixSortInPlace(a: Float64Array): void {
   const n = a.length;

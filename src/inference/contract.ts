@@ -5,7 +5,7 @@
  * inference validates each request against it.
  */
 import { ArtifactError } from '../core/errors.js';
-import { sortedWithoutNaN } from '../core/sort.js';
+import { SortedOnce } from '../core/sort.js';
 import type { ColumnType, Frame } from '../data/frame.js';
 
 /**
@@ -41,13 +41,19 @@ export const CONTRACT_QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as c
 
 const TYPES: readonly ColumnType[] = ['numeric', 'categorical', 'boolean', 'datetime'];
 
-/** Quantiles of the numeric/datetime train columns, to store beside the feature schema. */
-export function trainQuantiles(train: Frame): Record<string, Record<string, number>> {
+/**
+ * Quantiles of the numeric/datetime train columns, to store beside the feature schema; `sorted`
+ * shares the sorted columns with other summaries of the frame (the drift profile).
+ */
+export function trainQuantiles(
+  train: Frame,
+  sorted: SortedOnce = new SortedOnce(),
+): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   train.names.forEach((name, k) => {
     const col = train.columns[k];
     if (col.type !== 'numeric' && col.type !== 'datetime') return;
-    const v = sortedWithoutNaN(col.values);
+    const v = sorted.get(col.values);
     if (!v.length) return;
     const q: Record<string, number> = {};
     for (const p of CONTRACT_QUANTILES) {

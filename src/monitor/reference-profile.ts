@@ -12,9 +12,11 @@
  */
 import { ValidationError } from '../core/errors.js';
 import { type ParamsOf, type ParamTable, resolveParams } from '../core/params.js';
+import { SortedOnce } from '../core/sort.js';
 import { BOOL_MISSING, type Column, type Frame } from '../data/frame.js';
 import {
   distinctCount,
+  finitePart,
   histogram,
   quantileEdges,
   quantileSketch,
@@ -130,6 +132,11 @@ export interface ReferenceOptions {
   target?: { name: string; values: ArrayLike<number> };
   /** bins, sketch_size, max_categories (see PROFILE_PARAMS). */
   params?: Partial<ProfileParams>;
+  /**
+   * Sorted columns shared with other summaries of the same frame (the data contract's
+   * quantiles), so each numeric column is sorted once; default: sorted here.
+   */
+  sorted?: SortedOnce;
 }
 
 /** Profile the raw TRAIN feature rows of `frame` (before preprocessing). */
@@ -149,17 +156,28 @@ export function buildReferenceProfile(frame: Frame, opts: ReferenceOptions = {})
       'Cannot build the reference profile',
     );
   }
-  const features = names.map((n) => profileColumn(n, frame.get(n), params));
-  const prediction = opts.predictions ? numericProfile('prediction', opts.predictions, params) : null;
-  const target = opts.target ? numericProfile(opts.target.name, opts.target.values, params) : null;
+  const sorted = opts.sorted ?? new SortedOnce();
+  const features = names.map((n) => profileColumn(n, frame.get(n), params, sorted));
+  const prediction = opts.predictions
+    ? numericProfile('prediction', opts.predictions, params, 'numeric', sorted)
+    : null;
+  const target = opts.target
+    ? numericProfile(opts.target.name, opts.target.values, params, 'numeric', sorted)
+    : null;
   return { params, nRows: frame.nRows, features, prediction, target };
 }
 
-export function profileColumn(name: string, col: Column, params: ProfileParams): FeatureProfile {
+/** One column's profile (`sorted`: where numeric columns are sorted, shared with other readers). */
+export function profileColumn(
+  name: string,
+  col: Column,
+  params: ProfileParams,
+  sorted?: SortedOnce,
+): FeatureProfile {
   switch (col.type) {
     case 'numeric':
     case 'datetime':
-      return numericProfile(name, col.values, params, col.type);
+      return numericProfile(name, col.values, params, col.type, sorted);
     case 'categorical': {
       const counts = new Float64Array(col.dictionary.length);
       let missing = 0;
@@ -181,14 +199,15 @@ export function profileColumn(name: string, col: Column, params: ProfileParams):
   }
 }
 
-/** Profile of a numeric array (NaN or ±∞ = missing). */
+/** Profile of a numeric array (NaN or ±∞ = missing); `once` sorts it, if given. */
 export function numericProfile(
   name: string,
   values: ArrayLike<number>,
   params: ProfileParams,
   source: 'numeric' | 'datetime' = 'numeric',
+  once?: SortedOnce,
 ): NumericProfile {
-  const sorted = sortedFinite(values);
+  const sorted = once ? finitePart(once.get(values)) : sortedFinite(values);
   const count = sorted.length;
   let mean = 0;
   for (let i = 0; i < count; i++) mean += sorted[i];

@@ -2,15 +2,20 @@
  * Compact numeric summaries of a training column: a quantile sketch that stands in for the
  * sample in KS and Wasserstein, and quantile bin edges for PSI and histograms.
  */
-import { sortFloat64InPlace } from '../core/sort.js';
+import { sortedWithoutNaN } from '../core/sort.js';
 
 /** The finite values of `values`, sorted ascending (NaN = missing is dropped). */
 export function sortedFinite(values: ArrayLike<number>): Float64Array {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
-  const out = new Float64Array(n);
-  for (let i = 0, k = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[k++] = values[i];
-  return sortFloat64InPlace(out);
+  return finitePart(sortedWithoutNaN(values));
+}
+
+/** The finite part of an ascending array without NaN: the view without its −∞ and +∞ ends. */
+export function finitePart(sorted: Float64Array): Float64Array {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi && sorted[lo] === Number.NEGATIVE_INFINITY) lo++;
+  while (hi > lo && sorted[hi - 1] === Number.POSITIVE_INFINITY) hi--;
+  return sorted.subarray(lo, hi);
 }
 
 /**

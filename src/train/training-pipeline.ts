@@ -10,6 +10,7 @@
  */
 import { DataCleaner } from '../clean/data-cleaner.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { SortedOnce } from '../core/sort.js';
 import { type Column, cellValue, columnLength, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
@@ -321,15 +322,8 @@ export class TrainingPipeline {
             models: trained.map((t) => t.result),
             timings: this.timings,
             intervals,
-            featureQuantiles: trainQuantiles(sel.fitted.frame),
             explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
-            // What monitoring compares live traffic with: raw inputs the model was fitted on, TEST predictions.
-            profile: serializeReferenceProfile(
-              buildReferenceProfile(sel.fitted.frame, {
-                predictions: best.preds?.test ?? best.fitted!.predict(chosen.data.test.X),
-                target: { name: target, values: sel.fitted.y },
-              }),
-            ),
+            ...trainSummaries(sel, target),
           },
           { publish: this.options.publish },
         ),
@@ -372,6 +366,26 @@ export class TrainingPipeline {
         `permutation importance (R² drop) on ${r.rows.toLocaleString('en')} TEST rows × ${r.repeats} repeats`,
     );
   }
+}
+
+/**
+ * What the run keeps of the TRAIN rows: the data contract's quantiles and the reference profile
+ * monitoring compares live traffic with (raw inputs the model was fitted on, TEST predictions);
+ * both read the same sorted columns, each sorted once.
+ */
+function trainSummaries(sel: Selection, target: string) {
+  const { best, chosen, fitted } = sel;
+  const sorted = new SortedOnce();
+  return {
+    featureQuantiles: trainQuantiles(fitted.frame, sorted),
+    profile: serializeReferenceProfile(
+      buildReferenceProfile(fitted.frame, {
+        predictions: best.preds?.test ?? best.fitted!.predict(chosen.data.test.X),
+        target: { name: target, values: fitted.y },
+        sorted,
+      }),
+    ),
+  };
 }
 
 /** Data loaded from memory rather than a file. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/random.js';
-import { sortedWithoutNaN, sortFloat64, sortFloat64InPlace } from '../../src/core/sort.js';
+import { SortedOnce, sortedWithoutNaN, sortFloat64, sortFloat64InPlace } from '../../src/core/sort.js';
 
 /** Element by element with Object.is: −0 and +0 differ, NaN equals NaN. */
 function assertSameOrder(got: Float64Array, want: Float64Array, what: string): void {
@@ -67,4 +67,15 @@ test('sortedWithoutNaN drops NaN and keeps ±∞', () => {
   const want = a.filter((x) => !Number.isNaN(x)).sort();
   assertSameOrder(sortedWithoutNaN(a), want, 'without NaN');
   assert.equal(sortedWithoutNaN(Float64Array.of(Number.NaN, Number.NaN)).length, 0);
+});
+
+test('SortedOnce sorts each array once and hands every reader the same sorted copy', () => {
+  const a = nasty(10_000, 12);
+  const b = nasty(10_000, 13);
+  const once = new SortedOnce();
+  const first = once.get(a);
+  assertSameOrder(first, sortedWithoutNaN(a), 'sortedWithoutNaN');
+  assert.equal(once.get(a), first, 'the same array again: the same copy');
+  assert.notEqual(once.get(b), first);
+  assertSameOrder(once.get(a.slice()), first, 'an equal array is sorted on its own');
 });

@@ -64,3 +64,16 @@ describe('bin edges', () => {
     assert.deepEqual([...sortedFinite([3, Number.NaN, 1, Number.POSITIVE_INFINITY, 2])], [1, 2, 3]);
   });
 });
+
+describe('sortedFinite', () => {
+  it('drops NaN and ±∞ and sorts, as a filter and a sort would', () => {
+    const rng = new Rng(8);
+    const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0];
+    const v = Float64Array.from({ length: 30_000 }, () =>
+      rng.next() < 0.05 ? special[rng.int(special.length)] : rng.normal(),
+    );
+    const want = v.filter((x) => Number.isFinite(x)).sort();
+    assert.deepEqual(sortedFinite(v), want);
+    assert.deepEqual(sortedFinite([Number.NaN, Number.POSITIVE_INFINITY]), new Float64Array(0));
+  });
+});
