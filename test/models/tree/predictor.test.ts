@@ -9,6 +9,7 @@ import {
   encodeTree,
   normalize,
   PREDICT_BLOCK_ROWS,
+  predictBlockRows,
   predictTree,
   type TreeArrays,
 } from '../../../src/models/tree/predictor.js';
@@ -87,8 +88,16 @@ describe('blocked prediction over many trees', () => {
     assert.ok(M.rows > 2 * PREDICT_BLOCK_ROWS);
     const want = new Float64Array(M.rows).fill(0.25);
     for (const t of trees) addTreePredictions(t, M, want, 0.1);
-    const got = new Float64Array(M.rows).fill(0.25);
-    addTreesPredictions(trees, M, got, 0.1);
-    assert.deepEqual(got, want);
+    for (const block of [PREDICT_BLOCK_ROWS, 1, M.rows]) {
+      const got = new Float64Array(M.rows).fill(0.25);
+      addTreesPredictions(trees, M, got, 0.1, block);
+      assert.deepEqual(got, want, `blocks of ${block} rows`);
+    }
+    // Small matrices and large models are walked tree by tree over all rows; large matrices of small trees in blocks.
+    assert.equal(predictBlockRows(trees, M), M.rows);
+    const big = { rows: 60_000, cols: 20, data: new Float64Array(0) };
+    assert.equal(predictBlockRows(trees, big), PREDICT_BLOCK_ROWS);
+    const forest = Array.from({ length: 100 }, () => ({ feature: new Int32Array(2000) }) as TreeArrays);
+    assert.equal(predictBlockRows(forest, big), big.rows);
   });
 });
