@@ -10,12 +10,14 @@
  *
  *   node --import tsx bench/train-1m.ts [--rows 1000000] [--features 20] [--seed 15] [--repeat 3]
  *     [--python] [--cli label=path/to/bin/tabflow.js …] [--data FILE --target COL] [--models gbdt]
+ *     [--config config.yaml]
  *     [--csv /tmp/friedman.csv] [--cpu-prof DIR] [--out NAME]
  *
  * `--cli` (repeatable) measures other builds side by side, e.g. the code before a change
  * (`before=/tmp/tabflow-before/bin/tabflow.js`); every repeat runs each CLI once, in turn, so
  * all see the same machine load. `--data` trains on a given file instead of the generated one
- * (e.g. examples/data/diamonds.csv, `--target price`). `--csv FILE` keeps the generated file there
+ * (e.g. examples/data/diamonds.csv, `--target price`); `--models all` trains every family (the
+ * CLI's default). `--csv FILE` keeps the generated file there
  * (outside the repo) to reuse it; it is generated only when missing. `--cpu-prof DIR` profiles the
  * tabflow processes (`node --cpu-prof`; their times are then not comparable). Writes
  * bench/results/NAME.json (default train-1m). Needs `npm run build` (the CLI runs from dist/).
@@ -63,6 +65,7 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     target: { type: 'string', default: 'y' },
     models: { type: 'string', default: 'gbdt' },
+    config: { type: 'string' },
     csv: { type: 'string' },
     'cpu-prof': { type: 'string' },
     out: { type: 'string', default: 'train-1m' },
@@ -88,6 +91,10 @@ interface TabflowRun extends ProcessCost {
 interface RunQuality {
   testR2: number | null;
   intervals: unknown;
+  /** How `auto` chose the interval mode (metadata.json calibration.chosen_by). */
+  intervalChoice: unknown;
+  /** Standard error of the selection score (results.json selection.se). */
+  selectionSe: unknown;
   /** Input columns by permutation importance, most important first. */
   importanceRanking: string[];
   importanceRows: number | null;
@@ -134,9 +141,12 @@ function readQuality(runDir: string): RunQuality {
         .sort((a, b) => b[1].mean - a[1].mean)
         .map(([k]) => k)
     : [];
+  const metadata = JSON.parse(readFileSync(join(runDir, 'metadata.json'), 'utf8'));
   return {
     testR2: best?.metrics?.test?.r2 ?? null,
     intervals: results.intervals ?? null,
+    intervalChoice: metadata.calibration?.chosen_by ?? null,
+    selectionSe: results.selection.se ?? null,
     importanceRanking: ranking,
     importanceRows: pi?.rows ?? null,
   };
@@ -146,7 +156,9 @@ function tabflowRun(bin: string, data: string, work: string, k: number): Tabflow
   const modelsDir = join(work, `models-${k}`);
   const prof = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(args['cpu-prof'])] : [];
   const argv = [...prof, bin, 'train', '--data', data, '--target', args.target!];
-  argv.push('--models', args.models!, '--models-dir', modelsDir, '--seed', args.seed!);
+  if (args.models !== 'all') argv.push('--models', args.models!);
+  if (args.config) argv.push('--config', resolve(args.config));
+  argv.push('--models-dir', modelsDir, '--seed', args.seed!);
   const { cost, stderr } = timed(process.execPath, argv, { ...process.env, CI: '1' });
   const runs = join(modelsDir, 'runs');
   const runDir = join(runs, readdirSync(runs)[0]);
@@ -235,6 +247,7 @@ async function main(): Promise<void> {
       bytes: statSync(data.path).size,
       target: args.target,
       models: args.models,
+      config: args.config ?? null,
       repeat: Number(args.repeat),
       loadavg1m: { before: loadBefore, after: loadavg()[0] },
       cpuProfiled: Boolean(args['cpu-prof']),

@@ -1,8 +1,8 @@
 /**
  * Sorting numbers fast: a least-significant-digit radix sort of doubles, in the exact order of
- * `Float64Array.prototype.sort` (−∞ … −0, +0 … +∞, NaN last). V8's typed-array sort takes
- * ~100–140 ns per element at a million values; the data profile of a run sorts every numeric
- * TRAIN column, so at 700,000 TRAIN rows × 20 columns that was seconds of a `save`.
+ * `Float64Array.prototype.sort` (−∞ … −0, +0 … +∞, NaN last), about 3× faster at 700,000 values
+ * (66 → 20 ms). The data contract and the drift profile of a run sort every numeric TRAIN column,
+ * so at 700,000 TRAIN rows × 20 columns V8's sort was seconds of a `save`.
  *
  * A double's bits, read as an unsigned 64-bit integer with the sign bit flipped (positive) or all
  * bits flipped (negative), order like the doubles. The 64 bits are sorted in six passes of 11, 11
