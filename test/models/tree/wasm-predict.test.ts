@@ -1,0 +1,200 @@
+/**
+ * The WebAssembly tree kernel (wasm/tree-predict.c) against the TypeScript traversal: the same
+ * bits on every kind of split and input (numeric, categorical bitsets, NaN, unseen, non-integral
+ * and out-of-range codes), on real fitted models, across row chunks; the switch by size; and the
+ * embedded module matching its recorded sha256.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, it } from 'node:test';
+import { fromRows, type Matrix, matrix } from '../../../src/core/matrix.js';
+import { Rng } from '../../../src/core/random.js';
+import { TreeBatchPredictor } from '../../../src/models/tree/batch-predictor.js';
+import { addTreePredictions, type TreeArrays } from '../../../src/models/tree/predictor.js';
+import { TREE_PREDICT_WASM } from '../../../src/models/tree/tree-predict-wasm.js';
+import { WasmTreeBank } from '../../../src/models/tree/wasm-tree-bank.js';
+import { concreteData, diamonds, fitModel } from '../../explain/data.js';
+
+const saved = process.env.TABFLOW_KERNELS;
+afterEach(() => {
+  if (saved === undefined) delete process.env.TABFLOW_KERNELS;
+  else process.env.TABFLOW_KERNELS = saved;
+});
+
+/** Σ trees by the TypeScript path, tree by tree. */
+function tsSum(trees: readonly TreeArrays[], X: Matrix, init = 0): Float64Array {
+  const out = new Float64Array(X.rows).fill(init);
+  for (const t of trees) addTreePredictions(t, X, out, 1);
+  return out;
+}
+
+function wasmSum(trees: readonly TreeArrays[], X: Matrix, init = 0): Float64Array {
+  const bank = WasmTreeBank.create(trees, X.cols);
+  assert.ok(bank, 'the kernel compiles on this runtime');
+  const out = new Float64Array(X.rows).fill(init);
+  assert.equal(bank.addPredictions(X, out, 1), true);
+  return out;
+}
+
+const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Root: feature 0 ≤ 0.5 (missing left); right child: categorical feature 1, codes {1, 33} left. */
+function handmade(): TreeArrays {
+  return {
+    feature: Int32Array.of(0, -1, 1, -1, -1),
+    threshold: Float64Array.of(0.5, 0, 0, 0, 0),
+    left: Int32Array.of(1, -1, 3, -1, -1),
+    right: Int32Array.of(2, -1, 4, -1, -1),
+    value: Float64Array.of(0, 10, 0, 20, 30),
+    missingLeft: Uint8Array.of(1, 0, 0, 0, 0),
+    gain: Float64Array.of(5, 0, 15, 0, 0),
+    count: Float64Array.of(5, 2, 3, 1, 2),
+    catStart: Int32Array.of(-1, -1, 0, -1, -1),
+    catBits: Uint32Array.of(2, 1 << 1, 1 << 1),
+  };
+}
+
+/** A random tree over `cols` features with `leaves` leaves; thresholds in [0, 1). */
+function randomTree(rng: Rng, cols: number, leaves: number): TreeArrays {
+  const n = 2 * leaves - 1;
+  const t = {
+    feature: new Int32Array(n).fill(-1),
+    threshold: new Float64Array(n),
+    left: new Int32Array(n).fill(-1),
+    right: new Int32Array(n).fill(-1),
+    value: new Float64Array(n),
+    missingLeft: new Uint8Array(n),
+    gain: new Float64Array(n),
+    count: new Float64Array(n),
+    catStart: new Int32Array(n).fill(-1),
+    catBits: new Uint32Array(0),
+  };
+  const open = [0];
+  for (let next = 1; next + 1 < n; next += 2) {
+    const k = open.splice(rng.int(open.length), 1)[0];
+    t.feature[k] = rng.int(cols);
+    t.threshold[k] = rng.next();
+    t.left[k] = next;
+    t.right[k] = next + 1;
+    open.push(next, next + 1);
+  }
+  for (let k = 0; k < n; k++) {
+    t.value[k] = rng.normal();
+    t.missingLeft[k] = rng.next() < 0.5 ? 1 : 0;
+  }
+  return t;
+}
+
+describe('WebAssembly tree kernel', () => {
+  it('routes every edge of a split as the TypeScript path does, bit for bit', () => {
+    const NaN_ = Number.NaN;
+    const codes = [
+      0,
+      1,
+      2,
+      33,
+      34,
+      63,
+      64,
+      1e10,
+      2 ** 31,
+      2 ** 32 + 1,
+      -1,
+      -0,
+      1.5,
+      33.0000001,
+      NaN_,
+      Infinity,
+    ];
+    const X = fromRows(
+      codes.flatMap((c) => [
+        [0.7, c],
+        [0.5, c],
+        [NaN_, c],
+        [-Infinity, c],
+      ]),
+    );
+    const t = handmade();
+    const ts = tsSum([t, t], X, 0.25);
+    assert.deepEqual(bits(wasmSum([t, t], X, 0.25)), bits(ts));
+    // Spot checks of the routes themselves: 0.5 ≤ 0.5 left; code 33 left, 34 right; NaN code right.
+    assert.equal(ts[1], 0.25 + 20);
+    assert.equal(ts[4 * 3], 0.25 + 40);
+    assert.equal(ts[4 * 4], 0.25 + 60);
+    assert.equal(ts[4 * 14], 0.25 + 60);
+  });
+
+  it('gives the same bits as TypeScript on fitted gbdt, forest and tree models (diamonds with categories, concrete)', async () => {
+    const dia = diamonds('ordinal', 3000);
+    const con = concreteData();
+    const cases = [
+      ['gbdt', { max_iter: 60 }, dia],
+      ['random_forest', { n_estimators: 12 }, dia],
+      ['extra_trees', { n_estimators: 8 }, con],
+      ['tree', {}, con],
+    ] as const;
+    for (const [kind, params, d] of cases) {
+      const m = await fitModel(kind, params, d);
+      // Missing values in every column of some rows, so every missingLeft is exercised.
+      const X = matrix(d.test.X.rows, d.test.X.cols, Float64Array.from(d.test.X.data));
+      for (let i = 0; i < X.rows; i += 7) X.data[i * X.cols + (i % X.cols)] = Number.NaN;
+      process.env.TABFLOW_KERNELS = 'js';
+      const js = m.predict(X);
+      process.env.TABFLOW_KERNELS = 'wasm';
+      const wasm = m.predict(X);
+      assert.deepEqual(bits(wasm), bits(js), `${kind}: identical predictions`);
+      assert.ok(js.every(Number.isFinite), `${kind}: finite predictions`);
+    }
+  });
+
+  it('splits a large batch into row chunks without changing a bit', () => {
+    // 1,000 columns: a chunk holds 2,097 rows, so 5,000 rows take three chunks.
+    const rng = new Rng(11);
+    const cols = 1000;
+    const trees = Array.from({ length: 5 }, () => randomTree(rng, cols, 40));
+    const X = matrix(
+      5000,
+      cols,
+      Float64Array.from({ length: 5000 * cols }, () => rng.next()),
+    );
+    assert.deepEqual(bits(wasmSum(trees, X, -1)), bits(tsSum(trees, X, -1)));
+  });
+
+  it('keeps one row in TypeScript and sends batches to the kernel (auto), and honours TABFLOW_KERNELS=js', () => {
+    const rng = new Rng(3);
+    const trees = Array.from({ length: 100 }, () => randomTree(rng, 4, 31));
+    const one = matrix(1, 4, Float64Array.of(0.1, 0.2, 0.3, 0.4));
+    const many = matrix(
+      500,
+      4,
+      Float64Array.from({ length: 2000 }, () => rng.next()),
+    );
+    const p = new TreeBatchPredictor(trees);
+    delete process.env.TABFLOW_KERNELS;
+    const a = new Float64Array(1);
+    p.addPredictions(one, a);
+    assert.equal((p as unknown as { bank: unknown }).bank, undefined, 'one row × 100 trees: no bank built');
+    const b = new Float64Array(500);
+    p.addPredictions(many, b);
+    assert.ok((p as unknown as { bank: unknown }).bank instanceof WasmTreeBank, '500 rows: the kernel');
+    assert.deepEqual(bits(b), bits(tsSum(trees, many)));
+    process.env.TABFLOW_KERNELS = 'js';
+    const q = new TreeBatchPredictor(trees);
+    q.addPredictions(many, new Float64Array(500));
+    assert.equal((q as unknown as { bank: unknown }).bank, undefined, 'js: TypeScript only');
+  });
+
+  it('embeds the module its header names (sha256), built from the committed source', () => {
+    const bytes = Buffer.from(TREE_PREDICT_WASM, 'base64');
+    const text = readFileSync(
+      new URL('../../../src/models/tree/tree-predict-wasm.ts', import.meta.url),
+      'utf8',
+    );
+    const sha = /sha256 ([0-9a-f]{64})/.exec(text)?.[1];
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), sha);
+    assert.ok(WebAssembly.validate(bytes));
+    const source = readFileSync(new URL('../../../wasm/tree-predict.c', import.meta.url), 'utf8');
+    assert.match(source, /void predict_trees\(/, 'the source exports the kernel the bank calls');
+  });
+});
