@@ -3,37 +3,39 @@
  * tools/build-wasm.mjs. The arithmetic is the TypeScript path's, in the same order, so both give
  * the same bits: for each tree in order, for each row, out[i] += scale * value[leaf].
  *
- * Each tree is described by 8 byte offsets into linear memory (see TREE_WORDS): feature (i32),
- * threshold (f64), left (i32), right (i32), value (f64), missingLeft (u8), catStart (i32),
- * catBits (u32). No libc, no allocation: the caller lays everything out.
+ * A tree is packed to 16 bytes per node (src/models/tree/wasm-tree-bank.ts): `node` (i32: -1 for
+ * a leaf, else the split feature with bit 30 = missing values go left), `tv` (f64: the threshold
+ * of a split, the value of a leaf) and `left` (i32); `right` only when some right child is not
+ * left + 1, `cat_start` / `cat_bits` only when the tree has categorical splits. Each tree is 6
+ * byte offsets in the table (TREE_WORDS); 0 = the array is absent. No libc, no allocation.
  */
-typedef unsigned char u8;
 typedef unsigned int u32;
 typedef int i32;
 
-#define TREE_WORDS 8
+#define TREE_WORDS 6
+#define FEATURE_MASK 0x3fffffff
+#define MISSING_LEFT 0x40000000
 
 /* Leaf reached by row x: numeric x <= threshold goes left, a categorical code goes left when its
    bit is set, NaN follows missingLeft (predictor.ts leafOf). */
 static inline i32 leaf_of(const u32* t, const double* x) {
-  const i32* feature = (const i32*)t[0];
-  const double* threshold = (const double*)t[1];
+  const i32* node_word = (const i32*)t[0];
+  const double* tv = (const double*)t[1];
   const i32* left = (const i32*)t[2];
   const i32* right = (const i32*)t[3];
-  const u8* missing_left = (const u8*)t[5];
-  const i32* cat_start = (const i32*)t[6];
-  const u32* cat_bits = (const u32*)t[7];
+  const i32* cat_start = (const i32*)t[4];
+  const u32* cat_bits = (const u32*)t[5];
   i32 node = 0;
-  i32 f = feature[0];
-  while (f >= 0) {
-    double v = x[f];
+  i32 w = node_word[0];
+  while (w >= 0) {
+    double v = x[w & FEATURE_MASK];
     int go_left;
     if (v != v) {
-      go_left = missing_left[node] == 1;
+      go_left = (w & MISSING_LEFT) != 0;
     } else {
-      i32 cs = cat_start[node];
+      i32 cs = cat_start ? cat_start[node] : -1;
       if (cs < 0) {
-        go_left = v <= threshold[node];
+        go_left = v <= tv[node];
       } else {
         /* JS: c = v | 0; c === v && 0 <= c < nWords*32. Range first: an out-of-range cast traps. */
         u32 n_bits = cat_bits[cs] * 32u;
@@ -44,8 +46,8 @@ static inline i32 leaf_of(const u32* t, const double* x) {
         }
       }
     }
-    node = go_left ? left[node] : right[node];
-    f = feature[node];
+    node = go_left ? left[node] : (right ? right[node] : left[node] + 1);
+    w = node_word[node];
   }
   return node;
 }
@@ -56,13 +58,13 @@ void predict_trees(const u32* table, u32 n_trees, const double* X, u32 rows, u32
                    double scale) {
   for (u32 t = 0; t < n_trees; t++) {
     const u32* tree = table + TREE_WORDS * t;
-    const double* value = (const double*)tree[4];
+    const double* tv = (const double*)tree[1];
     if (((const i32*)tree[0])[0] < 0) {
-      double v = scale * value[0];
+      double v = scale * tv[0];
       for (u32 i = 0; i < rows; i++) out[i] += v;
       continue;
     }
     const double* x = X;
-    for (u32 i = 0; i < rows; i++, x += cols) out[i] += scale * value[leaf_of(tree, x)];
+    for (u32 i = 0; i < rows; i++, x += cols) out[i] += scale * tv[leaf_of(tree, x)];
   }
 }

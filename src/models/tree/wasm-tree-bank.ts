@@ -1,6 +1,6 @@
 /**
- * A fitted model's trees copied once into WebAssembly memory, for batch prediction by the kernel
- * of wasm/tree-predict.c: same traversal, same additions in the same order as
+ * A fitted model's trees packed once into WebAssembly memory (16 bytes per node: split word,
+ * threshold-or-value, left child), for batch prediction by the kernel of wasm/tree-predict.c: same traversal, same additions in the same order as
  * `addTreePredictions`, so the predictions are bit for bit those of the TypeScript path — only
  * faster. Rows are copied in chunks after the trees; the memory grows to the largest chunk seen.
  */
@@ -9,8 +9,8 @@ import { alignUp, WASM_PAGE, wasmModule } from '../../core/wasm.js';
 import type { TreeArrays } from './predictor.js';
 import { TREE_PREDICT_WASM } from './tree-predict-wasm.js';
 
-/** u32 words per tree in the kernel's table: the byte offsets of its eight arrays. */
-const TREE_WORDS = 8;
+/** u32 words per tree in the kernel's table: the byte offsets of its six arrays (0 = absent). */
+const TREE_WORDS = 6;
 /** Values of one row chunk: 2M doubles (16 MiB), at least 256 rows. */
 const CHUNK_VALUES = 1 << 21;
 /** wasm32 addresses 4 GiB; stay well below it (a bigger model keeps the TypeScript path). */
@@ -107,7 +107,25 @@ function growTo(memory: WebAssembly.Memory, bytes: number): void {
   if (pages > 0) memory.grow(pages);
 }
 
-/** Where every tree's arrays go: the table at `table`, then each tree's arrays (8-aligned). */
+/** Bit 30 of a packed split word: missing values go left (features stay below 2^30). */
+const MISSING_LEFT = 0x40000000;
+
+/** Whether every right child is its left sibling + 1 (trees grown here); then `right` is not stored. */
+function rightIsNext(t: TreeArrays): boolean {
+  for (let i = 0; i < t.feature.length; i++)
+    if (t.feature[i] >= 0 && t.right[i] !== t.left[i] + 1) return false;
+  return true;
+}
+
+function hasCategories(t: TreeArrays): boolean {
+  for (let i = 0; i < t.catStart.length; i++) if (t.catStart[i] >= 0) return true;
+  return false;
+}
+
+/**
+ * Where every tree's arrays go: the table at `table`, then each tree's packed arrays (8-aligned);
+ * an optional array that is absent keeps offset 0.
+ */
 function planTrees(trees: readonly TreeArrays[], table: number): { at: Uint32Array; end: number } {
   const at = new Uint32Array(TREE_WORDS * trees.length);
   let p = alignUp(table + 4 * at.length, 8);
@@ -122,27 +140,39 @@ function planTrees(trees: readonly TreeArrays[], table: number): { at: Uint32Arr
     at[w] = place(4 * n);
     at[w + 1] = place(8 * n);
     at[w + 2] = place(4 * n);
-    at[w + 3] = place(4 * n);
-    at[w + 4] = place(8 * n);
-    at[w + 5] = place(n);
-    at[w + 6] = place(4 * n);
-    at[w + 7] = place(4 * Math.max(1, t.catBits.length));
+    if (!rightIsNext(t)) at[w + 3] = place(4 * n);
+    if (hasCategories(t)) {
+      at[w + 4] = place(4 * n);
+      at[w + 5] = place(4 * t.catBits.length);
+    }
   });
   return { at, end: p };
 }
 
+/** Pack each tree: split words (feature | missing-left bit, −1 for leaves), thresholds/values, children. */
 function writeTrees(buf: ArrayBuffer, trees: readonly TreeArrays[], at: Uint32Array, table: number): void {
   new Uint32Array(buf, table, at.length).set(at);
   trees.forEach((t, k) => {
     const n = t.feature.length;
     const w = TREE_WORDS * k;
-    new Int32Array(buf, at[w], n).set(t.feature);
-    new Float64Array(buf, at[w + 1], n).set(t.threshold);
+    const word = new Int32Array(buf, at[w], n);
+    const tv = new Float64Array(buf, at[w + 1], n);
+    for (let i = 0; i < n; i++) {
+      const f = t.feature[i];
+      if (f < 0) {
+        word[i] = -1;
+        tv[i] = t.value[i];
+      } else {
+        if (f >= MISSING_LEFT) throw new RangeError(`tree bank: feature index ${f} too large`);
+        word[i] = t.missingLeft[i] === 1 ? f | MISSING_LEFT : f;
+        tv[i] = t.threshold[i];
+      }
+    }
     new Int32Array(buf, at[w + 2], n).set(t.left);
-    new Int32Array(buf, at[w + 3], n).set(t.right);
-    new Float64Array(buf, at[w + 4], n).set(t.value);
-    new Uint8Array(buf, at[w + 5], n).set(t.missingLeft);
-    new Int32Array(buf, at[w + 6], n).set(t.catStart);
-    new Uint32Array(buf, at[w + 7], t.catBits.length).set(t.catBits);
+    if (at[w + 3]) new Int32Array(buf, at[w + 3], n).set(t.right);
+    if (at[w + 4]) {
+      new Int32Array(buf, at[w + 4], n).set(t.catStart);
+      new Uint32Array(buf, at[w + 5], t.catBits.length).set(t.catBits);
+    }
   });
 }

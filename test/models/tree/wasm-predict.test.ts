@@ -86,6 +86,39 @@ function randomTree(rng: Rng, cols: number, leaves: number): TreeArrays {
   return t;
 }
 
+/**
+ * The same tree with every sibling pair stored the other way round (right child = left − 1): the
+ * bank then keeps its `right` array instead of assuming right = left + 1.
+ */
+function siblingsSwapped(t: TreeArrays): TreeArrays {
+  const n = t.feature.length;
+  const pi = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < n; i++) {
+    if (t.feature[i] < 0) continue;
+    pi[t.left[i]] = t.right[i];
+    pi[t.right[i]] = t.left[i];
+  }
+  const move = <A extends Int32Array | Float64Array | Uint8Array>(a: A): A => {
+    const b = a.slice() as A;
+    for (let i = 0; i < n; i++) b[pi[i]] = a[i];
+    return b;
+  };
+  const left = move(t.left).map((c) => (c < 0 ? c : pi[c]));
+  const right = move(t.right).map((c) => (c < 0 ? c : pi[c]));
+  return {
+    ...t,
+    feature: move(t.feature),
+    threshold: move(t.threshold),
+    left,
+    right,
+    value: move(t.value),
+    missingLeft: move(t.missingLeft),
+    gain: move(t.gain),
+    count: move(t.count),
+    catStart: move(t.catStart),
+  };
+}
+
 describe('WebAssembly tree kernel', () => {
   it('routes every edge of a split as the TypeScript path does, bit for bit', () => {
     const NaN_ = Number.NaN;
@@ -116,8 +149,12 @@ describe('WebAssembly tree kernel', () => {
       ]),
     );
     const t = handmade();
+    const swapped = siblingsSwapped(t);
+    assert.equal(swapped.right[0], swapped.left[0] - 1, 'siblings stored right-then-left');
     const ts = tsSum([t, t], X, 0.25);
+    assert.deepEqual(bits(tsSum([swapped, swapped], X, 0.25)), bits(ts), 'the swapped tree is the same tree');
     assert.deepEqual(bits(wasmSum([t, t], X, 0.25)), bits(ts));
+    assert.deepEqual(bits(wasmSum([swapped, t], X, 0.25)), bits(ts));
     // Spot checks of the routes themselves: 0.5 ≤ 0.5 left; code 33 left, 34 right; NaN code right.
     assert.equal(ts[1], 0.25 + 20);
     assert.equal(ts[4 * 3], 0.25 + 40);
@@ -152,7 +189,10 @@ describe('WebAssembly tree kernel', () => {
     // 1,000 columns: a chunk holds 2,097 rows, so 5,000 rows take three chunks.
     const rng = new Rng(11);
     const cols = 1000;
-    const trees = Array.from({ length: 5 }, () => randomTree(rng, cols, 40));
+    const trees = Array.from({ length: 5 }, (_, k) => {
+      const t = randomTree(rng, cols, 40);
+      return k % 2 ? siblingsSwapped(t) : t;
+    });
     const X = matrix(
       5000,
       cols,
