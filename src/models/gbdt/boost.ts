@@ -8,12 +8,14 @@
 import { checkFeatureCount, ModelError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
+import { useKernel } from '../../core/wasm.js';
 import { checkFitInput, type FitContext } from '../regressor.js';
 import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees } from '../tree/fitted-trees.js';
 import { type GrowerOptions, type GrownTree, TreeGrower } from '../tree/grower.js';
 import { HistogramHelper, histogramThreads } from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
+import { WasmResidentRows } from '../tree/wasm-resident-rows.js';
 import { type Loss, makeLoss, quantileInPlace } from './losses.js';
 import type { GbdtParams } from './params.js';
 
@@ -179,9 +181,17 @@ function validationWatch(
   return val && useVal ? new ValidationWatch(val, loss, baseline, params) : null;
 }
 
+/**
+ * Validation rows from which their raw predictions are kept in WebAssembly memory (the kernel of
+ * batch prediction, one tree per iteration); fewer stay in TypeScript. Same bits either way.
+ */
+const MIN_KERNEL_VAL_ROWS = 2048;
+
 /** The validation rows' raw predictions, tree by tree, and the iteration with the best loss. */
 class ValidationWatch {
-  private readonly raw: Float64Array;
+  private raw: Float64Array;
+  /** The rows and their predictions in the kernel's memory, or null (TypeScript path). */
+  private readonly resident: WasmResidentRows | null;
   private bestLoss: number;
   /** Trees up to the best validation loss so far. */
   bestIter = 0;
@@ -192,14 +202,20 @@ class ValidationWatch {
     baseline: number,
     private readonly params: Readonly<GbdtParams>,
   ) {
-    this.raw = new Float64Array(val.y.length).fill(baseline);
+    this.resident = useKernel(val.X.rows, MIN_KERNEL_VAL_ROWS)
+      ? WasmResidentRows.create(val.X, baseline)
+      : null;
+    this.raw = this.resident?.out ?? new Float64Array(val.y.length).fill(baseline);
     this.bestLoss = loss.value(val.y, this.raw);
   }
 
   /** Add iteration `it`'s tree; returns why to stop, or null to go on. */
   add(tree: TreeArrays, it: number): string | null {
     const { params, loss } = this;
-    addTreePredictions(tree, this.val.X, this.raw, 1);
+    if (this.resident) {
+      this.resident.addTree(tree, 1);
+      this.raw = this.resident.out;
+    } else addTreePredictions(tree, this.val.X, this.raw, 1);
     const l = loss.value(this.val.y, this.raw);
     // Improvement must beat a relative tolerance, or noise keeps the loop alive forever.
     if (l < this.bestLoss - params.validation_tol * Math.abs(this.bestLoss)) {

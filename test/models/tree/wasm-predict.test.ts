@@ -8,13 +8,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, it } from 'node:test';
-import { fromRows, type Matrix, matrix } from '../../../src/core/matrix.js';
+import { fromRows, type Matrix, matrix, takeRows } from '../../../src/core/matrix.js';
 import { Rng } from '../../../src/core/random.js';
+import '../../../src/models/index.js';
+import { createModel } from '../../../src/models/families.js';
 import { TreeBatchPredictor } from '../../../src/models/tree/batch-predictor.js';
 import { addTreePredictions, type TreeArrays } from '../../../src/models/tree/predictor.js';
 import { TREE_PREDICT_WASM } from '../../../src/models/tree/tree-predict-wasm.js';
 import { WasmTreeBank } from '../../../src/models/tree/wasm-tree-bank.js';
 import { concreteData, diamonds, fitModel } from '../../explain/data.js';
+import { friedman1 } from '../../helpers/datasets.js';
 
 const saved = process.env.TABFLOW_KERNELS;
 afterEach(() => {
@@ -183,6 +186,47 @@ describe('WebAssembly tree kernel', () => {
       assert.deepEqual(bits(wasm), bits(js), `${kind}: identical predictions`);
       assert.ok(js.every(Number.isFinite), `${kind}: finite predictions`);
     }
+  });
+
+  it('boosting with early stopping keeps its validation rows in the kernel: the same model as TypeScript', async () => {
+    const { X, y } = friedman1(7000, 8, 1, 4);
+    const train = {
+      X: takeRows(
+        X,
+        Uint32Array.from({ length: 4000 }, (_, i) => i),
+      ),
+      y: y.subarray(0, 4000),
+    };
+    const val = {
+      X: takeRows(
+        X,
+        Uint32Array.from({ length: 3000 }, (_, i) => 4000 + i),
+      ),
+      y: y.slice(4000),
+    };
+    const features = Array.from({ length: 8 }, (_, j) => ({
+      name: `x${j}`,
+      kind: 'numeric' as const,
+      source: `x${j}`,
+    }));
+    const fit = async (mode: string) => {
+      process.env.TABFLOW_KERNELS = mode;
+      const m = await createModel('gbdt', { max_iter: 400, n_iter_no_change: 5 }).fit(train.X, train.y, {
+        features,
+        seed: 2,
+        threads: 1,
+        val,
+      });
+      return { json: JSON.stringify(m.toJSON()), notes: m.notes.join(' ') };
+    };
+    const js = await fit('js');
+    const auto = await fit('auto');
+    assert.equal(auto.json, js.json, '3,000 validation rows: the kernel path, identical model');
+    assert.match(
+      js.notes,
+      /stopped early at iteration \d+ of 400/,
+      'early stopping decided on the validation rows',
+    );
   });
 
   it('splits a large batch into row chunks without changing a bit', () => {
