@@ -3,7 +3,7 @@
  * library's records instead.
  */
 
-import { dirname, relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import Table from 'cli-table3';
 import { describeGate, type GateResult } from '../promotion/gate.js';
 import type { PromotionDecision } from '../promotion/promote.js';
@@ -220,7 +220,16 @@ export function recoveryLine(n: RecoveryNote): string {
   return `warning: moved ${where(n.path)} to ${where(n.moved_to ?? '')}: ${n.reason}`;
 }
 
-/** `published run <id> to <store> (manifest <sha>, N new blobs)`: a run sent to the artifact store. */
+/**
+ * `published run <id> to <store> (manifest <sha>, N new blobs)`: a run sent to the artifact store,
+ * then a line on its training data (published for the gate on other hosts, or why not).
+ */
 export function publishedLine(p: PublishedRun): string {
-  return `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)`;
+  const d = p.data;
+  const data =
+    d.status === 'published'
+      ? `  with its training data ${basename(d.path)} (sha256 ${d.sha256.slice(0, 12)}…, ${d.bytes} bytes, ` +
+        `${d.created} new blobs): a host without the file can promote it through the gate`
+      : `  training data not published: ${d.reason}; promote it from a host that has the file`;
+  return `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)\n${data}`;
 }

@@ -31,7 +31,20 @@ export interface MoveEvent {
   actor: string;
 }
 
-export class StageFolders {
+/**
+ * How a registry writes its stage moves: with this host's release folders and stage links
+ * (`StageFolders`), or as records only on a host that keeps no folders (`StageRecords`).
+ */
+export interface StageWriter {
+  /** Move `stage` to version `v` (inside a write transaction); the event's id. */
+  move(v: VersionRecord, stage: Stage, from: StageRow | undefined, ev: MoveEvent): Promise<number>;
+  /** After a committed move: tidy what the move left behind. */
+  prune(): Promise<void>;
+  /** Put this host's side back in line with the database (on open). */
+  reconcile(actor: string): Promise<ReconcileFix[]>;
+}
+
+export class StageFolders implements StageWriter {
   constructor(
     private readonly root: string,
     private readonly store: RegistryStore,

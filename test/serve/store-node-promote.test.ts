@@ -1,0 +1,208 @@
+/**
+ * POST /admin/promote on a node that serves from the artifact store, with no models folder and no
+ * copy of the training data: `tabflow train` published both runs with their data file; the
+ * node's gate fetches both runs and the file into its cache and rebuilds the held-out rows from
+ * them. Its decision is the one `tabflow models promote` made on the training host — same rows
+ * by source (TEST of both runs and feedback from the shared log), same numbers — and the node,
+ * and then the training host's folder, follow the move. A run published before runs carried
+ * their data is refused with what is missing and how to fix it; `tabflow storage publish` on the
+ * training host fixes it.
+ */
+import assert from 'node:assert/strict';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { readRegistryStamp } from '../../src/registry/index.js';
+import { type RunningServer, startServer } from '../../src/serve/start-server.js';
+import { useStorage } from '../../src/store/storage-setting.js';
+import { tabflowInProcess } from '../helpers/cli.js';
+import { DATA_DIR } from '../helpers/datasets.js';
+import { freshSchema, pgQuery, pgSkip } from '../helpers/pg-schema.js';
+import { TARGET } from './model-fixture.js';
+
+const skip = await pgSkip();
+const TOKEN = 'store-node-admin-token-0123456789';
+/** What the gate decided and on which rows: must be equal wherever it ran. */
+const GATE_KEYS = [
+  'decision',
+  'passed',
+  'metric',
+  'greater_is_better',
+  'candidate',
+  'incumbent',
+  'improvement_abs',
+  'improvement_rel',
+  'thresholds',
+  'rows',
+  'eval',
+  'same_split',
+  'version',
+  'from_version',
+] as const;
+
+/**
+ * A training host (its own folder, the data file copied in and named relatively, as a user
+ * would) with v1 ridge in production and v2 gbdt in dev, both published to PostgreSQL with the
+ * registry and the log.
+ */
+async function trainingHost(uri: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'tabflow-train-host-'));
+  copyFileSync(join(DATA_DIR, 'concrete.csv'), join(dir, 'concrete.csv'));
+  writeFileSync(
+    join(dir, 'train.yaml'),
+    `storage:\n  uri: ${JSON.stringify(uri)}\n  artifacts: ${JSON.stringify(uri)}\n`,
+  );
+  const cli = async (args: string[]) => {
+    const r = await tabflowInProcess([...args, '--config', 'train.yaml', '--models-dir', 'models'], dir);
+    assert.equal(r.code, 0, `tabflow ${args.join(' ')}:\n${r.stderr}${r.stdout}`);
+    return r;
+  };
+  for (const family of ['ridge', 'gbdt']) {
+    const r = await cli(['train', '--data', 'concrete.csv', '--target', TARGET, '--models', family]);
+    assert.match(r.stdout, /published run \S+ to postgres:\/\/.*\n {2}with its training data concrete\.csv/);
+  }
+  return { dir, cli };
+}
+
+/** A node: an empty folder, the shared stores' URIs, a cache; the admin routes on. */
+async function storeNode(t: TestContext, uri: string): Promise<{ server: RunningServer; cache: string }> {
+  const host = mkdtempSync(join(tmpdir(), 'tabflow-store-node-'));
+  const cache = join(host, 'cache');
+  // What `tabflow serve --config node.yaml` does with `storage.uri` in node.yaml.
+  useStorage({ uri });
+  const server = await startServer({
+    stage: 'production',
+    modelsDir: join(host, 'models'),
+    port: 0,
+    signals: [],
+    reloadPollMs: 0,
+    log: { durability: 'ack' },
+    adminToken: TOKEN,
+    artifacts: { artifacts: uri, cacheDir: cache },
+  });
+  t.after(async () => {
+    await server.close();
+    useStorage({});
+  });
+  assert.equal(existsSync(join(host, 'models')), false, 'the node has no models folder');
+  return { server, cache };
+}
+
+async function post(url: string, path: string, body: unknown, token?: string) {
+  const r = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: r.status,
+    body: (await r.json()) as Record<string, unknown> & { decision?: Record<string, unknown> },
+  };
+}
+
+/**
+ * Labelled traffic through the node into the shared log: concrete rows with their age moved by a
+ * day (rows neither model trained on, so the gate can use them), and their true strength.
+ */
+async function labelledTraffic(url: string, n: number): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const lines = readFileSync(join(DATA_DIR, 'concrete.csv'), 'utf8').trim().split('\n');
+  const names = lines[0].split(',').map((s) => s.replace(/"/g, ''));
+  const rows = lines
+    .slice(1, n + 1)
+    .map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j], Number(v)])));
+  const records = rows.map(({ [TARGET]: _, ...r }) => ({ ...r, age: (r.age as number) + 1 }));
+  const p = await post(url, '/predict', records);
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  const items = rows.map((r, i) => ({ request_id: p.body.request_id, row: i, actual: r[TARGET] }));
+  const f = await post(url, '/feedback', items);
+  assert.equal(f.status, 200, JSON.stringify(f.body));
+  return items.length;
+}
+
+const pick = (d: Record<string, unknown>) => Object.fromEntries(GATE_KEYS.map((k) => [k, d[k]]));
+
+test('a store node promotes through the gate on the training data from the store, deciding as the training host does', {
+  skip,
+  timeout: 300_000,
+}, async (t) => {
+  const { uri } = freshSchema(t);
+  const host = await trainingHost(uri);
+  const { server, cache } = await storeNode(t, uri);
+  assert.equal(server.model.version, 1);
+  assert.equal(await labelledTraffic(server.url, 60), 60);
+
+  // On the training host, with the models folder and the data file: the CLI's decision.
+  const cliPromote = await host.cli(['models', 'promote', '2', '--to', 'production', '--json']);
+  const onHost = JSON.parse(cliPromote.stdout) as Record<string, unknown>;
+  assert.equal(onHost.decision, 'passed', cliPromote.stdout);
+  await host.cli(['models', 'rollback', '--stage', 'production']);
+
+  // The node cannot see the training host at all; the same promotion through its admin API.
+  renameSync(host.dir, `${host.dir}-unreachable`);
+  assert.equal((await server.source.reload()).model.version, 1);
+  const res = await post(server.url, '/admin/promote', { version: 2, stage: 'production' }, TOKEN);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const onNode = res.body.decision as Record<string, unknown>;
+  assert.deepEqual(pick(onNode), pick(onHost), 'the same rows and the same numbers');
+  const sources = (onNode.rows as { sources: { source: string; used: number }[] }).sources;
+  assert.deepEqual(
+    sources.map((s) => s.source),
+    ['test-of-v2', 'test-of-v1', 'feedback'],
+  );
+  // Both runs share one split (same file, same seed): v1's TEST rows are v2's, counted once.
+  assert.deepEqual(
+    sources.map((s) => [s.used, s.duplicates]),
+    [
+      [202, 0],
+      [0, 202],
+      [60, 0],
+    ],
+  );
+  assert.match(String(onNode.actor), /^admin-api /);
+  // The node serves v2 at once; what it fetched to judge is in its cache, nothing else.
+  assert.equal((res.body.reload as { model: { version: number } }).model.version, 2);
+  assert.equal(server.source.current().version, 2);
+  assert.deepEqual(readdirSync(join(cache, 'runs')).length, 2);
+  assert.deepEqual(
+    readdirSync(join(cache, 'data')).map((n) => n.replace(/^[0-9a-f]{64}-/, '')),
+    ['concrete.csv'],
+  );
+  renameSync(`${host.dir}-unreachable`, host.dir);
+
+  // The training host's folder follows the move made on the node when it next opens the registry.
+  const listed = await host.cli(['models', 'list', '--json']);
+  assert.match(
+    listed.stderr,
+    /repaired production: its link pointed to production-v1-\S+, now production-v2-/,
+  );
+  assert.equal(readRegistryStamp(realpathSync(join(host.dir, 'models', 'production')))?.version, 2);
+  const history = JSON.parse(
+    (await host.cli(['models', 'history', '--stage', 'production', '--json'])).stdout,
+  ) as {
+    type: string;
+    version: number;
+    decision: string | null;
+    actor: string;
+  }[];
+  assert.deepEqual(
+    history
+      .filter((e) => e.type === 'promote' || e.type === 'rollback')
+      .map((e) => [e.type, e.version, e.decision, e.actor.startsWith('admin-api')]),
+    [
+      ['promote', 1, 'no_incumbent', false],
+      ['promote', 2, 'passed', false],
+      ['rollback', 1, 'rollback', false],
+      ['promote', 2, 'passed', true],
+    ],
+  );
+});
