@@ -9,11 +9,13 @@
  * training host fixes it.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   renameSync,
   writeFileSync,
@@ -114,7 +116,6 @@ async function post(url: string, path: string, body: unknown, token?: string) {
  * day (rows neither model trained on, so the gate can use them), and their true strength.
  */
 async function labelledTraffic(url: string, n: number): Promise<number> {
-  const { readFileSync } = await import('node:fs');
   const lines = readFileSync(join(DATA_DIR, 'concrete.csv'), 'utf8').trim().split('\n');
   const names = lines[0].split(',').map((s) => s.replace(/"/g, ''));
   const rows = lines
@@ -154,7 +155,8 @@ test('a store node promotes through the gate on the training data from the store
   assert.equal(res.status, 200, JSON.stringify(res.body));
   const onNode = res.body.decision as Record<string, unknown>;
   assert.deepEqual(pick(onNode), pick(onHost), 'the same rows and the same numbers');
-  const sources = (onNode.rows as { sources: { source: string; used: number }[] }).sources;
+  const sources = (onNode.rows as { sources: { source: string; used: number; duplicates: number }[] })
+    .sources;
   assert.deepEqual(
     sources.map((s) => s.source),
     ['test-of-v2', 'test-of-v1', 'feedback'],
@@ -205,4 +207,59 @@ test('a store node promotes through the gate on the training data from the store
       ['promote', 2, 'passed', true],
     ],
   );
+});
+
+test('a run published before runs carried their data: the node says what is missing and how to fix it; storage publish fixes it', {
+  skip,
+  timeout: 300_000,
+}, async (t) => {
+  const { schema, uri } = freshSchema(t);
+  const host = await trainingHost(uri);
+  // The store as an older tabflow left it: the runs, and no training data (no refs, no blobs).
+  const refs = await pgQuery(
+    `DELETE FROM "${schema}".artifact_refs WHERE name LIKE 'data/%' RETURNING sha256`,
+  );
+  assert.equal(refs.rowCount, 2);
+  const dataSha = createHash('sha256')
+    .update(readFileSync(join(DATA_DIR, 'concrete.csv')))
+    .digest('hex');
+  const blobs = [dataSha, ...refs.rows.map((r: { sha256: string }) => r.sha256)];
+  await pgQuery(
+    `DELETE FROM "${schema}".artifact_chunks WHERE upload IN
+       (SELECT upload FROM "${schema}".artifact_blobs WHERE sha256 = ANY($1))`,
+    [blobs],
+  );
+  await pgQuery(`DELETE FROM "${schema}".artifact_blobs WHERE sha256 = ANY($1)`, [blobs]);
+  const { server } = await storeNode(t, uri);
+
+  const refused = await post(server.url, '/admin/promote', { version: 2, stage: 'production' }, TOKEN);
+  assert.equal(refused.status, 422, JSON.stringify(refused.body));
+  assert.equal(refused.body.error, 'gate_data_unpublished');
+  const runId = (v: number) => readdirSync(join(host.dir, 'models', 'runs')).sort()[v - 1];
+  assert.match(
+    String(refused.body.message),
+    new RegExp(
+      `rebuilds v2's split: The training data of run ${runId(2)} \\(concrete\\.csv, sha256 [0-9a-f]{12}…\\) is not in the ` +
+        'artifact store postgres://.*published before tabflow published training data with its runs\\. Publish it from the ' +
+        'training host, where the file is \\(tabflow storage publish --models-dir <models folder> --artifacts <this store>\\), ' +
+        'or promote from there',
+    ),
+  );
+  assert.doesNotMatch(String(refused.body.message), /\n\s+at /, 'no stack trace');
+  assert.equal(server.source.current().version, 1, 'nothing moved');
+
+  // On the training host: the runs again, which adds only their data.
+  const published = await host.cli(['storage', 'publish']);
+  assert.match(
+    published.stdout,
+    /^v1: published run \S+ to postgres:\/\/\S+ \(manifest [0-9a-f]{64}, 0 new blobs\)\n {2}with its training data concrete\.csv \(sha256 [0-9a-f]{12}…, 40450 bytes, 2 new blobs\)/m,
+  );
+  assert.match(
+    published.stdout,
+    /^v2: published run .*0 new blobs\)\n {2}with its training data concrete\.csv .*1 new blobs\)/m,
+  );
+  const passed = await post(server.url, '/admin/promote', { version: 2, stage: 'production' }, TOKEN);
+  assert.equal(passed.status, 200, JSON.stringify(passed.body));
+  assert.equal(passed.body.decision?.decision, 'passed');
+  assert.equal(server.source.current().version, 2);
 });
