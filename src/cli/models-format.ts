@@ -3,7 +3,8 @@
  * library's records instead.
  */
 
-import { basename, dirname, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import Table from 'cli-table3';
 import { describeGate, type GateResult } from '../promotion/gate.js';
 import type { PromotionDecision } from '../promotion/promote.js';
@@ -166,7 +167,10 @@ function eventDetails(e: RegistryEvent): string {
 /** What a promotion or rollback did, in a line or two. */
 export function promotionLines(d: PromotionDecision, root: string): string[] {
   const gate = d.candidate !== undefined ? describeGate(d as GateResult) : undefined;
-  const dir = where(`${root}/${d.stage}`);
+  // A move made on a host without the run's folder is the registry's record alone.
+  const dir = existsSync(join(root, d.stage))
+    ? where(`${root}/${d.stage}`)
+    : 'the shared registry (no run folder on this host: the hosts that have it, and every node, follow it)';
   switch (d.decision) {
     case 'refused':
       return [

@@ -29,8 +29,9 @@ import { checkAlias, checkModelName, checkStage, checkTags, parseRef, type Stage
 import { type RebuildReport, rebuildRegistry } from './rebuild.js';
 import type { Decision, ReconcileFix, StageMove, VersionRecord } from './records.js';
 import { hasRunLeftovers, type RecoveryNote, recoverRuns } from './run-recovery.js';
-import { StageFolders, type StageWriter } from './stage-folders.js';
+import { StageFolders } from './stage-folders.js';
 import { StageRecords } from './stage-records.js';
+import type { StageWriter } from './stage-writer.js';
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
 export type { RebuildReport } from './rebuild.js';

@@ -10,7 +10,7 @@ import type { RegistryStore, StageRow } from '../store/registry-store.js';
 import type { Stage } from './names.js';
 import type { ReconcileFix, VersionRecord } from './records.js';
 import { releaseName } from './release-folders.js';
-import type { MoveEvent, StageWriter } from './stage-folders.js';
+import type { MoveEvent, StageWriter } from './stage-writer.js';
 
 /** Stage moves as database records only (see the module comment). */
 export class StageRecords implements StageWriter {

@@ -11,17 +11,11 @@
  * `folders: false`); every node, this one included, follows it from there. A version whose run
  * the store does not hold is refused even with `force`: no node could load it.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRunConfig } from '../artifacts/run-config.js';
-import { METADATA_FILE, type MetadataJson } from '../artifacts/run-folder.js';
 import { LOG_FILE } from '../log/default-log-path.js';
 import { gateConfigOf, promote } from '../promotion/index.js';
-import type { RunAccess } from '../promotion/promote.js';
-import { ModelRegistry, resolveRegistryConfig, type VersionRecord } from '../registry/index.js';
-import { materialiseRunData } from '../registry/run-data.js';
-import { materialiseRun } from '../registry/run-publication.js';
-import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import { storeRunAccess } from '../promotion/store-runs.js';
+import { ModelRegistry, resolveRegistryConfig } from '../registry/index.js';
 import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { registryUriOf } from '../store/open-stores.js';
 import { logStoreOf } from '../store/storage-setting.js';
@@ -51,7 +45,7 @@ export function storePromoter(o: StorePromoterOptions): (req: PromoteRequest) =>
     try {
       const reg = await ModelRegistry.open(o.root, { store: registryUri, folders: false });
       try {
-        const runs = cachedRuns(store, o.serving.cacheDir, feedbackLog);
+        const runs = storeRunAccess(store, o.serving.cacheDir, feedbackLog);
         // Fetched before the gate, outside `force`: a stage no node can load is never recorded.
         await runs.runDir(await reg.get(req.version));
         const decision = await promote(reg, req.version, req.stage, {
@@ -68,28 +62,5 @@ export function storePromoter(o: StorePromoterOptions): (req: PromoteRequest) =>
     } finally {
       await store.close();
     }
-  };
-}
-
-/** Runs and their training data from `store` through the node's cache, each fetched once per promotion. */
-function cachedRuns(store: ArtifactStore, cacheDir: string, feedbackLog: string): RunAccess {
-  const dirs = new Map<number, Promise<string>>();
-  return {
-    runDir(v: VersionRecord) {
-      let dir = dirs.get(v.version);
-      if (!dir) {
-        dir = materialiseRun(store, v.run_id, cacheDir, { metadataSha256: v.metadata_sha256 }).then(
-          (m) => m.dir,
-        );
-        dirs.set(v.version, dir);
-      }
-      return dir;
-    },
-    dataFile(dir: string) {
-      // The folder was checked against the registry's record when it was fetched.
-      const metadata = JSON.parse(readFileSync(join(dir, METADATA_FILE), 'utf8')) as MetadataJson;
-      return materialiseRunData(store, { metadata, config: readRunConfig(dir) }, cacheDir);
-    },
-    feedbackLog,
   };
 }

@@ -262,4 +262,25 @@ test('a run published before runs carried their data: the node says what is miss
   assert.equal(passed.status, 200, JSON.stringify(passed.body));
   assert.equal(passed.body.decision?.decision, 'passed');
   assert.equal(server.source.current().version, 2);
+
+  // An operator's host: no models folder, the URIs and a cache in its config. The CLI gates there
+  // as the node does (v1 back is refused: the numbers swapped), and rolls back; the node follows.
+  const op = mkdtempSync(join(tmpdir(), 'tabflow-operator-'));
+  writeFileSync(
+    join(op, 'op.yaml'),
+    `storage:\n  uri: ${JSON.stringify(uri)}\n  artifacts: ${JSON.stringify(uri)}\n  artifact_cache: cache\n`,
+  );
+  const opCli = (args: string[]) =>
+    tabflowInProcess([...args, '--config', 'op.yaml', '--models-dir', 'models', '--json'], op);
+  const back = await opCli(['models', 'promote', '1', '--to', 'production']);
+  assert.equal(back.code, 3, back.stderr);
+  const refusedBack = JSON.parse(back.stdout) as Record<string, number | string>;
+  const onNode = passed.body.decision as Record<string, number>;
+  assert.equal(refusedBack.decision, 'refused');
+  assert.ok(Math.abs((refusedBack.candidate as number) - onNode.incumbent) < 1e-9 * onNode.incumbent);
+  assert.ok(Math.abs((refusedBack.incumbent as number) - onNode.candidate) < 1e-9 * onNode.candidate);
+  const rolled = await opCli(['models', 'rollback', '--stage', 'production']);
+  assert.equal(rolled.code, 0, rolled.stderr);
+  assert.equal((await server.source.reload()).model.version, 1);
+  assert.deepEqual(readdirSync(join(op, 'models')), [], 'nothing written in its folder');
 });
