@@ -119,7 +119,7 @@ export async function publishRunData(store: ArtifactStore, run: RunFolder): Prom
  * it, else `training-data` with its extension — the extension is what the loader reads the
  * format from.
  */
-export function manifestFileName(path: string): string {
+function manifestFileName(path: string): string {
   const name = basename(path);
   try {
     return checkFileName(name, 'data');
@@ -141,10 +141,10 @@ function sha256OfFile(path: string): Promise<string> {
 }
 
 /**
- * The training data of the run in the (verified) run folder `runDir`, as a file in `cacheDir`:
- * fetched from `store` when missing, checked when present — its manifest must record the sha256
- * the run's metadata.json records, and the file must hash to it. A run whose data the store does
- * not hold is `gate_data_unpublished`, saying why and what to do.
+ * The training data of a run (its metadata.json and config.yaml, read from a verified folder), as
+ * a file in `cacheDir`: fetched from `store` when missing, checked when present — its manifest
+ * must record the sha256 the run's metadata.json records, and the file must hash to it. A run
+ * whose data the store does not hold is `gate_data_unpublished`, saying why and what to do.
  */
 export async function materialiseRunData(
   store: ArtifactStore,
