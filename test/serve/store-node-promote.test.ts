@@ -4,7 +4,8 @@
  * node's gate fetches both runs and the file into its cache and rebuilds the held-out rows from
  * them. Its decision is the one `tabflow models promote` made on the training host — same rows
  * by source (TEST of both runs and feedback from the shared log), same numbers — and the node,
- * and then the training host's folder, follow the move. A run published before runs carried
+ * another node (through the registry's notifications alone) and then the training host's
+ * folder follow the move. An operator's host promotes and rolls back with the CLI the same way. A run published before runs carried
  * their data is refused with what is missing and how to fix it; `tabflow storage publish` on the
  * training host fixes it.
  */
@@ -130,6 +131,15 @@ async function labelledTraffic(url: string, n: number): Promise<number> {
   return items.length;
 }
 
+/** Resolves once `cond` holds, checked every 10 ms; rejects after `ms`. */
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const pick = (d: Record<string, unknown>) => Object.fromEntries(GATE_KEYS.map((k) => [k, d[k]]));
 
 test('a store node promotes through the gate on the training data from the store, deciding as the training host does', {
@@ -139,6 +149,8 @@ test('a store node promotes through the gate on the training data from the store
   const { uri } = freshSchema(t);
   const host = await trainingHost(uri);
   const { server, cache } = await storeNode(t, uri);
+  // A second node that never polls: only the registry's notifications move it.
+  const { server: other } = await storeNode(t, uri);
   assert.equal(server.model.version, 1);
   assert.equal(await labelledTraffic(server.url, 60), 60);
 
@@ -151,8 +163,13 @@ test('a store node promotes through the gate on the training data from the store
   // The node cannot see the training host at all; the same promotion through its admin API.
   renameSync(host.dir, `${host.dir}-unreachable`);
   assert.equal((await server.source.reload()).model.version, 1);
+  await until(() => other.source.current().version === 1, 10_000, 'the other node back on v1');
   const res = await post(server.url, '/admin/promote', { version: 2, stage: 'production' }, TOKEN);
+  const answered = Date.now();
   assert.equal(res.status, 200, JSON.stringify(res.body));
+  // The other node hears of it through the registry (it never polls).
+  await until(() => other.source.current().version === 2, 10_000, 'the other node on v2');
+  t.diagnostic(`the other node served v2 ${Date.now() - answered} ms after the admin API answered`);
   const onNode = res.body.decision as Record<string, unknown>;
   assert.deepEqual(pick(onNode), pick(onHost), 'the same rows and the same numbers');
   const sources = (onNode.rows as { sources: { source: string; used: number; duplicates: number }[] })
