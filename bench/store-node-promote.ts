@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { loadavg, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -126,6 +126,8 @@ async function main(): Promise<void> {
       ms: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.map((x) => Math.round(x))])),
       median_ms: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(median(v))])),
       same_decision_every_round: same,
+      /** 1, 5 and 15 minute load averages at the end (other jobs share this machine). */
+      load_average: loadavg().map((x) => Number(x.toFixed(1))),
     };
     console.log(JSON.stringify(result.median_ms));
     writeResult('store-node-promote', result);
