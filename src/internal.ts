@@ -129,8 +129,10 @@ export {
   type PromoteOptions,
   type PromotionDecision,
   promote,
+  type RunAccess,
   type SaveResult,
   saveAndRegister,
+  storeRunAccess,
 } from './promotion/index.js';
 export {
   checkAlias,
@@ -157,6 +159,12 @@ export {
   type VersionDiff,
   type VersionRecord,
 } from './registry/index.js';
+export {
+  dataRef,
+  materialiseRunData,
+  type PublishedData,
+  publishRunData,
+} from './registry/run-data.js';
 export {
   cachedReleaseDir,
   materialiseRelease,

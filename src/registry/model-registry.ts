@@ -30,6 +30,8 @@ import { type RebuildReport, rebuildRegistry } from './rebuild.js';
 import type { Decision, ReconcileFix, StageMove, VersionRecord } from './records.js';
 import { hasRunLeftovers, type RecoveryNote, recoverRuns } from './run-recovery.js';
 import { StageFolders } from './stage-folders.js';
+import { StageRecords } from './stage-records.js';
+import type { StageWriter } from './stage-writer.js';
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
 export type { RebuildReport } from './rebuild.js';
@@ -56,6 +58,13 @@ export interface OpenOptions {
    * Default: `sqlite:<root>/registry.sqlite`.
    */
   store?: RegistryStore | string;
+  /**
+   * false: this host keeps no models folder (a node serving from an artifact store, promoting
+   * through a shared registry). Nothing is created or repaired in `root`, and a stage move is
+   * recorded without folders (`StageRecords`): the hosts with the run folders follow it when they
+   * next open the registry. A version's `run_path` still resolves against `root`. Default true.
+   */
+  folders?: boolean;
 }
 
 /** Versions of one named model in a models root, their stages, aliases and recorded moves. */
@@ -66,21 +75,21 @@ export class ModelRegistry {
   readonly reconciled: ReconcileFix[] = [];
   /** What `open` did with the leftovers of a killed save under runs/. */
   readonly recovered: RecoveryNote[] = [];
-  private readonly folders: StageFolders;
+  private readonly folders: StageWriter;
   private readonly datasets = new Map<string, ReturnType<typeof datasetOf> | object>();
   /** The model name as last read or written (the first registration fixes it). */
   private name: string | null;
 
-  private constructor(root: string, store: RegistryStore, name: string | null) {
+  private constructor(root: string, store: RegistryStore, name: string | null, folders: boolean) {
     this.root = root;
     this.store = store;
     this.name = name;
-    this.folders = new StageFolders(root, store, (v) => this.get(v));
+    this.folders = folders ? new StageFolders(root, store, (v) => this.get(v)) : new StageRecords(store);
   }
 
   /** A registry over `store`, without the repairs of `open` (rebuild starts from there). */
-  private static async bare(root: string, store: RegistryStore): Promise<ModelRegistry> {
-    return new ModelRegistry(root, store, await store.getMeta('model_name'));
+  private static async bare(root: string, store: RegistryStore, folders = true): Promise<ModelRegistry> {
+    return new ModelRegistry(root, store, await store.getMeta('model_name'), folders);
   }
 
   /**
@@ -91,6 +100,13 @@ export class ModelRegistry {
    */
   static async open(root: string, opts: OpenOptions = {}): Promise<ModelRegistry> {
     const abs = resolve(root);
+    if (opts.folders === false) {
+      const store = typeof opts.store === 'object' ? opts.store : await openStore(abs, opts.store);
+      return ModelRegistry.bare(abs, store, false).catch(async (e) => {
+        await store.close();
+        throw e;
+      });
+    }
     mkdirSync(abs, { recursive: true });
     const store = typeof opts.store === 'object' ? opts.store : await openStore(abs, opts.store);
     try {

@@ -10,8 +10,13 @@ import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../ar
 import type { RegistryStore, StageRow } from '../store/registry-store.js';
 import { configuredStore } from '../store/storage-setting.js';
 import { faultPoint } from './fault.js';
+import { StageRecords } from './stage-records.js';
+import type { MoveEvent, StageWriter } from './stage-writer.js';
+
+export type { MoveEvent, StageWriter } from './stage-writer.js';
+
 import { STAGES, type Stage } from './names.js';
-import type { Decision, ReconcileFix, VersionRecord } from './records.js';
+import type { ReconcileFix, VersionRecord } from './records.js';
 import {
   isCompleteRelease,
   isMoveLeftover,
@@ -23,15 +28,7 @@ import {
   writeRelease,
 } from './release-folders.js';
 
-export interface MoveEvent {
-  type: 'promote' | 'rollback';
-  decision: Decision;
-  details?: Record<string, unknown>;
-  reason: string | null;
-  actor: string;
-}
-
-export class StageFolders {
+export class StageFolders implements StageWriter {
   constructor(
     private readonly root: string,
     private readonly store: RegistryStore,
@@ -43,6 +40,9 @@ export class StageFolders {
    * folders are written synchronously: the write lock is held for as short as they take.
    */
   async move(v: VersionRecord, stage: Stage, from: StageRow | undefined, ev: MoveEvent): Promise<number> {
+    // A shared registry moved from a host without the run (an operator's): the record alone;
+    // the hosts with the run folder follow it when they next open the registry.
+    if (this.runElsewhere(v.run_path)) return new StageRecords(this.store).move(v, stage, from, ev);
     const files = readVerifiedRun(v.run_path, v.metadata_sha256);
     const release = releaseName(stage, v.version);
     const ts = new Date().toISOString();

@@ -18,6 +18,7 @@ test('storage defaults to the models folder and the user cache', () => {
     log: null,
     artifacts: null,
     artifact_cache: null,
+    publish_data: true,
   });
   assert.match(artifactCacheDir(cfg.storage), /tabflow[/\\]artifacts$/);
   assert.equal(artifactCacheDir({ artifact_cache: '/var/cache/x' }), '/var/cache/x');

@@ -63,6 +63,7 @@ describe('the storage setting', () => {
       log: null,
       artifacts: null,
       artifact_cache: null,
+      publish_data: true,
     });
     assert.equal(resolveConfigUnknown({ storage: { uri: PG } }).storage.uri, PG);
     assert.throws(
