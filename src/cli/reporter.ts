@@ -19,6 +19,12 @@ function cvMean(scores: Float64Array): string {
   return `${mean.toFixed(4)} ± ${sd.toFixed(4)}`;
 }
 
+/** The first sentence of a store's message (which store, and the driver's reason). */
+function firstSentence(m: string): string {
+  const end = m.indexOf('. ');
+  return end < 0 ? m : m.slice(0, end);
+}
+
 export function createReporter(out: NodeJS.WriteStream = process.stderr): Reporter {
   const live = out.isTTY === true && !process.env.CI;
   let bar: cliProgress.SingleBar | undefined;
@@ -59,6 +65,14 @@ export function createReporter(out: NodeJS.WriteStream = process.stderr): Report
         case 'model_progress':
           bar?.update(Math.round(e.fraction * 100));
           break;
+        case 'store_wait': {
+          const w = e.wait;
+          line(
+            `  ⟳ cannot ${w.step} yet (${firstSentence(w.error)}): trying again in ${fmtS(w.retryInS)} s ` +
+              `(waited ${w.waitedS.toFixed(0)} of ${w.limitS} s, storage.wait_s)`,
+          );
+          break;
+        }
         case 'method':
           line(
             e.choice.method === 'cv'

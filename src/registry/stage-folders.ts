@@ -9,6 +9,7 @@ import { isAbsolute, join } from 'node:path';
 import { RELEASES, removeStageLink, stageLinkTarget, swapStageLink } from '../artifacts/stage-link.js';
 import type { RegistryStore, StageRow } from '../store/registry-store.js';
 import { configuredStore } from '../store/storage-setting.js';
+import { isStoreUnavailable } from '../store/store-outage.js';
 import { faultPoint } from './fault.js';
 import { STAGES, type Stage } from './names.js';
 import type { Decision, ReconcileFix, VersionRecord } from './records.js';
@@ -83,12 +84,20 @@ export class StageFolders {
     }
   }
 
-  /** After a committed move: drop releases nobody points to (old enough). */
+  /**
+   * After a committed move: drop releases nobody points to (old enough). Housekeeping: a store
+   * that cannot be reached now (its server restarting) leaves them to the next move's prune, and
+   * never turns the committed move into a failure.
+   */
   async prune(): Promise<void> {
     faultPoint('committed');
-    await this.store.writeTransaction(async () =>
-      pruneReleases(this.root, new Set((await this.store.getStages()).map((s) => s.release))),
-    );
+    try {
+      await this.store.writeTransaction(async () =>
+        pruneReleases(this.root, new Set((await this.store.getStages()).map((s) => s.release))),
+      );
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+    }
   }
 
   /** Repair links that disagree with the database (a crash mid-move) and remove leftovers. */

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { DataError } from '../../core/errors.js';
 import type { RegistryWatch, WatchOptions } from '../registry-store.js';
 import { type RegistryDb, SqlRegistryStore, type WriteTransaction } from '../sql/registry-queries.js';
+import { checkedPool } from './checked-pool.js';
 import { lockKey, openPool, type PgTarget, parsePgTarget, unavailable } from './connection.js';
 import { migrate } from './migrate.js';
 import { listenForRegistryChanges, REGISTRY_CHANNEL } from './registry-listener.js';
@@ -52,7 +53,9 @@ export class PostgresRegistryStore extends SqlRegistryStore {
       await pool.end().catch(() => {});
       throw openError(t, e);
     }
-    const db = new Kysely<RegistryDb>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<RegistryDb>({
+      dialect: new PostgresDialect({ pool: checkedPool(pool, 'registry', t.location) }),
+    });
     return new PostgresRegistryStore(
       t.location,
       db,
