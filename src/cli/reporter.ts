@@ -2,6 +2,7 @@
  * Progress for `tabflow train`: a live bar per model on a terminal, plain lines in CI and pipes.
  */
 import cliProgress from 'cli-progress';
+import type { StoreWait } from '../promotion/register-run.js';
 import type { PipelineEvent } from '../train/training-pipeline.js';
 
 export interface Reporter {
@@ -19,10 +20,15 @@ function cvMean(scores: Float64Array): string {
   return `${mean.toFixed(4)} ± ${sd.toFixed(4)}`;
 }
 
-/** The first sentence of a store's message (which store, and the driver's reason). */
-function firstSentence(m: string): string {
-  const end = m.indexOf('. ');
-  return end < 0 ? m : m.slice(0, end);
+/** `⟳ cannot register the run yet (Cannot reach …): trying again in 0.50 s (waited 1 of 60 s, …)`. */
+function storeWaitLine(w: StoreWait): string {
+  // The store's first sentence: which store, and the driver's reason.
+  const end = w.error.indexOf('. ');
+  const why = end < 0 ? w.error : w.error.slice(0, end);
+  return (
+    `  ⟳ cannot ${w.step} yet (${why}): trying again in ${fmtS(w.retryInS)} s ` +
+    `(waited ${w.waitedS.toFixed(0)} of ${w.limitS} s, storage.wait_s)`
+  );
 }
 
 export function createReporter(out: NodeJS.WriteStream = process.stderr): Reporter {
@@ -65,14 +71,9 @@ export function createReporter(out: NodeJS.WriteStream = process.stderr): Report
         case 'model_progress':
           bar?.update(Math.round(e.fraction * 100));
           break;
-        case 'store_wait': {
-          const w = e.wait;
-          line(
-            `  ⟳ cannot ${w.step} yet (${firstSentence(w.error)}): trying again in ${fmtS(w.retryInS)} s ` +
-              `(waited ${w.waitedS.toFixed(0)} of ${w.limitS} s, storage.wait_s)`,
-          );
+        case 'store_wait':
+          line(storeWaitLine(e.wait));
           break;
-        }
         case 'method':
           line(
             e.choice.method === 'cv'

@@ -114,7 +114,7 @@ export class PgArtifactStore implements ArtifactStore {
     return { sha256: hash.digest('hex'), bytes, upload, chunks };
   }
 
-  get(sha256: string): Promise<Buffer> {
+  async get(sha256: string): Promise<Buffer> {
     checkBlobKey(sha256);
     return this.guard(() => this.getOnce(sha256));
   }
