@@ -107,7 +107,11 @@ function advisoryLocked(schema: string, timeoutMs: number): WriteTransaction {
       await sql`SELECT set_config('lock_timeout', '0', true)`.execute(tx);
       const out = await body(tx);
       // Delivered at COMMIT (never for a rollback): serving nodes re-read the stages at once.
-      await sql`SELECT pg_notify(${REGISTRY_CHANNEL}, ${schema})`.execute(tx);
+      // Only when the transaction wrote (PostgreSQL gives it an id at its first write): a
+      // writer that found nothing to change (a prune, a host's own folder work) wakes nobody.
+      await sql`SELECT pg_notify(${REGISTRY_CHANNEL}, ${schema}) WHERE txid_current_if_assigned() IS NOT NULL`.execute(
+        tx,
+      );
       return out;
     });
 }
