@@ -58,10 +58,12 @@ describe('two hosts sharing a PostgreSQL registry', { skip }, () => {
     const events = (await store.listEvents()).length;
     const stages = await store.getStages();
     notified = 0;
+    let said = '';
     for (let i = 0; i < rounds; i++) {
       for (const root of [A, B]) {
         const r = await tabflowInProcess(['models', 'list', '--models-dir', root, '--storage', uri]);
         assert.equal(r.code, 0, r.stderr);
+        said += r.stderr;
       }
     }
     await sleep(300); // a notification arrives in milliseconds
@@ -69,14 +71,23 @@ describe('two hosts sharing a PostgreSQL registry', { skip }, () => {
       events: (await store.listEvents()).length - events,
       notified,
       stagesKept: JSON.stringify(await store.getStages()) === JSON.stringify(stages),
+      said,
     };
   }
 
   it('models list on each host in turn writes nothing and notifies nobody; each host serves its own release', async () => {
     shareRuns();
     const linkA = readlinkSync(join(A, 'production'));
-    const w = await listTurns(3);
+    const { said, ...w } = await listTurns(3);
     assert.deepEqual(w, { events: 0, notified: 0, stagesKept: true });
+    assert.deepEqual(
+      said.trim().split('\n').sort(),
+      ['dev', 'production'].map(
+        (st) =>
+          `${st} moved in the shared registry: its link here now points to ${readlinkSync(join(B, st)).slice('.releases/'.length)}`,
+      ),
+      'said once, by B',
+    );
     assert.equal(readlinkSync(join(A, 'production')), linkA, "A's link untouched");
     for (const stage of ['production', 'dev']) {
       assert.match(
@@ -95,8 +106,12 @@ describe('two hosts sharing a PostgreSQL registry', { skip }, () => {
     const v2 = await trainInto(A, ['gbdt'], { output: { promote: 'always' } });
     assert.equal(v2.promoted, true, JSON.stringify(v2.promotion ?? v2.promotionError));
     shareRuns();
-    const w = await listTurns(2);
+    const { said, ...w } = await listTurns(2);
     assert.deepEqual(w, { events: 0, notified: 0, stagesKept: true });
+    assert.match(
+      said,
+      /^production moved in the shared registry: its link here now points to production-v2-/m,
+    );
     assert.equal(loadArtifacts(join(B, 'production')).metadata.run_id, v2.runId);
     assert.match(readlinkSync(join(B, 'production')), /^\.releases\/production-v2-/);
   });
