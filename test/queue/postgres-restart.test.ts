@@ -192,6 +192,7 @@ describe('a distributed run on PostgreSQL storage through a PostgreSQL restart',
       },
     });
     await restart;
+    await ensurePostgres(); // accepting connections again before the next test
     assert.ok(
       doneAtRestart >= 3 && doneAtRestart < o.progress.queued,
       `restarted after ${doneAtRestart} jobs`,
@@ -212,6 +213,7 @@ describe('a distributed run on PostgreSQL storage through a PostgreSQL restart',
       },
     });
     await restart;
+    await ensurePostgres(); // accepting connections again before the next test
     assert.ok(o.waits.length >= 1, 'the save met the outage');
     assert.ok(
       o.waits.every((w) => /^Cannot reach the (model registry|artifact) store postgres:\/\//.test(w.error)),
