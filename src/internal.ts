@@ -206,6 +206,8 @@ export * from './store/artifacts/index.js';
 export {
   type BackendOptions,
   configuredStore,
+  DEFAULT_STORE_WAIT_S,
+  isStoreUnavailable,
   type JoinedFeedback,
   type JoinQuery,
   type LabelledRow,
@@ -232,9 +234,12 @@ export {
   type Stores,
   type StoreUri,
   type StoreUris,
+  type StoreWait,
+  type StoreWaitOptions,
   storeExists,
   storeUriOf,
   useStorage,
+  waitForStore,
 } from './store/index.js';
 export {
   type PostgresPredictionOptions,

@@ -77,7 +77,9 @@ async function withRegistry(o: Common, fn: (r: ModelRegistry) => number | Promis
     process.stderr.write(
       f.error
         ? `warning: cannot repair stage ${f.stage}: ${f.error}\n`
-        : `repaired ${f.stage}: its link pointed to ${f.was ?? 'nothing'}, now ${f.now ?? 'removed'}\n`,
+        : f.followed
+          ? `${f.stage} moved in the shared registry: its link here now points to ${f.now}\n`
+          : `repaired ${f.stage}: its link pointed to ${f.was ?? 'nothing'}, now ${f.now ?? 'removed'}\n`,
     );
   }
   for (const n of r.recovered) process.stderr.write(`${recoveryLine(n)}\n`);

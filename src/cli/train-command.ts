@@ -104,6 +104,7 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
     tags: parseTags(opts.tag),
     runner,
     publish: store ? (runDir) => publishRun(store, runDir) : undefined,
+    storeWaitS: cfg.storage.wait_s,
   });
   try {
     const run = await pipeline.run();

@@ -241,7 +241,7 @@ export const ERROR_CODES = {
   run_without_data: data('a saved run names no data file or target, so its rows cannot be rebuilt'),
   split_changed: data("rebuilding a run's split gave other rows than it recorded"),
   store_unavailable: data(
-    'the database server behind a store (storage.uri, storage.registry, storage.log) cannot be reached',
+    'the database server behind a store (storage.uri, storage.registry, storage.log, storage.artifacts) cannot be reached',
     { exitCode: 1, httpStatus: 503 },
   ),
   target_dropped: data('cleaning.drop_columns lists the target'),

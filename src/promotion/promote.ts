@@ -6,9 +6,7 @@
  * and staging are ungated. `retrain`, the A/B service, `tabflow models promote`, the server's
  * POST /admin/promote and `tabflow train` all promote through here.
  */
-import { join } from 'node:path';
 import { readRunConfig } from '../artifacts/run-config.js';
-import { RELEASES } from '../artifacts/stage-link.js';
 import { UsageError } from '../core/errors.js';
 import { defaultActor, type ModelRegistry } from '../registry/model-registry.js';
 import { checkStage, type Stage } from '../registry/names.js';
@@ -126,14 +124,14 @@ export async function judgePromotion(
       gate = await evaluateGate({
         candidateDir,
         candidateVersion: cand.version,
+        incumbentVersion: inc.version,
         ...(runs
           ? {
               incumbentDir: await runs.runDir(await reg.get(inc.version)),
-              incumbentVersion: inc.version,
               dataFile: runs.dataFile,
               ...(runs.feedbackLog !== undefined ? { feedbackLog: runs.feedbackLog } : {}),
             }
-          : { incumbentDir: join(reg.root, RELEASES, inc.release) }),
+          : { incumbentDir: reg.versionFolder(stage, await reg.get(inc.version)) }),
         gate: o.gate ?? gateOf(cand, candidateDir),
         evalData: o.evalData,
       });

@@ -14,6 +14,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { METADATA_FILE, type MetadataJson, RunFolder, sha256 } from '../artifacts/run-folder.js';
+import { RELEASES } from '../artifacts/stage-link.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { openStores, registryUriOf } from '../store/open-stores.js';
 import type {
@@ -151,6 +152,15 @@ export class ModelRegistry {
   /** The stage's folder (a link to its release), `<root>/<stage>`. */
   stageDir(stage: Stage): string {
     return join(this.root, checkStage(stage));
+  }
+
+  /**
+   * The folder serving version `v` in `stage` on this host: its release (where the stage link
+   * points, when complete and of that version), else the version's run folder.
+   */
+  versionFolder(stage: Stage, v: VersionRecord): string {
+    const release = this.folders.localRelease(checkStage(stage), v);
+    return release === null ? v.run_path : join(this.root, RELEASES, release);
   }
 
   /** Close the store. */
@@ -457,7 +467,7 @@ export class ModelRegistry {
     );
   }
 
-  /** The version a stage holds and the release folder its link points to; undefined when empty. */
+  /** The version a stage holds, since when; undefined when empty. */
   async stageRow(stage: Stage): Promise<StageRow | undefined> {
     return (await this.store.getStages()).find((r) => r.stage === stage);
   }

@@ -1,15 +1,13 @@
 /**
  * Stage moves on a host that keeps no models folder — a node serving from an artifact store,
  * whose `/admin/promote` goes through the shared registry: the move is the stage row and its
- * event, nothing else. The stage row still names a release (`<stage>-v<N>-…`, the name a folder
- * move would give): a host that has the run folders finds no such release when it next opens the
- * registry, writes it from the run folder and points its stage link there, as it does after a
- * move made on any other host.
+ * event, nothing else. A host that has the run folders finds its stage link on another version
+ * when it next opens the registry, writes its own release from the run folder and points the
+ * link there, as it does after a move made on any other host.
  */
 import type { RegistryStore, StageRow } from '../store/registry-store.js';
 import type { Stage } from './names.js';
 import type { ReconcileFix, VersionRecord } from './records.js';
-import { releaseName } from './release-folders.js';
 import type { MoveEvent, StageWriter } from './stage-writer.js';
 
 /** Stage moves as database records only (see the module comment). */
@@ -18,12 +16,7 @@ export class StageRecords implements StageWriter {
 
   async move(v: VersionRecord, stage: Stage, from: StageRow | undefined, ev: MoveEvent): Promise<number> {
     const ts = new Date().toISOString();
-    await this.store.setStage({
-      stage,
-      version: v.version,
-      release: releaseName(stage, v.version),
-      since: ts,
-    });
+    await this.store.setStage({ stage, version: v.version, since: ts });
     return this.store.addEvent({
       ts,
       type: ev.type,
@@ -43,5 +36,10 @@ export class StageRecords implements StageWriter {
   /** No folders, nothing to repair. */
   async reconcile(): Promise<ReconcileFix[]> {
     return [];
+  }
+
+  /** No folders: a version is served from its run folder (fetched into a cache by the caller). */
+  localRelease(): string | null {
+    return null;
   }
 }

@@ -27,4 +27,6 @@ export interface StageWriter {
   prune(): Promise<void>;
   /** Put this host's side back in line with the database (on open). */
   reconcile(actor: string): Promise<ReconcileFix[]>;
+  /** This host's complete release of `v` in `stage` (where its stage link points), or null. */
+  localRelease(stage: Stage, v: VersionRecord): string | null;
 }

@@ -16,6 +16,7 @@ test('storage defaults to the models folder and the user cache', () => {
     uri: null,
     registry: null,
     log: null,
+    wait_s: 60,
     artifacts: null,
     artifact_cache: null,
     publish_data: true,

@@ -49,8 +49,10 @@ export function parsePgUri(
 export async function openPgPool(key: string, uri: string): Promise<PgTarget> {
   const { connectionString, schema, location } = parsePgUri(key, uri);
   const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server, idle or checked out between two statements of a put, must
+  // not crash the process; the next statement reports it (store_unavailable).
   pool.on('error', () => {});
+  pool.on('connect', (c) => c.on('error', () => {}));
   try {
     const c = await pool.connect();
     c.release();
