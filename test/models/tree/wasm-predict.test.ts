@@ -18,6 +18,7 @@ import { TREE_PREDICT_WASM } from '../../../src/models/tree/tree-predict-wasm.js
 import { WasmTreeBank } from '../../../src/models/tree/wasm-tree-bank.js';
 import { concreteData, diamonds, fitModel } from '../../explain/data.js';
 import { friedman1 } from '../../helpers/datasets.js';
+import { handmade } from './helpers.js';
 
 const saved = process.env.TABFLOW_KERNELS;
 afterEach(() => {
@@ -41,22 +42,6 @@ function wasmSum(trees: readonly TreeArrays[], X: Matrix, init = 0): Float64Arra
 }
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-/** Root: feature 0 ≤ 0.5 (missing left); right child: categorical feature 1, codes {1, 33} left. */
-function handmade(): TreeArrays {
-  return {
-    feature: Int32Array.of(0, -1, 1, -1, -1),
-    threshold: Float64Array.of(0.5, 0, 0, 0, 0),
-    left: Int32Array.of(1, -1, 3, -1, -1),
-    right: Int32Array.of(2, -1, 4, -1, -1),
-    value: Float64Array.of(0, 10, 0, 20, 30),
-    missingLeft: Uint8Array.of(1, 0, 0, 0, 0),
-    gain: Float64Array.of(5, 0, 15, 0, 0),
-    count: Float64Array.of(5, 2, 3, 1, 2),
-    catStart: Int32Array.of(-1, -1, 0, -1, -1),
-    catBits: Uint32Array.of(2, 1 << 1, 1 << 1),
-  };
-}
 
 /** A random tree over `cols` features with `leaves` leaves; thresholds in [0, 1). */
 function randomTree(rng: Rng, cols: number, leaves: number): TreeArrays {
