@@ -148,6 +148,7 @@ export {
   type StorageSetting,
   type Stores,
   type StoreUris,
+  type StoreWait,
   useStorage,
 } from './store/index.js';
 // Training.

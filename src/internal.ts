@@ -129,8 +129,10 @@ export {
   type PromoteOptions,
   type PromotionDecision,
   promote,
+  type RunAccess,
   type SaveResult,
   saveAndRegister,
+  storeRunAccess,
 } from './promotion/index.js';
 export {
   checkAlias,
@@ -157,6 +159,12 @@ export {
   type VersionDiff,
   type VersionRecord,
 } from './registry/index.js';
+export {
+  dataRef,
+  materialiseRunData,
+  type PublishedData,
+  publishRunData,
+} from './registry/run-data.js';
 export {
   cachedReleaseDir,
   materialiseRelease,
@@ -198,6 +206,8 @@ export * from './store/artifacts/index.js';
 export {
   type BackendOptions,
   configuredStore,
+  DEFAULT_STORE_WAIT_S,
+  isStoreUnavailable,
   type JoinedFeedback,
   type JoinQuery,
   type LabelledRow,
@@ -224,9 +234,12 @@ export {
   type Stores,
   type StoreUri,
   type StoreUris,
+  type StoreWait,
+  type StoreWaitOptions,
   storeExists,
   storeUriOf,
   useStorage,
+  waitForStore,
 } from './store/index.js';
 export {
   type PostgresPredictionOptions,

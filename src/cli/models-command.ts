@@ -28,6 +28,7 @@ import {
   versionDetails,
   versionsTable,
 } from './models-format.js';
+import { storeRunsFor } from './store-runs-option.js';
 
 /** Exit code of a promotion the gate refused. */
 export const EXIT_GATE_REFUSED = 3;
@@ -76,7 +77,9 @@ async function withRegistry(o: Common, fn: (r: ModelRegistry) => number | Promis
     process.stderr.write(
       f.error
         ? `warning: cannot repair stage ${f.stage}: ${f.error}\n`
-        : `repaired ${f.stage}: its link pointed to ${f.was ?? 'nothing'}, now ${f.now ?? 'removed'}\n`,
+        : f.followed
+          ? `${f.stage} moved in the shared registry: its link here now points to ${f.now}\n`
+          : `repaired ${f.stage}: its link pointed to ${f.was ?? 'nothing'}, now ${f.now ?? 'removed'}\n`,
     );
   }
   for (const n of r.recovered) process.stderr.write(`${recoveryLine(n)}\n`);
@@ -209,14 +212,21 @@ function addMoveCommands(models: Command, setCode: (code: number) => void): void
       const gate = gateFromConfig(o);
       setCode(
         await withRegistry(o, async (r) => {
-          const d = await promote(r, ref, stage, {
-            force: o.force,
-            reason: o.reason,
-            evalData: o.evalData,
-            gate,
-          });
-          print(o, d, () => promotionLines(d, r.root).join('\n'));
-          return d.applied ? 0 : EXIT_GATE_REFUSED;
+          // A host without the run folders (an operator's) reads them from storage.artifacts.
+          const remote = await storeRunsFor(configOf(o), r, ref);
+          try {
+            const d = await promote(r, ref, stage, {
+              force: o.force,
+              reason: o.reason,
+              evalData: o.evalData,
+              gate,
+              ...(remote ? { runs: remote.runs } : {}),
+            });
+            print(o, d, () => promotionLines(d, r.root).join('\n'));
+            return d.applied ? 0 : EXIT_GATE_REFUSED;
+          } finally {
+            await remote?.close();
+          }
         }),
       );
     },

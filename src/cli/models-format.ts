@@ -3,7 +3,8 @@
  * library's records instead.
  */
 
-import { dirname, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import Table from 'cli-table3';
 import { describeGate, type GateResult } from '../promotion/gate.js';
 import type { PromotionDecision } from '../promotion/promote.js';
@@ -166,7 +167,10 @@ function eventDetails(e: RegistryEvent): string {
 /** What a promotion or rollback did, in a line or two. */
 export function promotionLines(d: PromotionDecision, root: string): string[] {
   const gate = d.candidate !== undefined ? describeGate(d as GateResult) : undefined;
-  const dir = where(`${root}/${d.stage}`);
+  // A move made on a host without the run's folder is the registry's record alone.
+  const dir = existsSync(join(root, d.stage))
+    ? where(`${root}/${d.stage}`)
+    : 'the shared registry (no run folder on this host: the hosts that have it, and every node, follow it)';
   switch (d.decision) {
     case 'refused':
       return [
@@ -220,7 +224,16 @@ export function recoveryLine(n: RecoveryNote): string {
   return `warning: moved ${where(n.path)} to ${where(n.moved_to ?? '')}: ${n.reason}`;
 }
 
-/** `published run <id> to <store> (manifest <sha>, N new blobs)`: a run sent to the artifact store. */
+/**
+ * `published run <id> to <store> (manifest <sha>, N new blobs)`: a run sent to the artifact store,
+ * then a line on its training data (published for the gate on other hosts, or why not).
+ */
 export function publishedLine(p: PublishedRun): string {
-  return `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)`;
+  const d = p.data;
+  const data =
+    d.status === 'published'
+      ? `  with its training data ${basename(d.path)} (sha256 ${d.sha256.slice(0, 12)}…, ${d.bytes} bytes, ` +
+        `${d.created} new blobs): a host without the file can promote it through the gate`
+      : `  training data not published: ${d.reason}; promote it from a host that has the file`;
+  return `published run ${p.runId} to ${p.location} (manifest ${p.manifestSha256}, ${p.created} new blobs)\n${data}`;
 }

@@ -2,6 +2,7 @@
  * Progress for `tabflow train`: a live bar per model on a terminal, plain lines in CI and pipes.
  */
 import cliProgress from 'cli-progress';
+import type { StoreWait } from '../promotion/register-run.js';
 import type { PipelineEvent } from '../train/training-pipeline.js';
 
 export interface Reporter {
@@ -17,6 +18,17 @@ function cvMean(scores: Float64Array): string {
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
   return `${mean.toFixed(4)} ± ${sd.toFixed(4)}`;
+}
+
+/** `⟳ cannot register the run yet (Cannot reach …): trying again in 0.50 s (waited 1 of 60 s, …)`. */
+function storeWaitLine(w: StoreWait): string {
+  // The store's first sentence: which store, and the driver's reason.
+  const end = w.error.indexOf('. ');
+  const why = end < 0 ? w.error : w.error.slice(0, end);
+  return (
+    `  ⟳ cannot ${w.step} yet (${why}): trying again in ${fmtS(w.retryInS)} s ` +
+    `(waited ${w.waitedS.toFixed(0)} of ${w.limitS} s, storage.wait_s)`
+  );
 }
 
 export function createReporter(out: NodeJS.WriteStream = process.stderr): Reporter {
@@ -58,6 +70,9 @@ export function createReporter(out: NodeJS.WriteStream = process.stderr): Report
           break;
         case 'model_progress':
           bar?.update(Math.round(e.fraction * 100));
+          break;
+        case 'store_wait':
+          line(storeWaitLine(e.wait));
           break;
         case 'method':
           line(

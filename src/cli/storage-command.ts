@@ -1,24 +1,28 @@
 /**
  * The definition (flags, help) of `tabflow storage`: `storage migrate` copies a project's
- * registry, prediction log and runs into another storage and verifies the copy. The action's
- * module is imported when it runs.
+ * registry, prediction log and runs into another storage and verifies the copy; `storage publish`
+ * (re)publishes registered runs, with their training data, to an artifact store. The actions'
+ * modules are imported when they run.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { addModelsDirOption } from './models-dir.js';
 import type { SetCode } from './run-commands.js';
 
 /** `tabflow storage migrate`: embedded files → shared stores (or any store → another). */
 export function addStorageCommand(program: Command, setCode: SetCode): void {
   const storage = program
     .command('storage')
-    .description("move a project's registry, prediction log and runs between storages: migrate")
+    .description(
+      "move a project's registry, prediction log and runs between storages (migrate); publish runs (publish)",
+    )
     .argument('[subcommand]')
     .action((sub?: string) => {
       throw new UsageError(
         'unknown_command',
         sub === undefined
-          ? 'tabflow storage needs a command: migrate'
-          : `tabflow storage ${JSON.stringify(sub)} is not a command; commands: migrate`,
+          ? 'tabflow storage needs a command: migrate, publish'
+          : `tabflow storage ${JSON.stringify(sub)} is not a command; commands: migrate, publish`,
       );
     });
   storage
@@ -49,5 +53,23 @@ export function addStorageCommand(program: Command, setCode: SetCode): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts) => {
       setCode(await (await import('./storage-migrate-command.js')).storageMigrateCommand(opts));
+    });
+  addModelsDirOption(
+    storage
+      .command('publish [refs...]')
+      .description(
+        'publish registered runs (all, or the versions named: 7, v7, a stage, an alias) with their training data ' +
+          'to the artifact store, so hosts without the models folder can serve them and promote them through the gate; ' +
+          'runs the store holds already only get what they lack',
+      ),
+    'models folder holding the run folders (default: output.dir of --config, else models)',
+    ['--dir'],
+  )
+    .option('--artifacts <uri>', 'the artifact store (default: storage.artifacts of --config)')
+    .option('--config <file>', 'config.yaml: storage.artifacts, output.dir (with --env applied)')
+    .option('--env <name>', 'apply environments.<name> of --config (or TABFLOW_ENV)')
+    .option('--json', 'print what was published as JSON')
+    .action(async (refs: string[], opts) => {
+      setCode(await (await import('./storage-publish-command.js')).storagePublishCommand(refs, opts));
     });
 }

@@ -1,12 +1,13 @@
 /**
  * `tabflow storage migrate --from models --to postgres://…`: which stores the flags name (a
- * models folder stands for its registry.sqlite, predictions.sqlite and run folders; a store URI
- * for both stores, as storage.uri), progress on stderr, and the table of what was copied and
+ * models folder stands for its registry.sqlite, predictions.sqlite, run folders and
+ * experiment.json; a store URI for both stores, as storage.uri, its experiment a registry row), progress on stderr, and the table of what was copied and
  * verified. The work is the library's (`migrateStorage`).
  */
 import { dirname, join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { LOG_FILE } from '../log/default-log-path.js';
+import { EXPERIMENT_FILE } from '../registry/experiment-location.js';
 import {
   type MigrationProgress,
   type MigrationReport,
@@ -61,9 +62,11 @@ export function migrationEndpoints(o: StorageMigrateOptions): { from: MigrationS
     url.searchParams.set('schema', postgresSchemaOf(o.to));
     artifacts = url.toString();
   }
+  // A models folder keeps the running A/B test in its experiment.json, a store in its registry.
+  const experimentOf = (root: string | null) => (root ? join(root, EXPERIMENT_FILE) : null);
   return {
-    from: { registry: f.registry, log: f.log, runs },
-    to: { registry: t.registry, log: t.log, artifacts },
+    from: { registry: f.registry, log: f.log, runs, experimentFile: experimentOf(f.root) },
+    to: { registry: t.registry, log: t.log, artifacts, experimentFile: experimentOf(t.root) },
   };
 }
 
@@ -101,6 +104,20 @@ function progress(out: NodeJS.WriteStream): (p: MigrationProgress) => void {
 
 const short = (sha: string) => (sha ? sha.slice(0, 12) : '-');
 
+/**
+ * The runs whose training data stayed behind: a serving node cannot gate them, the training host
+ * (where the file is) still can, and `storage publish` there sends it later.
+ */
+function withoutData(r: MigrationReport): string[] {
+  const left = r.artifacts?.withoutData ?? [];
+  if (!left.length) return [];
+  return [
+    `training data not published for ${left.length} run(s) — promote them from a host that has the file, ` +
+      'or publish it from there later (tabflow storage publish):',
+    ...left.map((x) => `  v${x.version} (run ${x.run_id}): ${x.reason}`),
+  ];
+}
+
 /** The table of what was copied and verified, and the settings that use the target. */
 export function reportText(r: MigrationReport, o: Pick<StorageMigrateOptions, 'verifyOnly'>): string {
   const v = r.verified;
@@ -114,6 +131,12 @@ export function reportText(r: MigrationReport, o: Pick<StorageMigrateOptions, 'v
   t.push(['aliases', v.registry.aliases, reg, `sha256 ${short(v.registry.sha256.aliases)}`]);
   t.push(['events', v.registry.events, reg, `sha256 ${short(v.registry.sha256.events)}`]);
   t.push(['meta', v.registry.meta, reg, `sha256 ${short(v.registry.sha256.meta)}`]);
+  t.push([
+    'running A/B test',
+    v.registry.experiment,
+    r.experimentCopied ? 'yes' : o.verifyOnly || !v.registry.experiment ? '-' : 'kept (resumed)',
+    `sha256 ${short(v.registry.sha256.experiment)}`,
+  ]);
   const rows = (c: MigrationReport['predictions']) => (c.kept ? `${c.copied} (+${c.kept} kept)` : c.copied);
   t.push([
     'prediction rows',
@@ -128,10 +151,17 @@ export function reportText(r: MigrationReport, o: Pick<StorageMigrateOptions, 'v
     r.artifacts ? `${r.artifacts.runs} published, ${r.artifacts.created} new blobs` : '-',
     v.artifacts ? `${v.artifacts.files} files, sha256 each` : 'not copied (no artifact store)',
   ]);
+  t.push([
+    "runs' training data",
+    v.artifacts ? v.artifacts.runs : '-',
+    r.artifacts ? `${r.artifacts.data} published` : '-',
+    v.artifacts ? `${v.artifacts.data} files, sha256 each` : '-',
+  ]);
   const lines = [
     `${o.verifyOnly ? 'compared' : 'migrated'} ${r.from.registry} → ${r.to.registry} in ${r.seconds.toFixed(1)} s`,
     t.toString(),
     'target verified: same counts and checksums as the source.',
+    ...withoutData(r),
   ];
   if (!o.verifyOnly) {
     const same = r.to.registry === r.to.log;

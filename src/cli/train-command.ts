@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import '../models/index.js';
 import type { SaveResult } from '../promotion/register-run.js';
 import { describeProgress, type QueueProgress } from '../queue/progress.js';
-import { openQueueRunner, type QueueRunner } from '../queue/queue-runner.js';
+import type { QueueRunner } from '../queue/queue-runner.js';
 import { describeQueue, parseQueueUri } from '../queue/queue-uri.js';
 import { checkModelName, checkTags } from '../registry/names.js';
 import { publishRun } from '../registry/run-publication.js';
@@ -104,6 +104,7 @@ export async function trainCommand(opts: TrainOptions): Promise<number> {
     tags: parseTags(opts.tag),
     runner,
     publish: store ? (runDir) => publishRun(store, runDir) : undefined,
+    storeWaitS: cfg.storage.wait_s,
   });
   try {
     const run = await pipeline.run();
@@ -142,6 +143,8 @@ async function openQueue(uri: string, queueName?: string): Promise<QueueRunner> 
   let last = 0;
   let pending: QueueProgress | null = null;
   const show = (p: QueueProgress) => process.stderr.write(`  ${describeProgress(p)}\n`);
+  // BullMQ and its Redis client (~60 ms to load) only when the run goes through a queue.
+  const { openQueueRunner } = await import('../queue/queue-runner.js');
   const runner = await openQueueRunner(uri, {
     queueName,
     onProgress: (p) => {

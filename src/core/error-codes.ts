@@ -200,6 +200,9 @@ export const ERROR_CODES = {
   empty_train: data('the preprocessor was given no TRAIN rows'),
   file_not_found: data('the data file does not exist'),
   gate_data_missing: data("the gate cannot find a run's training data to rebuild its held-out rows"),
+  gate_data_unpublished: data(
+    "a host without a run's training data file finds none in the artifact store either (published before runs carried it, or storage.publish_data: false)",
+  ),
   gate_no_rows: data('no held-out row scores both models fairly; pass --eval-data'),
   gate_target_mismatch: data('candidate and production predict different targets'),
   header_too_long: data('a CSV header line over 1 MiB'),
@@ -238,7 +241,7 @@ export const ERROR_CODES = {
   run_without_data: data('a saved run names no data file or target, so its rows cannot be rebuilt'),
   split_changed: data("rebuilding a run's split gave other rows than it recorded"),
   store_unavailable: data(
-    'the database server behind a store (storage.uri, storage.registry, storage.log) cannot be reached',
+    'the database server behind a store (storage.uri, storage.registry, storage.log, storage.artifacts) cannot be reached',
     { exitCode: 1, httpStatus: 503 },
   ),
   target_dropped: data('cleaning.drop_columns lists the target'),

@@ -6,6 +6,7 @@
  * serving node reads the same experiment — and, on PostgreSQL, hears of the change at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { EXPERIMENT_META_KEY } from '../registry/experiment-location.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { configuredStore } from '../store/storage-setting.js';
 import {
@@ -17,8 +18,7 @@ import {
   writeExperiment,
 } from './experiment.js';
 
-/** The registry meta key holding the running experiment's JSON ('' when none runs). */
-export const EXPERIMENT_META_KEY = 'experiment';
+export { EXPERIMENT_META_KEY } from '../registry/experiment-location.js';
 
 /** Where a running experiment is read and written. */
 export interface ExperimentRecord {

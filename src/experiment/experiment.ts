@@ -8,9 +8,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../artifacts/atomic.js';
 import { ArtifactError, UsageError } from '../core/errors.js';
+import { EXPERIMENT_FILE } from '../registry/experiment-location.js';
 
-/** The file in a models folder that holds the running A/B test. */
-export const EXPERIMENT_FILE = 'experiment.json';
+export { EXPERIMENT_FILE } from '../registry/experiment-location.js';
 export const EXPERIMENT_FORMAT_VERSION = 1;
 
 /** The registered version one arm serves, and the folder it is loaded from. */

@@ -16,6 +16,8 @@ import { loadOptionsOf } from '../data/data-config.js';
 import { type Column, cellValue, type Frame } from '../data/frame.js';
 import type { InferencePipeline } from '../inference/inference-pipeline.js';
 import { FeedbackStore, type LabelledRows } from '../log/feedback.js';
+import { storeExists } from '../store/open-stores.js';
+import { redact, storeUriOf } from '../store/store-uri.js';
 import { type HeldOutRows, heldOutParts, readHeldOutConfig } from './held-out.js';
 
 /** Feedback older than this is not "recent": the gate leaves it out. */
@@ -61,7 +63,7 @@ export interface Model {
 
 /** Which labelled feedback of the prediction log joins the gate's rows. */
 export interface FeedbackOptions {
-  /** The prediction log (absent file: no feedback rows). */
+  /** The prediction log: a file or a store URI (one that does not exist: no feedback rows). */
   file: string;
   /** Only feedback recorded at or after this time, ms since the epoch. */
   since: number;
@@ -81,13 +83,21 @@ interface RunRows {
   keys?: Set<string>;
 }
 
+/**
+ * Where this host reads the training data of the run in `runDir` (verified by the sha256 the run
+ * recorded either way): by default the file its config names; a serving node's copy fetched from
+ * the artifact store otherwise.
+ */
+export type DataFileOf = (runDir: string) => Promise<string>;
+
 /** Rows neither model fitted on, scored by both. Throws `gate_no_rows` when there are none. */
 export async function heldOutByBoth(
   cand: Model,
   inc: Model,
   feedback: FeedbackOptions | null,
+  dataFile?: DataFileOf,
 ): Promise<ScoredRows> {
-  const runs = [await runRows(cand), await runRows(inc)] as const;
+  const runs = [await runRows(cand, dataFile), await runRows(inc, dataFile)] as const;
   const keyCols = keyColumns(cand, inc, [
     ...runs.map((r) => r.test.features),
     ...runs.flatMap((r) => r.fitted.map((p) => p.features)),
@@ -111,12 +121,12 @@ export function fileScored(path: string, features: Frame, y: Float64Array, cand:
   return out.result(cand.name, inc.name);
 }
 
-async function runRows(model: Model): Promise<RunRows> {
+async function runRows(model: Model, dataFile?: DataFileOf): Promise<RunRows> {
   const meta: MetadataJson = model.pipeline.metadata;
   const cfg = readHeldOutConfig(model.dir);
   const path = cfg.data.path;
   const why = `The gate scores both models on rows neither was trained on, so it rebuilds ${model.name}'s split`;
-  if (path && !existsSync(path)) {
+  if (path && !dataFile && !existsSync(path)) {
     throw new DataError(
       'gate_data_missing',
       `${why} from its training data ${path}, which cannot be found from ${process.cwd()} (a relative ` +
@@ -126,9 +136,12 @@ async function runRows(model: Model): Promise<RunRows> {
   const hashes = (meta.split as { hashes?: Record<string, string> } | undefined)?.hashes ?? {};
   let parts: HeldOutRows[];
   try {
+    // A run trained from memory names no file: heldOutParts says so, wherever the gate runs.
+    const file = path && dataFile ? await dataFile(model.dir) : undefined;
     parts = await heldOutParts(cfg, ['train', 'val', 'test'], {
       dataSha256: meta.data.sha256,
       splitHashes: { train: hashes.train, val: hashes.val, test: hashes.test },
+      file,
     });
   } catch (e) {
     if (e instanceof DataError) throw new DataError(e.code, `${why}: ${e.message}`);
@@ -212,8 +225,8 @@ class Collector {
   }
 
   async addFeedback(o: FeedbackOptions): Promise<void> {
-    if (!existsSync(o.file)) {
-      this.notes.push(`no prediction log at ${o.file}`);
+    if (!(await storeExists('log', storeUriOf(o.file)))) {
+      this.notes.push(`no prediction log at ${redact(o.file)}`);
       return;
     }
     const store = await FeedbackStore.open(o.file);
@@ -228,7 +241,7 @@ class Collector {
     const y = rows.actual.slice(from);
     if (!records.length) {
       this.notes.push(
-        `no labelled feedback in ${o.file} since ${new Date(o.since).toISOString().slice(0, 10)}`,
+        `no labelled feedback in ${redact(o.file)} since ${new Date(o.since).toISOString().slice(0, 10)}`,
       );
       return;
     }

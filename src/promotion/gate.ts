@@ -13,10 +13,11 @@ import type { MetadataJson } from '../artifacts/run-folder.js';
 import { DataError } from '../core/errors.js';
 import { DataLoader } from '../data/loader.js';
 import { InferencePipeline } from '../inference/inference-pipeline.js';
-import { defaultLogPath } from '../log/default-log-path.js';
+import { defaultLogPath, logStoreOf } from '../log/default-log-path.js';
 import { getMetric, type MetricName } from '../metrics/regression.js';
 import type { RegistryConfig } from '../registry/registry-config.js';
 import {
+  type DataFileOf,
   describeSource,
   type FeedbackOptions,
   fileScored,
@@ -28,7 +29,12 @@ import {
   type ScoredRows,
 } from './gate-rows.js';
 
-export { GATE_FEEDBACK_DAYS, GATE_FEEDBACK_MAX_ROWS, type GateRowSource } from './gate-rows.js';
+export {
+  type DataFileOf,
+  GATE_FEEDBACK_DAYS,
+  GATE_FEEDBACK_MAX_ROWS,
+  type GateRowSource,
+} from './gate-rows.js';
 
 /** The gate's metric and thresholds (the `registry` config section's `gate_*` keys). */
 export interface GateConfig {
@@ -87,10 +93,17 @@ export interface GateInput {
   /** Production's version, for labels (default: from the release's registry.json). */
   incumbentVersion?: number;
   /**
-   * The prediction log whose labelled feedback joins the gate's rows (default: the models root's
-   * predictions.sqlite, next to production); `false` leaves feedback out.
+   * The prediction log whose labelled feedback joins the gate's rows: a file or a store URI
+   * (default: the storage setting's log when one is set — the log every host shares — else the
+   * models root's predictions.sqlite, next to production); `false` leaves feedback out.
    */
   feedbackLog?: string | false;
+  /**
+   * Where this host reads each run's training data, given its folder (default: the file its
+   * config names): a serving node's copy from the artifact store. Checked against the sha256 the
+   * run recorded either way, so the rows are the same.
+   */
+  dataFile?: DataFileOf;
   /** Clock for "recent" feedback, ms since the epoch (default: now). */
   now?: number;
 }
@@ -126,7 +139,7 @@ export async function evaluateGate(inp: GateInput): Promise<GateResult> {
   };
   const rows = inp.evalData
     ? await fileRows(inp.evalData, target, cand, inc)
-    : await heldOutByBoth(cand, inc, feedbackOf(inp));
+    : await heldOutByBoth(cand, inc, feedbackOf(inp), inp.dataFile);
   const metric = getMetric(inp.gate.metric, 'registry.gate_metric');
   const sc = metric.compute(rows.y, rows.candidate);
   const si = metric.compute(rows.y, rows.incumbent);
@@ -166,7 +179,7 @@ function feedbackOf(inp: GateInput): FeedbackOptions | null {
   if (inp.feedbackLog === false) return null;
   const now = inp.now ?? Date.now();
   return {
-    file: inp.feedbackLog ?? defaultLogPath(inp.incumbentDir),
+    file: inp.feedbackLog ?? logStoreOf(defaultLogPath(inp.incumbentDir)),
     since: now - GATE_FEEDBACK_DAYS * 86_400_000,
     maxRows: GATE_FEEDBACK_MAX_ROWS,
   };

@@ -54,6 +54,11 @@ export interface HeldOutExpectation {
   dataSha256?: string;
   /** The recorded row-index hash of each part asked for. */
   splitHashes?: Partial<Record<SplitPart, string>>;
+  /**
+   * Read the data from this file instead of the config's `data.path`: a copy of the same bytes
+   * on this host (a serving node's, fetched from the artifact store); `dataSha256` still checks them.
+   */
+  file?: string;
 }
 
 /** One part of a run's split; see heldOutParts. */
@@ -80,11 +85,11 @@ export async function heldOutParts(
         : 'The run was trained from data in memory (its config names no data file), so its held-out rows cannot be rebuilt; pass --eval-data FILE where a command takes it (models promote, ab conclude)',
     );
   }
-  const loaded = await DataLoader.load(path, loadOptionsOf(cfg));
+  const loaded = await DataLoader.load(expect.file ?? path, loadOptionsOf(cfg));
   if (expect.dataSha256 && loaded.report.sha256 !== expect.dataSha256) {
     throw new DataError(
       'data_changed',
-      `${path} has changed since the run was trained (sha256 ${loaded.report.sha256.slice(0, 12)}…, the run ` +
+      `${expect.file ?? path} has changed since the run was trained (sha256 ${loaded.report.sha256.slice(0, 12)}…, the run ` +
         `recorded ${expect.dataSha256.slice(0, 12)}…), so its ${parts.join('/')} rows cannot be rebuilt; pass --eval-data FILE`,
     );
   }

@@ -15,5 +15,13 @@ export {
 } from './gate.js';
 export { type HeldOutRows, heldOutParts, heldOutRows, runTestRows, type SplitPart } from './held-out.js';
 export { type PromotionPreview, previewPromotion } from './preview.js';
-export { gateOf, judgePromotion, type PromoteOptions, type PromotionDecision, promote } from './promote.js';
+export {
+  gateOf,
+  judgePromotion,
+  type PromoteOptions,
+  type PromotionDecision,
+  promote,
+  type RunAccess,
+} from './promote.js';
 export { type SaveResult, saveAndRegister } from './register-run.js';
+export { storeRunAccess } from './store-runs.js';

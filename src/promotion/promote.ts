@@ -6,16 +6,14 @@
  * and staging are ungated. `retrain`, the A/B service, `tabflow models promote`, the server's
  * POST /admin/promote and `tabflow train` all promote through here.
  */
-import { join } from 'node:path';
 import { readRunConfig } from '../artifacts/run-config.js';
-import { RELEASES } from '../artifacts/stage-link.js';
 import { UsageError } from '../core/errors.js';
 import { defaultActor, type ModelRegistry } from '../registry/model-registry.js';
 import { checkStage, type Stage } from '../registry/names.js';
 import type { Decision, StageMove, VersionRecord } from '../registry/records.js';
 import { resolveRegistryConfig } from '../registry/registry-config.js';
 import type { StageRow } from '../store/registry-store.js';
-import { evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
+import { type DataFileOf, evaluateGate, type GateConfig, type GateResult, gateConfigOf } from './gate.js';
 
 /** A stage move with the gate's numbers, when the gate ran. */
 export interface PromotionDecision extends StageMove, Partial<GateResult> {}
@@ -38,6 +36,24 @@ export interface PromoteOptions {
    * evaluating again, as long as production still holds that version.
    */
   evaluated?: { incumbent: number; gate: GateResult };
+  /**
+   * How a host without the models folder reads the runs the gate compares (a node serving from
+   * an artifact store; default: the candidate's run folder and production's release folder).
+   */
+  runs?: RunAccess;
+}
+
+/**
+ * Where a host that keeps no models folder reads the runs the gate compares and their data:
+ * copies fetched from the artifact store and verified against the registry's record.
+ */
+export interface RunAccess {
+  /** A verified folder of version `v`'s run on this host. */
+  runDir(v: VersionRecord): Promise<string>;
+  /** This host's copy of the training data of the run in `runDir` (see `GateInput.dataFile`). */
+  dataFile: DataFileOf;
+  /** The prediction log whose labelled feedback joins the gate's rows (`GateInput.feedbackLog`). */
+  feedbackLog?: string;
 }
 
 /** Attempts when other processes keep moving the stage while the gate runs. */
@@ -103,11 +119,20 @@ export async function judgePromotion(
   if (o.evaluated && o.evaluated.incumbent === inc.version) gate = o.evaluated.gate;
   else {
     try {
+      const runs = o.runs;
+      const candidateDir = runs ? await runs.runDir(cand) : cand.run_path;
       gate = await evaluateGate({
-        candidateDir: cand.run_path,
+        candidateDir,
         candidateVersion: cand.version,
-        incumbentDir: join(reg.root, RELEASES, inc.release),
-        gate: o.gate ?? gateOf(cand),
+        incumbentVersion: inc.version,
+        ...(runs
+          ? {
+              incumbentDir: await runs.runDir(await reg.get(inc.version)),
+              dataFile: runs.dataFile,
+              ...(runs.feedbackLog !== undefined ? { feedbackLog: runs.feedbackLog } : {}),
+            }
+          : { incumbentDir: reg.versionFolder(stage, await reg.get(inc.version)) }),
+        gate: o.gate ?? gateOf(cand, candidateDir),
         evalData: o.evalData,
       });
     } catch (e) {
@@ -120,8 +145,8 @@ export async function judgePromotion(
   return { decision, details: { ...(gate ?? {}), ...(gateError ? { gate_error: gateError } : {}) } };
 }
 
-/** The gate a version's own config asks for (its `registry` section, as trained). */
-export function gateOf(v: VersionRecord): GateConfig {
-  const cfg = readRunConfig(v.run_path);
+/** The gate a version's own config asks for (its `registry` section, as trained; read from `dir`). */
+export function gateOf(v: VersionRecord, dir = v.run_path): GateConfig {
+  const cfg = readRunConfig(dir);
   return gateConfigOf(resolveRegistryConfig(cfg?.registry ?? {}, `v${v.version} config.yaml registry`));
 }

@@ -32,6 +32,8 @@ export class ProgressTally {
   private lost = 0;
   private readonly runningOn = new Map<string, string>();
   private readonly workers = new Map<string, WorkerCounts>();
+  /** Jobs whose result was taken: a progress event heard after it is stale, not a new start. */
+  private readonly finished = new Set<string>();
 
   private of(worker: string): WorkerCounts {
     let w = this.workers.get(worker);
@@ -46,8 +48,12 @@ export class ProgressTally {
     this.queued++;
   }
 
-  /** Job `id` started on `worker`. */
+  /**
+   * Job `id` started on `worker`. The queue's events arrive on their own connection and may lag
+   * behind the result the trainer read itself: a start heard after the job finished is ignored.
+   */
   start(id: string, worker: string): void {
+    if (this.finished.has(id)) return;
     this.stop(id);
     this.runningOn.set(id, worker);
     this.of(worker).running++;
@@ -64,6 +70,7 @@ export class ProgressTally {
   }
 
   finish(id: string, worker: string): void {
+    this.finished.add(id);
     this.stop(id);
     this.done++;
     this.of(worker).done++;
@@ -83,6 +90,7 @@ export class ProgressTally {
 
   /** Job `id` is gone from Redis: it will be queued again under a new id (counted anew). */
   lose(id: string): void {
+    this.finished.add(id);
     this.stop(id);
     this.queued--;
     this.lost++;

@@ -14,6 +14,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeDirAtomic } from '../artifacts/atomic.js';
 import { readRunConfig } from '../artifacts/run-config.js';
 import { METADATA_FILE, type MetadataJson, RunFolder, sha256 } from '../artifacts/run-folder.js';
+import { RELEASES } from '../artifacts/stage-link.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { openStores, registryUriOf } from '../store/open-stores.js';
 import type {
@@ -30,6 +31,8 @@ import { type RebuildReport, rebuildRegistry } from './rebuild.js';
 import type { Decision, ReconcileFix, StageMove, VersionRecord } from './records.js';
 import { hasRunLeftovers, type RecoveryNote, recoverRuns } from './run-recovery.js';
 import { StageFolders } from './stage-folders.js';
+import { StageRecords } from './stage-records.js';
+import type { StageWriter } from './stage-writer.js';
 import { diffVersions, type VersionDiff } from './version-diff.js';
 
 export type { RebuildReport } from './rebuild.js';
@@ -56,6 +59,13 @@ export interface OpenOptions {
    * Default: `sqlite:<root>/registry.sqlite`.
    */
   store?: RegistryStore | string;
+  /**
+   * false: this host keeps no models folder (a node serving from an artifact store, promoting
+   * through a shared registry). Nothing is created or repaired in `root`, and a stage move is
+   * recorded without folders (`StageRecords`): the hosts with the run folders follow it when they
+   * next open the registry. A version's `run_path` still resolves against `root`. Default true.
+   */
+  folders?: boolean;
 }
 
 /** Versions of one named model in a models root, their stages, aliases and recorded moves. */
@@ -66,21 +76,21 @@ export class ModelRegistry {
   readonly reconciled: ReconcileFix[] = [];
   /** What `open` did with the leftovers of a killed save under runs/. */
   readonly recovered: RecoveryNote[] = [];
-  private readonly folders: StageFolders;
+  private readonly folders: StageWriter;
   private readonly datasets = new Map<string, ReturnType<typeof datasetOf> | object>();
   /** The model name as last read or written (the first registration fixes it). */
   private name: string | null;
 
-  private constructor(root: string, store: RegistryStore, name: string | null) {
+  private constructor(root: string, store: RegistryStore, name: string | null, folders: boolean) {
     this.root = root;
     this.store = store;
     this.name = name;
-    this.folders = new StageFolders(root, store, (v) => this.get(v));
+    this.folders = folders ? new StageFolders(root, store, (v) => this.get(v)) : new StageRecords(store);
   }
 
   /** A registry over `store`, without the repairs of `open` (rebuild starts from there). */
-  private static async bare(root: string, store: RegistryStore): Promise<ModelRegistry> {
-    return new ModelRegistry(root, store, await store.getMeta('model_name'));
+  private static async bare(root: string, store: RegistryStore, folders = true): Promise<ModelRegistry> {
+    return new ModelRegistry(root, store, await store.getMeta('model_name'), folders);
   }
 
   /**
@@ -91,6 +101,13 @@ export class ModelRegistry {
    */
   static async open(root: string, opts: OpenOptions = {}): Promise<ModelRegistry> {
     const abs = resolve(root);
+    if (opts.folders === false) {
+      const store = typeof opts.store === 'object' ? opts.store : await openStore(abs, opts.store);
+      return ModelRegistry.bare(abs, store, false).catch(async (e) => {
+        await store.close();
+        throw e;
+      });
+    }
     mkdirSync(abs, { recursive: true });
     const store = typeof opts.store === 'object' ? opts.store : await openStore(abs, opts.store);
     try {
@@ -135,6 +152,15 @@ export class ModelRegistry {
   /** The stage's folder (a link to its release), `<root>/<stage>`. */
   stageDir(stage: Stage): string {
     return join(this.root, checkStage(stage));
+  }
+
+  /**
+   * The folder serving version `v` in `stage` on this host: its release (where the stage link
+   * points, when complete and of that version), else the version's run folder.
+   */
+  versionFolder(stage: Stage, v: VersionRecord): string {
+    const release = this.folders.localRelease(checkStage(stage), v);
+    return release === null ? v.run_path : join(this.root, RELEASES, release);
   }
 
   /** Close the store. */
@@ -441,7 +467,7 @@ export class ModelRegistry {
     );
   }
 
-  /** The version a stage holds and the release folder its link points to; undefined when empty. */
+  /** The version a stage holds, since when; undefined when empty. */
   async stageRow(stage: Stage): Promise<StageRow | undefined> {
     return (await this.store.getStages()).find((r) => r.stage === stage);
   }

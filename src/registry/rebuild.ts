@@ -151,12 +151,7 @@ async function rebuildInto(
       });
       continue;
     }
-    await reg.store.setStage({
-      stage: l.stage,
-      version: v.version,
-      release: l.release,
-      since: l.stamp.published_at,
-    });
+    await reg.store.setStage({ stage: l.stage, version: v.version, since: l.stamp.published_at });
     await reg.store.addEvent({
       ts: new Date().toISOString(),
       type: 'rebuild',

@@ -32,7 +32,7 @@ export interface StageMove {
   gate_error?: string;
 }
 
-/** A stage link `open` repaired after a crash. */
+/** A stage link `open` repaired after a crash (or, with a shared registry, moved to follow it). */
 export interface ReconcileFix {
   stage: Stage;
   /** Where the link pointed (null: nowhere) and where it points now (null: removed). */
@@ -40,4 +40,9 @@ export interface ReconcileFix {
   now: string | null;
   /** Set when the stage could not be repaired (its run folder is gone or changed). */
   error?: string;
+  /**
+   * Set when the registry is shared and this host's link followed the stage to the version it
+   * moved to (on another host), in a release of its own: not a repair, and not recorded.
+   */
+  followed?: true;
 }

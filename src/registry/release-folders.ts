@@ -1,6 +1,8 @@
 /**
  * Release folders under `<root>/.releases/`: complete, verified copies of one registered version
  * (the run's five files plus registry.json), each written atomically. Stage links point at them.
+ * They are a host's own: the registry records which version a stage holds, each host's stage
+ * link which of its releases serves it.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -59,24 +61,40 @@ export function writeRelease(r: ReleaseInput): string {
   return dir;
 }
 
+/** What identifies a registered version's files. */
+type RegisteredRun = { run_id: string; version: number; metadata_sha256: string };
+
 /**
  * A release folder that holds version `v.version` of run `v.run_id`, all files present, stamped
- * with the registered metadata.json sha256 (a stamp without one, or with another, is rewritten).
+ * with the registered metadata.json sha256 (a stamp without one, or with another, is rewritten)
+ * and, when given, for `stage`.
  */
-export function isCompleteRelease(
-  root: string,
-  release: string,
-  v: { run_id: string; version: number; metadata_sha256: string },
-): boolean {
+export function isCompleteRelease(root: string, release: string, v: RegisteredRun, stage?: Stage): boolean {
   const dir = join(root, RELEASES, release);
   try {
     const stamp = readRegistryStamp(dir);
     if (!stamp || stamp.run_id !== v.run_id || stamp.version !== v.version) return false;
     if (stamp.metadata_sha256 !== v.metadata_sha256) return false;
+    if (stage !== undefined && stamp.stage !== stage) return false;
     return [METADATA_FILE, ...ARTIFACT_FILES].every((f) => existsSync(join(dir, f)));
   } catch {
     return false;
   }
+}
+
+/**
+ * This host's newest complete release of version `v` in `stage` (one a move wrote here before,
+ * e.g. the release a stage returns to after a crash put its link on the next one), or null.
+ */
+export function findRelease(root: string, stage: Stage, v: RegisteredRun): string | null {
+  const dir = join(root, RELEASES);
+  if (!existsSync(dir)) return null;
+  const prefix = `${stage}-v${v.version}-`;
+  const found = readdirSync(dir)
+    .filter((n) => n.startsWith(prefix) && isCompleteRelease(root, n, v, stage))
+    .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  return found[0]?.n ?? null;
 }
 
 /** Whether a release folder was written by the registry (has registry.json). */

@@ -8,7 +8,7 @@
  *
  * The registry needs no new field to point at a published run: a version records its run id
  * (the ref's name) and its metadata.json's sha256, which the manifest must match, and
- * metadata.json records every other file's sha256.
+ * metadata.json records every other file's sha256 — and its training data's (run-data.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { fetchManifest, materialise, publishFiles } from '../store/artifacts/fol
 import type { Manifest } from '../store/artifacts/manifest.js';
 import { openArtifactStore } from '../store/artifacts/open-artifact-store.js';
 import { REGISTRY_STAMP_FILE, readRegistryStamp, stampText } from './registry-stamp.js';
+import { type PublishedData, publishRunData } from './run-data.js';
 
 /** The ref a run's manifest is published under. */
 export function runRef(runId: string): string {
@@ -33,14 +34,18 @@ export interface PublishedRun {
   manifestSha256: string;
   /** The store, as it names itself (no password). */
   location: string;
-  /** Blobs this publish added (0: the store held the run already). */
+  /** Blobs this publish added for the run's files (0: the store held the run already). */
   created: number;
+  /** The run's training data (`data/<run-id>`, run-data.ts), or why it was not published. */
+  data: PublishedData;
 }
 
 /**
  * Publish the run folder `runDir` (verified first: nothing leaves a folder whose files do not
- * belong together). Publishing a run again is a no-op; another run's files under its id are
- * `ref_conflict`.
+ * belong together), then its training data file (`publishRunData`: skipped, with the reason, for
+ * data in memory, `storage.publish_data: false` or a file no longer found). Publishing a run again
+ * only adds what the store lacks (the data of a run published before runs carried it); another
+ * run's files under its id are `ref_conflict`.
  */
 export async function publishRun(store: ArtifactStore, runDir: string): Promise<PublishedRun> {
   const run = RunFolder.open(runDir);
@@ -52,7 +57,8 @@ export async function publishRun(store: ArtifactStore, runDir: string): Promise<
   const runId = run.metadata.run_id;
   const p = await publishFiles(store, runId, files);
   await store.setRef(runRef(runId), p.manifestSha256);
-  return { runId, manifestSha256: p.manifestSha256, location: store.location, created: p.created };
+  const data = await publishRunData(store, run);
+  return { runId, manifestSha256: p.manifestSha256, location: store.location, created: p.created, data };
 }
 
 /** What the registry records of a version, as far as fetching it goes. */

@@ -2,7 +2,8 @@
  * `startServer`: the whole of `tabflow serve` as a library call. It picks the model source (a
  * stage of a models folder followed for hot reload, a stage link, or a run folder served as it
  * is), opens the prediction log, follows the A/B experiment of a production stage, adds the admin
- * routes when given a token (promotion through the models folder's registry), builds the server
+ * routes when given a token (promotion through the registry: the models folder's, or on a node
+ * serving from an artifact store the shared one, with the runs fetched), builds the server
  * (`createServer`), listens, and closes it gracefully on SIGTERM/SIGINT or on `close()`.
  *
  * `tabflow serve` parses its flags and config into these options and prints what comes back; a
@@ -37,6 +38,7 @@ import {
 } from './serve-target.js';
 import { watchSignals } from './shutdown.js';
 import { StageFollower } from './stage-follower.js';
+import { storePromoter } from './store-promoter.js';
 import { openStoreSource, type StoreServing } from './store-source.js';
 
 /** What `startServer` serves and how; every field is optional. */
@@ -88,8 +90,9 @@ export interface StartServerOptions {
   /**
    * Serve `stage` from an artifact store (`storage.artifacts`) through a local cache instead of
    * the models folder's stage link: the registry (default: the models folder's) says which
-   * version; no run or release folder of the training host is read. Experiments, /admin/promote
-   * and the UI need the models folder and are off.
+   * version; no run or release folder of the training host is read. The A/B experiment is the
+   * registry's; /admin/promote fetches both runs and their training data into the cache and gates
+   * there (store-promoter.ts); the UI needs a models folder and is off.
    */
   artifacts?: StoreServing;
 }
@@ -263,8 +266,10 @@ function adminOptions(t: ServeTarget, o: StartServerOptions): AdminOptions | nul
     );
   }
   const root = t.root ?? (t.follow ? dirname(t.path) : null);
-  // A promotion writes release folders and links: a host serving from a store has neither.
-  if (o.artifacts) return { token };
+  // A host serving from a store has no run folders: it fetches both runs and their data to gate.
+  if (o.artifacts && root) {
+    return { token, promote: storePromoter({ serving: o.artifacts, root, rawConfig: o.config ?? {} }) };
+  }
   return { token, promote: root ? registryPromoter(root, o.config ?? {}) : undefined };
 }
 

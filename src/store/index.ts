@@ -51,6 +51,14 @@ export {
   useStorage,
 } from './storage-setting.js';
 export {
+  DEFAULT_STORE_WAIT_S,
+  isStoreUnavailable,
+  type StoreRole,
+  type StoreWait,
+  type StoreWaitOptions,
+  waitForStore,
+} from './store-outage.js';
+export {
   parseStoreUri,
   pathOrUri,
   redact,

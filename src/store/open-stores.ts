@@ -4,13 +4,19 @@
  * factory per concept and fails loudly on an unknown one.
  */
 import type { BackendOptions, StoreBackend } from './backend.js';
-import { postgresBackend } from './postgres/index.js';
 import type { PredictionAccess, PredictionStore } from './prediction-store.js';
 import type { RegistryStore } from './registry-store.js';
 import { sqliteBackend } from './sqlite/index.js';
 import { parseStoreUri, type StoreScheme } from './store-uri.js';
 
-const BACKENDS: Record<StoreScheme, StoreBackend> = { sqlite: sqliteBackend, postgres: postgresBackend };
+/**
+ * Each backend by scheme, loaded on first use: the PostgreSQL driver (~30 ms to load) is not
+ * paid by a run on the embedded default.
+ */
+const BACKENDS: Record<StoreScheme, () => Promise<StoreBackend>> = {
+  sqlite: async () => sqliteBackend,
+  postgres: async () => (await import('./postgres/index.js')).postgresBackend,
+};
 
 /** URIs of the stores to open; leave one out to open only the other. */
 export interface StoreUris {
@@ -46,11 +52,11 @@ export async function openStores<U extends StoreUris>(
   const reg = uris.registry === undefined ? undefined : parseStoreUri('registry', uris.registry, o.base);
   const log = uris.log === undefined ? undefined : parseStoreUri('log', uris.log, o.base);
   const opts: BackendOptions = { busyTimeoutMs: o.busyTimeoutMs, connectTimeoutMs: o.connectTimeoutMs };
-  const registry = reg ? await BACKENDS[reg.scheme].openRegistry(reg.target, opts) : undefined;
+  const registry = reg ? await (await BACKENDS[reg.scheme]()).openRegistry(reg.target, opts) : undefined;
   let predictions: PredictionStore | undefined;
   try {
     if (log) {
-      predictions = await BACKENDS[log.scheme].openPredictions(log.target, {
+      predictions = await (await BACKENDS[log.scheme]()).openPredictions(log.target, {
         ...opts,
         access: o.logAccess ?? 'append',
       });
@@ -68,7 +74,7 @@ export async function openStores<U extends StoreUris>(
 /** Whether the store a URI names exists (nothing is created); `key` names it in errors. */
 export async function storeExists(key: 'registry' | 'log', uri: string, base?: string): Promise<boolean> {
   const u = parseStoreUri(key, uri, base);
-  return BACKENDS[u.scheme].exists(u.target, key);
+  return (await BACKENDS[u.scheme]()).exists(u.target, key);
 }
 
 /**
@@ -80,7 +86,7 @@ export async function openRegistryForRebuild(
   base?: string,
 ): Promise<{ store: RegistryStore; movedAside: string | null }> {
   const u = parseStoreUri('registry', uri, base);
-  return BACKENDS[u.scheme].openRegistryForRebuild(u.target);
+  return (await BACKENDS[u.scheme]()).openRegistryForRebuild(u.target);
 }
 
 export { REGISTRY_DB_FILE, registryUriOf } from './storage-setting.js';

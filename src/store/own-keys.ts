@@ -1,6 +1,6 @@
 /**
  * The keys of a config section that one part of it owns: the `storage` section is shared by the
- * stores (uri, registry, log) and the artifact store (artifacts, artifact_cache), and each part
+ * stores (uri, registry, log) and the artifact store (artifacts, artifact_cache, publish_data), and each part
  * resolves only its own keys (the whole section is checked for unknown keys once).
  */
 import type { ParamTable } from '../core/params.js';

@@ -48,12 +48,14 @@ export interface StoredVersion extends NewVersion {
   version: number;
 }
 
-/** The version a stage holds and the release folder its link points to. */
+/**
+ * The version a stage holds, since when. Which release folder serves it is each host's own
+ * business (its stage link, `<root>/<stage>` → `.releases/<name>`), not the registry's: hosts
+ * sharing a registry each write their own (schema version 2 dropped the shared `release`).
+ */
 export interface StageRow {
   stage: Stage;
   version: number;
-  /** Folder name under <root>/.releases the stage link points to. */
-  release: string;
   since: string;
 }
 

@@ -13,6 +13,7 @@ import {
   resolveArtifactStorageConfig,
 } from './artifacts/artifacts-config.js';
 import { ownKeys } from './own-keys.js';
+import { DEFAULT_STORE_WAIT_S } from './store-outage.js';
 import { parseStoreUri } from './store-uri.js';
 
 /** The `storage` config section: each key with its default and doc. */
@@ -31,6 +32,14 @@ export const STORAGE_PARAMS = {
     type: 'string?',
     default: null,
     doc: 'the prediction log and feedback only (wins over uri), e.g. postgres://…?schema=tabflow_log',
+  },
+  wait_s: {
+    type: 'number',
+    default: DEFAULT_STORE_WAIT_S,
+    min: 0,
+    doc:
+      'seconds tabflow train waits, retrying, for a registry or artifact store that cannot be reached when it ' +
+      'saves, registers and publishes a run (a server restart); 0 = fail at once',
   },
 } as const satisfies ParamTable;
 

@@ -97,7 +97,7 @@ function checkServerUri(key: string, uri: string): string {
 
 /** `uri` without its password, for messages. */
 export function redact(uri: string): string {
-  return uri.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }
 
 /** A store URI for `pathOrUri`: a string with a scheme is kept, a plain path is an SQLite file. */

@@ -22,7 +22,12 @@ import { backgroundFor } from '../inference/background.js';
 import { trainQuantiles } from '../inference/contract.js';
 import { serializeReferenceProfile } from '../monitor/profile-codec.js';
 import { buildReferenceProfile } from '../monitor/reference-profile.js';
-import { type SaveAndRegisterOptions, type SaveResult, saveAndRegister } from '../promotion/register-run.js';
+import {
+  type SaveAndRegisterOptions,
+  type SaveResult,
+  type StoreWait,
+  saveAndRegister,
+} from '../promotion/register-run.js';
 import { checkRegistrable, checkSameDataset } from '../registry/preflight.js';
 import { DataSplitter } from '../split/data-splitter.js';
 import { estimateCvCost } from './cost-estimate.js';
@@ -48,6 +53,8 @@ export type PipelineEvent =
   | { type: 'stage_start'; stage: PipelineStage }
   | { type: 'stage_end'; stage: PipelineStage; seconds: number; summary: string }
   | { type: 'method'; choice: MethodChoice }
+  /** The save waits for a registry or artifact store that cannot be reached (and tries again). */
+  | { type: 'store_wait'; wait: StoreWait }
   | TrainerEvent
   | CvEvent;
 
@@ -72,6 +79,12 @@ export interface PipelineOptions {
    * moves (`tabflow train` passes `publishRun` on `storage.artifacts` when that is set).
    */
   publish?: SaveAndRegisterOptions['publish'];
+  /**
+   * Seconds the save waits, retrying, for a registry or artifact store that cannot be reached
+   * (its server restarting) before the run fails with `store_unavailable` (default 60;
+   * `tabflow train` passes `storage.wait_s`). Each wait is a `store_wait` event.
+   */
+  storeWaitS?: number;
 }
 
 /**
@@ -325,7 +338,13 @@ export class TrainingPipeline {
             explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
             ...trainSummaries(sel, target),
           },
-          { publish: this.options.publish },
+          {
+            publish: this.options.publish,
+            storeWait: {
+              seconds: this.options.storeWaitS,
+              onWait: (wait) => this.onEvent({ type: 'store_wait', wait }),
+            },
+          },
         ),
       (r) => r.runDir,
     );

@@ -1,6 +1,6 @@
 /**
- * `tabflow storage migrate` as a user runs it: a models folder to a fresh PostgreSQL schema,
- * the table of what was copied and verified, the settings to use; a second run refused with the
+ * `tabflow storage migrate` as a user runs it: a models folder (with a running A/B test) to a
+ * fresh PostgreSQL schema, the table of what was copied and verified, the settings to use; a second run refused with the
  * flag to use and no stack trace; --json; a missing source; `tabflow storage` alone.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +20,8 @@ describe('tabflow storage migrate', () => {
     skip,
   }, async (t) => {
     const root = await threeVersions();
+    const ab = await tabflowInProcess(['ab', 'start', '2', '--models-dir', root], root);
+    assert.equal(ab.code, 0, ab.stderr);
     const { uri } = freshSchema(t);
     // As a child process, as a user runs it.
     const r = await tabflowAsync(['storage', 'migrate', '--from', root, '--to', uri], root);
@@ -34,6 +36,8 @@ describe('tabflow storage migrate', () => {
       r.stdout,
       /runs \(artifacts\)\s*│\s*3\s*│\s*3 published, \d+ new blobs\s*│\s*\d+ files, sha256 each/,
     );
+    assert.match(r.stdout, /running A\/B test\s*│\s*1\s*│\s*yes\s*│\s*sha256 [0-9a-f]{12}/);
+    assert.match(r.stdout, /runs' training data\s*│\s*3\s*│\s*3 published\s*│\s*3 files, sha256 each/);
     assert.match(r.stdout, /target verified: same counts and checksums as the source/);
     assert.match(
       r.stdout,

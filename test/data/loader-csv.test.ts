@@ -149,6 +149,19 @@ for (const csvEngine of ['tabflow', 'duckdb'] as const) {
       );
     });
 
+    test('a misfit after the first 100,000 rows is not a silent end of file: every row, the column widened', async () => {
+      // DuckDB parses ahead in chunks; a streamed result used to end quietly at the chunk before
+      // the bad value (98,304 of 150,001 rows) instead of reporting it.
+      const lines = ['a,b'];
+      for (let i = 0; i < 150_000; i++) lines.push(`${i},${i * 2}`);
+      lines.push('oops,1');
+      const { frame } = await load(tmp.write('late-big.csv', `${lines.join('\n')}\n`));
+      assert.equal(frame.nRows, 150_001);
+      assert.equal(frame.typeOf('a'), 'categorical');
+      assert.equal(frame.cell('a', 150_000), 'oops');
+      assert.equal(frame.typeOf('b'), 'numeric');
+    });
+
     test('a declared type the values do not fit names the column and the values', async () => {
       const path = tmp.write('badtype.csv', 'a,b\n1,x\n2,?\n');
       await assert.rejects(

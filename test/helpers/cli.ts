@@ -34,7 +34,7 @@ export interface ChildResult {
 export function runScript(
   script: string,
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string> } = {},
+  opts: { cwd?: string; env?: Record<string, string>; onStderr?: (text: string) => void } = {},
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, ['--import', tsx, script, ...args], {
@@ -49,15 +49,23 @@ export function runScript(
     });
     c.stderr.on('data', (d) => {
       stderr += d;
+      opts.onStderr?.(stderr);
     });
     c.on('error', reject);
     c.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
-/** `tabflow ...args` without blocking (independent calls run side by side). */
-export async function tabflowAsync(args: string[], cwd: string): Promise<CliResult> {
-  const r = await runScript(entry, args, { cwd, env: { CI: 'true' } });
+/**
+ * `tabflow ...args` without blocking (independent calls run side by side); `onStderr` sees its
+ * stderr so far at every write (a test reacting to the progress it prints).
+ */
+export async function tabflowAsync(
+  args: string[],
+  cwd: string,
+  onStderr?: (text: string) => void,
+): Promise<CliResult> {
+  const r = await runScript(entry, args, { cwd, env: { CI: 'true' }, onStderr });
   return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -4,8 +4,10 @@
  * Unreachable, the tests skip with the reason — unless TABFLOW_REQUIRE_SERVICES=1 (set by
  * .ci/run), where its absence fails. Each test works in a fresh random schema, dropped after.
  */
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 /** The server's URI without a schema. */
@@ -56,4 +58,41 @@ export async function dropSchemas(): Promise<void> {
   const names = [...made];
   made.clear();
   if (names.length) await adminQuery(`DROP SCHEMA IF EXISTS ${names.join(', ')} CASCADE`);
+}
+
+/**
+ * The machine's PostgreSQL cluster (15/main), for the outage tests that stop or restart it: they
+ * run only when asked (TABFLOW_TEST_PG_OUTAGE=1), alone, and always start it again.
+ */
+export function pgctl(action: 'start' | 'stop' | 'restart'): void {
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', action], { stdio: 'pipe' });
+}
+
+/** `pg_ctlcluster … restart` without blocking the event loop (the run under test goes on). */
+export function pgRestart(): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'restart'], (e) =>
+      e ? reject(e) : resolve(),
+    ),
+  );
+}
+
+/** Start PostgreSQL unless it runs, and wait until it accepts connections. */
+export async function ensurePostgres(): Promise<void> {
+  try {
+    pgctl('start');
+  } catch {
+    // Already running: pg_ctlcluster refuses to start it twice.
+  }
+  for (let i = 0; i < 100 && (await postgresMissing().catch(() => 'down')); i++) await sleep(200);
+}
+
+/** Resolve once the server refuses connections (a stop or restart under way); false after `ms`. */
+export async function postgresGone(ms = 10_000): Promise<boolean> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (await postgresMissing().catch(() => 'down')) return true;
+    await sleep(20);
+  }
+  return false;
 }

@@ -116,6 +116,21 @@ describe('gbdt', () => {
       });
       assert.deepEqual(got, m.predict(va.X), JSON.stringify(params));
     }
+    // 2,500 validation rows: kept in the WebAssembly kernel's memory when it is on.
+    const big = part(d.X, d.y, 1500, 4000);
+    let resident: Float64Array | undefined;
+    const m = await createModel('gbdt', { max_iter: 2000, learning_rate: 0.5 }).fit(
+      part(d.X, d.y, 0, 1500).X,
+      part(d.X, d.y, 0, 1500).y,
+      {
+        ...ctx,
+        val: big,
+        onValPredictions: (p) => {
+          resident = p;
+        },
+      },
+    );
+    assert.deepEqual(resident, m.predict(big.X), '2,500 validation rows');
     let called = false;
     await createModel('gbdt', { max_iter: 10, early_stopping: 'false' }).fit(tr.X, tr.y, {
       ...ctx,

@@ -5,78 +5,29 @@
  * another worker runs it, and the result is the same — nothing lost, nothing counted twice.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { resolveConfigUnknown } from '../../src/config/config.js';
 import type { QueueProgress } from '../../src/queue/progress.js';
 import { openQueueRunner } from '../../src/queue/queue-runner.js';
 import { type RunSummary, TrainingPipeline } from '../../src/train/training-pipeline.js';
 import { TmpDir } from '../data/tmp-files.js';
-import { DATA_DIR } from '../helpers/datasets.js';
 import { dropQueue, redisSkip, TEST_REDIS } from '../helpers/redis.js';
+import { concreteRun, startWorker, stopWorkers } from './queue-fixture.js';
 
 const skip = await redisSkip();
 const tmp = new TmpDir();
-const entry = fileURLToPath(new URL('../helpers/tabflow-cli.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
-const children: ChildProcess[] = [];
 const queues: string[] = [];
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  stopWorkers();
   for (const q of queues) await dropQueue(q).catch(() => {});
   tmp.remove();
 });
 
-/** A `tabflow worker` process on queue `q`, resolved once it says it listens. */
-function startWorker(q: string, lockSeconds = 30): Promise<ChildProcess> {
-  const c = spawn(
-    process.execPath,
-    [
-      '--import',
-      tsx,
-      entry,
-      'worker',
-      '--queue',
-      TEST_REDIS,
-      '--queue-name',
-      q,
-      '--lock-seconds',
-      String(lockSeconds),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } },
-  );
-  children.push(c);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    c.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('Ctrl-C to stop')) resolve(c);
-    });
-    c.stderr!.on('data', (d) => {
-      out += d;
-    });
-    c.on('exit', (code) => reject(new Error(`worker exited (${code}) before listening: ${out}`)));
-  });
-}
-
-function config(out: string) {
-  return resolveConfigUnknown({
-    // random_forest first: the first fold's first job is long enough to be killed mid-fit.
-    models: [
-      { name: 'random_forest', model: 'random_forest', params: { n_estimators: 120 } },
-      'ridge',
-      'gbdt',
-      'svr',
-    ],
-    data: { path: join(DATA_DIR, 'concrete.csv'), target: 'compressive_strength' },
-    training: { seed: 11 },
-    output: { dir: out },
-  });
-}
+const config = (out: string) => resolveConfigUnknown(concreteRun(out));
 
 const now = () => new Date('2026-12-01T00:00:00Z');
 const read = (run: RunSummary, f: string) => readFileSync(join(run.runDir, f), 'utf8');

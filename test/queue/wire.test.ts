@@ -152,4 +152,14 @@ describe('progress per worker', () => {
       /jobs 2\/4 done · 0 running · 1 failed · 1 retried — a:1 2✓ 0▶ · b:2 0✓ 0▶ 1✗/,
     );
   });
+
+  it('a start heard after the job finished (the events connection lagging) is not a running job', () => {
+    const t = new ProgressTally();
+    t.queue();
+    t.finish('j1', 'a:1');
+    t.start('j1', 'a:1');
+    const p = t.snapshot();
+    assert.deepEqual([p.done, p.running], [1, 0]);
+    assert.deepEqual(p.workers.get('a:1'), { done: 1, running: 0, failed: 0 });
+  });
 });

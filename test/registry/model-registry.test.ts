@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import {
   describeGate,
   type GateResult,
@@ -320,6 +321,37 @@ describe('ModelRegistry: safety', () => {
     const again = await ModelRegistry.open(root);
     assert.deepEqual(again.reconciled, []);
     await again.close();
+  });
+
+  it('a models folder from before schema 2 (rows naming releases) opens as it was: no repair, nothing recorded', async () => {
+    const root = await threeVersions();
+    // As tabflow wrote it before: the stage rows name the releases the links point to.
+    const db = new Database(join(root, 'registry.sqlite'));
+    db.exec("ALTER TABLE stages ADD COLUMN release TEXT NOT NULL DEFAULT ''");
+    for (const stage of ['dev', 'production']) {
+      const release = readlinkSync(join(root, stage)).replace('.releases/', '');
+      db.prepare('UPDATE stages SET release = ? WHERE stage = ?').run(release, stage);
+    }
+    db.prepare("UPDATE registry_meta SET value = '1' WHERE key = 'schema_version'").run();
+    const events = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    db.close();
+    const links = ['dev', 'production'].map((st) => readlinkSync(join(root, st)));
+    const r = await ModelRegistry.open(root);
+    try {
+      assert.deepEqual(r.reconciled, []);
+      assert.equal((await r.history()).length, events);
+      assert.equal((await r.stageVersion('production'))!.version, 1);
+      assert.equal((await r.stageVersion('dev'))!.version, 3);
+      assert.equal(await r.store.getMeta('schema_version'), '2');
+      // The gate reads production from this host's release.
+      assert.equal(r.versionFolder('production', await r.get(1)), realpathSync(join(root, 'production')));
+    } finally {
+      await r.close();
+    }
+    assert.deepEqual(
+      ['dev', 'production'].map((st) => readlinkSync(join(root, st))),
+      links,
+    );
   });
 
   it('open rebuilds a deleted release from the run folder, and still opens when it cannot', async () => {

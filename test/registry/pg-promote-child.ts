@@ -43,12 +43,7 @@ try {
       // Widen the window between the read and the write: without the lock the other host's
       // promotion would land here and this one would record a stale from_version.
       await new Promise((r) => setTimeout(r, 2));
-      await registry.setStage({
-        stage: 'production',
-        version,
-        release: `production-v${version}`,
-        since: 'now',
-      });
+      await registry.setStage({ stage: 'production', version, since: 'now' });
       await registry.addEvent({
         ts: new Date().toISOString(),
         type: 'promote',

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { openStores, PostgresRegistryStore, storeExists } from '../../src/internal.js';
+import { openPool, parsePgTarget } from '../../src/store/postgres/connection.js';
+import { migrate } from '../../src/store/postgres/migrate.js';
+import { REGISTRY_MIGRATIONS } from '../../src/store/postgres/registry-schema.js';
+import { pgQuery } from '../helpers/pg-schema.js';
 import { adminQuery, dropSchemas, freshSchema, postgresMissing } from '../helpers/postgres.js';
+import { assertMigratedV1, V1_ROWS } from './schema-v1.js';
 import { storeConformance, version } from './store-conformance.js';
 
 const skip = await postgresMissing();
@@ -77,7 +82,38 @@ describe('PostgresRegistryStore', { skip }, () => {
     );
     await assert.rejects(
       () => PostgresRegistryStore.open(uri),
-      /has schema version 99; this tabflow reads up to 1/,
+      /has schema version 99; this tabflow reads up to 2/,
+    );
+  });
+
+  it('migrates a schema at step 1 (stage rows naming a release) on open: every record kept, the step recorded', async () => {
+    const { uri, schema } = freshSchema();
+    const pool = openPool(parsePgTarget(uri));
+    try {
+      await migrate(pool, schema, 'registry', REGISTRY_MIGRATIONS.slice(0, 1));
+      for (const row of V1_ROWS) await pool.query(row);
+    } finally {
+      await pool.end();
+    }
+    const s = await PostgresRegistryStore.open(uri);
+    try {
+      await assertMigratedV1(s);
+    } finally {
+      await s.close();
+    }
+    const { rows: steps } = await pgQuery(
+      `SELECT version, name FROM ${schema}.tabflow_migrations WHERE component = 'registry' ORDER BY version`,
+    );
+    assert.deepEqual(steps, [
+      { version: 1, name: 'registry tables' },
+      { version: 2, name: 'stage releases are per host' },
+    ]);
+    const { rows: cols } = await pgQuery(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'stages' ORDER BY ordinal_position`,
+    );
+    assert.deepEqual(
+      cols.map((c) => c.column_name),
+      ['stage', 'version', 'since'],
     );
   });
 
@@ -131,6 +167,13 @@ describe('PostgresRegistryStore', { skip }, () => {
       assert.equal((await reader.listVersions()).length, 1);
       assert.equal(heard, 1, 'the rolled-back transaction sent nothing');
       assert.equal(heardElsewhere, 0, 'another schema is not told');
+      // A write transaction that wrote nothing (a prune, a host's own folder work) wakes nobody.
+      await writer.writeTransaction(() => writer.getStages());
+      const heardWrite = next();
+      await writer.writeTransaction(() => writer.setMeta('k', 'v'));
+      await heardWrite;
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(heard, 2, 'only the transaction that wrote was heard');
 
       // The listening connection killed by the server: the watcher reconnects and says so.
       await watch.close();

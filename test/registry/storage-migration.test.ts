@@ -5,7 +5,7 @@
  * source changed since, a corrupt blob, and a migration that stopped half-way and is resumed.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -346,5 +346,86 @@ describe('migrateStorage', { skip }, () => {
       migrateStorage({ from: { ...from, runs: null }, to: other }),
       code('missing_option', /--from-artifacts/),
     );
+  });
+
+  it('carries the running A/B test of experiment.json into the registry, verifies it, and back', async (t) => {
+    const root = await project();
+    const ab = await tabflowInProcess(['ab', 'start', '2', '--weight', '0.25', '--models-dir', root], root);
+    assert.equal(ab.code, 0, ab.stderr);
+    const text = readFileSync(join(root, 'experiment.json'), 'utf8');
+    const { schema, to } = target(t);
+    const report = await migrateStorage({ from: source(root), to });
+    assert.equal(report.experimentCopied, true);
+    assert.equal(report.verified.registry.experiment, 1);
+    assert.equal(
+      await withStores(to.registry, to.log, (r) => r.getMeta('experiment')),
+      text,
+      'byte for byte',
+    );
+    // Every run went with its training data.
+    assert.equal(report.artifacts?.data, 3);
+    assert.deepEqual(report.artifacts?.withoutData, []);
+    assert.equal(report.verified.artifacts?.data, 3);
+
+    // A node with only the URIs serves the experiment from the registry.
+    const host = mkdtempSync(join(tmpdir(), 'tabflow-migrated-ab-'));
+    const server = await startServer({
+      stage: 'production',
+      modelsDir: join(host, 'models'),
+      port: 0,
+      logFile: false,
+      signals: [],
+      reloadPollMs: 0,
+      artifacts: { artifacts: to.artifacts, cacheDir: join(host, 'cache'), registry: to.registry },
+    });
+    t.after(() => server.close());
+    const running = server.experiments?.current()?.experiment;
+    assert.equal(running?.id, JSON.parse(text).id);
+    assert.deepEqual([running?.champion.version, running?.challenger.version, running?.weight], [1, 2, 0.25]);
+
+    // The experiment changed in the target: verify names it; a resume writes a missing one again.
+    const verify = () => migrateStorage({ from: source(root), to, verifyOnly: true });
+    await pgQuery(
+      `UPDATE "${schema}".registry_meta SET value = replace(value, '0.25', '0.5') WHERE key = 'experiment'`,
+    );
+    await assert.rejects(verify(), code('migration_mismatch', /registry experiment: source 1 .*target 1 /));
+    await pgQuery(`UPDATE "${schema}".registry_meta SET value = '' WHERE key = 'experiment'`);
+    await assert.rejects(verify(), code('migration_mismatch', /registry experiment: source 1 .*target 0 /));
+    const resumed = await migrateStorage({ from: source(root), to, resume: true });
+    assert.equal(resumed.experimentCopied, true);
+    assert.equal(resumed.registryCopied, false);
+    assert.equal((await verify()).verified.registry.experiment, 1);
+
+    // Back to a models folder: into its experiment.json, where its servers read it.
+    const back = mkdtempSync(join(tmpdir(), 'tabflow-migrated-ab-back-'));
+    const r = await migrateStorage({
+      from: { registry: to.registry, log: to.log, runs: { artifacts: to.artifacts }, experimentFile: null },
+      to: {
+        registry: `sqlite:${join(back, 'registry.sqlite')}`,
+        log: `sqlite:${join(back, 'predictions.sqlite')}`,
+        artifacts: null,
+        experimentFile: join(back, 'experiment.json'),
+      },
+    });
+    assert.equal(r.experimentCopied, true);
+    assert.equal(readFileSync(join(back, 'experiment.json'), 'utf8'), text);
+  });
+
+  it('refuses an experiment whose arms the registry does not hold, before copying anything', async (t) => {
+    const root = await project();
+    const ab = await tabflowInProcess(['ab', 'start', '3', '--models-dir', root], root);
+    assert.equal(ab.code, 0, ab.stderr);
+    const e = JSON.parse(readFileSync(join(root, 'experiment.json'), 'utf8'));
+    e.challenger.run_id = 'another-run';
+    writeFileSync(join(root, 'experiment.json'), JSON.stringify(e));
+    const { to } = target(t);
+    await assert.rejects(
+      migrateStorage({ from: source(root), to }),
+      code(
+        'bad_experiment',
+        /experiment\.json has as challenger version 3 \(run "another-run"\), which the registry .* does not hold: nothing was copied\. Stop the experiment \(tabflow ab stop\)/,
+      ),
+    );
+    assert.equal((await contents(to.registry, to.log)).versions.length, 0);
   });
 });

@@ -51,10 +51,12 @@ export function storeConformance(make: () => RegistryStore | Promise<RegistrySto
     try {
       await s.insertVersion(version('r1'));
       await s.insertVersion(version('r2'));
-      await s.setStage({ stage: 'production', version: 1, release: 'production-v1-a', since: 't1' });
-      await s.setStage({ stage: 'production', version: 2, release: 'production-v2-b', since: 't2' });
+      await s.setStage({ stage: 'production', version: 1, since: 't1' });
+      await s.setStage({ stage: 'production', version: 2, since: 't2' });
+      await s.setStage({ stage: 'dev', version: 1, since: 't3' });
       assert.deepEqual(await s.getStages(), [
-        { stage: 'production', version: 2, release: 'production-v2-b', since: 't2' },
+        { stage: 'dev', version: 1, since: 't3' },
+        { stage: 'production', version: 2, since: 't2' },
       ]);
       await s.setAlias({ alias: 'champion', version: 1, updated_at: 't' });
       await s.setAlias({ alias: 'champion', version: 2, updated_at: 't' });

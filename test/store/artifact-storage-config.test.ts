@@ -16,8 +16,10 @@ test('storage defaults to the models folder and the user cache', () => {
     uri: null,
     registry: null,
     log: null,
+    wait_s: 60,
     artifacts: null,
     artifact_cache: null,
+    publish_data: true,
   });
   assert.match(artifactCacheDir(cfg.storage), /tabflow[/\\]artifacts$/);
   assert.equal(artifactCacheDir({ artifact_cache: '/var/cache/x' }), '/var/cache/x');

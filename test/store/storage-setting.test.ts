@@ -61,10 +61,16 @@ describe('the storage setting', () => {
       uri: null,
       registry: null,
       log: null,
+      wait_s: 60,
       artifacts: null,
       artifact_cache: null,
+      publish_data: true,
     });
     assert.equal(resolveConfigUnknown({ storage: { uri: PG } }).storage.uri, PG);
+    assert.throws(
+      () => resolveConfigUnknown({ storage: { wait_s: -1 } }),
+      (e: ConfigError) => e.issues.some((i) => i.path === 'storage.wait_s'),
+    );
     assert.throws(
       () => resolveConfigUnknown({ storage: { uri: 'postgres://h/db?schema=No-Way', log: 'oracle://x' } }),
       (e: ConfigError) => {

@@ -200,6 +200,32 @@ describe('cross-validation never sees TEST, and is reproducible', () => {
   });
 });
 
+describe('kernels: the TypeScript and WebAssembly paths train the same run', () => {
+  it('TABFLOW_KERNELS=js and =wasm: byte-identical model and preprocessor, the same fold scores and TEST metrics', async () => {
+    const saved = process.env.TABFLOW_KERNELS;
+    const on = async (mode: string) => {
+      process.env.TABFLOW_KERNELS = mode;
+      // One thread: fits run here, where the switch is read (pool threads copy the environment once).
+      return train({ models: [...MODELS, 'random_forest'], training: { threads: 1 } });
+    };
+    try {
+      const js = await on('js');
+      const wasm = await on('wasm');
+      for (const f of ['model.json', 'preprocessor.json'])
+        assert.equal(read(js.runDir, f), read(wasm.runDir, f), f);
+      const scores = (r: RunSummary) => r.results.models.map((m) => [m.name, m.cv?.folds, m.metrics?.test]);
+      assert.deepEqual(scores(wasm), scores(js));
+      assert.ok(
+        js.results.models.some((m) => m.model === 'ensemble'),
+        'the ensemble is trained on both paths',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TABFLOW_KERNELS;
+      else process.env.TABFLOW_KERNELS = saved;
+    }
+  });
+});
+
 describe('selection: bad input fails before training, naming the key and what is allowed', () => {
   const small = () => {
     const lines = readFileSync(CONCRETE, 'utf8').trim().split('\n');

@@ -15,7 +15,8 @@ import {
 import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { AdditiveTrees, FittedRegressor } from '../regressor.js';
-import { addTreesPredictions, decodeTree, type EncodedTree, type TreeArrays } from '../tree/predictor.js';
+import { TreeBatchPredictor } from '../tree/batch-predictor.js';
+import { decodeTree, type EncodedTree, type TreeArrays } from '../tree/predictor.js';
 import { decodeTrees, type EncodedTrees, encodeTrees } from '../tree/tree-codec.js';
 import type { ForestParams } from './params.js';
 
@@ -48,11 +49,13 @@ export class FittedForest implements FittedRegressor {
   readonly params: ForestParams;
   readonly state: ForestState;
   readonly notes: readonly string[];
+  private readonly batch: TreeBatchPredictor;
 
   constructor(kind: string, params: ForestParams, state: ForestState) {
     this.kind = kind;
     this.params = params;
     this.state = state;
+    this.batch = new TreeBatchPredictor(state.trees);
     const notes: string[] = [];
     if (Number.isFinite(state.oobScore)) {
       notes.push(`out-of-bag R² ${state.oobScore.toFixed(4)} on ${state.oobRows} training rows`);
@@ -81,7 +84,7 @@ export class FittedForest implements FittedRegressor {
     checkFeatureCount(this.kind, this.state.nFeatures, X.cols);
     const out = new Float64Array(X.rows);
     const trees = this.state.trees;
-    addTreesPredictions(trees, X, out, 1);
+    this.batch.addPredictions(X, out, 1);
     const inv = 1 / trees.length;
     for (let i = 0; i < out.length; i++) out[i] *= inv;
     return out;

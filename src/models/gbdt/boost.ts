@@ -8,12 +8,14 @@
 import { checkFeatureCount, ModelError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
+import { useKernel } from '../../core/wasm.js';
 import { checkFitInput, type FitContext } from '../regressor.js';
 import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees } from '../tree/fitted-trees.js';
 import { type GrowerOptions, type GrownTree, TreeGrower } from '../tree/grower.js';
 import { HistogramHelper, histogramThreads } from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
+import { WasmResidentRows } from '../tree/wasm-resident-rows.js';
 import { type Loss, makeLoss, quantileInPlace } from './losses.js';
 import type { GbdtParams } from './params.js';
 
@@ -180,9 +182,17 @@ function validationWatch(
   return val && useVal ? new ValidationWatch(val, loss, baseline, params) : null;
 }
 
+/**
+ * Validation rows from which their raw predictions are kept in WebAssembly memory (the kernel of
+ * batch prediction, one tree per iteration); fewer stay in TypeScript. Same bits either way.
+ */
+const MIN_KERNEL_VAL_ROWS = 2048;
+
 /** The validation rows' raw predictions, tree by tree, and the iteration with the best loss. */
 class ValidationWatch {
-  private readonly raw: Float64Array;
+  private raw: Float64Array;
+  /** The rows and their predictions in the kernel's memory, or null (TypeScript path). */
+  private readonly resident: WasmResidentRows | null;
   /** `raw` as it was with the best trees, copied before the tree after them was added. */
   private readonly atBest: Float64Array;
   private bestLoss: number;
@@ -195,7 +205,10 @@ class ValidationWatch {
     baseline: number,
     private readonly params: Readonly<GbdtParams>,
   ) {
-    this.raw = new Float64Array(val.y.length).fill(baseline);
+    this.resident = useKernel(val.X.rows, MIN_KERNEL_VAL_ROWS)
+      ? WasmResidentRows.create(val.X, baseline)
+      : null;
+    this.raw = this.resident?.out ?? new Float64Array(val.y.length).fill(baseline);
     this.atBest = new Float64Array(val.y.length);
     this.bestLoss = loss.value(val.y, this.raw);
   }
@@ -204,7 +217,10 @@ class ValidationWatch {
   add(tree: TreeArrays, it: number): string | null {
     const { params, loss } = this;
     if (this.bestIter === it) this.atBest.set(this.raw);
-    addTreePredictions(tree, this.val.X, this.raw, 1);
+    if (this.resident) {
+      this.resident.addTree(tree, 1);
+      this.raw = this.resident.out;
+    } else addTreePredictions(tree, this.val.X, this.raw, 1);
     const l = loss.value(this.val.y, this.raw);
     // Improvement must beat a relative tolerance, or noise keeps the loop alive forever.
     if (l < this.bestLoss - params.validation_tol * Math.abs(this.bestLoss)) {
@@ -224,7 +240,8 @@ class ValidationWatch {
    * tree in order, the sum `FittedTrees.predict` makes (gbdt's identity link: raw = prediction).
    */
   bestPredictions(added: number): Float64Array {
-    return this.bestIter === added ? this.raw : this.atBest;
+    // `raw` may be a view into the kernel's memory: the caller gets its own copy.
+    return this.bestIter === added ? this.raw.slice() : this.atBest;
   }
 }
 

@@ -14,14 +14,8 @@ import { ArtifactError, checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { type ParamTable, resolveParams } from '../../core/params.js';
 import type { AdditiveTrees, FittedRegressor } from '../regressor.js';
-import {
-  accumulateGain,
-  addTreesPredictions,
-  decodeTree,
-  type EncodedTree,
-  normalize,
-  type TreeArrays,
-} from './predictor.js';
+import { TreeBatchPredictor } from './batch-predictor.js';
+import { accumulateGain, decodeTree, type EncodedTree, normalize, type TreeArrays } from './predictor.js';
 import { decodeTrees, type EncodedTrees, encodeTrees } from './tree-codec.js';
 
 /** 2: compact trees (tree-codec.ts); 1 (plain trees) still loads. */
@@ -43,6 +37,7 @@ export class FittedTrees implements FittedRegressor {
   readonly baseline: number;
   readonly trees: readonly TreeArrays[];
   readonly notes: readonly string[];
+  private readonly batch: TreeBatchPredictor;
 
   constructor(
     kind: string,
@@ -58,6 +53,7 @@ export class FittedTrees implements FittedRegressor {
     this.baseline = baseline;
     this.trees = trees;
     this.notes = notes;
+    this.batch = new TreeBatchPredictor(trees);
   }
 
   /** Baseline + Σ trees: TreeSHAP explains it exactly. */
@@ -73,7 +69,7 @@ export class FittedTrees implements FittedRegressor {
   predict(X: Matrix): Float64Array {
     checkFeatureCount(this.kind, this.nFeatures, X.cols);
     const out = new Float64Array(X.rows).fill(this.baseline);
-    addTreesPredictions(this.trees, X, out, 1);
+    this.batch.addPredictions(X, out, 1);
     return out;
   }
 

@@ -2,11 +2,12 @@
  * The registry's records from one store to another, in one write transaction of the target:
  * a migration killed half-way leaves the target's registry empty (rolled back), never half
  * copied. Versions keep their numbers (the target numbers them 1, 2, … as the source did, which
- * is checked), events keep their order (the target gives them its own ids).
+ * is checked), events keep their order (the target gives them its own ids). The running A/B test
+ * is not a meta row here: it goes where the target keeps it (copy-experiment.ts).
  */
 import { DataError } from '../../core/errors.js';
 import type { RegistryStore } from '../../store/registry-store.js';
-import { BACKEND_META_KEYS } from './digests.js';
+import { isCopiedMeta } from './digests.js';
 
 /** What was copied. */
 export interface RegistryCopy {
@@ -19,7 +20,7 @@ export interface RegistryCopy {
 
 /** Copy every record of `source` into the empty registry `target` (one transaction). */
 export async function copyRegistry(source: RegistryStore, target: RegistryStore): Promise<RegistryCopy> {
-  const meta = Object.entries(await source.listMeta()).filter(([k]) => !BACKEND_META_KEYS.has(k));
+  const meta = Object.entries(await source.listMeta()).filter(([k]) => isCopiedMeta(k));
   const versions = await source.listVersions();
   const stages = await source.getStages();
   const aliases = await source.getAliases();

@@ -6,13 +6,9 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { LoggedFeedback, LoggedPrediction, PredictionStore } from '../../store/prediction-store.js';
-import type {
-  AliasRow,
-  RegistryEvent,
-  RegistryStore,
-  StageRow,
-  StoredVersion,
-} from '../../store/registry-store.js';
+import type { AliasRow, RegistryEvent, StageRow, StoredVersion } from '../../store/registry-store.js';
+import { EXPERIMENT_META_KEY } from '../experiment-location.js';
+import { type ExperimentSide, readExperimentText } from './copy-experiment.js';
 
 /** Meta rows a backend writes itself on open (its schema version): never copied nor compared. */
 export const BACKEND_META_KEYS: ReadonlySet<string> = new Set(['schema_version']);
@@ -26,31 +22,44 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** The registry's parts, in the order they are compared. */
-export const REGISTRY_PARTS = ['versions', 'stages', 'aliases', 'events', 'meta'] as const;
+/** The registry's parts, in the order they are compared (`experiment`: the running A/B test, 0 or 1). */
+export const REGISTRY_PARTS = ['versions', 'stages', 'aliases', 'events', 'meta', 'experiment'] as const;
 /** A part of the registry. */
 export type RegistryPart = (typeof REGISTRY_PARTS)[number];
 
-/** Every record of a registry by part, as compared: events without ids, meta without the backend's. */
+/**
+ * Every record of a registry by part, as compared: events without ids, meta without the
+ * backend's rows and without the experiment's, which is a part of its own — wherever the side
+ * keeps it (copy-experiment.ts), its stored text or nothing.
+ */
 export interface RegistrySnapshot {
   versions: StoredVersion[];
   stages: StageRow[];
   aliases: AliasRow[];
   events: Omit<RegistryEvent, 'id'>[];
   meta: [string, string][];
+  experiment: string[];
+}
+
+/** Meta rows compared and copied as meta: not the backend's, not the experiment (its own part). */
+export function isCopiedMeta(key: string): boolean {
+  return !BACKEND_META_KEYS.has(key) && key !== EXPERIMENT_META_KEY;
 }
 
 /** A registry's records by part: counts and a sha256 of each. */
 export type RegistryDigest = Record<RegistryPart, number> & { sha256: Record<RegistryPart, string> };
 
-/** Read every record of `store`. */
-export async function registrySnapshot(store: RegistryStore): Promise<RegistrySnapshot> {
+/** Read every record of a side (its registry, and its experiment where it keeps it). */
+export async function registrySnapshot(side: ExperimentSide): Promise<RegistrySnapshot> {
+  const store = side.registry;
+  const experiment = await readExperimentText(side);
   return {
     versions: await store.listVersions(),
     stages: await store.getStages(),
     aliases: await store.getAliases(),
     events: (await store.listEvents()).map(({ id: _, ...rest }) => rest),
-    meta: Object.entries(await store.listMeta()).filter(([k]) => !BACKEND_META_KEYS.has(k)),
+    meta: Object.entries(await store.listMeta()).filter(([k]) => isCopiedMeta(k)),
+    experiment: experiment === '' ? [] : [experiment],
   };
 }
 
@@ -65,9 +74,9 @@ export function digestOf(snap: RegistrySnapshot): RegistryDigest {
   return out;
 }
 
-/** Read every record of `store` and digest it. */
-export async function registryDigest(store: RegistryStore): Promise<RegistryDigest> {
-  return digestOf(await registrySnapshot(store));
+/** Read every record of a side and digest it. */
+export async function registryDigest(side: ExperimentSide): Promise<RegistryDigest> {
+  return digestOf(await registrySnapshot(side));
 }
 
 /** The parts whose count or sha256 differ. */

@@ -1,8 +1,10 @@
 /**
- * `tabflow storage migrate` as a library: a project's registry, prediction log and runs copied
- * from one storage to another (`migrateStorage`), then compared part by part (`verifyMigration`).
+ * `tabflow storage migrate` as a library: a project's registry (with its running A/B test),
+ * prediction log and runs (with their training data) copied from one storage to another
+ * (`migrateStorage`), then compared part by part (`verifyMigration`).
  */
 export { type ArtifactsCopy, copyArtifacts, type RunSource } from './copy-artifacts.js';
+export { carryExperiment, type ExperimentSide, readExperimentText } from './copy-experiment.js';
 export { copyLog, LOG_BATCH, type LogCopyOptions, type RowProgress, type TableCopy } from './copy-log.js';
 export { copyRegistry, type RegistryCopy } from './copy-registry.js';
 export {

@@ -1,19 +1,27 @@
 /**
- * `migrateStorage`: a project's registry, prediction log and runs from one storage to another —
- * typically from the embedded SQLite files of a models folder to PostgreSQL and a shared artifact
- * store — then verified (verify-migration.ts). The target must be empty unless `resume` continues
+ * `migrateStorage`: a project's registry (with its running A/B test), prediction log and runs
+ * (with their training data) from one storage to another — typically from the embedded SQLite
+ * files of a models folder to PostgreSQL and a shared artifact store — then verified
+ * (verify-migration.ts). The target must be empty unless `resume` continues
  * a migration that stopped: the registry is copied in one transaction (all or nothing), the log
  * in batches that a resumed run continues after the last one stored, and publishing a run twice
  * changes nothing.
  */
+import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
 import { openArtifactStore } from '../../store/artifacts/open-artifact-store.js';
 import { openStores, storeExists } from '../../store/open-stores.js';
 import type { PredictionStore } from '../../store/prediction-store.js';
-import type { RegistryStore } from '../../store/registry-store.js';
 import { parseStoreUri } from '../../store/store-uri.js';
+import { EXPERIMENT_FILE } from '../experiment-location.js';
 import { type ArtifactsCopy, copyArtifacts, type RunSource } from './copy-artifacts.js';
+import {
+  carryExperiment,
+  checkExperimentArms,
+  type ExperimentSide,
+  readExperimentText,
+} from './copy-experiment.js';
 import { copyLog, type TableCopy } from './copy-log.js';
 import { copyRegistry } from './copy-registry.js';
 import { differingParts, type RegistryDigest, registryDigest } from './digests.js';
@@ -27,6 +35,11 @@ export interface MigrationSource {
   log: string | null;
   /** The runs: a models folder (run folders, `run_dir` relative to it) or an artifact store URI. */
   runs: { root: string } | { artifacts: string } | null;
+  /**
+   * Where the source keeps its running A/B test when it is a models folder: its experiment.json
+   * (default: that of `runs.root`); null: the registry's `experiment` row (a store URI).
+   */
+  experimentFile?: string | null;
 }
 
 /** Where it is copied to. */
@@ -35,6 +48,11 @@ export interface MigrationTarget {
   log: string;
   /** The artifact store every registered run is published to; null: runs are not copied. */
   artifacts: string | null;
+  /**
+   * Where the target keeps the running A/B test: a models folder's experiment.json, or null
+   * (default): the registry's `experiment` row, where every host sharing it reads it.
+   */
+  experimentFile?: string | null;
 }
 
 /** A step and how far it is. */
@@ -63,6 +81,8 @@ export interface MigrationReport {
   to: { registry: string; log: string; artifacts: string | null };
   /** Registry records copied now (false: the target held them already, resumed or verify-only). */
   registryCopied: boolean;
+  /** The running A/B test written to the target now (false: none runs, or the target held it). */
+  experimentCopied: boolean;
   predictions: Pick<TableCopy, 'kept' | 'copied'>;
   feedback: Pick<TableCopy, 'kept' | 'copied'>;
   artifacts: ArtifactsCopy | null;
@@ -90,8 +110,7 @@ export async function migrateStorage(o: MigrateOptions): Promise<MigrationReport
   }
 }
 
-interface Side {
-  registry: RegistryStore;
+interface Side extends ExperimentSide {
   log: PredictionStore | null;
   close(): Promise<void>;
 }
@@ -145,7 +164,13 @@ async function openSource(o: MigrateOptions): Promise<OpenedSource> {
       runs = { kind: 'store', store };
       runsLocation = store.location;
     }
-    return { registry: reg.registry, log, runs, runsLocation, close };
+    const experimentFile =
+      from.experimentFile !== undefined
+        ? from.experimentFile
+        : from.runs && 'root' in from.runs
+          ? join(from.runs.root, EXPERIMENT_FILE)
+          : null;
+    return { registry: reg.registry, experimentFile, log, runs, runsLocation, close };
   } catch (e) {
     await close();
     throw e;
@@ -179,6 +204,7 @@ async function openTarget(o: MigrateOptions, s: OpenedSource): Promise<OpenedTar
   }
   return {
     registry: stores.registry,
+    experimentFile: o.to.experimentFile ?? null,
     log: stores.log,
     artifacts,
     close: async () => {
@@ -198,13 +224,26 @@ async function copyAll(
     to: { registry: t.registry.location, log: t.log.location, artifacts: t.artifacts?.location ?? null },
   };
   const none = { kept: 0, copied: 0 };
-  if (o.verifyOnly)
-    return { ...where, registryCopied: false, predictions: none, feedback: none, artifacts: null };
-  const held = await registryDigest(t.registry);
+  if (o.verifyOnly) {
+    return {
+      ...where,
+      registryCopied: false,
+      experimentCopied: false,
+      predictions: none,
+      feedback: none,
+      artifacts: null,
+    };
+  }
+  const held = await registryDigest(t);
   await refuseNonEmpty(o, s, t, held);
+  // Checked before anything is copied: an experiment whose arms the registry does not hold.
+  const experiment = await readExperimentText(s);
+  if (experiment !== '') checkExperimentArms(experiment, await s.registry.listVersions(), s);
   o.onProgress?.({ step: 'registry', done: 0, total: 1 });
   const registryCopied = held.versions + held.events + held.stages + held.aliases === 0;
   if (registryCopied) await copyRegistry(s.registry, t.registry);
+  // After the registry (whose versions its arms name); a resumed migration writes it if missing.
+  const experimentCopied = experiment !== '' && (await carryExperiment(experiment, t));
   o.onProgress?.({ step: 'registry', done: 1, total: 1 });
   const log = s.log
     ? await copyLog(s.log, t.log, {
@@ -223,6 +262,7 @@ async function copyAll(
   return {
     ...where,
     registryCopied,
+    experimentCopied,
     predictions: counts(log.predictions),
     feedback: counts(log.feedback),
     artifacts,
@@ -259,7 +299,8 @@ async function refuseNonEmpty(
     );
   }
   if (held.versions + held.events + held.stages + held.aliases === 0) return;
-  const differ = differingParts(await registryDigest(s.registry), held);
+  // The experiment is written after the registry: a migration that stopped between may lack it.
+  const differ = differingParts(await registryDigest(s), held).filter((p) => p !== 'experiment');
   if (differ.length) {
     throw new UsageError(
       'target_not_empty',

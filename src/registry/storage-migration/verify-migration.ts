@@ -1,15 +1,20 @@
 /**
- * The check after a migration: the target holds what the source holds. Registry parts, prediction
- * and feedback rows are compared by count and sha256 (digests.ts); every registered version's run
+ * The check after a migration: the target holds what the source holds. Registry parts (the
+ * running A/B test one of them, wherever each side keeps it), prediction and feedback rows are
+ * compared by count and sha256 (digests.ts); every registered version's run
  * must be in the target artifact store — its manifest under ref `run/<run-id>`, its metadata.json
- * the one the registry recorded, each file the registry lists with the recorded sha256, and every
- * blob readable (each `get` re-hashes the bytes). Every difference is reported at once.
+ * the one the registry recorded, each file the registry lists with the recorded sha256, its
+ * training data (when published) the file the registry recorded, and every blob readable (each
+ * `get` re-hashes the bytes). Every difference is reported at once.
  */
 import { DataError, TabflowError } from '../../core/errors.js';
 import type { ArtifactStore } from '../../store/artifacts/artifact-store.js';
+import { fetchManifest } from '../../store/artifacts/folder-transfer.js';
 import type { LoggedFeedback, LoggedPrediction, PredictionStore } from '../../store/prediction-store.js';
-import type { RegistryStore, StoredVersion } from '../../store/registry-store.js';
+import type { StoredVersion } from '../../store/registry-store.js';
+import { dataRef } from '../run-data.js';
 import { runManifest } from '../run-publication.js';
+import type { ExperimentSide } from './copy-experiment.js';
 import {
   compareRows,
   differingParts,
@@ -25,13 +30,15 @@ export interface Verification {
   registry: RegistryDigest;
   predictions: RowsDigest;
   feedback: RowsDigest;
-  /** Runs and files checked in the target artifact store; null when none was checked. */
-  artifacts: { runs: number; files: number } | null;
+  /**
+   * Runs and files checked in the target artifact store, and the runs whose training data it
+   * holds (each the data file the run recorded, readable); null when none was checked.
+   */
+  artifacts: { runs: number; files: number; data: number } | null;
 }
 
-/** The stores on one side. */
-export interface VerifiedSide {
-  registry: RegistryStore;
+/** The stores on one side, and where it keeps its running experiment (`ExperimentSide`). */
+export interface VerifiedSide extends ExperimentSide {
   log: PredictionStore | null;
 }
 
@@ -46,7 +53,7 @@ export async function verifyMigration(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Verification> {
   const problems: string[] = [];
-  const [sa, sb] = [await registrySnapshot(source.registry), await registrySnapshot(target.registry)];
+  const [sa, sb] = [await registrySnapshot(source), await registrySnapshot(target)];
   onProgress?.(0, artifacts ? sa.versions.length : 0);
   const [a, b] = [digestOf(sa), digestOf(sb)];
   for (const part of differingParts(a, b)) {
@@ -99,11 +106,13 @@ async function verifyRuns(
   store: ArtifactStore,
   problems: string[],
   onProgress?: (done: number, total: number) => void,
-): Promise<{ runs: number; files: number }> {
+): Promise<{ runs: number; files: number; data: number }> {
   let files = 0;
+  let data = 0;
   let done = 0;
   for (const v of versions) {
     try {
+      if (await verifyData(store, v, problems)) data++;
       const { manifest } = await runManifest(store, v.run_id, { metadataSha256: v.metadata_sha256 });
       for (const [name, e] of Object.entries(v.artifacts)) {
         const held = manifest.files[name]?.sha256;
@@ -123,5 +132,25 @@ async function verifyRuns(
     }
     onProgress?.(++done, versions.length);
   }
-  return { runs: versions.length, files };
+  return { runs: versions.length, files, data };
+}
+
+/**
+ * A run's training data in `store`, when it holds some (`data/<run-id>`): one file, the one the
+ * registry recorded the run was trained on, readable. Whether it holds any is not checked (a run
+ * trained from memory, or with `storage.publish_data: false`, has none).
+ */
+async function verifyData(store: ArtifactStore, v: StoredVersion, problems: string[]): Promise<boolean> {
+  const ref = await store.getRef(dataRef(v.run_id));
+  if (ref === null) return false;
+  const files = Object.values((await fetchManifest(store, ref)).files);
+  if (files.length !== 1 || files[0].sha256 !== v.data_sha256) {
+    problems.push(
+      `v${v.version} (run ${v.run_id}) ${dataRef(v.run_id)}: names ${files.map((f) => f.sha256).join(', ') || 'no file'}, ` +
+        `the registry records training data ${v.data_sha256}`,
+    );
+    return false;
+  }
+  await store.get(files[0].sha256);
+  return true;
 }

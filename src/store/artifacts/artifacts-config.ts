@@ -1,8 +1,9 @@
 /**
  * The artifact store's keys of the `storage` config section: where runs are published
- * (`storage.artifacts`) and where a serving host caches what it fetches
- * (`storage.artifact_cache`). A URI's password is refused here: the resolved config is recorded
- * in every run's config.yaml, so the password belongs in PGPASSWORD or ~/.pgpass.
+ * (`storage.artifacts`), where a serving host caches what it fetches (`storage.artifact_cache`),
+ * and whether a run's training data goes with it (`storage.publish_data`). A URI's password is
+ * refused here: the resolved config is recorded in every run's config.yaml, so the password
+ * belongs in PGPASSWORD or ~/.pgpass.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,14 @@ export const ARTIFACT_STORAGE_PARAMS = {
     type: 'string?',
     default: null,
     doc: 'folder where a serving host keeps the runs it fetched from storage.artifacts (null = ~/.cache/tabflow/artifacts)',
+  },
+  publish_data: {
+    type: 'boolean',
+    default: true,
+    doc:
+      "publish each run's training data file with the run (one blob per distinct file, by sha256), so a host " +
+      "without the file (a serving node's /admin/promote) can rebuild the run's held-out rows for the gate; " +
+      'false keeps training data on the training host (promote from there)',
   },
 } as const satisfies ParamTable;
 

@@ -6,10 +6,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.js';
+import { redact } from '../store-uri.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { FileArtifactStore } from './file/file-store.js';
-import { PgArtifactStore } from './postgres/pg-store.js';
-import { redactPassword } from './postgres/pool.js';
 
 /** Schemes an artifact store URI may have. */
 export const ARTIFACT_STORE_SCHEMES = ['file', 'postgres', 'postgresql'] as const;
@@ -35,7 +34,7 @@ export function parseArtifactStoreUri(key: string, uri: string, base = process.c
   }
   throw new UsageError(
     'unknown_store',
-    `${key} ${JSON.stringify(redactPassword(uri))} is not allowed: ` +
+    `${key} ${JSON.stringify(redact(uri))} is not allowed: ` +
       (scheme ? `its scheme "${scheme}:" has no artifact store` : 'it has no scheme') +
       '; allowed: file:<folder>, postgres://user@host:5432/db?schema=<name>',
   );
@@ -48,7 +47,10 @@ export async function openArtifactStore(
 ): Promise<ArtifactStore> {
   const key = o.key ?? 'storage.artifacts';
   const t = parseArtifactStoreUri(key, uri, o.base);
-  return t.scheme === 'file' ? FileArtifactStore.open(t.path) : PgArtifactStore.open(t.uri, key);
+  if (t.scheme === 'file') return FileArtifactStore.open(t.path);
+  // Loaded on first use: a run on the embedded default never loads the PostgreSQL driver.
+  const { PgArtifactStore } = await import('./postgres/pg-store.js');
+  return PgArtifactStore.open(t.uri, key);
 }
 
 /**

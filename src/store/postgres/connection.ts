@@ -6,7 +6,7 @@
  * `error` event, which is handled here; the next query reconnects).
  */
 import pg from 'pg';
-import { DataError } from '../../core/errors.js';
+import { isConnectionError, unavailable as storeUnavailable } from '../store-outage.js';
 import { DEFAULT_PG_SCHEMA, postgresSchemaOf } from '../store-uri.js';
 
 /** The schema a URI without `?schema=` uses (defined with the URI rules). */
@@ -66,9 +66,12 @@ export function openPool(t: PgTarget, o: PoolOptions = {}): pg.Pool {
     idleTimeoutMillis: 10_000,
     allowExitOnIdle: true,
   });
-  // Without a listener, an idle connection the server ends (restart, outage) throws in the
-  // process. The failure is reported by the next query that needs the server instead.
+  // Without a listener, a connection the server ends (restart, outage) throws in the process:
+  // an idle one on the pool's `error`, one checked out between two statements (a transaction
+  // doing its file work) on its own. The next statement that needs the server reports it
+  // (store_unavailable) and the broken connection is dropped on release.
   pool.on('error', () => {});
+  pool.on('connect', (c) => c.on('error', () => {}));
   return pool;
 }
 
@@ -77,49 +80,12 @@ export function lockKey(schema: string, what: 'migrate' | 'registry-write'): str
   return `tabflow:${schema}:${what}`;
 }
 
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-]);
-
-/**
- * Whether `e` says the server cannot be reached or used (down, restarting, wrong host, database
- * or user), as opposed to a failed statement.
- */
-export function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') {
-    if (CONNECTION_CODES.has(code)) return true;
-    // 08: connection exception, 57P0x: shutdown / cannot connect now, 3D000: no such database,
-    // 28: bad user or password.
-    if (/^(08|57P0|28)/.test(code) || code === '3D000') return true;
-  }
-  const message = (e as { message?: unknown } | null)?.message;
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(
-      message,
-    )
-  );
-}
-
 /**
  * A failure reaching the server as a DataError naming the store and what to check; anything
  * else unchanged.
  */
 export function unavailable(what: 'registry' | 'log', location: string, e: unknown): unknown {
-  if (!isConnectionError(e)) return e;
-  const m = (e as Error).message || String((e as { code?: unknown }).code);
-  return new DataError(
-    'store_unavailable',
-    `Cannot reach the ${what === 'log' ? 'prediction log' : 'model registry'} store ${location}: ${m}. ` +
-      'Check that the PostgreSQL server is running and the URI (storage.uri, storage.' +
-      `${what}, --storage or TABFLOW_STORAGE_URI) names its host, port, database and user`,
-  );
+  return storeUnavailable(what, location, e);
 }
 
 /** `fn` with a connection of the pool, released after (destroyed when the connection broke). */

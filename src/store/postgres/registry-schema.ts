@@ -2,6 +2,8 @@
  * The registry's PostgreSQL tables, as migration steps. Column for column the SQLite schema
  * (src/store/sqlite/registry-schema.ts), so the shared kysely queries read both alike: JSON as
  * text (the queries stringify and parse it), timestamps as the ISO text ModelRegistry writes.
+ * Steps are applied in order on open, each recorded in `tabflow_migrations`; a schema at step
+ * 1 (tabflow before per-host releases) keeps every version, stage, alias and event.
  */
 import type { Migration } from './migrate.js';
 
@@ -59,6 +61,13 @@ CREATE TABLE events (
 );
 CREATE INDEX events_stage ON events (stage, id);
 `,
+  },
+  {
+    version: 2,
+    // A stage's release folder is each host's own (its stage link): a shared row naming one
+    // host's folder had the others "repair" it in turn. The moves' events keep their releases.
+    name: 'stage releases are per host',
+    sql: 'ALTER TABLE stages DROP COLUMN release;',
   },
 ];
 

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { DataError } from '../../core/errors.js';
 import type { RegistryWatch, WatchOptions } from '../registry-store.js';
 import { type RegistryDb, SqlRegistryStore, type WriteTransaction } from '../sql/registry-queries.js';
+import { checkedPool } from './checked-pool.js';
 import { lockKey, openPool, type PgTarget, parsePgTarget, unavailable } from './connection.js';
 import { migrate } from './migrate.js';
 import { listenForRegistryChanges, REGISTRY_CHANNEL } from './registry-listener.js';
@@ -52,7 +53,9 @@ export class PostgresRegistryStore extends SqlRegistryStore {
       await pool.end().catch(() => {});
       throw openError(t, e);
     }
-    const db = new Kysely<RegistryDb>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<RegistryDb>({
+      dialect: new PostgresDialect({ pool: checkedPool(pool, 'registry', t.location) }),
+    });
     return new PostgresRegistryStore(
       t.location,
       db,
@@ -104,7 +107,11 @@ function advisoryLocked(schema: string, timeoutMs: number): WriteTransaction {
       await sql`SELECT set_config('lock_timeout', '0', true)`.execute(tx);
       const out = await body(tx);
       // Delivered at COMMIT (never for a rollback): serving nodes re-read the stages at once.
-      await sql`SELECT pg_notify(${REGISTRY_CHANNEL}, ${schema})`.execute(tx);
+      // Only when the transaction wrote (PostgreSQL gives it an id at its first write): a
+      // writer that found nothing to change (a prune, a host's own folder work) wakes nobody.
+      await sql`SELECT pg_notify(${REGISTRY_CHANNEL}, ${schema}) WHERE txid_current_if_assigned() IS NOT NULL`.execute(
+        tx,
+      );
       return out;
     });
 }

@@ -24,7 +24,7 @@ import type {
 export interface RegistryDb {
   registry_meta: { key: string; value: string };
   versions: VersionTable;
-  stages: { stage: string; version: number; release: string; since: string };
+  stages: { stage: string; version: number; since: string };
   aliases: { alias: string; version: number; updated_at: string };
   events: EventTable;
 }
@@ -154,20 +154,15 @@ export class SqlRegistryStore implements RegistryStore {
 
   async getStages(): Promise<StageRow[]> {
     const rows = await this.q.selectFrom('stages').selectAll().orderBy('stage').execute();
-    return rows.map((r) => ({
-      stage: r.stage as Stage,
-      version: Number(r.version),
-      release: r.release,
-      since: r.since,
-    }));
+    return rows.map((r) => ({ stage: r.stage as Stage, version: Number(r.version), since: r.since }));
   }
 
   async setStage(row: StageRow): Promise<void> {
-    const { version, release, since } = row;
+    const { stage, version, since } = row;
     await this.q
       .insertInto('stages')
-      .values({ ...row })
-      .onConflict((oc) => oc.column('stage').doUpdateSet({ version, release, since }))
+      .values({ stage, version, since })
+      .onConflict((oc) => oc.column('stage').doUpdateSet({ version, since }))
       .execute();
   }
 

@@ -1,10 +1,15 @@
 /**
- * The registry's SQLite schema: the tables, and the columns added to older files in place (so
- * an older tabflow still reads a file a newer one opened: it ignores columns it does not know).
+ * The registry's SQLite schema: the tables, the columns added to older files in place (an older
+ * tabflow of the same schema version still reads a file a newer one opened: it ignores columns
+ * it does not know), and the numbered steps that change what an older tabflow reads (it then
+ * refuses the file, `registry_newer`, instead of misreading it).
+ *
+ * Version 2: `stages.release` dropped. Which release folder serves a stage is each host's own
+ * (its stage link), never the registry's; the moves' events keep the releases they wrote.
  */
 import type Database from 'better-sqlite3';
 
-export const REGISTRY_SCHEMA_VERSION = 1;
+export const REGISTRY_SCHEMA_VERSION = 2;
 
 export const REGISTRY_DDL = `
 CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,7 +34,6 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE TABLE IF NOT EXISTS stages (
   stage TEXT PRIMARY KEY,
   version INTEGER NOT NULL REFERENCES versions(version),
-  release TEXT NOT NULL,
   since TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS aliases (
@@ -63,20 +67,40 @@ const ADDED_COLUMNS: Record<string, string> = {
   features: 'TEXT',
 };
 
-/** Add the columns a file lacks (under the write lock: two openers race) and its schema version. */
+/**
+ * Bring a file up to this schema, each change under the write lock (two openers race): the
+ * columns it lacks, then the numbered steps past its `schema_version` (a new file starts at the
+ * newest). A file of a newer schema is left as it is: the caller refuses it.
+ */
 export function upgradeRegistry(db: Database.Database): void {
-  const have = () =>
-    new Set((db.prepare('PRAGMA table_info(versions)').all() as { name: string }[]).map((r) => r.name));
-  if (!Object.keys(ADDED_COLUMNS).every((c) => have().has(c))) {
+  const columns = (table: string) =>
+    new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name));
+  if (!Object.keys(ADDED_COLUMNS).every((c) => columns('versions').has(c))) {
     db.transaction(() => {
-      const cols = have();
+      const cols = columns('versions');
       for (const [c, type] of Object.entries(ADDED_COLUMNS)) {
         if (!cols.has(c)) db.exec(`ALTER TABLE versions ADD COLUMN ${c} ${type}`);
       }
     }).immediate();
   }
-  db.prepare('INSERT OR IGNORE INTO registry_meta (key, value) VALUES (?, ?)').run(
-    'schema_version',
-    String(REGISTRY_SCHEMA_VERSION),
-  );
+  const version = () =>
+    Number(
+      (
+        db.prepare("SELECT value FROM registry_meta WHERE key = 'schema_version'").get() as
+          | { value: string }
+          | undefined
+      )?.value ?? (columns('stages').has('release') ? 1 : REGISTRY_SCHEMA_VERSION),
+    );
+  if (version() >= REGISTRY_SCHEMA_VERSION) {
+    db.prepare("INSERT OR IGNORE INTO registry_meta (key, value) VALUES ('schema_version', ?)").run(
+      String(REGISTRY_SCHEMA_VERSION),
+    );
+    return;
+  }
+  db.transaction(() => {
+    if (version() >= 2) return;
+    // Step 2: stage releases are per host.
+    if (columns('stages').has('release')) db.exec('ALTER TABLE stages DROP COLUMN release');
+    db.prepare("INSERT OR REPLACE INTO registry_meta (key, value) VALUES ('schema_version', '2')").run();
+  }).immediate();
 }

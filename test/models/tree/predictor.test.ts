@@ -14,24 +14,7 @@ import {
   type TreeArrays,
 } from '../../../src/models/tree/predictor.js';
 import { friedman1 } from '../../helpers/datasets.js';
-import { growOn } from './helpers.js';
-
-/** Root splits feature 0 at 0.5 (missing left); its right child splits categorical feature 1: {1, 33} left. */
-function handmade(): TreeArrays {
-  const bits = new Uint32Array([2, 1 << 1, 1 << 1]); // nWords = 2, codes 1 and 33
-  return {
-    feature: Int32Array.of(0, -1, 1, -1, -1),
-    threshold: Float64Array.of(0.5, 0, 0, 0, 0),
-    left: Int32Array.of(1, -1, 3, -1, -1),
-    right: Int32Array.of(2, -1, 4, -1, -1),
-    value: Float64Array.of(0, 10, 0, 20, 30),
-    missingLeft: Uint8Array.of(1, 0, 0, 0, 0),
-    gain: Float64Array.of(5, 0, 15, 0, 0),
-    count: Float64Array.of(5, 2, 3, 1, 2),
-    catStart: Int32Array.of(-1, -1, 0, -1, -1),
-    catBits: bits,
-  };
-}
+import { growOn, handmade } from './helpers.js';
 
 describe('tree predictor', () => {
   it('routes numeric thresholds, missing values, category bitsets and unseen codes', () => {

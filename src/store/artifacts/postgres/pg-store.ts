@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { ArtifactError } from '../../../core/errors.js';
+import { isConnectionError, unavailable } from '../../store-outage.js';
 import type { ArtifactStore, BlobInput, PutResult } from '../artifact-store.js';
 import {
   blobMissing,
@@ -51,13 +52,27 @@ export class PgArtifactStore implements ArtifactStore {
     return new PgArtifactStore(t.pool, t.schema, t.location);
   }
 
-  async put(data: BlobInput): Promise<PutResult> {
+  /** `fn`, a failure to reach the server named (`store_unavailable`, naming this store). */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw unavailable('artifacts', this.location, e);
+    }
+  }
+
+  put(data: BlobInput): Promise<PutResult> {
+    return this.guard(() => this.putOnce(data));
+  }
+
+  private async putOnce(data: BlobInput): Promise<PutResult> {
     if (typeof data === 'string' || data instanceof Uint8Array) {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       const sha256 = sha256Hex(bytes);
       if (await this.has(sha256)) return { sha256, bytes: bytes.length, created: false };
     }
     const c = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await c.query('BEGIN');
       const r = await this.writeChunks(c, data);
@@ -71,10 +86,12 @@ export class PgArtifactStore implements ArtifactStore {
       await c.query(created ? 'COMMIT' : 'ROLLBACK');
       return { sha256: r.sha256, bytes: r.bytes, created };
     } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
+      if (isConnectionError(e)) broken = e as Error;
+      else await c.query('ROLLBACK').catch(() => {});
       throw e;
     } finally {
-      c.release();
+      // A connection the server ended is dropped, not handed to the next put.
+      c.release(broken);
     }
   }
 
@@ -99,6 +116,10 @@ export class PgArtifactStore implements ArtifactStore {
 
   async get(sha256: string): Promise<Buffer> {
     checkBlobKey(sha256);
+    return this.guard(() => this.getOnce(sha256));
+  }
+
+  private async getOnce(sha256: string): Promise<Buffer> {
     const r = await this.pool.query(
       `SELECT bytes, upload, chunks FROM ${this.s}.artifact_blobs WHERE sha256 = $1`,
       [sha256],
@@ -124,16 +145,20 @@ export class PgArtifactStore implements ArtifactStore {
 
   async has(sha256: string): Promise<boolean> {
     checkBlobKey(sha256);
-    const r = await this.pool.query(`SELECT 1 FROM ${this.s}.artifact_blobs WHERE sha256 = $1`, [sha256]);
+    const r = await this.guard(() =>
+      this.pool.query(`SELECT 1 FROM ${this.s}.artifact_blobs WHERE sha256 = $1`, [sha256]),
+    );
     return r.rows.length > 0;
   }
 
   async setRef(name: string, sha256: string): Promise<void> {
     checkRefName(name);
     if (!(await this.has(sha256))) throw blobMissing(sha256, this.location);
-    const ins = await this.pool.query(
-      `INSERT INTO ${this.s}.artifact_refs (name, sha256) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
-      [name, sha256],
+    const ins = await this.guard(() =>
+      this.pool.query(
+        `INSERT INTO ${this.s}.artifact_refs (name, sha256) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+        [name, sha256],
+      ),
     );
     if (ins.rowCount === 1) return;
     const held = await this.getRef(name);
@@ -142,7 +167,9 @@ export class PgArtifactStore implements ArtifactStore {
 
   async getRef(name: string): Promise<string | null> {
     checkRefName(name);
-    const r = await this.pool.query(`SELECT sha256 FROM ${this.s}.artifact_refs WHERE name = $1`, [name]);
+    const r = await this.guard(() =>
+      this.pool.query(`SELECT sha256 FROM ${this.s}.artifact_refs WHERE name = $1`, [name]),
+    );
     return r.rows.length ? String(r.rows[0].sha256) : null;
   }
 

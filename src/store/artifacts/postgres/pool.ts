@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { ArtifactError, UsageError } from '../../../core/errors.js';
+import { redact } from '../../store-uri.js';
 
 /** A pool and the schema its tables live in. */
 export interface PgTarget {
@@ -29,7 +30,7 @@ export function parsePgUri(
   } catch {
     throw new UsageError(
       'bad_store_uri',
-      `${key} ${JSON.stringify(redactPassword(uri))} is not a URL: expected postgres://user@host:5432/db?schema=<name>`,
+      `${key} ${JSON.stringify(redact(uri))} is not a URL: expected postgres://user@host:5432/db?schema=<name>`,
     );
   }
   const schema = url.searchParams.get('schema') ?? 'public';
@@ -41,20 +42,17 @@ export function parsePgUri(
     );
   }
   url.searchParams.delete('schema');
-  return { connectionString: url.toString(), schema, location: redactPassword(uri) };
-}
-
-/** `uri` with any password replaced by `***`. */
-export function redactPassword(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+  return { connectionString: url.toString(), schema, location: redact(uri) };
 }
 
 /** Open a pool for `uri` and check it connects (a wrong host fails here, naming the store). */
 export async function openPgPool(key: string, uri: string): Promise<PgTarget> {
   const { connectionString, schema, location } = parsePgUri(key, uri);
   const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server, idle or checked out between two statements of a put, must
+  // not crash the process; the next statement reports it (store_unavailable).
   pool.on('error', () => {});
+  pool.on('connect', (c) => c.on('error', () => {}));
   try {
     const c = await pool.connect();
     c.release();

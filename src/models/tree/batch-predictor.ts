@@ -1,0 +1,36 @@
+/**
+ * Predictions of a fitted model's trees over a batch of rows: the WebAssembly kernel for batches
+ * (its bank of the trees built on the first one), the TypeScript loop for a few rows, so a
+ * single-row request pays nothing new. Both paths give the same bits.
+ */
+import type { Matrix } from '../../core/matrix.js';
+import { useKernel } from '../../core/wasm.js';
+import { addTreesPredictions, type TreeArrays } from './predictor.js';
+import { WasmTreeBank } from './wasm-tree-bank.js';
+
+/**
+ * Rows × trees from which a batch goes to the kernel: below it (e.g. one row through 100 trees)
+ * the call and the copy of the rows cost more than they save.
+ */
+const MIN_KERNEL_WORK = 4096;
+
+export class TreeBatchPredictor {
+  private readonly trees: readonly TreeArrays[];
+  /** Built on the first batch; null once the kernel is known to be unavailable. */
+  private bank: WasmTreeBank | null | undefined;
+
+  constructor(trees: readonly TreeArrays[]) {
+    this.trees = trees;
+  }
+
+  /** `out[i] += scale * Σ trees(X[i])`, tree by tree in order (`addTreePredictions` for each). */
+  addPredictions(X: Matrix, out: Float64Array, scale = 1): void {
+    if (useKernel(X.rows * this.trees.length, MIN_KERNEL_WORK) && X.rows > 0) {
+      if (this.bank === undefined || (this.bank !== null && this.bank.nCols !== X.cols)) {
+        this.bank = WasmTreeBank.create(this.trees, X.cols);
+      }
+      if (this.bank?.addPredictions(X, out, scale)) return;
+    }
+    addTreesPredictions(this.trees, X, out, scale);
+  }
+}
