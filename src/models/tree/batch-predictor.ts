@@ -14,6 +14,14 @@ import { WasmTreeBank } from './wasm-tree-bank.js';
  */
 const MIN_KERNEL_WORK = 4096;
 
+/**
+ * Models with more nodes keep the TypeScript path: the bank is a packed copy (16 bytes a node)
+ * that lives as long as the model, and a run holds several fully grown forests at once (a
+ * default diamonds run peaked 235 MB higher with 5M-node forests banked). 2^20 nodes = 16 MiB;
+ * every boosting model and forests of shallower trees stay well below.
+ */
+const MAX_KERNEL_NODES = 1 << 20;
+
 export class TreeBatchPredictor {
   private readonly trees: readonly TreeArrays[];
   /** Built on the first batch; null once the kernel is known to be unavailable. */
@@ -21,6 +29,9 @@ export class TreeBatchPredictor {
 
   constructor(trees: readonly TreeArrays[]) {
     this.trees = trees;
+    let nodes = 0;
+    for (const t of trees) nodes += t.feature.length;
+    if (nodes > MAX_KERNEL_NODES) this.bank = null;
   }
 
   /** `out[i] += scale * Σ trees(X[i])`, tree by tree in order (`addTreePredictions` for each). */

@@ -17,8 +17,8 @@ import {
   writeTrees,
 } from './tree-pack.js';
 
-/** Values of one row chunk: 2M doubles (16 MiB), at least 256 rows. */
-const CHUNK_VALUES = 1 << 21;
+/** Values of one row chunk: 256k doubles (2 MiB, kept by the bank), at least 256 rows. */
+const CHUNK_VALUES = 1 << 18;
 
 export class WasmTreeBank {
   private readonly memory: WebAssembly.Memory;

@@ -215,7 +215,7 @@ describe('WebAssembly tree kernel', () => {
   });
 
   it('splits a large batch into row chunks without changing a bit', () => {
-    // 1,000 columns: a chunk holds 2,097 rows, so 5,000 rows take three chunks.
+    // 1,000 columns: a chunk holds 262 rows, so 5,000 rows take twenty.
     const rng = new Rng(11);
     const cols = 1000;
     const trees = Array.from({ length: 5 }, (_, k) => {
@@ -248,6 +248,10 @@ describe('WebAssembly tree kernel', () => {
     p.addPredictions(many, b);
     assert.ok((p as unknown as { bank: unknown }).bank instanceof WasmTreeBank, '500 rows: the kernel');
     assert.deepEqual(bits(b), bits(tsSum(trees, many)));
+    // A model over 2^20 nodes is not copied into a bank (memory): TypeScript whatever the size.
+    const big = new TreeBatchPredictor(Array.from({ length: 9 }, () => randomTree(rng, 4, 60_000)));
+    big.addPredictions(many, new Float64Array(500));
+    assert.equal((big as unknown as { bank: unknown }).bank, null, '1.08M nodes: no bank');
     process.env.TABFLOW_KERNELS = 'js';
     const q = new TreeBatchPredictor(trees);
     q.addPredictions(many, new Float64Array(500));
