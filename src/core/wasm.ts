@@ -47,7 +47,7 @@ export function wasmModule(name: string, base64: string): WebAssembly.Module | n
 /** Bytes per WebAssembly memory page. */
 export const WASM_PAGE = 65_536;
 
-/** Round `n` up to a multiple of `align` (a power of two). */
+/** Round `n` up to a multiple of `align` (exact for any byte count a double holds, unlike 32-bit `&`). */
 export function alignUp(n: number, align: number): number {
-  return (n + align - 1) & ~(align - 1);
+  return Math.ceil(n / align) * align;
 }

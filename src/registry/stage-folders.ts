@@ -18,7 +18,7 @@ import { configuredStore } from '../store/storage-setting.js';
 import { isStoreUnavailable } from '../store/store-outage.js';
 import { faultPoint } from './fault.js';
 import { StageRecords } from './stage-records.js';
-import type { MoveEvent, StageWriter } from './stage-writer.js';
+import { type MoveEvent, recordMove, type StageWriter } from './stage-writer.js';
 
 export type { MoveEvent, StageWriter } from './stage-writer.js';
 
@@ -60,19 +60,8 @@ export class StageFolders implements StageWriter {
     swapStageLink(this.root, stage, release, { beforeRename: () => faultPoint('link-created') });
     try {
       faultPoint('link-swapped');
-      await this.store.setStage({ stage, version: v.version, since: ts });
-      return await this.store.addEvent({
-        ts,
-        type: ev.type,
-        stage,
-        version: v.version,
-        from_version: from?.version ?? null,
-        actor: ev.actor,
-        reason: ev.reason,
-        decision: ev.decision,
-        // The release this host wrote: history, not where other hosts serve it from.
-        details: { ...(ev.details ?? {}), release },
-      });
+      // The event keeps the release this host wrote: history, not where other hosts serve it from.
+      return await recordMove(this.store, v, stage, from, ev, ts, { ...(ev.details ?? {}), release });
     } catch (e) {
       // The database will roll back: put the link back where it was.
       if (was !== null && existsSync(join(this.root, RELEASES, was))) swapStageLink(this.root, stage, was);

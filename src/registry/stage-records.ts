@@ -8,26 +8,14 @@
 import type { RegistryStore, StageRow } from '../store/registry-store.js';
 import type { Stage } from './names.js';
 import type { ReconcileFix, VersionRecord } from './records.js';
-import type { MoveEvent, StageWriter } from './stage-writer.js';
+import { type MoveEvent, recordMove, type StageWriter } from './stage-writer.js';
 
 /** Stage moves as database records only (see the module comment). */
 export class StageRecords implements StageWriter {
   constructor(private readonly store: RegistryStore) {}
 
   async move(v: VersionRecord, stage: Stage, from: StageRow | undefined, ev: MoveEvent): Promise<number> {
-    const ts = new Date().toISOString();
-    await this.store.setStage({ stage, version: v.version, since: ts });
-    return this.store.addEvent({
-      ts,
-      type: ev.type,
-      stage,
-      version: v.version,
-      from_version: from?.version ?? null,
-      actor: ev.actor,
-      reason: ev.reason,
-      decision: ev.decision,
-      details: ev.details ?? {},
-    });
+    return recordMove(this.store, v, stage, from, ev, new Date().toISOString());
   }
 
   /** No folders, nothing to prune. */

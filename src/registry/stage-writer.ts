@@ -3,7 +3,7 @@
  * the two ways a host writes moves — with its release folders and stage links (`StageFolders`),
  * or as records only where there are no folders (`StageRecords`).
  */
-import type { StageRow } from '../store/registry-store.js';
+import type { RegistryStore, StageRow } from '../store/registry-store.js';
 import type { Stage } from './names.js';
 import type { Decision, ReconcileFix, VersionRecord } from './records.js';
 
@@ -29,4 +29,31 @@ export interface StageWriter {
   reconcile(actor: string): Promise<ReconcileFix[]>;
   /** This host's complete release of `v` in `stage` (where its stage link points), or null. */
   localRelease(stage: Stage, v: VersionRecord): string | null;
+}
+
+/**
+ * The records of a move: the stage row and its event (inside the caller's write transaction);
+ * `details` are the event's, the move's own or extended by the writer. Returns the event's id.
+ */
+export async function recordMove(
+  store: RegistryStore,
+  v: VersionRecord,
+  stage: Stage,
+  from: StageRow | undefined,
+  ev: MoveEvent,
+  ts: string,
+  details: Record<string, unknown> = ev.details ?? {},
+): Promise<number> {
+  await store.setStage({ stage, version: v.version, since: ts });
+  return store.addEvent({
+    ts,
+    type: ev.type,
+    stage,
+    version: v.version,
+    from_version: from?.version ?? null,
+    actor: ev.actor,
+    reason: ev.reason,
+    decision: ev.decision,
+    details,
+  });
 }

@@ -18,14 +18,6 @@ import {
 } from './tree-pack.js';
 
 export class WasmResidentRows {
-  private readonly k: TreeKernel;
-  private readonly rows: number;
-  private readonly cols: number;
-  private readonly xAt: number;
-  private readonly outAt: number;
-  /** First byte for the current tree's arrays. */
-  private readonly treeAt: number;
-
   /** `X` copied into a kernel's memory with predictions starting at `init`; null when no kernel. */
   static create(X: Matrix, init: number): WasmResidentRows | null {
     const k = X.rows > 0 && X.cols > 0 ? instantiateTreeKernel() : null;
@@ -40,14 +32,15 @@ export class WasmResidentRows {
     return new WasmResidentRows(k, X.rows, X.cols, xAt, outAt, treeAt);
   }
 
-  private constructor(k: TreeKernel, rows: number, cols: number, xAt: number, outAt: number, treeAt: number) {
-    this.k = k;
-    this.rows = rows;
-    this.cols = cols;
-    this.xAt = xAt;
-    this.outAt = outAt;
-    this.treeAt = treeAt;
-  }
+  /** `treeAt`: the first byte for the current tree's arrays. */
+  private constructor(
+    private readonly k: TreeKernel,
+    private readonly rows: number,
+    private readonly cols: number,
+    private readonly xAt: number,
+    private readonly outAt: number,
+    private readonly treeAt: number,
+  ) {}
 
   /** The predictions so far: a view into the kernel's memory, valid until the next `addTree`. */
   get out(): Float64Array {

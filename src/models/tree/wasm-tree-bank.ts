@@ -21,14 +21,6 @@ import {
 const CHUNK_VALUES = 1 << 18;
 
 export class WasmTreeBank {
-  private readonly memory: WebAssembly.Memory;
-  private readonly fn: TreeKernel['predict_trees'];
-  private readonly nTrees: number;
-  private readonly table: number;
-  private readonly cols: number;
-  /** First byte after the trees: the row chunk and its outputs go here. */
-  private readonly scratch: number;
-
   /** The trees in a new bank for rows of `cols` features; null when no kernel can hold them. */
   static create(trees: readonly TreeArrays[], cols: number): WasmTreeBank | null {
     const k = trees.length > 0 && cols > 0 ? instantiateTreeKernel() : null;
@@ -40,21 +32,15 @@ export class WasmTreeBank {
     return new WasmTreeBank(k.memory, k.predict_trees, trees.length, k.table, cols, end);
   }
 
+  /** `scratch`: the first byte after the trees, where the row chunk and its outputs go. */
   private constructor(
-    memory: WebAssembly.Memory,
-    fn: TreeKernel['predict_trees'],
-    nTrees: number,
-    table: number,
-    cols: number,
-    scratch: number,
-  ) {
-    this.memory = memory;
-    this.fn = fn;
-    this.nTrees = nTrees;
-    this.table = table;
-    this.cols = cols;
-    this.scratch = scratch;
-  }
+    private readonly memory: WebAssembly.Memory,
+    private readonly fn: TreeKernel['predict_trees'],
+    private readonly nTrees: number,
+    private readonly table: number,
+    private readonly cols: number,
+    private readonly scratch: number,
+  ) {}
 
   /** Columns of the rows this bank predicts. */
   get nCols(): number {
