@@ -26,6 +26,12 @@ const KERNELS = [
     constant: 'TREE_PREDICT_WASM',
     exports: ['predict_trees', '__heap_base'],
   },
+  {
+    source: 'wasm/knn-query.c',
+    target: 'src/models/knn/knn-query-wasm.ts',
+    constant: 'KNN_QUERY_WASM',
+    exports: ['kd_query', 'brute_query', '__heap_base'],
+  },
 ];
 const FLAGS = [
   '--target=wasm32',

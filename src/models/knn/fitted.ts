@@ -7,6 +7,7 @@
 import { checkEnvelope, decodeF64, type EncodedF64, encodeF64, type Serialized } from '../../core/codec.js';
 import { checkFeatureCount } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
+import { useKernel } from '../../core/wasm.js';
 import { checkFiniteX } from '../check-finite.js';
 import type { FittedRegressor } from '../regressor.js';
 import { bruteQuery } from './brute.js';
@@ -14,10 +15,13 @@ import { fromReduced } from './distance.js';
 import { NeighborHeap } from './heap.js';
 import { KdTree } from './kd-tree.js';
 import type { KnnParams } from './params.js';
+import { WasmKnnIndex } from './wasm-knn.js';
 
 export const KNN_FORMAT_VERSION = 1;
 /** 'auto' switches from the KD-tree to brute force above this many features. */
 export const KD_TREE_MAX_FEATURES = 30;
+/** Queries × training rows from which a batch goes to the WebAssembly kernel (copying pays). */
+const MIN_KERNEL_WORK = 1 << 22;
 
 export interface KnnState {
   readonly X: Float64Array;
@@ -47,6 +51,8 @@ export class FittedKnn implements FittedRegressor {
   readonly nFeatures: number;
   readonly notes: readonly string[];
   private tree: KdTree | null = null;
+  /** The search structure in WebAssembly memory: undefined until a big batch, null without a kernel. */
+  private wasm: WasmKnnIndex | null | undefined = undefined;
 
   constructor(
     readonly params: KnnParams,
@@ -74,11 +80,30 @@ export class FittedKnn implements FittedRegressor {
     const heap = new NeighborHeap(k);
     const useTree = this.algorithm === 'kd_tree';
     if (useTree) this.tree ??= new KdTree(T, n, p, this.params.leaf_size);
+    if (this.kernelFor(X.rows)?.query(X.data, X.rows, pw, dist, index)) return this.unreduce(index, dist);
     for (let q = 0; q < X.rows; q++) {
       if (this.tree && useTree) this.tree.query(X.data, q * p, pw, heap);
       else bruteQuery(T, n, p, pw, X.data, q * p, heap);
       heap.drain(dist, index, q * k);
     }
+    return this.unreduce(index, dist);
+  }
+
+  /**
+   * The WebAssembly index for a batch of `rows` queries: built once when the batch is big enough
+   * (`MIN_KERNEL_WORK` distance rows) and kept; null on the TypeScript path.
+   */
+  private kernelFor(rows: number): WasmKnnIndex | null {
+    if (this.wasm === null) return null;
+    if (!useKernel(rows * this.state.y.length, MIN_KERNEL_WORK)) return null;
+    const { X, y, nFeatures, k } = this.state;
+    const tree = this.algorithm === 'kd_tree' ? this.tree : null;
+    this.wasm ??= WasmKnnIndex.create(tree, X, y.length, nFeatures, k);
+    return this.wasm;
+  }
+
+  private unreduce(index: Int32Array, dist: Float64Array): Neighbors {
+    const pw = this.params.p;
     for (let t = 0; t < dist.length; t++) dist[t] = fromReduced(dist[t], pw);
     return { index, dist };
   }

@@ -11,13 +11,14 @@ export class KdTree {
   /** Training index of the row at each tree position. */
   readonly perm: Int32Array;
   /** Rows in tree order. */
-  private readonly Xs: Float64Array;
-  private readonly start: Int32Array;
-  private readonly end: Int32Array;
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
-  private readonly lo: Float64Array;
-  private readonly hi: Float64Array;
+  readonly Xs: Float64Array;
+  /** Per node: its rows' range [start, end) in tree order, children (−1 for a leaf), box. */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
 
   constructor(
     X: Float64Array,
