@@ -1,3 +1,3 @@
 import { conformance } from './conformance.js';
 
-conformance('tree', { minR2: 0.7 });
+conformance('tree', { minR2: 0.7, kernels: true });

@@ -8,4 +8,5 @@ import { conformance } from './conformance.js';
 conformance('ensemble', {
   params: { members: 'ridge, random_forest(n_estimators=30), gbdt(max_iter=60)', iterations: 15, folds: 3 },
   minR2: 0.9,
+  kernels: true,
 });

@@ -18,8 +18,8 @@ import { treeDepth } from '../../src/models/tree/predictor.js';
 import { concrete, friedman1, splitIdx } from '../helpers/datasets.js';
 import { conformance } from './conformance.js';
 
-conformance('random_forest', { minR2: 0.85, params: { n_estimators: 20 } });
-conformance('extra_trees', { minR2: 0.85, params: { n_estimators: 20 } });
+conformance('random_forest', { minR2: 0.85, params: { n_estimators: 20 }, kernels: true });
+conformance('extra_trees', { minR2: 0.85, params: { n_estimators: 20 }, kernels: true });
 
 const numeric = (p: number): FeatureInfo[] =>
   Array.from({ length: p }, (_, j) => ({ name: `x${j}`, kind: 'numeric', source: `x${j}` }));

@@ -1,3 +1,3 @@
 import { conformance } from './conformance.js';
 
-conformance('gbdt', { minR2: 0.85 });
+conformance('gbdt', { minR2: 0.85, kernels: true });

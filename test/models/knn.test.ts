@@ -10,8 +10,8 @@ import { friedman1, splitIdx } from '../helpers/datasets.js';
 import { conformance } from './conformance.js';
 
 // Standardised concrete: sklearn's KNeighborsRegressor(5) scores 0.67–0.75 on such splits.
-conformance('knn', { minR2: 0.65 });
-conformance('knn', { minR2: 0.65, params: { weights: 'distance', p: 1, algorithm: 'brute' } });
+conformance('knn', { minR2: 0.65, kernels: true });
+conformance('knn', { minR2: 0.65, params: { weights: 'distance', p: 1, algorithm: 'brute' }, kernels: true });
 
 const ctx = { features: [], seed: 1 };
 
