@@ -103,7 +103,9 @@ class RangeWorker {
   private failed: Promise<null>;
   constructor() {
     const [entry, options] = workerScript(import.meta.url, 'csv-range-worker');
-    this.worker = new Worker(entry, options);
+    // From dist/ the worker needs none of the parent's flags (a loader such as tsx would only slow
+    // its start); from sources workerScript passes the loader it needs.
+    this.worker = new Worker(entry, { execArgv: [], ...options });
     // A worker that cannot start (or dies) makes every job answer null: the caller parses alone.
     this.failed = new Promise((done) => {
       this.worker.once('error', () => done(null));
