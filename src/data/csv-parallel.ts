@@ -22,16 +22,18 @@ import { type ByteRange, type CsvParseOptions, type CsvParseResult, parseCsv } f
 import type { RangeJob, RangeReply } from './csv-range-worker.js';
 
 /**
- * Smaller files are parsed on one thread: the worker's start (~30 ms, plus loading the parser and
- * warming its JIT) costs more than half their parse saves.
+ * Off by default (opt in with LoadOptions.csvParallelMinBytes): measured 2026-12-07 on the 1M x 10
+ * bench file (bench/README.md), two threads cost ~0.45 s more CPU (a second cold JIT, the worker's
+ * start, the merge's copy) and ~50 MB more peak RSS, for a critical path only ~20% shorter than one
+ * pass: slower under load, and not shown faster on a quiet machine.
  */
-export const PARALLEL_MIN_BYTES = 16 << 20;
+export const PARALLEL_MIN_BYTES = Number.POSITIVE_INFINITY;
 /** How far past the middle a line end is looked for before giving up on splitting. */
 const SPLIT_WINDOW = 1 << 20;
 
 /**
  * parseCsv over the whole file, on two threads when it is at least `minBytes` long (default
- * PARALLEL_MIN_BYTES) and the machine has a second core.
+ * PARALLEL_MIN_BYTES: never) and the machine has a second core.
  */
 export async function parseCsvFile(
   path: string,

@@ -28,7 +28,7 @@ export interface CsvReadOptions {
   encoding?: TextEncoding;
   missingTokens: readonly string[];
   types: Readonly<Record<string, ColumnType>>;
-  /** Files at least this long are parsed on two threads (default csv-parallel.ts PARALLEL_MIN_BYTES). */
+  /** Files at least this long are parsed on two threads (default: csv-parallel.ts PARALLEL_MIN_BYTES). */
   csvParallelMinBytes?: number;
 }
 

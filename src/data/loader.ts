@@ -80,8 +80,8 @@ export interface LoadOptions {
    */
   csvEngine?: 'tabflow' | 'duckdb';
   /**
-   * tabflow's CSV reader parses files of at least this many bytes on two threads (default 16 MiB,
-   * see csv-parallel.ts; Infinity = always one). The Frame is the same either way.
+   * tabflow's CSV reader parses files of at least this many bytes on two threads (default
+   * Infinity: one thread, see csv-parallel.ts for why). The Frame is the same either way.
    */
   csvParallelMinBytes?: number;
   /**
