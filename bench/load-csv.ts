@@ -4,7 +4,7 @@
  * load) and reported as a ratio. Peak RSS is each child's maxRSS after its load.
  *
  *   node --import tsx bench/load-csv.ts [--rows 1000000] [--repeat 3] [--floats short|full|both]
- *     [--no-duckdb] [--dist DIR] [--out NAME]
+ *     [--no-duckdb] [--dist DIR] [--before DIR] [--two-threads] [--out NAME]
  *
  * Two files from the same seed: the issue's benchmark, floats with 3-4 decimals, and the same data
  * with floats at full precision as pandas' `to_csv` writes them (shortest round-trip text, 16-17
@@ -13,7 +13,10 @@
  * The first file is also loaded with the DuckDB CSV engine, the "before" of the own-parser
  * optimisation (`--no-duckdb` skips it). `--dist DIR` measures the library compiled into DIR
  * (`npx tsc -p tsconfig.json --outDir DIR`, DIR inside the repo so node_modules resolve) instead
- * of dist/.
+ * of dist/. `--before DIR` also loads with the library compiled into DIR, alternated with the others
+ * (a before/after comparison in one run, under the same machine load: `tabflowBefore`).
+ * `--two-threads` also loads with the two-thread parse forced on (csvParallelMinBytes: 0,
+ * `tabflowTwoThreads`).
  *
  * Writes bench/results/<NAME>.json (default load-csv): the first file's numbers at the top level,
  * the full-precision file's under `fullPrecisionFloats`. Skips pandas (with a note) if
@@ -126,14 +129,16 @@ function summary(runs: ChildResult[]) {
  * Measures the compiled library (dist/, what `npx tabflow` runs) when it is built: under tsx the
  * loader hook also intercepts the sha256 worker thread's start, which users never pay.
  */
-async function child(file: string, csvEngine: 'tabflow' | 'duckdb', distDir: string): Promise<void> {
+async function child(file: string, engine: string, distDir: string): Promise<void> {
+  const csvEngine = engine === 'duckdb' ? 'duckdb' : 'tabflow';
+  const csvParallelMinBytes = engine === 'tabflow-2t' ? 0 : undefined;
   const dist = pathToFileURL(join(distDir, 'data/index.js'));
   const Loader: typeof DataLoader = existsSync(dist)
     ? ((await import(dist.href)) as { DataLoader: typeof DataLoader }).DataLoader
     : DataLoader;
   const t = performance.now();
   const c = process.cpuUsage();
-  const { frame } = await Loader.load(file, { csvEngine });
+  const { frame } = await Loader.load(file, { csvEngine, csvParallelMinBytes });
   const seconds = (performance.now() - t) / 1000;
   const used = process.cpuUsage(c);
   const cpuSeconds = (used.user + used.system) / 1e6;
@@ -144,10 +149,18 @@ async function child(file: string, csvEngine: 'tabflow' | 'duckdb', distDir: str
 interface FileRun {
   floats: FloatText;
   duckdb: boolean;
+  twoThreads?: boolean;
 }
 
 /** Write one generated file, then load it `repeat` times with each reader, alternating. */
-async function measure(run: FileRun, rows: number, repeat: number, distDir: string, dir: string) {
+async function measure(
+  run: FileRun,
+  rows: number,
+  repeat: number,
+  distDir: string,
+  dir: string,
+  beforeDir: string | null,
+) {
   const file = join(dir, `load-${run.floats}.csv`);
   await writeCsv(file, rows, 42, run.floats);
   const loadavg1mBefore = loadavg()[0];
@@ -156,19 +169,25 @@ async function measure(run: FileRun, rows: number, repeat: number, distDir: stri
   const ours: ChildResult[] = [];
   const viaDuckDb: ChildResult[] = [];
   const theirs: ChildResult[] = [];
-  const node = (engine: string) =>
-    runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine, distDir]);
+  const before: ChildResult[] = [];
+  const twoThreads: ChildResult[] = [];
+  const node = (engine: string, lib = distDir) =>
+    runChild(process.execPath, ['--import', 'tsx', self, '--child', file, engine, lib]);
   for (let k = 0; k < repeat; k++) {
+    if (beforeDir) before.push(node('tabflow', beforeDir));
     ours.push(node('tabflow'));
+    if (run.twoThreads) twoThreads.push(node('tabflow-2t'));
     if (pandasVersion) theirs.push(runChild(PYTHON, ['-c', PANDAS_CHILD, file]));
     if (run.duckdb) viaDuckDb.push(node('duckdb'));
     console.error(
       `${run.floats} floats, run ${k + 1}/${repeat}: tabflow ${ours[k].seconds.toFixed(3)} s` +
         (pandasVersion ? `, pandas ${theirs[k].seconds.toFixed(3)} s` : '') +
-        (run.duckdb ? `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s` : ''),
+        (run.duckdb ? `, tabflow (DuckDB engine) ${viaDuckDb[k].seconds.toFixed(3)} s` : '') +
+        (beforeDir ? `, before ${before[k].seconds.toFixed(3)} s` : '') +
+        (run.twoThreads ? `, two threads ${twoThreads[k].seconds.toFixed(3)} s` : ''),
     );
   }
-  for (const r of [...ours, ...viaDuckDb, ...theirs]) {
+  for (const r of [...ours, ...viaDuckDb, ...theirs, ...before, ...twoThreads]) {
     if (r.rows !== rows || r.cols !== 10) throw new Error(`a reader returned ${r.rows}×${r.cols}`);
   }
   const tabflow = summary(ours);
@@ -181,6 +200,8 @@ async function measure(run: FileRun, rows: number, repeat: number, distDir: stri
     tabflow,
     // The same DataLoader with csvEngine: 'duckdb' (DuckDB parses, JS converts its result chunks).
     tabflowDuckDb: run.duckdb ? summary(viaDuckDb) : undefined,
+    tabflowBefore: beforeDir ? { dist: beforeDir, ...summary(before) } : undefined,
+    tabflowTwoThreads: run.twoThreads ? summary(twoThreads) : undefined,
     pandas,
     note: pandas
       ? undefined
@@ -205,19 +226,29 @@ async function main(): Promise<void> {
   const repeat = arg('repeat', 3);
   const floats = argText('floats', 'both');
   const withDuckDb = !process.argv.includes('--no-duckdb');
+  const twoThreads = process.argv.includes('--two-threads');
   const distDir = resolve(argText('dist', fileURLToPath(new URL('../dist/', import.meta.url))));
   const name = argText('out', 'load-csv');
+  const beforeArg = argText('before', '');
+  const beforeDir = beforeArg ? resolve(beforeArg) : null;
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-bench-'));
   try {
     // The short-float file is the issue's benchmark; the full-precision one is what pandas writes.
     const short =
       floats === 'full'
         ? null
-        : await measure({ floats: 'short', duckdb: withDuckDb }, rows, repeat, distDir, dir);
+        : await measure(
+            { floats: 'short', duckdb: withDuckDb, twoThreads },
+            rows,
+            repeat,
+            distDir,
+            dir,
+            beforeDir,
+          );
     const full =
       floats === 'short'
         ? null
-        : await measure({ floats: 'full', duckdb: false }, rows, repeat, distDir, dir);
+        : await measure({ floats: 'full', duckdb: false, twoThreads }, rows, repeat, distDir, dir, beforeDir);
     const result = {
       benchmark: 'load-csv',
       date: new Date().toISOString(),
@@ -236,5 +267,5 @@ async function main(): Promise<void> {
 const childAt = process.argv.indexOf('--child');
 if (childAt >= 0) {
   const [file, engine, distDir] = process.argv.slice(childAt + 1);
-  await child(file, engine === 'duckdb' ? 'duckdb' : 'tabflow', distDir);
+  await child(file, engine, distDir);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -25,7 +25,11 @@ export const BATCH = 1024;
 export interface Sink {
   putBatch(bytes: Uint8Array, batch: Batch, ncols: number, j: number, row: number): void;
   ensure(rows: number): void;
-  finish(rows: number): Column;
+  /**
+   * The column of the first `rows` rows; with `spare`, in the whole buffer (its length is the
+   * capacity) so that later rows can be appended in place (csv-merge.ts).
+   */
+  finish(rows: number, spare?: boolean): Column;
 }
 
 /** Missing-value tokens compared as bytes; most fields are rejected by length or first byte. */
@@ -66,7 +70,8 @@ function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
   return out;
 }
 
-function trim<T extends Float64Array | Int32Array>(a: T, n: number): T {
+/** The first n values: a view of `a` when little is wasted, else a copy. */
+export function trim<T extends Float64Array | Int32Array>(a: T, n: number): T {
   if (a.length === n) return a;
   // A view when little is wasted (copying tens of MB costs more than 10% spare room).
   return n >= 0.9 * a.length ? (a.subarray(0, n) as T) : (a.slice(0, n) as T);
@@ -100,8 +105,8 @@ export class NumberSink implements Sink {
       values[row + r] = v;
     }
   }
-  finish(rows: number): Column {
-    return { type: 'numeric', values: trim(this.values, rows) };
+  finish(rows: number, spare = false): Column {
+    return { type: 'numeric', values: spare ? this.values : trim(this.values, rows) };
   }
 }
 
@@ -136,7 +141,8 @@ export class TextSink implements Sink {
       codes[row + r] = missing.has(bytes, a, b) ? -1 : dict.code(bytes, a, b);
     }
   }
-  finish(rows: number): Column {
-    return { type: 'categorical', codes: trim(this.codes, rows), dictionary: this.dict.values };
+  finish(rows: number, spare = false): Column {
+    const codes = spare ? this.codes : trim(this.codes, rows);
+    return { type: 'categorical', codes, dictionary: this.dict.values };
   }
 }

@@ -5,8 +5,8 @@
  */
 
 import { type CsvHead, readCsvHead } from './csv-head.js';
+import { parseCsvFile } from './csv-parallel.js';
 import type { CsvParseResult } from './csv-parser.js';
-import { parseCsv } from './csv-parser.js';
 import type { RawTable } from './duckdb-reader.js';
 import {
   decoderOf,
@@ -28,6 +28,8 @@ export interface CsvReadOptions {
   encoding?: TextEncoding;
   missingTokens: readonly string[];
   types: Readonly<Record<string, ColumnType>>;
+  /** Files at least this long are parsed on two threads (default: csv-parallel.ts PARALLEL_MIN_BYTES). */
+  csvParallelMinBytes?: number;
 }
 
 export interface CsvTable extends RawTable {
@@ -63,7 +65,8 @@ async function parseAll(path: string, head: CsvHead, opts: CsvReadOptions): Prom
   const text = new Set(head.names.flatMap((n, j) => (opts.types[n] ? [j] : [])));
   const decoder = decoderOf(head.encoding);
   for (;;) {
-    const res = await parseCsv(path, head, { missingTokens: opts.missingTokens, textColumns: text, decoder });
+    const parseOpts = { missingTokens: opts.missingTokens, textColumns: text, decoder };
+    const res = await parseCsvFile(path, head, parseOpts, opts.csvParallelMinBytes);
     if (res.demoted.length === 0) return res;
     for (const j of res.demoted) text.add(j);
   }

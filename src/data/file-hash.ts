@@ -5,33 +5,51 @@
  * worker costs more to start than they take to hash.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
 const WORKER_MIN_BYTES = 16 << 20;
+/**
+ * One read buffer, reused: a read stream allocates a fresh buffer per chunk, which for a 71 MB
+ * file touched 65 MB of new memory (+32 MB peak RSS, and 1.0-1.3 s instead of 0.2 s on a machine
+ * where first-touch page faults are slow).
+ */
+const READ_BYTES = 1 << 20;
 
-// Plain CommonJS so it runs the same from TypeScript sources (tsx) and from dist/.
+// Plain CommonJS so it runs the same from TypeScript sources (tsx) and from dist/. Synchronous
+// reads: the worker has nothing else to do.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const h = require('node:crypto').createHash('sha256');
-require('node:fs').createReadStream(workerData, { highWaterMark: 1 << 20 })
-  .on('data', (b) => h.update(b))
-  .on('error', (e) => { throw e; })
-  .on('end', () => parentPort.postMessage(h.digest('hex')));
+const fd = fs.openSync(workerData, 'r');
+const buf = Buffer.allocUnsafe(${READ_BYTES});
+try {
+  for (let at = 0, n; (n = fs.readSync(fd, buf, 0, buf.length, at)) > 0; at += n) h.update(buf.subarray(0, n));
+} finally {
+  fs.closeSync(fd);
+}
+parentPort.postMessage(h.digest('hex'));
 `;
 
 export function sha256File(path: string, size: number): Promise<string> {
   return size >= WORKER_MIN_BYTES ? hashInWorker(path) : hashInline(path);
 }
 
-function hashInline(path: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const h = createHash('sha256');
-    createReadStream(path, { highWaterMark: 1 << 20 })
-      .on('data', (b) => h.update(b))
-      .on('error', fail)
-      .on('end', () => done(h.digest('hex')));
-  });
+async function hashInline(path: string): Promise<string> {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(READ_BYTES);
+  const fh = await open(path, 'r');
+  try {
+    for (let at = 0; ; ) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      if (bytesRead === 0) return h.digest('hex');
+      h.update(buf.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 function hashInWorker(path: string): Promise<string> {

@@ -80,6 +80,11 @@ export interface LoadOptions {
    */
   csvEngine?: 'tabflow' | 'duckdb';
   /**
+   * tabflow's CSV reader parses files of at least this many bytes on two threads (default
+   * Infinity: one thread, see csv-parallel.ts for why). The Frame is the same either way.
+   */
+  csvParallelMinBytes?: number;
+  /**
    * ZIP bomb guards: entries in the archive (default 10,000), bytes the chosen entry unpacks to
    * (default 4 GiB) and its compression ratio (default 100 to 1, judged past 1 MiB; null = no cap).
    */

@@ -1,7 +1,7 @@
 /**
  * The own CSV parser against DuckDB's on files built to break parsers: quoted fields with
  * delimiters, doubled quotes and newlines, CRLF, missing tokens, mixed types, and records that
- * straddle the parser's 8 MiB read boundary. Both engines must give identical frames.
+ * straddle the parser's 2 MiB read boundaries. Both engines must give identical frames.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
