@@ -3,8 +3,10 @@
  * (its bank of the trees built on the first one), the TypeScript loop for a few rows, so a
  * single-row request pays nothing new. Both paths give the same bits.
  */
+import { availableParallelism } from 'node:os';
 import type { Matrix } from '../../core/matrix.js';
 import { useKernel } from '../../core/wasm.js';
+import { type PredictThread, predictThread } from './predict-thread.js';
 import { addTreesPredictions, type TreeArrays } from './predictor.js';
 import { WasmTreeBank } from './wasm-tree-bank.js';
 
@@ -21,6 +23,23 @@ const MIN_KERNEL_WORK = 4096;
  * every boosting model and forests of shallower trees stay well below.
  */
 const MAX_KERNEL_NODES = 1 << 20;
+
+/**
+ * Rows × trees from which a batch also runs on the predict thread (when the machine has two
+ * cores): below it the hand-over costs more than half the batch saves.
+ */
+const MIN_THREAD_WORK = 1 << 20;
+
+/**
+ * The predict thread for `work` rows × trees, or null for one thread. TABFLOW_PREDICT_THREADS=1
+ * or 2 forces the choice whatever the size (tests); otherwise 2 from MIN_THREAD_WORK on.
+ */
+function twoThreads(work: number): PredictThread | null {
+  const forced = process.env.TABFLOW_PREDICT_THREADS;
+  if (forced === '1') return null;
+  if (forced !== '2' && (work < MIN_THREAD_WORK || availableParallelism() < 2)) return null;
+  return predictThread();
+}
 
 export class TreeBatchPredictor {
   private readonly trees: readonly TreeArrays[];
@@ -40,7 +59,7 @@ export class TreeBatchPredictor {
       if (this.bank === undefined || (this.bank !== null && this.bank.nCols !== X.cols)) {
         this.bank = WasmTreeBank.create(this.trees, X.cols);
       }
-      if (this.bank?.addPredictions(X, out, scale)) return;
+      if (this.bank?.addPredictions(X, out, scale, twoThreads(X.rows * this.trees.length))) return;
     }
     addTreesPredictions(this.trees, X, out, scale);
   }

@@ -1,0 +1,175 @@
+/**
+ * A second thread for batch tree prediction: one process-wide worker that runs the kernel of
+ * wasm/tree-predict.c on the same shared `WebAssembly.Memory` as the main thread's bank (trees
+ * and row chunk in place, nothing copied). A chunk's rows are cut into blocks that both threads
+ * take from one atomic counter, so a descheduled worker only costs the block it holds. Each row
+ * is summed by the same kernel over the same trees in the same order whichever thread takes it:
+ * the predictions are bit for bit those of one thread.
+ *
+ * The worker starts on the first batch that wants it and is unref'd (it never keeps the process
+ * alive); until it is up, batches run on the main thread alone. It holds an instance over one
+ * bank at a time (the last one it was given), so a dropped model's memory is not kept for long.
+ */
+import { isMainThread, Worker } from 'node:worker_threads';
+import { workerScript } from '../../core/worker-entry.js';
+import type { TreeKernel } from './tree-pack.js';
+
+/** Control block layout (Int32 slots); the scale is the Float64 at byte SCALE_AT. */
+export const P = {
+  posted: 0,
+  done: 1,
+  /** Seq of the last job claimed, by the worker or (when it came too late) by the main thread. */
+  claimed: 2,
+  /** Next block to take (atomic counter), and the job: blocks, rows per block, the call's args. */
+  next: 3,
+  blocks: 4,
+  blockRows: 5,
+  rows: 6,
+  table: 7,
+  nTrees: 8,
+  xAt: 9,
+  cols: 10,
+  outAt: 11,
+  /** Id of the bank (memory) the job runs on: sent to the worker before its first job. */
+  bank: 12,
+  failed: 13,
+  ready: 14,
+  exit: 15,
+  /** Blocks the worker computed (tests check it took part). */
+  workerBlocks: 16,
+  size: 24,
+} as const;
+/** Byte offset of the job's scale (f64) in the control buffer. */
+export const SCALE_AT = 4 * P.size;
+
+/** One kernel call over rows [from, from + n) of a job (the same call on either thread). */
+export function runBlock(fn: TreeKernel['predict_trees'], c: Int32Array, scale: number, b: number): void {
+  const from = b * c[P.blockRows];
+  const n = Math.min(c[P.blockRows], c[P.rows] - from);
+  const cols = c[P.cols];
+  fn(c[P.table], c[P.nTrees], c[P.xAt] + 8 * from * cols, n, cols, c[P.outAt] + 8 * from, scale);
+}
+
+/** A job: the arguments of `predict_trees` over a chunk in the bank's memory. */
+export interface PredictJob {
+  table: number;
+  nTrees: number;
+  xAt: number;
+  rows: number;
+  cols: number;
+  outAt: number;
+  scale: number;
+}
+
+/** Rows per block: about 1/16 of the chunk (balance at the end), at least 512 (call overhead). */
+const blockRowsFor = (rows: number): number => Math.max(512, Math.ceil(rows / 16));
+
+export class PredictThread {
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(SCALE_AT + 8), 0, P.size);
+  private readonly scale = new Float64Array(this.ctrl.buffer, SCALE_AT, 1);
+  private readonly worker: Worker;
+  private readonly ids = new WeakMap<WebAssembly.Memory, number>();
+  private nextId = 1;
+  private sent = 0;
+  private seq = 0;
+  private broken = false;
+  /** Whether the main thread takes blocks too (tests turn it off so the worker does them all). */
+  mainWorks = true;
+
+  constructor() {
+    const [url, opts] = workerScript(import.meta.url, 'predict-worker');
+    this.worker = new Worker(url, { ...opts, workerData: { ctrl: this.ctrl.buffer } });
+    this.worker.on('error', () => {
+      this.broken = true;
+    });
+    this.worker.unref();
+  }
+
+  /** Whether the worker is up (it compiled the kernel) and has not failed. */
+  get ready(): boolean {
+    return !this.broken && Atomics.load(this.ctrl, P.ready) === 1;
+  }
+
+  /** Blocks the worker has computed so far. */
+  get workerBlocks(): number {
+    return Atomics.load(this.ctrl, P.workerBlocks);
+  }
+
+  /** Resolves once the worker is up (false if it failed to start). */
+  async whenReady(timeoutMs = 30_000): Promise<boolean> {
+    const t0 = Date.now();
+    while (!this.ready && !this.broken && Date.now() - t0 < timeoutMs)
+      await new Promise((r) => setTimeout(r, 5));
+    return this.ready;
+  }
+
+  /**
+   * Run a job on both threads (`fn`: the main thread's instance over `memory`). False when the
+   * worker failed: the job's outputs are then partial and the caller redoes it alone.
+   */
+  run(fn: TreeKernel['predict_trees'], memory: WebAssembly.Memory, job: PredictJob): boolean {
+    const c = this.ctrl;
+    this.post(memory, job);
+    if (this.mainWorks) {
+      for (let b = Atomics.add(c, P.next, 1); b < c[P.blocks]; b = Atomics.add(c, P.next, 1))
+        runBlock(fn, c, job.scale, b);
+      // Every block is taken; if the worker has not even claimed the job, it never will.
+      if (Atomics.compareExchange(c, P.claimed, this.seq - 1, this.seq) === this.seq - 1) return true;
+    }
+    for (let d = Atomics.load(c, P.done); d !== this.seq; d = Atomics.load(c, P.done))
+      Atomics.wait(c, P.done, d, 1000);
+    if (c[P.failed]) this.broken = true;
+    return !this.broken;
+  }
+
+  private post(memory: WebAssembly.Memory, job: PredictJob): void {
+    const id = this.ids.get(memory) ?? this.nextId++;
+    this.ids.set(memory, id);
+    // Posted before the job: the worker takes it with receiveMessageOnPort when it sees the id.
+    if (id !== this.sent) this.worker.postMessage({ bank: id, memory });
+    this.sent = id;
+    const c = this.ctrl;
+    const blockRows = blockRowsFor(job.rows);
+    c[P.blockRows] = blockRows;
+    c[P.blocks] = Math.ceil(job.rows / blockRows);
+    c[P.rows] = job.rows;
+    c[P.table] = job.table;
+    c[P.nTrees] = job.nTrees;
+    c[P.xAt] = job.xAt;
+    c[P.cols] = job.cols;
+    c[P.outAt] = job.outAt;
+    c[P.bank] = id;
+    this.scale[0] = job.scale;
+    Atomics.store(c, P.next, 0);
+    this.seq++;
+    Atomics.store(c, P.posted, this.seq);
+    Atomics.notify(c, P.posted);
+  }
+
+  /** Stop the worker (it exits its loop; terminate() covers one that is not up yet). */
+  close(): void {
+    this.broken = true;
+    Atomics.store(this.ctrl, P.exit, 1);
+    Atomics.add(this.ctrl, P.posted, 1);
+    Atomics.notify(this.ctrl, P.posted);
+    void this.worker.terminate();
+  }
+}
+
+let shared: PredictThread | null = null;
+
+/**
+ * The process-wide predict thread, started on first call (use it once `ready`); null off the
+ * main thread: a worker thread is itself one of a pool that already has the cores.
+ */
+export function predictThread(): PredictThread | null {
+  if (!isMainThread) return null;
+  shared ??= new PredictThread();
+  return shared;
+}
+
+/** Stop the process-wide predict thread (tests, shutdown); the next large batch starts a new one. */
+export function closePredictThread(): void {
+  shared?.close();
+  shared = null;
+}
