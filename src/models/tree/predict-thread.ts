@@ -2,7 +2,8 @@
  * A second thread for batch tree prediction: one process-wide worker that runs the kernel of
  * wasm/tree-predict.c on the same shared `WebAssembly.Memory` as the main thread's bank (trees
  * and row chunk in place, nothing copied). A chunk's rows are cut into blocks that both threads
- * take from one atomic counter, so a descheduled worker only costs the block it holds. Each row
+ * take from one atomic counter, each an eighth of the rows left (guided scheduling, as OpenMP's):
+ * large blocks first, small ones last, so neither thread waits long for the other. Each row
  * is summed by the same kernel over the same trees in the same order whichever thread takes it:
  * the predictions are bit for bit those of one thread.
  *
@@ -20,10 +21,9 @@ export const P = {
   done: 1,
   /** Seq of the last job claimed, by the worker or (when it came too late) by the main thread. */
   claimed: 2,
-  /** Next block to take (atomic counter), and the job: blocks, rows per block, the call's args. */
+  /** Next block to take (atomic counter), and the job: blocks, rows, the call's args. */
   next: 3,
   blocks: 4,
-  blockRows: 5,
   rows: 6,
   table: 7,
   nTrees: 8,
@@ -37,15 +37,21 @@ export const P = {
   exit: 15,
   /** Blocks the worker computed (tests check it took part). */
   workerBlocks: 16,
-  size: 24,
+  /** The first row of each block, then the number of rows (MAX_BLOCKS + 1 slots). */
+  starts: 24,
+  size: 90,
 } as const;
+/** Blocks of a job at most (a chunk of 2^18 rows makes 45). */
+const MAX_BLOCKS = 64;
+/** Rows of the smallest blocks: below them the calls cost more than the balance gains. */
+const MIN_BLOCK = 256;
 /** Byte offset of the job's scale (f64) in the control buffer. */
 export const SCALE_AT = 4 * P.size;
 
-/** One kernel call over rows [from, from + n) of a job (the same call on either thread). */
+/** One kernel call over the rows of block `b` of a job (the same call on either thread). */
 export function runBlock(fn: TreeKernel['predict_trees'], c: Int32Array, scale: number, b: number): void {
-  const from = b * c[P.blockRows];
-  const n = Math.min(c[P.blockRows], c[P.rows] - from);
+  const from = c[P.starts + b];
+  const n = c[P.starts + b + 1] - from;
   const cols = c[P.cols];
   fn(c[P.table], c[P.nTrees], c[P.xAt] + 8 * from * cols, n, cols, c[P.outAt] + 8 * from, scale);
 }
@@ -61,8 +67,18 @@ export interface PredictJob {
   scale: number;
 }
 
-/** Rows per block: about 1/16 of the chunk (balance at the end), at least 512 (call overhead). */
-const blockRowsFor = (rows: number): number => Math.max(512, Math.ceil(rows / 16));
+/** Cut `rows` into blocks of an eighth of the rows left (at least MIN_BLOCK); their count. */
+function planBlocks(c: Int32Array, rows: number): number {
+  let at = 0;
+  let b = 0;
+  for (; at < rows; b++) {
+    c[P.starts + b] = at;
+    const left = rows - at;
+    at += b === MAX_BLOCKS - 1 ? left : Math.min(left, Math.max(MIN_BLOCK, Math.ceil(left / 8)));
+  }
+  c[P.starts + b] = rows;
+  return b;
+}
 
 export class PredictThread {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(SCALE_AT + 8), 0, P.size);
@@ -129,9 +145,7 @@ export class PredictThread {
     if (id !== this.sent) this.worker.postMessage({ bank: id, memory });
     this.sent = id;
     const c = this.ctrl;
-    const blockRows = blockRowsFor(job.rows);
-    c[P.blockRows] = blockRows;
-    c[P.blocks] = Math.ceil(job.rows / blockRows);
+    c[P.blocks] = planBlocks(c, job.rows);
     c[P.rows] = job.rows;
     c[P.table] = job.table;
     c[P.nTrees] = job.nTrees;
