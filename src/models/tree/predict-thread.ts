@@ -80,6 +80,7 @@ function planBlocks(c: Int32Array, rows: number): number {
   return b;
 }
 
+/** The predict worker and its control block: one per process, see `predictThread()`. */
 export class PredictThread {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(SCALE_AT + 8), 0, P.size);
   private readonly scale = new Float64Array(this.ctrl.buffer, SCALE_AT, 1);
