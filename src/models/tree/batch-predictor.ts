@@ -3,10 +3,10 @@
  * (its bank of the trees built on the first one), the TypeScript loop for a few rows, so a
  * single-row request pays nothing new. Both paths give the same bits.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Matrix } from '../../core/matrix.js';
 import { useKernel } from '../../core/wasm.js';
-import { type PredictThread, predictThread } from './predict-thread.js';
+import { ownLoad, type PredictThread, predictThread, wantsSecondThread } from './predict-thread.js';
 import { addTreesPredictions, type TreeArrays } from './predictor.js';
 import { WasmTreeBank } from './wasm-tree-bank.js';
 
@@ -25,19 +25,14 @@ const MIN_KERNEL_WORK = 4096;
 const MAX_KERNEL_NODES = 1 << 20;
 
 /**
- * Rows × trees from which a batch also runs on the predict thread (when the machine has two
- * cores): below it the hand-over costs more than half the batch saves.
- */
-const MIN_THREAD_WORK = 1 << 20;
-
-/**
  * The predict thread for `work` rows × trees, or null for one thread. TABFLOW_PREDICT_THREADS=1
- * or 2 forces the choice whatever the size (tests); otherwise 2 from MIN_THREAD_WORK on.
+ * or 2 forces the choice whatever the size and load (tests); otherwise `wantsSecondThread`.
  */
 function twoThreads(work: number): PredictThread | null {
   const forced = process.env.TABFLOW_PREDICT_THREADS;
   if (forced === '1') return null;
-  if (forced !== '2' && (work < MIN_THREAD_WORK || availableParallelism() < 2)) return null;
+  if (forced !== '2' && !wantsSecondThread(work, loadavg()[0], availableParallelism(), ownLoad()))
+    return null;
   return predictThread();
 }
 

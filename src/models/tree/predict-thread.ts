@@ -90,6 +90,8 @@ export class PredictThread {
   private sent = 0;
   private seq = 0;
   private broken = false;
+  /** When a job last ran on both threads (ms since the epoch). */
+  lastRun = 0;
   /** Whether the main thread takes blocks too (tests turn it off so the worker does them all). */
   mainWorks = true;
 
@@ -126,6 +128,7 @@ export class PredictThread {
    */
   run(fn: TreeKernel['predict_trees'], memory: WebAssembly.Memory, job: PredictJob): boolean {
     const c = this.ctrl;
+    this.lastRun = Date.now();
     this.post(memory, job);
     if (this.mainWorks) {
       for (let b = Atomics.add(c, P.next, 1); b < c[P.blocks]; b = Atomics.add(c, P.next, 1))
@@ -169,6 +172,25 @@ export class PredictThread {
     Atomics.notify(this.ctrl, P.posted);
     void this.worker.terminate();
   }
+}
+
+/** Rows × trees from which a batch may use the second thread (~15 ms of one thread's work). */
+const MIN_THREAD_WORK = 1 << 20;
+
+/**
+ * Whether `work` rows × trees should use the second thread, given the 1-minute load average,
+ * the cores and our own share of that load: only with a core to spare (what others load below
+ * cores − 0.5), as libgomp's OMP_DYNAMIC does. On a busy 2-core VM (load 13–16) two threads
+ * measured 0.66–1.0× one: the scheduler gives the process one share, and the threads then wait
+ * on each other; on idle cores each thread does half the rows.
+ */
+export function wantsSecondThread(work: number, load: number, cores: number, own: number): boolean {
+  return work >= MIN_THREAD_WORK && cores >= 2 && load - own < cores - 0.5;
+}
+
+/** Our own worker's part of the load average: 1 when it ran in the last minute, else 0. */
+export function ownLoad(): number {
+  return shared && Date.now() - shared.lastRun < 60_000 ? 1 : 0;
 }
 
 let shared: PredictThread | null = null;

@@ -8,7 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { after, afterEach, describe, it } from 'node:test';
 import { type Matrix, matrix } from '../../../src/core/matrix.js';
 import { Rng } from '../../../src/core/random.js';
-import { closePredictThread, predictThread } from '../../../src/models/tree/predict-thread.js';
+import {
+  closePredictThread,
+  predictThread,
+  wantsSecondThread,
+} from '../../../src/models/tree/predict-thread.js';
 import type { TreeArrays } from '../../../src/models/tree/predictor.js';
 import { WasmTreeBank } from '../../../src/models/tree/wasm-tree-bank.js';
 import { concreteData, diamonds, fitModel } from '../../explain/data.js';
@@ -125,6 +129,16 @@ describe('batch prediction on two threads', () => {
     process.env.TABFLOW_KERNELS = 'wasm';
     process.env.TABFLOW_PREDICT_THREADS = '2';
     assert.deepEqual(bits(m.predict(X)), js);
+  });
+
+  it('takes the second thread for large batches on a machine with a core to spare', () => {
+    const big = 100 * 20_000;
+    assert.equal(wantsSecondThread(big, 0.3, 2, 0), true, 'idle 2 cores');
+    assert.equal(wantsSecondThread(100 * 5_000, 0.3, 2, 0), false, 'a small batch');
+    assert.equal(wantsSecondThread(big, 0.3, 1, 0), false, 'one core');
+    assert.equal(wantsSecondThread(big, 1.7, 2, 0), false, 'a busy machine');
+    assert.equal(wantsSecondThread(big, 1.7, 2, 1), true, 'busy with our own worker only');
+    assert.equal(wantsSecondThread(big, 14, 2, 1), false, 'a loaded machine');
   });
 
   it('never keeps a process alive: a script that used the thread exits without closing it', () => {
