@@ -1,8 +1,10 @@
 """Batch predict throughput of scikit-learn's HistGradientBoostingRegressor (100 iterations, no
 early stopping) on all diamonds rows, categoricals ordinal-coded: the peer of bench/predict-batch.ts.
-Prints one JSON line: rows, median predict seconds over 7 runs after a warm-up, threads.
+With ROWS, predicts that many rows instead (the diamonds rows repeated; fitted on diamonds).
+Prints one JSON line: rows, median predict seconds over 7 runs (3 from 500k rows) after a
+warm-up, threads.
 
-    OMP_NUM_THREADS=1 /usr/bin/python3 bench/predict_hgb.py examples/data/diamonds.csv
+    OMP_NUM_THREADS=1 /usr/bin/python3 bench/predict_hgb.py examples/data/diamonds.csv [ROWS]
 """
 import json, os, sys, time
 
@@ -17,11 +19,14 @@ for c in df.columns:
         df[c] = df[c].astype("category").cat.codes
 X = df.to_numpy(dtype=np.float64)
 m = HistGradientBoostingRegressor(max_iter=100, early_stopping=False, random_state=0).fit(X, y)
+if len(sys.argv) > 2:
+    X = np.resize(X, (int(sys.argv[2]), X.shape[1]))
 m.predict(X)
+reps = 7 if len(X) < 500_000 else 3
 ts = []
-for _ in range(7):
+for _ in range(reps):
     t = time.perf_counter()
     m.predict(X)
     ts.append(time.perf_counter() - t)
 ts.sort()
-print(json.dumps({"rows": len(X), "predict_s": ts[3], "threads": os.environ.get("OMP_NUM_THREADS", "all")}))
+print(json.dumps({"rows": len(X), "predict_s": ts[reps // 2], "threads": os.environ.get("OMP_NUM_THREADS", "all")}))

@@ -25,6 +25,9 @@ const KERNELS = [
     target: 'src/models/tree/tree-predict-wasm.ts',
     constant: 'TREE_PREDICT_WASM',
     exports: ['predict_trees', '__heap_base'],
+    // A shared memory (≤ 2 GiB), so a second thread runs the same kernel on the same bank.
+    flags: ['-matomics', '-mbulk-memory'],
+    link: ['--shared-memory', '--max-memory=2147483648'],
   },
   {
     source: 'wasm/knn-query.c',
@@ -57,8 +60,10 @@ let stale = 0;
 try {
   for (const k of KERNELS) {
     const out = join(tmp, 'k.wasm');
-    const link = ['--no-entry', '--import-memory', '--strip-all', ...k.exports.map((e) => `--export=${e}`)];
-    execFileSync('clang', [...FLAGS, ...link.map((l) => `-Wl,${l}`), '-o', out, join(root, k.source)], {
+    const link = ['--no-entry', '--import-memory', '--strip-all', ...(k.link ?? [])];
+    link.push(...k.exports.map((e) => `--export=${e}`));
+    const flags = [...FLAGS, ...(k.flags ?? [])];
+    execFileSync('clang', [...flags, ...link.map((l) => `-Wl,${l}`), '-o', out, join(root, k.source)], {
       stdio: 'inherit',
     });
     const bytes = readFileSync(out);

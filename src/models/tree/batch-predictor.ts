@@ -3,8 +3,10 @@
  * (its bank of the trees built on the first one), the TypeScript loop for a few rows, so a
  * single-row request pays nothing new. Both paths give the same bits.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import type { Matrix } from '../../core/matrix.js';
 import { useKernel } from '../../core/wasm.js';
+import { ownLoad, type PredictThread, predictThread, wantsSecondThread } from './predict-thread.js';
 import { addTreesPredictions, type TreeArrays } from './predictor.js';
 import { WasmTreeBank } from './wasm-tree-bank.js';
 
@@ -21,6 +23,18 @@ const MIN_KERNEL_WORK = 4096;
  * every boosting model and forests of shallower trees stay well below.
  */
 const MAX_KERNEL_NODES = 1 << 20;
+
+/**
+ * The predict thread for `work` rows × trees, or null for one thread. TABFLOW_PREDICT_THREADS=1
+ * or 2 forces the choice whatever the size and load (tests); otherwise `wantsSecondThread`.
+ */
+function twoThreads(work: number): PredictThread | null {
+  const forced = process.env.TABFLOW_PREDICT_THREADS;
+  if (forced === '1') return null;
+  if (forced !== '2' && !wantsSecondThread(work, loadavg()[0], availableParallelism(), ownLoad()))
+    return null;
+  return predictThread();
+}
 
 export class TreeBatchPredictor {
   private readonly trees: readonly TreeArrays[];
@@ -40,7 +54,7 @@ export class TreeBatchPredictor {
       if (this.bank === undefined || (this.bank !== null && this.bank.nCols !== X.cols)) {
         this.bank = WasmTreeBank.create(this.trees, X.cols);
       }
-      if (this.bank?.addPredictions(X, out, scale)) return;
+      if (this.bank?.addPredictions(X, out, scale, twoThreads(X.rows * this.trees.length))) return;
     }
     addTreesPredictions(this.trees, X, out, scale);
   }

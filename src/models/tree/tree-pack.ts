@@ -30,10 +30,17 @@ export interface TreeKernel {
 
 /** A new instance of the tree kernel over its own memory; null when this runtime cannot run it. */
 export function instantiateTreeKernel(): TreeKernel | null {
+  // Shared (the module imports a shared memory of at most MAX_BYTES), so the predict thread can
+  // run the same kernel on the same trees and rows; the module asks for its stack (64 KiB) below
+  // __heap_base: 2 pages at least.
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_BYTES / WASM_PAGE, shared: true });
+  return treeKernelOn(memory);
+}
+
+/** An instance of the tree kernel over `memory` (shared: another thread's bank); null when no kernel. */
+export function treeKernelOn(memory: WebAssembly.Memory): TreeKernel | null {
   const module = wasmModule('tree-predict', TREE_PREDICT_WASM);
   if (!module) return null;
-  // The module asks for its stack (64 KiB) below __heap_base: 2 pages at least.
-  const memory = new WebAssembly.Memory({ initial: 2 });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exp = instance.exports as unknown as {
     predict_trees: TreeKernel['predict_trees'];

@@ -6,6 +6,7 @@
  */
 import type { Matrix } from '../../core/matrix.js';
 import { alignUp } from '../../core/wasm.js';
+import type { PredictThread } from './predict-thread.js';
 import type { TreeArrays } from './predictor.js';
 import {
   growTo,
@@ -49,9 +50,10 @@ export class WasmTreeBank {
 
   /**
    * `out[i] += scale * Σ_t tree_t(X[i])`, trees in order: what `addTreePredictions` adds tree by
-   * tree. False (nothing added) when the rows cannot fit in WebAssembly memory.
+   * tree. With a ready `thread`, each chunk's rows are shared with it (the same bits). False
+   * (nothing added) when the rows cannot fit in WebAssembly memory.
    */
-  addPredictions(X: Matrix, out: Float64Array, scale: number): boolean {
+  addPredictions(X: Matrix, out: Float64Array, scale: number, thread: PredictThread | null = null): boolean {
     if (X.cols !== this.cols) throw new RangeError(`tree bank: ${X.cols} columns, built for ${this.cols}`);
     const chunk = Math.min(X.rows, Math.max(256, Math.floor(CHUNK_VALUES / this.cols)));
     const xAt = this.scratch;
@@ -63,11 +65,18 @@ export class WasmTreeBank {
     const buf = this.memory.buffer;
     const xs = new Float64Array(buf, xAt, chunk * this.cols);
     const os = new Float64Array(buf, outAt, chunk);
+    const job = { table: this.table, nTrees: this.nTrees, xAt, rows: 0, cols: this.cols, outAt, scale };
     for (let start = 0; start < X.rows; start += chunk) {
       const rows = Math.min(chunk, X.rows - start);
       xs.set(X.data.subarray(start * this.cols, (start + rows) * this.cols));
       os.set(out.subarray(start, start + rows));
-      this.fn(this.table, this.nTrees, xAt, rows, this.cols, outAt, scale);
+      job.rows = rows;
+      // A failed thread leaves partial sums: start the chunk again from `out`, alone.
+      const both = thread?.ready === true;
+      if (!both || !thread?.run(this.fn, this.memory, job)) {
+        if (both) os.set(out.subarray(start, start + rows));
+        this.fn(this.table, this.nTrees, xAt, rows, this.cols, outAt, scale);
+      }
       out.set(os.subarray(0, rows), start);
     }
     return true;
