@@ -26,6 +26,12 @@ const KERNELS = [
     constant: 'TREE_PREDICT_WASM',
     exports: ['predict_trees', '__heap_base'],
   },
+  {
+    source: 'wasm/sparse-collect.c',
+    target: 'src/models/tree/sparse-collect-wasm.ts',
+    constant: 'SPARSE_COLLECT_WASM',
+    exports: ['collect', '__heap_base'],
+  },
 ];
 const FLAGS = [
   '--target=wasm32',

@@ -10,24 +10,40 @@
  */
 import type { Rng } from '../../core/random.js';
 import type { BinMapper, BinnedData } from './binning.js';
+import type { SparseCollectKernel } from './sparse-kernel.js';
 import { drawRandomBin, recordSplit, type SplitConstraints, type SplitInfo, score } from './splitting.js';
 
 const MIN_CAT_SUPPORT = 10;
 const CAT_SMOOTH = 10;
 
-/** Per-grower scratch: per-bin accumulators (kept zeroed between uses) and the present-bin list. */
+/**
+ * Per-grower scratch: per-bin accumulators (kept zeroed between uses) and the present-bin list.
+ * With a `kernel` (sparse-kernel.ts), the present bins are collected in WebAssembly and the list
+ * is the kernel's memory.
+ */
 export class SparseScratch {
   readonly accG = new Float64Array(257);
   readonly accH = new Float64Array(257);
   readonly accN = new Float64Array(257);
   /** Present bins of the current feature, ascending, with their sums. */
-  readonly pb = new Int32Array(257);
+  readonly pb: Int32Array;
   /** Bitmap of the bins seen in the current feature (9 words cover 257 bins). */
   readonly seen = new Int32Array(9);
-  readonly pg = new Float64Array(257);
-  readonly ph = new Float64Array(257);
-  readonly pn = new Float64Array(257);
+  readonly pg: Float64Array;
+  readonly ph: Float64Array;
+  readonly pn: Float64Array;
   m = 0;
+  readonly kernel: SparseCollectKernel | null;
+  /** The current node is loaded in the kernel (it fits its buffers). */
+  inKernel = false;
+
+  constructor(kernel: SparseCollectKernel | null = null) {
+    this.kernel = kernel;
+    this.pb = kernel ? kernel.pb : new Int32Array(257);
+    this.pg = kernel ? kernel.pg : new Float64Array(257);
+    this.ph = kernel ? kernel.ph : new Float64Array(257);
+    this.pn = kernel ? kernel.pn : new Float64Array(257);
+  }
   readonly catBins = new Int32Array(257);
   readonly catKey = new Float64Array(257);
   readonly catIdx = new Int32Array(257);
@@ -50,6 +66,10 @@ export class SparseScratch {
  * ascending), summing in row order exactly as `buildHistogram` does.
  */
 function collect(s: SparseScratch, bins: Uint8Array, col: number): void {
+  if (s.inKernel) {
+    s.m = (s.kernel as SparseCollectKernel).collect(col, s.cnt, s.oh !== null);
+    return;
+  }
   const { accG, accH, accN, pb, seen, rows, start, cnt, og, oh } = s;
   // `words`: which 32-bin words of the bitmap are in use (bit w), so extraction skips the rest.
   let words = 0;
@@ -143,6 +163,8 @@ export function findBestSplitSparse(
   s.og = og;
   s.oh = oh;
   s.hConst = hConst;
+  s.inKernel = s.kernel !== null && cnt <= s.kernel.capacity && cnt > 2;
+  if (s.inKernel) (s.kernel as SparseCollectKernel).load(rows, start, cnt, og, oh);
   for (let f = 0; f < nFeatures; f++) {
     const j = features[f];
     const nb = mapper.nBins[j];
