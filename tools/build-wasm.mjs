@@ -30,7 +30,7 @@ const KERNELS = [
     source: 'wasm/sparse-collect.c',
     target: 'src/models/tree/sparse-collect-wasm.ts',
     constant: 'SPARSE_COLLECT_WASM',
-    exports: ['collect', '__heap_base'],
+    exports: ['collect', 'collect_scan', '__heap_base'],
   },
 ];
 const FLAGS = [

@@ -64,3 +64,52 @@ int collect(const u8 *bins, const u32 *rows, int cnt, const double *og, const do
   }
   return m;
 }
+
+/* A child's contribution to the split gain, as splitting.ts's score(): G² / (H + λ). */
+static double score(double g, double h, double l2) {
+  double d = h + l2;
+  return d > 0 ? (g * g) / d : 0;
+}
+
+/*
+ * collect() for a numeric feature, then (no missing value in the node) sparse-split.ts's
+ * presentBinsSplit: the candidates are the present bins but the last, scanned in order; a gain
+ * must beat `best` strictly. When !has_h the hessian sums are counts × h_const, as the caller's.
+ * c: {G, H, N, l2, min_samples_leaf, min_hessian, parent, best, h_const}. res: {m, gain, gL, hL,
+ * nL}. Returns the index of the best present bin, -1 when none beats `best`, -2 when the node has
+ * missing values (bin nb: the caller scans) and -3 when one bin holds every row (constant).
+ */
+int collect_scan(const u8 *bins, const u32 *rows, int cnt, const double *og, const double *oh, int has_h,
+                 double *acc, u32 *seen, int *pb, double *pg, double *ph, double *pn, int nb,
+                 const double *c, double *res) {
+  int m = collect(bins, rows, cnt, og, oh, has_h, acc, seen, pb, pg, ph, pn);
+  res[0] = m;
+  if (m == 1) return -3;
+  if (!has_h)
+    for (int i = 0; i < m; i++) ph[i] = pn[i] * c[8];
+  if (pb[m - 1] == nb) return -2;
+  double G = c[0], H = c[1], N = c[2], l2 = c[3], msl = c[4], mh = c[5], parent = c[6], best = c[7];
+  double gL = 0, hL = 0, nL = 0;
+  int found = -1;
+  for (int i = 0; i < m - 1; i++) {
+    gL += pg[i];
+    hL += ph[i];
+    nL += pn[i];
+    if (nL < msl) continue;
+    double nR = N - nL;
+    if (nR < msl) break;
+    double hR = H - hL;
+    if (hL < mh || hR < mh) continue;
+    double gR = G - gL;
+    double gain = score(gL, hL, l2) + score(gR, hR, l2) - parent;
+    if (gain > best) {
+      best = gain;
+      found = i;
+      res[1] = gain;
+      res[2] = gL;
+      res[3] = hL;
+      res[4] = nL;
+    }
+  }
+  return found;
+}

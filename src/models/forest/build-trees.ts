@@ -63,7 +63,8 @@ let release: ReturnType<typeof setTimeout> | null = null;
 function growerFor(task: RunTask): TreeGrower {
   if (release) clearTimeout(release);
   release = null;
-  if (kept?.fit !== task.fit) kept = { fit: task.fit, grower: new TreeGrower(task.mapper, task.data.binned) };
+  if (kept === null || kept.fit !== task.fit)
+    kept = { fit: task.fit, grower: new TreeGrower(task.mapper, task.data.binned) };
   return kept.grower;
 }
 

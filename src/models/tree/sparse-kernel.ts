@@ -9,6 +9,24 @@ import { alignUp, useKernel, WASM_PAGE, wasmModule } from '../../core/wasm.js';
 import type { BinnedData } from './binning.js';
 import { SPARSE_COLLECT_WASM } from './sparse-collect-wasm.js';
 
+type ScanFn = (
+  bins: number,
+  rows: number,
+  cnt: number,
+  og: number,
+  oh: number,
+  hasH: number,
+  acc: number,
+  seen: number,
+  pb: number,
+  pg: number,
+  ph: number,
+  pn: number,
+  nb: number,
+  cons: number,
+  res: number,
+) => number;
+
 type CollectFn = (
   bins: number,
   rows: number,
@@ -33,7 +51,7 @@ const MIN_CELLS = 20_000;
 
 /** Byte offsets of the kernel's buffers in its memory, and the first byte after them. */
 type Layout = Record<
-  'bins' | 'rows' | 'og' | 'oh' | 'acc' | 'seen' | 'pb' | 'pg' | 'ph' | 'pn' | 'end',
+  'bins' | 'rows' | 'og' | 'oh' | 'acc' | 'seen' | 'pb' | 'pg' | 'ph' | 'pn' | 'cons' | 'res' | 'end',
   number
 >;
 
@@ -55,7 +73,9 @@ function layout(base: number, binBytes: number, maxRows: number): Layout {
   const pg = take(8 * NB);
   const ph = take(8 * NB);
   const pn = take(8 * NB);
-  return { bins, rows, og, oh, acc, seen, pb, pg, ph, pn, end };
+  const cons = take(8 * 9);
+  const res = take(8 * 5);
+  return { bins, rows, og, oh, acc, seen, pb, pg, ph, pn, cons, res, end };
 }
 
 let cachedBase = -1;
@@ -96,7 +116,11 @@ export class SparseCollectKernel {
   readonly pg: Float64Array;
   readonly ph: Float64Array;
   readonly pn: Float64Array;
+  /** `collectScan`'s result: present bins, then the best candidate's gain, gL, hL, nL. */
+  readonly res: Float64Array;
+  private readonly cons: Float64Array;
   private readonly fn: CollectFn;
+  private readonly scan: ScanFn;
   private readonly at: Layout;
 
   private constructor(module: WebAssembly.Module, data: BinnedData, maxRows: number) {
@@ -104,7 +128,9 @@ export class SparseCollectKernel {
     const at = layout(base, data.bins.length, maxRows);
     // Sized once: the views below stay valid (growing would detach them).
     const memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / WASM_PAGE) });
-    this.fn = new WebAssembly.Instance(module, { env: { memory } }).exports.collect as CollectFn;
+    const exp = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    this.fn = exp.collect as CollectFn;
+    this.scan = exp.collect_scan as ScanFn;
     this.at = at;
     const buf = memory.buffer;
     new Uint8Array(buf, at.bins, data.bins.length).set(data.bins);
@@ -115,6 +141,8 @@ export class SparseCollectKernel {
     this.pg = new Float64Array(buf, at.pg, NB);
     this.ph = new Float64Array(buf, at.ph, NB);
     this.pn = new Float64Array(buf, at.pn, NB);
+    this.cons = new Float64Array(buf, at.cons, 9);
+    this.res = new Float64Array(buf, at.res, 5);
   }
 
   /** Rows this kernel's node buffers hold. */
@@ -152,6 +180,55 @@ export class SparseCollectKernel {
       a.pg,
       a.ph,
       a.pn,
+    );
+  }
+
+  /** The loaded node's sums and constraints, for `collectScan`. */
+  setNode(
+    G: number,
+    H: number,
+    N: number,
+    l2: number,
+    msl: number,
+    mh: number,
+    parent: number,
+    hConst: number,
+  ) {
+    const c = this.cons;
+    c[0] = G;
+    c[1] = H;
+    c[2] = N;
+    c[3] = l2;
+    c[4] = msl;
+    c[5] = mh;
+    c[6] = parent;
+    c[8] = hConst;
+  }
+
+  /**
+   * `collect`, then for a numeric feature without missing values in the node the best split over
+   * its present bins that beats `best` (sparse-split.ts's presentBinsSplit). Returns its index in
+   * pb (sums in `res`), -1 (none better), -2 (missing values: the caller scans) or -3 (constant).
+   */
+  collectScan(col: number, cnt: number, hasH: boolean, nb: number, best: number): number {
+    const a = this.at;
+    this.cons[7] = best;
+    return this.scan(
+      a.bins + col,
+      a.rows,
+      cnt,
+      a.og,
+      a.oh,
+      hasH ? 1 : 0,
+      a.acc,
+      a.seen,
+      a.pb,
+      a.pg,
+      a.ph,
+      a.pn,
+      nb,
+      a.cons,
+      a.res,
     );
   }
 }

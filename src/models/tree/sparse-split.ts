@@ -164,7 +164,11 @@ export function findBestSplitSparse(
   s.oh = oh;
   s.hConst = hConst;
   s.inKernel = s.kernel !== null && cnt <= s.kernel.capacity && cnt > 2;
-  if (s.inKernel) (s.kernel as SparseCollectKernel).load(rows, start, cnt, og, oh);
+  if (s.inKernel) {
+    const k = s.kernel as SparseCollectKernel;
+    k.load(rows, start, cnt, og, oh);
+    k.setNode(G, H, N, c.l2, c.minSamplesLeaf, c.minHessian, parent, hConst);
+  }
   for (let f = 0; f < nFeatures; f++) {
     const j = features[f];
     const nb = mapper.nBins[j];
@@ -197,6 +201,24 @@ export function findBestSplitSparse(
       }
       continue;
     }
+    if (s.inKernel && !isCat && !rng) {
+      // Collected and, without missing values, scanned in WebAssembly (the same candidates).
+      const kern = s.kernel as SparseCollectKernel;
+      const r = kern.collectScan(j * n, cnt, oh !== null, nb, best);
+      s.m = kern.res[0];
+      if (r === -3 && constant !== null) constant[j] = 1;
+      if (r >= 0) best = recordScan(s, out, j, r, G, H, N);
+      if (r >= 0) bestNM = 0;
+      if (r !== -2) continue;
+      const before = out.gain;
+      const nM = s.pn[s.m - 1];
+      numericSplit(s, mapper, j, G, H, N, c, parent, best, out, rng);
+      if (out.gain > before && out.found) {
+        best = out.gain;
+        bestNM = nM;
+      }
+      continue;
+    }
     collect(s, bins, j * n);
     if (s.m === 1) {
       // One bin (value or missing) for every row: no finder splits it, here or below.
@@ -219,6 +241,13 @@ export function findBestSplitSparse(
   if (out.found && !out.isCategorical && out.missingLeft === false && bestNM === 0) {
     out.missingLeft = out.nL >= out.nR;
   }
+}
+
+/** Record the kernel's best present-bin split (index `r` in pb); returns its gain. */
+function recordScan(s: SparseScratch, out: SplitInfo, j: number, r: number, G: number, H: number, N: number) {
+  const q = (s.kernel as SparseCollectKernel).res;
+  recordSplit(out, j, s.pb[r], false, q[1], q[2], q[3], q[4], G - q[2], H - q[3], N - q[4]);
+  return q[1];
 }
 
 /** What {@link pairSplit} found for a feature. */
