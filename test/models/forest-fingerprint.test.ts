@@ -68,4 +68,22 @@ describe('forest fingerprints', () => {
       }
     });
   }
+
+  // In this thread (workers keep the mode they started with): the WebAssembly small-node kernel
+  // (sparse-kernel.ts) and the TypeScript loops give the same bytes.
+  for (const mode of ['js', 'wasm']) {
+    it(`the same model bytes with TABFLOW_KERNELS=${mode}`, async () => {
+      const before = process.env.TABFLOW_KERNELS;
+      process.env.TABFLOW_KERNELS = mode;
+      try {
+        for (const [name, kind, params] of CASES) {
+          const h = await fingerprint(kind, { ...params, n_jobs: 1 }, 1);
+          assert.equal(h, PINNED[name], `${name} with ${mode} kernels`);
+        }
+      } finally {
+        if (before === undefined) delete process.env.TABFLOW_KERNELS;
+        else process.env.TABFLOW_KERNELS = before;
+      }
+    });
+  }
 });
