@@ -603,7 +603,8 @@ export class TreeGrower {
         nLeaves++;
         continue;
       }
-      const lutCat = nodes.cat.get(i);
+      // Only categorical features can have a table: skip the Map lookup for the rest.
+      const lutCat = mapper.isCategorical[f] === 1 ? nodes.cat.get(i) : undefined;
       if (lutCat) {
         const c2b = mapper.codeToBin[f];
         const nWords = Math.max(1, Math.ceil(c2b.length / 32));
