@@ -36,6 +36,8 @@ export class SparseScratch {
   readonly kernel: SparseCollectKernel | null;
   /** The current node is loaded in the kernel (it fits its buffers). */
   inKernel = false;
+  /** Missing rows of the feature `kernelNumeric` last improved the best split with. */
+  nM = 0;
 
   constructor(kernel: SparseCollectKernel | null = null) {
     this.kernel = kernel;
@@ -163,12 +165,7 @@ export function findBestSplitSparse(
   s.og = og;
   s.oh = oh;
   s.hConst = hConst;
-  s.inKernel = s.kernel !== null && cnt <= s.kernel.capacity && cnt > 2;
-  if (s.inKernel) {
-    const k = s.kernel as SparseCollectKernel;
-    k.load(rows, start, cnt, og, oh);
-    k.setNode(G, H, N, c.l2, c.minSamplesLeaf, c.minHessian, parent, hConst);
-  }
+  s.inKernel = loadKernel(s, G, H, N, c, parent);
   for (let f = 0; f < nFeatures; f++) {
     const j = features[f];
     const nb = mapper.nBins[j];
@@ -202,21 +199,9 @@ export function findBestSplitSparse(
       continue;
     }
     if (s.inKernel && !isCat && !rng) {
-      // Collected and, without missing values, scanned in WebAssembly (the same candidates).
-      const kern = s.kernel as SparseCollectKernel;
-      const r = kern.collectScan(j * n, cnt, oh !== null, nb, best);
-      s.m = kern.res[0];
-      if (r === -3 && constant !== null) constant[j] = 1;
-      if (r >= 0) best = recordScan(s, out, j, r, G, H, N);
-      if (r >= 0) bestNM = 0;
-      if (r !== -2) continue;
-      const before = out.gain;
-      const nM = s.pn[s.m - 1];
-      numericSplit(s, mapper, j, G, H, N, c, parent, best, out, rng);
-      if (out.gain > before && out.found) {
-        best = out.gain;
-        bestNM = nM;
-      }
+      const was = best;
+      best = kernelNumeric(s, mapper, j, nb, j * n, G, H, N, c, parent, best, out, constant);
+      if (best !== was) bestNM = s.nM;
       continue;
     }
     collect(s, bins, j * n);
@@ -241,6 +226,52 @@ export function findBestSplitSparse(
   if (out.found && !out.isCategorical && out.missingLeft === false && bestNM === 0) {
     out.missingLeft = out.nL >= out.nR;
   }
+}
+
+/**
+ * Load the node set in `s` into its kernel when there is one and the node fits (two-row nodes
+ * take the pair shortcut instead); returns whether it was loaded.
+ */
+function loadKernel(s: SparseScratch, G: number, H: number, N: number, c: SplitConstraints, parent: number) {
+  const k = s.kernel;
+  if (k === null || s.cnt > k.capacity || s.cnt <= 2) return false;
+  k.load(s.rows, s.start, s.cnt, s.og, s.oh);
+  k.setNode(G, H, N, c.l2, c.minSamplesLeaf, c.minHessian, parent, s.hConst);
+  return true;
+}
+
+/**
+ * A numeric feature of a node loaded in the kernel: collected and, without missing values,
+ * scanned in WebAssembly (the same candidates and sums); with missing values, scanned here.
+ * Returns the best gain so far; when it improved, `s.nM` holds the feature's missing-row count.
+ */
+function kernelNumeric(
+  s: SparseScratch,
+  mapper: BinMapper,
+  j: number,
+  nb: number,
+  col: number,
+  G: number,
+  H: number,
+  N: number,
+  c: SplitConstraints,
+  parent: number,
+  best: number,
+  out: SplitInfo,
+  constant: Uint8Array | null,
+): number {
+  const kern = s.kernel as SparseCollectKernel;
+  const r = kern.collectScan(col, s.cnt, s.oh !== null, nb, best);
+  s.m = kern.res[0];
+  s.nM = 0;
+  if (r === -3 && constant !== null) constant[j] = 1;
+  if (r >= 0) return recordScan(s, out, j, r, G, H, N);
+  if (r !== -2) return best;
+  const before = out.gain;
+  numericSplit(s, mapper, j, G, H, N, c, parent, best, out, null);
+  if (!(out.gain > before && out.found)) return best;
+  s.nM = s.pn[s.m - 1];
+  return out.gain;
 }
 
 /** Record the kernel's best present-bin split (index `r` in pb); returns its gain. */
