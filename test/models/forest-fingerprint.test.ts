@@ -3,7 +3,8 @@
  * The hashes were computed on the code before the fit was sped up (commit e121291) and must not
  * change with any optimisation — same splits, same sums in the same order, same random draws —
  * whatever the thread count. Data: Friedman #1 with missing values, a low-cardinality numeric
- * feature (many ties, 2-row nodes) and a categorical feature, so every split path is exercised.
+ * feature (many ties, 2-row nodes) and a categorical feature, so every split path is exercised;
+ * the decision tree (same small-node path) is pinned too.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -68,6 +69,23 @@ describe('forest fingerprints', () => {
       }
     });
   }
+
+  // The decision tree grows on the same small-node path (sparseRows) and kernel.
+  it('tree: the same model bytes as before, with js and wasm kernels', async () => {
+    const before = process.env.TABFLOW_KERNELS;
+    try {
+      for (const mode of ['js', 'wasm']) {
+        process.env.TABFLOW_KERNELS = mode;
+        const d = data(1200);
+        const m = await createModel('tree', {}).fit(d.X, d.y, { features: d.features, seed: 5, threads: 1 });
+        const h = createHash('sha256').update(stringifyArtifact(m.toJSON())).digest('hex');
+        assert.equal(h, 'b4bc0dbfbe6a25f4aacb611860383220be4701d465fb48801e1c79b49e645923', `tree, ${mode}`);
+      }
+    } finally {
+      if (before === undefined) delete process.env.TABFLOW_KERNELS;
+      else process.env.TABFLOW_KERNELS = before;
+    }
+  });
 
   // In this thread (workers keep the mode they started with): the WebAssembly small-node kernel
   // (sparse-kernel.ts) and the TypeScript loops give the same bytes.
