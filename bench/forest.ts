@@ -10,8 +10,9 @@
  * timing (pool_start_s); `first_fit_s` is our first fit, before the JIT has warmed up.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     models: { type: 'string', default: 'random_forest,extra_trees' },
     encoding: { type: 'string', default: '' },
     repeats: { type: 'string', default: '3' },
+    /** Another checkout's root (e.g. the code before a change): also timed, interleaved. */
+    baseline: { type: 'string', default: '' },
   },
 });
 const trees = Number(args.trees);
@@ -65,6 +68,50 @@ interface Row {
   fit_ratio: number;
   /** CPU seconds (all threads) ours / sklearn's: steadier than wall time on a shared machine. */
   cpu_ratio: number;
+  /** With --baseline: its best fit and CPU time, whether it built the same model, ours / its. */
+  baseline?: {
+    fit_s: number;
+    cpu_s: number;
+    same_model: boolean;
+    fit_ratio: number;
+    cpu_ratio: number;
+    median_s: number;
+    median_ratio: number;
+  };
+  /** Median fit times over the repeats (the best times above are each side's minimum). */
+  medians?: { ours_s: number; sklearn_s: number; ratio: number };
+}
+
+const median = (a: number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Fit a model and time it (wall and CPU seconds of every thread). */
+async function timedFit(
+  create: typeof createModel,
+  model: string,
+  d: ReturnType<typeof loadSplit>,
+): Promise<{ fitted: Awaited<ReturnType<ReturnType<typeof createModel>['fit']>>; s: number; cpu: number }> {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  const fitted = await create(model, { n_estimators: trees, n_jobs: jobs }).fit(d.Xtr, d.ytr, {
+    features: d.features,
+    seed: 42,
+    threads: jobs,
+  });
+  const used = process.cpuUsage(c);
+  return { fitted, s: (performance.now() - t) / 1000, cpu: (used.user + used.system) / 1e6 };
+}
+
+const modelHash = (m: { toJSON(): unknown }): string =>
+  createHash('sha256').update(JSON.stringify(m.toJSON())).digest('hex');
+
+/** The baseline checkout's model factory (its own workers), when --baseline is given. */
+async function baselineFactory(): Promise<typeof createModel | null> {
+  if (!args.baseline) return null;
+  await import(join(args.baseline, 'src/models/index.ts'));
+  return (await import(join(args.baseline, 'src/models/families.ts'))).createModel;
 }
 
 async function main(): Promise<void> {
@@ -73,6 +120,7 @@ async function main(): Promise<void> {
   await warmPool();
   const poolStart = (performance.now() - t0) / 1000;
   const results: Row[] = [];
+  const baseCreate = await baselineFactory();
   try {
     for (const name of args.datasets.split(',')) {
       const target = DATASETS[name];
@@ -91,8 +139,18 @@ async function main(): Promise<void> {
         const times: number[] = [];
         const cpus: number[] = [];
         let fitted = null;
+        const base = { times: [] as number[], cpus: [] as number[], same: true };
+        const skTimes: number[] = [];
         for (let r = 0; r < repeats; r++) {
+          let baseHash = '';
+          if (baseCreate) {
+            const b = await timedFit(baseCreate, model, d);
+            base.times.push(b.s);
+            base.cpus.push(b.cpu);
+            baseHash = modelHash(b.fitted);
+          }
           const s = sklearn(split, target, model);
+          skTimes.push(s.fit_s);
           // Best wall time and best CPU time, each over the repeats.
           const cpu = Math.min(s.cpu_s, sk?.cpu_s ?? Number.POSITIVE_INFINITY);
           if (!sk || s.fit_s < sk.fit_s) sk = s;
@@ -107,6 +165,7 @@ async function main(): Promise<void> {
           times.push((performance.now() - t) / 1000);
           const used = process.cpuUsage(c);
           cpus.push((used.user + used.system) / 1e6);
+          if (baseCreate) base.same &&= baseHash === modelHash(fitted);
         }
         if (!fitted || !sk) throw new Error('no fit');
         const best = Math.min(...times);
@@ -138,6 +197,24 @@ async function main(): Promise<void> {
           fit_ratio: ours.fit_s / s.fit_s,
           cpu_ratio: ours.cpu_s / s.cpu_s,
         };
+        row.medians = {
+          ours_s: median(times),
+          sklearn_s: median(skTimes),
+          ratio: median(times) / median(skTimes),
+        };
+        if (baseCreate) {
+          const bs = Math.min(...base.times);
+          const bc = Math.min(...base.cpus);
+          row.baseline = {
+            fit_s: bs,
+            cpu_s: bc,
+            same_model: base.same,
+            fit_ratio: ours.fit_s / bs,
+            cpu_ratio: ours.cpu_s / bc,
+            median_s: median(base.times),
+            median_ratio: median(times) / median(base.times),
+          };
+        }
         results.push(row);
         console.log(JSON.stringify(row));
       }
@@ -147,7 +224,15 @@ async function main(): Promise<void> {
     await closePool();
   }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  const out = { trees, jobs, pool_start_s: poolStart, date: new Date().toISOString(), results };
+  const out = {
+    trees,
+    jobs,
+    load: loadavg(),
+    baseline: args.baseline || null,
+    pool_start_s: poolStart,
+    date: new Date().toISOString(),
+    results,
+  };
   writeFileSync(join(ROOT, 'bench/results/forest.json'), `${JSON.stringify(out, null, 1)}\n`);
 }
 

@@ -35,6 +35,12 @@ const KERNELS = [
     constant: 'KNN_QUERY_WASM',
     exports: ['kd_query', 'brute_query', '__heap_base'],
   },
+  {
+    source: 'wasm/sparse-collect.c',
+    target: 'src/models/tree/sparse-collect-wasm.ts',
+    constant: 'SPARSE_COLLECT_WASM',
+    exports: ['collect', 'collect_scan', '__heap_base'],
+  },
 ];
 const FLAGS = [
   '--target=wasm32',

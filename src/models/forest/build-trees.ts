@@ -29,6 +29,8 @@ export interface TreeSpec {
 
 export interface RunTask {
   readonly kind: 'trees';
+  /** Names the fit (unique in the process): runs of the same fit on a thread share one grower. */
+  readonly fit: string;
   readonly data: SharedTrainData;
   readonly mapper: BinMapper;
   readonly spec: TreeSpec;
@@ -45,13 +47,49 @@ export interface RunResult {
   readonly oobCount: Uint32Array | null;
 }
 
+/** How long a thread keeps the last fit's grower for its next run before releasing it. */
+const KEEP_MS = 200;
+
+/** The grower of this thread's last run and the fit it belongs to. */
+let kept: { fit: string; grower: TreeGrower } | null = null;
+let release: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * A grower over the task's data: the last run's when it belongs to the same fit. Its buffers are
+ * O(rows) and a fit has dozens of runs per thread; reusing them is what growing consecutive trees
+ * in one run already does. Released shortly after the fit's last run, so nothing big outlives
+ * the fit in a pooled worker.
+ */
+function growerFor(task: RunTask): TreeGrower {
+  if (release) clearTimeout(release);
+  release = null;
+  if (kept === null || kept.fit !== task.fit)
+    kept = { fit: task.fit, grower: new TreeGrower(task.mapper, task.data.binned) };
+  return kept.grower;
+}
+
+function releaseLater(): void {
+  release = setTimeout(() => {
+    kept = null;
+    release = null;
+  }, KEEP_MS);
+  release.unref();
+}
+
 export function buildTrees(task: RunTask): RunResult {
+  const grower = growerFor(task);
+  try {
+    return buildRun(task, grower);
+  } finally {
+    releaseLater();
+  }
+}
+
+function buildRun(task: RunTask, grower: TreeGrower): RunResult {
   const { data, spec } = task;
   const n = data.binned.nRows;
   const p = data.binned.nFeatures;
   const y = data.y;
-  // A grower per run (its buffers are O(rows)); nothing outlives the run in a pooled worker.
-  const grower = new TreeGrower(task.mapper, data.binned);
   const grad = new Float64Array(n);
   const hess = spec.bootstrap ? new Float64Array(n) : null;
   if (!spec.bootstrap) for (let i = 0; i < n; i++) grad[i] = -y[i];

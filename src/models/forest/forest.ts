@@ -33,6 +33,13 @@ export function sparseRowsFor(totalBins: number, nFeatures: number): number {
   return Math.max(8, Math.round(totalBins / Math.max(1, nFeatures)));
 }
 
+let fits = 0;
+
+/** A name for one fit, unique in this process (worker threads reuse a grower within a fit). */
+function nextFitId(): string {
+  return `${process.pid}:${++fits}`;
+}
+
 export class ForestRegressor implements Regressor {
   readonly kind: string;
   readonly params: ForestParams;
@@ -73,8 +80,10 @@ export class ForestRegressor implements Regressor {
     const data = pool
       ? shareTrainData(binned, y, spec.oob ? X : null)
       : { binned, y, X: spec.oob ? X : null };
+    const fit = nextFitId();
     const task = (i: number): RunTask => ({
       kind: 'trees',
+      fit,
       data,
       mapper,
       spec,

@@ -21,6 +21,7 @@ import {
 } from './histogram.js';
 import type { HistogramHelper } from './parallel-histogram.js';
 import type { TreeArrays } from './predictor.js';
+import { SparseCollectKernel } from './sparse-kernel.js';
 import { findBestSplitSparse, SparseScratch } from './sparse-split.js';
 import { findBestSplit, leafValue, type SplitConstraints, SplitInfo, SplitScratch } from './splitting.js';
 
@@ -163,6 +164,8 @@ interface Growth {
   /** The helper thread may build half of this tree's large histograms. */
   readonly canShare: boolean;
   readonly sparseRows: number;
+  /** Scratch of the sparse split finder (with its WebAssembly kernel when one is used). */
+  readonly sparse: SparseScratch;
   /** Frontier: splittable nodes with their histogram, best split and constant-feature mask. */
   readonly fNode: number[];
   readonly fHist: (Float64Array | null)[];
@@ -190,6 +193,8 @@ export class TreeGrower {
   private readonly lut = new Uint8Array(257);
   private readonly scratch = new SplitScratch();
   private readonly sparseScratch = new SparseScratch();
+  /** The sparse scratch with a WebAssembly kernel over this grower's data (created on demand). */
+  private kernelScratch: SparseScratch | null = null;
   private readonly candidates: Int32Array;
   /** Node storage reused by every tree this grower grows (finish copies what a tree keeps). */
   private nodeStore: NodeStore | null = null;
@@ -298,6 +303,7 @@ export class TreeGrower {
       identityRoot: nRows === this.data.nRows && isIdentity(rows, nRows),
       canShare,
       sparseRows: opts.sparseRows ?? 0,
+      sparse: this.sparseScratchFor(opts.sparseRows ?? 0),
       fNode: [],
       fHist: [],
       fSplit: [],
@@ -375,18 +381,22 @@ export class TreeGrower {
     else {
       const s = nodes.start[node];
       const e = nodes.end[node];
-      gatherOrdered(this.og, g.grad, g.rows, s, e);
-      if (g.hess) gatherOrdered(this.oh, g.hess, g.rows, s, e);
-      const oh = g.hess ? this.oh : null;
+      const sc = g.sparse;
+      // Gather straight into the kernel's memory when the node fits there (no second copy).
+      const kernel = sc.kernel !== null && e - s <= sc.kernel.capacity ? sc.kernel : null;
+      const og = kernel ? kernel.og : this.og;
+      const ohBuf = kernel ? kernel.oh : this.oh;
+      gatherOrdered(og, g.grad, g.rows, s, e);
+      if (g.hess) gatherOrdered(ohBuf, g.hess, g.rows, s, e);
+      const oh = g.hess ? ohBuf : null;
       mask = this.takeMask(g.parentMask);
-      const sc = this.sparseScratch;
       findBestSplitSparse(
         this.data,
         this.mapper,
         g.rows,
         s,
         e,
-        this.og,
+        og,
         oh,
         g.hConst,
         cand,
@@ -503,6 +513,19 @@ export class TreeGrower {
     this.computeBestSplitAndPush(g, node, h);
   }
 
+  /**
+   * The sparse scratch for nodes of up to `maxRows` rows: with a WebAssembly kernel when the mode
+   * and the data size call for one (its copy of the bins is made once per grower), else plain.
+   */
+  private sparseScratchFor(maxRows: number): SparseScratch {
+    if (maxRows <= 2 || !SparseCollectKernel.wanted(this.data)) return this.sparseScratch;
+    const cached = this.kernelScratch;
+    if (cached?.kernel && cached.kernel.capacity >= maxRows) return cached;
+    const kernel = SparseCollectKernel.create(this.data, maxRows);
+    this.kernelScratch = kernel ? new SparseScratch(kernel) : null;
+    return this.kernelScratch ?? this.sparseScratch;
+  }
+
   /** The reused node storage, emptied, with room for `capacity` nodes before it regrows. */
   private takeNodes(capacity: number): NodeStore {
     const s = this.nodeStore;
@@ -580,7 +603,8 @@ export class TreeGrower {
         nLeaves++;
         continue;
       }
-      const lutCat = nodes.cat.get(i);
+      // Only categorical features can have a table: skip the Map lookup for the rest.
+      const lutCat = mapper.isCategorical[f] === 1 ? nodes.cat.get(i) : undefined;
       if (lutCat) {
         const c2b = mapper.codeToBin[f];
         const nWords = Math.max(1, Math.ceil(c2b.length / 32));

@@ -10,24 +10,42 @@
  */
 import type { Rng } from '../../core/random.js';
 import type { BinMapper, BinnedData } from './binning.js';
+import type { SparseCollectKernel } from './sparse-kernel.js';
 import { drawRandomBin, recordSplit, type SplitConstraints, type SplitInfo, score } from './splitting.js';
 
 const MIN_CAT_SUPPORT = 10;
 const CAT_SMOOTH = 10;
 
-/** Per-grower scratch: per-bin accumulators (kept zeroed between uses) and the present-bin list. */
+/**
+ * Per-grower scratch: per-bin accumulators (kept zeroed between uses) and the present-bin list.
+ * With a `kernel` (sparse-kernel.ts), the present bins are collected in WebAssembly and the list
+ * is the kernel's memory.
+ */
 export class SparseScratch {
   readonly accG = new Float64Array(257);
   readonly accH = new Float64Array(257);
   readonly accN = new Float64Array(257);
   /** Present bins of the current feature, ascending, with their sums. */
-  readonly pb = new Int32Array(257);
+  readonly pb: Int32Array;
   /** Bitmap of the bins seen in the current feature (9 words cover 257 bins). */
   readonly seen = new Int32Array(9);
-  readonly pg = new Float64Array(257);
-  readonly ph = new Float64Array(257);
-  readonly pn = new Float64Array(257);
+  readonly pg: Float64Array;
+  readonly ph: Float64Array;
+  readonly pn: Float64Array;
   m = 0;
+  readonly kernel: SparseCollectKernel | null;
+  /** The current node is loaded in the kernel (it fits its buffers). */
+  inKernel = false;
+  /** Missing rows of the feature `kernelNumeric` last improved the best split with. */
+  nM = 0;
+
+  constructor(kernel: SparseCollectKernel | null = null) {
+    this.kernel = kernel;
+    this.pb = kernel ? kernel.pb : new Int32Array(257);
+    this.pg = kernel ? kernel.pg : new Float64Array(257);
+    this.ph = kernel ? kernel.ph : new Float64Array(257);
+    this.pn = kernel ? kernel.pn : new Float64Array(257);
+  }
   readonly catBins = new Int32Array(257);
   readonly catKey = new Float64Array(257);
   readonly catIdx = new Int32Array(257);
@@ -50,6 +68,10 @@ export class SparseScratch {
  * ascending), summing in row order exactly as `buildHistogram` does.
  */
 function collect(s: SparseScratch, bins: Uint8Array, col: number): void {
+  if (s.inKernel) {
+    s.m = (s.kernel as SparseCollectKernel).collect(col, s.cnt, s.oh !== null);
+    return;
+  }
   const { accG, accH, accN, pb, seen, rows, start, cnt, og, oh } = s;
   // `words`: which 32-bin words of the bitmap are in use (bit w), so extraction skips the rest.
   let words = 0;
@@ -143,6 +165,7 @@ export function findBestSplitSparse(
   s.og = og;
   s.oh = oh;
   s.hConst = hConst;
+  s.inKernel = loadKernel(s, G, H, N, c, parent);
   for (let f = 0; f < nFeatures; f++) {
     const j = features[f];
     const nb = mapper.nBins[j];
@@ -175,6 +198,12 @@ export function findBestSplitSparse(
       }
       continue;
     }
+    if (s.inKernel && !isCat && !rng) {
+      const was = best;
+      best = kernelNumeric(s, mapper, j, nb, j * n, G, H, N, c, parent, best, out, constant);
+      if (best !== was) bestNM = s.nM;
+      continue;
+    }
     collect(s, bins, j * n);
     if (s.m === 1) {
       // One bin (value or missing) for every row: no finder splits it, here or below.
@@ -197,6 +226,59 @@ export function findBestSplitSparse(
   if (out.found && !out.isCategorical && out.missingLeft === false && bestNM === 0) {
     out.missingLeft = out.nL >= out.nR;
   }
+}
+
+/**
+ * Load the node set in `s` into its kernel when there is one and the node fits (two-row nodes
+ * take the pair shortcut instead); returns whether it was loaded.
+ */
+function loadKernel(s: SparseScratch, G: number, H: number, N: number, c: SplitConstraints, parent: number) {
+  const k = s.kernel;
+  if (k === null || s.cnt > k.capacity || s.cnt <= 2) return false;
+  k.load(s.rows, s.start, s.cnt, s.og, s.oh);
+  k.setNode(G, H, N, c.l2, c.minSamplesLeaf, c.minHessian, parent, s.hConst);
+  return true;
+}
+
+/**
+ * A numeric feature of a node loaded in the kernel: collected and, without missing values,
+ * scanned in WebAssembly (the same candidates and sums); with missing values, scanned here.
+ * Returns the best gain so far; when it improved, `s.nM` holds the feature's missing-row count.
+ */
+function kernelNumeric(
+  s: SparseScratch,
+  mapper: BinMapper,
+  j: number,
+  nb: number,
+  col: number,
+  G: number,
+  H: number,
+  N: number,
+  c: SplitConstraints,
+  parent: number,
+  best: number,
+  out: SplitInfo,
+  constant: Uint8Array | null,
+): number {
+  const kern = s.kernel as SparseCollectKernel;
+  const r = kern.collectScan(col, s.cnt, s.oh !== null, nb, best);
+  s.m = kern.res[0];
+  s.nM = 0;
+  if (r === -3 && constant !== null) constant[j] = 1;
+  if (r >= 0) return recordScan(s, out, j, r, G, H, N);
+  if (r !== -2) return best;
+  const before = out.gain;
+  numericSplit(s, mapper, j, G, H, N, c, parent, best, out, null);
+  if (!(out.gain > before && out.found)) return best;
+  s.nM = s.pn[s.m - 1];
+  return out.gain;
+}
+
+/** Record the kernel's best present-bin split (index `r` in pb); returns its gain. */
+function recordScan(s: SparseScratch, out: SplitInfo, j: number, r: number, G: number, H: number, N: number) {
+  const q = (s.kernel as SparseCollectKernel).res;
+  recordSplit(out, j, s.pb[r], false, q[1], q[2], q[3], q[4], G - q[2], H - q[3], N - q[4]);
+  return q[1];
 }
 
 /** What {@link pairSplit} found for a feature. */
