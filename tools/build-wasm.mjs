@@ -26,6 +26,15 @@ const KERNELS = [
     constant: 'TREE_PREDICT_WASM',
     exports: ['predict_trees', '__heap_base'],
   },
+  {
+    source: 'wasm/histogram.c',
+    target: 'src/models/tree/histogram-wasm.ts',
+    constant: 'HISTOGRAM_WASM',
+    exports: ['hist_node', 'hist_root', 'gather', 'partition', '__heap_base'],
+    // One shared memory for the grower's two threads (its imported memory must be declared shared).
+    flags: ['-matomics', '-mbulk-memory'],
+    link: ['--shared-memory', '--max-memory=4294967296'],
+  },
 ];
 const FLAGS = [
   '--target=wasm32',
@@ -51,10 +60,20 @@ let stale = 0;
 try {
   for (const k of KERNELS) {
     const out = join(tmp, 'k.wasm');
-    const link = ['--no-entry', '--import-memory', '--strip-all', ...k.exports.map((e) => `--export=${e}`)];
-    execFileSync('clang', [...FLAGS, ...link.map((l) => `-Wl,${l}`), '-o', out, join(root, k.source)], {
-      stdio: 'inherit',
-    });
+    const link = [
+      '--no-entry',
+      '--import-memory',
+      '--strip-all',
+      ...(k.link ?? []),
+      ...k.exports.map((e) => `--export=${e}`),
+    ];
+    execFileSync(
+      'clang',
+      [...FLAGS, ...(k.flags ?? []), ...link.map((l) => `-Wl,${l}`), '-o', out, join(root, k.source)],
+      {
+        stdio: 'inherit',
+      },
+    );
     const bytes = readFileSync(out);
     const text = moduleText(k, bytes);
     const path = join(root, k.target);
