@@ -198,3 +198,13 @@ u32 partition(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* 
   for (u32 k = 0; k < nr; k++) rows[nl + k] = tmp[k];
   return nl;
 }
+
+/* histogram.ts subtractHistogram: out = parent - child over the listed features (the sibling). */
+void hist_subtract(double* out, const double* parent, const double* child, const i32* offsets,
+                   const i32* feats, u32 nf) {
+  for (u32 f = 0; f < nf; f++) {
+    i32 j = feats[f];
+    u32 hi = 3 * offsets[j + 1];
+    for (u32 b = 3 * offsets[j]; b < hi; b++) out[b] = parent[b] - child[b];
+  }
+}

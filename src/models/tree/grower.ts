@@ -507,7 +507,9 @@ export class TreeGrower {
     }
     const hs = this.takeHist();
     this.buildHistogramOf(g, small, hs);
-    subtractHistogram(hist, hist, hs, this.mapper.offsets, g.feats, g.nf);
+    const b = this.helper?.buf;
+    if (b && g.kernel?.holds(hist, hs)) g.kernel.subtract(hist, hist, hs, b.offsets, b.feats, g.nf);
+    else subtractHistogram(hist, hist, hs, this.mapper.offsets, g.feats, g.nf);
     this.computeBestSplitAndPush(g, large, hist);
     if (okSmall && !this.isSparse(g, small)) this.computeBestSplitAndPush(g, small, hs);
     else {

@@ -35,6 +35,7 @@ interface Exports {
     counts: number,
     scratch: number,
   ): void;
+  hist_subtract(out: number, parent: number, child: number, offsets: number, feats: number, nf: number): void;
   gather(out: number, src: number, rows: number, start: number, end: number): void;
   partition(rows: number, start: number, end: number, col: number, lut: number, tmp: number): number;
   __heap_base: WebAssembly.Global;
@@ -135,6 +136,25 @@ export class HistogramKernel {
       hConst,
       counts.byteOffset,
       scratch.byteOffset,
+    );
+  }
+
+  /** histogram.ts `subtractHistogram`: `out = parent - child` over features `feats[0..nf)`. */
+  subtract(
+    out: Float64Array,
+    parent: Float64Array,
+    child: Float64Array,
+    offsets: Int32Array,
+    feats: Int32Array,
+    nf: number,
+  ): void {
+    this.k.hist_subtract(
+      out.byteOffset,
+      parent.byteOffset,
+      child.byteOffset,
+      offsets.byteOffset,
+      feats.byteOffset,
+      nf,
     );
   }
 

@@ -13,6 +13,7 @@ import {
   buildHistogram,
   buildRootHistogram,
   gatherOrdered,
+  subtractHistogram,
 } from '../../../src/models/tree/histogram.js';
 import { HistogramHelper } from '../../../src/models/tree/parallel-histogram.js';
 import { diamonds, fitModel } from '../../explain/data.js';
@@ -93,6 +94,13 @@ describe('histogram kernel', () => {
         }
       }
     }
+    // The sibling by subtraction, over a feature subset.
+    const parent = helper.slot(1);
+    for (let i = 0; i < size; i++) parent[i] = rng.normal();
+    const want = Float64Array.from(parent);
+    subtractHistogram(want, parent, wasm, mapper.offsets, feats, 5);
+    k.subtract(parent, parent, wasm, b.offsets, b.feats, 5);
+    assert.deepEqual(bits(parent), bits(want), 'subtraction');
     helper.close();
   });
 
