@@ -279,6 +279,7 @@ export class TreeGrower {
     const helper = this.helper;
     const canShare =
       helper !== null &&
+      this.data.bins === helper.buf.bins &&
       grad === helper.buf.grad &&
       rows === helper.buf.rows &&
       (!hess || hess === helper.buf.hess);
