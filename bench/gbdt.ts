@@ -7,7 +7,10 @@
  * Writes bench/results/gbdt.json.
  *
  *   node --import tsx bench/gbdt.ts [--datasets concrete,ames,diamonds] [--friedman-rows 1000000]
- *                                   [--repeat 3] [--iters 100]
+ *                                   [--repeat 3] [--iters 100] [--kernels js,wasm] [--rounds 3]
+ *
+ * `--kernels`: gbdt once per TABFLOW_KERNELS value, alternated within each round; `--rounds`:
+ * repeat (reference, then each kernel mode) that many times and report medians (noisy machine).
  *
  * Times are the best of `repeat` fits in each system (the machine is shared). HGB runs with its
  * default 2 OpenMP threads (the target; OMP_WAIT_POLICY=PASSIVE) and with 1 thread (for
@@ -16,7 +19,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -42,8 +45,12 @@ const { values: args } = parseArgs({
     'friedman-rows': { type: 'string', default: '1000000' },
     repeat: { type: 'string', default: '3' },
     iters: { type: 'string', default: '100' },
+    kernels: { type: 'string', default: 'auto' },
+    rounds: { type: 'string', default: '1' },
   },
 });
+const kernels = args.kernels.split(',');
+const rounds = Number(args.rounds);
 const repeat = Number(args.repeat);
 const iters = Number(args.iters);
 
@@ -154,6 +161,39 @@ function row(name: string, rows: number, cols: number, o: Timed, ref: Record<str
   return r;
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function medianTimed(ts: Timed[]): Timed {
+  return {
+    r2: ts[0].r2,
+    fit_s: median(ts.map((t) => t.fit_s)),
+    fit_cpu_s: median(ts.map((t) => t.fit_cpu_s)),
+  };
+}
+
+/** `rounds` × (reference, then gbdt in each kernel mode): medians, and the load averages seen. */
+async function measure(dir: string, d: Loaded, rep: number) {
+  const refs: Record<string, Timed>[] = [];
+  const mine: Record<string, Timed[]> = {};
+  const load: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    load.push(loadavg()[0]);
+    refs.push(reference(dir, rep));
+    for (const k of kernels) {
+      process.env.TABFLOW_KERNELS = k;
+      mine[k] ??= [];
+      mine[k].push(await ours(d, rep));
+    }
+  }
+  const ref: Record<string, Timed> = {};
+  for (const m of Object.keys(refs[0])) ref[m] = medianTimed(refs.map((x) => x[m]));
+  return { ref, mine, load };
+}
+
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'tabflow-gbdt-'));
   const results: unknown[] = [];
@@ -170,26 +210,32 @@ async function main() {
       const dir = join(tmp, name);
       execFileSync(PY, [REF, 'prep', csv, target, dir]);
       const d = load(dir);
-      const ref = reference(dir, repeat);
-      const o = await ours(d, repeat);
-      results.push(row(name, d.Xtr.rows, d.Xtr.cols, o, ref));
+      const { ref, mine, load: la } = await measure(dir, d, repeat);
+      for (const k of kernels) {
+        const r = row(`${name} [${k}]`, d.Xtr.rows, d.Xtr.cols, medianTimed(mine[k]), ref);
+        results.push({ ...r, kernels: k, rounds: mine[k], load_avg: la });
+      }
     }
     const fr = Number(args['friedman-rows']);
     if (fr > 0) {
       const dir = join(tmp, 'friedman');
       execFileSync(PY, [REF, 'friedman', String(fr), '20', '0', dir]);
-      const ref = reference(dir, 1);
       const d = load(dir);
-      const o = await ours(d, 1);
-      const r = row(`friedman1_${fr}x20`, d.Xtr.rows, d.Xtr.cols, o, ref);
+      const { ref, mine, load: la } = await measure(dir, d, 1);
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
-      console.log(`peak RSS of this process (data + gbdt fit): ${peakRssMb.toFixed(0)} MB`);
-      results.push({ ...r, peak_rss_mb: peakRssMb });
+      for (const k of kernels) {
+        const r = row(`friedman1_${fr}x20 [${k}]`, d.Xtr.rows, d.Xtr.cols, medianTimed(mine[k]), ref);
+        results.push({ ...r, kernels: k, rounds: mine[k], load_avg: la, peak_rss_mb: peakRssMb });
+      }
+      console.log(`peak RSS of this process (data + gbdt fits): ${peakRssMb.toFixed(0)} MB`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  writeResult('gbdt', { params: { iters, leaves: 31, bins: 255, min_samples_leaf: 20, repeat }, results });
+  writeResult('gbdt', {
+    params: { iters, leaves: 31, bins: 255, min_samples_leaf: 20, repeat, rounds, kernels },
+    results,
+  });
 }
 
 await main();

@@ -41,6 +41,15 @@ const KERNELS = [
     constant: 'SPARSE_COLLECT_WASM',
     exports: ['collect', 'collect_scan', '__heap_base'],
   },
+  {
+    source: 'wasm/histogram.c',
+    target: 'src/models/tree/histogram-wasm.ts',
+    constant: 'HISTOGRAM_WASM',
+    exports: ['hist_node', 'hist_root', 'hist_subtract', 'gather', 'partition', '__heap_base'],
+    // One shared memory for the grower's two threads (its imported memory must be declared shared).
+    flags: ['-matomics', '-mbulk-memory'],
+    link: ['--shared-memory', '--max-memory=4294967296'],
+  },
 ];
 const FLAGS = [
   '--target=wasm32',

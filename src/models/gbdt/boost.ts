@@ -13,7 +13,7 @@ import { checkFitInput, type FitContext } from '../regressor.js';
 import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees } from '../tree/fitted-trees.js';
 import { type GrowerOptions, type GrownTree, TreeGrower } from '../tree/grower.js';
-import { HistogramHelper, histogramThreads } from '../tree/parallel-histogram.js';
+import { HistogramHelper, histogramKernel, histogramThreads } from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
 import { WasmResidentRows } from '../tree/wasm-resident-rows.js';
 import { type Loss, makeLoss, quantileInPlace } from './losses.js';
@@ -39,15 +39,19 @@ export async function fitGbdt(
   const notes: string[] = [];
   const mapper = fitBinMapper(X, ctx.features, { maxBins: params.max_bins, seed: ctx.seed });
   const binned = binMatrix(mapper, X);
-  // Large data: a second thread builds half of each big histogram (same trees either way).
+  // Large data: the WebAssembly histogram kernel, and a second thread that builds half of each big
+  // histogram (same trees either way).
+  const thread = histogramThreads(n, p, ctx.threads) > 1;
   const helper =
-    histogramThreads(n, p, ctx.threads) > 1
+    thread || histogramKernel(n, p)
       ? await HistogramHelper.start(
           binned,
           mapper.offsets,
           3 * mapper.offsets[p],
-          // Frontier histograms + the one being built; beyond the cap a node builds on one thread.
+          // Frontier histograms + the one being built; beyond the cap a node builds in TypeScript
+          // on one thread.
           Math.min(params.max_leaves + 4, 64),
+          { thread },
         ).catch(() => null)
       : null;
   try {

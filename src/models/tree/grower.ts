@@ -19,6 +19,7 @@ import {
   isIdentity,
   subtractHistogram,
 } from './histogram.js';
+import type { HistogramKernel } from './histogram-kernel.js';
 import type { HistogramHelper } from './parallel-histogram.js';
 import type { TreeArrays } from './predictor.js';
 import { SparseCollectKernel } from './sparse-kernel.js';
@@ -161,8 +162,10 @@ interface Growth {
   readonly sampler: Rng | null;
   readonly nodes: NodeStore;
   readonly identityRoot: boolean;
-  /** The helper thread may build half of this tree's large histograms. */
+  /** The arrays live in the helper's shared memory: its thread and its kernel may work on them. */
   readonly canShare: boolean;
+  /** The WebAssembly kernel on the shared arrays, or null (TypeScript loops). */
+  readonly kernel: HistogramKernel | null;
   readonly sparseRows: number;
   /** Scratch of the sparse split finder (with its WebAssembly kernel when one is used). */
   readonly sparse: SparseScratch;
@@ -190,7 +193,7 @@ export class TreeGrower {
   private readonly og: Float64Array;
   private readonly oh: Float64Array;
   private readonly tmp: Uint32Array;
-  private readonly lut = new Uint8Array(257);
+  private readonly lut: Uint8Array;
   private readonly scratch = new SplitScratch();
   private readonly sparseScratch = new SparseScratch();
   /** The sparse scratch with a WebAssembly kernel over this grower's data (created on demand). */
@@ -217,7 +220,8 @@ export class TreeGrower {
     this.og = helper ? helper.buf.og : new Float64Array(data.nRows);
     this.oh = helper ? helper.buf.oh : new Float64Array(data.nRows);
     if (helper) for (let k = helper.slots - 1; k >= 0; k--) this.freeSlots.push(k);
-    this.tmp = new Uint32Array(data.nRows);
+    this.tmp = helper ? helper.buf.tmp : new Uint32Array(data.nRows);
+    this.lut = helper ? helper.buf.lut : new Uint8Array(257);
     this.candidates = new Int32Array(mapper.nFeatures);
   }
 
@@ -280,6 +284,7 @@ export class TreeGrower {
     const helper = this.helper;
     const canShare =
       helper !== null &&
+      this.data.bins === helper.buf.bins &&
       grad === helper.buf.grad &&
       rows === helper.buf.rows &&
       (!hess || hess === helper.buf.hess);
@@ -302,6 +307,7 @@ export class TreeGrower {
       // The root over all rows in order (no subsample) reuses cached bin counts.
       identityRoot: nRows === this.data.nRows && isIdentity(rows, nRows),
       canShare,
+      kernel: canShare ? (helper as HistogramHelper).kernel : null,
       sparseRows: opts.sparseRows ?? 0,
       sparse: this.sparseScratchFor(opts.sparseRows ?? 0),
       fNode: [],
@@ -329,7 +335,7 @@ export class TreeGrower {
 
   /** The histogram of a node's rows (large nodes: the helper thread builds half the features). */
   private buildHistogramOf(g: Growth, node: number, hist: Float64Array): void {
-    const { nodes, nf, feats, hess, hConst, grad, rows } = g;
+    const { nodes, nf, grad, hess, hConst } = g;
     const mapper = this.mapper;
     const helper = this.helper;
     const half = nf >> 1;
@@ -341,28 +347,47 @@ export class TreeGrower {
       this.rootCounts = helper ? helper.buf.counts : counts;
       this.rootCounts.set(counts);
     }
-    const off =
-      g.canShare && (e - s) * nf >= MIN_SHARED_CELLS ? (helper as HistogramHelper).offsetOf(hist) : -1;
+    const threaded = g.canShare && helper?.threaded === true && (e - s) * nf >= MIN_SHARED_CELLS;
+    const off = threaded ? (helper as HistogramHelper).offsetOf(hist) : -1;
     const mine = off >= 0 ? half : nf;
-    const counts = this.rootCounts as Float64Array;
-    if (root) {
-      if (off >= 0) helper?.post(1, off, 0, g.nRows, half, nf, hess !== null, hConst);
-      buildRootHistogram(hist, this.data, mapper.offsets, feats, mine, grad, hess, hConst, counts);
-    } else {
-      gatherOrdered(this.og, grad, rows, s, e);
-      if (hess) gatherOrdered(this.oh, hess, rows, s, e);
-      if (off >= 0) helper?.post(2, off, s, e, half, nf, hess !== null, hConst);
-      const oh = hess ? this.oh : null;
-      buildHistogram(hist, this.data, mapper.offsets, feats, mine, rows, s, e, this.og, oh, hConst);
+    if (!root) {
+      this.gather(g, this.og, grad, s, e);
+      if (hess) this.gather(g, this.oh, hess, s, e);
     }
+    if (off >= 0) helper?.post(root ? 1 : 2, off, s, e, half, nf, hess !== null, hConst);
+    this.buildPart(g, node, hist, 0, mine);
     // The helper may not have been scheduled yet (busy machine): then do its half here.
-    if (off >= 0 && helper?.claimOrWait()) {
-      const rest = feats.subarray(half);
-      const oh = hess ? this.oh : null;
+    if (off >= 0 && helper?.claimOrWait()) this.buildPart(g, node, hist, half, nf);
+  }
+
+  /** Features feats[from..to) of a node's histogram, by the kernel when it holds the arrays. */
+  private buildPart(g: Growth, node: number, hist: Float64Array, from: number, to: number): void {
+    const { hess, hConst, grad, rows, kernel } = g;
+    const s = g.nodes.start[node];
+    const e = g.nodes.end[node];
+    const root = node === 0 && g.identityRoot;
+    const oh = hess ? this.oh : null;
+    const counts = this.rootCounts as Float64Array;
+    if (kernel?.holds(hist)) {
+      const b = (this.helper as HistogramHelper).buf;
+      const fs = b.feats.subarray(from, to);
+      const n = this.data.nRows;
       if (root)
-        buildRootHistogram(hist, this.data, mapper.offsets, rest, nf - half, grad, hess, hConst, counts);
-      else buildHistogram(hist, this.data, mapper.offsets, rest, nf - half, rows, s, e, this.og, oh, hConst);
+        kernel.root(hist, b.bins, n, b.offsets, fs, to - from, grad, hess, hConst, counts, b.scratch0);
+      else
+        kernel.node(hist, b.bins, n, b.offsets, fs, to - from, rows, s, e, this.og, oh, hConst, b.scratch0);
+      return;
     }
+    const fs = g.feats.subarray(from, to);
+    const offsets = this.mapper.offsets;
+    if (root) buildRootHistogram(hist, this.data, offsets, fs, to - from, grad, hess, hConst, counts);
+    else buildHistogram(hist, this.data, offsets, fs, to - from, rows, s, e, this.og, oh, hConst);
+  }
+
+  /** `out[k] = src[rows[s + k]]` (histogram.ts gatherOrdered, or the kernel's). */
+  private gather(g: Growth, out: Float64Array, src: Float64Array, s: number, e: number): void {
+    if (g.kernel) g.kernel.gather(out, src, g.rows, s, e);
+    else gatherOrdered(out, src, g.rows, s, e);
   }
 
   /**
@@ -450,7 +475,7 @@ export class TreeGrower {
     }
     const start = nodes.start[node];
     const end = nodes.end[node];
-    const mid = this.partition(g.rows, start, end, split);
+    const mid = this.partition(g, start, end, split);
     const d = nodes.depth[node] + 1;
     const l2 = g.opts.l2;
     const l = nodes.add(split.gL, split.hL, mid - start, start, mid, d, l2);
@@ -493,7 +518,9 @@ export class TreeGrower {
     }
     const hs = this.takeHist();
     this.buildHistogramOf(g, small, hs);
-    subtractHistogram(hist, hist, hs, this.mapper.offsets, g.feats, g.nf);
+    const b = this.helper?.buf;
+    if (b && g.kernel?.holds(hist, hs)) g.kernel.subtract(hist, hist, hs, b.offsets, b.feats, g.nf);
+    else subtractHistogram(hist, hist, hs, this.mapper.offsets, g.feats, g.nf);
     this.computeBestSplitAndPush(g, large, hist);
     if (okSmall && !this.isSparse(g, small)) this.computeBestSplitAndPush(g, small, hs);
     else {
@@ -568,12 +595,14 @@ export class TreeGrower {
   }
 
   /** Stable partition of rows[start..end) by the split: left rows first. Returns the boundary. */
-  private partition(rows: Uint32Array, start: number, end: number, split: SplitInfo): number {
+  private partition(g: Growth, start: number, end: number, split: SplitInfo): number {
+    const rows = g.rows;
     const lut = this.lut;
     split.goLeftTable(this.mapper, lut);
     const n = this.data.nRows;
     const bins = this.data.bins.subarray(split.feature * n, split.feature * n + n);
     const tmp = this.tmp;
+    if (g.kernel) return g.kernel.partition(rows, start, end, bins, lut, tmp);
     let nl = start;
     let nr = 0;
     // Branch-free: the direction of a row is unpredictable, so write it to both sides and advance one.

@@ -1,18 +1,26 @@
 /**
  * Worker side of parallel-histogram.ts: waits for a posted job, builds its share of the features
- * into the shared histogram with the same functions as the main thread, signals done.
+ * into the shared histogram with the same functions as the main thread (the WebAssembly kernel
+ * when the main thread has it), signals done.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BinnedData } from './binning.js';
 import { buildHistogram, buildRootHistogram } from './histogram.js';
-import { C, type SharedBuffers } from './parallel-histogram.js';
+import { type BufferLayout, viewBuffers } from './histogram-buffers.js';
+import { HistogramKernel } from './histogram-kernel.js';
+import { C } from './parallel-histogram.js';
 
-const { buf, nRows, nFeatures, offsets } = workerData as {
-  buf: SharedBuffers;
+const { layout, nRows, nFeatures, memory, sab } = workerData as {
+  layout: BufferLayout;
   nRows: number;
   nFeatures: number;
-  offsets: Int32Array;
+  /** The kernel's shared memory, or (TypeScript path) a plain shared buffer. */
+  memory: WebAssembly.Memory | null;
+  sab: SharedArrayBuffer | null;
 };
+const buf = viewBuffers(memory ? memory.buffer : (sab as SharedArrayBuffer), layout);
+const kernel = memory ? HistogramKernel.create(memory) : null;
+const offsets = buf.offsets;
 const data: BinnedData = { nRows, nFeatures, bins: buf.bins };
 const ctrl = buf.ctrl;
 const slotSize = 3 * offsets[nFeatures];
@@ -45,7 +53,40 @@ function job(): void {
   const feats = buf.feats.subarray(from, to);
   const hasHess = ctrl[C.hasHess] === 1;
   const hConst = buf.ctrlF[0];
-  if (kind === 1) {
+  const s = ctrl[C.start];
+  const e = ctrl[C.end];
+  const oh = hasHess ? buf.oh : null;
+  if (kernel && kind === 1)
+    kernel.root(
+      hist,
+      buf.bins,
+      nRows,
+      offsets,
+      feats,
+      to - from,
+      buf.grad,
+      hasHess ? buf.hess : null,
+      hConst,
+      buf.counts,
+      buf.scratch1,
+    );
+  else if (kernel)
+    kernel.node(
+      hist,
+      buf.bins,
+      nRows,
+      offsets,
+      feats,
+      to - from,
+      buf.rows,
+      s,
+      e,
+      buf.og,
+      oh,
+      hConst,
+      buf.scratch1,
+    );
+  else if (kind === 1) {
     buildRootHistogram(
       hist,
       data,
@@ -58,20 +99,6 @@ function job(): void {
       buf.counts,
     );
   } else {
-    const s = ctrl[C.start];
-    const e = ctrl[C.end];
-    buildHistogram(
-      hist,
-      data,
-      offsets,
-      feats,
-      to - from,
-      buf.rows,
-      s,
-      e,
-      buf.og,
-      hasHess ? buf.oh : null,
-      hConst,
-    );
+    buildHistogram(hist, data, offsets, feats, to - from, buf.rows, s, e, buf.og, oh, hConst);
   }
 }

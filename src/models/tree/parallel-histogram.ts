@@ -4,15 +4,26 @@
  * node's features, one worker the second half, into the same shared histogram. Every feature is
  * built by the same code whichever thread runs it, so trees are identical with and without it.
  *
- * Shared memory: bins, gradients/hessians, the row index, the gathered (ordered) gradients and an
- * arena of histogram slots are SharedArrayBuffers; one Int32Array carries the job and two
- * sequence numbers (posted / done) that the threads wait on with Atomics.
+ * Shared memory (histogram-buffers.ts): bins, gradients/hessians, the row index, the gathered
+ * (ordered) gradients and an arena of histogram slots in one block — a shared WebAssembly memory
+ * when the kernel of wasm/histogram.c builds the histograms on both threads; one Int32Array carries
+ * the job and two sequence numbers (posted / done) that the threads wait on with Atomics.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelError } from '../../core/errors.js';
+import { useKernel } from '../../core/wasm.js';
 import { workerScript } from '../../core/worker-entry.js';
 import type { BinnedData } from './binning.js';
+import {
+  CTRL_SLOTS,
+  MAX_WASM_BYTES,
+  planBuffers,
+  type SharedBuffers,
+  sharedMemory,
+  viewBuffers,
+} from './histogram-buffers.js';
+import { HistogramKernel, histogramKernelBase } from './histogram-kernel.js';
 
 /** Control block layout (Int32 slots). */
 export const C = {
@@ -27,34 +38,18 @@ export const C = {
   hasHess: 8,
   failed: 9, // set by the worker when a job threw
   claimed: 10, // seq of the last job claimed (by the worker or, if it was late, the main thread)
-  size: 16,
+  size: CTRL_SLOTS,
 } as const;
 
 /** Use a helper thread only when a root histogram has at least this many (row, feature) cells. */
 export const PARALLEL_MIN_CELLS = 2_000_000;
 
-export interface SharedBuffers {
-  bins: Uint8Array;
-  grad: Float64Array;
-  hess: Float64Array;
-  rows: Uint32Array;
-  og: Float64Array;
-  oh: Float64Array;
-  counts: Float64Array;
-  arena: Float64Array;
-  feats: Int32Array;
-  ctrl: Int32Array;
-  /** hConst for jobs without hessians. */
-  ctrlF: Float64Array;
-}
-
-function shared<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(
-  C_: new (b: SharedArrayBuffer) => T,
-  n: number,
-  bytes: number,
-): T {
-  return new C_(new SharedArrayBuffer(Math.max(1, n) * bytes));
-}
+/**
+ * Run the histogram kernel (TABFLOW_KERNELS=auto) from this many (row, feature) cells: below it
+ * setting up the shared memory costs more than the faster loops save. It already paid on concrete
+ * (703 × 8 = 5.6k cells: 0.064 → 0.046 CPU s per fit; bench/gbdt.md).
+ */
+export const KERNEL_MIN_CELLS = 2_000;
 
 /** How many threads a fit may use for histograms (1 = none) given its size. */
 export function histogramThreads(nRows: number, nFeatures: number, threads?: number): number {
@@ -62,60 +57,80 @@ export function histogramThreads(nRows: number, nFeatures: number, threads?: num
   return t >= 2 && nRows * nFeatures >= PARALLEL_MIN_CELLS ? 2 : 1;
 }
 
+/** Whether a fit on nRows × nFeatures builds its histograms with the WebAssembly kernel. */
+export function histogramKernel(nRows: number, nFeatures: number): boolean {
+  return useKernel(nRows * nFeatures, KERNEL_MIN_CELLS);
+}
+
+/**
+ * The grower's arrays in shared memory (histogram-buffers.ts), with the WebAssembly kernel on them
+ * and/or a worker thread that builds half of each large histogram.
+ */
 export class HistogramHelper {
   readonly buf: SharedBuffers;
   readonly slotSize: number;
   readonly slots: number;
-  private readonly worker: Worker;
+  /** The kernel on `buf` for this (the main) thread; null = the TypeScript loops. */
+  readonly kernel: HistogramKernel | null;
+  private readonly worker: Worker | null;
   private seq = 0;
   private closed = false;
   /** Take over jobs the worker has not started (tests turn it off to exercise the worker). */
   steal = true;
 
-  private constructor(buf: SharedBuffers, slotSize: number, slots: number, worker: Worker) {
+  private constructor(
+    buf: SharedBuffers,
+    slotSize: number,
+    slots: number,
+    kernel: HistogramKernel | null,
+    worker: Worker | null,
+  ) {
     this.buf = buf;
     this.slotSize = slotSize;
     this.slots = slots;
+    this.kernel = kernel;
     this.worker = worker;
   }
 
   /**
-   * Start the helper for binned data (copied into shared memory) with `slots` histogram slots of
-   * `slotSize` doubles, and `offsets` = the bin mapper's histogram offsets.
+   * Shared memory for binned data (copied in) with `slots` histogram slots of `slotSize` doubles,
+   * `offsets` = the bin mapper's histogram offsets. `thread`: start the worker (default true);
+   * `kernel`: put the arrays in WebAssembly memory and build with the kernel (default: by size).
    */
   static async start(
     data: BinnedData,
     offsets: Int32Array,
     slotSize: number,
     slots: number,
+    { thread = true, kernel = histogramKernel(data.nRows, data.nFeatures) } = {},
   ): Promise<HistogramHelper> {
     const n = data.nRows;
     const p = data.nFeatures;
-    const buf: SharedBuffers = {
-      bins: shared(Uint8Array, n * p, 1),
-      grad: shared(Float64Array, n, 8),
-      hess: shared(Float64Array, n, 8),
-      rows: shared(Uint32Array, n, 4),
-      og: shared(Float64Array, n, 8),
-      oh: shared(Float64Array, n, 8),
-      counts: shared(Float64Array, slotSize, 8),
-      arena: shared(Float64Array, slotSize * slots, 8),
-      feats: shared(Int32Array, p, 4),
-      ctrl: shared(Int32Array, C.size, 4),
-      ctrlF: shared(Float64Array, 1, 8),
-    };
+    const base = kernel ? histogramKernelBase() : null;
+    const layout = planBuffers(n, p, slotSize, slots, base ?? 0);
+    const memory = base !== null && layout.bytes <= MAX_WASM_BYTES ? sharedMemory(layout.bytes) : null;
+    const sab = memory ? memory.buffer : new SharedArrayBuffer(layout.bytes);
+    const buf = viewBuffers(sab, layout);
     buf.bins.set(data.bins);
+    buf.offsets.set(offsets);
+    const k = memory ? HistogramKernel.create(memory) : null;
+    if (!thread) return new HistogramHelper(buf, slotSize, slots, k, null);
     const [url, opts] = workerScript(import.meta.url, 'histogram-worker');
     const worker = new Worker(url, {
       ...opts,
-      workerData: { buf, nRows: n, nFeatures: p, offsets: Int32Array.from(offsets) },
+      workerData: { layout, nRows: n, nFeatures: p, memory: k ? memory : null, sab: k ? null : sab },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);
     });
     worker.unref();
-    return new HistogramHelper(buf, slotSize, slots, worker);
+    return new HistogramHelper(buf, slotSize, slots, k, worker);
+  }
+
+  /** Whether a worker thread shares the histograms (else `post` must not be called). */
+  get threaded(): boolean {
+    return this.worker !== null;
   }
 
   /** Jobs posted so far. */
@@ -135,7 +150,9 @@ export class HistogramHelper {
 
   /** Element offset of `hist` in the arena, or -1 when it is not an arena slot. */
   offsetOf(hist: Float64Array): number {
-    return hist.buffer === this.buf.arena.buffer ? hist.byteOffset / 8 : -1;
+    const arena = this.buf.arena;
+    const at = (hist.byteOffset - arena.byteOffset) / 8;
+    return hist.buffer === arena.buffer && at >= 0 && at < arena.length ? at : -1;
   }
 
   /** Post a job for features feats[from..to) (feature list already in buf.feats). */
@@ -191,6 +208,6 @@ export class HistogramHelper {
     c[C.claimed] = this.seq - 1;
     Atomics.store(c, C.posted, this.seq);
     Atomics.notify(c, C.posted);
-    void this.worker.terminate();
+    void this.worker?.terminate();
   }
 }

@@ -23,34 +23,43 @@ describe('parallel histograms', () => {
     const serial = new TreeGrower(mapper, binned);
     const g = Float64Array.from(d.y, (v) => -v);
     const h = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));
-    const helper = await HistogramHelper.start(binned, mapper.offsets, 3 * mapper.offsets[10], 40);
-    try {
-      const par = new TreeGrower(mapper, helper.sharedData(binned), helper);
-      for (const [withHess, steal] of [
-        [false, false],
-        [true, false],
-        [false, true],
-      ]) {
-        // steal = false: the main thread always waits, so the worker builds its half.
-        helper.steal = steal;
-        const rowsA = Uint32Array.from({ length: n }, (_, i) => i);
-        const a = serial.grow(g, withHess ? h : null, 1, rowsA, n, opts).tree;
-        helper.buf.grad.set(g);
-        helper.buf.hess.set(h);
-        for (let i = 0; i < n; i++) helper.buf.rows[i] = i;
-        const b = par.grow(
-          helper.buf.grad,
-          withHess ? helper.buf.hess : null,
-          1,
-          helper.buf.rows,
-          n,
-          opts,
-        ).tree;
-        assert.deepEqual(b, a);
+    // Both with the WebAssembly kernel on both threads and with the TypeScript loops.
+    for (const kernel of [true, false]) {
+      const helper = await HistogramHelper.start(binned, mapper.offsets, 3 * mapper.offsets[10], 40, {
+        kernel,
+      });
+      assert.equal(helper.kernel !== null, kernel);
+      await growBoth(helper);
+    }
+    async function growBoth(helper: HistogramHelper) {
+      try {
+        const par = new TreeGrower(mapper, helper.sharedData(binned), helper);
+        for (const [withHess, steal] of [
+          [false, false],
+          [true, false],
+          [false, true],
+        ]) {
+          // steal = false: the main thread always waits, so the worker builds its half.
+          helper.steal = steal;
+          const rowsA = Uint32Array.from({ length: n }, (_, i) => i);
+          const a = serial.grow(g, withHess ? h : null, 1, rowsA, n, opts).tree;
+          helper.buf.grad.set(g);
+          helper.buf.hess.set(h);
+          for (let i = 0; i < n; i++) helper.buf.rows[i] = i;
+          const b = par.grow(
+            helper.buf.grad,
+            withHess ? helper.buf.hess : null,
+            1,
+            helper.buf.rows,
+            n,
+            opts,
+          ).tree;
+          assert.deepEqual(b, a);
+        }
+        assert.ok(helper.jobs >= 2, `helper ran ${helper.jobs} jobs`);
+      } finally {
+        helper.close();
       }
-      assert.ok(helper.jobs >= 2, `helper ran ${helper.jobs} jobs`);
-    } finally {
-      helper.close();
     }
   });
 });
