@@ -9,7 +9,8 @@ import { alignUp, useKernel, WASM_PAGE, wasmModule } from '../../core/wasm.js';
 import type { BinnedData } from './binning.js';
 import { SPARSE_COLLECT_WASM } from './sparse-collect-wasm.js';
 
-type ScanFn = (
+/** Byte offsets into the kernel's memory (and flags) that `collect` and `collect_scan` share. */
+type CollectArgs = [
   bins: number,
   rows: number,
   cnt: number,
@@ -22,25 +23,11 @@ type ScanFn = (
   pg: number,
   ph: number,
   pn: number,
-  nb: number,
-  cons: number,
-  res: number,
-) => number;
+];
 
-type CollectFn = (
-  bins: number,
-  rows: number,
-  cnt: number,
-  og: number,
-  oh: number,
-  hasH: number,
-  acc: number,
-  seen: number,
-  pb: number,
-  pg: number,
-  ph: number,
-  pn: number,
-) => number;
+type CollectFn = (...args: CollectArgs) => number;
+
+type ScanFn = (...args: [...CollectArgs, nb: number, cons: number, res: number]) => number;
 
 /** Bins per feature at most (255 values + missing) and slots of the per-bin buffers. */
 const NB = 257;
