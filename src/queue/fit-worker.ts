@@ -8,13 +8,15 @@
  */
 import { hostname } from 'node:os';
 import { type Job, Worker } from 'bullmq';
+import { ArtifactError } from '../core/errors.js';
+import type { FitJob } from '../train/cv/fit-job.js';
 import { runOnThread } from '../train/cv/job-runner.js';
 import { BlobCache } from './blob-cache.js';
 import { RedisBlobs } from './blobs.js';
 import { connectQueue } from './connect.js';
 import { DEFAULT_QUEUE_NAME } from './queue-runner.js';
 import { redisOptions } from './queue-uri.js';
-import { jobFromWire, modelBytes, resultToWire, type WireJob, type WireResult } from './wire.js';
+import { jobFromWire, missingBlob, modelBytes, resultToWire, type WireJob, type WireResult } from './wire.js';
 
 /** Options of {@link startFitWorker}. */
 export interface FitWorkerOptions {
@@ -58,7 +60,22 @@ export async function startFitWorker(uri: string, o: FitWorkerOptions = {}): Pro
     async (job: Job<WireJob, WireResult>) => {
       o.onJob?.({ type: 'start', id: String(job.id), name: job.data.name, model: job.data.model });
       await job.updateProgress({ worker: id });
-      const fit = await jobFromWire(job.data, (ref, what) => cache.get(ref, what));
+      let fit: FitJob;
+      try {
+        fit = await jobFromWire(job.data, (ref, what) => cache.get(ref, what));
+      } catch (e) {
+        // Retrying cannot bring a blob back; the trainer can, so tell it instead of failing.
+        if (!(e instanceof ArtifactError && e.code === 'blob_missing')) throw e;
+        o.onJob?.({
+          type: 'end',
+          id: String(job.id),
+          name: job.data.name,
+          ok: false,
+          seconds: 0,
+          error: e.message,
+        });
+        return missingBlob(e.message, id);
+      }
       const r = await runOnThread(fit, job.data.keep);
       const model = r.ok && r.json ? await blobs.put(modelBytes(r.json)) : undefined;
       o.onJob?.({

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import type { Serialized } from '../core/codec.js';
+import { ArtifactError } from '../core/errors.js';
 import { loadModel } from '../models/families.js';
 import type { FitJob, FitResult } from '../train/cv/fit-job.js';
 import type { JobRunner } from '../train/cv/job-runner.js';
@@ -74,7 +75,9 @@ export async function openQueueRunner(uri: string, o: QueueRunnerOptions = {}): 
     lanes,
     async run(job, keepModel, signal) {
       // A job Redis lost (a restart without persistence takes the queue and the blobs with it)
-      // is put again, blobs included, under a new id: the lost attempt can never complete.
+      // is put again, blobs included, under a new id: the lost attempt can never complete. So is
+      // a job queued after the restart whose arrays were put before it (the worker finds a blob
+      // missing), and one whose model blob went with Redis before the trainer read it.
       for (let put = upload.array; ; put = upload.again) {
         const wire = await jobToWire(job, keepModel ? 'json' : 'none', put);
         const id = `${run}-${seq++}`;
@@ -88,14 +91,15 @@ export async function openQueueRunner(uri: string, o: QueueRunnerOptions = {}): 
         tally.queue();
         notify();
         const out = await finished(added, queue, events, signal);
-        if (out === LOST) {
+        const result = out === LOST || out.missingBlob ? LOST : await withModel(out, keepModel, blobs, job);
+        if (result === LOST) {
           tally.lose(id);
           notify();
           continue;
         }
-        tally.finish(id, out.worker);
+        tally.finish(id, (out as WireResult).worker);
         notify();
-        return withModel(resultFromWire(out), out.model, keepModel, blobs, job);
+        return result;
       }
     },
     progress: () => tally.snapshot(),
@@ -193,17 +197,26 @@ async function finished(
   }
 }
 
-/** The outcome, with the fitted model loaded from its blob when it was asked for. */
+/**
+ * The outcome, with the fitted model loaded from its blob when it was asked for; LOST when that
+ * blob is gone (Redis restarted between the fit and this read).
+ */
 async function withModel(
-  r: FitResult,
-  blob: string | undefined,
+  out: WireResult,
   keep: boolean,
   blobs: RedisBlobs,
   job: FitJob,
-): Promise<FitResult> {
-  if (!keep || !r.ok || !blob) return r;
-  const bytes = await blobs.get(blob, `the model of job ${job.name}`);
-  await blobs.delete([blob]);
+): Promise<FitResult | typeof LOST> {
+  const r = resultFromWire(out);
+  if (!keep || !r.ok || !out.model) return r;
+  let bytes: Buffer;
+  try {
+    bytes = await blobs.get(out.model, `the model of job ${job.name}`);
+  } catch (e) {
+    if (e instanceof ArtifactError && e.code === 'blob_missing') return LOST;
+    throw e;
+  }
+  await blobs.delete([out.model]);
   return { ...r, fitted: loadModel(JSON.parse(bytes.toString('utf8')) as Serialized) };
 }
 

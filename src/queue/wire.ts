@@ -60,6 +60,11 @@ export interface WireResult {
   readonly model?: string;
   /** The worker that ran it (host:pid). */
   readonly worker: string;
+  /**
+   * Set when the job did not run because a blob it names is gone from Redis (a restart without
+   * persistence): the trainer puts the job's arrays again and queues it anew.
+   */
+  readonly missingBlob?: true;
 }
 
 /** Bytes of a Float64Array as stored: its own little-endian bytes. */
@@ -158,6 +163,11 @@ export function resultToWire(r: FitOutcome, model: string | undefined, worker: s
     ...(model ? { model } : {}),
     worker,
   };
+}
+
+/** The answer of a worker that could not fetch a job's arrays: `error` says which blob. */
+export function missingBlob(error: string, worker: string): WireResult {
+  return { v: WIRE_VERSION, ok: false, error, seconds: 0, notes: [], worker, missingBlob: true };
 }
 
 /** The outcome back from the wire (the model blob, if any, is the caller's to fetch). */
