@@ -33,8 +33,13 @@ type ScanFn = (...args: [...CollectArgs, nb: number, cons: number, res: number])
 const NB = 257;
 /** The bins are copied into 32-bit memory: above this, the TypeScript path. */
 const MAX_BIN_BYTES = 2 ** 30;
-/** Below this many (row, feature) cells, the copy is not worth it (`TABFLOW_KERNELS=auto`). */
-const MIN_CELLS = 20_000;
+/**
+ * Below this many (row, feature) cells the TypeScript path is as fast (`TABFLOW_KERNELS=auto`):
+ * 100-tree forests on concrete-sized data, 5 fits in a fresh process, CPU ms (load 5-7):
+ * 150 × 8 rows js 308-397 vs wasm 335-364 (even), 300 × 8 js 505-643 vs wasm 428-498,
+ * 640 × 8 auto (then js) 799-933 vs wasm 659-765 — also warm (fits 3-5: ~115 vs ~85 ms).
+ */
+const MIN_CELLS = 2_000;
 
 /** Byte offsets of the kernel's buffers in its memory, and the first byte after them. */
 type Layout = Record<
