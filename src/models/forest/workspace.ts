@@ -16,6 +16,7 @@ import { HistogramHelper, histogramKernel } from '../tree/parallel-histogram.js'
  */
 const SLOTS = 64;
 
+/** A thread's grower for one fit and the per-tree arrays it grows from (reused tree after tree). */
 export interface Workspace {
   readonly grower: TreeGrower;
   /** Per-row gradients and hessians a tree is grown from (rewritten for every tree). */
@@ -23,7 +24,7 @@ export interface Workspace {
   readonly hess: Float64Array;
   /** The row index a tree is grown on (the grower permutes it). */
   readonly rows: Uint32Array;
-  /** The kernel's arrays and instance, or null (TypeScript loops on plain arrays). */
+  /** The kernel's arrays and instance (kept alive with the grower), or null (TypeScript loops on plain arrays). */
   readonly helper: HistogramHelper | null;
 }
 
