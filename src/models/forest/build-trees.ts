@@ -6,10 +6,10 @@
  */
 import { Rng } from '../../core/random.js';
 import type { BinMapper } from '../tree/binning.js';
-import { TreeGrower } from '../tree/grower.js';
 import { accumulateGain, leafOf, type TreeArrays } from '../tree/predictor.js';
-import { bootstrapCounts, inBagRows, treeSeed } from './sampling.js';
+import { bootstrapCounts, inBagRowsInto, treeSeed } from './sampling.js';
 import type { SharedTrainData } from './shared-data.js';
+import { createWorkspace, type Workspace } from './workspace.js';
 
 /** Everything a run needs besides the data; plain values (posted to workers). */
 export interface TreeSpec {
@@ -50,22 +50,22 @@ export interface RunResult {
 /** How long a thread keeps the last fit's grower for its next run before releasing it. */
 const KEEP_MS = 200;
 
-/** The grower of this thread's last run and the fit it belongs to. */
-let kept: { fit: string; grower: TreeGrower } | null = null;
+/** The workspace of this thread's last run and the fit it belongs to. */
+let kept: { fit: string; ws: Workspace } | null = null;
 let release: ReturnType<typeof setTimeout> | null = null;
 
 /**
- * A grower over the task's data: the last run's when it belongs to the same fit. Its buffers are
- * O(rows) and a fit has dozens of runs per thread; reusing them is what growing consecutive trees
- * in one run already does. Released shortly after the fit's last run, so nothing big outlives
- * the fit in a pooled worker.
+ * A workspace over the task's data: the last run's when it belongs to the same fit. Its buffers
+ * are O(rows) and a fit has dozens of runs per thread; reusing them is what growing consecutive
+ * trees in one run already does. Released shortly after the fit's last run, so nothing big
+ * outlives the fit in a pooled worker.
  */
-function growerFor(task: RunTask): TreeGrower {
+async function workspaceFor(task: RunTask): Promise<Workspace> {
   if (release) clearTimeout(release);
   release = null;
   if (kept === null || kept.fit !== task.fit)
-    kept = { fit: task.fit, grower: new TreeGrower(task.mapper, task.data.binned) };
-  return kept.grower;
+    kept = { fit: task.fit, ws: await createWorkspace(task.mapper, task.data.binned) };
+  return kept.ws;
 }
 
 function releaseLater(): void {
@@ -76,24 +76,23 @@ function releaseLater(): void {
   release.unref();
 }
 
-export function buildTrees(task: RunTask): RunResult {
-  const grower = growerFor(task);
+export async function buildTrees(task: RunTask): Promise<RunResult> {
+  const ws = await workspaceFor(task);
   try {
-    return buildRun(task, grower);
+    return buildRun(task, ws);
   } finally {
     releaseLater();
   }
 }
 
-function buildRun(task: RunTask, grower: TreeGrower): RunResult {
+function buildRun(task: RunTask, ws: Workspace): RunResult {
   const { data, spec } = task;
   const n = data.binned.nRows;
   const p = data.binned.nFeatures;
   const y = data.y;
-  const grad = new Float64Array(n);
-  const hess = spec.bootstrap ? new Float64Array(n) : null;
+  const { grower, grad, rows } = ws;
+  const hess = spec.bootstrap ? ws.hess : null;
   if (!spec.bootstrap) for (let i = 0; i < n; i++) grad[i] = -y[i];
-  const allRows = new Uint32Array(n);
   const importance = new Float64Array(p);
   const gain = new Float64Array(p);
   const oobSum = spec.oob ? new Float64Array(n) : null;
@@ -112,20 +111,17 @@ function buildRun(task: RunTask, grower: TreeGrower): RunResult {
   };
   for (let t = task.first; t < task.first + task.count; t++) {
     const rng = new Rng(treeSeed(spec.seed, t));
-    let rows: Uint32Array;
+    let m = n;
     let counts: Uint32Array | null = null;
     if (hess) {
       counts = bootstrapCounts(n, spec.nDraws, rng);
-      rows = inBagRows(counts);
+      m = inBagRowsInto(counts, rows);
       for (let i = 0; i < n; i++) {
         grad[i] = -counts[i] * y[i];
         hess[i] = counts[i];
       }
-    } else {
-      for (let i = 0; i < n; i++) allRows[i] = i;
-      rows = allRows;
-    }
-    const { tree } = grower.grow(grad, hess, 1, rows, rows.length, { ...opts, rng });
+    } else for (let i = 0; i < n; i++) rows[i] = i;
+    const { tree } = grower.grow(grad, hess, 1, rows, m, { ...opts, rng });
     trees.push(tree);
     gain.fill(0);
     accumulateGain(tree, gain);

@@ -103,7 +103,7 @@ export class ForestRegressor implements Regressor {
         async (i) => {
           // Yield between runs so an abort signal or a progress bar gets a turn.
           await new Promise((r) => setImmediate(r));
-          return progress(buildTrees(task(i)));
+          return progress(await buildTrees(task(i)));
         },
         ctx.signal,
       );

@@ -19,11 +19,16 @@ export function bootstrapCounts(n: number, k: number, rng: Rng): Uint32Array {
   return counts;
 }
 
-/** Indices of the rows with a non-zero count, ascending: the rows a tree is grown on. */
-export function inBagRows(counts: Uint32Array): Uint32Array {
+/**
+ * Indices of the rows with a non-zero count, ascending (the rows a tree is grown on), written to
+ * `out[0..m)` (the grower's row index, in the histogram kernel's memory when it runs); returns m.
+ */
+export function inBagRowsInto(counts: Uint32Array, out: Uint32Array): number {
   let m = 0;
-  for (let i = 0; i < counts.length; i++) if (counts[i] > 0) m++;
-  const rows = new Uint32Array(m);
-  for (let i = 0, k = 0; i < counts.length; i++) if (counts[i] > 0) rows[k++] = i;
-  return rows;
+  for (let i = 0; i < counts.length; i++) {
+    // Branch-free: write every row, advance past the drawn ones.
+    out[m] = i;
+    m += +(counts[i] > 0);
+  }
+  return m;
 }

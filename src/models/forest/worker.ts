@@ -5,9 +5,9 @@
 import { Piscina } from 'piscina';
 import { buildTrees, type RunResult, type RunTask } from './build-trees.js';
 
-export default function run(task: RunTask | { kind: 'ping' }): unknown {
+export default async function run(task: RunTask | { kind: 'ping' }): Promise<unknown> {
   if (task.kind === 'ping') return null;
-  const result = buildTrees(task);
+  const result = await buildTrees(task);
   const movable = { [Piscina.transferableSymbol]: buffersOf(result), [Piscina.valueSymbol]: result };
   // Piscina types its symbols as unique; the getters used here are typed as plain symbols.
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]);

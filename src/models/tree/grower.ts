@@ -55,6 +55,9 @@ export interface GrownTree {
   readonly leafEnd: Int32Array;
 }
 
+/** Nodes of at most this many rows partition in `partitionSmall` (no table, no kernel call). */
+const SMALL_PARTITION = 64;
+
 /** Below this many (row, feature) cells a node's histogram is not worth a thread hand-off. */
 const MIN_SHARED_CELLS = 200_000;
 
@@ -596,6 +599,7 @@ export class TreeGrower {
 
   /** Stable partition of rows[start..end) by the split: left rows first. Returns the boundary. */
   private partition(g: Growth, start: number, end: number, split: SplitInfo): number {
+    if (end - start <= SMALL_PARTITION) return this.partitionSmall(g.rows, start, end, split);
     const rows = g.rows;
     const lut = this.lut;
     split.goLeftTable(this.mapper, lut);
@@ -615,6 +619,35 @@ export class TreeGrower {
       nr += 1 - l;
     }
     rows.set(tmp.subarray(0, nr), nl);
+    return nl;
+  }
+
+  /**
+   * `partition` of a small node: bins compared with the split directly — no go-left table (up to
+   * 256 bytes to fill), no column view, no kernel call, which cost more than the rows in the tens
+   * of thousands of tiny nodes of a fully grown tree. Same rows, same order.
+   */
+  private partitionSmall(rows: Uint32Array, start: number, end: number, split: SplitInfo): number {
+    const f = split.feature;
+    const base = f * this.data.nRows;
+    const bins = this.data.bins;
+    const tmp = this.tmp;
+    const missing = this.mapper.nBins[f];
+    const cat = split.isCategorical ? split.catLeft : null;
+    const sb = split.bin;
+    const ml = split.missingLeft ? 1 : 0;
+    let nl = start;
+    let nr = 0;
+    for (let i = start; i < end; i++) {
+      const r = rows[i];
+      const b = bins[base + r];
+      const l = cat ? cat[b] : b === missing ? ml : +(b <= sb);
+      rows[nl] = r;
+      tmp[nr] = r;
+      nl += l;
+      nr += 1 - l;
+    }
+    for (let k = 0; k < nr; k++) rows[nl + k] = tmp[k];
     return nl;
   }
 
