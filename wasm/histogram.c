@@ -183,6 +183,24 @@ void gather(double* out, const double* src, const u32* rows, u32 start, u32 end)
   for (u32 i = start, k = 0; i < end; i++, k++) out[k] = src[rows[i]];
 }
 
+/* One part of the grower's stable partition (row-jobs.ts partitionPart): the left rows
+   (lut[bin] == 1) of rows[start..end) compacted in place from `start`, the right rows written to
+   tmp[start..] in order; returns the count of left rows. Two threads may run it on disjoint
+   ranges of one node; the grower then joins the parts. */
+u32 partition_part(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* tmp) {
+  u32 nl = start;
+  u32 nr = start;
+  for (u32 i = start; i < end; i++) {
+    u32 r = rows[i];
+    u32 l = lut[col[r]];
+    rows[nl] = r;
+    tmp[nr] = r;
+    nl += l;
+    nr += 1 - l;
+  }
+  return nl - start;
+}
+
 /* grower.ts partition: stable, left rows (lut[bin] == 1) first; returns the boundary. */
 u32 partition(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* tmp) {
   u32 nl = start;
@@ -197,6 +215,21 @@ u32 partition(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* 
   }
   for (u32 k = 0; k < nr; k++) rows[nl + k] = tmp[k];
   return nl;
+}
+
+/* row-jobs.ts addLeafValues: raw[rows[q]] += value[k] for the positions q in [from, to) of every
+   leaf k (leaf k holds rows[span[2k] .. span[2k + 1])). Each row is in one leaf, so each raw value
+   gets one addition whichever thread makes it. */
+void add_leaves(double* raw, const u32* rows, const i32* span, const double* value, u32 nleaves,
+                u32 from, u32 to) {
+  for (u32 k = 0; k < nleaves; k++) {
+    u32 lo = (u32)span[2 * k];
+    u32 hi = (u32)span[2 * k + 1];
+    if (lo < from) lo = from;
+    if (hi > to) hi = to;
+    double v = value[k];
+    for (u32 q = lo; q < hi; q++) raw[rows[q]] += v;
+  }
 }
 
 /* histogram.ts subtractHistogram: out = parent - child over the listed features (the sibling). */

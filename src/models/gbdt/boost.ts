@@ -13,6 +13,7 @@ import { checkFitInput, type FitContext } from '../regressor.js';
 import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees } from '../tree/fitted-trees.js';
 import { type GrowerOptions, type GrownTree, TreeGrower } from '../tree/grower.js';
+import { LEAF_CAP } from '../tree/histogram-buffers.js';
 import { HistogramHelper, histogramKernel, histogramThreads } from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
 import { WasmResidentRows } from '../tree/wasm-resident-rows.js';
@@ -79,7 +80,8 @@ async function boost(
   const grower = new TreeGrower(mapper, helper ? helper.sharedData(binned) : binned, helper);
   const opts = growerOptions(params);
   const baseline = loss.baseline(y);
-  const raw = new Float64Array(n).fill(baseline);
+  // In the helper's shared memory when it has a thread: the two threads update it (row-jobs.ts).
+  const raw = (helper?.threaded ? helper.buf.raw : new Float64Array(n)).fill(baseline);
   const g = helper ? helper.buf.grad : new Float64Array(n);
   const h = (helper ? helper.buf.hess : new Float64Array(n)).fill(1);
   const rows = helper ? helper.buf.rows : new Uint32Array(n);
@@ -101,7 +103,7 @@ async function boost(
     const grown = grower.grow(g, loss.constantHessian ? null : h, 1, rows, nSub, opts, feats);
     const tree = grown.tree;
     if (loss.leafQuantile !== null) refitLeaves(grown, y, raw, loss.leafQuantile);
-    addShrunkTree(grown, params.learning_rate, raw, inSample, X);
+    addShrunkTree(grown, params.learning_rate, raw, inSample, X, helper);
     trees.push(tree);
     const stop = watch
       ? watch.add(tree, it)
@@ -140,7 +142,8 @@ function growerOptions(params: Readonly<GbdtParams>): GrowerOptions {
 
 /**
  * Shrink a grown tree's leaves by the learning rate and add it to the training predictions: from
- * the leaf partition, and through the tree for rows outside the subsample.
+ * the leaf partition, and through the tree for rows outside the subsample. `helper`: the helper
+ * thread that shares `raw` and the rows (all rows in the tree), or null.
  */
 function addShrunkTree(
   grown: GrownTree,
@@ -148,12 +151,28 @@ function addShrunkTree(
   raw: Float64Array,
   inSample: Uint8Array | null,
   X: Matrix,
+  helper: HistogramHelper | null,
 ): void {
   const value = grown.tree.value;
   for (let i = 0; i < value.length; i++) value[i] *= learningRate;
-  for (let k = 0; k < grown.leafNode.length; k++) {
-    const v = value[grown.leafNode[k]];
-    for (let q = grown.leafStart[k]; q < grown.leafEnd[k]; q++) raw[grown.rows[q]] += v;
+  const nLeaves = grown.leafNode.length;
+  // The tree's rows (its leaves' position ranges cover [0, nRows)).
+  const nRows = inSample ? 0 : raw.length;
+  const shared = helper && raw === helper.buf.raw && grown.rows === helper.buf.rows;
+  if (shared && nLeaves <= LEAF_CAP && helper.splits(nRows)) {
+    // Large data: the two threads add the leaves to halves of the rows (one addition per row).
+    const b = helper.buf;
+    for (let k = 0; k < nLeaves; k++) {
+      b.leafSpan[2 * k] = grown.leafStart[k];
+      b.leafSpan[2 * k + 1] = grown.leafEnd[k];
+      b.leafValue[k] = value[grown.leafNode[k]];
+    }
+    helper.addLeaves(nLeaves, nRows);
+  } else {
+    for (let k = 0; k < nLeaves; k++) {
+      const v = value[grown.leafNode[k]];
+      for (let q = grown.leafStart[k]; q < grown.leafEnd[k]; q++) raw[grown.rows[q]] += v;
+    }
   }
   if (inSample) {
     const p = X.cols;

@@ -10,6 +10,7 @@
  */
 import type { Matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
+import { sortFloat64InPlace } from '../../core/sort.js';
 import type { FeatureInfo } from '../regressor.js';
 
 /** Binning is learned on at most this many rows (as sklearn); quantiles barely move beyond it. */
@@ -70,7 +71,10 @@ export function fitBinMapper(
   const codeToBin: Int32Array[] = [];
   const minValue = new Float64Array(p);
   const maxValue = new Float64Array(p);
-  const buf = new Float64Array(m);
+  const numeric = Int32Array.from({ length: p }, (_, j) => j).filter(
+    (j) => features?.[j]?.kind !== 'categorical',
+  );
+  const cols = new SampledColumns(data, p, m, sample, numeric);
   for (let j = 0; j < p; j++) {
     const info = features?.[j];
     if (info && info.kind === 'categorical') {
@@ -85,13 +89,11 @@ export function fitBinMapper(
       continue;
     }
     codeToBin.push(new Int32Array(0));
-    let k = 0;
-    for (let s = 0; s < m; s++) {
-      const v = data[(sample ? sample[s] : s) * p + j];
-      if (!Number.isNaN(v)) buf[k++] = v;
-    }
-    const vals = buf.subarray(0, k).sort();
-    const thr = numericThresholds(vals, maxBins);
+    // The radix sort: the native sort's order (NaN last: `k` counts the others), ~3× faster.
+    const vals = sortFloat64InPlace(cols.take(j));
+    let k = vals.length;
+    while (k > 0 && Number.isNaN(vals[k - 1])) k--;
+    const thr = numericThresholds(vals.subarray(0, k), maxBins);
     thresholds.push(thr);
     nBins[j] = k === 0 ? 0 : thr.length + 1;
     minValue[j] = k ? vals[0] : 0;
@@ -100,6 +102,46 @@ export function fitBinMapper(
   const offsets = new Int32Array(p + 1);
   for (let j = 0; j < p; j++) offsets[j + 1] = offsets[j] + nBins[j] + 1;
   return { nFeatures: p, nBins, isCategorical, thresholds, codeToBin, offsets, minValue, maxValue };
+}
+
+/** Numeric columns gathered per pass over the rows (a pass per column re-read all of X each time). */
+const GATHER_GROUP = 8;
+
+/**
+ * The sampled rows of the numeric columns, gathered GATHER_GROUP columns per pass over the
+ * row-major matrix: one sampled row's values share cache lines, so a pass per column read the
+ * whole matrix from memory 20 times at 1M × 20 (~0.3 s).
+ */
+class SampledColumns {
+  private readonly group = new Map<number, Float64Array>();
+
+  constructor(
+    private readonly data: Float64Array,
+    private readonly p: number,
+    private readonly m: number,
+    private readonly sample: Uint32Array | null,
+    private readonly numeric: Int32Array,
+  ) {}
+
+  /** Column j's sampled values (a fresh buffer the caller may sort in place). */
+  take(j: number): Float64Array {
+    if (!this.group.has(j)) this.gatherGroupOf(j);
+    const out = this.group.get(j) as Float64Array;
+    this.group.delete(j);
+    return out;
+  }
+
+  private gatherGroupOf(j: number): void {
+    const { data, p, m, sample, numeric } = this;
+    const at = numeric.indexOf(j);
+    const js = numeric.subarray(at, Math.min(numeric.length, at + GATHER_GROUP));
+    const bufs = Array.from(js, () => new Float64Array(m));
+    for (let s = 0; s < m; s++) {
+      const base = (sample ? sample[s] : s) * p;
+      for (let c = 0; c < js.length; c++) bufs[c][s] = data[base + js[c]];
+    }
+    for (let c = 0; c < js.length; c++) this.group.set(js[c], bufs[c]);
+  }
 }
 
 function maxCode(data: Float64Array, n: number, p: number, j: number): number {

@@ -602,6 +602,9 @@ export class TreeGrower {
     const n = this.data.nRows;
     const bins = this.data.bins.subarray(split.feature * n, split.feature * n + n);
     const tmp = this.tmp;
+    // A large node: both threads partition half of its rows, then the halves are joined.
+    if (g.canShare && this.helper?.splits(end - start))
+      return this.helper.partition(start, end, split.feature);
     if (g.kernel) return g.kernel.partition(rows, start, end, bins, lut, tmp);
     let nl = start;
     let nr = 0;

@@ -38,6 +38,16 @@ interface Exports {
   hist_subtract(out: number, parent: number, child: number, offsets: number, feats: number, nf: number): void;
   gather(out: number, src: number, rows: number, start: number, end: number): void;
   partition(rows: number, start: number, end: number, col: number, lut: number, tmp: number): number;
+  partition_part(rows: number, start: number, end: number, col: number, lut: number, tmp: number): number;
+  add_leaves(
+    raw: number,
+    rows: number,
+    span: number,
+    value: number,
+    nLeaves: number,
+    from: number,
+    to: number,
+  ): void;
   __heap_base: WebAssembly.Global;
 }
 
@@ -173,5 +183,30 @@ export class HistogramKernel {
     tmp: Uint32Array,
   ): number {
     return this.k.partition(rows.byteOffset, start, end, col.byteOffset, lut.byteOffset, tmp.byteOffset);
+  }
+
+  /** row-jobs.ts `partitionPart`: left rows in place, right rows to tmp[start..]; returns the left count. */
+  partitionPart(
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    col: Uint8Array,
+    lut: Uint8Array,
+    tmp: Uint32Array,
+  ): number {
+    return this.k.partition_part(rows.byteOffset, start, end, col.byteOffset, lut.byteOffset, tmp.byteOffset);
+  }
+
+  /** row-jobs.ts `addLeafValues`: the leaves' values added to raw at positions [from, to). */
+  addLeaves(
+    raw: Float64Array,
+    rows: Uint32Array,
+    span: Int32Array,
+    value: Float64Array,
+    nLeaves: number,
+    from: number,
+    to: number,
+  ): void {
+    this.k.add_leaves(raw.byteOffset, rows.byteOffset, span.byteOffset, value.byteOffset, nLeaves, from, to);
   }
 }

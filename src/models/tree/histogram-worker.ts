@@ -1,7 +1,7 @@
 /**
  * Worker side of parallel-histogram.ts: waits for a posted job, builds its share of the features
- * into the shared histogram with the same functions as the main thread (the WebAssembly kernel
- * when the main thread has it), signals done.
+ * into the shared histogram (or runs its part of a row job, row-jobs.ts) with the same functions as
+ * the main thread (the WebAssembly kernel when the main thread has it), signals done.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BinnedData } from './binning.js';
@@ -9,6 +9,7 @@ import { buildHistogram, buildRootHistogram } from './histogram.js';
 import { type BufferLayout, viewBuffers } from './histogram-buffers.js';
 import { HistogramKernel } from './histogram-kernel.js';
 import { C } from './parallel-histogram.js';
+import { runRowJob } from './row-jobs.js';
 
 const { layout, nRows, nFeatures, memory, sab } = workerData as {
   layout: BufferLayout;
@@ -46,6 +47,10 @@ for (;;) {
 
 function job(): void {
   const kind = ctrl[C.kind];
+  if (kind > 3) {
+    ctrl[C.result] = runRowJob(buf, kernel, nRows, kind, ctrl[C.start], ctrl[C.end], ctrl[C.arg]);
+    return;
+  }
   const off = ctrl[C.histOffset];
   const hist = buf.arena.subarray(off, off + slotSize);
   const from = ctrl[C.featFrom];

@@ -4,6 +4,9 @@
  * node's features, one worker the second half, into the same shared histogram. Every feature is
  * built by the same code whichever thread runs it, so trees are identical with and without it.
  *
+ * The same thread also takes half of the row jobs of row-jobs.ts: the partition of a large node's
+ * rows, and the update of the training predictions from a tree's leaves.
+ *
  * Shared memory (histogram-buffers.ts): bins, gradients/hessians, the row index, the gathered
  * (ordered) gradients and an arena of histogram slots in one block — a shared WebAssembly memory
  * when the kernel of wasm/histogram.c builds the histograms on both threads; one Int32Array carries
@@ -24,12 +27,14 @@ import {
   viewBuffers,
 } from './histogram-buffers.js';
 import { HistogramKernel, histogramKernelBase } from './histogram-kernel.js';
+import { joinParts, LEAVES_JOB, PARTITION_JOB, runRowJob } from './row-jobs.js';
 
 /** Control block layout (Int32 slots). */
 export const C = {
   posted: 0,
   done: 1,
-  kind: 2, // 1 = root (all rows, natural order), 2 = node rows[start..end), 3 = exit
+  // 1 = root (all rows, natural order), 2 = node rows[start..end), 3 = exit, 4 / 5 = row jobs
+  kind: 2,
   start: 3,
   end: 4,
   histOffset: 5, // element offset of the target histogram in the arena
@@ -38,6 +43,8 @@ export const C = {
   hasHess: 8,
   failed: 9, // set by the worker when a job threw
   claimed: 10, // seq of the last job claimed (by the worker or, if it was late, the main thread)
+  arg: 11, // row jobs: the partition's feature, or the tree's leaf count
+  result: 12, // row jobs: the worker's answer (left rows of its partition part)
   size: CTRL_SLOTS,
 } as const;
 
@@ -50,6 +57,12 @@ export const PARALLEL_MIN_CELLS = 2_000_000;
  * (703 × 8 = 5.6k cells: 0.064 → 0.046 CPU s per fit; bench/gbdt.md).
  */
 export const KERNEL_MIN_CELLS = 2_000;
+
+/**
+ * Split a row job between the threads from this many rows. A hand-off costs a wake-up of the
+ * helper (~20–50 µs on an idle core); partitioning 64k rows takes ~0.3 ms.
+ */
+export const ROW_JOB_MIN_ROWS = 65_536;
 
 /** How many threads a fit may use for histograms (1 = none) given its size. */
 export function histogramThreads(nRows: number, nFeatures: number, threads?: number): number {
@@ -77,6 +90,8 @@ export class HistogramHelper {
   private closed = false;
   /** Take over jobs the worker has not started (tests turn it off to exercise the worker). */
   steal = true;
+  /** Row jobs of at least this many rows are split with the worker (tests lower it). */
+  minRowJob = ROW_JOB_MIN_ROWS;
 
   private constructor(
     buf: SharedBuffers,
@@ -175,9 +190,50 @@ export class HistogramHelper {
     c[C.featTo] = to;
     c[C.hasHess] = hasHess ? 1 : 0;
     this.buf.ctrlF[0] = hConst;
+    this.publish();
+  }
+
+  private publish(): void {
+    const c = this.buf.ctrl;
     this.seq++;
     Atomics.store(c, C.posted, this.seq);
     Atomics.notify(c, C.posted);
+  }
+
+  /** Whether a row job over `rows` rows is worth splitting with the worker. */
+  splits(rows: number): boolean {
+    return this.worker !== null && rows >= this.minRowJob;
+  }
+
+  /**
+   * The stable partition of rows[start..end) by `buf.lut` over feature `feature`'s bins, the two
+   * halves of the range partitioned by the two threads and then joined; returns the boundary.
+   */
+  partition(start: number, end: number, feature: number): number {
+    const mid = start + ((end - start) >>> 1);
+    const [nl0, nl1] = this.splitJob(PARTITION_JOB, start, mid, end, feature);
+    return joinParts(this.buf.rows, this.buf.tmp, start, mid, end, nl0, nl1);
+  }
+
+  /** Add the `nLeaves` leaves in `buf.leafSpan` / `buf.leafValue` to `buf.raw` (positions [0, nRows)). */
+  addLeaves(nLeaves: number, nRows: number): void {
+    this.splitJob(LEAVES_JOB, 0, nRows >>> 1, nRows, nLeaves);
+  }
+
+  /** Row job `kind` on [start, mid) here and [mid, end) on the worker (or here when it is late). */
+  private splitJob(kind: number, start: number, mid: number, end: number, arg: number): [number, number] {
+    const c = this.buf.ctrl;
+    c[C.kind] = kind;
+    c[C.start] = mid;
+    c[C.end] = end;
+    c[C.arg] = arg;
+    this.publish();
+    const n = this.buf.rows.length;
+    const mine = runRowJob(this.buf, this.kernel, n, kind, start, mid, arg);
+    const theirs = this.claimOrWait()
+      ? runRowJob(this.buf, this.kernel, n, kind, mid, end, arg)
+      : c[C.result];
+    return [mine, theirs];
   }
 
   /**
