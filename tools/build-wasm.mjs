@@ -47,6 +47,7 @@ const KERNELS = [
     constant: 'HISTOGRAM_WASM',
     exports: [
       'hist_node',
+      'hist_node_direct',
       'hist_root',
       'hist_subtract',
       'gather',

@@ -142,6 +142,74 @@ void hist_node(double* hist, const u8* bins, u32 n, const i32* offsets, const i3
   }
 }
 
+/* quad_const reading each row's gradient from `grad` (not yet gathered): the same additions. */
+static void quad_const_direct(double* hist, const u8* bins, u32 n, const i32* offsets,
+                              const i32* f, const u32* rows, const double* grad, u32 cnt) {
+  const u8* c1 = bins + (u32)f[0] * n;
+  const u8* c2 = bins + (u32)f[1] * n;
+  const u8* c3 = bins + (u32)f[2] * n;
+  const u8* c4 = bins + (u32)f[3] * n;
+  double* h1 = hist + 3 * offsets[f[0]];
+  double* h2 = hist + 3 * offsets[f[1]];
+  double* h3 = hist + 3 * offsets[f[2]];
+  double* h4 = hist + 3 * offsets[f[3]];
+  for (u32 k = 0; k < cnt; k++) {
+    u32 r = rows[k];
+    double g = grad[r];
+    double* b1 = h1 + 3 * c1[r];
+    double* b2 = h2 + 3 * c2[r];
+    double* b3 = h3 + 3 * c3[r];
+    double* b4 = h4 + 3 * c4[r];
+    b1[0] += g;
+    b1[2] += 1.0;
+    b2[0] += g;
+    b2[2] += 1.0;
+    b3[0] += g;
+    b3[2] += 1.0;
+    b4[0] += g;
+    b4[2] += 1.0;
+  }
+}
+
+/* hist_node for a thread that starts before the node's gradients are gathered (the other thread
+   gathers them meanwhile): each row's gradient and hessian are read through `rows` from the
+   ungathered `grad` / `hess`. The same values are added in the same order, so the same bits. */
+void hist_node_direct(double* hist, const u8* bins, u32 n, const i32* offsets, const i32* feats,
+                      u32 nf, const u32* rows, u32 start, u32 end, const double* grad,
+                      const double* hess, double hconst, double* scratch) {
+  u32 cnt = end - start;
+  if (start == 0 && cnt == n && is_identity(rows, n)) {
+    /* All rows in order: the gathered arrays would equal grad / hess. */
+    hist_node(hist, bins, n, offsets, feats, nf, rows, start, end, grad, hess, hconst, scratch);
+    return;
+  }
+  for (u32 f = 0; f < nf; f++) zero(hist, 3 * offsets[feats[f]], 3 * offsets[feats[f] + 1]);
+  const u32* node_rows = rows + start;
+  u32 f = 0;
+  if (!hess)
+    for (; f + 3 < nf; f += 4)
+      quad_const_direct(hist, bins, n, offsets, feats + f, node_rows, grad, cnt);
+  for (; f < nf; f++) {
+    i32 j = feats[f];
+    double* h = hist + 3 * offsets[j];
+    const u8* col = bins + (u32)j * n;
+    for (u32 k = 0; k < cnt; k++) {
+      u32 r = node_rows[k];
+      double* b = h + 3 * col[r];
+      b[0] += grad[r];
+      if (hess) b[1] += hess[r];
+      b[2] += 1.0;
+    }
+  }
+  if (!hess) {
+    for (u32 q = 0; q < nf; q++) {
+      i32 j = feats[q];
+      u32 hi = 3 * offsets[j + 1];
+      for (u32 b = 3 * offsets[j]; b < hi; b += 3) hist[b + 1] = hist[b + 2] * hconst;
+    }
+  }
+}
+
 /* histogram.ts buildRootHistogram: all rows in natural order, counts from `counts`. */
 void hist_root(double* hist, const u8* bins, u32 n, const i32* offsets, const i32* feats, u32 nf,
                const double* g, const double* h, double hconst, const double* counts,

@@ -350,11 +350,15 @@ export class TreeGrower {
     const threaded = g.canShare && helper?.threaded === true && (e - s) * nf >= MIN_SHARED_CELLS;
     const off = threaded ? (helper as HistogramHelper).offsetOf(hist) : -1;
     const mine = off >= 0 ? half : nf;
+    // With the kernel the worker reads the gradients through the rows: it starts before the
+    // gather (which only this thread's half needs) instead of waiting for it.
+    const direct = !root && g.kernel !== null;
+    if (off >= 0 && direct) helper?.post(2, off, s, e, half, nf, hess !== null, hConst, true);
     if (!root) {
       this.gather(g, this.og, grad, s, e);
       if (hess) this.gather(g, this.oh, hess, s, e);
     }
-    if (off >= 0) helper?.post(root ? 1 : 2, off, s, e, half, nf, hess !== null, hConst);
+    if (off >= 0 && !direct) helper?.post(root ? 1 : 2, off, s, e, half, nf, hess !== null, hConst);
     this.buildPart(g, node, hist, 0, mine);
     // The helper may not have been scheduled yet (busy machine): then do its half here.
     if (off >= 0 && helper?.claimOrWait()) this.buildPart(g, node, hist, half, nf);

@@ -22,6 +22,21 @@ interface Exports {
     hConst: number,
     scratch: number,
   ): void;
+  hist_node_direct(
+    hist: number,
+    bins: number,
+    n: number,
+    offsets: number,
+    feats: number,
+    nf: number,
+    rows: number,
+    start: number,
+    end: number,
+    grad: number,
+    hess: number,
+    hConst: number,
+    scratch: number,
+  ): void;
   hist_root(
     hist: number,
     bins: number,
@@ -115,6 +130,42 @@ export class HistogramKernel {
       end,
       og.byteOffset,
       oh ? oh.byteOffset : 0,
+      hConst,
+      scratch.byteOffset,
+    );
+  }
+
+  /**
+   * `node` for a thread that starts before the node's gradients are gathered: reads them through
+   * `rows` from `grad` / `hess` (null = constant hessian). Same bits as `node`.
+   */
+  nodeDirect(
+    hist: Float64Array,
+    bins: Uint8Array,
+    n: number,
+    offsets: Int32Array,
+    feats: Int32Array,
+    nf: number,
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+    hConst: number,
+    scratch: Float64Array,
+  ): void {
+    this.k.hist_node_direct(
+      hist.byteOffset,
+      bins.byteOffset,
+      n,
+      offsets.byteOffset,
+      feats.byteOffset,
+      nf,
+      rows.byteOffset,
+      start,
+      end,
+      grad.byteOffset,
+      hess ? hess.byteOffset : 0,
       hConst,
       scratch.byteOffset,
     );

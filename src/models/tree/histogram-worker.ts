@@ -75,6 +75,22 @@ function job(): void {
       buf.counts,
       buf.scratch1,
     );
+  else if (kernel && ctrl[C.direct] === 1)
+    kernel.nodeDirect(
+      hist,
+      buf.bins,
+      nRows,
+      offsets,
+      feats,
+      to - from,
+      buf.rows,
+      s,
+      e,
+      buf.grad,
+      hasHess ? buf.hess : null,
+      hConst,
+      buf.scratch1,
+    );
   else if (kernel)
     kernel.node(
       hist,

@@ -45,6 +45,7 @@ export const C = {
   claimed: 10, // seq of the last job claimed (by the worker or, if it was late, the main thread)
   arg: 11, // row jobs: the partition's feature, or the tree's leaf count
   result: 12, // row jobs: the worker's answer (left rows of its partition part)
+  direct: 13, // node jobs: 1 = read gradients through the rows (posted before the gather)
   size: CTRL_SLOTS,
 } as const;
 
@@ -170,7 +171,11 @@ export class HistogramHelper {
     return hist.buffer === arena.buffer && at >= 0 && at < arena.length ? at : -1;
   }
 
-  /** Post a job for features feats[from..to) (feature list already in buf.feats). */
+  /**
+   * Post a job for features feats[from..to) (feature list already in buf.feats). `direct` (kernel
+   * only): the worker reads gradients through the rows, so the job may be posted before the main
+   * thread gathers them into og / oh.
+   */
   post(
     kind: 1 | 2,
     histOffset: number,
@@ -180,8 +185,10 @@ export class HistogramHelper {
     to: number,
     hasHess: boolean,
     hConst: number,
+    direct = false,
   ) {
     const c = this.buf.ctrl;
+    c[C.direct] = direct ? 1 : 0;
     c[C.kind] = kind;
     c[C.start] = start;
     c[C.end] = end;
