@@ -44,7 +44,7 @@ export const LEAF_CAP = 256;
 /** Doubles of kernel scratch per thread: two partial histograms of one feature (histogram.ts). */
 const SCRATCH = 2 * 3 * 257;
 /** Control block Int32 slots (parallel-histogram.ts `C`). */
-export const CTRL_SLOTS = 16;
+export const CTRL_SLOTS = 20;
 
 type Kind = 'u8' | 'i32' | 'u32' | 'f64';
 const BYTES: Record<Kind, number> = { u8: 1, i32: 4, u32: 4, f64: 8 };

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { BinnedData } from './binning.js';
 import { buildHistogram, buildRootHistogram } from './histogram.js';
 import { type BufferLayout, viewBuffers } from './histogram-buffers.js';
+import { CHUNK, finishChunk, takeChunk } from './histogram-chunks.js';
 import { HistogramKernel } from './histogram-kernel.js';
 import { C } from './parallel-histogram.js';
 import { runRowJob } from './row-jobs.js';
@@ -33,11 +34,16 @@ for (;;) {
   const seq = Atomics.load(ctrl, C.posted);
   if (seq === seen) continue;
   seen = seq;
-  if (ctrl[C.kind] === 3) break;
-  // The main thread takes the job itself when we come too late.
+  const kind = ctrl[C.kind];
+  if (kind === 3) break;
+  if (kind === 1 || kind === 2) {
+    chunks(seq);
+    continue;
+  }
+  // The main thread takes a row job itself when we come too late.
   if (Atomics.compareExchange(ctrl, C.claimed, seq - 1, seq) !== seq - 1) continue;
   try {
-    job();
+    ctrl[C.result] = runRowJob(buf, kernel, nRows, kind, ctrl[C.start], ctrl[C.end], ctrl[C.arg]);
   } catch {
     ctrl[C.failed] = 1;
   }
@@ -45,16 +51,26 @@ for (;;) {
   Atomics.notify(ctrl, C.done);
 }
 
-function job(): void {
-  const kind = ctrl[C.kind];
-  if (kind > 3) {
-    ctrl[C.result] = runRowJob(buf, kernel, nRows, kind, ctrl[C.start], ctrl[C.end], ctrl[C.arg]);
-    return;
+/** Take chunks of histogram job `seq` until none is left (histogram-chunks.ts). */
+function chunks(seq: number): void {
+  const count = ctrl[CHUNK.count];
+  const width = ctrl[CHUNK.width];
+  const nf = ctrl[C.featTo];
+  for (let i = takeChunk(ctrl, seq, count); i >= 0; i = takeChunk(ctrl, seq, count)) {
+    try {
+      build(i * width, Math.min(nf, (i + 1) * width));
+    } catch {
+      ctrl[C.failed] = 1;
+    }
+    finishChunk(ctrl, count);
   }
+}
+
+/** Features feats[from..to) of the posted histogram job. */
+function build(from: number, to: number): void {
+  const kind = ctrl[C.kind];
   const off = ctrl[C.histOffset];
   const hist = buf.arena.subarray(off, off + slotSize);
-  const from = ctrl[C.featFrom];
-  const to = ctrl[C.featTo];
   const feats = buf.feats.subarray(from, to);
   const hasHess = ctrl[C.hasHess] === 1;
   const hConst = buf.ctrlF[0];

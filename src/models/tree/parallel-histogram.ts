@@ -26,6 +26,7 @@ import {
   sharedMemory,
   viewBuffers,
 } from './histogram-buffers.js';
+import { awaitChunks, CHUNK, finishChunk, openChunks, takeChunk } from './histogram-chunks.js';
 import { HistogramKernel, histogramKernelBase } from './histogram-kernel.js';
 import { joinParts, LEAVES_JOB, PARTITION_JOB, runRowJob } from './row-jobs.js';
 
@@ -38,8 +39,7 @@ export const C = {
   start: 3,
   end: 4,
   histOffset: 5, // element offset of the target histogram in the arena
-  featFrom: 6,
-  featTo: 7,
+  featTo: 7, // features in the histogram job
   hasHess: 8,
   failed: 9, // set by the worker when a job threw
   claimed: 10, // seq of the last job claimed (by the worker or, if it was late, the main thread)
@@ -172,32 +172,55 @@ export class HistogramHelper {
   }
 
   /**
-   * Post a job for features feats[from..to) (feature list already in buf.feats). `direct` (kernel
-   * only): the worker reads gradients through the rows, so the job may be posted before the main
-   * thread gathers them into og / oh.
+   * Post a histogram job over feats[0..nf) (feature list already in buf.feats) in chunks of
+   * `width` features that both threads take (histogram-chunks.ts); the main thread then runs its
+   * share with `runChunks`. `direct` (kernel only): the worker reads gradients through the rows,
+   * so the job may be posted before the main thread gathers them into og / oh.
    */
-  post(
+  postChunks(
     kind: 1 | 2,
     histOffset: number,
     start: number,
     end: number,
-    from: number,
-    to: number,
+    nf: number,
+    width: number,
     hasHess: boolean,
     hConst: number,
     direct = false,
-  ) {
+  ): void {
     const c = this.buf.ctrl;
-    c[C.direct] = direct ? 1 : 0;
     c[C.kind] = kind;
     c[C.start] = start;
     c[C.end] = end;
     c[C.histOffset] = histOffset;
-    c[C.featFrom] = from;
-    c[C.featTo] = to;
+    c[C.featTo] = nf;
     c[C.hasHess] = hasHess ? 1 : 0;
+    c[C.direct] = direct ? 1 : 0;
     this.buf.ctrlF[0] = hConst;
+    openChunks(c, this.seq + 1, width, Math.ceil(nf / width));
+    // Nothing to claim in a chunked job: the next row job's claim starts from its number.
+    c[C.claimed] = this.seq + 1;
     this.publish();
+  }
+
+  /**
+   * The main thread's share of the posted histogram job: `build(from, to)` for each chunk it takes
+   * (none when `steal` is off: the worker builds them all), then wait for the worker's.
+   */
+  runChunks(build: (from: number, to: number) => void): void {
+    const c = this.buf.ctrl;
+    const width = c[CHUNK.width];
+    const count = c[CHUNK.count];
+    const nf = c[C.featTo];
+    if (this.steal) {
+      for (let i = takeChunk(c, this.seq, count); i >= 0; i = takeChunk(c, this.seq, count)) {
+        build(i * width, Math.min(nf, (i + 1) * width));
+        finishChunk(c, count);
+      }
+    }
+    awaitChunks(c, this.seq, count);
+    if (c[C.failed])
+      throw new ModelError('histogram_thread', 'the histogram helper thread failed; refit with threads: 1');
   }
 
   private publish(): void {
@@ -248,7 +271,7 @@ export class HistogramHelper {
    * may be descheduled on a busy machine — waiting for it would stall the fit) and return true
    * (the caller builds that half itself); otherwise wait for the worker to finish and return false.
    */
-  claimOrWait(): boolean {
+  private claimOrWait(): boolean {
     const c = this.buf.ctrl;
     if (this.steal && Atomics.compareExchange(c, C.claimed, this.seq - 1, this.seq) === this.seq - 1)
       return true;
