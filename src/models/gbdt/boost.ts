@@ -14,7 +14,12 @@ import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tre
 import { FittedTrees } from '../tree/fitted-trees.js';
 import { type GrowerOptions, type GrownTree, TreeGrower } from '../tree/grower.js';
 import { LEAF_CAP } from '../tree/histogram-buffers.js';
-import { HistogramHelper, histogramKernel, histogramThreads } from '../tree/parallel-histogram.js';
+import {
+  bootHelperThread,
+  HistogramHelper,
+  histogramKernel,
+  histogramThreads,
+} from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
 import { WasmResidentRows } from '../tree/wasm-resident-rows.js';
 import { type Loss, makeLoss, quantileInPlace } from './losses.js';
@@ -38,23 +43,32 @@ export async function fitGbdt(
   const p = X.cols;
   const rng = new Rng(ctx.seed);
   const notes: string[] = [];
-  const mapper = fitBinMapper(X, ctx.features, { maxBins: params.max_bins, seed: ctx.seed });
-  const binned = binMatrix(mapper, X);
-  // Large data: the WebAssembly histogram kernel, and a second thread that builds half of each big
-  // histogram (same trees either way).
+  // Large data: the WebAssembly histogram kernel, and a second thread that takes part of each big
+  // histogram and row job (same trees either way). The thread boots while this one bins.
   const thread = histogramThreads(n, p, ctx.threads) > 1;
-  const helper =
-    thread || histogramKernel(n, p)
-      ? await HistogramHelper.start(
-          binned,
-          mapper.offsets,
-          3 * mapper.offsets[p],
-          // Frontier histograms + the one being built; beyond the cap a node builds in TypeScript
-          // on one thread.
-          Math.min(params.max_leaves + 4, 64),
-          { thread },
-        ).catch(() => null)
-      : null;
+  const booted = thread ? bootHelperThread() : null;
+  let helper: HistogramHelper | null = null;
+  let mapper: BinMapper;
+  let binned: BinnedData;
+  try {
+    mapper = fitBinMapper(X, ctx.features, { maxBins: params.max_bins, seed: ctx.seed });
+    binned = binMatrix(mapper, X);
+    helper =
+      thread || histogramKernel(n, p)
+        ? await HistogramHelper.start(
+            binned,
+            mapper.offsets,
+            3 * mapper.offsets[p],
+            // Frontier histograms + the one being built; beyond the cap a node builds in TypeScript
+            // on one thread.
+            Math.min(params.max_leaves + 4, 64),
+            { thread, booted },
+          ).catch(() => null)
+        : null;
+  } catch (err) {
+    void booted?.terminate();
+    throw err;
+  }
   try {
     return await boost(kind, params, X, y, ctx, mapper, binned, helper, notes, rng);
   } finally {

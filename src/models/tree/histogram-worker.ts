@@ -3,7 +3,7 @@
  * into the shared histogram (or runs its part of a row job, row-jobs.ts) with the same functions as
  * the main thread (the WebAssembly kernel when the main thread has it), signals done.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { BinnedData } from './binning.js';
 import { buildHistogram, buildRootHistogram } from './histogram.js';
 import { type BufferLayout, viewBuffers } from './histogram-buffers.js';
@@ -12,14 +12,18 @@ import { HistogramKernel } from './histogram-kernel.js';
 import { C } from './parallel-histogram.js';
 import { runRowJob } from './row-jobs.js';
 
-const { layout, nRows, nFeatures, memory, sab } = workerData as {
+/** The shared block, posted once the main thread has binned the data (the worker boots meanwhile). */
+interface Init {
   layout: BufferLayout;
   nRows: number;
   nFeatures: number;
   /** The kernel's shared memory, or (TypeScript path) a plain shared buffer. */
   memory: WebAssembly.Memory | null;
   sab: SharedArrayBuffer | null;
-};
+}
+const { layout, nRows, nFeatures, memory, sab } = await new Promise<Init>((resolve) =>
+  parentPort?.once('message', resolve),
+);
 const buf = viewBuffers(memory ? memory.buffer : (sab as SharedArrayBuffer), layout);
 const kernel = memory ? HistogramKernel.create(memory) : null;
 const offsets = buf.offsets;

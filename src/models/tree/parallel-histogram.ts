@@ -77,6 +77,19 @@ export function histogramKernel(nRows: number, nFeatures: number): boolean {
 }
 
 /**
+ * Start the helper thread early: it loads its modules (tens to hundreds of ms) while the caller
+ * bins the data, then gets its shared memory from `HistogramHelper.start(..., { booted })`. The
+ * caller terminates it if it never gets there.
+ */
+export function bootHelperThread(): Worker {
+  const [url, opts] = workerScript(import.meta.url, 'histogram-worker');
+  const worker = new Worker(url, opts);
+  // Until start() hands it work, a booting worker must not keep the process alive.
+  worker.unref();
+  return worker;
+}
+
+/**
  * The grower's arrays in shared memory (histogram-buffers.ts), with the WebAssembly kernel on them
  * and/or a worker thread that builds half of each large histogram.
  */
@@ -118,7 +131,11 @@ export class HistogramHelper {
     offsets: Int32Array,
     slotSize: number,
     slots: number,
-    { thread = true, kernel = histogramKernel(data.nRows, data.nFeatures) } = {},
+    {
+      thread = true,
+      kernel = histogramKernel(data.nRows, data.nFeatures),
+      booted = null as Worker | null,
+    } = {},
   ): Promise<HistogramHelper> {
     const n = data.nRows;
     const p = data.nFeatures;
@@ -130,16 +147,27 @@ export class HistogramHelper {
     buf.bins.set(data.bins);
     buf.offsets.set(offsets);
     const k = memory ? HistogramKernel.create(memory) : null;
-    if (!thread) return new HistogramHelper(buf, slotSize, slots, k, null);
-    const [url, opts] = workerScript(import.meta.url, 'histogram-worker');
-    const worker = new Worker(url, {
-      ...opts,
-      workerData: { layout, nRows: n, nFeatures: p, memory: k ? memory : null, sab: k ? null : sab },
-    });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-    });
+    if (!thread) {
+      void booted?.terminate();
+      return new HistogramHelper(buf, slotSize, slots, k, null);
+    }
+    const worker = booted ?? bootHelperThread();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+        worker.postMessage({
+          layout,
+          nRows: n,
+          nFeatures: p,
+          memory: k ? memory : null,
+          sab: k ? null : sab,
+        });
+      });
+    } catch (err) {
+      void worker.terminate();
+      throw err;
+    }
     worker.unref();
     return new HistogramHelper(buf, slotSize, slots, k, worker);
   }
