@@ -103,6 +103,11 @@ async function boost(
   const inSample = nSub < n ? new Uint8Array(n) : null;
   const nCols = params.colsample < 1 ? Math.max(1, Math.round(params.colsample * p)) : p;
   const watch = validationWatch(kind, params, ctx, p, loss, baseline);
+  // Squared loss on all rows with the helper thread: the threads refresh the gradients where they
+  // update the predictions (row-jobs.ts), so the next iteration skips the gradient pass.
+  const yShared = helper?.threaded && loss.residualGradient && !inSample ? helper.buf.y : null;
+  yShared?.set(y);
+  let fresh = false;
 
   const trees: TreeArrays[] = [];
   let lastYield = performance.now();
@@ -111,13 +116,13 @@ async function boost(
       notes.push(`stopped at iteration ${it} of ${params.max_iter}: time budget ran out (kept ${it} trees)`);
       break;
     }
-    loss.gradients(y, raw, g, h);
+    if (!fresh) loss.gradients(y, raw, g, h);
     sampleRows(rows, n, nSub, inSample, rng);
     const feats = nCols < p ? sampleColumns(p, nCols, rng) : undefined;
     const grown = grower.grow(g, loss.constantHessian ? null : h, 1, rows, nSub, opts, feats);
     const tree = grown.tree;
     if (loss.leafQuantile !== null) refitLeaves(grown, y, raw, loss.leafQuantile);
-    addShrunkTree(grown, params.learning_rate, raw, inSample, X, helper);
+    fresh = addShrunkTree(grown, params.learning_rate, raw, inSample, X, helper, yShared);
     trees.push(tree);
     const stop = watch
       ? watch.add(tree, it)
@@ -157,7 +162,9 @@ function growerOptions(params: Readonly<GbdtParams>): GrowerOptions {
 /**
  * Shrink a grown tree's leaves by the learning rate and add it to the training predictions: from
  * the leaf partition, and through the tree for rows outside the subsample. `helper`: the helper
- * thread that shares `raw` and the rows (all rows in the tree), or null.
+ * thread that shares `raw` and the rows (all rows in the tree), or null; `y`: the targets in its
+ * memory when the squared loss's gradients are to be refreshed on the way. Returns whether they
+ * were (else the caller computes them).
  */
 function addShrunkTree(
   grown: GrownTree,
@@ -166,7 +173,8 @@ function addShrunkTree(
   inSample: Uint8Array | null,
   X: Matrix,
   helper: HistogramHelper | null,
-): void {
+  y: Float64Array | null,
+): boolean {
   const value = grown.tree.value;
   for (let i = 0; i < value.length; i++) value[i] *= learningRate;
   const nLeaves = grown.leafNode.length;
@@ -181,17 +189,18 @@ function addShrunkTree(
       b.leafSpan[2 * k + 1] = grown.leafEnd[k];
       b.leafValue[k] = value[grown.leafNode[k]];
     }
-    helper.addLeaves(nLeaves, nRows);
-  } else {
-    for (let k = 0; k < nLeaves; k++) {
-      const v = value[grown.leafNode[k]];
-      for (let q = grown.leafStart[k]; q < grown.leafEnd[k]; q++) raw[grown.rows[q]] += v;
-    }
+    helper.addLeaves(nLeaves, nRows, y !== null);
+    return y !== null;
+  }
+  for (let k = 0; k < nLeaves; k++) {
+    const v = value[grown.leafNode[k]];
+    for (let q = grown.leafStart[k]; q < grown.leafEnd[k]; q++) raw[grown.rows[q]] += v;
   }
   if (inSample) {
     const p = X.cols;
     for (let i = 0; i < X.rows; i++) if (!inSample[i]) raw[i] += value[leafOf(grown.tree, X.data, i * p)];
   }
+  return false;
 }
 
 /**

@@ -36,6 +36,8 @@ export interface SharedBuffers {
   /** Leaf k of the tree being added: positions leafSpan[2k] .. leafSpan[2k + 1], value leafValue[k]. */
   leafSpan: Int32Array;
   leafValue: Float64Array;
+  /** gbdt's targets, for the squared loss's gradients refreshed with the predictions. */
+  y: Float64Array;
 }
 
 /** Leaves a tree may have for its prediction update to be shared by the threads (gbdt: ≤ 31 by default). */
@@ -84,6 +86,7 @@ export function planBuffers(
   place('grad', n, 'f64');
   place('hess', n, 'f64');
   place('raw', n, 'f64');
+  place('y', n, 'f64');
   place('og', n, 'f64');
   place('oh', n, 'f64');
   place('rows', n, 'u32');

@@ -62,6 +62,8 @@ interface Exports {
     nLeaves: number,
     from: number,
     to: number,
+    grad: number,
+    y: number,
   ): void;
   __heap_base: WebAssembly.Global;
 }
@@ -257,7 +259,20 @@ export class HistogramKernel {
     nLeaves: number,
     from: number,
     to: number,
+    grad: Float64Array,
+    y: Float64Array | null,
   ): void {
-    this.k.add_leaves(raw.byteOffset, rows.byteOffset, span.byteOffset, value.byteOffset, nLeaves, from, to);
+    const k = this.k;
+    k.add_leaves(
+      raw.byteOffset,
+      rows.byteOffset,
+      span.byteOffset,
+      value.byteOffset,
+      nLeaves,
+      from,
+      to,
+      grad.byteOffset,
+      y ? y.byteOffset : 0,
+    );
   }
 }

@@ -47,7 +47,16 @@ for (;;) {
   // The main thread takes a row job itself when we come too late.
   if (Atomics.compareExchange(ctrl, C.claimed, seq - 1, seq) !== seq - 1) continue;
   try {
-    ctrl[C.result] = runRowJob(buf, kernel, nRows, kind, ctrl[C.start], ctrl[C.end], ctrl[C.arg]);
+    ctrl[C.result] = runRowJob(
+      buf,
+      kernel,
+      nRows,
+      kind,
+      ctrl[C.start],
+      ctrl[C.end],
+      ctrl[C.arg],
+      ctrl[C.flag],
+    );
   } catch {
     ctrl[C.failed] = 1;
   }

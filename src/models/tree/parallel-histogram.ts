@@ -46,6 +46,7 @@ export const C = {
   arg: 11, // row jobs: the partition's feature, or the tree's leaf count
   result: 12, // row jobs: the worker's answer (left rows of its partition part)
   direct: 13, // node jobs: 1 = read gradients through the rows (posted before the gather)
+  flag: 18, // leaf jobs: 1 = refresh the squared loss's gradients too
   size: CTRL_SLOTS,
 } as const;
 
@@ -273,8 +274,12 @@ export class HistogramHelper {
     return joinParts(this.buf.rows, this.buf.tmp, start, mid, end, nl0, nl1);
   }
 
-  /** Add the `nLeaves` leaves in `buf.leafSpan` / `buf.leafValue` to `buf.raw` (positions [0, nRows)). */
-  addLeaves(nLeaves: number, nRows: number): void {
+  /**
+   * Add the `nLeaves` leaves in `buf.leafSpan` / `buf.leafValue` to `buf.raw` (positions
+   * [0, nRows)); `refresh`: also set `buf.grad` to the squared loss's gradients `raw − y`.
+   */
+  addLeaves(nLeaves: number, nRows: number, refresh: boolean): void {
+    this.buf.ctrl[C.flag] = refresh ? 1 : 0;
     this.splitJob(LEAVES_JOB, 0, nRows >>> 1, nRows, nLeaves);
   }
 
@@ -287,9 +292,10 @@ export class HistogramHelper {
     c[C.arg] = arg;
     this.publish();
     const n = this.buf.rows.length;
-    const mine = runRowJob(this.buf, this.kernel, n, kind, start, mid, arg);
+    const flag = c[C.flag];
+    const mine = runRowJob(this.buf, this.kernel, n, kind, start, mid, arg, flag);
     const theirs = this.claimOrWait()
-      ? runRowJob(this.buf, this.kernel, n, kind, mid, end, arg)
+      ? runRowJob(this.buf, this.kernel, n, kind, mid, end, arg, flag)
       : c[C.result];
     return [mine, theirs];
   }

@@ -57,7 +57,8 @@ export function joinParts(
 
 /**
  * `raw[rows[q]] += value[k]` for the positions q in [from, to) of every leaf k (leaf k holds the
- * positions `span[2k] .. span[2k + 1]`).
+ * positions `span[2k] .. span[2k + 1]`). With `y`, also the squared loss's next gradient
+ * `grad[row] = raw[row] − y[row]` (losses.ts), while the row is in cache.
  */
 export function addLeafValues(
   raw: Float64Array,
@@ -67,12 +68,21 @@ export function addLeafValues(
   nLeaves: number,
   from: number,
   to: number,
+  grad: Float64Array | null = null,
+  y: Float64Array | null = null,
 ): void {
   for (let k = 0; k < nLeaves; k++) {
     const lo = Math.max(from, span[2 * k]);
     const hi = Math.min(to, span[2 * k + 1]);
     const v = value[k];
-    for (let q = lo; q < hi; q++) raw[rows[q]] += v;
+    if (grad && y) {
+      for (let q = lo; q < hi; q++) {
+        const r = rows[q];
+        const x = raw[r] + v;
+        raw[r] = x;
+        grad[r] = x - y[r];
+      }
+    } else for (let q = lo; q < hi; q++) raw[rows[q]] += v;
   }
 }
 
@@ -81,8 +91,9 @@ export const PARTITION_JOB = 4;
 export const LEAVES_JOB = 5;
 
 /**
- * Run a row job on the shared buffers: a partition part of feature `feature`'s column (returns the
- * left count), or the leaf update of `nLeaves` leaves over positions [start, end) (returns 0).
+ * Run a row job on the shared buffers: a partition part of feature `arg`'s column (returns the
+ * left count), or the leaf update of `arg` leaves over positions [start, end) (returns 0), which
+ * with `flag` = 1 also refreshes the squared loss's gradients from `buf.y`.
  */
 export function runRowJob(
   buf: SharedBuffers,
@@ -92,6 +103,7 @@ export function runRowJob(
   start: number,
   end: number,
   arg: number,
+  flag: number,
 ): number {
   if (kind === PARTITION_JOB) {
     const col = buf.bins.subarray(arg * nRows, (arg + 1) * nRows);
@@ -99,7 +111,8 @@ export function runRowJob(
       ? kernel.partitionPart(buf.rows, start, end, col, buf.lut, buf.tmp)
       : partitionPart(buf.rows, start, end, col, buf.lut, buf.tmp);
   }
-  if (kernel) kernel.addLeaves(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, start, end);
-  else addLeafValues(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, start, end);
+  const y = flag === 1 ? buf.y : null;
+  if (kernel) kernel.addLeaves(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, start, end, buf.grad, y);
+  else addLeafValues(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, start, end, buf.grad, y);
   return 0;
 }

@@ -72,5 +72,16 @@ describe('row jobs', () => {
       addLeafValues(parts, rows, span, value, 4, 0, cut);
       assert.deepEqual(parts, whole, `cut at ${cut}`);
     }
+    // Refreshing the squared loss's gradients on the way: raw − y of the updated predictions.
+    const y = Float64Array.from({ length: n }, () => rng.normal());
+    const raw = base.slice();
+    const grad = new Float64Array(n);
+    addLeafValues(raw, rows, span, value, 4, 500, n, grad, y);
+    addLeafValues(raw, rows, span, value, 4, 0, 500, grad, y);
+    assert.deepEqual(raw, whole);
+    assert.deepEqual(
+      grad,
+      Float64Array.from(raw, (v, i) => v - y[i]),
+    );
   });
 });
