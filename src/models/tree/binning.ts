@@ -284,8 +284,54 @@ function binNumeric(
 ) {
   const { rows: n, cols: p, data } = X;
   const base = j * n;
+  let i = lo;
+  // Four rows at a time: each search is a chain of 8 dependent loads, and four independent chains
+  // overlap in the CPU (~2× faster than one row at a time). NaN compares false: bin 0, fixed below.
+  for (; i + 3 < hi; i += 4) {
+    const k = i * p + j;
+    const x0 = data[k];
+    const x1 = data[k + p];
+    const x2 = data[k + 2 * p];
+    const x3 = data[k + 3 * p];
+    let b0 = +(pad[127] < x0) << 7;
+    let b1 = +(pad[127] < x1) << 7;
+    let b2 = +(pad[127] < x2) << 7;
+    let b3 = +(pad[127] < x3) << 7;
+    b0 += +(pad[b0 + 63] < x0) << 6;
+    b1 += +(pad[b1 + 63] < x1) << 6;
+    b2 += +(pad[b2 + 63] < x2) << 6;
+    b3 += +(pad[b3 + 63] < x3) << 6;
+    b0 += +(pad[b0 + 31] < x0) << 5;
+    b1 += +(pad[b1 + 31] < x1) << 5;
+    b2 += +(pad[b2 + 31] < x2) << 5;
+    b3 += +(pad[b3 + 31] < x3) << 5;
+    b0 += +(pad[b0 + 15] < x0) << 4;
+    b1 += +(pad[b1 + 15] < x1) << 4;
+    b2 += +(pad[b2 + 15] < x2) << 4;
+    b3 += +(pad[b3 + 15] < x3) << 4;
+    b0 += +(pad[b0 + 7] < x0) << 3;
+    b1 += +(pad[b1 + 7] < x1) << 3;
+    b2 += +(pad[b2 + 7] < x2) << 3;
+    b3 += +(pad[b3 + 7] < x3) << 3;
+    b0 += +(pad[b0 + 3] < x0) << 2;
+    b1 += +(pad[b1 + 3] < x1) << 2;
+    b2 += +(pad[b2 + 3] < x2) << 2;
+    b3 += +(pad[b3 + 3] < x3) << 2;
+    b0 += +(pad[b0 + 1] < x0) << 1;
+    b1 += +(pad[b1 + 1] < x1) << 1;
+    b2 += +(pad[b2 + 1] < x2) << 1;
+    b3 += +(pad[b3 + 1] < x3) << 1;
+    b0 += +(pad[b0] < x0);
+    b1 += +(pad[b1] < x1);
+    b2 += +(pad[b2] < x2);
+    b3 += +(pad[b3] < x3);
+    bins[base + i] = x0 === x0 ? b0 : nb;
+    bins[base + i + 1] = x1 === x1 ? b1 : nb;
+    bins[base + i + 2] = x2 === x2 ? b2 : nb;
+    bins[base + i + 3] = x3 === x3 ? b3 : nb;
+  }
   // nb = 0 (all missing): the missing bin is 0, and every row is NaN anyway.
-  for (let i = lo, k = lo * p + j; i < hi; i++, k += p) {
+  for (let k = i * p + j; i < hi; i++, k += p) {
     const x = data[k];
     if (Number.isNaN(x)) {
       bins[base + i] = nb;
