@@ -288,8 +288,9 @@ u32 partition(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* 
 /* row-jobs.ts addLeafValues: raw[rows[q]] += value[k] for the positions q in [from, to) of every
    leaf k (leaf k holds rows[span[2k] .. span[2k + 1])). Each row is in one leaf, so each raw value
    gets one addition whichever thread makes it. With `y`, also the squared loss's next gradient
-   grad[row] = raw[row] - y[row] while the row is at hand. */
-void add_leaves(double* raw, const u32* rows, const i32* span, const double* value, u32 nleaves,
+   grad[row] = raw[row] - y[row] while the row is at hand, and rows[q] = q again (the next tree's
+   rows: all, in order; each position is read by the one thread that resets it). */
+void add_leaves(double* raw, u32* rows, const i32* span, const double* value, u32 nleaves,
                 u32 from, u32 to, double* grad, const double* y) {
   for (u32 k = 0; k < nleaves; k++) {
     u32 lo = (u32)span[2 * k];
@@ -300,6 +301,7 @@ void add_leaves(double* raw, const u32* rows, const i32* span, const double* val
     if (y) {
       for (u32 q = lo; q < hi; q++) {
         u32 r = rows[q];
+        rows[q] = q;
         double x = raw[r] + v;
         raw[r] = x;
         grad[r] = x - y[r];

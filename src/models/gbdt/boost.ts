@@ -103,8 +103,8 @@ async function boost(
   const inSample = nSub < n ? new Uint8Array(n) : null;
   const nCols = params.colsample < 1 ? Math.max(1, Math.round(params.colsample * p)) : p;
   const watch = validationWatch(kind, params, ctx, p, loss, baseline);
-  // Squared loss on all rows with the helper thread: the threads refresh the gradients where they
-  // update the predictions (row-jobs.ts), so the next iteration skips the gradient pass.
+  // Squared loss on all rows with the helper thread: the threads refresh the gradients and reset
+  // the rows where they update the predictions (row-jobs.ts), so the next iteration skips both.
   const yShared = helper?.threaded && loss.residualGradient && !inSample ? helper.buf.y : null;
   yShared?.set(y);
   let fresh = false;
@@ -116,8 +116,10 @@ async function boost(
       notes.push(`stopped at iteration ${it} of ${params.max_iter}: time budget ran out (kept ${it} trees)`);
       break;
     }
-    if (!fresh) loss.gradients(y, raw, g, h);
-    sampleRows(rows, n, nSub, inSample, rng);
+    if (!fresh) {
+      loss.gradients(y, raw, g, h);
+      sampleRows(rows, n, nSub, inSample, rng);
+    }
     const feats = nCols < p ? sampleColumns(p, nCols, rng) : undefined;
     const grown = grower.grow(g, loss.constantHessian ? null : h, 1, rows, nSub, opts, feats);
     const tree = grown.tree;
@@ -163,8 +165,8 @@ function growerOptions(params: Readonly<GbdtParams>): GrowerOptions {
  * Shrink a grown tree's leaves by the learning rate and add it to the training predictions: from
  * the leaf partition, and through the tree for rows outside the subsample. `helper`: the helper
  * thread that shares `raw` and the rows (all rows in the tree), or null; `y`: the targets in its
- * memory when the squared loss's gradients are to be refreshed on the way. Returns whether they
- * were (else the caller computes them).
+ * memory when the squared loss's gradients are to be refreshed (and the rows reset) on the way.
+ * Returns whether they were (else the caller computes them and draws the rows).
  */
 function addShrunkTree(
   grown: GrownTree,

@@ -276,7 +276,8 @@ export class HistogramHelper {
 
   /**
    * Add the `nLeaves` leaves in `buf.leafSpan` / `buf.leafValue` to `buf.raw` (positions
-   * [0, nRows)); `refresh`: also set `buf.grad` to the squared loss's gradients `raw − y`.
+   * [0, nRows)); `refresh`: also set `buf.grad` to the squared loss's gradients `raw − y` and
+   * `buf.rows` back to 0, 1, 2, … (row-jobs.ts `addLeafValues`).
    */
   addLeaves(nLeaves: number, nRows: number, refresh: boolean): void {
     this.buf.ctrl[C.flag] = refresh ? 1 : 0;

@@ -58,7 +58,8 @@ export function joinParts(
 /**
  * `raw[rows[q]] += value[k]` for the positions q in [from, to) of every leaf k (leaf k holds the
  * positions `span[2k] .. span[2k + 1]`). With `y`, also the squared loss's next gradient
- * `grad[row] = raw[row] − y[row]` (losses.ts), while the row is in cache.
+ * `grad[row] = raw[row] − y[row]` (losses.ts), while the row is in cache, and `rows[q] = q` again
+ * (the next tree's rows: all, in order; a position is read only by the thread that resets it).
  */
 export function addLeafValues(
   raw: Float64Array,
@@ -78,6 +79,7 @@ export function addLeafValues(
     if (grad && y) {
       for (let q = lo; q < hi; q++) {
         const r = rows[q];
+        rows[q] = q;
         const x = raw[r] + v;
         raw[r] = x;
         grad[r] = x - y[r];

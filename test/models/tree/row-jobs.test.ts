@@ -72,13 +72,19 @@ describe('row jobs', () => {
       addLeafValues(parts, rows, span, value, 4, 0, cut);
       assert.deepEqual(parts, whole, `cut at ${cut}`);
     }
-    // Refreshing the squared loss's gradients on the way: raw − y of the updated predictions.
+    // Refreshing the squared loss's gradients on the way (raw − y of the updated predictions) and
+    // resetting the rows for the next tree.
     const y = Float64Array.from({ length: n }, () => rng.normal());
     const raw = base.slice();
     const grad = new Float64Array(n);
     addLeafValues(raw, rows, span, value, 4, 500, n, grad, y);
     addLeafValues(raw, rows, span, value, 4, 0, 500, grad, y);
     assert.deepEqual(raw, whole);
+    assert.deepEqual(
+      rows,
+      Uint32Array.from({ length: n }, (_, i) => i),
+      'rows reset to 0, 1, 2, …',
+    );
     assert.deepEqual(
       grad,
       Float64Array.from(raw, (v, i) => v - y[i]),
