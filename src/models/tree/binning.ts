@@ -325,10 +325,10 @@ function binNumeric(
     b1 += +(pad[b1] < x1);
     b2 += +(pad[b2] < x2);
     b3 += +(pad[b3] < x3);
-    bins[base + i] = x0 === x0 ? b0 : nb;
-    bins[base + i + 1] = x1 === x1 ? b1 : nb;
-    bins[base + i + 2] = x2 === x2 ? b2 : nb;
-    bins[base + i + 3] = x3 === x3 ? b3 : nb;
+    bins[base + i] = Number.isNaN(x0) ? nb : b0;
+    bins[base + i + 1] = Number.isNaN(x1) ? nb : b1;
+    bins[base + i + 2] = Number.isNaN(x2) ? nb : b2;
+    bins[base + i + 3] = Number.isNaN(x3) ? nb : b3;
   }
   // nb = 0 (all missing): the missing bin is 0, and every row is NaN anyway.
   for (let k = i * p + j; i < hi; i++, k += p) {

@@ -353,9 +353,8 @@ export class TreeGrower {
     // gather (which only this thread's chunks need) instead of waiting for it.
     const direct = !root && g.kernel !== null;
     // Root chunks are one feature over all rows; node chunks four (the kernel's quad loop).
-    const width = root ? 1 : 4;
-    const post = () =>
-      helper?.postChunks(root ? 1 : 2, off, s, e, nf, chunkWidth(nf, width), hess !== null, hConst, direct);
+    const width = chunkWidth(nf, root ? 1 : 4);
+    const post = () => helper?.postChunks(root ? 1 : 2, off, s, e, nf, width, hess !== null, hConst, direct);
     if (off >= 0 && direct) post();
     if (!root) {
       this.gather(g, this.og, grad, s, e);
@@ -366,7 +365,9 @@ export class TreeGrower {
       return;
     }
     if (!direct) post();
-    (helper as HistogramHelper).runChunks((from, to) => this.buildPart(g, node, hist, from, to));
+    (helper as HistogramHelper).runChunks((i) =>
+      this.buildPart(g, node, hist, i * width, Math.min(nf, (i + 1) * width)),
+    );
   }
 
   /** Features feats[from..to) of a node's histogram, by the kernel when it holds the arrays. */

@@ -38,6 +38,8 @@ export interface SharedBuffers {
   leafValue: Float64Array;
   /** gbdt's targets, for the squared loss's gradients refreshed with the predictions. */
   y: Float64Array;
+  /** Left-row count of each chunk of a shared partition (row-jobs.ts). */
+  parts: Int32Array;
 }
 
 /** Leaves a tree may have for its prediction update to be shared by the threads (gbdt: ≤ 31 by default). */
@@ -81,6 +83,7 @@ export function planBuffers(
   place('scratch1', SCRATCH, 'f64');
   place('leafSpan', 2 * LEAF_CAP, 'i32');
   place('leafValue', LEAF_CAP, 'f64');
+  place('parts', 256, 'i32');
   place('counts', slotSize, 'f64');
   place('arena', slotSize * slots, 'f64');
   place('grad', n, 'f64');

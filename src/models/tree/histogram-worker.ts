@@ -10,7 +10,7 @@ import { type BufferLayout, viewBuffers } from './histogram-buffers.js';
 import { CHUNK, finishChunk, takeChunk } from './histogram-chunks.js';
 import { HistogramKernel } from './histogram-kernel.js';
 import { C } from './parallel-histogram.js';
-import { runRowJob } from './row-jobs.js';
+import { runRowChunk } from './row-jobs.js';
 
 /** The shared block, posted once the main thread has binned the data (the worker boots meanwhile). */
 interface Init {
@@ -40,38 +40,19 @@ for (;;) {
   seen = seq;
   const kind = ctrl[C.kind];
   if (kind === 3) break;
-  if (kind === 1 || kind === 2) {
-    chunks(seq);
-    continue;
-  }
-  // The main thread takes a row job itself when we come too late.
-  if (Atomics.compareExchange(ctrl, C.claimed, seq - 1, seq) !== seq - 1) continue;
-  try {
-    ctrl[C.result] = runRowJob(
-      buf,
-      kernel,
-      nRows,
-      kind,
-      ctrl[C.start],
-      ctrl[C.end],
-      ctrl[C.arg],
-      ctrl[C.flag],
-    );
-  } catch {
-    ctrl[C.failed] = 1;
-  }
-  Atomics.store(ctrl, C.done, seq);
-  Atomics.notify(ctrl, C.done);
+  chunks(seq, kind);
 }
 
-/** Take chunks of histogram job `seq` until none is left (histogram-chunks.ts). */
-function chunks(seq: number): void {
+/** Take chunks of job `seq` until none is left (histogram-chunks.ts). */
+function chunks(seq: number, kind: number): void {
   const count = ctrl[CHUNK.count];
   const width = ctrl[CHUNK.width];
   const nf = ctrl[C.featTo];
+  const [start, end, arg, flag] = [ctrl[C.start], ctrl[C.end], ctrl[C.arg], ctrl[C.flag]];
   for (let i = takeChunk(ctrl, seq, count); i >= 0; i = takeChunk(ctrl, seq, count)) {
     try {
-      build(i * width, Math.min(nf, (i + 1) * width));
+      if (kind <= 2) build(i * width, Math.min(nf, (i + 1) * width));
+      else runRowChunk(buf, kernel, nRows, kind, start, end, width, i, arg, flag);
     } catch {
       ctrl[C.failed] = 1;
     }

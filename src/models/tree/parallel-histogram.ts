@@ -26,14 +26,13 @@ import {
   sharedMemory,
   viewBuffers,
 } from './histogram-buffers.js';
-import { awaitChunks, CHUNK, finishChunk, openChunks, takeChunk } from './histogram-chunks.js';
+import { awaitChunks, CHUNK, finishChunk, MAX_CHUNKS, openChunks, takeChunk } from './histogram-chunks.js';
 import { HistogramKernel, histogramKernelBase } from './histogram-kernel.js';
-import { joinParts, LEAVES_JOB, PARTITION_JOB, runRowJob } from './row-jobs.js';
+import { joinParts, LEAVES_JOB, PARTITION_JOB, runRowChunk } from './row-jobs.js';
 
 /** Control block layout (Int32 slots). */
 export const C = {
   posted: 0,
-  done: 1,
   // 1 = root (all rows, natural order), 2 = node rows[start..end), 3 = exit, 4 / 5 = row jobs
   kind: 2,
   start: 3,
@@ -42,9 +41,7 @@ export const C = {
   featTo: 7, // features in the histogram job
   hasHess: 8,
   failed: 9, // set by the worker when a job threw
-  claimed: 10, // seq of the last job claimed (by the worker or, if it was late, the main thread)
   arg: 11, // row jobs: the partition's feature, or the tree's leaf count
-  result: 12, // row jobs: the worker's answer (left rows of its partition part)
   direct: 13, // node jobs: 1 = read gradients through the rows (posted before the gather)
   flag: 18, // leaf jobs: 1 = refresh the squared loss's gradients too
   size: CTRL_SLOTS,
@@ -65,6 +62,10 @@ export const KERNEL_MIN_CELLS = 2_000;
  * helper (~20–50 µs on an idle core); partitioning 64k rows takes ~0.3 ms.
  */
 export const ROW_JOB_MIN_ROWS = 65_536;
+/** Rows per chunk of a shared partition (each chunk's part is moved once more by the join). */
+const PARTITION_CHUNK_ROWS = 32_768;
+/** Positions per chunk of a shared leaf update. */
+const LEAF_CHUNK_ROWS = 65_536;
 
 /** How many threads a fit may use for histograms (1 = none) given its size. */
 export function histogramThreads(nRows: number, nFeatures: number, threads?: number): number {
@@ -227,23 +228,19 @@ export class HistogramHelper {
     c[C.direct] = direct ? 1 : 0;
     this.buf.ctrlF[0] = hConst;
     openChunks(c, this.seq + 1, width, Math.ceil(nf / width));
-    // Nothing to claim in a chunked job: the next row job's claim starts from its number.
-    c[C.claimed] = this.seq + 1;
     this.publish();
   }
 
   /**
-   * The main thread's share of the posted histogram job: `build(from, to)` for each chunk it takes
-   * (none when `steal` is off: the worker builds them all), then wait for the worker's.
+   * The main thread's share of the posted job: `run(i)` for each chunk i it takes (none when
+   * `steal` is off: the worker runs them all), then wait for the worker's.
    */
-  runChunks(build: (from: number, to: number) => void): void {
+  runChunks(run: (chunk: number) => void): void {
     const c = this.buf.ctrl;
-    const width = c[CHUNK.width];
     const count = c[CHUNK.count];
-    const nf = c[C.featTo];
     if (this.steal) {
       for (let i = takeChunk(c, this.seq, count); i >= 0; i = takeChunk(c, this.seq, count)) {
-        build(i * width, Math.min(nf, (i + 1) * width));
+        run(i);
         finishChunk(c, count);
       }
     }
@@ -265,13 +262,14 @@ export class HistogramHelper {
   }
 
   /**
-   * The stable partition of rows[start..end) by `buf.lut` over feature `feature`'s bins, the two
-   * halves of the range partitioned by the two threads and then joined; returns the boundary.
+   * The stable partition of rows[start..end) by `buf.lut` over feature `feature`'s bins: both
+   * threads partition chunks of the range (row-jobs.ts), then the parts are joined; returns the
+   * boundary.
    */
   partition(start: number, end: number, feature: number): number {
-    const mid = start + ((end - start) >>> 1);
-    const [nl0, nl1] = this.splitJob(PARTITION_JOB, start, mid, end, feature);
-    return joinParts(this.buf.rows, this.buf.tmp, start, mid, end, nl0, nl1);
+    const len = Math.max(PARTITION_CHUNK_ROWS, Math.ceil((end - start) / MAX_CHUNKS));
+    const count = this.rowJob(PARTITION_JOB, start, end, len, feature, 0);
+    return joinParts(this.buf.rows, this.buf.tmp, start, end, len, this.buf.parts, count);
   }
 
   /**
@@ -280,44 +278,24 @@ export class HistogramHelper {
    * `buf.rows` back to 0, 1, 2, … (row-jobs.ts `addLeafValues`).
    */
   addLeaves(nLeaves: number, nRows: number, refresh: boolean): void {
-    this.buf.ctrl[C.flag] = refresh ? 1 : 0;
-    this.splitJob(LEAVES_JOB, 0, nRows >>> 1, nRows, nLeaves);
+    const len = Math.max(LEAF_CHUNK_ROWS, Math.ceil(nRows / MAX_CHUNKS));
+    this.rowJob(LEAVES_JOB, 0, nRows, len, nLeaves, refresh ? 1 : 0);
   }
 
-  /** Row job `kind` on [start, mid) here and [mid, end) on the worker (or here when it is late). */
-  private splitJob(kind: number, start: number, mid: number, end: number, arg: number): [number, number] {
+  /** Row job `kind` over [start, end) in chunks of `len` positions that both threads take; returns the chunk count. */
+  private rowJob(kind: number, start: number, end: number, len: number, arg: number, flag: number): number {
     const c = this.buf.ctrl;
     c[C.kind] = kind;
-    c[C.start] = mid;
+    c[C.start] = start;
     c[C.end] = end;
     c[C.arg] = arg;
+    c[C.flag] = flag;
+    const count = Math.max(1, Math.ceil((end - start) / len));
+    openChunks(c, this.seq + 1, len, count);
     this.publish();
     const n = this.buf.rows.length;
-    const flag = c[C.flag];
-    const mine = runRowJob(this.buf, this.kernel, n, kind, start, mid, arg, flag);
-    const theirs = this.claimOrWait()
-      ? runRowJob(this.buf, this.kernel, n, kind, mid, end, arg, flag)
-      : c[C.result];
-    return [mine, theirs];
-  }
-
-  /**
-   * After the main thread's own half: claim the posted job if the worker has not started it (it
-   * may be descheduled on a busy machine — waiting for it would stall the fit) and return true
-   * (the caller builds that half itself); otherwise wait for the worker to finish and return false.
-   */
-  private claimOrWait(): boolean {
-    const c = this.buf.ctrl;
-    if (this.steal && Atomics.compareExchange(c, C.claimed, this.seq - 1, this.seq) === this.seq - 1)
-      return true;
-    for (;;) {
-      const d = Atomics.load(c, C.done);
-      if (d === this.seq) break;
-      Atomics.wait(c, C.done, d, 1000);
-    }
-    if (c[C.failed])
-      throw new ModelError('histogram_thread', 'the histogram helper thread failed; refit with threads: 1');
-    return false;
+    this.runChunks((i) => runRowChunk(this.buf, this.kernel, n, kind, start, end, len, i, arg, flag));
+    return count;
   }
 
   close(): void {
@@ -326,7 +304,6 @@ export class HistogramHelper {
     const c = this.buf.ctrl;
     c[C.kind] = 3;
     this.seq++;
-    c[C.claimed] = this.seq - 1;
     Atomics.store(c, C.posted, this.seq);
     Atomics.notify(c, C.posted);
     void this.worker?.terminate();

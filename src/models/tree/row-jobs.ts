@@ -1,9 +1,10 @@
 /**
- * Row-range work of a gbdt iteration that two threads split between them (parallel-histogram.ts):
- * one part of a node's row partition, and the training predictions' update from a tree's leaves.
- * Both threads run these same functions (or their WebAssembly twins in wasm/histogram.c) on
- * disjoint row ranges, and every result is independent of where the range is cut: the partition
- * parts are joined into the one stable partition, and each row's prediction gets one addition.
+ * Row-range work of a gbdt iteration that two threads share (parallel-histogram.ts), in chunks
+ * each thread takes in turn (histogram-chunks.ts): parts of a node's row partition, and the
+ * training predictions' update from a tree's leaves. Both threads run these same functions (or
+ * their WebAssembly twins in wasm/histogram.c) on disjoint row ranges, and every result is
+ * independent of where the range is cut: the partition parts are joined into the one stable
+ * partition, and each row's prediction gets one addition.
  */
 import type { SharedBuffers } from './histogram-buffers.js';
 import type { HistogramKernel } from './histogram-kernel.js';
@@ -35,24 +36,35 @@ export function partitionPart(
 }
 
 /**
- * Join two parts made by `partitionPart` on [start, mid) and [mid, end) with `nl0` / `nl1` left
- * rows into the stable partition of [start, end); returns its boundary.
+ * Join the parts made by `partitionPart` on the chunks [start + i·len, start + (i+1)·len) ∩
+ * [start, end), i < count, whose left counts are `lefts[i]`, into the stable partition of
+ * [start, end): the left rows of every chunk in order, then the right rows (from `tmp`). Returns
+ * the boundary.
  */
 export function joinParts(
   rows: Uint32Array,
   tmp: Uint32Array,
   start: number,
-  mid: number,
   end: number,
-  nl0: number,
-  nl1: number,
+  len: number,
+  lefts: Int32Array,
+  count: number,
 ): number {
-  const b = start + nl0 + nl1;
-  rows.copyWithin(start + nl0, mid, mid + nl1);
-  const nr0 = mid - start - nl0;
-  rows.set(tmp.subarray(start, start + nr0), b);
-  rows.set(tmp.subarray(mid, end - nl1), b + nr0);
-  return b;
+  let at = start + lefts[0];
+  // Left parts move down (never past their own start, so copyWithin's overlap is safe).
+  for (let i = 1; i < count; i++) {
+    const s = start + i * len;
+    rows.copyWithin(at, s, s + lefts[i]);
+    at += lefts[i];
+  }
+  const boundary = at;
+  for (let i = 0; i < count; i++) {
+    const s = start + i * len;
+    const e = Math.min(end, s + len);
+    rows.set(tmp.subarray(s, e - lefts[i]), at);
+    at += e - s - lefts[i];
+  }
+  return boundary;
 }
 
 /**
@@ -93,28 +105,33 @@ export const PARTITION_JOB = 4;
 export const LEAVES_JOB = 5;
 
 /**
- * Run a row job on the shared buffers: a partition part of feature `arg`'s column (returns the
- * left count), or the leaf update of `arg` leaves over positions [start, end) (returns 0), which
- * with `flag` = 1 also refreshes the squared loss's gradients from `buf.y`.
+ * Chunk `i` (positions [start + i·len, …) ∩ [start, end)) of a row job on the shared buffers: a
+ * partition part of feature `arg`'s column (its left count goes to `buf.parts[i]`), or the leaf
+ * update of `arg` leaves, which with `flag` = 1 also refreshes the squared loss's gradients from
+ * `buf.y` and resets the rows.
  */
-export function runRowJob(
+export function runRowChunk(
   buf: SharedBuffers,
   kernel: HistogramKernel | null,
   nRows: number,
   kind: number,
   start: number,
   end: number,
+  len: number,
+  i: number,
   arg: number,
   flag: number,
-): number {
+): void {
+  const from = start + i * len;
+  const to = Math.min(end, from + len);
   if (kind === PARTITION_JOB) {
     const col = buf.bins.subarray(arg * nRows, (arg + 1) * nRows);
-    return kernel
-      ? kernel.partitionPart(buf.rows, start, end, col, buf.lut, buf.tmp)
-      : partitionPart(buf.rows, start, end, col, buf.lut, buf.tmp);
+    buf.parts[i] = kernel
+      ? kernel.partitionPart(buf.rows, from, to, col, buf.lut, buf.tmp)
+      : partitionPart(buf.rows, from, to, col, buf.lut, buf.tmp);
+    return;
   }
   const y = flag === 1 ? buf.y : null;
-  if (kernel) kernel.addLeaves(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, start, end, buf.grad, y);
-  else addLeafValues(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, start, end, buf.grad, y);
-  return 0;
+  if (kernel) kernel.addLeaves(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, from, to, buf.grad, y);
+  else addLeafValues(buf.raw, buf.rows, buf.leafSpan, buf.leafValue, arg, from, to, buf.grad, y);
 }

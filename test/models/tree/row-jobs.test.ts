@@ -27,11 +27,13 @@ describe('row jobs', () => {
       const n = binned.nRows;
       for (let v = 0; v < 257; v++) b.lut[v] = v % 3 === 0 ? 1 : 0;
       const col = b.bins.subarray(n, 2 * n);
-      for (const [start, mid, end] of [
-        [100, 1500, 2900],
-        [0, 0, n],
+      // [start, end) cut into chunks of `len` rows.
+      for (const [start, end, len] of [
+        [100, 2900, 1400],
+        [100, 2900, 700],
+        [100, 2900, 333],
         [0, n, n],
-        [7, 8, 9],
+        [7, 9, 1],
       ]) {
         for (const useKernel of [false, true]) {
           for (let i = 0; i < n; i++) b.rows[i] = (i * 7919) % n;
@@ -41,14 +43,19 @@ describe('row jobs', () => {
             ...range.filter((r) => b.lut[col[r]] === 0),
           ];
           const part = useKernel ? k.partitionPart.bind(k) : partitionPart;
-          const nl0 = part(b.rows, start, mid, col, b.lut, b.tmp);
-          const nl1 = part(b.rows, mid, end, col, b.lut, b.tmp);
-          const boundary = joinParts(b.rows, b.tmp, start, mid, end, nl0, nl1);
+          const count = Math.ceil((end - start) / len);
+          const lefts = new Int32Array(count);
+          // Chunks in any order (two threads take them as they come).
+          for (let i = count - 1; i >= 0; i--) {
+            const s = start + i * len;
+            lefts[i] = part(b.rows, s, Math.min(end, s + len), col, b.lut, b.tmp);
+          }
+          const boundary = joinParts(b.rows, b.tmp, start, end, len, lefts, count);
           assert.equal(boundary, start + want.filter((r) => b.lut[col[r]] === 1).length);
           assert.deepEqual(
             [...b.rows.subarray(start, end)],
             want,
-            `${start} ${mid} ${end} kernel ${useKernel}`,
+            `${start} ${end} ${len} kernel ${useKernel}`,
           );
         }
       }
