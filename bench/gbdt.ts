@@ -21,8 +21,9 @@
  *
  * Times are the best of `repeat` fits in each system (the machine is shared). HGB runs with its
  * default 2 OpenMP threads (the target; OMP_WAIT_POLICY=PASSIVE) and with 1 thread (for
- * reference); XGBoost with 2 threads; gbdt with threads: 2 (a helper thread builds half of each
- * large histogram when rows × features ≥ 2M, so only the 1M-row run uses it).
+ * reference); XGBoost with 2 threads; gbdt with threads: 2 (a helper thread takes chunks of each
+ * large histogram, partition and prediction update when rows × features ≥ 1M, so only the
+ * 1M-row run uses it).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
