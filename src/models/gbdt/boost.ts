@@ -63,7 +63,11 @@ export async function fitGbdt(
             // on one thread.
             Math.min(params.max_leaves + 4, 64),
             { thread, booted },
-          ).catch(() => null)
+          ).catch(() => {
+            // No shared memory or no thread: one thread in TypeScript (the same trees).
+            void booted?.terminate();
+            return null;
+          })
         : null;
   } catch (err) {
     void booted?.terminate();
