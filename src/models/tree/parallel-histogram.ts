@@ -87,14 +87,13 @@ export function histogramKernel(nRows: number, nFeatures: number): boolean {
 /**
  * Start the helper thread early: it loads its modules (tens to hundreds of ms) while the caller
  * bins the data, then gets its shared memory from `HistogramHelper.start(..., { booted })`. The
- * caller terminates it if it never gets there.
+ * caller must terminate it when start() is never called or rejects.
  */
 export function bootHelperThread(): Worker {
   const [url, opts] = workerScript(import.meta.url, 'histogram-worker');
-  const worker = new Worker(url, opts);
-  // Until start() hands it work, a booting worker must not keep the process alive.
-  worker.unref();
-  return worker;
+  // Referenced until start() has its 'ready' (an unref'd worker would let a script whose only
+  // pending work is the fit exit while waiting); start() unrefs it.
+  return new Worker(url, opts);
 }
 
 /**
