@@ -11,14 +11,23 @@
  *
  * `--kernels`: gbdt once per TABFLOW_KERNELS value, alternated within each round; `--rounds`:
  * repeat (reference, then each kernel mode) that many times and report medians (noisy machine).
+ * `--baseline DIR`: also fit with another checkout's source (e.g. a `git worktree` of the commit
+ * before a change) in each round, after ours: its times and whether the models are byte-identical.
+ *
+ * Per-thread CPU (Linux `/proc/self/task`): `fit_thread_cpu_s` lists the busiest threads' CPU
+ * seconds during the fit (gbdt: main, helper; XGBoost: its OpenMP threads). On a loaded machine
+ * wall times follow the scheduler; the busiest thread's CPU is what the wall would be on two free
+ * cores (plus waits), so compare those too.
  *
  * Times are the best of `repeat` fits in each system (the machine is shared). HGB runs with its
  * default 2 OpenMP threads (the target; OMP_WAIT_POLICY=PASSIVE) and with 1 thread (for
- * reference); XGBoost with 2 threads; gbdt with threads: 2 (a helper thread builds half of each
- * large histogram when rows × features ≥ 2M, so only the 1M-row run uses it).
+ * reference); XGBoost with 2 threads; gbdt with threads: 2 (a helper thread takes chunks of each
+ * large histogram, partition and prediction update when rows × features ≥ 1M, so only the
+ * 1M-row run uses it).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +56,7 @@ const { values: args } = parseArgs({
     iters: { type: 'string', default: '100' },
     kernels: { type: 'string', default: 'auto' },
     rounds: { type: 'string', default: '1' },
+    baseline: { type: 'string', default: '' },
   },
 });
 const kernels = args.kernels.split(',');
@@ -91,6 +101,33 @@ interface Timed {
   r2: number;
   fit_s: number;
   fit_cpu_s: number;
+  /** CPU seconds of the busiest threads during the (best) fit, busiest first; Linux only. */
+  fit_thread_cpu_s?: number[];
+  /** sha256 of the model's JSON (gbdt; to compare with the baseline checkout). */
+  model_sha256?: string;
+}
+
+/** CPU seconds of each thread of this process so far (Linux; empty elsewhere). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const t of readdirSync('/proc/self/task')) {
+      // After the command: utime and stime are the 12th and 13th fields (clock ticks, 100 / s).
+      const f = readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(t, (Number(f[11]) + Number(f[12])) / 100);
+    }
+  } catch {
+    // Not Linux: no per-thread times.
+  }
+  return out;
+}
+
+/** Busiest threads' CPU between two `threadCpu` readings (threads started since count from 0). */
+function threadDelta(before: Map<string, number>, after: Map<string, number>): number[] {
+  return [...after]
+    .map(([t, v]) => v - (before.get(t) ?? 0))
+    .sort((a, b) => b - a)
+    .slice(0, 3);
 }
 
 function reference(dir: string, rep: number): Record<string, Timed> {
@@ -109,7 +146,7 @@ function reference(dir: string, rep: number): Record<string, Timed> {
   return res;
 }
 
-async function ours(d: Loaded, rep: number): Promise<Timed> {
+async function ours(d: Loaded, rep: number, create = createModel): Promise<Timed> {
   const params = {
     max_iter: iters,
     learning_rate: 0.1,
@@ -120,20 +157,26 @@ async function ours(d: Loaded, rep: number): Promise<Timed> {
   let best = Number.POSITIVE_INFINITY;
   let bestCpu = Number.POSITIVE_INFINITY;
   let score = 0;
+  let threads: number[] = [];
+  let sha = '';
   for (let k = 0; k < rep; k++) {
+    const th0 = threadCpu();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const m = await createModel('gbdt', params).fit(d.Xtr, d.ytr, {
+    const m = await create('gbdt', params).fit(d.Xtr, d.ytr, {
       features: d.features,
       seed: 0,
       threads: 2,
     });
-    best = Math.min(best, (performance.now() - t0) / 1000);
+    const s = (performance.now() - t0) / 1000;
     const cu = process.cpuUsage(c0);
+    if (s < best) threads = threadDelta(th0, threadCpu());
+    best = Math.min(best, s);
     bestCpu = Math.min(bestCpu, (cu.user + cu.system) / 1e6);
     score = r2(d.yte, m.predict(d.Xte));
+    sha = createHash('sha256').update(JSON.stringify(m.toJSON())).digest('hex');
   }
-  return { r2: score, fit_s: best, fit_cpu_s: bestCpu };
+  return { r2: score, fit_s: best, fit_cpu_s: bestCpu, fit_thread_cpu_s: threads, model_sha256: sha };
 }
 
 function row(name: string, rows: number, cols: number, o: Timed, ref: Record<string, Timed>) {
@@ -156,7 +199,9 @@ function row(name: string, rows: number, cols: number, o: Timed, ref: Record<str
     `${name.padEnd(10)} R² gbdt ${o.r2.toFixed(4)} hgb ${hgb.r2.toFixed(4)} xgb ${ref.xgboost?.r2?.toFixed(4)} | ` +
       `fit s gbdt ${o.fit_s.toFixed(3)} hgb ${hgb.fit_s.toFixed(3)} hgb1 ${ref.hgb_1thread?.fit_s.toFixed(3)} ` +
       `xgb ${ref.xgboost?.fit_s?.toFixed(3)} | ratio vs hgb ${r.fit_ratio_vs_hgb.toFixed(2)} | ` +
-      `cpu s gbdt ${o.fit_cpu_s.toFixed(3)} hgb1 ${ref.hgb_1thread?.fit_cpu_s?.toFixed(3)}`,
+      `cpu s gbdt ${o.fit_cpu_s.toFixed(3)} hgb1 ${ref.hgb_1thread?.fit_cpu_s?.toFixed(3)} | ` +
+      `busiest thread cpu s gbdt ${o.fit_thread_cpu_s?.[0]?.toFixed(2)} xgb ${ref.xgboost?.fit_thread_cpu_s?.[0]?.toFixed(2)} | ` +
+      `model ${o.model_sha256?.slice(0, 12)}`,
   );
   return r;
 }
@@ -168,12 +213,25 @@ const median = (xs: number[]) => {
 };
 
 function medianTimed(ts: Timed[]): Timed {
+  const busiest = ts.flatMap((t) => t.fit_thread_cpu_s?.slice(0, 1) ?? []);
   return {
     r2: ts[0].r2,
     fit_s: median(ts.map((t) => t.fit_s)),
     fit_cpu_s: median(ts.map((t) => t.fit_cpu_s)),
+    ...(busiest.length ? { fit_thread_cpu_s: [median(busiest)] } : {}),
+    ...(ts[0].model_sha256 ? { model_sha256: ts[0].model_sha256 } : {}),
   };
 }
+
+/** The baseline checkout's model factory, when --baseline is given. */
+async function baselineFactory(): Promise<typeof createModel | null> {
+  if (!args.baseline) return null;
+  await import(join(args.baseline, 'src/models/index.ts'));
+  return (await import(join(args.baseline, 'src/models/families.ts'))).createModel;
+}
+const baseCreate = await baselineFactory();
+/** The kernel modes measured, and the baseline checkout when given (reported like a mode). */
+const modes = baseCreate ? [...kernels, 'baseline'] : kernels;
 
 /** `rounds` × (reference, then gbdt in each kernel mode): medians, and the load averages seen. */
 async function measure(dir: string, d: Loaded, rep: number) {
@@ -187,6 +245,11 @@ async function measure(dir: string, d: Loaded, rep: number) {
       process.env.TABFLOW_KERNELS = k;
       mine[k] ??= [];
       mine[k].push(await ours(d, rep));
+    }
+    if (baseCreate) {
+      delete process.env.TABFLOW_KERNELS;
+      mine.baseline ??= [];
+      mine.baseline.push(await ours(d, rep, baseCreate));
     }
   }
   const ref: Record<string, Timed> = {};
@@ -211,7 +274,7 @@ async function main() {
       execFileSync(PY, [REF, 'prep', csv, target, dir]);
       const d = load(dir);
       const { ref, mine, load: la } = await measure(dir, d, repeat);
-      for (const k of kernels) {
+      for (const k of modes) {
         const r = row(`${name} [${k}]`, d.Xtr.rows, d.Xtr.cols, medianTimed(mine[k]), ref);
         results.push({ ...r, kernels: k, rounds: mine[k], load_avg: la });
       }
@@ -223,7 +286,7 @@ async function main() {
       const d = load(dir);
       const { ref, mine, load: la } = await measure(dir, d, 1);
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
-      for (const k of kernels) {
+      for (const k of modes) {
         const r = row(`friedman1_${fr}x20 [${k}]`, d.Xtr.rows, d.Xtr.cols, medianTimed(mine[k]), ref);
         results.push({ ...r, kernels: k, rounds: mine[k], load_avg: la, peak_rss_mb: peakRssMb });
       }

@@ -45,7 +45,17 @@ const KERNELS = [
     source: 'wasm/histogram.c',
     target: 'src/models/tree/histogram-wasm.ts',
     constant: 'HISTOGRAM_WASM',
-    exports: ['hist_node', 'hist_root', 'hist_subtract', 'gather', 'partition', '__heap_base'],
+    exports: [
+      'hist_node',
+      'hist_node_direct',
+      'hist_root',
+      'hist_subtract',
+      'gather',
+      'partition',
+      'partition_part',
+      'add_leaves',
+      '__heap_base',
+    ],
     // One shared memory for the grower's two threads (its imported memory must be declared shared).
     flags: ['-matomics', '-mbulk-memory'],
     link: ['--shared-memory', '--max-memory=4294967296'],

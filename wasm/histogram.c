@@ -142,6 +142,74 @@ void hist_node(double* hist, const u8* bins, u32 n, const i32* offsets, const i3
   }
 }
 
+/* quad_const reading each row's gradient from `grad` (not yet gathered): the same additions. */
+static void quad_const_direct(double* hist, const u8* bins, u32 n, const i32* offsets,
+                              const i32* f, const u32* rows, const double* grad, u32 cnt) {
+  const u8* c1 = bins + (u32)f[0] * n;
+  const u8* c2 = bins + (u32)f[1] * n;
+  const u8* c3 = bins + (u32)f[2] * n;
+  const u8* c4 = bins + (u32)f[3] * n;
+  double* h1 = hist + 3 * offsets[f[0]];
+  double* h2 = hist + 3 * offsets[f[1]];
+  double* h3 = hist + 3 * offsets[f[2]];
+  double* h4 = hist + 3 * offsets[f[3]];
+  for (u32 k = 0; k < cnt; k++) {
+    u32 r = rows[k];
+    double g = grad[r];
+    double* b1 = h1 + 3 * c1[r];
+    double* b2 = h2 + 3 * c2[r];
+    double* b3 = h3 + 3 * c3[r];
+    double* b4 = h4 + 3 * c4[r];
+    b1[0] += g;
+    b1[2] += 1.0;
+    b2[0] += g;
+    b2[2] += 1.0;
+    b3[0] += g;
+    b3[2] += 1.0;
+    b4[0] += g;
+    b4[2] += 1.0;
+  }
+}
+
+/* hist_node for a thread that starts before the node's gradients are gathered (the other thread
+   gathers them meanwhile): each row's gradient and hessian are read through `rows` from the
+   ungathered `grad` / `hess`. The same values are added in the same order, so the same bits. */
+void hist_node_direct(double* hist, const u8* bins, u32 n, const i32* offsets, const i32* feats,
+                      u32 nf, const u32* rows, u32 start, u32 end, const double* grad,
+                      const double* hess, double hconst, double* scratch) {
+  u32 cnt = end - start;
+  if (start == 0 && cnt == n && is_identity(rows, n)) {
+    /* All rows in order: the gathered arrays would equal grad / hess. */
+    hist_node(hist, bins, n, offsets, feats, nf, rows, start, end, grad, hess, hconst, scratch);
+    return;
+  }
+  for (u32 f = 0; f < nf; f++) zero(hist, 3 * offsets[feats[f]], 3 * offsets[feats[f] + 1]);
+  const u32* node_rows = rows + start;
+  u32 f = 0;
+  if (!hess)
+    for (; f + 3 < nf; f += 4)
+      quad_const_direct(hist, bins, n, offsets, feats + f, node_rows, grad, cnt);
+  for (; f < nf; f++) {
+    i32 j = feats[f];
+    double* h = hist + 3 * offsets[j];
+    const u8* col = bins + (u32)j * n;
+    for (u32 k = 0; k < cnt; k++) {
+      u32 r = node_rows[k];
+      double* b = h + 3 * col[r];
+      b[0] += grad[r];
+      if (hess) b[1] += hess[r];
+      b[2] += 1.0;
+    }
+  }
+  if (!hess) {
+    for (u32 q = 0; q < nf; q++) {
+      i32 j = feats[q];
+      u32 hi = 3 * offsets[j + 1];
+      for (u32 b = 3 * offsets[j]; b < hi; b += 3) hist[b + 1] = hist[b + 2] * hconst;
+    }
+  }
+}
+
 /* histogram.ts buildRootHistogram: all rows in natural order, counts from `counts`. */
 void hist_root(double* hist, const u8* bins, u32 n, const i32* offsets, const i32* feats, u32 nf,
                const double* g, const double* h, double hconst, const double* counts,
@@ -183,6 +251,24 @@ void gather(double* out, const double* src, const u32* rows, u32 start, u32 end)
   for (u32 i = start, k = 0; i < end; i++, k++) out[k] = src[rows[i]];
 }
 
+/* One part of the grower's stable partition (row-jobs.ts partitionPart): the left rows
+   (lut[bin] == 1) of rows[start..end) compacted in place from `start`, the right rows written to
+   tmp[start..] in order; returns the count of left rows. Two threads may run it on disjoint
+   ranges of one node; the grower then joins the parts. */
+u32 partition_part(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* tmp) {
+  u32 nl = start;
+  u32 nr = start;
+  for (u32 i = start; i < end; i++) {
+    u32 r = rows[i];
+    u32 l = lut[col[r]];
+    rows[nl] = r;
+    tmp[nr] = r;
+    nl += l;
+    nr += 1 - l;
+  }
+  return nl - start;
+}
+
 /* grower.ts partition: stable, left rows (lut[bin] == 1) first; returns the boundary. */
 u32 partition(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* tmp) {
   u32 nl = start;
@@ -197,6 +283,33 @@ u32 partition(u32* rows, u32 start, u32 end, const u8* col, const u8* lut, u32* 
   }
   for (u32 k = 0; k < nr; k++) rows[nl + k] = tmp[k];
   return nl;
+}
+
+/* row-jobs.ts addLeafValues: raw[rows[q]] += value[k] for the positions q in [from, to) of every
+   leaf k (leaf k holds rows[span[2k] .. span[2k + 1])). Each row is in one leaf, so each raw value
+   gets one addition whichever thread makes it. With `y`, also the squared loss's next gradient
+   grad[row] = raw[row] - y[row] while the row is at hand, and rows[q] = q again (the next tree's
+   rows: all, in order; each position is read by the one thread that resets it). */
+void add_leaves(double* raw, u32* rows, const i32* span, const double* value, u32 nleaves,
+                u32 from, u32 to, double* grad, const double* y) {
+  for (u32 k = 0; k < nleaves; k++) {
+    u32 lo = (u32)span[2 * k];
+    u32 hi = (u32)span[2 * k + 1];
+    if (lo < from) lo = from;
+    if (hi > to) hi = to;
+    double v = value[k];
+    if (y) {
+      for (u32 q = lo; q < hi; q++) {
+        u32 r = rows[q];
+        rows[q] = q;
+        double x = raw[r] + v;
+        raw[r] = x;
+        grad[r] = x - y[r];
+      }
+    } else {
+      for (u32 q = lo; q < hi; q++) raw[rows[q]] += v;
+    }
+  }
 }
 
 /* histogram.ts subtractHistogram: out = parent - child over the listed features (the sibling). */

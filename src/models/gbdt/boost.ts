@@ -13,7 +13,13 @@ import { checkFitInput, type FitContext } from '../regressor.js';
 import { type BinMapper, type BinnedData, binMatrix, fitBinMapper } from '../tree/binning.js';
 import { FittedTrees } from '../tree/fitted-trees.js';
 import { type GrowerOptions, type GrownTree, TreeGrower } from '../tree/grower.js';
-import { HistogramHelper, histogramKernel, histogramThreads } from '../tree/parallel-histogram.js';
+import { LEAF_CAP } from '../tree/histogram-buffers.js';
+import {
+  bootHelperThread,
+  HistogramHelper,
+  histogramKernel,
+  histogramThreads,
+} from '../tree/parallel-histogram.js';
 import { addTreePredictions, leafOf, type TreeArrays } from '../tree/predictor.js';
 import { WasmResidentRows } from '../tree/wasm-resident-rows.js';
 import { type Loss, makeLoss, quantileInPlace } from './losses.js';
@@ -37,23 +43,36 @@ export async function fitGbdt(
   const p = X.cols;
   const rng = new Rng(ctx.seed);
   const notes: string[] = [];
-  const mapper = fitBinMapper(X, ctx.features, { maxBins: params.max_bins, seed: ctx.seed });
-  const binned = binMatrix(mapper, X);
-  // Large data: the WebAssembly histogram kernel, and a second thread that builds half of each big
-  // histogram (same trees either way).
+  // Large data: the WebAssembly histogram kernel, and a second thread that takes part of each big
+  // histogram and row job (same trees either way). The thread boots while this one bins.
   const thread = histogramThreads(n, p, ctx.threads) > 1;
-  const helper =
-    thread || histogramKernel(n, p)
-      ? await HistogramHelper.start(
-          binned,
-          mapper.offsets,
-          3 * mapper.offsets[p],
-          // Frontier histograms + the one being built; beyond the cap a node builds in TypeScript
-          // on one thread.
-          Math.min(params.max_leaves + 4, 64),
-          { thread },
-        ).catch(() => null)
-      : null;
+  const booted = thread ? bootHelperThread() : null;
+  let helper: HistogramHelper | null = null;
+  let mapper: BinMapper;
+  let binned: BinnedData;
+  try {
+    mapper = fitBinMapper(X, ctx.features, { maxBins: params.max_bins, seed: ctx.seed });
+    binned = binMatrix(mapper, X);
+    helper =
+      thread || histogramKernel(n, p)
+        ? await HistogramHelper.start(
+            binned,
+            mapper.offsets,
+            3 * mapper.offsets[p],
+            // Frontier histograms + the one being built; beyond the cap a node builds in TypeScript
+            // on one thread.
+            Math.min(params.max_leaves + 4, 64),
+            { thread, booted },
+          ).catch(() => {
+            // No shared memory or no thread: one thread in TypeScript (the same trees).
+            void booted?.terminate();
+            return null;
+          })
+        : null;
+  } catch (err) {
+    void booted?.terminate();
+    throw err;
+  }
   try {
     return await boost(kind, params, X, y, ctx, mapper, binned, helper, notes, rng);
   } finally {
@@ -79,7 +98,8 @@ async function boost(
   const grower = new TreeGrower(mapper, helper ? helper.sharedData(binned) : binned, helper);
   const opts = growerOptions(params);
   const baseline = loss.baseline(y);
-  const raw = new Float64Array(n).fill(baseline);
+  // In the helper's shared memory when it has a thread: the two threads update it (row-jobs.ts).
+  const raw = (helper?.threaded ? helper.buf.raw : new Float64Array(n)).fill(baseline);
   const g = helper ? helper.buf.grad : new Float64Array(n);
   const h = (helper ? helper.buf.hess : new Float64Array(n)).fill(1);
   const rows = helper ? helper.buf.rows : new Uint32Array(n);
@@ -87,6 +107,11 @@ async function boost(
   const inSample = nSub < n ? new Uint8Array(n) : null;
   const nCols = params.colsample < 1 ? Math.max(1, Math.round(params.colsample * p)) : p;
   const watch = validationWatch(kind, params, ctx, p, loss, baseline);
+  // Squared loss on all rows with the helper thread: the threads refresh the gradients and reset
+  // the rows where they update the predictions (row-jobs.ts), so the next iteration skips both.
+  const yShared = helper?.threaded && loss.residualGradient && !inSample ? helper.buf.y : null;
+  yShared?.set(y);
+  let fresh = false;
 
   const trees: TreeArrays[] = [];
   let lastYield = performance.now();
@@ -95,13 +120,15 @@ async function boost(
       notes.push(`stopped at iteration ${it} of ${params.max_iter}: time budget ran out (kept ${it} trees)`);
       break;
     }
-    loss.gradients(y, raw, g, h);
-    sampleRows(rows, n, nSub, inSample, rng);
+    if (!fresh) {
+      loss.gradients(y, raw, g, h);
+      sampleRows(rows, n, nSub, inSample, rng);
+    }
     const feats = nCols < p ? sampleColumns(p, nCols, rng) : undefined;
     const grown = grower.grow(g, loss.constantHessian ? null : h, 1, rows, nSub, opts, feats);
     const tree = grown.tree;
     if (loss.leafQuantile !== null) refitLeaves(grown, y, raw, loss.leafQuantile);
-    addShrunkTree(grown, params.learning_rate, raw, inSample, X);
+    fresh = addShrunkTree(grown, params.learning_rate, raw, inSample, X, helper, yShared);
     trees.push(tree);
     const stop = watch
       ? watch.add(tree, it)
@@ -140,7 +167,10 @@ function growerOptions(params: Readonly<GbdtParams>): GrowerOptions {
 
 /**
  * Shrink a grown tree's leaves by the learning rate and add it to the training predictions: from
- * the leaf partition, and through the tree for rows outside the subsample.
+ * the leaf partition, and through the tree for rows outside the subsample. `helper`: the helper
+ * thread that shares `raw` and the rows (all rows in the tree), or null; `y`: the targets in its
+ * memory when the squared loss's gradients are to be refreshed (and the rows reset) on the way.
+ * Returns whether they were (else the caller computes them and draws the rows).
  */
 function addShrunkTree(
   grown: GrownTree,
@@ -148,10 +178,27 @@ function addShrunkTree(
   raw: Float64Array,
   inSample: Uint8Array | null,
   X: Matrix,
-): void {
+  helper: HistogramHelper | null,
+  y: Float64Array | null,
+): boolean {
   const value = grown.tree.value;
   for (let i = 0; i < value.length; i++) value[i] *= learningRate;
-  for (let k = 0; k < grown.leafNode.length; k++) {
+  const nLeaves = grown.leafNode.length;
+  // The tree's rows (its leaves' position ranges cover [0, nRows)).
+  const nRows = inSample ? 0 : raw.length;
+  const shared = helper && raw === helper.buf.raw && grown.rows === helper.buf.rows;
+  if (shared && nLeaves <= LEAF_CAP && helper.splits(nRows)) {
+    // Large data: the two threads add the leaves to halves of the rows (one addition per row).
+    const b = helper.buf;
+    for (let k = 0; k < nLeaves; k++) {
+      b.leafSpan[2 * k] = grown.leafStart[k];
+      b.leafSpan[2 * k + 1] = grown.leafEnd[k];
+      b.leafValue[k] = value[grown.leafNode[k]];
+    }
+    helper.addLeaves(nLeaves, nRows, y !== null);
+    return y !== null;
+  }
+  for (let k = 0; k < nLeaves; k++) {
     const v = value[grown.leafNode[k]];
     for (let q = grown.leafStart[k]; q < grown.leafEnd[k]; q++) raw[grown.rows[q]] += v;
   }
@@ -159,6 +206,7 @@ function addShrunkTree(
     const p = X.cols;
     for (let i = 0; i < X.rows; i++) if (!inSample[i]) raw[i] += value[leafOf(grown.tree, X.data, i * p)];
   }
+  return false;
 }
 
 /**

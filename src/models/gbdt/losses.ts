@@ -10,6 +10,11 @@ export interface Loss {
   readonly name: string;
   /** Hessians are all 1: histograms skip summing them. */
   readonly constantHessian: boolean;
+  /**
+   * The gradient is `raw − y` (squared loss): a row's gradient may be refreshed where its raw
+   * prediction is updated, skipping the separate `gradients` pass (the same subtraction).
+   */
+  readonly residualGradient?: boolean;
   baseline(y: Float64Array): number;
   /** Fill g (and h unless constant) for every row. */
   gradients(y: Float64Array, raw: Float64Array, g: Float64Array, h: Float64Array): void;
@@ -33,6 +38,7 @@ export function quantileInPlace(v: Float64Array, q: number): number {
 const squared: Loss = {
   name: 'squared',
   constantHessian: true,
+  residualGradient: true,
   leafQuantile: null,
   baseline(y) {
     let s = 0;

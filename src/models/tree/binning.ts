@@ -10,6 +10,7 @@
  */
 import type { Matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/random.js';
+import { sortFloat64InPlace } from '../../core/sort.js';
 import type { FeatureInfo } from '../regressor.js';
 
 /** Binning is learned on at most this many rows (as sklearn); quantiles barely move beyond it. */
@@ -70,7 +71,10 @@ export function fitBinMapper(
   const codeToBin: Int32Array[] = [];
   const minValue = new Float64Array(p);
   const maxValue = new Float64Array(p);
-  const buf = new Float64Array(m);
+  const numeric = Int32Array.from({ length: p }, (_, j) => j).filter(
+    (j) => features?.[j]?.kind !== 'categorical',
+  );
+  const cols = new SampledColumns(data, p, m, sample, numeric);
   for (let j = 0; j < p; j++) {
     const info = features?.[j];
     if (info && info.kind === 'categorical') {
@@ -85,13 +89,11 @@ export function fitBinMapper(
       continue;
     }
     codeToBin.push(new Int32Array(0));
-    let k = 0;
-    for (let s = 0; s < m; s++) {
-      const v = data[(sample ? sample[s] : s) * p + j];
-      if (!Number.isNaN(v)) buf[k++] = v;
-    }
-    const vals = buf.subarray(0, k).sort();
-    const thr = numericThresholds(vals, maxBins);
+    // The radix sort: the native sort's order (NaN last: `k` counts the others), ~3× faster.
+    const vals = sortFloat64InPlace(cols.take(j));
+    let k = vals.length;
+    while (k > 0 && Number.isNaN(vals[k - 1])) k--;
+    const thr = numericThresholds(vals.subarray(0, k), maxBins);
     thresholds.push(thr);
     nBins[j] = k === 0 ? 0 : thr.length + 1;
     minValue[j] = k ? vals[0] : 0;
@@ -100,6 +102,46 @@ export function fitBinMapper(
   const offsets = new Int32Array(p + 1);
   for (let j = 0; j < p; j++) offsets[j + 1] = offsets[j] + nBins[j] + 1;
   return { nFeatures: p, nBins, isCategorical, thresholds, codeToBin, offsets, minValue, maxValue };
+}
+
+/** Numeric columns gathered per pass over the rows (a pass per column re-read all of X each time). */
+const GATHER_GROUP = 8;
+
+/**
+ * The sampled rows of the numeric columns, gathered GATHER_GROUP columns per pass over the
+ * row-major matrix: one sampled row's values share cache lines, so a pass per column read the
+ * whole matrix from memory 20 times at 1M × 20 (~0.3 s).
+ */
+class SampledColumns {
+  private readonly group = new Map<number, Float64Array>();
+
+  constructor(
+    private readonly data: Float64Array,
+    private readonly p: number,
+    private readonly m: number,
+    private readonly sample: Uint32Array | null,
+    private readonly numeric: Int32Array,
+  ) {}
+
+  /** Column j's sampled values (a fresh buffer the caller may sort in place). */
+  take(j: number): Float64Array {
+    if (!this.group.has(j)) this.gatherGroupOf(j);
+    const out = this.group.get(j) as Float64Array;
+    this.group.delete(j);
+    return out;
+  }
+
+  private gatherGroupOf(j: number): void {
+    const { data, p, m, sample, numeric } = this;
+    const at = numeric.indexOf(j);
+    const js = numeric.subarray(at, Math.min(numeric.length, at + GATHER_GROUP));
+    const bufs = Array.from(js, () => new Float64Array(m));
+    for (let s = 0; s < m; s++) {
+      const base = (sample ? sample[s] : s) * p;
+      for (let c = 0; c < js.length; c++) bufs[c][s] = data[base + js[c]];
+    }
+    for (let c = 0; c < js.length; c++) this.group.set(js[c], bufs[c]);
+  }
 }
 
 function maxCode(data: Float64Array, n: number, p: number, j: number): number {
@@ -242,8 +284,54 @@ function binNumeric(
 ) {
   const { rows: n, cols: p, data } = X;
   const base = j * n;
+  let i = lo;
+  // Four rows at a time: each search is a chain of 8 dependent loads, and four independent chains
+  // overlap in the CPU (~2× faster than one row at a time). NaN compares false: bin 0, fixed below.
+  for (; i + 3 < hi; i += 4) {
+    const k = i * p + j;
+    const x0 = data[k];
+    const x1 = data[k + p];
+    const x2 = data[k + 2 * p];
+    const x3 = data[k + 3 * p];
+    let b0 = +(pad[127] < x0) << 7;
+    let b1 = +(pad[127] < x1) << 7;
+    let b2 = +(pad[127] < x2) << 7;
+    let b3 = +(pad[127] < x3) << 7;
+    b0 += +(pad[b0 + 63] < x0) << 6;
+    b1 += +(pad[b1 + 63] < x1) << 6;
+    b2 += +(pad[b2 + 63] < x2) << 6;
+    b3 += +(pad[b3 + 63] < x3) << 6;
+    b0 += +(pad[b0 + 31] < x0) << 5;
+    b1 += +(pad[b1 + 31] < x1) << 5;
+    b2 += +(pad[b2 + 31] < x2) << 5;
+    b3 += +(pad[b3 + 31] < x3) << 5;
+    b0 += +(pad[b0 + 15] < x0) << 4;
+    b1 += +(pad[b1 + 15] < x1) << 4;
+    b2 += +(pad[b2 + 15] < x2) << 4;
+    b3 += +(pad[b3 + 15] < x3) << 4;
+    b0 += +(pad[b0 + 7] < x0) << 3;
+    b1 += +(pad[b1 + 7] < x1) << 3;
+    b2 += +(pad[b2 + 7] < x2) << 3;
+    b3 += +(pad[b3 + 7] < x3) << 3;
+    b0 += +(pad[b0 + 3] < x0) << 2;
+    b1 += +(pad[b1 + 3] < x1) << 2;
+    b2 += +(pad[b2 + 3] < x2) << 2;
+    b3 += +(pad[b3 + 3] < x3) << 2;
+    b0 += +(pad[b0 + 1] < x0) << 1;
+    b1 += +(pad[b1 + 1] < x1) << 1;
+    b2 += +(pad[b2 + 1] < x2) << 1;
+    b3 += +(pad[b3 + 1] < x3) << 1;
+    b0 += +(pad[b0] < x0);
+    b1 += +(pad[b1] < x1);
+    b2 += +(pad[b2] < x2);
+    b3 += +(pad[b3] < x3);
+    bins[base + i] = Number.isNaN(x0) ? nb : b0;
+    bins[base + i + 1] = Number.isNaN(x1) ? nb : b1;
+    bins[base + i + 2] = Number.isNaN(x2) ? nb : b2;
+    bins[base + i + 3] = Number.isNaN(x3) ? nb : b3;
+  }
   // nb = 0 (all missing): the missing bin is 0, and every row is NaN anyway.
-  for (let i = lo, k = lo * p + j; i < hi; i++, k += p) {
+  for (let k = i * p + j; i < hi; i++, k += p) {
     const x = data[k];
     if (Number.isNaN(x)) {
       bins[base + i] = nb;

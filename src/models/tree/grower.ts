@@ -19,6 +19,7 @@ import {
   isIdentity,
   subtractHistogram,
 } from './histogram.js';
+import { chunkWidth } from './histogram-chunks.js';
 import type { HistogramKernel } from './histogram-kernel.js';
 import type { HistogramHelper } from './parallel-histogram.js';
 import type { TreeArrays } from './predictor.js';
@@ -336,12 +337,11 @@ export class TreeGrower {
     return g.nodes.count[node] <= g.sparseRows;
   }
 
-  /** The histogram of a node's rows (large nodes: the helper thread builds half the features). */
+  /** The histogram of a node's rows (large nodes: both threads take chunks of the features). */
   private buildHistogramOf(g: Growth, node: number, hist: Float64Array): void {
     const { nodes, nf, grad, hess, hConst } = g;
     const mapper = this.mapper;
     const helper = this.helper;
-    const half = nf >> 1;
     const s = nodes.start[node];
     const e = nodes.end[node];
     const root = node === 0 && g.identityRoot;
@@ -352,15 +352,25 @@ export class TreeGrower {
     }
     const threaded = g.canShare && helper?.threaded === true && (e - s) * nf >= MIN_SHARED_CELLS;
     const off = threaded ? (helper as HistogramHelper).offsetOf(hist) : -1;
-    const mine = off >= 0 ? half : nf;
+    // With the kernel the worker reads the gradients through the rows: it starts before the
+    // gather (which only this thread's chunks need) instead of waiting for it.
+    const direct = !root && g.kernel !== null;
+    // Root chunks are one feature over all rows; node chunks four (the kernel's quad loop).
+    const width = chunkWidth(nf, root ? 1 : 4);
+    const post = () => helper?.postChunks(root ? 1 : 2, off, s, e, nf, width, hess !== null, hConst, direct);
+    if (off >= 0 && direct) post();
     if (!root) {
       this.gather(g, this.og, grad, s, e);
       if (hess) this.gather(g, this.oh, hess, s, e);
     }
-    if (off >= 0) helper?.post(root ? 1 : 2, off, s, e, half, nf, hess !== null, hConst);
-    this.buildPart(g, node, hist, 0, mine);
-    // The helper may not have been scheduled yet (busy machine): then do its half here.
-    if (off >= 0 && helper?.claimOrWait()) this.buildPart(g, node, hist, half, nf);
+    if (off < 0) {
+      this.buildPart(g, node, hist, 0, nf);
+      return;
+    }
+    if (!direct) post();
+    (helper as HistogramHelper).runChunks((i) =>
+      this.buildPart(g, node, hist, i * width, Math.min(nf, (i + 1) * width)),
+    );
   }
 
   /** Features feats[from..to) of a node's histogram, by the kernel when it holds the arrays. */
@@ -606,6 +616,9 @@ export class TreeGrower {
     const n = this.data.nRows;
     const bins = this.data.bins.subarray(split.feature * n, split.feature * n + n);
     const tmp = this.tmp;
+    // A large node: both threads partition half of its rows, then the halves are joined.
+    if (g.canShare && this.helper?.splits(end - start))
+      return this.helper.partition(start, end, split.feature);
     if (g.kernel) return g.kernel.partition(rows, start, end, bins, lut, tmp);
     let nl = start;
     let nr = 0;

@@ -1,7 +1,8 @@
 /**
  * The grower's large arrays in one shared block of memory: binned columns, gradients/hessians,
  * the row index and its partition buffer, the gathered (node-order) gradients, bin counts, an arena
- * of histogram slots, the feature list, the helper thread's control words, and per-thread scratch.
+ * of histogram slots, the feature list, the helper thread's control words, per-thread scratch, and
+ * what the two threads' row jobs share (row-jobs.ts: the training predictions, a tree's leaves).
  * The block is a shared `WebAssembly.Memory` when the histogram kernel (wasm/histogram.c) runs on
  * it — the main thread and the helper thread then call the kernel on the same bytes, no copies —
  * else a plain SharedArrayBuffer. Either way both threads see the same `SharedBuffers` views.
@@ -30,12 +31,24 @@ export interface SharedBuffers {
   ctrl: Int32Array;
   /** hConst for jobs without hessians. */
   ctrlF: Float64Array;
+  /** gbdt's raw training predictions (updated from each tree's leaves by both threads). */
+  raw: Float64Array;
+  /** Leaf k of the tree being added: positions leafSpan[2k] .. leafSpan[2k + 1], value leafValue[k]. */
+  leafSpan: Int32Array;
+  leafValue: Float64Array;
+  /** gbdt's targets, for the squared loss's gradients refreshed with the predictions. */
+  y: Float64Array;
+  /** Left-row count of each chunk of a shared partition (row-jobs.ts). */
+  parts: Int32Array;
 }
+
+/** Leaves a tree may have for its prediction update to be shared by the threads (gbdt: ≤ 31 by default). */
+export const LEAF_CAP = 256;
 
 /** Doubles of kernel scratch per thread: two partial histograms of one feature (histogram.ts). */
 const SCRATCH = 2 * 3 * 257;
 /** Control block Int32 slots (parallel-histogram.ts `C`). */
-export const CTRL_SLOTS = 16;
+export const CTRL_SLOTS = 20;
 
 type Kind = 'u8' | 'i32' | 'u32' | 'f64';
 const BYTES: Record<Kind, number> = { u8: 1, i32: 4, u32: 4, f64: 8 };
@@ -68,10 +81,15 @@ export function planBuffers(
   place('lut', 257, 'u8');
   place('scratch0', SCRATCH, 'f64');
   place('scratch1', SCRATCH, 'f64');
+  place('leafSpan', 2 * LEAF_CAP, 'i32');
+  place('leafValue', LEAF_CAP, 'f64');
+  place('parts', 256, 'i32');
   place('counts', slotSize, 'f64');
   place('arena', slotSize * slots, 'f64');
   place('grad', n, 'f64');
   place('hess', n, 'f64');
+  place('raw', n, 'f64');
+  place('y', n, 'f64');
   place('og', n, 'f64');
   place('oh', n, 'f64');
   place('rows', n, 'u32');

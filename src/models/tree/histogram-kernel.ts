@@ -22,6 +22,21 @@ interface Exports {
     hConst: number,
     scratch: number,
   ): void;
+  hist_node_direct(
+    hist: number,
+    bins: number,
+    n: number,
+    offsets: number,
+    feats: number,
+    nf: number,
+    rows: number,
+    start: number,
+    end: number,
+    grad: number,
+    hess: number,
+    hConst: number,
+    scratch: number,
+  ): void;
   hist_root(
     hist: number,
     bins: number,
@@ -38,6 +53,18 @@ interface Exports {
   hist_subtract(out: number, parent: number, child: number, offsets: number, feats: number, nf: number): void;
   gather(out: number, src: number, rows: number, start: number, end: number): void;
   partition(rows: number, start: number, end: number, col: number, lut: number, tmp: number): number;
+  partition_part(rows: number, start: number, end: number, col: number, lut: number, tmp: number): number;
+  add_leaves(
+    raw: number,
+    rows: number,
+    span: number,
+    value: number,
+    nLeaves: number,
+    from: number,
+    to: number,
+    grad: number,
+    y: number,
+  ): void;
   __heap_base: WebAssembly.Global;
 }
 
@@ -110,6 +137,42 @@ export class HistogramKernel {
     );
   }
 
+  /**
+   * `node` for a thread that starts before the node's gradients are gathered: reads them through
+   * `rows` from `grad` / `hess` (null = constant hessian). Same bits as `node`.
+   */
+  nodeDirect(
+    hist: Float64Array,
+    bins: Uint8Array,
+    n: number,
+    offsets: Int32Array,
+    feats: Int32Array,
+    nf: number,
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    grad: Float64Array,
+    hess: Float64Array | null,
+    hConst: number,
+    scratch: Float64Array,
+  ): void {
+    this.k.hist_node_direct(
+      hist.byteOffset,
+      bins.byteOffset,
+      n,
+      offsets.byteOffset,
+      feats.byteOffset,
+      nf,
+      rows.byteOffset,
+      start,
+      end,
+      grad.byteOffset,
+      hess ? hess.byteOffset : 0,
+      hConst,
+      scratch.byteOffset,
+    );
+  }
+
   /** histogram.ts `buildRootHistogram`. */
   root(
     hist: Float64Array,
@@ -173,5 +236,43 @@ export class HistogramKernel {
     tmp: Uint32Array,
   ): number {
     return this.k.partition(rows.byteOffset, start, end, col.byteOffset, lut.byteOffset, tmp.byteOffset);
+  }
+
+  /** row-jobs.ts `partitionPart`: left rows in place, right rows to tmp[start..]; returns the left count. */
+  partitionPart(
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    col: Uint8Array,
+    lut: Uint8Array,
+    tmp: Uint32Array,
+  ): number {
+    return this.k.partition_part(rows.byteOffset, start, end, col.byteOffset, lut.byteOffset, tmp.byteOffset);
+  }
+
+  /** row-jobs.ts `addLeafValues`: the leaves' values added to raw at positions [from, to). */
+  addLeaves(
+    raw: Float64Array,
+    rows: Uint32Array,
+    span: Int32Array,
+    value: Float64Array,
+    nLeaves: number,
+    from: number,
+    to: number,
+    grad: Float64Array,
+    y: Float64Array | null,
+  ): void {
+    const k = this.k;
+    k.add_leaves(
+      raw.byteOffset,
+      rows.byteOffset,
+      span.byteOffset,
+      value.byteOffset,
+      nLeaves,
+      from,
+      to,
+      grad.byteOffset,
+      y ? y.byteOffset : 0,
+    );
   }
 }
