@@ -5,6 +5,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { Matrix } from '../../core/matrix.js';
+import { processLoad } from '../../core/process-load.js';
 import { useKernel } from '../../core/wasm.js';
 import { ownLoad, type PredictThread, predictThread, wantsSecondThread } from './predict-thread.js';
 import { addTreesPredictions, type TreeArrays } from './predictor.js';
@@ -31,8 +32,9 @@ const MAX_KERNEL_NODES = 1 << 20;
 function twoThreads(work: number): PredictThread | null {
   const forced = process.env.TABFLOW_PREDICT_THREADS;
   if (forced === '1') return null;
-  if (forced !== '2' && !wantsSecondThread(work, loadavg()[0], availableParallelism(), ownLoad()))
-    return null;
+  // Our own threads (a fit that just ran on both cores) are part of the load average too.
+  const own = Math.max(ownLoad(), processLoad());
+  if (forced !== '2' && !wantsSecondThread(work, loadavg()[0], availableParallelism(), own)) return null;
   return predictThread();
 }
 
