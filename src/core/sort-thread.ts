@@ -21,9 +21,10 @@ const IN_FLIGHT = 3;
 /** Sorts being made on a worker thread; `collect` waits for them. */
 export interface PendingSorts {
   /**
-   * A SortedOnce holding every array's sorted values the worker finished (by identity, as
-   * `SortedOnce.get` keys them); arrays it did not finish (a failed worker) are sorted on first
-   * `get`, as before. Ends the worker.
+   * A SortedOnce holding the sorted values of every array the worker finished (by identity, as
+   * `SortedOnce.get` keys them). Waits only for the arrays already posted to the worker; the
+   * rest (and any a failed worker lost) are sorted on their first `get`, on the caller's thread,
+   * exactly as they would have been on the worker. Ends the worker.
    */
   collect(): Promise<SortedOnce>;
 }
@@ -50,6 +51,7 @@ export function sortOnThread(arrays: readonly Float64Array[]): PendingSorts {
   // 21 posted together raised the 1M run's peak RSS by ~80 MB), and still has the next ones queued
   // while this thread is busy (a synchronous fit) and cannot post more.
   const post = (id: number) => {
+    posted++;
     const values = unique[id];
     // The worker sorts what it gets in place, so it must get a copy: a structured clone copies an
     // array that owns its whole ArrayBuffer; a view (the clone would copy the whole buffer) or
@@ -61,12 +63,17 @@ export function sortOnThread(arrays: readonly Float64Array[]): PendingSorts {
       worker.postMessage({ id, values: copy }, [copy.buffer]);
     }
   };
-  let sorted = 0;
+  let posted = 0;
+  let received = 0;
+  let collecting = false;
   const done = new Promise<void>((resolve) => {
     worker.on('message', (msg: { id: number; values: Float64Array; length: number }) => {
       once.put(unique[msg.id], msg.values.subarray(0, msg.length));
-      if (msg.id + IN_FLIGHT < unique.length) post(msg.id + IN_FLIGHT);
-      if (++sorted === unique.length) resolve();
+      received++;
+      // Once the reader waits, the arrays not yet posted are left to it: it sorts them itself
+      // (SortedOnce.get) rather than idle while the worker does them one by one.
+      if (!collecting && posted < unique.length) post(posted);
+      if (received === posted) resolve();
     });
     // A failed worker loses only time: what it did not sort is sorted on first `get`.
     worker.on('error', () => resolve());
@@ -75,7 +82,8 @@ export function sortOnThread(arrays: readonly Float64Array[]): PendingSorts {
   for (let id = 0; id < Math.min(IN_FLIGHT, unique.length); id++) post(id);
   return {
     async collect() {
-      await done;
+      collecting = true;
+      if (received < posted) await done;
       await worker.terminate();
       return once;
     },
