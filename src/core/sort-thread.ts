@@ -27,6 +27,8 @@ export interface PendingSorts {
    * exactly as they would have been on the worker. Ends the worker.
    */
   collect(): Promise<SortedOnce>;
+  /** End the worker without waiting for it (a run that failed before its save); idempotent. */
+  close(): Promise<void>;
 }
 
 /**
@@ -38,14 +40,16 @@ export function sortOnThread(arrays: readonly Float64Array[]): PendingSorts {
   const unique = [...new Set(arrays)];
   let total = 0;
   for (const a of unique) total += a.length;
-  if (total < THREAD_SORT_MIN_VALUES) return { collect: async () => new SortedOnce() };
+  if (total < THREAD_SORT_MIN_VALUES) return inline();
   let worker: Worker;
   try {
     const [url, opts] = workerScript(import.meta.url, 'sort-worker');
     worker = new Worker(url, opts);
   } catch {
-    return { collect: async () => new SortedOnce() };
+    return inline();
   }
+  // Never what keeps the process alive (a run that throws before its save leaves it unended).
+  worker.unref();
   const once = new SortedOnce();
   // A few arrays in flight: the worker then holds IN_FLIGHT copies, not every column at once (all
   // 21 posted together raised the 1M run's peak RSS by ~80 MB), and still has the next ones queued
@@ -87,5 +91,14 @@ export function sortOnThread(arrays: readonly Float64Array[]): PendingSorts {
       await worker.terminate();
       return once;
     },
+    async close() {
+      collecting = true;
+      await worker.terminate();
+    },
   };
+}
+
+/** Nothing in the background: every array is sorted on its first `get`. */
+function inline(): PendingSorts {
+  return { collect: async () => new SortedOnce(), close: async () => {} };
 }

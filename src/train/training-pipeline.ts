@@ -305,55 +305,60 @@ export class TrainingPipeline {
     // The save's sorts of the TRAIN columns run on a second thread meanwhile: calibration and
     // importance leave it idle (cross-validation's calibration fits on the pool; a few rows then).
     const sorts = sortOnThread(summarisedArrays(sel));
-    // Calibration fits on the worker threads while importance predicts on this one.
-    const [intervals] = await Promise.all([this.calibrate(sel), this.importance(sel)]);
-    const saved = await this.stage(
-      'save',
-      async () =>
-        saveAndRegister(
-          {
-            config: cfg,
-            now: this.now(),
-            tags: this.tags,
-            loaded: loaded.report,
-            cleaning: cleaned.report,
-            split: split.report,
-            selection: choice,
-            selectionSe: sel.se,
-            warnings: selectionWarnings(
-              trained.map((t) => t.result),
-              best.spec.name,
-              cfg.selection.metric,
-              sel.se,
-              choice.method,
-            ),
-            target,
-            yTrain: sel.fitted.y,
-            preprocessor: chosen.pre,
-            modelFeatures: chosen.data.features.map((f) => f.name),
-            best: {
-              name: best.spec.name,
-              kind: best.spec.model,
-              result: best.result,
-              model: best.fitted!.toJSON(),
+    try {
+      // Calibration fits on the worker threads while importance predicts on this one.
+      const [intervals] = await Promise.all([this.calibrate(sel), this.importance(sel)]);
+      const saved = await this.stage(
+        'save',
+        async () =>
+          saveAndRegister(
+            {
+              config: cfg,
+              now: this.now(),
+              tags: this.tags,
+              loaded: loaded.report,
+              cleaning: cleaned.report,
+              split: split.report,
+              selection: choice,
+              selectionSe: sel.se,
+              warnings: selectionWarnings(
+                trained.map((t) => t.result),
+                best.spec.name,
+                cfg.selection.metric,
+                sel.se,
+                choice.method,
+              ),
+              target,
+              yTrain: sel.fitted.y,
+              preprocessor: chosen.pre,
+              modelFeatures: chosen.data.features.map((f) => f.name),
+              best: {
+                name: best.spec.name,
+                kind: best.spec.model,
+                result: best.result,
+                model: best.fitted!.toJSON(),
+              },
+              models: trained.map((t) => t.result),
+              timings: this.timings,
+              intervals,
+              explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
+              ...trainSummaries(sel, target, await sorts.collect()),
             },
-            models: trained.map((t) => t.result),
-            timings: this.timings,
-            intervals,
-            explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
-            ...trainSummaries(sel, target, await sorts.collect()),
-          },
-          {
-            publish: this.options.publish,
-            storeWait: {
-              seconds: this.options.storeWaitS,
-              onWait: (wait) => this.onEvent({ type: 'store_wait', wait }),
+            {
+              publish: this.options.publish,
+              storeWait: {
+                seconds: this.options.storeWaitS,
+                onWait: (wait) => this.onEvent({ type: 'store_wait', wait }),
+              },
             },
-          },
-        ),
-      (r) => r.runDir,
-    );
-    return { ...saved, best, trained };
+          ),
+        (r) => r.runDir,
+      );
+      return { ...saved, best, trained };
+    } finally {
+      // Ended in any case: a calibration or save that throws leaves no thread behind.
+      await sorts.close();
+    }
   }
 
   /** Conformal intervals of the selected model on rows it was not fitted on, checked on TEST. */

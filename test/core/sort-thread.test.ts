@@ -45,3 +45,9 @@ test('sortOnThread: below THREAD_SORT_MIN_VALUES nothing runs; get sorts on firs
   const once = await sortOnThread([a]).collect();
   assertSame(once.get(a), sortedWithoutNaN(a), 'small');
 });
+
+test('sortOnThread: close ends the worker without collecting (a run that failed), twice is fine', async () => {
+  const pending = sortOnThread([values(THREAD_SORT_MIN_VALUES, 6)]);
+  await pending.close();
+  await pending.close();
+});
