@@ -6,6 +6,7 @@
  * The worker runs the same `sortFloat64InPlace` the main thread would: same values, same order.
  */
 import { Worker } from 'node:worker_threads';
+import { hasSpareCore } from './process-load.js';
 import { SortedOnce } from './sort.js';
 import { workerScript } from './worker-entry.js';
 
@@ -34,13 +35,17 @@ export interface PendingSorts {
 /**
  * Start sorting the non-NaN values of `arrays` on a worker thread (each array is copied to it;
  * the originals are not modified). Below THREAD_SORT_MIN_VALUES in total, or if the worker cannot
- * start, nothing runs in the background and `collect` gives an empty SortedOnce.
+ * start, or with no core to spare (`spare`, default `hasSpareCore`: under load the worker's CPU would come out of
+ * the main thread's share), nothing runs in the background and `collect` gives an empty SortedOnce.
  */
-export function sortOnThread(arrays: readonly Float64Array[]): PendingSorts {
+export function sortOnThread(
+  arrays: readonly Float64Array[],
+  spare: () => boolean = hasSpareCore,
+): PendingSorts {
   const unique = [...new Set(arrays)];
   let total = 0;
   for (const a of unique) total += a.length;
-  if (total < THREAD_SORT_MIN_VALUES) return inline();
+  if (total < THREAD_SORT_MIN_VALUES || !spare()) return inline();
   let worker: Worker;
   try {
     const [url, opts] = workerScript(import.meta.url, 'sort-worker');

@@ -31,7 +31,8 @@ test('sortOnThread: the same sorted values as sortedWithoutNaN, originals untouc
   const small = values(1000, 4);
   const arrays = [plain, view, shared, small, plain];
   const before = arrays.map((a) => a.slice());
-  const once = await sortOnThread(arrays).collect();
+  // Forced onto the worker whatever the machine's load.
+  const once = await sortOnThread(arrays, () => true).collect();
   arrays.forEach((a, k) => {
     assertSame(a, before[k], `array ${k} modified`);
     assertSame(once.get(a), sortedWithoutNaN(before[k]), `array ${k}`);
@@ -47,7 +48,13 @@ test('sortOnThread: below THREAD_SORT_MIN_VALUES nothing runs; get sorts on firs
 });
 
 test('sortOnThread: close ends the worker without collecting (a run that failed), twice is fine', async () => {
-  const pending = sortOnThread([values(THREAD_SORT_MIN_VALUES, 6)]);
+  const pending = sortOnThread([values(THREAD_SORT_MIN_VALUES, 6)], () => true);
   await pending.close();
   await pending.close();
+});
+
+test('sortOnThread: with no core to spare nothing runs in the background', async () => {
+  const a = values(THREAD_SORT_MIN_VALUES, 7);
+  const once = await sortOnThread([a], () => false).collect();
+  assertSame(once.get(a), sortedWithoutNaN(a), 'inline');
 });
