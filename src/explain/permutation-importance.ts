@@ -53,7 +53,7 @@ export function permutationImportance(
 }
 
 /**
- * The same result as `permutationImportance`, handing the event loop back between batches of shuffles, so
+ * The same result as `permutationImportance`, handing the event loop back between shuffles, so
  * work on other threads (calibration's fits) is dispatched while it runs.
  */
 export async function permutationImportanceAsync(
@@ -70,7 +70,7 @@ export async function permutationImportanceAsync(
   }
 }
 
-/** The computation, yielding after each batch of shuffles is predicted. */
+/** The computation, yielding after each shuffle's prediction. */
 function* importanceSteps(
   model: FittedRegressor,
   X: Matrix,
@@ -102,30 +102,32 @@ function* importanceSteps(
     ys = Float64Array.from(idx, (i) => y[i]);
   }
   const n = Xs.rows;
+  const p = Xs.cols;
   const sign = metric.greaterIsBetter ? 1 : -1;
   const baseline = metric.compute(ys, model.predict(Xs));
   const { names, group } = sourceGroups(features);
-  // Shuffle t shuffles input column ⌊t / repeats⌋; the permutations are drawn in that order.
-  const shuffles = names.length * repeats;
-  const drops = new Float64Array(shuffles);
-  const perBatch = Math.max(1, Math.min(shuffles, Math.floor(BATCH_ROWS / n)));
-  for (let t0 = 0; t0 < shuffles; t0 += perBatch) {
-    const k = Math.min(perBatch, shuffles - t0);
-    const batch = shuffledBatch(Xs, group, rng, t0, k, repeats);
-    const pred = model.predict(batch);
-    for (let t = 0; t < k; t++) {
-      drops[t0 + t] = sign * (baseline - metric.compute(ys, pred.subarray(t * n, (t + 1) * n)));
-    }
-    yield;
-  }
+  const work = Float64Array.from(Xs.data);
+  const shuffled: Matrix = { rows: n, cols: p, data: work };
   const columns: Record<string, { mean: number; std: number }> = {};
+  const drops = new Float64Array(repeats);
   for (let g = 0; g < names.length; g++) {
-    const d = drops.subarray(g * repeats, (g + 1) * repeats);
+    const cols: number[] = [];
+    for (let j = 0; j < p; j++) if (group[j] === g) cols.push(j);
+    for (let r = 0; r < repeats; r++) {
+      const perm = rng.permutation(n);
+      for (let i = 0; i < n; i++) {
+        const src = perm[i] * p;
+        for (const j of cols) work[i * p + j] = Xs.data[src + j];
+      }
+      drops[r] = sign * (baseline - metric.compute(ys, model.predict(shuffled)));
+      yield;
+    }
+    for (let i = 0; i < n; i++) for (const j of cols) work[i * p + j] = Xs.data[i * p + j];
     let mean = 0;
-    for (let r = 0; r < repeats; r++) mean += d[r];
+    for (let r = 0; r < repeats; r++) mean += drops[r];
     mean /= repeats;
     let v = 0;
-    for (let r = 0; r < repeats; r++) v += (d[r] - mean) ** 2;
+    for (let r = 0; r < repeats; r++) v += (drops[r] - mean) ** 2;
     // Population std, as sklearn's importances_std.
     columns[names[g]] = { mean, std: Math.sqrt(v / repeats) };
   }
@@ -139,43 +141,6 @@ function* importanceSteps(
     baseline,
     columns: Object.fromEntries(sorted),
   };
-}
-
-/**
- * Rows predicted in one call at most (whole shuffles): one large batch instead of a call per
- * shuffle lets a tree model's prediction use its second thread (from 2^20 rows × trees) and pays
- * the per-call costs once; a row's prediction does not depend on the rows beside it, so the drops
- * are the same. 1M run: 100 shuffles of 500 rows in 4 calls instead of 100.
- */
-const BATCH_ROWS = 16_384;
-
-/**
- * Shuffles t0 … t0+k−1 stacked: each a copy of Xs whose columns from input column
- * ⌊t / repeats⌋ (one-hot levels together) are permuted by the next permutation of `rng`.
- */
-function shuffledBatch(
-  Xs: Matrix,
-  group: ArrayLike<number>,
-  rng: Rng,
-  t0: number,
-  k: number,
-  repeats: number,
-): Matrix {
-  const { rows: n, cols: p } = Xs;
-  const data = new Float64Array(k * n * p);
-  for (let t = 0; t < k; t++) {
-    const g = Math.floor((t0 + t) / repeats);
-    const cols: number[] = [];
-    for (let j = 0; j < p; j++) if (group[j] === g) cols.push(j);
-    const at = t * n * p;
-    data.set(Xs.data, at);
-    const perm = rng.permutation(n);
-    for (let i = 0; i < n; i++) {
-      const src = perm[i] * p;
-      for (const j of cols) data[at + i * p + j] = Xs.data[src + j];
-    }
-  }
-  return { rows: k * n, cols: p, data };
 }
 
 /** Row predictions the default sample size aims at. */
