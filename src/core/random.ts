@@ -4,10 +4,13 @@
  * (fast, 128-bit state, good statistical quality, identical on every platform).
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /**
+   * The four 32-bit state words a, b, c, d, as int32 bit patterns. In an Int32Array rather than
+   * four number fields: words above 2^31 do not fit V8's small integers, so as fields every update
+   * went through a boxed double; this array made `int()` 2–4× faster (4M draws of the selection's
+   * bootstrap: 0.55 → 0.15–0.4 s), with the same bits out.
+   */
+  private readonly s = new Int32Array(4);
 
   constructor(seed: number) {
     let s = seed >>> 0;
@@ -18,27 +21,23 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    const st = this.s;
+    for (let k = 0; k < 4; k++) st[k] = next();
+    if ((st[0] | st[1] | st[2] | st[3]) === 0) st[0] = 1;
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.b << 9) >>> 0;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    this.a >>>= 0;
-    this.b >>>= 0;
-    this.c >>>= 0;
-    this.d >>>= 0;
+    const st = this.s;
+    const b = st[1];
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    st[2] ^= st[0];
+    st[3] ^= b;
+    st[1] = b ^ st[2];
+    st[0] ^= st[3];
+    st[2] ^= t;
+    st[3] = rotl(st[3], 11);
     return result;
   }
 
@@ -85,6 +84,7 @@ export class Rng {
   }
 }
 
+/** Rotate the 32 bits of x left by k (the result as an int32 bit pattern). */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }

@@ -68,6 +68,14 @@ export class SortedOnce {
     }
     return s;
   }
+
+  /**
+   * Record `sorted` as the sorted non-NaN values of `values` (what `get` would compute), e.g.
+   * sorted on another thread; later `get(values)` calls return it.
+   */
+  put(values: ArrayLike<number>, sorted: Float64Array): void {
+    this.sorted.set(values, sorted);
+  }
 }
 
 /** Sort `a` (no NaN) in place. */

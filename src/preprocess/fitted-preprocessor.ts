@@ -4,7 +4,7 @@
  * every issue), then fills the row-major output one input column at a time.
  */
 import type { Serialized } from '../core/codec.js';
-import { ArtifactError, ValidationError } from '../core/errors.js';
+import { ArtifactError, type Issue, ValidationError } from '../core/errors.js';
 import { type Matrix, matrix } from '../core/matrix.js';
 import type { Frame } from '../data/frame.js';
 import { BOOL_MISSING, type Column } from '../data/frame.js';
@@ -56,11 +56,14 @@ export class FittedPreprocessor {
   }
 
   transform(frame: Frame): { X: Matrix; features: FeatureInfo[] } {
-    const { plans, stats, config } = this.state;
+    const { plans, config } = this.state;
     const { columns, issues } = alignInput(frame, this.inputColumns);
     const n = frame.nRows;
     const p = this.features.length;
     const out = new Float64Array(n * p);
+    // Each plan's issue, pushed in plan order once every column is written.
+    const planIssues: (Issue | null)[] = plans.map(() => null);
+    const numeric: NumericChannel[] = [];
     plans.forEach((plan, k) => {
       const col = columns[k];
       if (!col) return;
@@ -68,25 +71,28 @@ export class FittedPreprocessor {
       if (plan.type === 'categorical') {
         if (col.type !== 'categorical') return;
         const ord = this.encoding === 'ordinal';
-        const issue = writeCategorical(plan.name, col, plan.cat, config.handle_unknown, ord, out, p, j);
-        if (issue) issues.push(issue);
+        planIssues[k] = writeCategorical(plan.name, col, plan.cat, config.handle_unknown, ord, out, p, j);
         return;
       }
       const channels = channelValues(plan, col);
       const ind = plan.indicator ? j + channels.length : -1;
-      let badRow = -1;
       channels.forEach((x, c) => {
-        const bad = writeNumeric(x, channelStats(stats, plan.channel + c), out, p, j + c, ind);
-        if (badRow < 0 && bad >= 0) badRow = bad;
+        const st = channelStats(this.state.stats, plan.channel + c);
+        numeric.push({ plan: k, x, st, j: j + c, ind, bad: -1 });
       });
-      if (badRow >= 0) {
-        issues.push({
-          path: plan.name,
-          code: 'not_finite',
-          message: `column "${plan.name}" has a non-finite value at row ${badRow}; expected finite numbers`,
-        });
-      }
     });
+    writeNumericBlocks(numeric, out, n, p);
+    for (const ch of numeric) {
+      // The first channel (in order) with a non-finite value names its row, as before blocks.
+      if (ch.bad < 0 || planIssues[ch.plan]) continue;
+      const name = plans[ch.plan].name;
+      planIssues[ch.plan] = {
+        path: name,
+        code: 'not_finite',
+        message: `column "${name}" has a non-finite value at row ${ch.bad}; expected finite numbers`,
+      };
+    }
+    for (const issue of planIssues) if (issue) issues.push(issue);
     if (issues.length)
       throw new ValidationError(issues, `Input does not match the preprocessor's train columns`);
     return { X: matrix(n, p, out), features: [...this.features] };
@@ -112,6 +118,36 @@ export function loadPreprocessor(json: unknown): FittedPreprocessor {
     );
   }
   return fp;
+}
+
+/** One numeric channel to write: its values, statistics, output column and first bad row. */
+interface NumericChannel {
+  readonly plan: number;
+  readonly x: Float64Array;
+  readonly st: NumericStats;
+  readonly j: number;
+  readonly ind: number;
+  bad: number;
+}
+
+/**
+ * Rows written per block. The output is row-major: one column at a time over all rows wrote one
+ * double per 8 × p-byte row, so each of p passes streamed the whole matrix through the cache
+ * (700,000 × 20: 2.2 GB moved for 112 MB). A block of rows keeps its part of the output (here
+ * 2,048 × 20 × 8 = 320 KB) in cache while every column is written; values are the same.
+ */
+const BLOCK_ROWS = 2048;
+
+/** Write every numeric channel, a block of rows at a time; records each channel's first bad row. */
+function writeNumericBlocks(channels: NumericChannel[], out: Float64Array, n: number, p: number): void {
+  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
+    const r1 = Math.min(n, r0 + BLOCK_ROWS);
+    const block = out.subarray(r0 * p, r1 * p);
+    for (const ch of channels) {
+      const bad = writeNumeric(ch.x.subarray(r0, r1), ch.st, block, p, ch.j, ch.ind);
+      if (ch.bad < 0 && bad >= 0) ch.bad = r0 + bad;
+    }
+  }
 }
 
 function channelStats(s: FittedState['stats'], c: number): NumericStats {

@@ -39,9 +39,9 @@ export function fitNumeric(x: Float64Array, cfg: PreprocessConfig): NumericStats
   let center = 0;
   let scale = 1;
   if (cfg.scaling !== 'none' && x.length > 0) {
-    const filled = new Float64Array(x.length);
-    filled.set(c);
-    filled.fill(fill, n);
+    // With no missing value that column is `c` itself, in its order: no copy (5.6 MB per
+    // 700,000-row column). Nothing reads `c` afterwards, so the quantiles may reorder it.
+    const filled = n === x.length ? c : withFill(c, fill, x.length);
     let mn = Number.POSITIVE_INFINITY;
     let mx = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < filled.length; i++) {
@@ -92,4 +92,12 @@ export function writeNumeric(
     out[k] = (v - center) / scale;
   }
   return bad;
+}
+
+/** `c` followed by `fill` up to `length` values (the missing rows, filled). */
+function withFill(c: Float64Array, fill: number, length: number): Float64Array {
+  const filled = new Float64Array(length);
+  filled.set(c);
+  filled.fill(fill, c.length);
+  return filled;
 }

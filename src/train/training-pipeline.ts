@@ -10,10 +10,12 @@
  */
 import { DataCleaner } from '../clean/data-cleaner.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { SortedOnce } from '../core/sort.js';
+import type { SortedOnce } from '../core/sort.js';
+import { sortOnThread } from '../core/sort-thread.js';
 import { type Column, cellValue, columnLength, type Frame } from '../data/frame.js';
 import { DataLoader, type LoadedData } from '../data/loader.js';
 import '../models/index.js';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { loadOptionsOf } from '../data/data-config.js';
@@ -165,8 +167,8 @@ export class TrainingPipeline {
     const cfg = this.config;
     // A run that could not be registered (bad name or tag, another model's folder) fails now.
     await checkRegistrable(cfg.output.dir, cfg.registry.name, this.tags);
-    // Cross-validation's workers load while the data does.
-    if (cfg.selection.method !== 'holdout' && !this.options.runner) warmFitPool(cfg.training.threads);
+    // Cross-validation's workers load while the data does, when cross-validation may follow.
+    if (mayCrossValidate(cfg, source) && !this.options.runner) warmFitPool(cfg.training.threads);
     const rows = await this.prepareRows(source);
     // Another dataset under this model's name (other target or columns) fails before any fit.
     await checkSameDataset(
@@ -300,55 +302,63 @@ export class TrainingPipeline {
     const cfg = this.config;
     const { loaded, cleaned, split, choice, target } = r;
     const { best, trained, chosen } = sel;
-    // Calibration fits on the worker threads while importance predicts on this one.
-    const [intervals] = await Promise.all([this.calibrate(sel), this.importance(sel)]);
-    const saved = await this.stage(
-      'save',
-      () =>
-        saveAndRegister(
-          {
-            config: cfg,
-            now: this.now(),
-            tags: this.tags,
-            loaded: loaded.report,
-            cleaning: cleaned.report,
-            split: split.report,
-            selection: choice,
-            selectionSe: sel.se,
-            warnings: selectionWarnings(
-              trained.map((t) => t.result),
-              best.spec.name,
-              cfg.selection.metric,
-              sel.se,
-              choice.method,
-            ),
-            target,
-            yTrain: sel.fitted.y,
-            preprocessor: chosen.pre,
-            modelFeatures: chosen.data.features.map((f) => f.name),
-            best: {
-              name: best.spec.name,
-              kind: best.spec.model,
-              result: best.result,
-              model: best.fitted!.toJSON(),
+    // The save's sorts of the TRAIN columns run on a second thread meanwhile: calibration and
+    // importance leave it idle (cross-validation's calibration fits on the pool; a few rows then).
+    const sorts = sortOnThread(summarisedArrays(sel));
+    try {
+      // Calibration fits on the worker threads while importance predicts on this one.
+      const [intervals] = await Promise.all([this.calibrate(sel), this.importance(sel)]);
+      const saved = await this.stage(
+        'save',
+        async () =>
+          saveAndRegister(
+            {
+              config: cfg,
+              now: this.now(),
+              tags: this.tags,
+              loaded: loaded.report,
+              cleaning: cleaned.report,
+              split: split.report,
+              selection: choice,
+              selectionSe: sel.se,
+              warnings: selectionWarnings(
+                trained.map((t) => t.result),
+                best.spec.name,
+                cfg.selection.metric,
+                sel.se,
+                choice.method,
+              ),
+              target,
+              yTrain: sel.fitted.y,
+              preprocessor: chosen.pre,
+              modelFeatures: chosen.data.features.map((f) => f.name),
+              best: {
+                name: best.spec.name,
+                kind: best.spec.model,
+                result: best.result,
+                model: best.fitted!.toJSON(),
+              },
+              models: trained.map((t) => t.result),
+              timings: this.timings,
+              intervals,
+              explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
+              ...trainSummaries(sel, target, await sorts.collect()),
             },
-            models: trained.map((t) => t.result),
-            timings: this.timings,
-            intervals,
-            explainBackground: backgroundFor(best.fitted!, chosen.data.train.X, cfg.training.seed),
-            ...trainSummaries(sel, target),
-          },
-          {
-            publish: this.options.publish,
-            storeWait: {
-              seconds: this.options.storeWaitS,
-              onWait: (wait) => this.onEvent({ type: 'store_wait', wait }),
+            {
+              publish: this.options.publish,
+              storeWait: {
+                seconds: this.options.storeWaitS,
+                onWait: (wait) => this.onEvent({ type: 'store_wait', wait }),
+              },
             },
-          },
-        ),
-      (r) => r.runDir,
-    );
-    return { ...saved, best, trained };
+          ),
+        (r) => r.runDir,
+      );
+      return { ...saved, best, trained };
+    } finally {
+      // Ended in any case: a calibration or save that throws leaves no thread behind.
+      await sorts.close();
+    }
   }
 
   /** Conformal intervals of the selected model on rows it was not fitted on, checked on TEST. */
@@ -392,9 +402,8 @@ export class TrainingPipeline {
  * monitoring compares live traffic with (raw inputs the model was fitted on, TEST predictions);
  * both read the same sorted columns, each sorted once.
  */
-function trainSummaries(sel: Selection, target: string) {
+function trainSummaries(sel: Selection, target: string, sorted: SortedOnce) {
   const { best, chosen, fitted } = sel;
-  const sorted = new SortedOnce();
   return {
     featureQuantiles: trainQuantiles(fitted.frame, sorted),
     profile: serializeReferenceProfile(
@@ -405,6 +414,41 @@ function trainSummaries(sel: Selection, target: string) {
       }),
     ),
   };
+}
+
+/**
+ * Data files from this size on are warmed no fit pool while they load. `auto` cross-validates at
+ * most `selection.cv_max_rows` (20,000) TRAIN+VAL rows, so a file this large rarely can; its
+ * holdout run never uses the pool (its calibration fits here), whose workers loading the model
+ * families took ~0.6 s of CPU from the parse and 25 MB at 1M rows. A large file that does
+ * cross-validate starts the pool when the folds begin (~0.3 s later than warmed).
+ */
+export const WARM_POOL_MAX_BYTES = 32 << 20;
+
+/** Whether the run may cross-validate, as far as is known before loading. */
+function mayCrossValidate(cfg: TrainingConfig, source: InMemorySource | undefined): boolean {
+  const method = cfg.selection.method;
+  if (method === 'holdout') return false;
+  if (method === 'cv' || source || !cfg.data.path) return true;
+  try {
+    return statSync(cfg.data.path).size < WARM_POOL_MAX_BYTES;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The arrays `trainSummaries` sorts: TRAIN's numeric and datetime columns, the target and the
+ * TEST predictions when the selection kept them (else they are predicted, and sorted, later).
+ */
+function summarisedArrays(sel: Selection): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const c of sel.fitted.frame.columns)
+    if (c.type === 'numeric' || c.type === 'datetime') out.push(c.values);
+  out.push(sel.fitted.y);
+  const test = sel.best.preds?.test;
+  if (test) out.push(test);
+  return out;
 }
 
 /** Data loaded from memory rather than a file. */

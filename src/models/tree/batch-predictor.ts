@@ -5,8 +5,15 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { Matrix } from '../../core/matrix.js';
+import { processLoad } from '../../core/process-load.js';
 import { useKernel } from '../../core/wasm.js';
-import { ownLoad, type PredictThread, predictThread, wantsSecondThread } from './predict-thread.js';
+import {
+  MIN_THREAD_WORK,
+  ownLoad,
+  type PredictThread,
+  predictThread,
+  wantsSecondThread,
+} from './predict-thread.js';
 import { addTreesPredictions, type TreeArrays } from './predictor.js';
 import { WasmTreeBank } from './wasm-tree-bank.js';
 
@@ -31,8 +38,14 @@ const MAX_KERNEL_NODES = 1 << 20;
 function twoThreads(work: number): PredictThread | null {
   const forced = process.env.TABFLOW_PREDICT_THREADS;
   if (forced === '1') return null;
-  if (forced !== '2' && !wantsSecondThread(work, loadavg()[0], availableParallelism(), ownLoad()))
-    return null;
+  if (forced !== '2') {
+    // Below the size nothing else is read (the loads cost a system call each: importance asks
+    // for every small batch). Our own threads (a fit that just ran on both cores) are part of
+    // the load average too.
+    if (work < MIN_THREAD_WORK) return null;
+    const own = Math.max(ownLoad(), processLoad());
+    if (!wantsSecondThread(work, loadavg()[0], availableParallelism(), own)) return null;
+  }
   return predictThread();
 }
 

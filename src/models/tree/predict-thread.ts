@@ -175,7 +175,7 @@ export class PredictThread {
 }
 
 /** Rows × trees from which a batch may use the second thread (~15 ms of one thread's work). */
-const MIN_THREAD_WORK = 1 << 20;
+export const MIN_THREAD_WORK = 1 << 20;
 
 /**
  * Whether `work` rows × trees should use the second thread, given the 1-minute load average,
