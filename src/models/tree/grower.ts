@@ -23,6 +23,7 @@ import { chunkWidth } from './histogram-chunks.js';
 import type { HistogramKernel } from './histogram-kernel.js';
 import type { HistogramHelper } from './parallel-histogram.js';
 import type { TreeArrays } from './predictor.js';
+import { partitionPart } from './row-jobs.js';
 import { SparseCollectKernel } from './sparse-kernel.js';
 import { findBestSplitSparse, SparseScratch } from './sparse-split.js';
 import { findBestSplit, leafValue, type SplitConstraints, SplitInfo, SplitScratch } from './splitting.js';
@@ -620,18 +621,8 @@ export class TreeGrower {
     if (g.canShare && this.helper?.splits(end - start))
       return this.helper.partition(start, end, split.feature);
     if (g.kernel) return g.kernel.partition(rows, start, end, bins, lut, tmp);
-    let nl = start;
-    let nr = 0;
-    // Branch-free: the direction of a row is unpredictable, so write it to both sides and advance one.
-    for (let i = start; i < end; i++) {
-      const r = rows[i];
-      const l = lut[bins[r]];
-      rows[nl] = r;
-      tmp[nr] = r;
-      nl += l;
-      nr += 1 - l;
-    }
-    rows.set(tmp.subarray(0, nr), nl);
+    const nl = start + partitionPart(rows, start, end, bins, lut, tmp);
+    rows.set(tmp.subarray(start, start + end - nl), nl);
     return nl;
   }
 
